@@ -1,0 +1,86 @@
+-- analysis/schema.sql — the tables of a gmpsim results database.
+-- Documentation for users of plain sqlite3 as much as DDL: every table and
+-- column says what it holds and in which unit. Tables only: no indexes (the
+-- writer adds them after the bulk insert, see db_close_commit in
+-- sim/results.c) and no views (analysis/views.sql). Must not hold data
+-- beyond meta's schema_version; the simulator fills the rest.
+--
+-- One database per gmpsim invocation (a run, a compare, a sweep); each
+-- simulated run is one row of `runs`, and every other table refers to it by
+-- run_id. The layout is long ("tidy"): one row per parameter, metric,
+-- histogram bucket or time-series sample, so sweeps are easy to filter,
+-- group and pivot. The indexes created at commit are:
+--   params(run_id, key), metrics(run_id, name), metrics(name),
+--   histograms(run_id, name), timeseries(run_id, name, t_ns).
+
+-- Facts about the database file itself.
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,  -- 'schema_version' (this file's layout, an integer),
+                           -- 'gmpsim_version' (the simulator that wrote the file)
+  value TEXT               -- the fact's value, as text
+);
+INSERT INTO meta(key, value) VALUES ('schema_version', '1');
+
+-- One row per simulated run.
+CREATE TABLE runs (
+  run_id     INTEGER PRIMARY KEY,  -- 1, 2, ... in the order the runs were written
+  scenario   TEXT NOT NULL,        -- scenario name (from the YAML file)
+  model      TEXT NOT NULL,        -- thread model simulated: 'gmp', 'threads' ...
+  seed       INTEGER,              -- base random seed; a 64-bit unsigned seed is
+                                   -- stored as its signed 64-bit bit pattern
+  rep        INTEGER,              -- replication index (0, 1, ...) for the same point
+  point_id   INTEGER,              -- sweep point index (0 when not a sweep); runs
+                                   -- with the same scenario, seed, rep and point_id
+                                   -- differ only in model (common random numbers)
+  status     TEXT NOT NULL,        -- 'complete': ran to the end and its metrics are
+                                   -- valid; 'failed': see error; anything else
+                                   -- (e.g. 'incomplete') must not be trusted
+  error      TEXT,                 -- why the run failed; NULL unless status='failed'
+  sim_ns     INTEGER,              -- virtual time simulated (ns)
+  events     INTEGER,              -- discrete events processed by the engine
+  wall_s     REAL,                 -- wall-clock seconds the run took (bookkeeping
+                                   -- only; not reproducible)
+  version    TEXT,                 -- gmpsim version that produced the run
+  created_at TEXT                  -- when the run was written, UTC ISO-8601
+                                   -- ('2024-05-01T12:34:56Z')
+);
+
+-- Every resolved parameter of a run, flattened to dotted keys.
+CREATE TABLE params (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  key    TEXT NOT NULL,  -- dotted path: 'models.gmp.gomaxprocs', 'machine.numa.nodes'
+  value  TEXT            -- the value as written or resolved ('8', '1.5ms', 'true')
+);
+
+-- Scalar results of a run: one row per (run, metric).
+-- Names written by the simulator (unit): tasks_completed, tasks_failed
+-- (count); throughput (1/s); latency_mean, latency_p50, latency_p90,
+-- latency_p99, latency_p999, latency_max (ns); cpu_task, cpu_runtime,
+-- cpu_kernel, cpu_spin, cpu_idle (s of CPU time); cpu_utilization (ratio,
+-- busy / (cores * time)); context_switches, threads_created,
+-- thread_create_failures (count); threads_peak, threads_mean (threads);
+-- stack_reserved_peak, stack_committed_peak (B). Models may add others.
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  name   TEXT NOT NULL,  -- metric name, see above
+  value  REAL,           -- the value in `unit`; NULL when undefined (e.g. a
+                         -- latency quantile of a run that completed no task)
+  unit   TEXT            -- 'count', '1/s', 'ns', 's', 'ratio', 'threads', 'B' ...
+);
+
+-- Distributions (latency, scheduling delay ...) as buckets [lo, hi).
+CREATE TABLE histograms (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  name   TEXT NOT NULL,  -- distribution name, e.g. 'latency', 'sched_delay'
+  lo     REAL,           -- bucket lower bound, inclusive (ns)
+  hi     REAL,           -- bucket upper bound, exclusive (ns)
+  count  INTEGER         -- observations that fell in [lo, hi)
+);
+
+-- Sampled state over virtual time (runnable Gs, threads, idle Ps ...).
+CREATE TABLE timeseries (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  t_ns   INTEGER NOT NULL,  -- virtual time of the sample (ns since start)
+  name   TEXT NOT NULL,     -- series name, e.g. 'runnable_g', 'threads'
+  value  REAL               -- the sampled value
+);

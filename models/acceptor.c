@@ -1,0 +1,104 @@
+/* models/acceptor.c — the accept loop's kernel thread (see acceptor.h).
+ * Phases per connection: accept burst (kernel) -> start-cost burst (model's
+ * category) -> start -> after-start burst (e.g. the futex wake) -> next.
+ * Must not touch a task after handing it to the model. */
+#include "acceptor.h"
+#include "run.h"
+#include <stdlib.h>
+
+enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED };
+
+struct acceptor {
+	struct run *run;
+	struct kthread *kt;
+	struct task *head, *tail, *cur;
+	int64_t backlog;
+	enum acc_phase phase;
+	bool blocked;
+};
+
+static void acc_step(struct kern *k, struct kthread *kt);
+static const struct kern_owner_ops acc_ops = { .step = acc_step };
+
+static struct task *backlog_pop(struct acceptor *a)
+{
+	struct task *t = a->head;
+	a->head = t->next;
+	if (!a->head)
+		a->tail = NULL;
+	t->next = NULL;
+	a->backlog--;
+	return t;
+}
+
+/* Takes the next connection, or sleeps in epoll_wait. */
+static void acc_next(struct acceptor *a, struct kern *k)
+{
+	if (!a->head) {
+		a->phase = ACC_IDLE;
+		a->blocked = true;
+		kern_block(k, a->kt);
+		return;
+	}
+	a->cur = backlog_pop(a);
+	a->phase = ACC_ACCEPTED;
+	kern_run(k, a->kt, a->run->sc->acceptor.accept, CAT_KERNEL, 0, -1);
+}
+
+static void acc_step(struct kern *k, struct kthread *kt)
+{
+	struct acceptor *a = kt->owner;
+	struct run *r = a->run;
+	enum cpu_cat cat = CAT_KERNEL;
+	switch (a->phase) {
+	case ACC_ACCEPTED:
+		a->phase = ACC_PAID;
+		kern_run(k, kt, r->model->start_cost(r, &cat), cat, 0, -1);
+		return;
+	case ACC_PAID: {
+		struct task *t = a->cur;
+		a->cur = NULL;
+		a->phase = ACC_STARTED;
+		kern_run(k, kt, r->model->start(r, t, kt), CAT_KERNEL, 0, -1);
+		return;
+	}
+	case ACC_IDLE:
+	case ACC_STARTED:
+		acc_next(a, k);
+		return;
+	}
+}
+
+struct acceptor *acc_create(struct run *r)
+{
+	struct acceptor *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->run = r;
+	a->phase = ACC_IDLE;
+	a->kt = kern_create(&r->kern, &acc_ops, a, r->sc->kernel.stack_touch, 0);
+	if (!a->kt) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void acc_destroy(struct acceptor *a) { free(a); }
+
+void acc_put(struct acceptor *a, struct task *t)
+{
+	t->next = NULL;
+	if (a->tail)
+		a->tail->next = t;
+	else
+		a->head = t;
+	a->tail = t;
+	a->backlog++;
+	if (a->blocked) {
+		a->blocked = false;
+		kern_wake(&a->run->kern, a->kt, -1);
+	}
+}
+
+int64_t acc_backlog(const struct acceptor *a) { return a->backlog; }

@@ -1,0 +1,161 @@
+/* models/kernel.h — the kernel model: kernel threads on cores.
+ *
+ * The kernel owns the cores and decides WHEN a thread gets one; the model
+ * that owns a thread (threads, pool, the acceptor, later Go's Ms) decides
+ * WHAT the thread does. The contract:
+ *
+ *   - A thread on a core with nothing to do gets its owner's step() call.
+ *     step() must call exactly one of kern_run (a CPU burst of known
+ *     length and category), kern_block (sleep until kern_wake), kern_yield
+ *     or kern_exit on that thread.
+ *   - A burst's end calls step() again. Kernel preemption (time slice,
+ *     wake-up preemption, load balancing) is invisible to the owner: the
+ *     kernel keeps the burst's remainder and resumes it later, as user code
+ *     never sees an involuntary context switch.
+ *   - kern_wake places a blocked thread (previous core if idle, else an idle
+ *     core on the same node, else any idle core, else the least loaded) and
+ *     charges the idle-core wake-up (IPI + idle exit) to the target core.
+ *     The waker's own CPU (a futex wake) is for the owner to charge with a
+ *     burst: the kernel cannot know whether a thread or an interrupt woke.
+ *   - Every step() call comes from an engine event, never from inside
+ *     another kernel call, so owners never see re-entrant calls.
+ *
+ * Scheduling is CFS-like, with every thread at nice 0: per-core run queues
+ * ordered by virtual runtime, slices of max(sched_latency / nr,
+ * min_granularity), sleeper credit of half the target latency, new threads
+ * placed one slice behind (START_DEBIT), wake-up preemption when the wakee
+ * leads by wakeup_granularity, newly-idle balancing (pull from the busiest
+ * core, same node first) and periodic balancing every balance_interval.
+ *
+ * A core's time is always in exactly one category: task work, runtime
+ * overhead, kernel overhead, spinning, or idle. Context switches and
+ * idle-core wake-ups are kernel overhead on the core that pays them.
+ * Must not know about tasks, programs or any particular model.
+ */
+#ifndef GMPSIM_KERNEL_H
+#define GMPSIM_KERNEL_H
+#include "types.h"
+#include "engine.h"
+#include "machine.h"
+
+struct kernel_cfg;
+
+enum kt_state { KT_RUNNABLE, KT_RUNNING, KT_BLOCKED, KT_DEAD, KT_NSTATES };
+
+/* CPU time categories (CAT_IDLE last). */
+enum cpu_cat { CAT_TASK, CAT_RUNTIME, CAT_KERNEL, CAT_SPIN, CAT_IDLE, CAT_COUNT };
+
+struct kern;
+struct kthread;
+
+struct kern_owner_ops {
+	/* The thread is running and has no burst: choose its next action. */
+	void (*step)(struct kern *k, struct kthread *t);
+};
+
+struct kthread {
+	int32_t id;
+	uint8_t state;          /* enum kt_state */
+	uint8_t burst_cat;      /* enum cpu_cat of the current burst */
+	int16_t core;           /* core it runs or last ran on; -1 before its first run */
+	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none) */
+	float burst_mem;        /* memory intensity of the current burst */
+	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
+	int64_t vruntime;
+	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
+	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
+	int64_t stack_reserved, stack_committed;
+	const struct kern_owner_ops *ops;
+	void *owner;
+	struct kthread *next_free;
+};
+
+struct kcore {
+	struct kern *kern;
+	int id, node;
+	struct kthread *curr;    /* running (or being switched in); NULL when idle */
+	int32_t last_id;         /* id of the thread that ran last, for switch counting */
+	struct eq_event ev;      /* end of the current segment */
+	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
+	sim_ns seg_start;        /* when the current burst segment started */
+	double factor;           /* NUMA slowdown of the running burst */
+	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
+	sim_ns acct_from;        /* time accounted up to */
+	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
+	int64_t min_vruntime;
+	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */
+	int32_t nrq, caprq;
+};
+
+struct kern_stats {
+	uint64_t switches;           /* a core starts running a thread other than the last one */
+	uint64_t involuntary;        /* of which preemptions */
+	uint64_t created, create_failures, exited, migrations, wakeups;
+	int64_t live;                /* threads created and not exited */
+	int64_t peak_live;
+	double live_area;            /* integral of live over time, thread*ns */
+	int64_t reserved, committed; /* stack bytes now */
+	int64_t peak_reserved, peak_committed;
+};
+
+struct kern {
+	struct sim *sim;
+	const struct kernel_cfg *cfg;
+	const struct machine *mach;
+	struct kcore *cores;
+	int ncores;
+	uint64_t next_rq_seq;
+	struct eq_event balance_ev;
+	struct kern_stats st;
+	sim_ns area_since;           /* last time live_area was brought up to date */
+	/* thread storage: stable chunks with a free list */
+	struct kthread **chunks;
+	int nchunks, capchunks, chunk_used;
+	struct kthread *free_list;
+	int32_t next_id;
+	void *ctx;                   /* the run that owns this kernel */
+};
+
+int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
+	      const struct machine *mach, void *ctx);
+void kern_free(struct kern *k);
+
+/* Creates a runnable thread owned by (ops, owner), reserving `stack` bytes
+ * and committing cfg->stack_touch of them, placed as a fork would be (near
+ * near_core; -1 for none). Returns NULL and counts a failure when the
+ * thread or memory limit is reached (as pthread_create's EAGAIN). The
+ * creation's CPU cost is the caller's to charge. */
+struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
+			    void *owner, int64_t stack, int near_core);
+
+/* From step(): run a burst of `work` ns (>= 0) in category cat; memory
+ * intensity mem with its memory on node home (-1 for none). */
+void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
+	      double mem, int home);
+/* From step(): block until kern_wake. */
+void kern_block(struct kern *k, struct kthread *t);
+/* From step(): back to the run queue (sched_yield). */
+void kern_yield(struct kern *k, struct kthread *t);
+/* From step(): exit; the thread's memory is released and t is invalid after. */
+void kern_exit(struct kern *k, struct kthread *t);
+/* Wakes a blocked thread; waker_core is the core of the waking thread, or
+ * -1 for an interrupt (timer, network). A no-op for a non-blocked thread is
+ * a bug: it asserts. */
+void kern_wake(struct kern *k, struct kthread *t, int waker_core);
+
+/* Commits `bytes` more of t's stack (capped at its reservation). */
+void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes);
+
+/* Brings every core's time accounting up to now. */
+void kern_account(struct kern *k);
+/* Starts the measurement window: peaks restart from the current values. */
+void kern_reset_peaks(struct kern *k);
+/* Number of runnable (queued, not running) threads; busy cores. */
+int64_t kern_runnable(const struct kern *k);
+int kern_busy_cores(const struct kern *k);
+/* Checks the kernel's invariants (each thread in exactly one state, run
+ * queues consistent, accounting adds up to cores x now). Returns 0, or -1
+ * with a message. */
+int kern_check(struct kern *k, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,43 @@
+/* models/model.h — the interface every runtime model implements (threads,
+ * pool, and the Go GMP model next). A model decides what its kernel
+ * threads do; the kernel decides when they get a core. Must not contain
+ * any model's logic. */
+#ifndef GMPSIM_MODEL_H
+#define GMPSIM_MODEL_H
+#include "types.h"
+#include "kernel.h"
+
+struct run;
+struct task;
+struct run_result;
+
+struct model_ops {
+	const char *name;
+	const char *summary;  /* one line for --help */
+	/* Creates the model's state and threads at time 0. */
+	int (*init)(struct run *r, char *err, size_t errlen);
+	void (*fini)(struct run *r);
+	/* CPU the starting thread pays before start() (e.g. thread creation). */
+	sim_ns (*start_cost)(struct run *r, enum cpu_cat *cat);
+	/* Makes a new task runnable. starter is the thread that starts it (the
+	 * acceptor, a spawning parent) or NULL for an external start. Returns
+	 * the kernel CPU the starter pays afterwards (e.g. a futex wake). The
+	 * model calls wl_task_failed itself if the task cannot start. */
+	sim_ns (*start)(struct run *r, struct task *t, struct kthread *starter);
+	/* A task blocked waiting for its children may continue. */
+	void (*resume)(struct run *r, struct task *t, int waker_core);
+	/* Model-specific metrics, after the common ones. May be NULL. */
+	void (*metrics)(struct run *r, struct run_result *res);
+	/* Model-specific time-series values at a sample point. May be NULL. */
+	void (*sample)(struct run *r, struct run_result *res, sim_ns t);
+};
+
+extern const struct model_ops threads_model;
+extern const struct model_ops pool_model;
+
+/* The model named name, or NULL. */
+const struct model_ops *model_find(const char *name);
+/* All models, NULL-terminated. */
+extern const struct model_ops *const model_list[];
+
+#endif

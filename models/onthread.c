@@ -1,0 +1,138 @@
+/* models/onthread.c — the 1:1 executor (see onthread.h). A blocking op is
+ * entry (half the syscall cost) -> block until a timer or a wake-up -> exit
+ * (the other half). Must not free tasks: completion is the caller's. */
+#include "onthread.h"
+#include "run.h"
+#include <assert.h>
+
+enum ot_phase {
+	PH_READY,       /* fetch the next op */
+	PH_BLOCK,       /* entry paid: block (timer armed, or wait for children) */
+	PH_BLOCK_EXIT,  /* woken: pay the exit half */
+	PH_SPAWN,       /* start the next child, or finish the spawn op */
+	PH_SPAWN_PAID,  /* start cost paid: start the child */
+};
+
+static void timer_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct task *t = (struct task *)((char *)ev - offsetof(struct task, ev));
+	struct run *r = sim->ctx;
+	kern_wake(&r->kern, t->kt, -1);
+}
+
+void ot_begin(struct task *t, struct kthread *kt)
+{
+	t->kt = kt;
+	t->phase = PH_READY;
+	eq_event_init(&t->ev, timer_fire);
+}
+
+static sim_ns entry_cost(const struct run *r) { return r->sc->kernel.syscall / 2; }
+static sim_ns exit_cost(const struct run *r) { return r->sc->kernel.syscall - r->sc->kernel.syscall / 2; }
+
+/* Starts a blocking system call: arg >= 0 is a timed wait, -1 a wait for
+ * children. */
+static void start_blocking(struct run *r, struct task *t, sim_ns arg)
+{
+	t->arg = arg;
+	t->phase = PH_BLOCK;
+	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
+}
+
+static void do_block(struct run *r, struct task *t)
+{
+	if (t->arg < 0) {
+		if (t->children_left == 0) {  /* the children finished during entry */
+			t->phase = PH_BLOCK_EXIT;
+			kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+			return;
+		}
+		t->waiting = 1;
+	} else {
+		sim_after(&r->sim, &t->ev, t->arg);
+	}
+	t->phase = PH_BLOCK_EXIT;
+	kern_block(&r->kern, t->kt);
+}
+
+/* Next child, or the end of the spawn op. */
+static void do_spawn(struct run *r, struct task *t)
+{
+	if (t->spawn_done < t->spawn_count) {
+		enum cpu_cat cat = CAT_KERNEL;
+		t->phase = PH_SPAWN_PAID;
+		kern_run(&r->kern, t->kt, r->model->start_cost(r, &cat), cat, 0, -1);
+		return;
+	}
+	if (t->spawn_wait) {
+		start_blocking(r, t, -1);
+		return;
+	}
+	t->phase = PH_READY;
+	kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
+}
+
+static void do_spawn_child(struct run *r, struct task *t)
+{
+	const struct op *op = &r->sc->programs[t->prog].ops[t->pc - 1];
+	struct task *child = wl_new_child(&r->wl, t, op->program, t->spawn_done++);
+	t->phase = PH_SPAWN;
+	kern_run(&r->kern, t->kt, r->model->start(r, child, t->kt), CAT_KERNEL, 0, -1);
+}
+
+static bool do_next_op(struct run *r, struct task *t)
+{
+	struct wl_step s;
+	if (t->home_node < 0)
+		t->home_node = (int16_t)mach_node_of(&r->mach, t->kt->core);
+	if (!wl_next(&r->wl, t, &s))
+		return false;
+	switch (s.kind) {
+	case OP_CPU:
+		kern_run(&r->kern, t->kt, s.dur, CAT_TASK, s.mem, t->home_node);
+		break;
+	case OP_SYSCALL:
+	case OP_NET:
+	case OP_SLEEP:
+		start_blocking(r, t, s.dur);
+		break;
+	case OP_SPAWN:
+		t->spawn_seq = s.opseq;
+		t->spawn_count = s.count;
+		t->spawn_done = 0;
+		t->spawn_wait = s.wait;
+		do_spawn(r, t);
+		break;
+	case OP_REPEAT:
+		assert(!"wl_next never yields a repeat");
+		break;
+	}
+	return true;
+}
+
+bool ot_step(struct run *r, struct task *t)
+{
+	switch (t->phase) {
+	case PH_BLOCK:
+		do_block(r, t);
+		return true;
+	case PH_BLOCK_EXIT:
+		t->phase = PH_READY;
+		kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+		return true;
+	case PH_SPAWN:
+		do_spawn(r, t);
+		return true;
+	case PH_SPAWN_PAID:
+		do_spawn_child(r, t);
+		return true;
+	default:
+		return do_next_op(r, t);
+	}
+}
+
+void ot_resume(struct run *r, struct task *t, int waker_core)
+{
+	if (t->kt->state == KT_BLOCKED)
+		kern_wake(&r->kern, t->kt, waker_core);
+}

@@ -1,0 +1,327 @@
+/* models/run.c — one run end to end (see run.h): build the layers, simulate
+ * to the scenario's duration, check the invariants, compute the metrics.
+ * Must not print, write files or read the wall clock. */
+#include "run.h"
+#include "acceptor.h"
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct model_ops *const model_list[] = { &threads_model, &pool_model, NULL };
+
+const struct model_ops *model_find(const char *name)
+{
+	for (int i = 0; model_list[i]; i++)
+		if (strcmp(model_list[i]->name, name) == 0)
+			return model_list[i];
+	return NULL;
+}
+
+void run_fail(struct run *r, const char *fmt, ...)
+{
+	if (r->failed)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof r->error, fmt, ap);
+	va_end(ap);
+	r->failed = true;
+	r->sim.stop = true;
+}
+
+/* ---- measurement window and sampling ------------------------------------- */
+
+struct window {
+	sim_ns acct[CAT_COUNT];
+	struct kern_stats st;
+};
+
+static struct window *window_of(struct run *r) { return (struct window *)(r + 1); }
+
+static void open_window(struct run *r)
+{
+	struct window *w = window_of(r);
+	kern_account(&r->kern);
+	memset(w->acct, 0, sizeof w->acct);
+	for (int i = 0; i < r->kern.ncores; i++)
+		for (int c = 0; c < CAT_COUNT; c++)
+			w->acct[c] += r->kern.cores[i].acct[c];
+	kern_reset_peaks(&r->kern);
+	w->st = r->kern.st;
+	wl_reset_window(&r->wl);
+}
+
+static void warmup_fire(struct sim *sim, struct eq_event *ev)
+{
+	(void)ev;
+	open_window(sim->ctx);
+}
+
+enum { S_THREADS, S_RUNNABLE, S_BUSY, S_TASKS, S_BACKLOG, S_COUNT };
+static const char *const series_names[S_COUNT] = {
+	"threads", "runnable_threads", "busy_cores", "live_tasks", "accept_backlog",
+};
+
+static void sample_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct run *r = sim->ctx;
+	struct run_result *res = r->res;
+	sim_ns t = sim->now;
+	res_sample(res, t, r->series[S_THREADS], (double)r->kern.st.live);
+	res_sample(res, t, r->series[S_RUNNABLE], (double)kern_runnable(&r->kern));
+	res_sample(res, t, r->series[S_BUSY], (double)kern_busy_cores(&r->kern));
+	res_sample(res, t, r->series[S_TASKS], (double)r->wl.st.live);
+	if (r->acc)
+		res_sample(res, t, r->series[S_BACKLOG], (double)acc_backlog(r->acc));
+	if (r->model->sample)
+		r->model->sample(r, res, t);
+	sim_after(sim, ev, r->sc->output.sample);
+}
+
+/* ---- metrics ------------------------------------------------------------------ */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Log-spaced buckets, ten per decade from 100 ns. */
+static void latency_histogram(struct run_result *res, const int64_t *lat, int64_t n)
+{
+	int64_t i = 0;
+	for (int b = 0; i < n && b < 200; b++) {
+		double lo = 100.0 * pow(10.0, b / 10.0), hi = 100.0 * pow(10.0, (b + 1) / 10.0);
+		if (b == 0)
+			lo = 0;
+		int64_t count = 0;
+		while (i < n && (double)lat[i] < hi) {
+			count++;
+			i++;
+		}
+		if (count)
+			res_bucket(res, "latency", lo, hi, count);
+	}
+}
+
+static void latency_metrics(struct run *r, struct run_result *res)
+{
+	struct wl_stats *st = &r->wl.st;
+	int64_t n = st->nlat;
+	res_metric(res, "latency_samples", (double)n, "count");
+	if (n == 0)
+		return;
+	qsort(st->lat, (size_t)n, sizeof *st->lat, cmp_i64);
+	double *x = malloc(sizeof *x * (size_t)n);
+	if (!x) {
+		fprintf(stderr, "gmpsim: out of memory (latency quantiles)\n");
+		abort();
+	}
+	for (int64_t i = 0; i < n; i++)
+		x[i] = (double)st->lat[i];
+	res_metric(res, "latency_mean", gsl_stats_mean(x, 1, (size_t)n), "ns");
+	res_metric(res, "latency_p50", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.50), "ns");
+	res_metric(res, "latency_p90", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.90), "ns");
+	res_metric(res, "latency_p99", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.99), "ns");
+	res_metric(res, "latency_p999", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.999), "ns");
+	res_metric(res, "latency_max", x[n - 1], "ns");
+	free(x);
+	latency_histogram(res, st->lat, n);
+}
+
+static void cpu_metrics(struct run *r, struct run_result *res, double window_s)
+{
+	struct window *w = window_of(r);
+	sim_ns acct[CAT_COUNT] = { 0 };
+	kern_account(&r->kern);
+	for (int i = 0; i < r->kern.ncores; i++)
+		for (int c = 0; c < CAT_COUNT; c++)
+			acct[c] += r->kern.cores[i].acct[c];
+	static const char *const names[CAT_COUNT] = {
+		"cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin", "cpu_idle",
+	};
+	sim_ns busy = 0;
+	for (int c = 0; c < CAT_COUNT; c++) {
+		sim_ns d = acct[c] - w->acct[c];
+		res_metric(res, names[c], (double)d / 1e9, "s");
+		if (c != CAT_IDLE)
+			busy += d;
+	}
+	res_metric(res, "cpu_utilization", (double)busy / 1e9 / (window_s * r->kern.ncores), "ratio");
+}
+
+static void thread_metrics(struct run *r, struct run_result *res, double window_s)
+{
+	const struct kern_stats *st = &r->kern.st, *w0 = &window_of(r)->st;
+	res_metric(res, "context_switches", (double)(st->switches - w0->switches), "count");
+	res_metric(res, "involuntary_switches", (double)(st->involuntary - w0->involuntary), "count");
+	res_metric(res, "migrations", (double)(st->migrations - w0->migrations), "count");
+	res_metric(res, "wakeups", (double)(st->wakeups - w0->wakeups), "count");
+	res_metric(res, "threads_created", (double)(st->created - w0->created), "count");
+	res_metric(res, "thread_create_failures", (double)(st->create_failures - w0->create_failures), "count");
+	res_metric(res, "threads_peak", (double)st->peak_live, "threads");
+	res_metric(res, "threads_mean", st->live_area / (window_s * 1e9), "threads");
+	res_metric(res, "threads_end", (double)st->live, "threads");
+	res_metric(res, "stack_reserved_peak", (double)st->peak_reserved, "B");
+	res_metric(res, "stack_committed_peak", (double)st->peak_committed, "B");
+}
+
+static void task_metrics(struct run *r, struct run_result *res, double window_s)
+{
+	const struct wl_stats *st = &r->wl.st;
+	res_metric(res, "tasks_completed", (double)st->top_completed, "count");
+	res_metric(res, "tasks_failed", (double)st->top_failed, "count");
+	res_metric(res, "throughput", (double)st->top_completed / window_s, "1/s");
+	res_metric(res, "children_completed", (double)st->child_completed, "count");
+	res_metric(res, "children_failed", (double)st->child_failed, "count");
+	res_metric(res, "tasks_live_end", (double)st->live, "count");
+	res_metric(res, "tasks_live_peak", (double)r->wl.peak_live, "count");
+}
+
+static void write_metrics(struct run *r)
+{
+	double window_s = (double)(r->sim.now - r->sc->warmup) / 1e9;
+	if (window_s <= 0)
+		window_s = 1e-9;
+	task_metrics(r, r->res, window_s);
+	latency_metrics(r, r->res);
+	cpu_metrics(r, r->res, window_s);
+	thread_metrics(r, r->res, window_s);
+	if (r->model->metrics)
+		r->model->metrics(r, r->res);
+}
+
+/* ---- invariants -------------------------------------------------------------- */
+
+static void check_invariants(struct run *r)
+{
+	char msg[256];
+	if (kern_check(&r->kern, msg, sizeof msg) != 0) {
+		run_fail(r, "%s", msg);
+		return;
+	}
+	const struct wl_stats *st = &r->wl.st;
+	if (st->created != st->completed + st->failed + st->live)
+		run_fail(r, "workload invariant: %lld tasks created but %lld finished + %lld failed + %lld live",
+			 (long long)st->created, (long long)st->completed, (long long)st->failed,
+			 (long long)st->live);
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+static bool needs_acceptor(const struct scenario *sc)
+{
+	if (!sc->acceptor.enabled)
+		return false;
+	for (int i = 0; i < sc->nclasses; i++)
+		if (sc->classes[i].arrival.kind == ARR_POISSON)
+			return true;
+	return false;
+}
+
+static int build(struct run *r, char *err, size_t errlen)
+{
+	const struct scenario *sc = r->sc;
+	if (mach_init(&r->mach, &sc->machine) != 0 ||
+	    kern_init(&r->kern, &r->sim, &sc->kernel, &r->mach, r) != 0) {
+		snprintf(err, errlen, "out of memory building the machine");
+		return 2;
+	}
+	if (wl_init(&r->wl, r, err, errlen) != 0)
+		return 2;
+	if (r->model->init(r, err, errlen) != 0)
+		return 2;
+	if (needs_acceptor(sc)) {
+		r->acc = acc_create(r);
+		if (!r->acc) {
+			snprintf(err, errlen, "cannot create the acceptor thread (kernel.max_threads %lld)",
+				 (long long)sc->kernel.max_threads);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static void arm(struct run *r)
+{
+	const struct scenario *sc = r->sc;
+	for (int i = 0; i < S_COUNT; i++)
+		r->series[i] = res_series(r->res, series_names[i]);
+	eq_event_init(&r->warmup_ev, warmup_fire);
+	eq_event_init(&r->sample_ev, sample_fire);
+	if (sc->warmup > 0)
+		sim_at(&r->sim, &r->warmup_ev, sc->warmup);
+	else
+		open_window(r);
+	if (sc->output.sample > 0)
+		sim_at(&r->sim, &r->sample_ev, 0);
+	wl_start(&r->wl);
+}
+
+static void teardown(struct run *r)
+{
+	if (r->model && r->mstate && r->model->fini)
+		r->model->fini(r);
+	if (r->acc)
+		acc_destroy(r->acc);
+	wl_free(&r->wl);
+	kern_free(&r->kern);
+	mach_free(&r->mach);
+	sim_free(&r->sim);
+	free(r);
+}
+
+static void record_params(const struct scenario *sc, struct run_result *res, const char *model)
+{
+	for (int i = 0; i < sc->nparams; i++)
+		res_param(res, sc->params[i].key, sc->params[i].value);
+	res_param(res, "model", model);
+}
+
+int run_model(const struct scenario *sc, const char *model, struct run_result *out,
+	      char *err, size_t errlen)
+{
+	res_init(out, sc->name, model, sc->seed);
+	const struct model_ops *ops = model_find(model);
+	if (!ops) {
+		snprintf(err, errlen, "unknown model '%s'", model);
+		res_set_status(out, "failed", err);
+		return 2;
+	}
+	record_params(sc, out, model);
+	struct run *r = calloc(1, sizeof *r + sizeof(struct window));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return 2;
+	}
+	r->sc = sc;
+	r->seed = sc->seed;
+	r->model = ops;
+	r->res = out;
+	sim_init(&r->sim, r);
+	int rc = build(r, err, errlen);
+	if (rc == 0) {
+		arm(r);
+		sim_run_until(&r->sim, sc->duration);
+		if (!r->failed)
+			check_invariants(r);
+		out->sim_ns_run = r->sim.now;
+		out->events = r->sim.events;
+		write_metrics(r);
+		if (r->failed) {
+			snprintf(err, errlen, "%s", r->error);
+			res_set_status(out, "failed", r->error);
+			rc = 1;
+		} else {
+			res_set_status(out, "complete", NULL);
+		}
+	} else {
+		res_set_status(out, "failed", err);
+	}
+	teardown(r);
+	return rc;
+}

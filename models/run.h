@@ -1,0 +1,46 @@
+/* models/run.h — one simulated run: a scenario on one model with one seed.
+ * Wires the engine, machine, kernel, workload, acceptor and the model
+ * together, runs to the scenario's duration, checks the invariants and
+ * fills a run_result. Must not write files or print. */
+#ifndef GMPSIM_RUN_H
+#define GMPSIM_RUN_H
+#include "types.h"
+#include "engine.h"
+#include "machine.h"
+#include "kernel.h"
+#include "workload.h"
+#include "model.h"
+#include "scenario.h"
+#include "results.h"
+
+struct acceptor;
+
+struct run {
+	struct sim sim;
+	const struct scenario *sc;
+	uint64_t seed;
+	struct machine mach;
+	struct kern kern;
+	struct wl wl;
+	const struct model_ops *model;
+	void *mstate;
+	struct acceptor *acc;
+	struct run_result *res;
+	struct eq_event warmup_ev, sample_ev;
+	int series[8];
+	bool failed;
+	char error[512];
+};
+
+/* Simulates sc on the named model and fills out (res_init'ed by the
+ * callee; res_free it). Returns 0 when the run completed; 1 when the
+ * simulation failed (out->status "failed", the reason in err and
+ * out->error); 2 for an unknown model or a scenario the model cannot run. */
+int run_model(const struct scenario *sc, const char *model, struct run_result *out,
+	      char *err, size_t errlen);
+
+/* Ends the run early as failed (e.g. an exhausted resource that the real
+ * system would crash on). */
+void run_fail(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

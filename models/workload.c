@@ -1,0 +1,379 @@
+/* models/workload.c — arrivals, program walking with common random numbers,
+ * and completion bookkeeping (see workload.h). Must not schedule threads or
+ * charge CPU: that is the model's and the kernel's business. */
+#include "workload.h"
+#include "run.h"
+#include "rng.h"
+#include "acceptor.h"
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TASK_CHUNK = 4096 };
+
+/* ---- task storage ------------------------------------------------------- */
+
+static struct task *task_alloc(struct wl *w)
+{
+	struct task *t = w->free_list;
+	if (t) {
+		w->free_list = t->next;
+	} else {
+		if (w->nchunks == 0 || w->chunk_used == TASK_CHUNK) {
+			if (w->nchunks == w->capchunks) {
+				w->capchunks = w->capchunks ? 2 * w->capchunks : 16;
+				w->chunks = realloc(w->chunks, sizeof *w->chunks * (size_t)w->capchunks);
+			}
+			struct task *chunk = w->chunks ? malloc(sizeof *chunk * TASK_CHUNK) : NULL;
+			if (!chunk) {
+				fprintf(stderr, "gmpsim: out of memory (tasks)\n");
+				abort();
+			}
+			w->chunks[w->nchunks++] = chunk;
+			w->chunk_used = 0;
+		}
+		t = &w->chunks[w->nchunks - 1][w->chunk_used++];
+	}
+	memset(t, 0, sizeof *t);
+	t->ev.pos = -1;
+	t->home_node = -1;
+	w->st.created++;
+	w->st.live++;
+	if (w->st.live > w->peak_live)
+		w->peak_live = w->st.live;
+	return t;
+}
+
+static void task_release(struct wl *w, struct task *t)
+{
+	assert(!eq_pending(&t->ev));
+	w->st.live--;
+	t->next = w->free_list;
+	w->free_list = t;
+}
+
+/* ---- keys (the scheme is documented in sim/rng.h) ------------------------- */
+
+static uint64_t task_key(const struct wl *w, uint64_t class_hash, uint64_t index)
+{
+	return rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("task")), class_hash), index);
+}
+
+static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
+{
+	struct task *t = task_alloc(w);
+	t->key = task_key(w, w->classes[cls].class_hash, index);
+	t->cls = cls;
+	t->prog = w->sc->classes[cls].program;
+	t->t_arrive = w->run->sim.now;
+	return t;
+}
+
+/* Hands an arrival to the model: through the acceptor for open-loop
+ * arrivals when it is enabled, directly otherwise. */
+static void submit(struct wl *w, struct task *t)
+{
+	struct run *r = w->run;
+	bool open_loop = w->sc->classes[t->cls].arrival.kind == ARR_POISSON;
+	if (open_loop && r->acc) {
+		acc_put(r->acc, t);
+		return;
+	}
+	r->model->start(r, t, NULL);
+}
+
+/* ---- arrival processes ------------------------------------------------------ */
+
+static sim_ns poisson_gap(const struct wl *w, const struct wl_class_state *cs)
+{
+	double rate = w->sc->classes[cs->cls].arrival.rate;
+	uint64_t bits = rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("arrival")),
+					cs->class_hash), cs->next_index);
+	double gap = -log(rng_u01(bits)) * 1e9 / rate;
+	return gap > 4e18 ? (sim_ns)4e18 : (sim_ns)llround(gap);
+}
+
+static void poisson_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct wl_class_state *cs = (struct wl_class_state *)ev;
+	struct wl *w = &cs->run->wl;
+	struct task *t = new_arrival(w, cs->cls, cs->next_index++);
+	sim_after(sim, ev, poisson_gap(w, cs));
+	submit(w, t);
+}
+
+static void batch_fire(struct sim *sim, struct eq_event *ev)
+{
+	(void)sim;
+	struct wl_class_state *cs = (struct wl_class_state *)ev;
+	struct wl *w = &cs->run->wl;
+	int64_t n = w->sc->classes[cs->cls].arrival.count;
+	for (int64_t i = 0; i < n; i++)
+		submit(w, new_arrival(w, cs->cls, cs->next_index++));
+}
+
+static void client_fire(struct sim *sim, struct eq_event *ev)
+{
+	(void)sim;
+	struct wl_client *c = (struct wl_client *)ev;
+	struct wl *w = &c->run->wl;
+	struct task *t = new_arrival(w, c->cls, ((uint64_t)c->id << 32) | c->cycle);
+	t->client = c->id;
+	t->cycle = c->cycle;
+	submit(w, t);
+}
+
+/* The client got its response (or failure): think, then ask again. */
+static void client_next(struct wl *w, const struct task *t)
+{
+	struct wl_class_state *cs = &w->classes[t->cls];
+	struct wl_client *c = &cs->clients[t->client];
+	const struct dist *think = &w->sc->classes[t->cls].arrival.think;
+	uint64_t ckey = task_key(w, cs->class_hash, (uint64_t)c->id << 32 | 0xffffffffu);
+	double u = rng_u01(rng_mix(rng_mix(ckey, rng_name("think")), c->cycle));
+	c->cycle++;
+	sim_after(&w->run->sim, &c->ev, dist_quantile_ns(think, u));
+}
+
+/* ---- lifecycle ----------------------------------------------------------------- */
+
+int wl_max_depth(const struct scenario *sc)
+{
+	int maxd = 0;
+	for (int p = 0; p < sc->nprograms; p++) {
+		const struct program *pr = &sc->programs[p];
+		int ends[64], d = 0;
+		for (int i = 0; i < pr->nops; i++) {
+			while (d > 0 && i >= ends[d - 1])
+				d--;
+			if (pr->ops[i].kind == OP_REPEAT) {
+				if (d < 64)
+					ends[d] = i + 1 + pr->ops[i].body_len;
+				d++;
+				if (d > maxd)
+					maxd = d;
+			}
+		}
+	}
+	return maxd;
+}
+
+int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
+{
+	memset(w, 0, sizeof *w);
+	w->run = r;
+	w->sc = r->sc;
+	if (wl_max_depth(w->sc) > WL_MAX_DEPTH) {
+		snprintf(err, errlen, "%s: repeat nested %d deep; at most %d levels are supported",
+			 w->sc->path ? w->sc->path : w->sc->name, wl_max_depth(w->sc), WL_MAX_DEPTH);
+		return -1;
+	}
+	w->classes = calloc((size_t)w->sc->nclasses, sizeof *w->classes);
+	if (!w->classes)
+		return -1;
+	for (int c = 0; c < w->sc->nclasses; c++) {
+		struct wl_class_state *cs = &w->classes[c];
+		cs->run = r;
+		cs->cls = c;
+		cs->ev.pos = -1;
+		cs->class_hash = rng_name(w->sc->classes[c].name);
+	}
+	return 0;
+}
+
+static void start_class(struct wl *w, struct wl_class_state *cs)
+{
+	const struct arrival *a = &w->sc->classes[cs->cls].arrival;
+	switch (a->kind) {
+	case ARR_POISSON:
+		eq_event_init(&cs->ev, poisson_fire);
+		sim_at(&w->run->sim, &cs->ev, poisson_gap(w, cs));
+		break;
+	case ARR_BATCH:
+		eq_event_init(&cs->ev, batch_fire);
+		sim_at(&w->run->sim, &cs->ev, a->at);
+		break;
+	case ARR_CLOSED:
+		cs->clients = calloc((size_t)a->clients, sizeof *cs->clients);
+		if (!cs->clients) {
+			fprintf(stderr, "gmpsim: out of memory (clients)\n");
+			abort();
+		}
+		for (int64_t i = 0; i < a->clients; i++) {
+			struct wl_client *c = &cs->clients[i];
+			eq_event_init(&c->ev, client_fire);
+			c->run = w->run;
+			c->cls = cs->cls;
+			c->id = (uint32_t)i;
+			sim_at(&w->run->sim, &c->ev, 0);
+		}
+		break;
+	}
+}
+
+void wl_start(struct wl *w)
+{
+	for (int c = 0; c < w->sc->nclasses; c++)
+		start_class(w, &w->classes[c]);
+}
+
+void wl_free(struct wl *w)
+{
+	if (w->classes)
+		for (int c = 0; c < w->sc->nclasses; c++)
+			free(w->classes[c].clients);
+	free(w->classes);
+	for (int i = 0; i < w->nchunks; i++)
+		free(w->chunks[i]);
+	free(w->chunks);
+	free(w->st.lat);
+	memset(w, 0, sizeof *w);
+}
+
+/* ---- program walking ------------------------------------------------------------ */
+
+/* Closes finished repeat bodies: the next iteration, or leaving the loop. */
+static void close_loops(const struct program *p, struct task *t)
+{
+	while (t->depth > 0) {
+		int lo = t->loop_op[t->depth - 1];
+		int end = lo + 1 + p->ops[lo].body_len;
+		if (t->pc < end)
+			return;
+		if (--t->loop_left[t->depth - 1] > 0) {
+			t->pc = lo + 1;
+			return;
+		}
+		t->depth--;
+	}
+}
+
+bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
+{
+	const struct program *p = &w->sc->programs[t->prog];
+	for (;;) {
+		close_loops(p, t);
+		if (t->pc >= p->nops)
+			return false;
+		const struct op *op = &p->ops[t->pc];
+		if (op->kind == OP_REPEAT) {
+			if (op->count == 0 || op->body_len == 0) {
+				t->pc += 1 + op->body_len;
+				continue;
+			}
+			t->loop_op[t->depth] = t->pc;
+			t->loop_left[t->depth] = (uint32_t)op->count;
+			t->depth++;
+			t->pc++;
+			continue;
+		}
+		s->kind = op->kind;
+		s->mem = op->mem;
+		s->program = op->program;
+		s->count = op->count;
+		s->wait = op->wait;
+		s->opseq = t->opseq++;
+		s->dur = 0;
+		if (op->kind != OP_SPAWN) {
+			double u = rng_u01(rng_mix(rng_mix(t->key, s->opseq), 0));
+			s->dur = dist_quantile_ns(&op->d, u);
+		}
+		t->pc++;
+		return true;
+	}
+}
+
+struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j)
+{
+	struct task *t = task_alloc(w);
+	uint64_t k = rng_mix(rng_mix(parent->key, rng_name("spawn")), parent->spawn_seq);
+	t->key = rng_mix(k, (uint64_t)j);
+	t->cls = -1;
+	t->prog = program;
+	t->parent = parent;
+	t->t_arrive = w->run->sim.now;
+	parent->children_left++;
+	return t;
+}
+
+/* ---- completions ------------------------------------------------------------------ */
+
+static bool in_window(const struct wl *w)
+{
+	return w->run->sim.now >= w->sc->warmup;
+}
+
+static void record_latency(struct wl *w, sim_ns lat)
+{
+	if (w->st.nlat == w->st.caplat) {
+		w->st.caplat = w->st.caplat ? 2 * w->st.caplat : 4096;
+		w->st.lat = realloc(w->st.lat, sizeof *w->st.lat * (size_t)w->st.caplat);
+		if (!w->st.lat) {
+			fprintf(stderr, "gmpsim: out of memory (latencies)\n");
+			abort();
+		}
+	}
+	w->st.lat[w->st.nlat++] = lat;
+}
+
+/* A child ended (done or failed): the parent may resume. */
+static bool notify_parent(struct wl *w, struct task *t, int core)
+{
+	struct task *p = t->parent;
+	if (!p)
+		return false;
+	p->children_left--;
+	if (p->children_left == 0 && p->waiting) {
+		p->waiting = 0;
+		w->run->model->resume(w->run, p, core);
+		return true;
+	}
+	return false;
+}
+
+static void finish(struct wl *w, struct task *t)
+{
+	if (t->cls >= 0 && w->sc->classes[t->cls].arrival.kind == ARR_CLOSED)
+		client_next(w, t);
+	task_release(w, t);
+}
+
+bool wl_task_done(struct wl *w, struct task *t, int core)
+{
+	w->st.completed++;
+	if (in_window(w)) {
+		if (t->cls >= 0) {
+			w->st.top_completed++;
+			if (t->t_arrive >= w->sc->warmup)
+				record_latency(w, w->run->sim.now - t->t_arrive);
+		} else {
+			w->st.child_completed++;
+		}
+	}
+	bool woke = notify_parent(w, t, core);
+	finish(w, t);
+	return woke;
+}
+
+void wl_task_failed(struct wl *w, struct task *t, int core)
+{
+	w->st.failed++;
+	if (in_window(w)) {
+		if (t->cls >= 0)
+			w->st.top_failed++;
+		else
+			w->st.child_failed++;
+	}
+	notify_parent(w, t, core);
+	finish(w, t);
+}
+
+void wl_reset_window(struct wl *w)
+{
+	w->st.top_completed = w->st.top_failed = 0;
+	w->st.child_completed = w->st.child_failed = 0;
+	w->st.nlat = 0;
+	w->peak_live = w->st.live;
+}

@@ -1,0 +1,113 @@
+/* models/workload.h — tasks, their programs, arrivals and completions.
+ *
+ * The workload is model-independent: it creates tasks when they arrive
+ * (Poisson, closed-loop clients, batches), hands them to the model, walks
+ * each task's program (wl_next yields the next op with its demand drawn by
+ * common random numbers, see sim/rng.h), and books completions, failures
+ * and latencies. It must not decide how or where anything runs.
+ */
+#ifndef GMPSIM_WORKLOAD_H
+#define GMPSIM_WORKLOAD_H
+#include "types.h"
+#include "engine.h"
+#include "scenario.h"
+
+#define WL_MAX_DEPTH 8
+
+struct run;
+struct kthread;
+
+struct task {
+	uint64_t key;            /* common-random-numbers identity (rng.h) */
+	struct task *parent;     /* spawner, NULL for arrivals */
+	struct task *next;       /* link in whatever queue holds the task */
+	struct kthread *kt;      /* carrier thread (threads, pool models) */
+	struct eq_event ev;      /* the task's timed wait */
+	sim_ns t_arrive;
+	sim_ns arg;              /* current op's drawn duration */
+	int64_t spawn_done;      /* children started by the current spawn op */
+	int64_t children_left;   /* children started and not yet finished */
+	int64_t spawn_count;     /* children the current spawn op starts */
+	int32_t cls;             /* class index; -1 for spawned children */
+	int32_t prog, pc;
+	uint32_t opseq;          /* ops executed so far */
+	uint32_t spawn_seq;      /* opseq of the current spawn op */
+	uint32_t client, cycle;  /* closed loop: which client, which request */
+	int16_t home_node;       /* NUMA node of first touch; -1 before it runs */
+	uint8_t phase;           /* the model's execution phase */
+	uint8_t depth;           /* repeat nesting */
+	uint8_t waiting;         /* blocked waiting for its children */
+	uint8_t spawn_wait;      /* the current spawn op waits */
+	float mem;               /* current cpu op's memory intensity */
+	int32_t loop_op[WL_MAX_DEPTH];
+	uint32_t loop_left[WL_MAX_DEPTH];
+};
+
+/* One op of a program, with its demand drawn. */
+struct wl_step {
+	enum op_kind kind;
+	sim_ns dur;       /* CPU, SYSCALL, NET, SLEEP */
+	double mem;       /* CPU */
+	int program;      /* SPAWN */
+	int64_t count;    /* SPAWN */
+	bool wait;        /* SPAWN */
+	uint32_t opseq;
+};
+
+struct wl_client {
+	struct eq_event ev;
+	struct run *run;
+	int32_t cls;
+	uint32_t id, cycle;
+};
+
+struct wl_class_state {
+	struct eq_event ev;     /* next Poisson arrival or the batch */
+	struct run *run;
+	int32_t cls;
+	uint64_t next_index;    /* arrivals so far */
+	uint64_t class_hash;
+	struct wl_client *clients;
+};
+
+struct wl_stats {
+	int64_t created, completed, failed;        /* all tasks, whole run */
+	int64_t live;                              /* created - completed - failed */
+	int64_t top_completed, top_failed;         /* arrivals, in the window */
+	int64_t child_completed, child_failed;     /* spawned tasks, in the window */
+	int64_t *lat;                              /* latencies (ns) of arrivals in the window */
+	int64_t nlat, caplat;
+};
+
+struct wl {
+	struct run *run;
+	const struct scenario *sc;
+	struct wl_class_state *classes;
+	struct task **chunks;
+	int nchunks, capchunks, chunk_used;
+	struct task *free_list;
+	struct wl_stats st;
+	int64_t peak_live;
+};
+
+int wl_init(struct wl *w, struct run *r, char *err, size_t errlen);
+void wl_free(struct wl *w);
+/* Arms the arrival events. */
+void wl_start(struct wl *w);
+/* Fills step with the task's next op and returns true, or false at the end. */
+bool wl_next(struct wl *w, struct task *t, struct wl_step *step);
+/* Creates child j (running `program`) of the spawn op the parent is
+ * executing; the parent's spawn_seq names that op. */
+struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j);
+/* The task's program ended: books it, resumes a waiting parent (returns
+ * true when a parent was woken, whose wake-up the caller pays), re-arms a
+ * closed-loop client, frees the task. */
+bool wl_task_done(struct wl *w, struct task *t, int core);
+/* The task could not start or run (e.g. no thread could be created). */
+void wl_task_failed(struct wl *w, struct task *t, int core);
+/* Starts the measurement window (end of warm-up). */
+void wl_reset_window(struct wl *w);
+/* The maximum repeat nesting in the scenario's programs. */
+int wl_max_depth(const struct scenario *sc);
+
+#endif

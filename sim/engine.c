@@ -1,0 +1,158 @@
+/* sim/engine.c — event queue (4-ary heap with slot tracking) and the run loop.
+ * Must not allocate on the hot path beyond growing the heap array, and must
+ * not read wall-clock time: the engine is deterministic by construction. */
+#include "engine.h"
+#include <assert.h>
+#include <stdlib.h>
+#include <stdio.h>
+
+enum { EQ_ARITY = 4 };
+
+static inline bool entry_before(const struct eq_entry *a, const struct eq_entry *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+static inline void place(struct eq *q, int32_t i, struct eq_entry e)
+{
+	q->heap[i] = e;
+	e.ev->pos = i;
+}
+
+static void sift_up(struct eq *q, int32_t i, struct eq_entry e)
+{
+	while (i > 0) {
+		int32_t parent = (i - 1) / EQ_ARITY;
+		if (!entry_before(&e, &q->heap[parent]))
+			break;
+		place(q, i, q->heap[parent]);
+		i = parent;
+	}
+	place(q, i, e);
+}
+
+static void sift_down(struct eq *q, int32_t i, struct eq_entry e)
+{
+	for (;;) {
+		int32_t first = i * EQ_ARITY + 1;
+		if (first >= q->n)
+			break;
+		int32_t last = first + EQ_ARITY < q->n ? first + EQ_ARITY : q->n;
+		int32_t best = first;
+		for (int32_t c = first + 1; c < last; c++)
+			if (entry_before(&q->heap[c], &q->heap[best]))
+				best = c;
+		if (!entry_before(&q->heap[best], &e))
+			break;
+		place(q, i, q->heap[best]);
+		i = best;
+	}
+	place(q, i, e);
+}
+
+void eq_init(struct eq *q)
+{
+	q->n = 0;
+	q->cap = 1024;
+	q->next_seq = 0;
+	q->heap = malloc(sizeof *q->heap * (size_t)q->cap);
+	if (!q->heap) {
+		fprintf(stderr, "gmpsim: out of memory (event queue)\n");
+		abort();
+	}
+}
+
+/* Pending events are not touched: their owners may already be freed. */
+void eq_free(struct eq *q)
+{
+	free(q->heap);
+	q->heap = NULL;
+	q->n = q->cap = 0;
+}
+
+static void grow(struct eq *q)
+{
+	int32_t cap = q->cap * 2;
+	struct eq_entry *h = realloc(q->heap, sizeof *h * (size_t)cap);
+	if (!h) {
+		fprintf(stderr, "gmpsim: out of memory (event queue of %d)\n", q->n);
+		abort();
+	}
+	q->heap = h;
+	q->cap = cap;
+}
+
+void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
+{
+	assert(ev->pos < 0 && "event already pending");
+	if (q->n == q->cap)
+		grow(q);
+	struct eq_entry e = { t, q->next_seq++, ev };
+	sift_up(q, q->n++, e);
+}
+
+void eq_cancel(struct eq *q, struct eq_event *ev)
+{
+	int32_t i = ev->pos;
+	if (i < 0)
+		return;
+	ev->pos = -1;
+	struct eq_entry last = q->heap[--q->n];
+	if (i == q->n)
+		return;
+	if (i > 0 && entry_before(&last, &q->heap[(i - 1) / EQ_ARITY]))
+		sift_up(q, i, last);
+	else
+		sift_down(q, i, last);
+}
+
+struct eq_event *eq_pop(struct eq *q, sim_ns *t)
+{
+	if (q->n == 0)
+		return NULL;
+	struct eq_entry top = q->heap[0];
+	top.ev->pos = -1;
+	if (--q->n > 0)
+		sift_down(q, 0, q->heap[q->n]);
+	*t = top.time;
+	return top.ev;
+}
+
+void sim_init(struct sim *s, void *ctx)
+{
+	s->now = 0;
+	s->events = 0;
+	s->stop = false;
+	s->ctx = ctx;
+	eq_init(&s->q);
+}
+
+void sim_free(struct sim *s) { eq_free(&s->q); }
+
+void sim_after(struct sim *s, struct eq_event *ev, sim_ns delay)
+{
+	assert(delay >= 0);
+	eq_push(&s->q, ev, s->now + delay);
+}
+
+void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
+{
+	assert(t >= s->now);
+	eq_push(&s->q, ev, t);
+}
+
+uint64_t sim_run_until(struct sim *s, sim_ns until)
+{
+	uint64_t fired = 0;
+	while (!s->stop && s->q.n > 0 && s->q.heap[0].time <= until) {
+		sim_ns t;
+		struct eq_event *ev = eq_pop(&s->q, &t);
+		s->now = t;
+		fired++;
+		ev->fire(s, ev);
+	}
+	s->events += fired;
+	if (!s->stop && s->now < until)
+		s->now = until;
+	return fired;
+}

@@ -1,0 +1,214 @@
+/* sim/scenario.h — a scenario as validated configuration structs.
+ *
+ * The loader (sim/scenario.c) reads YAML with libyaml, applies --set
+ * overrides to the document tree, checks every key, type and unit, applies
+ * the documented defaults and fills these structs. Everything downstream
+ * trusts them: no later layer re-validates. The loader must not know about
+ * models' behaviour, only about their parameters.
+ *
+ * All durations are sim_ns; sizes are bytes; rates are per second.
+ */
+#ifndef GMPSIM_SCENARIO_H
+#define GMPSIM_SCENARIO_H
+#include "types.h"
+
+/* ---- distributions ------------------------------------------------------
+ * YAML spellings (values carry units; the unit kind depends on the field):
+ *   100us                      constant
+ *   { const: 100us }           constant
+ *   { exp: 100us }             exponential with that mean
+ *   { uniform: [10us, 50us] }  uniform on [lo, hi]
+ *   { normal: { mean: 1ms, stddev: 200us } }   normal, truncated at 0
+ *   { lognormal: { mean: 1ms, sigma: 0.5 } }   lognormal with that mean; sigma of the log
+ *   { pareto: { scale: 1ms, alpha: 2.5 } }     Pareto type I (minimum = scale)
+ *   { empirical: [1ms, 2ms, 2ms, 9ms] }       each listed value equally likely */
+enum dist_kind {
+	DIST_CONST,
+	DIST_EXP,
+	DIST_UNIFORM,
+	DIST_NORMAL,
+	DIST_LOGNORMAL,
+	DIST_PARETO,
+	DIST_EMPIRICAL,
+};
+
+struct dist {
+	enum dist_kind kind;
+	/* CONST: p1 = value. EXP: p1 = mean. UNIFORM: p1 = lo, p2 = hi.
+	 * NORMAL: p1 = mean, p2 = stddev (before truncation).
+	 * LOGNORMAL: p1 = mu, p2 = sigma of the underlying normal (the loader
+	 * converts the user's mean: mu = ln(mean) - sigma^2/2).
+	 * PARETO: p1 = scale (x_m), p2 = alpha. */
+	double p1, p2;
+	int n;          /* EMPIRICAL: number of values */
+	double *values; /* EMPIRICAL: the values (owned) */
+};
+
+/* ---- ops ----------------------------------------------------------------
+ * A program is a flat array of ops. A REPEAT op at index i with body_len B
+ * repeats ops[i+1 .. i+B] `count` times, then execution continues at i+1+B.
+ * YAML:
+ *   - cpu: DIST                 or  - cpu: { <dist keys>, mem: 0.5 }
+ *   - syscall: DIST             (blocks the thread in the kernel)
+ *   - net: DIST                 (a blocking network wait)
+ *   - sleep: DIST
+ *   - spawn: { program: NAME, count: N, wait: true|false }
+ *   - repeat: { times: N, do: [ ops... ] } */
+enum op_kind {
+	OP_CPU,
+	OP_SYSCALL,
+	OP_NET,
+	OP_SLEEP,
+	OP_SPAWN,
+	OP_REPEAT,
+};
+
+struct op {
+	enum op_kind kind;
+	struct dist d;  /* CPU, SYSCALL, NET, SLEEP: the duration drawn per execution */
+	double mem;     /* CPU: memory intensity in [0,1] (default 0) */
+	int program;    /* SPAWN: index into scenario.programs */
+	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0) */
+	bool wait;      /* SPAWN: block until all children have finished (default false) */
+	int body_len;   /* REPEAT: number of following ops forming the body */
+	int line, col;  /* where the op was written (1-based) */
+};
+
+struct program {
+	char *name;     /* named programs: their name; a class's program: "workload.<class>" */
+	int nops;
+	struct op *ops;
+};
+
+/* ---- workload -----------------------------------------------------------
+ * arrival: { poisson: 10000/s }
+ *          { closed: { clients: 50, think: DIST } }   (think defaults to 0)
+ *          { batch: { count: 1, at: 0s } }            (at defaults to 0s) */
+enum arrival_kind {
+	ARR_POISSON,
+	ARR_CLOSED,
+	ARR_BATCH,
+};
+
+struct arrival {
+	enum arrival_kind kind;
+	double rate;        /* POISSON: arrivals per second (> 0) */
+	int64_t clients;    /* CLOSED: number of clients (>= 1) */
+	struct dist think;  /* CLOSED: think time between a response and the next request */
+	int64_t count;      /* BATCH: tasks (>= 1) */
+	sim_ns at;          /* BATCH: when */
+};
+
+struct task_class {
+	char *name;
+	struct arrival arrival;
+	int program;        /* index into scenario.programs */
+};
+
+/* ---- machine and kernel ------------------------------------------------ */
+struct machine_cfg {
+	int cores;              /* machine.cores (default 8) */
+	int numa_nodes;         /* machine.numa.nodes (default 1); must divide cores unless cores_per_node is set */
+	int cores_per_node;     /* machine.numa.cores_per_node (default cores / nodes); nodes*cores_per_node == cores */
+	double numa_ratio;      /* machine.numa.ratio: remote/local memory latency (default 2.1, as SLIT 21/10) */
+	double *distance;       /* numa_nodes*numa_nodes, row-major, SLIT-like (local 10). From
+	                         * machine.numa.distance (a list of lists) when given, else 10 on the
+	                         * diagonal and 10*ratio elsewhere. Owned. */
+};
+
+struct kernel_cfg {
+	sim_ns switch_cost;        /* kernel.switch: a context switch on a core */
+	sim_ns wake_cost;          /* kernel.wake: the waker's CPU for waking a thread (try_to_wake_up) */
+	sim_ns wake_idle;          /* kernel.wake_idle: IPI + idle-state exit before an idle core runs the wakee */
+	sim_ns thread_create;      /* kernel.thread_create: clone + stack mmap, on the creator's CPU */
+	sim_ns thread_exit;        /* kernel.thread_exit: on the exiting thread's CPU */
+	sim_ns syscall;            /* kernel.syscall: entry + exit of one system call */
+	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
+	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
+	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */
+	sim_ns balance_interval;   /* kernel.balance_interval: periodic load balancing */
+	int64_t max_threads;       /* kernel.max_threads: live threads limit (ulimit -u / threads-max) */
+	int64_t memory;            /* kernel.memory: committed memory limit, bytes */
+	int64_t stack_touch;       /* kernel.stack_touch: stack bytes a new thread commits (touches) */
+};
+
+/* ---- models -------------------------------------------------------------- */
+struct threads_cfg {
+	bool enabled;      /* present under models: */
+	int64_t stack;     /* models.threads.stack: reserved stack per thread (default 1MiB, JVM -Xss) */
+};
+
+struct pool_cfg {
+	bool enabled;
+	int64_t workers;   /* models.pool.workers (default 200, Tomcat maxThreads) */
+	int64_t stack;     /* models.pool.stack (default 1MiB) */
+	sim_ns enqueue;    /* models.pool.enqueue: lock + queue op + unlock, user CPU (default 200ns) */
+	int64_t queue;     /* models.pool.queue: queue capacity, 0 = unbounded; a put to a full queue fails the task */
+};
+
+struct acceptor_cfg {
+	bool enabled;      /* acceptor.enabled (default true) */
+	sim_ns accept;     /* acceptor.accept: CPU per connection before the model's start cost (default 5us) */
+};
+
+struct output_cfg {
+	sim_ns sample;     /* output.sample: time-series sampling interval (default 100ms; 0 = off) */
+};
+
+#define SC_MAX_MODELS 8
+
+struct sc_param {
+	char *key;   /* flattened path, e.g. "models.pool.workers" */
+	char *value; /* resolved value as text, e.g. "200" or "1MiB"/"1048576" */
+};
+
+struct scenario {
+	char *path;         /* file it was loaded from */
+	char *name;         /* name (required) */
+	char *description;  /* description (default "") */
+	sim_ns duration;    /* duration (required, > 0) */
+	sim_ns warmup;      /* warmup (default 0, < duration) */
+	uint64_t seed;      /* seed (default 1) */
+
+	struct machine_cfg machine;
+	struct kernel_cfg kernel;
+	struct acceptor_cfg acceptor;
+	struct threads_cfg threads;
+	struct pool_cfg pool;
+	struct output_cfg output;
+
+	int nmodels;                     /* models in the order written under models: */
+	const char *models[SC_MAX_MODELS];
+
+	int nclasses;
+	struct task_class *classes;
+	int nprograms;
+	struct program *programs;
+
+	int nparams;                     /* every resolved parameter, defaults included */
+	struct sc_param *params;
+};
+
+/* Loads and validates path, applying each "key.path=value" in sets to the
+ * document before validation (the value is parsed as YAML, so
+ * "workload.req.arrival={poisson: 5000/s}" works; a missing key is added).
+ * Returns 0 on success. On failure returns -1 and writes one message
+ * "file:line:column: message" into err (for an override, the file part is
+ * "--set KEY=VALUE"). Unknown keys get "(did you mean 'x'?)" when a known
+ * key is close. The struct is only valid after success; sc_free it. */
+int sc_load(const char *path, const char *const *sets, int nsets,
+	    struct scenario *out, char *err, size_t errlen);
+
+/* Same, from a YAML string; name is used in error messages as the file. */
+int sc_load_string(const char *name, const char *yaml, const char *const *sets,
+		   int nsets, struct scenario *out, char *err, size_t errlen);
+
+void sc_free(struct scenario *sc);
+
+/* Index of the model named name in sc->models, or -1. */
+int sc_model_index(const struct scenario *sc, const char *name);
+
+/* Index of the program named name, or -1. */
+int sc_program_index(const struct scenario *sc, const char *name);
+
+#endif

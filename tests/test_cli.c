@@ -1,0 +1,148 @@
+/* tests/test_cli.c — the command line end to end: scenarios/10k_rps.yaml
+ * (shortened with --set) through ./gmpsim, then the database checked with
+ * SQLite; bad input exits 2 with file:line:column and writes nothing. */
+#include "testutil.h"
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static const char *gmpsim(void)
+{
+	const char *p = getenv("GMPSIM");
+	return p ? p : "./gmpsim";
+}
+
+/* Runs the command, capturing stderr+stdout into out; returns the exit status. */
+static int run_cmd(const char *args, char *out, size_t outlen)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s %s 2>&1", gmpsim(), args);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, outlen - 1, f);
+	out[n] = 0;
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+static double query_double(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	double v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void test_10k_rps_short_run(void **state)
+{
+	(void)state;
+	const char *db = "/tmp/gmpsim-test-cli.db";
+	unlink(db);
+	static char out[1 << 16];
+	int rc = run_cmd("scenarios/10k_rps.yaml --set duration=1500ms --set warmup=500ms "
+			 "-o /tmp/gmpsim-test-cli.db", out, sizeof out);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "threads"));
+	assert_non_null(strstr(out, "against threads"));
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(query_double(h, "select count(*) from runs where status='complete'"), 2);
+	assert_int_equal(query_double(h, "select count(distinct model) from runs"), 2);
+	assert_int_equal(query_double(h, "select value from params p join runs r using(run_id) "
+				      "where r.model='pool' and key='models.pool.workers'"), 200);
+	assert_int_equal(query_double(h, "select value from params where key='duration' limit 1"), 1.5e9);
+	/* threads keep up with 10k/s: ~10,000 completions in the 1 s window */
+	double thr = query_double(h, "select throughput from summary where model='threads'");
+	assert_true(thr > 9000 && thr < 11000);
+	/* the pool is capped near workers / request time = 200 / 100.2ms */
+	double pool = query_double(h, "select throughput from summary where model='pool'");
+	assert_true(pool > 1800 && pool < 2100);
+	assert_true(query_double(h, "select count(*) from histograms where name='latency'") > 3);
+	assert_true(query_double(h, "select count(*) from timeseries where name='threads'") >= 15);
+	assert_true(query_double(h, "select count(*) from compare") == 2);
+	sqlite3_close(h);
+	unlink(db);
+}
+
+static void test_bad_input_exits_2_and_writes_nothing(void **state)
+{
+	(void)state;
+	char *yaml = tu_write_temp("name: bad\nduration: 1s\nmodels:\n  pool: { wokers: 3 }\n"
+				   "workload:\n  r:\n    arrival: { poisson: 10/s }\n    program: [ { cpu: 1ms } ]\n",
+				   ".yaml");
+	assert_non_null(yaml);
+	char args[512], out[4096], expect[512];
+	const char *db = "/tmp/gmpsim-test-bad.db";
+	unlink(db);
+	snprintf(args, sizeof args, "%s -o %s", yaml, db);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	snprintf(expect, sizeof expect, "%s:4:11:", yaml);
+	if (!strstr(out, expect) || !strstr(out, "did you mean 'workers'"))
+		fprintf(stderr, "got: %s\n", out);
+	assert_non_null(strstr(out, expect));
+	assert_non_null(strstr(out, "did you mean 'workers'"));
+	assert_false(exists(db));
+	snprintf(args, sizeof args, "validate %s", yaml);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	unlink(yaml);
+	free(yaml);
+}
+
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(run_cmd("", out, sizeof out), 2);
+	assert_int_equal(run_cmd("/nonexistent/x.yaml", out, sizeof out), 2);
+	assert_non_null(strstr(out, "/nonexistent/x.yaml"));
+	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --model nosuch", out, sizeof out), 2);
+	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --seed -3", out, sizeof out), 2);
+	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --set machine.cores=zero", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--set machine.cores=zero"));
+	assert_int_equal(run_cmd("--bogus", out, sizeof out), 2);
+	assert_int_equal(run_cmd("--help", out, sizeof out), 0);
+	assert_non_null(strstr(out, "usage: gmpsim"));
+	assert_int_equal(run_cmd("--version", out, sizeof out), 0);
+	assert_non_null(strstr(out, "gmpsim "));
+	assert_int_equal(run_cmd("validate scenarios/10k_rps.yaml", out, sizeof out), 0);
+	/* an unwritable output directory is bad input too */
+	assert_int_equal(run_cmd("scenarios/10k_rps.yaml -o /nonexistent/dir/x.db --set duration=10ms "
+				 "--set warmup=0s", out, sizeof out), 2);
+}
+
+static void test_model_selection(void **state)
+{
+	(void)state;
+	const char *db = "/tmp/gmpsim-test-model.db";
+	char out[1 << 14];
+	unlink(db);
+	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --model pool --set duration=300ms --set warmup=100ms "
+				 "--seed 9 -q -o /tmp/gmpsim-test-model.db", out, sizeof out), 0);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(query_double(h, "select count(*) from runs"), 1);
+	assert_int_equal(query_double(h, "select seed from runs"), 9);
+	sqlite3_close(h);
+	unlink(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_10k_rps_short_run),
+		cmocka_unit_test(test_bad_input_exits_2_and_writes_nothing),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_model_selection),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

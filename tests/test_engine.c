@@ -1,0 +1,121 @@
+/* tests/test_engine.c — the event queue: time order, FIFO among equal
+ * times, cancellation anywhere in the heap, the run loop's clock. */
+#include "testutil.h"
+#include "engine.h"
+
+struct rec {
+	struct eq_event ev;
+	int id;
+};
+
+static int fired[4096], nfired;
+
+static void record(struct sim *s, struct eq_event *ev)
+{
+	(void)s;
+	fired[nfired++] = ((struct rec *)ev)->id;
+}
+
+static void test_time_order(void **state)
+{
+	(void)state;
+	struct eq q;
+	eq_init(&q);
+	struct rec r[5];
+	sim_ns times[5] = { 50, 10, 40, 20, 30 };
+	for (int i = 0; i < 5; i++) {
+		eq_event_init(&r[i].ev, record);
+		r[i].id = i;
+		eq_push(&q, &r[i].ev, times[i]);
+	}
+	sim_ns t, last = -1;
+	struct eq_event *ev;
+	int n = 0;
+	while ((ev = eq_pop(&q, &t))) {
+		assert_true(t > last);
+		last = t;
+		n++;
+	}
+	assert_int_equal(n, 5);
+	eq_free(&q);
+}
+
+static void test_fifo_ties(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	static struct rec r[1000];
+	for (int i = 0; i < 1000; i++) {
+		eq_event_init(&r[i].ev, record);
+		r[i].id = i;
+		sim_at(&s, &r[i].ev, (i % 3) * 100);  /* three times, interleaved pushes */
+	}
+	nfired = 0;
+	sim_run_until(&s, 1000);
+	assert_int_equal(nfired, 1000);
+	int k = 0;
+	for (int slot = 0; slot < 3; slot++)
+		for (int i = slot; i < 1000; i += 3)
+			assert_int_equal(fired[k++], i);
+	assert_int_equal(s.now, 1000);
+	sim_free(&s);
+}
+
+static void test_cancel(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	static struct rec r[2000];
+	for (int i = 0; i < 2000; i++) {
+		eq_event_init(&r[i].ev, record);
+		r[i].id = i;
+		sim_at(&s, &r[i].ev, (sim_ns)((i * 7919) % 2000));
+	}
+	for (int i = 0; i < 2000; i += 2)
+		eq_cancel(&s.q, &r[i].ev);
+	eq_cancel(&s.q, &r[0].ev);  /* cancelling twice is a no-op */
+	assert_false(eq_pending(&r[0].ev));
+	assert_true(eq_pending(&r[1].ev));
+	nfired = 0;
+	sim_run_until(&s, 5000);
+	assert_int_equal(nfired, 1000);
+	sim_ns last = -1;
+	for (int i = 0; i < nfired; i++) {
+		assert_int_equal(fired[i] % 2, 1);
+		sim_ns t = (sim_ns)((fired[i] * 7919) % 2000);
+		assert_true(t >= last);
+		last = t;
+	}
+	sim_free(&s);
+}
+
+static void test_run_until_stops(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	struct rec a = { .id = 1 }, b = { .id = 2 };
+	eq_event_init(&a.ev, record);
+	eq_event_init(&b.ev, record);
+	sim_at(&s, &a.ev, 100);
+	sim_at(&s, &b.ev, 101);
+	nfired = 0;
+	assert_int_equal(sim_run_until(&s, 100), 1);
+	assert_int_equal(s.now, 100);
+	assert_true(eq_pending(&b.ev));
+	assert_int_equal(eq_peek_time(&s.q), 101);
+	sim_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_order),
+		cmocka_unit_test(test_fifo_ties),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_run_until_stops),
+	};
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}

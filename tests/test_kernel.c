@@ -1,0 +1,206 @@
+/* tests/test_kernel.c — the kernel model on its own: fair sharing of a core,
+ * switch costs, wake-up placement, NUMA slowdown, the thread limit, stack
+ * accounting and the CPU-time invariant. */
+#include "testutil.h"
+#include "kernel.h"
+#include "scenario.h"
+
+struct fixture {
+	struct sim sim;
+	struct machine mach;
+	double dist[4];
+	struct kernel_cfg cfg;
+	struct kern k;
+};
+
+static void setup(struct fixture *f, int cores, int nodes, sim_ns switch_cost)
+{
+	memset(f, 0, sizeof *f);
+	sim_init(&f->sim, NULL);
+	f->dist[0] = f->dist[3] = 10;
+	f->dist[1] = f->dist[2] = 20;
+	f->mach = (struct machine){ .ncores = cores, .nnodes = nodes,
+				    .cores_per_node = cores / nodes, .distance = f->dist };
+	f->cfg = (struct kernel_cfg){
+		.switch_cost = switch_cost, .wake_cost = 0, .wake_idle = 0,
+		.sched_latency = 6 * SIM_NS_PER_MS, .min_granularity = 750 * SIM_NS_PER_US,
+		.wakeup_granularity = SIM_NS_PER_MS, .balance_interval = 4 * SIM_NS_PER_MS,
+		.max_threads = 1000, .memory = (int64_t)1 << 40, .stack_touch = 16384,
+	};
+	assert_int_equal(kern_init(&f->k, &f->sim, &f->cfg, &f->mach, f), 0);
+}
+
+static void teardown(struct fixture *f)
+{
+	kern_free(&f->k);
+	sim_free(&f->sim);
+}
+
+/* Owner that computes forever in 1-second bursts. */
+static void hog_step(struct kern *k, struct kthread *t)
+{
+	kern_run(k, t, SIM_NS_PER_S, CAT_TASK, 0, -1);
+}
+static const struct kern_owner_ops hog_ops = { .step = hog_step };
+
+static void test_two_hogs_share_one_core(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 1, 1, 0);
+	struct kthread *a = kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	struct kthread *b = kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	sim_run_until(&f.sim, SIM_NS_PER_S);
+	kern_account(&f.k);
+	/* each gets half, to within one slice (6ms / 2 = 3ms) */
+	assert_true(llabs(a->cpu_ns - SIM_NS_PER_S / 2) <= 3 * SIM_NS_PER_MS);
+	assert_true(llabs(b->cpu_ns - SIM_NS_PER_S / 2) <= 3 * SIM_NS_PER_MS);
+	assert_int_equal(a->cpu_ns + b->cpu_ns, SIM_NS_PER_S);
+	/* they alternate at the slice: about 1s / 3ms switches */
+	assert_true(f.k.st.involuntary >= 300 && f.k.st.involuntary <= 340);
+	char err[256];
+	assert_int_equal(kern_check(&f.k, err, sizeof err), 0);
+	teardown(&f);
+}
+
+static void test_switch_cost_is_kernel_time(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 1, 1, 2 * SIM_NS_PER_US);
+	kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	sim_run_until(&f.sim, SIM_NS_PER_S);
+	kern_account(&f.k);
+	struct kcore *c = &f.k.cores[0];
+	assert_int_equal(c->acct[CAT_KERNEL], (sim_ns)f.k.st.switches * 2 * SIM_NS_PER_US);
+	assert_int_equal(c->acct[CAT_TASK] + c->acct[CAT_KERNEL] + c->acct[CAT_IDLE], SIM_NS_PER_S);
+	teardown(&f);
+}
+
+/* Owner that computes 1ms, then sleeps until woken, repeatedly. */
+static int sleeper_bursts;
+static void sleeper_step(struct kern *k, struct kthread *t)
+{
+	if (t->owner == (void *)1) {
+		t->owner = (void *)0;
+		kern_block(k, t);
+		return;
+	}
+	sleeper_bursts++;
+	t->owner = (void *)1;
+	kern_run(k, t, SIM_NS_PER_MS, CAT_TASK, 0, -1);
+}
+static const struct kern_owner_ops sleeper_ops = { .step = sleeper_step };
+
+static void test_wake_placement_prefers_idle_same_node(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 4, 2, 0);
+	/* a hog occupies core 0; a sleeper last ran on core 0: waking it must
+	 * pick core 1 (idle, same node) rather than cores 2-3 (other node) */
+	struct kthread *h = kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	sim_run_until(&f.sim, 10);
+	assert_int_equal(h->core, 0);
+	struct kthread *s = kern_create(&f.k, &sleeper_ops, (void *)0, 1 << 20, 0);
+	sim_run_until(&f.sim, 5 * SIM_NS_PER_MS);
+	assert_int_equal(s->state, KT_BLOCKED);
+	s->core = 0;
+	kern_wake(&f.k, s, -1);
+	assert_int_equal(s->core, 1);
+	teardown(&f);
+}
+
+static void test_numa_remote_burst_is_slower(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 2, 2, 0);
+	/* burst on core 1 (node 1) with memory on node 0, intensity 1, distance 20/10 */
+	assert_true(mach_slowdown(&f.mach, 0, 1, 1.0) == 2.0);
+	assert_true(mach_slowdown(&f.mach, 0, 1, 0.5) == 1.5);
+	assert_true(mach_slowdown(&f.mach, 1, 1, 1.0) == 1.0);
+	teardown(&f);
+}
+
+static sim_ns remote_done_at;
+static void remote_step(struct kern *k, struct kthread *t)
+{
+	if (t->owner) {
+		remote_done_at = k->sim->now;
+		kern_block(k, t);
+		return;
+	}
+	t->owner = (void *)1;
+	kern_run(k, t, SIM_NS_PER_MS, CAT_TASK, 1.0, 0);
+}
+static const struct kern_owner_ops remote_ops = { .step = remote_step };
+
+static void test_numa_remote_burst_takes_longer(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 2, 2, 0);
+	/* keep core 0 busy so the thread lands on core 1 (node 1) */
+	kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	sim_run_until(&f.sim, 1);
+	remote_done_at = -1;
+	struct kthread *t = kern_create(&f.k, &remote_ops, NULL, 1 << 20, 1);
+	sim_ns start = f.sim.now;
+	sim_run_until(&f.sim, 10 * SIM_NS_PER_MS);
+	assert_int_equal(t->core, 1);
+	assert_int_equal(remote_done_at - start, 2 * SIM_NS_PER_MS);
+	teardown(&f);
+}
+
+static void test_thread_limit_and_stacks(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 1, 1, 0);
+	f.cfg.max_threads = 2;
+	assert_non_null(kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0));
+	assert_non_null(kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0));
+	assert_null(kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0));
+	assert_int_equal(f.k.st.create_failures, 1);
+	assert_int_equal(f.k.st.reserved, 2 << 20);
+	assert_int_equal(f.k.st.committed, 2 * 16384);
+	teardown(&f);
+}
+
+static void test_sleepers_spread_over_idle_cores(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 2, 1, 0);
+	sleeper_bursts = 0;
+	struct kthread *a = kern_create(&f.k, &sleeper_ops, (void *)0, 1 << 20, 0);
+	struct kthread *b = kern_create(&f.k, &sleeper_ops, (void *)0, 1 << 20, 0);
+	sim_run_until(&f.sim, 1);
+	/* created near core 0, the second goes to the idle core 1 */
+	assert_int_not_equal(a->core, b->core);
+	sim_run_until(&f.sim, 10 * SIM_NS_PER_MS);
+	assert_int_equal(sleeper_bursts, 2);
+	assert_int_equal(a->state, KT_BLOCKED);
+	kern_wake(&f.k, a, -1);
+	sim_run_until(&f.sim, 20 * SIM_NS_PER_MS);
+	assert_int_equal(sleeper_bursts, 3);
+	char err[256];
+	assert_int_equal(kern_check(&f.k, err, sizeof err), 0);
+	teardown(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_hogs_share_one_core),
+		cmocka_unit_test(test_switch_cost_is_kernel_time),
+		cmocka_unit_test(test_wake_placement_prefers_idle_same_node),
+		cmocka_unit_test(test_numa_remote_burst_is_slower),
+		cmocka_unit_test(test_numa_remote_burst_takes_longer),
+		cmocka_unit_test(test_thread_limit_and_stacks),
+		cmocka_unit_test(test_sleepers_spread_over_idle_cores),
+	};
+	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
+}
