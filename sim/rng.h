@@ -53,7 +53,7 @@ static inline uint64_t rng_mix(uint64_t key, uint64_t v)
 /* 64 bits to a double in the open interval (0,1). */
 static inline double rng_u01(uint64_t bits)
 {
-	return ((double)(bits >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+	return ((double)(bits >> 12) + 0.5) * (1.0 / 4503599627370496.0);
 }
 
 /* FNV-1a hash of a name. */

@@ -515,7 +515,7 @@ static int check_key(struct yt *t, const char *set, size_t keylen)
 	if (keylen == 0)
 		return fail_at(t, set, 0, 0, "empty key (expected KEY=VALUE)");
 	for (size_t i = 0; i <= keylen; i++) {
-		bool edge = i == 0 || i == keylen || set[i - 1] == '.';
+		bool edge = i == 0 || set[i - 1] == '.';
 		if (edge && (i == keylen || set[i] == '.'))
 			return fail_at(t, set, 0, i, "empty segment in key '%.*s'", (int)keylen, set);
 	}

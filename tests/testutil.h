@@ -3,6 +3,7 @@
 #ifndef GMPSIM_TESTUTIL_H
 #define GMPSIM_TESTUTIL_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>

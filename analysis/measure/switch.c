@@ -233,7 +233,7 @@ int main(void)
 	summary("switch.futex.raw", fs.med, "ns", "round trip / 2, same CPU");
 	summary("switch.futex.adjusted", fs.med - 2 * sc, "ns", "raw - 2 x syscall");
 	summary("switch.futex.only", sw_only, "ns", "raw minus syscalls and wake-up work (see switch.c)");
-	summary("wake.local.hot", w, "ns", "wake-up work of a hot local FUTEX_WAKE (call - syscall)");
+	summary("switch.futex.wakework", w, "ns", "wake-up work of a hot local FUTEX_WAKE (call - syscall)");
 	summary("switch.pipe.raw", ps.med, "ns", "round trip / 2, same CPU");
 	summary("switch.pipe.adjusted", ps.med - 2 * sc, "ns", "raw - 2 x syscall");
 	summary("switch.yield.raw", ys.med, "ns", "per sched_yield between 2 threads, same CPU");

@@ -25,6 +25,14 @@
  *            instruction until the kernel folds the thread's time into the
  *            process (__exit_signal).  The final schedule() of the dead task
  *            is not counted, so this is a slight underestimate.
+ *   start_cpu the new thread's CPU time from clone to its first instruction
+ *            (CLOCK_THREAD_CPUTIME_ID read first thing).
+ *   creator_cpu the creator's CPU time per thread (CLOCK_THREAD_CPUTIME_ID),
+ *            i.e. pthread_create + pthread_join; minus the median create time
+ *            it leaves the join side, which without a stack cache includes
+ *            the munmap of the dead thread's stack (glibc frees a joined
+ *            thread's stack in pthread_join; a detached thread's stack is
+ *            freed by a later exit/create, i.e. by some thread's exit path).
  *
  * Two stack-cache modes: glibc keeps up to 40 MiB of freed thread stacks and
  * reuses them, so create/join in a loop never mmaps.  The program re-executes
@@ -41,7 +49,7 @@ enum { TRIALS = 11, PER = 200 };
 #define MAGIC 0x5eed5eed5eed5eedULL
 
 struct rec {
-	int64_t t_run, t_last, cpu_last;
+	int64_t t_run, t_last, cpu_first, cpu_last;
 	int cpu, reused;
 };
 
@@ -50,6 +58,7 @@ static void *child(void *arg)
 	struct rec *r = arg;
 	volatile uint64_t here;
 	r->t_run = now_ns();
+	r->cpu_first = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	/* 8 KiB below this frame: deeper than the exit path's frames, and inside
 	 * the 16 KiB that glibc does not MADV_DONTNEED at exit. */
 	volatile uint64_t *mark = (volatile uint64_t *)(((uintptr_t)&here - 8192) & ~(uintptr_t)7);
@@ -65,7 +74,7 @@ static void *child(void *arg)
 static void run(const char *mode, int pinned)
 {
 	static double cr[TRIALS * PER], tr[TRIALS * PER], ex[TRIALS * PER];
-	double excpu[TRIALS];
+	double excpu[TRIALS], crcpu[TRIALS], stcpu[TRIALS];
 	static struct rec recs[PER];
 	int n = 0, reused = 0, oncpu1 = 0;
 	pthread_attr_t attr;
@@ -108,11 +117,16 @@ static void run(const char *mode, int pinned)
 		int64_t m1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		int64_t p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 		double children = (double)((p1 - p0) - (m1 - m0));
-		double before_last = 0;
-		for (int i = 0; i < PER; i++)
+		double before_last = 0, first = 0;
+		for (int i = 0; i < PER; i++) {
 			before_last += (double)recs[i].cpu_last;
-		if (t >= 0)
+			first += (double)recs[i].cpu_first;
+		}
+		if (t >= 0) {
 			excpu[t] = (children - before_last) / PER;
+			crcpu[t] = (double)(m1 - m0) / PER;
+			stcpu[t] = first / PER;
+		}
 	}
 	pthread_attr_destroy(&attr);
 
@@ -120,11 +134,15 @@ static void run(const char *mode, int pinned)
 	       mode, pinned ? "same CPU (all on CPU0)" : "free (unpinned)", n, 100.0 * reused / n,
 	       100.0 * oncpu1 / n);
 	struct stats sc = stats_of(cr, n), st = stats_of(tr, n), se = stats_of(ex, n),
-		     sx = stats_of(excpu, TRIALS);
+		     sx = stats_of(excpu, TRIALS), scc = stats_of(crcpu, TRIALS),
+		     sst = stats_of(stcpu, TRIALS);
 	print_stats("create: time in pthread_create", sc);
 	print_stats("to_run: create start -> thread runs", st);
 	print_stats("exit_ub: last instr -> join returns", se);
 	print_stats("exit_cpu: exit path CPU (trial means)", sx);
+	print_stats("start_cpu: new thread's CPU to 1st instr", sst);
+	print_stats("creator_cpu: create+join CPU (trial means)", scc);
+	printf("  %-44s median %9.1f ns\n", "join side: creator_cpu - create (median)", scc.med - sc.med);
 
 	char key[64];
 	const char *m = strcmp(mode, "default") == 0 ? "cached" : "fresh";
@@ -137,6 +155,10 @@ static void run(const char *mode, int pinned)
 	summary(key, se.med, "ns", "thread's last instruction -> join returns");
 	snprintf(key, sizeof key, "exit_cpu.%s.%s", m, p);
 	summary(key, sx.med, "ns", "exit path CPU time (process-time accounting)");
+	snprintf(key, sizeof key, "start_cpu.%s.%s", m, p);
+	summary(key, sst.med, "ns", "new thread's CPU from clone to its first instruction");
+	snprintf(key, sizeof key, "join_side.%s.%s", m, p);
+	summary(key, scc.med - sc.med, "ns", "creator's CPU per thread outside pthread_create (join, munmap)");
 	fflush(stdout);
 }
 

@@ -1,7 +1,9 @@
 /*
  * wake.c - kernel.wake: the waker's CPU cost of a FUTEX_WAKE that actually
  * wakes a blocked thread (futex hash lookup + try_to_wake_up + the system
- * call around it).
+ * call around it).  Every figure includes one syscall entry/exit; gmpsim
+ * charges kernel.syscall + kernel.wake for a wake, so kernel.wake = figure -
+ * syscall (re-measured here and printed).
  *
  * Method: thread B blocks in FUTEX_WAIT; thread A (pinned to CPU0) waits until
  * B has announced it is about to block, lets a gap pass so that B is surely
@@ -21,6 +23,8 @@
  *                the wake call, which would put B's run inside the interval;
  *                B records when it ran, and samples where it ran before A
  *                read the clock are dropped (their count is printed).
+ *                "hot": A yields, B runs into FUTEX_WAIT, A is back at once;
+ *                "after idle": A sleeps 50 us (CPU0 idles) before the wake.
  *   no waiter    FUTEX_WAKE on a word nobody waits on (returns 0): bare
  *                syscall + hash lookup, for reference.
  */
@@ -67,8 +71,10 @@ static int run_case(int cpu_b, int64_t gap_ns, double ovh, double *out, int *pre
 			else
 				cpu_relax();
 		}
-		if (cpu_b == 0)
-			usleep(gap_ns / 1000); /* lets B get into the kernel and block */
+		if (cpu_b == 0 && gap_ns > 0)
+			usleep(gap_ns / 1000); /* CPU0 idles; B is surely blocked */
+		else if (cpu_b == 0)
+			sched_yield(); /* B runs until it blocks, then A is back, caches hot */
 		else
 			spin_ns(gap_ns);
 		STORE(&word, 1);
@@ -105,10 +111,18 @@ int main(void)
 	int pre;
 	pin_cpu(0);
 	double ck = clock_overhead_ns();
+	double scv[9];
+	for (int t = 0; t < 9; t++) {
+		int64_t t0 = now_ns();
+		for (int i = 0; i < 50000; i++)
+			syscall(SYS_getppid);
+		scv[t] = (double)(now_ns() - t0) / 50000;
+	}
+	double sc = stats_of(scv, 9).med;
 
 	printf("wake: waker's time in a FUTEX_WAKE that wakes one blocked thread, waker on CPU0, %d samples\n",
 	       SAMPLES);
-	printf("  clock overhead subtracted: %.1f ns\n", ck);
+	printf("  clock overhead subtracted: %.1f ns; syscall (getppid) %.1f ns, included in every figure\n", ck, sc);
 
 	int n = run_case(1, 50000, ck, v, &pre);
 	struct stats warm = stats_of(v, n);
@@ -122,9 +136,14 @@ int main(void)
 		fast += v[i] < 20000;
 	printf("  %-44s %.0f%% of samples < 20 us\n", "  (bimodal:)", 100.0 * fast / n);
 
-	n = run_case(0, 50000, ck, v, &pre);
+	n = run_case(0, 0, ck, v, &pre);
 	struct stats loc = stats_of(v, n);
-	print_stats_p99("local (same CPU, wakee did not preempt)", loc);
+	print_stats_p99("local (same CPU), hot", loc);
+	printf("  %-44s %d of %d samples dropped (wakee preempted the waker)\n", "", pre, SAMPLES);
+
+	n = run_case(0, 50000, ck, v, &pre);
+	struct stats locc = stats_of(v, n);
+	print_stats_p99("local (same CPU), after 50 us idle", locc);
 	printf("  %-44s %d of %d samples dropped (wakee preempted the waker)\n", "", pre, SAMPLES);
 
 	double nv[21];
@@ -140,7 +159,9 @@ int main(void)
 
 	summary("wake.remote.warm", warm.med, "ns", "wakee asleep on CPU1, idle 50us");
 	summary("wake.remote.cold", cold.med, "ns", "wakee asleep on CPU1, idle 1ms (VM: host wake)");
-	summary("wake.local", loc.med, "ns", "wakee on the same CPU");
+	summary("wake.local.hot", loc.med, "ns", "wakee on the same CPU, waker just ran");
+	summary("wake.local.afteridle", locc.med, "ns", "wakee on the same CPU, waker was idle 50us");
+	summary("wake.syscall", sc, "ns", "getppid, re-measured (the calls above include one)");
 	summary("wake.nowaiter", nw.med, "ns", "FUTEX_WAKE with no waiter");
 	return 0;
 }
