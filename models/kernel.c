@@ -90,9 +90,13 @@ static void core_account(struct kcore *c, sim_ns now)
 	case SEG_IDLE:
 		c->acct[CAT_IDLE] += dt;
 		break;
-	case SEG_OVH:
-		c->acct[CAT_KERNEL] += dt;
+	case SEG_OVH: {
+		sim_ns waking = c->wake_until - (now - dt);
+		waking = waking < 0 ? 0 : waking > dt ? dt : waking;
+		c->acct[CAT_IDLE] += waking;
+		c->acct[CAT_KERNEL] += dt - waking;
 		break;
+	}
 	case SEG_BURST:
 		c->acct[c->curr->burst_cat] += dt;
 		c->curr->cpu_ns += dt;
@@ -171,11 +175,12 @@ static void core_stop_burst(struct kern *k, struct kcore *c)
 
 /* ---- dispatch --------------------------------------------------------------- */
 
-/* Puts t on core c, paying the switch (and `extra`, e.g. idle exit) first. */
-static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, sim_ns extra)
+/* Puts t on core c after `waking` ns of idle-state exit and the switch. */
+static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, sim_ns waking)
 {
 	core_account(c, k->sim->now);
-	sim_ns cost = extra;
+	c->wake_until = k->sim->now + waking;
+	sim_ns cost = waking;
 	if (c->last_id != t->id) {
 		cost += k->cfg->switch_cost;
 		k->st.switches++;

@@ -28,8 +28,10 @@
  * core, same node first) and periodic balancing every balance_interval.
  *
  * A core's time is always in exactly one category: task work, runtime
- * overhead, kernel overhead, spinning, or idle. Context switches and
- * idle-core wake-ups are kernel overhead on the core that pays them.
+ * overhead, kernel overhead, spinning, or idle. Context switches are kernel
+ * overhead on the core that pays them; the idle-state exit of a woken idle
+ * core (on a VM: the host rescheduling the vCPU) delays the wakee but burns
+ * no guest CPU, so it stays idle time.
  * Must not know about tasks, programs or any particular model.
  */
 #ifndef GMPSIM_KERNEL_H
@@ -81,6 +83,7 @@ struct kcore {
 	double factor;           /* NUMA slowdown of the running burst */
 	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
 	sim_ns acct_from;        /* time accounted up to */
+	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
 	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
 	int64_t min_vruntime;
 	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */

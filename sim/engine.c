@@ -10,7 +10,7 @@ enum { EQ_ARITY = 4 };
 
 static inline bool entry_before(const struct eq_entry *a, const struct eq_entry *b)
 {
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+	return a->key < b->key;
 }
 
 static inline void place(struct eq *q, int32_t i, struct eq_entry e)
@@ -87,7 +87,8 @@ void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
 	assert(ev->pos < 0 && "event already pending");
 	if (q->n == q->cap)
 		grow(q);
-	struct eq_entry e = { t, q->next_seq++, ev };
+	assert(t >= 0);
+	struct eq_entry e = { ((unsigned __int128)t << 64) | q->next_seq++, ev };
 	sift_up(q, q->n++, e);
 }
 
@@ -114,7 +115,7 @@ struct eq_event *eq_pop(struct eq *q, sim_ns *t)
 	top.ev->pos = -1;
 	if (--q->n > 0)
 		sift_down(q, 0, q->heap[q->n]);
-	*t = top.time;
+	*t = (sim_ns)(top.key >> 64);
 	return top.ev;
 }
 
@@ -144,7 +145,7 @@ void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
 uint64_t sim_run_until(struct sim *s, sim_ns until)
 {
 	uint64_t fired = 0;
-	while (!s->stop && s->q.n > 0 && s->q.heap[0].time <= until) {
+	while (!s->stop && s->q.n > 0 && eq_peek_time(&s->q) <= until) {
 		sim_ns t;
 		struct eq_event *ev = eq_pop(&s->q, &t);
 		s->now = t;

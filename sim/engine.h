@@ -20,9 +20,10 @@ struct eq_event {
 	int32_t pos;      /* heap slot, -1 when not pending */
 };
 
+/* key = time << 64 | seq: one unsigned 128-bit compare orders by time,
+ * then insertion (time is never negative). */
 struct eq_entry {
-	sim_ns time;
-	uint64_t seq;
+	unsigned __int128 key;
 	struct eq_event *ev;
 };
 
@@ -58,9 +59,9 @@ void eq_cancel(struct eq *q, struct eq_event *ev);
  * its time in *t; NULL when empty. */
 struct eq_event *eq_pop(struct eq *q, sim_ns *t);
 /* Time of the earliest event, or SIM_NS_MAX when empty. */
-static inline sim_ns eq_peek_time(const struct eq *q) { return q->n ? q->heap[0].time : SIM_NS_MAX; }
+static inline sim_ns eq_peek_time(const struct eq *q) { return q->n ? (sim_ns)(q->heap[0].key >> 64) : SIM_NS_MAX; }
 /* The time ev is scheduled for; ev must be pending. */
-static inline sim_ns eq_time(const struct eq *q, const struct eq_event *ev) { return q->heap[ev->pos].time; }
+static inline sim_ns eq_time(const struct eq *q, const struct eq_event *ev) { return (sim_ns)(q->heap[ev->pos].key >> 64); }
 
 void sim_init(struct sim *s, void *ctx);
 void sim_free(struct sim *s);

@@ -193,6 +193,8 @@ const char *yt_describe(const struct yt *t, int id, char *buf, size_t len)
 		return "null";
 	const char *s = yt_text(t, id);
 	size_t n = strlen(s), keep = n > DESCRIBE_MAX ? DESCRIBE_MAX - 3 : n;
+	while (keep < n && keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+		keep--; /* do not cut a UTF-8 sequence */
 	char tmp[DESCRIBE_MAX + 1];
 	for (size_t i = 0; i < keep; i++)
 		tmp[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];

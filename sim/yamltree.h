@@ -42,6 +42,7 @@ int yt_open(struct yt *t, const char *file, const char *text, size_t len,
  * Grafted nodes remember set, so later errors about them read
  * "--set a.b=VALUE:line:column: ...", the position counted from the start of
  * VALUE for errors in the value and of the key for errors in the key path.
+ * A node shared through a YAML alias changes wherever it is used.
  * set must outlive t. Returns 0, or -1 with a message in err. */
 int yt_apply_set(struct yt *t, const char *set);
 

@@ -154,6 +154,26 @@ static void test_numa_remote_burst_takes_longer(void **state)
 	teardown(&f);
 }
 
+/* An idle core's wake-up latency delays the wakee but is idle time, while
+ * the switch is kernel time. */
+static void test_idle_wake_latency_is_not_cpu(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 1, 1, 3 * SIM_NS_PER_US);
+	f.cfg.wake_idle = 20 * SIM_NS_PER_US;
+	remote_done_at = -1;
+	kern_create(&f.k, &remote_ops, NULL, 1 << 20, 0);
+	sim_run_until(&f.sim, 10 * SIM_NS_PER_MS);
+	/* 20us idle exit + 3us switch, then the 1ms burst (local: no slowdown) */
+	assert_int_equal(remote_done_at, 23 * SIM_NS_PER_US + SIM_NS_PER_MS);
+	kern_account(&f.k);
+	assert_int_equal(f.k.cores[0].acct[CAT_KERNEL], 3 * SIM_NS_PER_US);
+	assert_int_equal(f.k.cores[0].acct[CAT_TASK], SIM_NS_PER_MS);
+	assert_int_equal(f.k.cores[0].acct[CAT_IDLE], 10 * SIM_NS_PER_MS - SIM_NS_PER_MS - 3 * SIM_NS_PER_US);
+	teardown(&f);
+}
+
 static void test_thread_limit_and_stacks(void **state)
 {
 	(void)state;
@@ -200,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_numa_remote_burst_is_slower),
 		cmocka_unit_test(test_numa_remote_burst_takes_longer),
 		cmocka_unit_test(test_thread_limit_and_stacks),
+		cmocka_unit_test(test_idle_wake_latency_is_not_cpu),
 		cmocka_unit_test(test_sleepers_spread_over_idle_cores),
 	};
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);

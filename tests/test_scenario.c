@@ -626,6 +626,9 @@ static void test_unknown_and_duplicate_keys(void **state)
 	expect_error(VALID "  w:\n    arrival: { poisson: 1/s }\n",
 		     "t.yaml:9:3: duplicate key 'w' (first at line 5)");
 	expect_error("? [a]\n: 1\n", "t.yaml:1:3: expected a scalar key, got a sequence");
+	/* long names are shortened in messages */
+	expect_error("name: t\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: 1\n",
+		     "t.yaml:2:1: unknown key 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'");
 }
 
 static void test_missing_required(void **state)
