@@ -63,7 +63,7 @@ build/libgmpsim.a: $(LIB_OBJ)
 gmpsim: build/obj/sim/main.o build/libgmpsim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/tests/%: tests/%.c tests/testutil.h build/libgmpsim.a
+build/tests/%: tests/%.c $(wildcard tests/*.h) build/libgmpsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< build/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
 
@@ -74,7 +74,7 @@ build/asan/obj/%.o: %.c $(HEADERS) | deps
 build/asan/libgmpsim.a: $(ASAN_OBJ)
 	ar rcs $@ $^
 
-build/asan/tests/%: tests/%.c tests/testutil.h build/asan/libgmpsim.a
+build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libgmpsim.a
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -Wall -Wextra -D_GNU_SOURCE -Isim -Imodels -Itests -DGMPSIM_ASAN $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
 

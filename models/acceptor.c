@@ -11,8 +11,8 @@ enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED };
 struct acceptor {
 	struct run *run;
 	struct kthread *kt;
-	struct task *head, *tail, *cur;
-	int64_t backlog;
+	struct task_fifo backlog;
+	struct task *cur;
 	enum acc_phase phase;
 	bool blocked;
 };
@@ -20,27 +20,16 @@ struct acceptor {
 static void acc_step(struct kern *k, struct kthread *kt);
 static const struct kern_owner_ops acc_ops = { .step = acc_step };
 
-static struct task *backlog_pop(struct acceptor *a)
-{
-	struct task *t = a->head;
-	a->head = t->next;
-	if (!a->head)
-		a->tail = NULL;
-	t->next = NULL;
-	a->backlog--;
-	return t;
-}
-
 /* Takes the next connection, or sleeps in epoll_wait. */
 static void acc_next(struct acceptor *a, struct kern *k)
 {
-	if (!a->head) {
+	a->cur = tq_pop(&a->backlog);
+	if (!a->cur) {
 		a->phase = ACC_IDLE;
 		a->blocked = true;
 		kern_block(k, a->kt);
 		return;
 	}
-	a->cur = backlog_pop(a);
 	a->phase = ACC_ACCEPTED;
 	kern_run(k, a->kt, a->run->sc->acceptor.accept, CAT_KERNEL, 0, -1);
 }
@@ -88,17 +77,11 @@ void acc_destroy(struct acceptor *a) { free(a); }
 
 void acc_put(struct acceptor *a, struct task *t)
 {
-	t->next = NULL;
-	if (a->tail)
-		a->tail->next = t;
-	else
-		a->head = t;
-	a->tail = t;
-	a->backlog++;
+	tq_push(&a->backlog, t);
 	if (a->blocked) {
 		a->blocked = false;
 		kern_wake(&a->run->kern, a->kt, -1);
 	}
 }
 
-int64_t acc_backlog(const struct acceptor *a) { return a->backlog; }
+int64_t acc_backlog(const struct acceptor *a) { return a->backlog.len; }

@@ -25,8 +25,8 @@ struct pool {
 	struct run *run;
 	struct worker *workers;
 	int64_t nworkers;
-	struct task *head, *tail;
-	int64_t qlen, peak_qlen;
+	struct task_fifo queue;
+	int64_t peak_qlen;
 	struct worker *idle_head, *idle_tail;  /* FIFO, as futex waiters */
 	int64_t rejected;
 };
@@ -56,36 +56,18 @@ static struct worker *idle_pop(struct pool *p)
 	return w;
 }
 
-static struct task *queue_pop(struct pool *p)
-{
-	struct task *t = p->head;
-	if (!t)
-		return NULL;
-	p->head = t->next;
-	if (!p->head)
-		p->tail = NULL;
-	t->next = NULL;
-	p->qlen--;
-	return t;
-}
-
 static void queue_push(struct pool *p, struct task *t)
 {
-	t->next = NULL;
-	if (p->tail)
-		p->tail->next = t;
-	else
-		p->head = t;
-	p->tail = t;
-	if (++p->qlen > p->peak_qlen)
-		p->peak_qlen = p->qlen;
+	tq_push(&p->queue, t);
+	if (p->queue.len > p->peak_qlen)
+		p->peak_qlen = p->queue.len;
 }
 
 /* Takes a task (paying the dequeue), or starts going to sleep (the check
  * under the lock plus the futex_wait entry). */
 static void worker_fetch(struct run *r, struct pool *p, struct worker *w)
 {
-	struct task *t = queue_pop(p);
+	struct task *t = tq_pop(&p->queue);
 	if (t) {
 		w->cur = t;
 		ot_begin(t, w->kt);
@@ -189,7 +171,7 @@ static sim_ns pool_start_cost(struct run *r, enum cpu_cat *cat)
 static sim_ns pool_start(struct run *r, struct task *t, struct kthread *starter)
 {
 	struct pool *p = pool_of(r);
-	if (r->sc->pool.queue > 0 && p->qlen >= r->sc->pool.queue) {
+	if (r->sc->pool.queue > 0 && p->queue.len >= r->sc->pool.queue) {
 		p->rejected++;
 		wl_task_failed(&r->wl, t, starter ? starter->core : -1);
 		return 0;
@@ -215,7 +197,7 @@ static void pool_metrics(struct run *r, struct run_result *res)
 static void pool_sample(struct run *r, struct run_result *res, sim_ns t)
 {
 	static const char name[] = "pool_queue";
-	res_sample(res, t, res_series(res, name), (double)pool_of(r)->qlen);
+	res_sample(res, t, res_series(res, name), (double)pool_of(r)->queue.len);
 }
 
 const struct model_ops pool_model = {

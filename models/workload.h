@@ -43,6 +43,37 @@ struct task {
 	uint32_t loop_left[WL_MAX_DEPTH];
 };
 
+/* A FIFO of tasks linked through task.next (listen backlog, pool queue). */
+struct task_fifo {
+	struct task *head, *tail;
+	int64_t len;
+};
+
+static inline void tq_push(struct task_fifo *q, struct task *t)
+{
+	t->next = NULL;
+	if (q->tail)
+		q->tail->next = t;
+	else
+		q->head = t;
+	q->tail = t;
+	q->len++;
+}
+
+/* The oldest task, or NULL when empty. */
+static inline struct task *tq_pop(struct task_fifo *q)
+{
+	struct task *t = q->head;
+	if (!t)
+		return NULL;
+	q->head = t->next;
+	if (!q->head)
+		q->tail = NULL;
+	t->next = NULL;
+	q->len--;
+	return t;
+}
+
 /* One op of a program, with its demand drawn. */
 struct wl_step {
 	enum op_kind kind;

@@ -207,13 +207,21 @@ static void print_row(const struct run_result *r)
 	unit_fmt_size(metric(r, "stack_committed_peak"), cmt, sizeof cmt);
 	double busy = metric(r, "cpu_task") + metric(r, "cpu_runtime") + metric(r, "cpu_kernel") +
 		      metric(r, "cpu_spin");
-	printf("%-8s %9.0f %7.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s\n",
-	       r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"),
+	printf("%-8s %9.0f %7.0f %8.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s\n",
+	       r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"), metric(r, "tasks_live_end"),
 	       metric(r, "throughput"), mean, p50, p99, p999, max,
 	       100 * metric(r, "cpu_utilization"),
 	       busy > 0 ? 100 * metric(r, "cpu_kernel") / busy : 0.0,
 	       metric(r, "context_switches"), metric(r, "threads_peak"), rsv, cmt,
 	       strcmp(r->status, "complete") == 0 ? "" : r->status);
+}
+
+static void fmt_ratio(double x, char *buf, size_t n)
+{
+	if (isnan(x) || isinf(x))
+		snprintf(buf, n, "n/a");
+	else
+		snprintf(buf, n, "%.3fx", x);
 }
 
 static void print_ratios(struct run_result *res, int n)
@@ -232,8 +240,13 @@ static void print_ratios(struct run_result *res, int n)
 		double p99 = metric(&res[i], "latency_p99") / metric(&res[ref], "latency_p99");
 		double cpu = metric(&res[i], "cpu_utilization") / metric(&res[ref], "cpu_utilization");
 		double mem = metric(&res[i], "stack_committed_peak") / metric(&res[ref], "stack_committed_peak");
-		printf("  %-8s throughput %.3fx (%+.1f%%)  p99 latency %.3fx  CPU %.3fx  committed stack %.3fx\n",
-		       res[i].model, thr, 100 * (thr - 1), p99, cpu, mem);
+		char t[32], l[32], c[32], s[32];
+		fmt_ratio(thr, t, sizeof t);
+		fmt_ratio(p99, l, sizeof l);
+		fmt_ratio(cpu, c, sizeof c);
+		fmt_ratio(mem, s, sizeof s);
+		printf("  %-8s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
+		       res[i].model, t, 100 * (thr - 1), l, c, s);
 	}
 }
 
@@ -245,13 +258,16 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	printf("\n%s: %s\n", sc->name, sc->description);
 	printf("%s simulated (%s warm-up excluded), seed %llu, %d cores in %d NUMA node(s)\n\n",
 	       dur, warm, (unsigned long long)sc->seed, sc->machine.cores, sc->machine.numa_nodes);
-	printf("%-8s %9s %7s %10s %9s %9s %9s %9s %9s %7s %7s %9s %8s %9s %9s\n",
-	       "model", "done", "failed", "thru/s", "mean", "p50", "p99", "p99.9", "max",
+	printf("%-8s %9s %7s %8s %10s %9s %9s %9s %9s %9s %7s %7s %9s %8s %9s %9s\n",
+	       "model", "done", "failed", "in-fl", "thru/s", "mean", "p50", "p99", "p99.9", "max",
 	       "cpu", "kern", "ctxsw", "threads", "stk rsv", "stk cmt");
 	for (int i = 0; i < n; i++)
 		print_row(&res[i]);
 	print_ratios(res, n);
-	printf("\ncpu: busy share of all cores; kern: kernel share of busy time; threads: peak.\n");
+	printf("\ndone/failed: requests in the measured window; in-fl: still in flight at the end\n"
+	       "(a growing number means the model is overloaded); latency: requests that arrived\n"
+	       "after the warm-up and completed; cpu: busy share of all cores; kern: kernel share\n"
+	       "of busy time; threads: peak; stk rsv/cmt: peak reserved / committed stack.\n");
 	printf("results: %s  (try: sqlite3 %s 'select * from summary')\n", db, db);
 }
 

@@ -2,9 +2,7 @@
  * (every metric, histogram bucket and time-series sample); another seed gives
  * different ones; and common random numbers hold end to end: two models that
  * complete the same tasks consume exactly the same total CPU demand. */
-#include "testutil.h"
-#include "scenario.h"
-#include "run.h"
+#include "testrun.h"
 #include <math.h>
 
 static const char service[] =
@@ -23,15 +21,8 @@ static const char service[] =
 
 static void run_once(const char *yaml, const char *model, const char *seed, struct run_result *res)
 {
-	struct scenario sc;
-	char err[512];
 	const char *sets[1] = { seed };
-	assert_int_equal(sc_load_string("det.yaml", yaml, sets, 1, &sc, err, sizeof err), 0);
-	int rc = run_model(&sc, model, res, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "%s\n", err);
-	assert_int_equal(rc, 0);
-	sc_free(&sc);
+	*res = tr_run(yaml, model, sets, 1);
 }
 
 static bool same_results(const struct run_result *a, const struct run_result *b)

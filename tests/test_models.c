@@ -4,38 +4,19 @@
  * closed-loop clients obey the response-time law, the acceptor saturates
  * when starting a request costs more than the gap between arrivals, and a
  * remote NUMA node slows memory-intensive work. */
-#include "testutil.h"
-#include "scenario.h"
-#include "run.h"
+#include "testrun.h"
 #include <math.h>
 
-static struct run_result run_yaml(const char *yaml, const char *model)
-{
-	struct scenario sc;
-	char err[512];
-	if (sc_load_string("models.yaml", yaml, NULL, 0, &sc, err, sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
-		fail();
-	}
-	struct run_result res;
-	int rc = run_model(&sc, model, &res, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "%s\n", err);
-	assert_int_equal(rc, 0);
-	sc_free(&sc);
-	return res;
-}
-
-static double m(const struct run_result *r, const char *name) { return res_get_metric(r, name); }
+#define m tr_metric
 
 static void test_thread_limit_fails_tasks(void **state)
 {
 	(void)state;
 	/* ~1000 requests in flight but only 300 threads allowed */
-	struct run_result r = run_yaml(
+	struct run_result r = tr_run(
 		"name: lim\nduration: 2s\nwarmup: 500ms\nkernel: { max_threads: 300 }\n"
 		"models: { threads: {} }\nworkload:\n  req:\n    arrival: { poisson: 10000/s }\n"
-		"    program: [ { cpu: 50us }, { net: 100ms } ]\n", "threads");
+		"    program: [ { cpu: 50us }, { net: 100ms } ]\n", "threads", NULL, 0);
 	assert_true(m(&r, "tasks_failed") > 5000);
 	assert_true(m(&r, "thread_create_failures") >= m(&r, "tasks_failed"));
 	assert_true(m(&r, "threads_peak") <= 300);
@@ -48,11 +29,11 @@ static void test_memory_limit_fails_tasks(void **state)
 {
 	(void)state;
 	/* 1 MiB of committed memory at 64 KiB touched per thread: 16 threads */
-	struct run_result r = run_yaml(
+	struct run_result r = tr_run(
 		"name: mem\nduration: 1s\nkernel: { memory: 1MiB, stack_touch: 64KiB }\n"
 		"acceptor: { enabled: false }\n"
 		"models: { threads: {} }\nworkload:\n  b:\n    arrival: { batch: { count: 40 } }\n"
-		"    program: [ { sleep: 100ms } ]\n", "threads");
+		"    program: [ { sleep: 100ms } ]\n", "threads", NULL, 0);
 	assert_int_equal((int)m(&r, "tasks_failed"), 40 - 16);
 	assert_int_equal((int)m(&r, "tasks_completed"), 16);
 	assert_int_equal((int)m(&r, "stack_committed_peak"), 16 * 65536);
@@ -62,10 +43,10 @@ static void test_memory_limit_fails_tasks(void **state)
 static void test_bounded_pool_queue_rejects(void **state)
 {
 	(void)state;
-	struct run_result r = run_yaml(
+	struct run_result r = tr_run(
 		"name: q\nduration: 1s\nacceptor: { enabled: false }\n"
 		"models: { pool: { workers: 2, queue: 10 } }\nworkload:\n  b:\n"
-		"    arrival: { batch: { count: 100 } }\n    program: [ { sleep: 10ms } ]\n", "pool");
+		"    arrival: { batch: { count: 100 } }\n    program: [ { sleep: 10ms } ]\n", "pool", NULL, 0);
 	/* 2 start at once... all 100 are queued before any worker runs: 10 fit */
 	assert_int_equal((int)m(&r, "pool_rejected"), 90);
 	assert_int_equal((int)m(&r, "tasks_failed"), 90);
@@ -83,7 +64,7 @@ static void test_spawn_and_wait(void **state)
 		"workload:\n  main:\n    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { spawn: { program: kid, count: 1000, wait: true } }, { cpu: 1ms } ]\n"
 		"programs:\n  kid: [ { sleep: 100ms }, { cpu: 100us } ]\n";
-	struct run_result t = run_yaml(yaml, "threads");
+	struct run_result t = tr_run(yaml, "threads", NULL, 0);
 	assert_int_equal((int)m(&t, "children_completed"), 1000);
 	assert_int_equal((int)m(&t, "tasks_completed"), 1);
 	/* main ends after its last child: >= 100 ms + 100 us + 1 ms */
@@ -91,7 +72,7 @@ static void test_spawn_and_wait(void **state)
 	assert_true(m(&t, "threads_peak") > 900);
 	/* in a pool of 8 the waiting parent holds a worker: 7 run the kids,
 	 * 1000 kids x 100 ms / 7 workers >= 14 s > the 5 s run: not finished */
-	struct run_result p = run_yaml(yaml, "pool");
+	struct run_result p = tr_run(yaml, "pool", NULL, 0);
 	assert_int_equal((int)m(&p, "tasks_completed"), 0);
 	assert_true(m(&p, "children_completed") > 300 && m(&p, "children_completed") < 400);
 	res_free(&t);
@@ -102,10 +83,10 @@ static void test_closed_loop_response_time_law(void **state)
 {
 	(void)state;
 	/* N clients, think Z, response R: throughput X = N / (R + Z) */
-	struct run_result r = run_yaml(
+	struct run_result r = tr_run(
 		"name: cl\nduration: 20s\nwarmup: 1s\nmodels: { pool: { workers: 4 } }\n"
 		"workload:\n  c:\n    arrival: { closed: { clients: 20, think: { exp: 10ms } } }\n"
-		"    program: [ { cpu: { exp: 1ms } }, { syscall: 2ms } ]\n", "pool");
+		"    program: [ { cpu: { exp: 1ms } }, { syscall: 2ms } ]\n", "pool", NULL, 0);
 	double x = m(&r, "throughput"), resp = m(&r, "latency_mean") / 1e9;
 	double law = 20 / (resp + 0.010);
 	fprintf(stderr, "closed loop: X %.1f/s, N/(R+Z) %.1f/s\n", x, law);
@@ -117,10 +98,10 @@ static void test_acceptor_saturates_on_thread_creation(void **state)
 {
 	(void)state;
 	/* creating a thread costs 200 us: the acceptor can start < 5,000/s */
-	struct run_result r = run_yaml(
+	struct run_result r = tr_run(
 		"name: acc\nduration: 2s\nwarmup: 500ms\nkernel: { thread_create: 200us }\n"
 		"models: { threads: {} }\nworkload:\n  req:\n    arrival: { poisson: 8000/s }\n"
-		"    program: [ { cpu: 10us } ]\n", "threads");
+		"    program: [ { cpu: 10us } ]\n", "threads", NULL, 0);
 	double x = m(&r, "throughput");
 	fprintf(stderr, "acceptor-bound throughput %.0f/s\n", x);
 	assert_true(x < 5000 && x > 4000);
@@ -142,7 +123,7 @@ static void test_numa_remote_memory_is_slower(void **state)
 	char one[1024], two[1024];
 	snprintf(one, sizeof one, fmt, 1);
 	snprintf(two, sizeof two, fmt, 2);
-	struct run_result a = run_yaml(one, "threads"), b = run_yaml(two, "threads");
+	struct run_result a = tr_run(one, "threads", NULL, 0), b = tr_run(two, "threads", NULL, 0);
 	fprintf(stderr, "task CPU: 1 node %.4f s, 2 nodes %.4f s\n", m(&a, "cpu_task"), m(&b, "cpu_task"));
 	assert_true(m(&b, "cpu_task") > 1.05 * m(&a, "cpu_task"));
 	res_free(&a);

@@ -2,9 +2,7 @@
  * how we know the DES is right: the pool model with zero costs is an M/M/c
  * FCFS queue (Erlang C), the threads model on one core with zero costs is
  * M/M/1 processor sharing (mean response S/(1-rho)). */
-#include "testutil.h"
-#include "scenario.h"
-#include "run.h"
+#include "testrun.h"
 #include <math.h>
 
 /* Every kernel and model cost set to zero; the acceptor off. */
@@ -16,20 +14,9 @@ static const char zero_costs[] =
 
 static double run_metric(const char *yaml, const char *model, const char *metric)
 {
-	struct scenario sc;
-	char err[512];
-	if (sc_load_string("queueing.yaml", yaml, NULL, 0, &sc, err, sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
-		fail();
-	}
-	struct run_result res;
-	int rc = run_model(&sc, model, &res, err, sizeof err);
-	if (rc != 0)
-		fprintf(stderr, "%s\n", err);
-	assert_int_equal(rc, 0);
-	double v = res_get_metric(&res, metric);
+	struct run_result res = tr_run(yaml, model, NULL, 0);
+	double v = tr_metric(&res, metric);
 	res_free(&res);
-	sc_free(&sc);
 	return v;
 }
 

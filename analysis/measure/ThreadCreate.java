@@ -7,7 +7,7 @@
  * Method:
  *   1. warm-up: 1,000 start+join (JIT, class loading), at most 1 s.
  *   2. 3 trials of 10,000 sequential start()+join() (a trial stops early at a
- *      1.9 s cap, so that a busy machine cannot stretch the run beyond
+ *      2.1 s cap, so that a busy machine cannot stretch the run beyond
  *      10 s; the output says so); per trial the mean time
  *      per thread; also, in every trial, each start() call is timed
  *      separately (System.nanoTime), giving the creator's time in start()
@@ -45,6 +45,19 @@ public class ThreadCreate {
                 s[(n - 1) / 2], s[(n - 1) * 10 / 100], s[(n - 1) * 90 / 100], s[0], s[n - 1], n);
     }
 
+    /* busy and steal jiffies of the whole machine, from /proc/stat */
+    static long[] cpuJiffies() throws Exception {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
+                + Long.parseLong(f[6]) + Long.parseLong(f[7]);
+        return new long[] { busy, Long.parseLong(f[8]) };
+    }
+
+    static long ownCpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
@@ -54,7 +67,9 @@ public class ThreadCreate {
     public static void main(String[] args) throws Exception {
         final int N = 10_000, TRIALS = 3, IDLE = 500;
         final long T_START = System.nanoTime();
-        final long TRIAL_CAP_NS = 1_900_000_000L; /* keeps the run under 10 s on a busy machine */
+        final long[] J0 = cpuJiffies();
+        final long OWN0 = ownCpuNs();
+        final long TRIAL_CAP_NS = 2_100_000_000L; /* keeps the run under 10 s on a busy machine */
         Runnable r = () -> { sink++; };
         System.out.printf("java_thread: new Thread(r).start() + join(), %d trials x %d threads, Java %s, JVM args %s%n",
                 TRIALS, N, System.getProperty("java.version"),
@@ -88,7 +103,7 @@ public class ThreadCreate {
         }
         startOnly = Arrays.copyOf(startOnly, k);
         System.out.println("  threads per trial: " + Arrays.toString(done)
-                + (k < TRIALS * N ? "  (some trials stopped at the 1.9 s time cap: machine busy)" : ""));
+                + (k < TRIALS * N ? "  (some trials stopped at the 2.1 s time cap: machine busy)" : ""));
         System.out.println("  new Thread + start + join, trial means      " + stats(perThread));
         System.out.println("  start() alone, per call                     " + stats(startOnly));
 
@@ -126,6 +141,12 @@ public class ThreadCreate {
                 median(rss), Arrays.stream(rss).min().getAsDouble(), Arrays.stream(rss).max().getAsDouble());
         System.out.printf("  idle thread dVmSize / thread                median %9.0f B    min %9.0f  max %9.0f%n",
                 median(vsz), Arrays.stream(vsz).min().getAsDouble(), Arrays.stream(vsz).max().getAsDouble());
+        long[] j1 = cpuJiffies();
+        double wall = System.nanoTime() - T_START;
+        double other = Math.max(0, (j1[0] - J0[0]) * 1e7 - (ownCpuNs() - OWN0)); /* USER_HZ = 100 */
+        System.out.printf("  background during this program (%.1f s, JVM start-up not included): "
+                + "other processes %.0f%% of a CPU, steal %.0f%% of a CPU%n",
+                wall / 1e9, 100 * other / wall, 100 * (j1[1] - J0[1]) * 1e7 / wall);
         System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.start_join", median(perThread), "ns",
                 "new Thread(r).start() + join(), median of trial means");
         System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.start", median(startOnly), "ns",

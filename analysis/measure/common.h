@@ -134,4 +134,64 @@ static inline double clock_overhead_ns(void)
 	return stats_of(v, TRIALS).med;
 }
 
+/* ---- background load ---------------------------------------------------
+ * The machine is shared: this records the whole machine's busy CPU time
+ * (/proc/stat) at program start and, in report_background(), subtracts this
+ * program's own CPU time (itself and waited-for children), leaving what other
+ * processes used meanwhile, in % of one CPU.  Steal (host time taken from
+ * our vCPUs) is shown separately.  Resolution 10 ms (USER_HZ).
+ */
+#include <sys/resource.h>
+
+struct cpu_jiffies {
+	long long busy, steal;
+};
+
+static inline struct cpu_jiffies read_cpu_jiffies(void)
+{
+	struct cpu_jiffies j = { 0, 0 };
+	long long v[10] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f)
+		return j;
+	if (fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld %lld %lld", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) >= 8) {
+		/* user nice system idle iowait irq softirq steal guest guest_nice */
+		j.busy = v[0] + v[1] + v[2] + v[5] + v[6];
+		j.steal = v[7];
+	}
+	fclose(f);
+	return j;
+}
+
+static struct cpu_jiffies bg_j0;
+static int64_t bg_t0;
+
+__attribute__((constructor)) static void background_start(void)
+{
+	bg_j0 = read_cpu_jiffies();
+	bg_t0 = now_ns();
+}
+
+static inline void report_background(void)
+{
+	struct cpu_jiffies j1 = read_cpu_jiffies();
+	double wall = (double)(now_ns() - bg_t0);
+	long hz = sysconf(_SC_CLK_TCK);
+	struct rusage self, kids;
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	double own = (self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+		      kids.ru_stime.tv_sec) * 1e9 +
+		     (self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
+		      kids.ru_stime.tv_usec) * 1e3;
+	double busy = (double)(j1.busy - bg_j0.busy) * 1e9 / hz;
+	double steal = (double)(j1.steal - bg_j0.steal) * 1e9 / hz;
+	double other = busy - own;
+	if (other < 0)
+		other = 0;
+	printf("  background during this program (%.1f s): other processes %.0f%% of a CPU, steal %.0f%% of a CPU\n",
+	       wall / 1e9, 100 * other / wall, 100 * steal / wall);
+}
+
 #endif

@@ -138,5 +138,6 @@ int main(void)
 		snprintf(key, sizeof key, "%s.kernel", keys[s]);
 		summary(key, sk.med + sp.med, "B", "dKernelStack + dPageTables per thread (system-wide)");
 	}
+	report_background();
 	return 0;
 }

@@ -250,5 +250,6 @@ int main(void)
 	summary("switch.pipe.adjusted", ps.med - 2 * sc, "ns", "raw - 2 x syscall");
 	summary("switch.yield.raw", ys.med, "ns", "per sched_yield between 2 threads, same CPU");
 	summary("switch.yield.adjusted", ys.med - sc, "ns", "raw - 1 x syscall (no wake-up involved)");
+	report_background();
 	return 0;
 }

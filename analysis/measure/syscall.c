@@ -33,5 +33,6 @@ int main(void)
 	double ck = clock_overhead_ns();
 	printf("  clock_gettime(CLOCK_MONOTONIC) via vDSO: %.1f ns per call\n", ck);
 	summary("kernel.syscall", s.med, "ns", "syscall(SYS_getppid) loop, median of trial means");
+	report_background();
 	return 0;
 }

@@ -168,12 +168,14 @@ int main(int argc, char **argv)
 		const char *tun = getenv("GLIBC_TUNABLES");
 		run(tun ? tun : "?", 1);
 		run(tun ? tun : "?", 0);
+		report_background();
 		return 0;
 	}
 	printf("thread_create: pthread_create (1 MiB stack) + start, and thread exit; %d trials x %d threads\n",
 	       TRIALS, PER);
 	run("default", 1);
 	run("default", 0);
+	report_background();
 	setenv("GLIBC_TUNABLES", "glibc.pthread.stack_cache_size=0", 1);
 	char *args[] = { argv[0], "nocache", NULL };
 	execv("/proc/self/exe", args);

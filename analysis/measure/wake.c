@@ -163,5 +163,6 @@ int main(void)
 	summary("wake.local.afteridle", locc.med, "ns", "wakee on the same CPU, waker was idle 50us");
 	summary("wake.syscall", sc, "ns", "getppid, re-measured (the calls above include one)");
 	summary("wake.nowaiter", nw.med, "ns", "FUTEX_WAKE with no waiter");
+	report_background();
 	return 0;
 }

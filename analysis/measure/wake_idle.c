@@ -118,5 +118,6 @@ int main(void)
 	}
 	for (int c = 0; c < 4; c++)
 		summary(cases[c].key, res[c].med, "ns", cases[c].name);
+	report_background();
 	return 0;
 }
