@@ -93,8 +93,10 @@ static bool do_next_op(struct run *r, struct task *t)
 		break;
 	case OP_SYSCALL:
 	case OP_NET:
-	case OP_SLEEP:
 		start_blocking(r, t, s.dur);
+		break;
+	case OP_SLEEP:  /* nanosleep: the hrtimer may fire up to the slack late */
+		start_blocking(r, t, s.dur + r->sc->kernel.timer_slack);
 		break;
 	case OP_SPAWN:
 		t->spawn_seq = s.opseq;

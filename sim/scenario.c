@@ -89,6 +89,7 @@ static const struct sc_row sc_rows[] = {
 	{ "kernel.thread_create", ROW_DURATION, OFF(kernel.thread_create), "15us", 0, 0, 0, "clone + stack mmap" },
 	{ "kernel.thread_exit", ROW_DURATION, OFF(kernel.thread_exit), "5us", 0, 0, 0, "thread teardown" },
 	{ "kernel.syscall", ROW_DURATION, OFF(kernel.syscall), "200ns", 0, 0, 0, "system call entry + exit" },
+	{ "kernel.timer_slack", ROW_DURATION, OFF(kernel.timer_slack), "50us", 0, 0, 0, "a sleeping thread's timer fires this late (PR_SET_TIMERSLACK default)" },
 	{ "kernel.sched_latency", ROW_DURATION, OFF(kernel.sched_latency), "6ms", ROW_POSITIVE, 0, 0, "CFS target latency" },
 	{ "kernel.min_granularity", ROW_DURATION, OFF(kernel.min_granularity), "750us", ROW_POSITIVE, 0, 0, "CFS minimum slice" },
 	{ "kernel.wakeup_granularity", ROW_DURATION, OFF(kernel.wakeup_granularity), "1ms", 0, 0, 0, "vruntime lead for wake-up preemption" },

@@ -123,6 +123,7 @@ struct kernel_cfg {
 	sim_ns thread_create;      /* kernel.thread_create: clone + stack mmap, on the creator's CPU */
 	sim_ns thread_exit;        /* kernel.thread_exit: on the exiting thread's CPU */
 	sim_ns syscall;            /* kernel.syscall: entry + exit of one system call */
+	sim_ns timer_slack;        /* kernel.timer_slack: how late a thread's sleep timer fires */
 	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
 	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
 	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */

@@ -12,7 +12,10 @@
  *      per thread; also, in every trial, each start() call is timed
  *      separately (System.nanoTime), giving the creator's time in start()
  *      (JVM bookkeeping + pthread_create + waiting for the new thread to
- *      reach its start handshake).
+ *      reach its start handshake).  Per trial also the creator thread's CPU
+ *      time (ThreadMXBean) and the whole JVM's CPU time
+ *      (OperatingSystemMXBean.getProcessCpuTime) per thread: start() is
+ *      mostly waiting, these say how much of it is CPU.
  *   3. RSS: 500 threads started that block on a CountDownLatch; VmRSS and
  *      VmSize from /proc/self/status before and after (after a 100 ms settle),
  *      one unrecorded warm-up round then up to 3 trials (fewer if the run
@@ -86,7 +89,10 @@ public class ThreadCreate {
         double[] startOnly = new double[TRIALS * N];
         int k = 0;
         int[] done = new int[TRIALS];
+        double[] creatorCpu = new double[TRIALS], processCpu = new double[TRIALS];
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int tr = 0; tr < TRIALS; tr++) {
+            long c0 = tmx.getCurrentThreadCpuTime(), q0 = ownCpuNs();
             long t0 = System.nanoTime(), cap = t0 + TRIAL_CAP_NS;
             int i;
             for (i = 0; i < N; i++) {
@@ -100,12 +106,16 @@ public class ThreadCreate {
             }
             done[tr] = i;
             perThread[tr] = (double) (System.nanoTime() - t0) / i;
+            creatorCpu[tr] = (double) (tmx.getCurrentThreadCpuTime() - c0) / i;
+            processCpu[tr] = (double) (ownCpuNs() - q0) / i;
         }
         startOnly = Arrays.copyOf(startOnly, k);
         System.out.println("  threads per trial: " + Arrays.toString(done)
                 + (k < TRIALS * N ? "  (some trials stopped at the 2.1 s time cap: machine busy)" : ""));
         System.out.println("  new Thread + start + join, trial means      " + stats(perThread));
         System.out.println("  start() alone, per call                     " + stats(startOnly));
+        System.out.println("  creator thread's CPU per thread (trials)    " + stats(creatorCpu));
+        System.out.println("  whole JVM's CPU per thread (trials)         " + stats(processCpu));
 
         double[] rss = new double[3], vsz = new double[3];
         int nr = 0;
@@ -151,6 +161,10 @@ public class ThreadCreate {
                 "new Thread(r).start() + join(), median of trial means");
         System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.start", median(startOnly), "ns",
                 "Thread.start() call alone, median");
+        System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.creator_cpu", median(creatorCpu), "ns",
+                "creator's CPU per start+join");
+        System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.process_cpu", median(processCpu), "ns",
+                "whole JVM's CPU per start+join (all threads, incl. GC/JIT)");
         System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.rss", median(rss), "B",
                 "dVmRSS per idle Java thread");
         System.out.printf("SUMMARY %-28s %12.1f %-6s %s%n", "java.thread.vsz", median(vsz), "B",

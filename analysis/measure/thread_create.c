@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 	run("default", 1);
 	run("default", 0);
 	report_background();
+	fflush(stdout); /* execv would drop buffered output */
 	setenv("GLIBC_TUNABLES", "glibc.pthread.stack_cache_size=0", 1);
 	char *args[] = { argv[0], "nocache", NULL };
 	execv("/proc/self/exe", args);
