@@ -160,6 +160,8 @@ static void core_start_burst(struct kern *k, struct kcore *c)
 	struct kthread *t = c->curr;
 	c->seg = SEG_BURST;
 	c->seg_start = k->sim->now;
+	if (c->slice_end == SIM_NS_MAX && c->nrq > 0)  /* a competitor came during the switch-in */
+		c->slice_end = c->seg_start + slice_len(k, c);
 	c->factor = k->mach ? mach_slowdown(k->mach, t->burst_home, c->node, t->burst_mem) : 1.0;
 	core_arm_burst(k, c);
 }
