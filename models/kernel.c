@@ -299,12 +299,20 @@ static void core_competitor_added(struct kern *k, struct kcore *c)
 	core_arm_burst(k, c);
 }
 
+/* How long an idle core takes to come out of idle: longer once it has
+ * been idle past the halt-polling window / into a deeper C-state. */
+static sim_ns idle_exit(const struct kern *k, const struct kcore *c)
+{
+	sim_ns idle = k->sim->now - c->idle_since;
+	return idle >= k->cfg->idle_deep_after ? k->cfg->wake_idle_deep : k->cfg->wake_idle;
+}
+
 /* Enqueues a runnable thread on c; dispatches it if c is idle. */
 static void core_enqueue(struct kern *k, struct kcore *c, struct kthread *t)
 {
 	if (core_idle(c)) {
 		t->core = (int16_t)c->id;
-		core_switch_to(k, c, t, k->cfg->wake_idle);
+		core_switch_to(k, c, t, idle_exit(k, c));
 		return;
 	}
 	rq_push(k, c, t);
@@ -375,6 +383,7 @@ static void core_schedule(struct kern *k, struct kcore *c)
 		return;
 	}
 	c->seg = SEG_IDLE;
+	c->idle_since = k->sim->now;
 	newidle_balance(k, c);
 }
 

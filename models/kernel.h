@@ -14,7 +14,9 @@
  *     never sees an involuntary context switch.
  *   - kern_wake places a blocked thread (previous core if idle, else an idle
  *     core on the same node, else any idle core, else the least loaded) and
- *     charges the idle-core wake-up (IPI + idle exit) to the target core.
+ *     delays it by the idle core's wake-up (IPI + idle exit): wake_idle for
+ *     a core idle less than idle_deep_after (a VM's halt-polling window, a
+ *     shallow C-state), wake_idle_deep after that.
  *     The waker's own CPU (a futex wake) is for the owner to charge with a
  *     burst: the kernel cannot know whether a thread or an interrupt woke.
  *   - Every step() call comes from an engine event, never from inside
@@ -84,6 +86,7 @@ struct kcore {
 	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
 	sim_ns acct_from;        /* time accounted up to */
 	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
+	sim_ns idle_since;       /* when the core last went idle */
 	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
 	int64_t min_vruntime;
 	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */

@@ -67,8 +67,9 @@ struct sc_row {
 #define OFF(member) offsetof(struct scenario, member)
 #define NO_OFF 0
 
-/* Default costs are Linux/x86 figures of the order measured by lmbench-style
- * microbenchmarks; scenarios override them, the lead may refine them. */
+/* Default kernel costs were measured on the project's machine (a 2-vCPU
+ * KVM guest, AMD EPYC Zen 3, Linux 6.18) with analysis/measure; README.md
+ * and analysis/measure/README.md give each figure and its program. */
 static const struct sc_row sc_rows[] = {
 	/* ---- top level ---- */
 	{ "name", ROW_STRING, OFF(name), NULL, ROW_REQUIRED | ROW_NONEMPTY, 0, 0, "scenario name" },
@@ -83,12 +84,14 @@ static const struct sc_row sc_rows[] = {
 	{ "machine.numa.ratio", ROW_DOUBLE, OFF(machine.numa_ratio), "2.1", 0, 1, 0, "remote / local memory latency" },
 	{ "machine.numa.distance", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "nodes x nodes SLIT matrix; default 10 local, 10*ratio remote" },
 	/* ---- kernel ---- */
-	{ "kernel.switch", ROW_DURATION, OFF(kernel.switch_cost), "2us", 0, 0, 0, "context switch on a core" },
-	{ "kernel.wake", ROW_DURATION, OFF(kernel.wake_cost), "1us", 0, 0, 0, "waker's CPU for a wake-up" },
-	{ "kernel.wake_idle", ROW_DURATION, OFF(kernel.wake_idle), "20us", 0, 0, 0, "IPI + idle exit before an idle core runs the wakee" },
-	{ "kernel.thread_create", ROW_DURATION, OFF(kernel.thread_create), "15us", 0, 0, 0, "clone + stack mmap" },
-	{ "kernel.thread_exit", ROW_DURATION, OFF(kernel.thread_exit), "5us", 0, 0, 0, "thread teardown" },
-	{ "kernel.syscall", ROW_DURATION, OFF(kernel.syscall), "200ns", 0, 0, 0, "system call entry + exit" },
+	{ "kernel.switch", ROW_DURATION, OFF(kernel.switch_cost), "3us", 0, 0, 0, "context switch on a core" },
+	{ "kernel.wake", ROW_DURATION, OFF(kernel.wake_cost), "2500ns", 0, 0, 0, "waker's CPU for a wake-up" },
+	{ "kernel.wake_idle", ROW_DURATION, OFF(kernel.wake_idle), "5us", 0, 0, 0, "IPI + idle exit before a briefly idle core runs the wakee" },
+	{ "kernel.wake_idle_deep", ROW_DURATION, OFF(kernel.wake_idle_deep), "30us", 0, 0, 0, "the same for a core idle longer than idle_deep_after" },
+	{ "kernel.idle_deep_after", ROW_DURATION, OFF(kernel.idle_deep_after), "200us", 0, 0, 0, "idle time after which a wake-up is deep (KVM halt_poll_ns)" },
+	{ "kernel.thread_create", ROW_DURATION, OFF(kernel.thread_create), "13us", 0, 0, 0, "clone + stack mmap" },
+	{ "kernel.thread_exit", ROW_DURATION, OFF(kernel.thread_exit), "14us", 0, 0, 0, "thread start-up + teardown CPU" },
+	{ "kernel.syscall", ROW_DURATION, OFF(kernel.syscall), "300ns", 0, 0, 0, "system call entry + exit" },
 	{ "kernel.timer_slack", ROW_DURATION, OFF(kernel.timer_slack), "50us", 0, 0, 0, "a sleeping thread's timer fires this late (PR_SET_TIMERSLACK default)" },
 	{ "kernel.sched_latency", ROW_DURATION, OFF(kernel.sched_latency), "6ms", ROW_POSITIVE, 0, 0, "CFS target latency" },
 	{ "kernel.min_granularity", ROW_DURATION, OFF(kernel.min_granularity), "750us", ROW_POSITIVE, 0, 0, "CFS minimum slice" },
@@ -96,7 +99,7 @@ static const struct sc_row sc_rows[] = {
 	{ "kernel.balance_interval", ROW_DURATION, OFF(kernel.balance_interval), "4ms", ROW_POSITIVE, 0, 0, "periodic load balancing" },
 	{ "kernel.max_threads", ROW_INT64, OFF(kernel.max_threads), "32768", 0, 1, 0, "live threads limit" },
 	{ "kernel.memory", ROW_SIZE, OFF(kernel.memory), "24GiB", 0, 0, 0, "committed memory limit" },
-	{ "kernel.stack_touch", ROW_SIZE, OFF(kernel.stack_touch), "16KiB", 0, 0, 0, "stack a new thread commits" },
+	{ "kernel.stack_touch", ROW_SIZE, OFF(kernel.stack_touch), "8KiB", 0, 0, 0, "stack a new thread commits" },
 	/* ---- acceptor and output ---- */
 	{ "acceptor.enabled", ROW_BOOL, OFF(acceptor.enabled), "true", 0, 0, 0, "an acceptor thread hands out connections" },
 	{ "acceptor.accept", ROW_DURATION, OFF(acceptor.accept), "5us", 0, 0, 0, "acceptor CPU per connection" },

@@ -119,7 +119,9 @@ struct machine_cfg {
 struct kernel_cfg {
 	sim_ns switch_cost;        /* kernel.switch: a context switch on a core */
 	sim_ns wake_cost;          /* kernel.wake: the waker's CPU for waking a thread (try_to_wake_up) */
-	sim_ns wake_idle;          /* kernel.wake_idle: IPI + idle-state exit before an idle core runs the wakee */
+	sim_ns wake_idle;          /* kernel.wake_idle: IPI + idle-state exit before a briefly idle core runs the wakee */
+	sim_ns wake_idle_deep;     /* kernel.wake_idle_deep: the same for a core idle >= idle_deep_after */
+	sim_ns idle_deep_after;    /* kernel.idle_deep_after: e.g. KVM's halt-polling window (halt_poll_ns) */
 	sim_ns thread_create;      /* kernel.thread_create: clone + stack mmap, on the creator's CPU */
 	sim_ns thread_exit;        /* kernel.thread_exit: on the exiting thread's CPU */
 	sim_ns syscall;            /* kernel.syscall: entry + exit of one system call */

@@ -77,7 +77,7 @@ static void test_common_random_numbers_end_to_end(void **state)
 	(void)state;
 	static const char batch[] =
 		"name: crn\nduration: 20s\nmachine: { cores: 2 }\n"
-		"kernel: { switch: 0, wake: 0, wake_idle: 0, thread_create: 0, thread_exit: 0, syscall: 0 }\n"
+		"kernel: { switch: 0, wake: 0, wake_idle: 0, wake_idle_deep: 0, timer_slack: 0, thread_create: 0, thread_exit: 0, syscall: 0 }\n"
 		"models: { threads: {}, pool: { workers: 3, enqueue: 0 } }\n"
 		"workload:\n  jobs:\n    arrival: { batch: { count: 200 } }\n"
 		"    program:\n      - cpu: { exp: 2ms }\n      - sleep: { exp: 1ms }\n"

@@ -26,6 +26,7 @@ static void setup(struct fixture *f, int cores, int nodes, sim_ns switch_cost)
 		.sched_latency = 6 * SIM_NS_PER_MS, .min_granularity = 750 * SIM_NS_PER_US,
 		.wakeup_granularity = SIM_NS_PER_MS, .balance_interval = 4 * SIM_NS_PER_MS,
 		.max_threads = 1000, .memory = (int64_t)1 << 40, .stack_touch = 16384,
+		.idle_deep_after = SIM_NS_MAX,
 	};
 	assert_int_equal(kern_init(&f->k, &f->sim, &f->cfg, &f->mach, f), 0);
 }
@@ -174,6 +175,29 @@ static void test_idle_wake_latency_is_not_cpu(void **state)
 	teardown(&f);
 }
 
+/* A core idle past idle_deep_after wakes with the deep latency. */
+static void test_deep_idle_wakes_slower(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 1, 1, 0);
+	f.cfg.wake_idle = 5 * SIM_NS_PER_US;
+	f.cfg.wake_idle_deep = 30 * SIM_NS_PER_US;
+	f.cfg.idle_deep_after = 200 * SIM_NS_PER_US;
+	remote_done_at = -1;
+	sim_run_until(&f.sim, 100 * SIM_NS_PER_US);  /* idle 100us: shallow */
+	kern_create(&f.k, &remote_ops, NULL, 1 << 20, 0);
+	sim_ns start = f.sim.now;
+	sim_run_until(&f.sim, 5 * SIM_NS_PER_MS);
+	assert_int_equal(remote_done_at - start, 5 * SIM_NS_PER_US + SIM_NS_PER_MS);
+	remote_done_at = -1;
+	kern_create(&f.k, &remote_ops, NULL, 1 << 20, 0);  /* idle ~4ms: deep */
+	start = f.sim.now;
+	sim_run_until(&f.sim, 10 * SIM_NS_PER_MS);
+	assert_int_equal(remote_done_at - start, 30 * SIM_NS_PER_US + SIM_NS_PER_MS);
+	teardown(&f);
+}
+
 static void test_thread_limit_and_stacks(void **state)
 {
 	(void)state;
@@ -221,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_numa_remote_burst_takes_longer),
 		cmocka_unit_test(test_thread_limit_and_stacks),
 		cmocka_unit_test(test_idle_wake_latency_is_not_cpu),
+		cmocka_unit_test(test_deep_idle_wakes_slower),
 		cmocka_unit_test(test_sleepers_spread_over_idle_cores),
 	};
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);

@@ -7,7 +7,7 @@
 
 /* Every kernel and model cost set to zero; the acceptor off. */
 static const char zero_costs[] =
-	"kernel: { switch: 0, wake: 0, wake_idle: 0, thread_create: 0, thread_exit: 0,\n"
+	"kernel: { switch: 0, wake: 0, wake_idle: 0, wake_idle_deep: 0, timer_slack: 0, thread_create: 0, thread_exit: 0,\n"
 	"          syscall: 0 }\n"
 	"acceptor: { enabled: false }\n"
 	"output: { sample: 0 }\n";
