@@ -182,13 +182,11 @@ static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, s
 {
 	core_account(c, k->sim->now);
 	c->wake_until = k->sim->now + waking;
-	sim_ns cost = waking;
-	if (c->last_id != t->id) {
-		cost += k->cfg->switch_cost;
-		k->st.switches++;
-	}
+	/* Every switch-in pays: even the thread that ran last comes back from
+	 * the idle task through schedule(), as Linux counts it (nr_switches). */
+	sim_ns cost = waking + k->cfg->switch_cost;
+	k->st.switches++;
 	c->curr = t;
-	c->last_id = t->id;
 	t->state = KT_RUNNING;
 	t->core = (int16_t)c->id;
 	c->seg = SEG_OVH;
@@ -422,7 +420,16 @@ void kern_yield(struct kern *k, struct kthread *t)
 	struct kcore *c = stepping_core(k, t);
 	c->curr = NULL;
 	rq_push(k, c, t);
-	core_switch_to(k, c, rq_pop(c), 0);
+	struct kthread *next = rq_pop(c);
+	if (next == t) {  /* sched_yield with nobody else: no switch */
+		c->curr = t;
+		t->state = KT_RUNNING;
+		t->burst_left = 0;
+		t->burst_cat = CAT_KERNEL;
+		core_start_burst(k, c);
+		return;
+	}
+	core_switch_to(k, c, next, 0);
 }
 
 static void release_thread(struct kern *k, struct kthread *t)
@@ -532,6 +539,29 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 	return t;
 }
 
+sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
+{
+	if (t->state == KT_RUNNING) {
+		struct kcore *c = &k->cores[t->core];
+		if (c->seg == SEG_STEP)
+			return -1;
+		if (c->seg == SEG_BURST) {
+			core_stop_burst(k, c);
+			sim_ns left = t->burst_left;
+			t->burst_left = -1;
+			c->seg = SEG_OVH;  /* a zero-length switch-in: step() from an event */
+			c->wake_until = k->sim->now;
+			eq_push(&k->sim->q, &c->ev, k->sim->now);
+			return left;
+		}
+	}
+	if (t->state == KT_BLOCKED || t->state == KT_DEAD || t->burst_left < 0)
+		return -1;
+	sim_ns left = t->burst_left;  /* queued, or being switched in */
+	t->burst_left = -1;
+	return left;
+}
+
 void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes)
 {
 	int64_t room = t->stack_reserved - t->stack_committed;
@@ -594,7 +624,6 @@ int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
 		c->id = i;
 		c->node = mach_node_of(mach, i);
 		c->seg = SEG_IDLE;
-		c->last_id = -1;
 		c->slice_end = SIM_NS_MAX;
 		eq_event_init(&c->ev, core_fire);
 	}

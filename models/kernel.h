@@ -78,7 +78,6 @@ struct kcore {
 	struct kern *kern;
 	int id, node;
 	struct kthread *curr;    /* running (or being switched in); NULL when idle */
-	int32_t last_id;         /* id of the thread that ran last, for switch counting */
 	struct eq_event ev;      /* end of the current segment */
 	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
 	sim_ns seg_start;        /* when the current burst segment started */
@@ -94,7 +93,7 @@ struct kcore {
 };
 
 struct kern_stats {
-	uint64_t switches;           /* a core starts running a thread other than the last one */
+	uint64_t switches;           /* a core switches a thread in (from another or from idle) */
 	uint64_t involuntary;        /* of which preemptions */
 	uint64_t created, create_failures, exited, migrations, wakeups;
 	int64_t live;                /* threads created and not exited */
@@ -148,6 +147,12 @@ void kern_exit(struct kern *k, struct kthread *t);
  * -1 for an interrupt (timer, network). A no-op for a non-blocked thread is
  * a bug: it asserts. */
 void kern_wake(struct kern *k, struct kthread *t, int waker_core);
+
+/* Takes away t's current burst (a signal interrupting user code): returns
+ * the work it had left (>= 0), or -1 when t has no burst (its owner is
+ * between bursts). A running thread's owner gets step() at once (from an
+ * event); a queued one gets step() when it next runs. */
+sim_ns kern_preempt_burst(struct kern *k, struct kthread *t);
 
 /* Commits `bytes` more of t's stack (capped at its reservation). */
 void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes);

@@ -24,6 +24,10 @@ struct model_ops {
 	 * the kernel CPU the starter pays afterwards (e.g. a futex wake). The
 	 * model calls wl_task_failed itself if the task cannot start. */
 	sim_ns (*start)(struct run *r, struct task *t, struct kthread *starter);
+	/* Open-loop arrivals enter through the model's own accept loop (Go's
+	 * accepting goroutine) instead of the shared kernel-thread acceptor.
+	 * May be NULL. */
+	void (*accept)(struct run *r, struct task *t);
 	/* A task blocked waiting for its children may continue. */
 	void (*resume)(struct run *r, struct task *t, int waker_core);
 	/* Model-specific metrics, after the common ones. May be NULL. */
@@ -34,6 +38,7 @@ struct model_ops {
 
 extern const struct model_ops threads_model;
 extern const struct model_ops pool_model;
+extern const struct model_ops gmp_model;
 
 /* The model named name, or NULL. */
 const struct model_ops *model_find(const char *name);

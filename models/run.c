@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct model_ops *const model_list[] = { &threads_model, &pool_model, NULL };
+const struct model_ops *const model_list[] = { &gmp_model, &threads_model, &pool_model, NULL };
 
 const struct model_ops *model_find(const char *name)
 {
@@ -236,7 +236,7 @@ static int build(struct run *r, char *err, size_t errlen)
 		return 2;
 	if (r->model->init(r, err, errlen) != 0)
 		return 2;
-	if (needs_acceptor(sc)) {
+	if (needs_acceptor(sc) && !r->model->accept) {
 		r->acc = acc_create(r);
 		if (!r->acc) {
 			snprintf(err, errlen, "cannot create the acceptor thread (kernel.max_threads %lld)",
@@ -286,6 +286,12 @@ static void record_params(const struct scenario *sc, struct run_result *res, con
 int run_model(const struct scenario *sc, const char *model, struct run_result *out,
 	      char *err, size_t errlen)
 {
+	return run_model_opts(sc, model, NULL, out, err, errlen);
+}
+
+int run_model_opts(const struct scenario *sc, const char *model, const struct run_opts *opts,
+		   struct run_result *out, char *err, size_t errlen)
+{
 	res_init(out, sc->name, model, sc->seed);
 	const struct model_ops *ops = model_find(model);
 	if (!ops) {
@@ -301,6 +307,8 @@ int run_model(const struct scenario *sc, const char *model, struct run_result *o
 	}
 	r->sc = sc;
 	r->seed = sc->seed;
+	if (opts)
+		r->opts = *opts;
 	r->model = ops;
 	r->res = out;
 	sim_init(&r->sim, r);

@@ -15,6 +15,13 @@
 
 struct acceptor;
 
+/* Optional run settings that are not part of the scenario. */
+struct run_opts {
+	sim_ns schedtrace;  /* gmp: GODEBUG=schedtrace-style lines every so often; 0 = off */
+	void (*line)(void *ctx, const char *line);  /* where those lines go */
+	void *line_ctx;
+};
+
 struct run {
 	struct sim sim;
 	const struct scenario *sc;
@@ -28,6 +35,7 @@ struct run {
 	struct run_result *res;
 	struct eq_event warmup_ev, sample_ev;
 	int series[8];
+	struct run_opts opts;
 	bool failed;
 	char error[512];
 };
@@ -38,6 +46,9 @@ struct run {
  * out->error); 2 for an unknown model or a scenario the model cannot run. */
 int run_model(const struct scenario *sc, const char *model, struct run_result *out,
 	      char *err, size_t errlen);
+/* The same with options (opts may be NULL). */
+int run_model_opts(const struct scenario *sc, const char *model, const struct run_opts *opts,
+		   struct run_result *out, char *err, size_t errlen);
 
 /* Ends the run early as failed (e.g. an exhausted resource that the real
  * system would crash on). */

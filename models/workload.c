@@ -77,6 +77,10 @@ static void submit(struct wl *w, struct task *t)
 {
 	struct run *r = w->run;
 	bool open_loop = w->sc->classes[t->cls].arrival.kind == ARR_POISSON;
+	if (open_loop && w->sc->acceptor.enabled && r->model->accept) {
+		r->model->accept(r, t);
+		return;
+	}
 	if (open_loop && r->acc) {
 		acc_put(r->acc, t);
 		return;

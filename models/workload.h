@@ -39,6 +39,11 @@ struct task {
 	uint8_t waiting;         /* blocked waiting for its children */
 	uint8_t spawn_wait;      /* the current spawn op waits */
 	float mem;               /* current cpu op's memory intensity */
+	uint8_t gstate;          /* gmp: enum gstatus (models/gmp.h) */
+	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
+	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
+	sim_ns t_ready;          /* gmp: when it last became runnable */
+	sim_ns when;             /* gmp: its sleep timer's expiry */
 	int32_t loop_op[WL_MAX_DEPTH];
 	uint32_t loop_left[WL_MAX_DEPTH];
 };

@@ -149,6 +149,23 @@ struct pool_cfg {
 	int64_t queue;     /* models.pool.queue: queue capacity, 0 = unbounded; a put to a full queue fails the task */
 };
 
+struct gmp_model_cfg {
+	bool enabled;
+	int64_t gomaxprocs;     /* models.gmp.gomaxprocs: 0 = machine.cores (the runtime's default, ncpu) */
+	sim_ns newproc;         /* models.gmp.newproc: creator's CPU for a go statement */
+	sim_ns gogo;            /* models.gmp.gogo: user-level switch to a G (execute + gogo) */
+	sim_ns runqput;         /* models.gmp.runqput: one run-queue or timer-heap operation */
+	sim_ns steal;           /* models.gmp.steal: one steal attempt on one victim P */
+	sim_ns netpoll;         /* models.gmp.netpoll: a non-blocking netpoll (epoll_wait) */
+	sim_ns signal;          /* models.gmp.signal: SIGURG delivery + asyncPreempt on the target */
+	sim_ns schedule;        /* models.gmp.schedule: one pass of schedule/findRunnable's checks */
+	sim_ns sysmon_cycle;    /* models.gmp.sysmon_cycle: one sysmon loop iteration */
+	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
+	int64_t stack;          /* models.gmp.stack: initial goroutine stack (stack.go:_StackMin) */
+	int64_t mstack;         /* models.gmp.mstack: an M's own stacks (g0 8 KiB + gsignal 32 KiB) */
+	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */
+};
+
 struct acceptor_cfg {
 	bool enabled;      /* acceptor.enabled (default true) */
 	sim_ns accept;     /* acceptor.accept: CPU per connection before the model's start cost (default 5us) */
@@ -178,6 +195,7 @@ struct scenario {
 	struct acceptor_cfg acceptor;
 	struct threads_cfg threads;
 	struct pool_cfg pool;
+	struct gmp_model_cfg gmp;
 	struct output_cfg output;
 
 	int nmodels;                     /* models in the order written under models: */

@@ -205,7 +205,8 @@ static void test_10k_rps(void **state)
 	assert_param(&sc, "workload.request.arrival.poisson", "10000/s");
 	assert_param(&sc, "workload.request.program.0.cpu.exp", "100us");
 	assert_param(&sc, "workload.request.program.1.net", "100ms");
-	assert_null(param(&sc, "models.gmp"));
+	assert_param(&sc, "models.gmp", "false");
+	assert_param(&sc, "models.gmp.gomaxprocs", "0");
 	assert_params_unique(&sc);
 	sc_free(&sc);
 	sc_free(&sc); /* idempotent */
@@ -772,10 +773,10 @@ static void test_unknown_names(void **state)
 	expect_error("name: t\nduration: 1s\nmodels: { threds: {} }\n",
 		     "t.yaml:3:11: unknown model 'threds' (did you mean 'threads'?)");
 	expect_error("name: t\nduration: 1s\nmodels: { erlang: {} }\n", "t.yaml:3:11: unknown model 'erlang'");
-	expect_error("name: t\nduration: 1s\nmodels:\n  threads:\n  gmp: { gomaxprocs: 4 }\n",
-		     "t.yaml:5:3: model 'gmp' is not implemented yet (next release)");
+	expect_error("name: t\nduration: 1s\nmodels:\n  threads:\n  gmp: { gomaxproc: 4 }\n" WORKLOAD,
+		     "t.yaml:5:10: unknown key 'gomaxproc' in 'models.gmp' (did you mean 'gomaxprocs'?)");
 	expect_error("name: t\nduration: 1s\nmodels: {}\n" WORKLOAD,
-		     "t.yaml:3:9: models must enable at least one model (threads, pool)");
+		     "t.yaml:3:9: models must enable at least one model (threads, pool, gmp)");
 	expect_error(HEAD "workload: {}\n", "t.yaml:4:11: workload must define at least one class");
 	expect_error(HEAD "workload:\n", "t.yaml:4:10: workload must define at least one class");
 	expect_error(with_op("cpuu: 1ms"), "t.yaml:8:9: unknown op 'cpuu' (did you mean 'cpu'?)");

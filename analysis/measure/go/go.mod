@@ -1,0 +1,3 @@
+module gmpsim/measure/go
+
+go 1.19

@@ -1,0 +1,181 @@
+/* models/gmp.h — the Go GMP scheduler model's shared state: G, M and P
+ * states with their legal transitions, the P's run queues and timers, the
+ * global scheduler struct, and the functions the gmp_*.c files call across.
+ *
+ * A goroutine is a struct task (workload.h) with the gmp fields used; an M
+ * is a kernel thread of the kernel model (models/kernel.h) whose step()
+ * runs the scheduler; a P is plain data. Everything follows Go 1.19's
+ * runtime/proc.go; the design essay is at the top of models/gmp.c.
+ * Internal to the gmp model: nothing outside models/gmp*.c includes it
+ * except the gmp tests.
+ */
+#ifndef GMPSIM_GMP_H
+#define GMPSIM_GMP_H
+#include "types.h"
+#include "kernel.h"
+#include "workload.h"
+#include <gsl/gsl_rng.h>
+
+struct run;
+
+/* runtime2.go: G status (the ones the model uses). */
+enum gstatus { G_IDLE, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING, G_DEAD, G_NSTATES };
+/* runtime2.go: P status. */
+enum pstatus { P_IDLE, P_RUNNING, P_SYSCALL, P_GCSTOP, P_DEAD, P_NSTATES };
+
+#define GMP_RUNQ_SIZE 256    /* runtime2.go: p.runq [256]guintptr */
+#define GMP_FAIRNESS_TICK 61 /* proc.go:findRunnable: schedtick%61 */
+#define GMP_STEAL_TRIES 4    /* proc.go:stealWork: stealTries */
+#define GMP_FORCE_PREEMPT_NS (10 * SIM_NS_PER_MS) /* proc.go:forcePreemptNS */
+
+struct gmp_m;
+
+/* A goroutine's execution phase while it runs on an M (task.phase). */
+enum gphase {
+	GP_NEXT,        /* fetch the next op */
+	GP_CPU,         /* a CPU burst is running; its end completes the op */
+	GP_CPU_PARTIAL, /* preempted: task.arg ns of the burst are left */
+	GP_SPAWN,       /* starting the next child (newproc) */
+	GP_JOIN,        /* waiting for its children */
+	GP_NET_RETRY,   /* woken by netpoll: redo the read, which now succeeds */
+	GP_SYSCALL_RET, /* back from a blocking syscall */
+};
+
+
+struct gmp_p {
+	int32_t id;
+	uint8_t status;              /* enum pstatus */
+	struct gmp_m *m;             /* owner while running */
+	struct gmp_p *link;          /* sched.pidle list */
+	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
+	struct task *runq[GMP_RUNQ_SIZE];
+	struct task *runnext;
+	uint32_t schedtick;          /* incremented by execute without inheritTime */
+	uint32_t syscalltick;
+	struct {                     /* sysmon's last observation (proc.go:sysmontick) */
+		uint32_t schedtick, syscalltick;
+		sim_ns schedwhen, syscallwhen;
+	} sysmontick;
+	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
+	int32_t ntimers, captimers;
+};
+
+/* What an M is doing between kernel bursts. */
+enum m_phase {
+	M_SCHEDULE,     /* about to run schedule() */
+	M_EXECUTE,      /* paid the switch: start running curg */
+	M_RUN_G,        /* running curg's program */
+	M_SPIN_DONE,    /* finished a spinning round of steal attempts */
+	M_PARKED,       /* stopm: blocked on its note */
+	M_NETPOLL,      /* blocked in epoll_wait (at most one M) */
+	M_SYSCALL,      /* in a blocking syscall with curg */
+	M_EXITSYSCALL,  /* the syscall returned: exitsyscall */
+	M_SYSMON,       /* the sysmon thread */
+};
+
+struct gmp_m {
+	int32_t id;
+	struct kthread *kt;
+	struct gmp_p *p, *nextp, *oldp;
+	struct task *curg;
+	struct gmp_m *schedlink;     /* sched.midle list */
+	uint8_t phase;               /* enum m_phase */
+	bool spinning;
+	bool inherit;                /* execute(curg, inheritTime) */
+	uint32_t syscalltick;
+	sim_ns debt_runtime, debt_kernel, debt_spin; /* CPU owed for decisions taken instantly */
+};
+
+struct gmp_cfg {
+	int gomaxprocs;
+	sim_ns newproc, gogo, runqput, steal, netpoll, signal, schedule, sysmon_cycle;
+	sim_ns runnext_backoff;      /* usleep(3) before stealing a running P's runnext */
+	int64_t stack, mstack, maxmcount;
+};
+
+struct gmp_stats {
+	uint64_t steal_attempts, steals, stolen_gs, handoffs, syscall_retakes, preemptions;
+	uint64_t netpoll_calls, netpoll_blocking, timers_run, spinning_rounds, ms_created;
+	uint64_t globrunq_puts, runqputslow;
+	int64_t peak_ms;
+};
+
+struct gmp {
+	struct run *run;
+	struct gmp_cfg cfg;
+	struct gmp_p *allp;
+	int nprocs;
+	struct gmp_m **allm;
+	int nm, capm;
+	/* sched */
+	struct task_fifo runq;       /* global run queue */
+	struct gmp_p *pidle;
+	int npidle, nmspinning, nmidle;
+	struct gmp_m *midle;
+	sim_ns lastpoll;             /* 0: an M is blocked in netpoll */
+	sim_ns pollUntil;
+	struct task_fifo netready;   /* Gs whose fd became ready, not yet polled */
+	int64_t netpollWaiters;
+	/* sysmon */
+	struct gmp_m *sysmon;
+	struct eq_event sysmon_ev, netpoll_ev;
+	sim_ns sysmon_delay;
+	int sysmon_idle;
+	bool sysmon_deep, sysmon_syscall_wake;
+	int sysmon_phase;
+	gsl_rng *rng;
+	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
+	struct task *accept_g;       /* the accepting goroutine (NULL: no acceptor) */
+	struct task *accept_cur;     /* the connection it has accepted */
+	struct task_fifo backlog;    /* the listen backlog */
+	bool accept_parked;
+	struct gmp_stats st;
+	int64_t *schedlat;           /* scheduling latencies (runnable -> running), ns */
+	int64_t nschedlat, capschedlat;
+	sim_ns schedtrace;           /* --schedtrace interval; 0: off */
+	struct eq_event schedtrace_ev;
+};
+
+/* ---- run queues (gmp_runq.c) ---- */
+void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
+struct task *gmp_runqget(struct gmp_p *p, bool *inherit);
+uint32_t gmp_runqlen(const struct gmp_p *p);
+bool gmp_runqempty(const struct gmp_p *p);
+struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext);
+void gmp_globrunqput(struct gmp *s, struct task *g);
+struct task *gmp_globrunqget(struct gmp *s, struct gmp_p *p, int max);
+void gmp_pidleput(struct gmp *s, struct gmp_p *p);
+struct gmp_p *gmp_pidleget(struct gmp *s);
+
+/* ---- timers (gmp_timers.c) ---- */
+void gmp_addtimer(struct gmp_p *p, struct task *g);
+sim_ns gmp_nexttimer(const struct gmp_p *p);
+/* Pops p's expired timers (when <= now) into out (up to max); returns the count. */
+int gmp_expired_timers(struct gmp_p *p, sim_ns now, struct task **out, int max);
+
+/* ---- scheduler (gmp.c) ---- */
+struct gmp *gmp_of(struct run *r);
+void gmp_ready(struct gmp *s, struct task *g, struct gmp_m *by);
+void gmp_wakep(struct gmp *s, struct gmp_m *by);
+void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by);
+void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by);
+void gmp_injectglist(struct gmp *s, struct task_fifo *list, struct gmp_m *by);
+/* netpoll.go:netpoll(0) — moves up to 128 ready Gs into list. */
+void gmp_netpoll(struct gmp *s, struct task_fifo *list);
+/* proc.go:newm — a new M in the given phase; NULL (run failed) at the limits. */
+struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase);
+/* Asserts (in debug builds) that a transition is legal, then makes it. */
+void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
+
+void gmp_accept_arrival(struct gmp *s, struct task *conn);
+void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);
+void gmp_m_step(struct kern *k, struct kthread *kt);
+
+/* ---- sysmon (gmp_sysmon.c) ---- */
+int gmp_sysmon_start(struct gmp *s);
+void gmp_sysmon_wake(struct gmp *s);
+void gmp_sysmon_step(struct gmp *s);
+/* Delivers SIGURG to m if its G is running user code (preempt.go:preemptM). */
+void gmp_preemptM(struct gmp *s, struct gmp_m *m);
+
+#endif
