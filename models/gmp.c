@@ -346,8 +346,10 @@ void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev)
 /* proc.go:execute — curg runs after the user-level switch (gogo). */
 static void execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 {
-	if (!inherit)
+	if (!inherit) {
 		m->p->schedtick++;
+		m->p->slice_start = now_of(s);
+	}
 	gmp_casgstatus(g, G_RUNNABLE, G_RUNNING);
 	g->gpreempt = 0;
 	g->kt = m->kt;
@@ -385,6 +387,11 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	g->gpreempt = 0;
 	s->st.preemptions++;
+	sim_ns ran = now_of(s) - m->p->slice_start;
+	if (s->st.preemptions == 1 || ran < s->st.slice_min)
+		s->st.slice_min = ran;
+	if (ran > s->st.slice_max)
+		s->st.slice_max = ran;
 	make_runnable(s, g, G_RUNNING);
 	gmp_globrunqput(s, g);
 	to_schedule(s, m, s->cfg.signal, CAT_RUNTIME);

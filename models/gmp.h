@@ -51,6 +51,7 @@ struct gmp_p {
 	struct task *runq[GMP_RUNQ_SIZE];
 	struct task *runnext;
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
+	sim_ns slice_start;          /* when the current schedtick began */
 	uint32_t syscalltick;
 	struct {                     /* sysmon's last observation (proc.go:sysmontick) */
 		uint32_t schedtick, syscalltick;
@@ -97,6 +98,7 @@ struct gmp_stats {
 	uint64_t steal_attempts, steals, stolen_gs, handoffs, syscall_retakes, preemptions;
 	uint64_t netpoll_calls, netpoll_blocking, timers_run, spinning_rounds, ms_created;
 	uint64_t globrunq_puts, runqputslow;
+	sim_ns slice_min, slice_max;  /* how long preempted Gs had run on their slice */
 	int64_t peak_ms;
 };
 

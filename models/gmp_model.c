@@ -203,6 +203,10 @@ static void gmp_metrics(struct run *r, struct run_result *res)
 	res_metric(res, "ms_created", (double)st->ms_created, "threads");
 	res_metric(res, "ms_peak", (double)st->peak_ms, "threads");
 	res_metric(res, "runqputslow", (double)st->runqputslow, "count");
+	if (st->preemptions) {
+		res_metric(res, "preempt_slice_min", (double)st->slice_min, "ns");
+		res_metric(res, "preempt_slice_max", (double)st->slice_max, "ns");
+	}
 	double gstacks = (double)r->wl.peak_live * (double)s->cfg.stack;
 	res_metric(res, "goroutine_stack_peak", gstacks, "B");
 	/* Go's stacks are heap memory, committed as used: M stacks + G stacks */

@@ -18,8 +18,9 @@
 //            flag; the thief sees it, then times one runqsteal (grabs 64 of
 //            them into its own ring, cache lines coming from the owner's
 //            core), drains its ring and answers; the owner drains the other
-//            64.  20,000 timed rounds, per-sample; the clock's own cost is
-//            subtracted.
+//            64.  20,000 timed rounds, per-sample raw intervals; the
+//            SUMMARY values subtract the median of an empty timed interval
+//            (two back-to-back clock reads) measured in the same rounds.
 //   empty    the thief's runqsteal on an empty victim queue whose head/tail
 //            the owner has just written (a failed steal attempt).
 //   line     cross-core cache-line round trip: the two threads bounce one
@@ -140,7 +141,6 @@ func g(i int) uintptr { return uintptr(unsafe.Pointer(&gs[i%256])) }
 func main() {
 	fmt.Printf("steal: replica of Go 1.19's per-P run queue, %s\n", runtime.Version())
 	const trials = 15
-	ck := bench.ClockOverhead()
 
 	runtime.GOMAXPROCS(1)
 	var local p
@@ -170,6 +170,7 @@ func main() {
 	var flag int32
 	steal := make([]float64, 0, rounds)
 	empty := make([]float64, 0, rounds)
+	null := make([]float64, 0, rounds)
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { // owner
@@ -213,9 +214,12 @@ func main() {
 				panic("steal from an empty queue found something")
 			}
 			atomic.StoreInt32(&flag, 4)
+			t4 := bench.Now()
+			t5 := bench.Now()
 			if r >= warm {
-				steal = append(steal, float64(t1-t0)-ck)
-				empty = append(empty, float64(t3-t2)-ck)
+				steal = append(steal, float64(t1-t0))
+				empty = append(empty, float64(t3-t2))
+				null = append(null, float64(t5-t4))
 			}
 		}
 	}()
@@ -259,13 +263,14 @@ func main() {
 	bench.Summary("go.runq.putget", s.Med, "ns", "replica: runqput(next=false)+runqget, one P, per pair")
 	s = bench.StatsOf(putnext)
 	bench.Print("local runqput(next) + runqget (runnext)", s)
-	fmt.Printf("    (clock overhead subtracted from per-sample figures below: %.1f ns)\n", ck)
+	sn := bench.StatsOf(null)
+	bench.PrintP99("empty timed interval (clock baseline)", sn)
 	s = bench.StatsOf(steal)
 	bench.PrintP99("steal of 64 from a freshly filled remote queue", s)
-	bench.Summary("go.runq.steal64", s.Med, "ns", "replica: runqsteal of half of 128 queued on the other core")
+	bench.Summary("go.runq.steal64", s.Med-sn.Med, "ns", "replica: runqsteal of half of 128 queued on the other core, minus baseline")
 	s = bench.StatsOf(empty)
 	bench.PrintP99("failed steal attempt (empty remote queue)", s)
-	bench.Summary("go.runq.steal_empty", s.Med, "ns", "replica: runqsteal on an empty queue written by the other core")
+	bench.Summary("go.runq.steal_empty", s.Med-sn.Med, "ns", "replica: runqsteal on an empty queue written by the other core, minus baseline")
 	s = bench.StatsOf(lines)
 	bench.Print("cache line one-way transfer, CPU0<->CPU1", s)
 	bench.Summary("go.cacheline.transfer", s.Med, "ns", "atomic counter ping-pong, per one-way transfer")

@@ -1,0 +1,239 @@
+/* tests/test_gmp.c — the gmp model pinned to the Go 1.19 runtime source.
+ * Every expectation comes from runtime/proc.go's rules (cited), not from
+ * the model's own output. */
+#include "testrun.h"
+#include "gmp.h"
+#include <math.h>
+
+/* ---- run-queue arithmetic, on the data structures themselves ---------- */
+
+static struct gmp *one_p(int nprocs)
+{
+	struct gmp *s = calloc(1, sizeof *s);
+	s->nprocs = nprocs;
+	s->allp = calloc((size_t)nprocs, sizeof *s->allp);
+	for (int i = 0; i < nprocs; i++)
+		s->allp[i].status = P_RUNNING;
+	return s;
+}
+
+static void free_p(struct gmp *s, struct task *gs)
+{
+	free(s->allp);
+	free(s);
+	free(gs);
+}
+
+/* proc.go:newproc puts each new G in runnext, kicking the old one to the
+ * ring; the 257th kick finds the ring full and runqputslow moves 128 + 1 to
+ * the global queue. 300 Gs: runnext 1, ring 299 - 129 = 170, global 129. */
+static void test_newproc_300_without_yielding(void **state)
+{
+	(void)state;
+	struct gmp *s = one_p(1);
+	struct task *g = calloc(300, sizeof *g);
+	for (int i = 0; i < 300; i++)
+		gmp_runqput(s, &s->allp[0], &g[i], true);
+	assert_ptr_equal(s->allp[0].runnext, &g[299]);
+	assert_int_equal(gmp_runqlen(&s->allp[0]), 170);
+	assert_int_equal(s->runq.len, 129);
+	/* the global batch is the ring's first 128 (G1..G128) then the kicked G257 */
+	assert_ptr_equal(s->runq.head, &g[0]);
+	assert_ptr_equal(s->runq.tail, &g[256]);
+	free_p(s, g);
+}
+
+/* proc.go:runqgrab: n - n/2 of a victim's n queued Gs. */
+static void test_steal_takes_ceiling_half(void **state)
+{
+	(void)state;
+	for (uint32_t n = 1; n <= 40; n++) {
+		struct gmp *s = one_p(2);
+		struct task *g = calloc(n, sizeof *g);
+		for (uint32_t i = 0; i < n; i++)
+			gmp_runqput(s, &s->allp[1], &g[i], false);
+		struct task *got = gmp_runqsteal(s, &s->allp[0], &s->allp[1], false);
+		uint32_t want = n - n / 2;
+		assert_non_null(got);
+		assert_int_equal(1 + gmp_runqlen(&s->allp[0]), want);
+		assert_int_equal(gmp_runqlen(&s->allp[1]), n - want);
+		free_p(s, g);
+	}
+}
+
+/* runnext is stolen only when allowed (the last pass) and the ring is empty. */
+static void test_runnext_steal_rules(void **state)
+{
+	(void)state;
+	struct gmp *s = one_p(2);
+	struct task *g = calloc(2, sizeof *g);
+	gmp_runqput(s, &s->allp[1], &g[0], true);
+	assert_null(gmp_runqsteal(s, &s->allp[0], &s->allp[1], false));
+	assert_ptr_equal(gmp_runqsteal(s, &s->allp[0], &s->allp[1], true), &g[0]);
+	assert_null(s->allp[1].runnext);
+	free_p(s, g);
+}
+
+/* proc.go:globrunqget: min(size, size/GOMAXPROCS + 1, max, 128). */
+static void test_globrunqget_batch(void **state)
+{
+	(void)state;
+	struct gmp *s = one_p(4);
+	struct task *g = calloc(1000, sizeof *g);
+	for (int i = 0; i < 100; i++)
+		gmp_globrunqput(s, &g[i]);
+	assert_ptr_equal(gmp_globrunqget(s, &s->allp[0], 0), &g[0]);
+	assert_int_equal(gmp_runqlen(&s->allp[0]), 25);   /* 100/4 + 1 = 26 taken */
+	assert_int_equal(s->runq.len, 74);
+	assert_ptr_equal(gmp_globrunqget(s, &s->allp[1], 1), &g[26]);
+	assert_int_equal(gmp_runqlen(&s->allp[1]), 0);
+	for (int i = 100; i < 1000; i++)
+		gmp_globrunqput(s, &g[i]);
+	gmp_globrunqget(s, &s->allp[2], 0);  /* 973/4 + 1 = 244, capped at 128 */
+	assert_int_equal(gmp_runqlen(&s->allp[2]), 127);
+	free_p(s, g);
+}
+
+/* ---- whole-model behaviour ------------------------------------------------ */
+
+#define M tr_metric
+
+/* GOMAXPROCS=1, 4 CPU-bound Gs: sysmon's retake preempts after the same
+ * schedtick has been seen for forcePreemptNS (10 ms); sysmon notices a new
+ * tick up to one period (10 ms when idle) late, so slices are 10-30 ms. */
+static void test_cpu_hogs_share_one_p(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run(
+		"name: hogs\nduration: 10s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 1 } }\nworkload:\n  hog:\n    arrival: { batch: { count: 4 } }\n"
+		"    program: [ { cpu: 1s } ]\n", "gmp", NULL, 0);
+	assert_int_equal((int)M(&r, "tasks_completed"), 4);
+	/* round robin: even the first to finish needed nearly all 4 s */
+	assert_true(M(&r, "latency_p50") > 3.9e9 && M(&r, "latency_max") < 4.1e9);
+	assert_true(M(&r, "preempt_slice_min") >= 10e6);
+	assert_true(M(&r, "preempt_slice_max") <= 30e6 + 1e6);  /* + the signal and switch */
+	assert_true(M(&r, "preemptions") >= 4e9 / 30e6 && M(&r, "preemptions") <= 4e9 / 10e6);
+	res_free(&r);
+}
+
+/* K Gs in 200 ms blocking syscalls with GOMAXPROCS=2 and CPU work waiting:
+ * sysmon retakes each syscall P (it has local work, or nobody spins/idles),
+ * handoffp starts an M for it: K Ms in syscalls + 2 running + sysmon, and
+ * idle Ms are never freed. */
+static void test_syscalls_grow_threads_that_never_shrink(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run(
+		"name: sys\nduration: 3s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 2 } }\nworkload:\n"
+		"  io:\n    arrival: { batch: { count: 20 } }\n    program: [ { syscall: 200ms } ]\n"
+		"  hog:\n    arrival: { batch: { count: 4 } }\n    program: [ { cpu: 500ms } ]\n",
+		"gmp", NULL, 0);
+	double peak = M(&r, "ms_peak");
+	fprintf(stderr, "syscalls: %g Ms at peak, %g at the end, %g retakes\n",
+		peak, M(&r, "threads_end"), M(&r, "syscall_retakes"));
+	assert_true(peak >= 20 + 2 + 1 && peak <= 20 + 2 + 2);
+	assert_true(M(&r, "threads_end") == M(&r, "threads_peak"));
+	assert_true(M(&r, "syscall_retakes") >= 20);
+	assert_int_equal((int)M(&r, "tasks_completed"), 24);
+	res_free(&r);
+}
+
+/* The seed article's program: 100,000 Gs each sleeping 1 ns. An M is only
+ * created (startm → newm) when no idle M exists, so every non-sysmon M holds
+ * a P or is the single M blocked in netpoll: at most GOMAXPROCS + 2 threads. */
+static void sleepers(const char *procs)
+{
+	char set[64];
+	snprintf(set, sizeof set, "models.gmp.gomaxprocs=%s", procs);
+	const char *sets[] = { set };
+	struct run_result r = tr_run(
+		"name: spawn\nduration: 5s\nmachine: { cores: 8 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: {} }\nworkload:\n  main:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { spawn: { program: sleeper, count: 100000, wait: true } } ]\n"
+		"programs:\n  sleeper: [ { sleep: 1ns } ]\n", "gmp", sets, 1);
+	int p = atoi(procs);
+	fprintf(stderr, "100k sleepers, GOMAXPROCS=%d: %g Ms, done in %.1f ms\n", p,
+		M(&r, "ms_peak"), M(&r, "latency_max") / 1e6);
+	assert_int_equal((int)M(&r, "children_completed"), 100000);
+	assert_int_equal((int)M(&r, "tasks_completed"), 1);
+	assert_true(M(&r, "ms_peak") <= p + 2);
+	res_free(&r);
+}
+
+static void test_100k_sleepers(void **state)
+{
+	(void)state;
+	sleepers("1");
+	sleepers("2");
+	sleepers("8");
+}
+
+/* A G woken by a timer on an idle system: the blocking netpoll sleeps until
+ * the timer (netpoll_epoll.go rounds waits below 1 ms up to 1 ms). */
+static void test_timer_wakeup_on_idle_system(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: t\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: {} }\nworkload:\n  one:\n    arrival: { batch: { count: 1, at: 100ms } }\n"
+		"    program: [ { sleep: 5ms }, { cpu: 1us } ]\n";
+	struct run_result r = tr_run(yaml, "gmp", NULL, 0);
+	/* 5 ms, then at most: idle exit, switches, syscalls, netpoll, runtime ops */
+	double over = M(&r, "latency_max") - 5e6 - 1e3;
+	fprintf(stderr, "5 ms sleep took %.1f us more\n", over / 1e3);
+	assert_true(over >= 0 && over < 100e3);
+	const char *sets[] = { "workload.one.program.0.sleep=100us" };
+	struct run_result q = tr_run(yaml, "gmp", sets, 1);
+	fprintf(stderr, "100 us sleep took %.1f us\n", M(&q, "latency_max") / 1e3);
+	assert_true(M(&q, "latency_max") >= 1e6);
+	res_free(&r);
+	res_free(&q);
+}
+
+/* Zero runtime and kernel costs, GOMAXPROCS = cores: M/M/c (Erlang C). */
+static void test_gmp_matches_erlang_c(void **state)
+{
+	(void)state;
+	const int c = 4;
+	const double s = 1e-3, lambda = 0.7 * c / s;
+	char yaml[2048];
+	snprintf(yaml, sizeof yaml,
+		 "name: mmc\nduration: 200s\nwarmup: 5s\nseed: 4\nmachine: { cores: %d }\n"
+		 "kernel: { switch: 0, wake: 0, wake_idle: 0, wake_idle_deep: 0, thread_create: 0,\n"
+		 "          thread_exit: 0, syscall: 0, timer_slack: 0 }\n"
+		 "acceptor: { enabled: false }\noutput: { sample: 0 }\n"
+		 "models: { gmp: { newproc: 0, gogo: 0, runqput: 0, steal: 0, netpoll: 0, signal: 0,\n"
+		 "                 schedule: 0, sysmon_cycle: 0, runnext_backoff: 0 } }\n"
+		 "workload:\n  req:\n    arrival: { poisson: %.6f/s }\n    program: [ { cpu: { exp: 1ms } } ]\n",
+		 c, lambda);
+	double a = lambda * s, term = 1, sum = 0;
+	for (int k = 0; k < c; k++) {
+		sum += term;
+		term *= a / (k + 1);
+	}
+	double top = term / (1 - a / c), expect = top / (sum + top) / (c / s - lambda) + s;
+	struct run_result r = tr_run(yaml, "gmp", NULL, 0);
+	double got = M(&r, "latency_mean") / 1e9;
+	fprintf(stderr, "gmp M/M/%d: simulated %.6f s, Erlang C %.6f s (%+.2f%%)\n", c, got, expect,
+		100 * (got / expect - 1));
+	assert_true(fabs(got / expect - 1) < 0.05);
+	res_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_newproc_300_without_yielding),
+		cmocka_unit_test(test_steal_takes_ceiling_half),
+		cmocka_unit_test(test_runnext_steal_rules),
+		cmocka_unit_test(test_globrunqget_batch),
+		cmocka_unit_test(test_cpu_hogs_share_one_p),
+		cmocka_unit_test(test_syscalls_grow_threads_that_never_shrink),
+		cmocka_unit_test(test_100k_sleepers),
+		cmocka_unit_test(test_timer_wakeup_on_idle_system),
+		cmocka_unit_test(test_gmp_matches_erlang_c),
+	};
+	return cmocka_run_group_tests_name("gmp", tests, NULL, NULL);
+}
