@@ -8,7 +8,7 @@
 static const char service[] =
 	"name: det\nduration: 2s\nwarmup: 200ms\n"
 	"machine: { cores: 4, numa: { nodes: 2 } }\n"
-	"models: { threads: {}, pool: { workers: 50 } }\n"
+	"models: { threads: {}, pool: { workers: 50 }, gmp: { gomaxprocs: 3 } }\n"
 	"workload:\n"
 	"  req:\n    arrival: { poisson: 3000/s }\n"
 	"    program:\n      - cpu: { exp: 200us, mem: 0.5 }\n      - net: { lognormal: { mean: 5ms, sigma: 1 } }\n"
@@ -70,6 +70,12 @@ static void test_pool_deterministic(void **state)
 	check_model("pool");
 }
 
+static void test_gmp_deterministic(void **state)
+{
+	(void)state;
+	check_model("gmp");
+}
+
 /* Batch work with zero costs on one node: each model completes every task,
  * in a different order, so equal task CPU means equal demands. */
 static void test_common_random_numbers_end_to_end(void **state)
@@ -78,13 +84,17 @@ static void test_common_random_numbers_end_to_end(void **state)
 	static const char batch[] =
 		"name: crn\nduration: 20s\nmachine: { cores: 2 }\n"
 		"kernel: { switch: 0, wake: 0, wake_idle: 0, wake_idle_deep: 0, timer_slack: 0, thread_create: 0, thread_exit: 0, syscall: 0 }\n"
-		"models: { threads: {}, pool: { workers: 3, enqueue: 0 } }\n"
+		"models: { threads: {}, pool: { workers: 3, enqueue: 0 }, gmp: {} }\n"
 		"workload:\n  jobs:\n    arrival: { batch: { count: 200 } }\n"
 		"    program:\n      - cpu: { exp: 2ms }\n      - sleep: { exp: 1ms }\n"
 		"      - cpu: { pareto: { scale: 1ms, alpha: 2.5 } }\n";
-	struct run_result t, p;
+	struct run_result t, p, g;
 	run_once(batch, "threads", "seed=3", &t);
 	run_once(batch, "pool", "seed=3", &p);
+	run_once(batch, "gmp", "seed=3", &g);
+	assert_int_equal((int)res_get_metric(&g, "tasks_completed"), 200);
+	assert_true(res_get_metric(&g, "cpu_task") == res_get_metric(&t, "cpu_task"));
+	res_free(&g);
 	assert_int_equal((int)res_get_metric(&t, "tasks_completed"), 200);
 	assert_int_equal((int)res_get_metric(&p, "tasks_completed"), 200);
 	double ct = res_get_metric(&t, "cpu_task"), cp = res_get_metric(&p, "cpu_task");
@@ -102,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_threads_deterministic),
 		cmocka_unit_test(test_pool_deterministic),
+		cmocka_unit_test(test_gmp_deterministic),
 		cmocka_unit_test(test_common_random_numbers_end_to_end),
 	};
 	return cmocka_run_group_tests_name("determinism", tests, NULL, NULL);

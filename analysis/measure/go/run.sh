@@ -2,7 +2,7 @@
 # run.sh - build and run the Go 1.19 runtime-cost benchmarks, print every
 # result and a summary of the SUMMARY lines.
 #
-#   analysis/measure/go/run.sh            build + run all (~35 s)
+#   analysis/measure/go/run.sh            build + run all (~45 s)
 #   analysis/measure/go/run.sh build      build only
 #
 # Full output goes to analysis/measure/go/run.log; the GODEBUG=schedtrace
@@ -51,11 +51,14 @@ bgload() { sh "$HERE/../bgload.sh" 2>/dev/null || echo "(bgload.sh missing)"; }
 		echo
 	done
 	echo "== schedtrace examples (stderr of preempt, saved in results/)"
-	GODEBUG=schedtrace=1000 "$BIN/preempt" -procs 1 -spinners 2 -dur 3s \
+	# GOMAXPROCS also in the environment, so that the trace's first line
+	# (printed before main runs) shows the final value; -dur 3.2s gives the
+	# lines at 0, 1, 2 and 3 s.
+	GOMAXPROCS=1 GODEBUG=schedtrace=1000 "$BIN/preempt" -procs 1 -spinners 2 -dur 3.2s \
 		>/dev/null 2>"$HERE/results/schedtrace_preempt_p1.txt" || echo "!! schedtrace p1 failed"
-	GODEBUG=schedtrace=1000 "$BIN/preempt" -procs 2 -spinners 4 -dur 3s \
+	GOMAXPROCS=2 GODEBUG=schedtrace=1000 "$BIN/preempt" -procs 2 -spinners 4 -dur 3.2s \
 		>/dev/null 2>"$HERE/results/schedtrace_preempt_p2.txt" || echo "!! schedtrace p2 failed"
-	GODEBUG=schedtrace=1000,scheddetail=1 "$BIN/preempt" -procs 1 -spinners 2 -dur 2s \
+	GOMAXPROCS=1 GODEBUG=schedtrace=1000,scheddetail=1 "$BIN/preempt" -procs 1 -spinners 2 -dur 2.2s \
 		>/dev/null 2>"$HERE/results/scheddetail_preempt_p1.txt" || echo "!! scheddetail failed"
 	echo "-- results/schedtrace_preempt_p1.txt (GOMAXPROCS=1, 2 spinners, 3 s):"
 	cat "$HERE/results/schedtrace_preempt_p1.txt"
