@@ -677,7 +677,7 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 			*cost += s->cfg.steal;
 			if (last && p2->ntimers > 0 && check_timers(s, p2, m) > 0) {
 				bool inherit;
-				struct task *g = gmp_runqget(pp, &inherit);
+				struct task *g = gmp_runqget(s, pp, &inherit);
 				if (g)
 					return g;
 			}
@@ -781,7 +781,7 @@ static struct task *find_local(struct gmp *s, struct gmp_m *m, bool *inherit)
 	if (p->schedtick % GMP_FAIRNESS_TICK == 0 && s->runq.len > 0)
 		g = gmp_globrunqget(s, p, 1);
 	if (!g)
-		g = gmp_runqget(p, inherit);
+		g = gmp_runqget(s, p, inherit);
 	if (!g)
 		g = gmp_globrunqget(s, p, 0);
 	if (!g && s->netpollWaiters > 0 && s->lastpoll != 0) {
@@ -878,7 +878,30 @@ static void netpoll_return(struct gmp *s, struct gmp_m *m)
 	kern_run(&run_of(s)->kern, m->kt, s->cfg.schedule, CAT_RUNTIME, 0, -1);
 }
 
+/* Work conservation: how long a P stays idle while Gs wait in queues. */
+void gmp_watch_starvation(struct gmp *s)
+{
+	bool starved = s->npidle > 0 && s->nqueued > 0;
+	if (starved && s->starved_since < 0)
+		s->starved_since = now_of(s);
+	if (!starved && s->starved_since >= 0) {
+		sim_ns d = now_of(s) - s->starved_since;
+		if (d > s->starved_max)
+			s->starved_max = d;
+
+		s->starved_since = -1;
+	}
+}
+
+static void m_step_inner(struct kern *k, struct kthread *kt);
+
 static void m_step(struct kern *k, struct kthread *kt)
+{
+	m_step_inner(k, kt);
+	gmp_watch_starvation(gmp_of(k->ctx));
+}
+
+static void m_step_inner(struct kern *k, struct kthread *kt)
 {
 	struct gmp_m *m = kt->owner;
 	struct gmp *s = gmp_of(k->ctx);

@@ -113,6 +113,9 @@ struct gmp {
 	struct task_fifo runq;       /* global run queue */
 	struct gmp_p *pidle;
 	int npidle, nmspinning, nmidle;
+	int64_t nqueued;             /* runnable Gs in all run queues (local, runnext, global) */
+	sim_ns starved_since;        /* a P idle while Gs are queued, since; -1: not now */
+	sim_ns starved_max;          /* the longest such stretch */
 	struct gmp_m *midle;
 	sim_ns lastpoll;             /* 0: an M is blocked in netpoll */
 	sim_ns pollUntil;
@@ -140,7 +143,7 @@ struct gmp {
 
 /* ---- run queues (gmp_runq.c) ---- */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
-struct task *gmp_runqget(struct gmp_p *p, bool *inherit);
+struct task *gmp_runqget(struct gmp *s, struct gmp_p *p, bool *inherit);
 uint32_t gmp_runqlen(const struct gmp_p *p);
 bool gmp_runqempty(const struct gmp_p *p);
 struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext);
@@ -171,7 +174,7 @@ void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
 
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);
-void gmp_m_step(struct kern *k, struct kthread *kt);
+void gmp_watch_starvation(struct gmp *s);
 
 /* ---- sysmon (gmp_sysmon.c) ---- */
 int gmp_sysmon_start(struct gmp *s);

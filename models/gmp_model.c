@@ -66,6 +66,7 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 	for (int i = s->nprocs - 1; i >= 1; i--)
 		gmp_pidleput(s, &s->allp[i]);
 	s->lastpoll = 1;  /* nobody is blocked in netpoll */
+	s->starved_since = -1;
 	eq_event_init(&s->netpoll_ev, gmp_netpoll_timeout_fire);
 	struct gmp_m *m0 = gmp_newm(s, NULL, M_PARKED);
 	if (!m0 || gmp_sysmon_start(s) != 0) {
@@ -119,6 +120,7 @@ static sim_ns gmp_start(struct run *r, struct task *t, struct kthread *starter)
 	gmp_globrunqput(s, t);
 	if (s->npidle > 0)
 		gmp_startm(s, NULL, false, NULL);
+	gmp_watch_starvation(s);
 	return 0;
 }
 
@@ -212,6 +214,8 @@ static void gmp_metrics(struct run *r, struct run_result *res)
 	/* Go's stacks are heap memory, committed as used: M stacks + G stacks */
 	res_metric(res, "stack_reserved_peak", (double)r->kern.st.peak_reserved + gstacks, "B");
 	res_metric(res, "stack_committed_peak", (double)r->kern.st.peak_committed + gstacks, "B");
+	gmp_watch_starvation(s);
+	res_metric(res, "idle_p_with_work_max", (double)s->starved_max, "ns");
 	schedlat_metrics(s, res);
 }
 

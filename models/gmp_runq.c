@@ -42,6 +42,7 @@ static void runqputslow(struct gmp *s, struct gmp_p *p, struct task *g)
  * to the tail of the ring. */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next)
 {
+	s->nqueued++;
 	if (next) {
 		struct task *old = p->runnext;
 		p->runnext = g;
@@ -57,9 +58,19 @@ void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next)
 	runqputslow(s, p, g);
 }
 
+static struct task *runqget(struct gmp_p *p, bool *inherit);
+
 /* proc.go:runqget — runnext first (it inherits the time slice), then the
  * ring's head. */
-struct task *gmp_runqget(struct gmp_p *p, bool *inherit)
+struct task *gmp_runqget(struct gmp *s, struct gmp_p *p, bool *inherit)
+{
+	struct task *g = runqget(p, inherit);
+	if (g)
+		s->nqueued--;
+	return g;
+}
+
+static struct task *runqget(struct gmp_p *p, bool *inherit)
 {
 	if (p->runnext) {
 		struct task *g = p->runnext;
@@ -79,7 +90,6 @@ struct task *gmp_runqget(struct gmp_p *p, bool *inherit)
  * sleeps before taking a running P's runnext. */
 struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext)
 {
-	(void)s;
 	uint32_t n = gmp_runqlen(victim);
 	n = n - n / 2;
 	if (n == 0) {
@@ -87,6 +97,7 @@ struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim,
 			return NULL;
 		struct task *g = victim->runnext;
 		victim->runnext = NULL;
+		s->nqueued--;
 		return g;
 	}
 	uint32_t t = p->runqtail;
@@ -96,6 +107,7 @@ struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim,
 	n--;
 	struct task *g = p->runq[(t + n) % GMP_RUNQ_SIZE];
 	p->runqtail = t + n;
+	s->nqueued--;
 	return g;
 }
 
@@ -103,6 +115,7 @@ struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim,
 void gmp_globrunqput(struct gmp *s, struct task *g)
 {
 	tq_push(&s->runq, g);
+	s->nqueued++;
 	s->st.globrunq_puts++;
 }
 
@@ -121,6 +134,7 @@ struct task *gmp_globrunqget(struct gmp *s, struct gmp_p *p, int max)
 	if (n > GMP_RUNQ_SIZE / 2)
 		n = GMP_RUNQ_SIZE / 2;
 	struct task *g = tq_pop(&s->runq);
+	s->nqueued -= n;  /* the batch moves to p's ring, where runqput counts it again */
 	for (int64_t i = 1; i < n; i++)
 		gmp_runqput(s, p, tq_pop(&s->runq), false);
 	return g;

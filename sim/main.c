@@ -29,6 +29,7 @@ struct cli {
 	char *owned[MAX_SETS];
 	int nowned;
 	bool validate_only, quiet;
+	sim_ns schedtrace;
 };
 
 static void usage(FILE *f)
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 		"  -s, --seed N           override the scenario's seed\n"
 		"  -S, --set KEY=VALUE    override any scenario value, e.g. --set machine.cores=16\n"
 		"                         --set models.pool.workers=64 --set 'workload.request.arrival={poisson: 5000/s}'\n"
+		"  -t, --schedtrace DUR   gmp: print GODEBUG=schedtrace lines every DUR of virtual time\n"
 		"  -q, --quiet            print only errors\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n"
@@ -102,6 +104,12 @@ static int parse_option(struct cli *c, int opt, const char *arg)
 	case 'q':
 		c->quiet = true;
 		return 0;
+	case 't': {
+		char why[128];
+		if (unit_parse_duration(arg, &c->schedtrace, why, sizeof why) != 0 || c->schedtrace <= 0)
+			return usage_error("--schedtrace: expected a positive duration such as 1000ms, got '%s'", arg);
+		return 0;
+	}
 	case 'h':
 		usage(stdout);
 		exit(0);
@@ -120,10 +128,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "output", required_argument, 0, 'o' }, { "model", required_argument, 0, 'm' },
 		{ "seed", required_argument, 0, 's' },   { "set", required_argument, 0, 'S' },
 		{ "quiet", no_argument, 0, 'q' },        { "help", no_argument, 0, 'h' },
+		{ "schedtrace", required_argument, 0, 't' },
 		{ "version", no_argument, 0, 'V' },      { 0, 0, 0, 0 },
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "o:m:s:S:qhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:m:s:S:t:qhV", longopts, NULL)) != -1) {
 		int rc = parse_option(c, opt, optarg);
 		if (rc)
 			return rc;
@@ -280,8 +289,15 @@ static double wall_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void print_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+}
+
 static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 {
+	struct run_opts opts = { .schedtrace = c->schedtrace, .line = print_line };
 	const char *const *models = c->nmodels ? c->models : sc->models;
 	int n = c->nmodels ? c->nmodels : sc->nmodels;
 	char err[1024];
@@ -297,7 +313,7 @@ static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 		if (!c->quiet)
 			fprintf(stderr, "gmpsim: %s on %s ...", sc->name, models[i]);
 		double t0 = wall_now();
-		int rc = run_model(sc, models[i], &res[i], err, sizeof err);
+		int rc = run_model_opts(sc, models[i], &opts, &res[i], err, sizeof err);
 		res[i].wall_s = wall_now() - t0;
 		if (!c->quiet)
 			fprintf(stderr, " %.2fs wall, %llu events\n", res[i].wall_s,

@@ -128,6 +128,36 @@ static void test_usage_errors(void **state)
 				 "--set warmup=0s", out, sizeof out), 2);
 }
 
+/* proc.go:schedtrace: "SCHED 500ms: gomaxprocs=8 idleprocs=N threads=N
+ * spinningthreads=N idlethreads=N runqueue=N [n n n n n n n n]" */
+static void test_schedtrace_lines(void **state)
+{
+	(void)state;
+	char out[1 << 14];
+	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --model gmp --schedtrace 500ms --set duration=1s --set warmup=0s "
+				 "-o /tmp/gmpsim-test-st.db", out, sizeof out), 0);
+	unlink("/tmp/gmpsim-test-st.db");
+	int lines = 0;
+	for (char *l = strstr(out, "SCHED "); l; l = strstr(l + 1, "SCHED ")) {
+		long ms;
+		int procs, idle, threads, spin, idlet, rq, used = 0;
+		assert_int_equal(sscanf(l, "SCHED %ldms: gomaxprocs=%d idleprocs=%d threads=%d "
+					"spinningthreads=%d idlethreads=%d runqueue=%d [%n",
+					&ms, &procs, &idle, &threads, &spin, &idlet, &rq, &used), 7);
+		assert_true(used > 0);
+		assert_int_equal(ms, 500 * (lines + 1));
+		assert_int_equal(procs, 8);
+		int per = 0, v;
+		const char *q = l + used;
+		for (int k; sscanf(q, "%d%n", &v, &k) == 1; q += k)
+			per++;
+		assert_int_equal(per, 8);
+		assert_int_equal(*q, ']');
+		lines++;
+	}
+	assert_int_equal(lines, 2);
+}
+
 static void test_model_selection(void **state)
 {
 	(void)state;
@@ -151,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input_exits_2_and_writes_nothing),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_model_selection),
+		cmocka_unit_test(test_schedtrace_lines),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -222,6 +222,47 @@ static void test_gmp_matches_erlang_c(void **state)
 	res_free(&r);
 }
 
+/* Work conservation: a G queued while a P is idle waits only for a spinning
+ * M to arrive (wakep → startm: an idle core's deep wake-up, a switch, the
+ * futex return); if that M takes other work first, resetspinning wakes
+ * another. Bound: 8 such wake-ups. */
+static void test_work_conserving(void **state)
+{
+	(void)state;
+	const char *sets[] = { "duration=3s", "warmup=500ms" };
+	struct scenario sc;
+	char err[256];
+	assert_int_equal(sc_load("scenarios/10k_rps.yaml", sets, 2, &sc, err, sizeof err), 0);
+	struct run_result r;
+	assert_int_equal(run_model(&sc, "gmp", &r, err, sizeof err), 0);
+	double wake = (double)(sc.kernel.wake_idle_deep + sc.kernel.switch_cost + sc.kernel.syscall);
+	fprintf(stderr, "longest idle P with queued Gs: %.1f us (bound %.1f us)\n",
+		M(&r, "idle_p_with_work_max") / 1e3, 8 * wake / 1e3);
+	assert_true(M(&r, "idle_p_with_work_max") <= 8 * wake);
+	res_free(&r);
+	sc_free(&sc);
+}
+
+/* --schedtrace's lines follow proc.go:schedtrace's format (CLI test) and
+ * the same values go to the timeseries: one sample per interval. */
+static void test_schedtrace_series(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[256];
+	const char *sets[] = { "duration=2s" };
+	assert_int_equal(sc_load("scenarios/10k_rps.yaml", sets, 1, &sc, err, sizeof err), 0);
+	struct run_opts opts = { .schedtrace = 500 * SIM_NS_PER_MS };
+	struct run_result r;
+	assert_int_equal(run_model_opts(&sc, "gmp", &opts, &r, err, sizeof err), 0);
+	int id = res_series(&r, "sched.threads"), n = 0;
+	for (int i = 0; i < r.nsamples; i++)
+		n += r.samples[i].name == id;
+	assert_int_equal(n, 4);
+	res_free(&r);
+	sc_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
+		cmocka_unit_test(test_work_conserving),
+		cmocka_unit_test(test_schedtrace_series),
 	};
 	return cmocka_run_group_tests_name("gmp", tests, NULL, NULL);
 }
