@@ -14,7 +14,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
-SIM_SRC := sim/engine.c sim/rng.c sim/units.c sim/yamltree.c sim/scenario.c sim/scenario_value.c sim/scenario_table.c sim/scenario_workload.c sim/scenario_params.c sim/results.c
+SIM_SRC := sim/engine.c sim/rng.c sim/stats.c sim/units.c sim/yamltree.c sim/scenario.c sim/scenario_value.c sim/scenario_table.c sim/scenario_workload.c sim/scenario_params.c sim/results.c
 MODEL_SRC := $(wildcard models/*.c)
 LIB_SRC := $(SIM_SRC) $(MODEL_SRC) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)

@@ -5,6 +5,7 @@
 #include "gmp.h"
 #include "run.h"
 #include "rng.h"
+#include "stats.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,12 +154,6 @@ void gmp_preemptM(struct gmp *s, struct gmp_m *m)
 
 /* ---- metrics and the schedtrace view ------------------------------------- */
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The scheduler latency profile (runnable → running), as go tool trace. */
 static void schedlat_metrics(struct gmp *s, struct run_result *res)
 {
@@ -166,13 +161,13 @@ static void schedlat_metrics(struct gmp *s, struct run_result *res)
 	res_metric(res, "sched_latency_samples", (double)n, "count");
 	if (n == 0)
 		return;
-	qsort(s->schedlat, (size_t)n, sizeof *s->schedlat, cmp_i64);
+	stats_sort_ns(s->schedlat, n);
 	double sum = 0;
 	for (int64_t i = 0; i < n; i++)
 		sum += (double)s->schedlat[i];
 	res_metric(res, "sched_latency_mean", sum / (double)n, "ns");
-	res_metric(res, "sched_latency_p50", (double)s->schedlat[(n - 1) / 2], "ns");
-	res_metric(res, "sched_latency_p99", (double)s->schedlat[(int64_t)((double)(n - 1) * 0.99)], "ns");
+	res_metric(res, "sched_latency_p50", stats_quantile_sorted(s->schedlat, n, 0.50), "ns");
+	res_metric(res, "sched_latency_p99", stats_quantile_sorted(s->schedlat, n, 0.99), "ns");
 	res_metric(res, "sched_latency_max", (double)s->schedlat[n - 1], "ns");
 	int64_t i = 0;
 	for (int b = 0; i < n; b++) {

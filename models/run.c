@@ -3,8 +3,7 @@
  * Must not print, write files or read the wall clock. */
 #include "run.h"
 #include "acceptor.h"
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
+#include "stats.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,12 +83,6 @@ static void sample_fire(struct sim *sim, struct eq_event *ev)
 
 /* ---- metrics ------------------------------------------------------------------ */
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Log-spaced buckets, a hundred per decade (2.3% wide) from 100 ns; the
  * first also holds everything below. Only non-empty buckets are kept. */
 static void latency_histogram(struct run_result *res, const int64_t *lat, int64_t n)
@@ -116,21 +109,17 @@ static void latency_metrics(struct run *r, struct run_result *res)
 	res_metric(res, "latency_samples", (double)n, "count");
 	if (n == 0)
 		return;
-	qsort(st->lat, (size_t)n, sizeof *st->lat, cmp_i64);
-	double *x = malloc(sizeof *x * (size_t)n);
-	if (!x) {
-		fprintf(stderr, "gmpsim: out of memory (latency quantiles)\n");
-		abort();
-	}
+	stats_sort_ns(st->lat, n);
+	const sim_ns *x = st->lat;
+	double sum = 0;
 	for (int64_t i = 0; i < n; i++)
-		x[i] = (double)st->lat[i];
-	res_metric(res, "latency_mean", gsl_stats_mean(x, 1, (size_t)n), "ns");
-	res_metric(res, "latency_p50", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.50), "ns");
-	res_metric(res, "latency_p90", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.90), "ns");
-	res_metric(res, "latency_p99", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.99), "ns");
-	res_metric(res, "latency_p999", gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.999), "ns");
-	res_metric(res, "latency_max", x[n - 1], "ns");
-	free(x);
+		sum += (double)x[i];
+	res_metric(res, "latency_mean", sum / (double)n, "ns");
+	res_metric(res, "latency_p50", stats_quantile_sorted(x, n, 0.50), "ns");
+	res_metric(res, "latency_p90", stats_quantile_sorted(x, n, 0.90), "ns");
+	res_metric(res, "latency_p99", stats_quantile_sorted(x, n, 0.99), "ns");
+	res_metric(res, "latency_p999", stats_quantile_sorted(x, n, 0.999), "ns");
+	res_metric(res, "latency_max", (double)x[n - 1], "ns");
 	latency_histogram(res, st->lat, n);
 }
 

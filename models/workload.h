@@ -12,7 +12,7 @@
 #include "engine.h"
 #include "scenario.h"
 
-#define WL_MAX_DEPTH 8
+#define WL_MAX_DEPTH 4  /* repeat nesting levels; more is refused at run start */
 
 struct run;
 struct kthread;

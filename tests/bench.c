@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
 
 static double wall(void)
 {
@@ -70,8 +71,45 @@ static void bench_scenario(const char *path, const char *duration)
 	sc_free(&sc);
 }
 
+static long maxrss_kib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* Simulator memory per live goroutine: 1,000,000 goroutines parked in
+ * time.Sleep at once (spawned by one G, all asleep before any wakes). */
+static void bench_goroutine_memory(void)
+{
+	static const char yaml[] =
+		"name: million\nduration: 3s\nacceptor: { enabled: false }\noutput: { sample: 0 }\n"
+		"models: { gmp: {} }\nworkload:\n  main:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { spawn: { program: sleeper, count: 1000000, wait: true } } ]\n"
+		"programs:\n  sleeper: [ { sleep: 2s } ]\n";
+	struct scenario sc;
+	char err[512];
+	if (sc_load_string("million.yaml", yaml, NULL, 0, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(2);
+	}
+	long before = maxrss_kib();
+	struct run_result res;
+	double t0 = wall();
+	int rc = run_model(&sc, "gmp", &res, err, sizeof err);
+	double dt = wall() - t0;
+	long after = maxrss_kib();
+	printf("1M goroutines (gmp, all asleep at once): peak live tasks %.0f, %.2f s wall, "
+	       "max RSS grew %ld KiB = %.0f bytes per goroutine%s%s\n",
+	       res_get_metric(&res, "tasks_live_peak"), dt, after - before,
+	       (double)(after - before) * 1024.0 / 1e6, rc ? ", FAILED: " : "", rc ? err : "");
+	res_free(&res);
+	sc_free(&sc);
+}
+
 int main(void)
 {
+	bench_goroutine_memory();  /* first: max RSS must start from a fresh process */
 	bench_hold();
 	bench_scenario("scenarios/10k_rps.yaml", "60s");
 	return 0;

@@ -130,6 +130,24 @@ static void test_numa_remote_memory_is_slower(void **state)
 	res_free(&b);
 }
 
+/* Repeat nesting beyond what a task records is refused before the run. */
+static void test_deep_repeat_is_refused(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[512];
+	const char *yaml = "name: deep\nduration: 1s\nmodels: { threads: {} }\nworkload:\n  w:\n"
+		"    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { repeat: { times: 2, do: [ { repeat: { times: 2, do: [ { repeat: { times: 2, do: [\n"
+		"      { repeat: { times: 2, do: [ { repeat: { times: 2, do: [ { cpu: 1us } ] } } ] } } ] } } ] } } ] } } ]\n";
+	assert_int_equal(sc_load_string("deep.yaml", yaml, NULL, 0, &sc, err, sizeof err), 0);
+	struct run_result r;
+	assert_int_equal(run_model(&sc, "threads", &r, err, sizeof err), 2);
+	assert_non_null(strstr(err, "repeat nested 5 deep; at most 4 levels"));
+	res_free(&r);
+	sc_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_closed_loop_response_time_law),
 		cmocka_unit_test(test_acceptor_saturates_on_thread_creation),
 		cmocka_unit_test(test_numa_remote_memory_is_slower),
+		cmocka_unit_test(test_deep_repeat_is_refused),
 	};
 	return cmocka_run_group_tests_name("models", tests, NULL, NULL);
 }
