@@ -276,18 +276,9 @@ static void stopm(struct gmp *s, struct gmp_m *m)
 
 /* ---- netpoll ----------------------------------------------------------------- */
 
-/* The M blocked in netpoll, or NULL. */
-static struct gmp_m *poller(struct gmp *s)
-{
-	for (int i = 0; i < s->nm; i++)
-		if (s->allm[i]->phase == M_NETPOLL)
-			return s->allm[i];
-	return NULL;
-}
-
 static void wake_poller(struct gmp *s, int core)
 {
-	struct gmp_m *m = poller(s);
+	struct gmp_m *m = s->poller;
 	if (m && m->kt->state == KT_BLOCKED)
 		kern_wake(&run_of(s)->kern, m->kt, core);
 }
@@ -643,12 +634,15 @@ static int check_timers(struct gmp *s, struct gmp_p *p, struct gmp_m *m)
 	return ran;
 }
 
-/* Order of victims for one steal pass (proc.go:randomOrder): a random
- * start and a random stride coprime with GOMAXPROCS. */
-static int coprime_stride(struct gmp *s, int n)
+/* proc.go:randomOrder — the numbers coprime with GOMAXPROCS, computed once;
+ * each pass starts at a random P and steps by a random coprime stride, both
+ * from one draw (enum.start(fastrand())). */
+void gmp_init_coprimes(struct gmp *s)
 {
-	for (;;) {
-		int c = 1 + (int)gsl_rng_uniform_int(s->rng, (unsigned long)n);
+	int n = s->nprocs;
+	s->coprimes = malloc(sizeof *s->coprimes * (size_t)n);
+	s->ncoprimes = 0;
+	for (int c = 1; c <= n; c++) {
 		int a = c, b = n;
 		while (b) {
 			int t = a % b;
@@ -656,7 +650,7 @@ static int coprime_stride(struct gmp *s, int n)
 			b = t;
 		}
 		if (a == 1)
-			return c;
+			s->coprimes[s->ncoprimes++] = c;
 	}
 }
 
@@ -669,8 +663,10 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 	*cost = 0;
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
-		int pos = (int)gsl_rng_uniform_int(s->rng, (unsigned long)n), inc = coprime_stride(s, n);
-		for (int j = 0; j < n; j++, pos = (pos + inc) % n) {
+		uint32_t r = (uint32_t)gsl_rng_get(s->rng);
+		int pos = (int)(r % (uint32_t)n);
+		int inc = s->coprimes[(r / (uint32_t)n) % (uint32_t)s->ncoprimes];
+		for (int j = 0; j < n; j++, pos = pos + inc >= n ? pos + inc - n : pos + inc) {
 			struct gmp_p *p2 = &s->allp[pos];
 			if (p2 == pp)
 				continue;
@@ -726,6 +722,7 @@ static void block_or_stop(struct gmp *s, struct gmp_m *m)
 	if ((s->netpollWaiters > 0 || next != SIM_NS_MAX) && s->lastpoll != 0) {
 		s->lastpoll = 0;
 		s->st.netpoll_blocking++;
+		s->poller = m;
 		m->phase = M_NETPOLL;
 		s->pollUntil = next == SIM_NS_MAX ? 0 : next;
 		if (next != SIM_NS_MAX) {
@@ -858,6 +855,7 @@ static void netpoll_return(struct gmp *s, struct gmp_m *m)
 	eq_cancel(&run_of(s)->sim.q, &s->netpoll_ev);
 	s->lastpoll = now_of(s);
 	s->pollUntil = 0;
+	s->poller = NULL;
 	struct task_fifo list = { 0 };
 	gmp_netpoll(s, &list);
 	struct gmp_p *p = gmp_pidleget(s);

@@ -129,6 +129,8 @@ struct gmp {
 	bool sysmon_deep, sysmon_syscall_wake;
 	int sysmon_phase;
 	gsl_rng *rng;
+	int *coprimes, ncoprimes;    /* proc.go:randomOrder's strides */
+	struct gmp_m *poller;        /* the M blocked in netpoll, or NULL */
 	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
 	struct task *accept_g;       /* the accepting goroutine (NULL: no acceptor) */
 	struct task *accept_cur;     /* the connection it has accepted */
@@ -175,6 +177,7 @@ void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);
 void gmp_watch_starvation(struct gmp *s);
+void gmp_init_coprimes(struct gmp *s);
 
 /* ---- sysmon (gmp_sysmon.c) ---- */
 int gmp_sysmon_start(struct gmp *s);

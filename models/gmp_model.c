@@ -40,7 +40,6 @@ static int start_acceptor(struct gmp *s)
 	g->gstate = G_RUNNABLE;
 	g->timer_pos = -1;
 	g->home_node = -1;
-	g->ev.pos = -1;
 	g->cls = -1;
 	s->accept_g = g;
 	gmp_globrunqput(s, g);
@@ -64,6 +63,7 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 		return -1;
 	for (int i = 0; i < s->nprocs; i++)
 		s->allp[i] = (struct gmp_p){ .id = i, .status = P_IDLE };
+	gmp_init_coprimes(s);
 	for (int i = s->nprocs - 1; i >= 1; i--)
 		gmp_pidleput(s, &s->allp[i]);
 	s->lastpoll = 1;  /* nobody is blocked in netpoll */
@@ -95,6 +95,7 @@ static void gmp_fini(struct run *r)
 	for (int i = 0; s->allp && i < s->nprocs; i++)
 		free(s->allp[i].timers);
 	free(s->allp);
+	free(s->coprimes);
 	free(s->accept_g);
 	free(s->schedlat);
 	if (s->rng)

@@ -37,7 +37,6 @@ static struct task *task_alloc(struct wl *w)
 		t = &w->chunks[w->nchunks - 1][w->chunk_used++];
 	}
 	memset(t, 0, sizeof *t);
-	t->ev.pos = -1;
 	t->home_node = -1;
 	w->st.created++;
 	w->st.live++;
@@ -181,7 +180,6 @@ int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
 		struct wl_class_state *cs = &w->classes[c];
 		cs->run = r;
 		cs->cls = c;
-		cs->ev.pos = -1;
 		cs->class_hash = rng_name(w->sc->classes[c].name);
 	}
 	return 0;

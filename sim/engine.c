@@ -16,7 +16,11 @@ static inline bool entry_before(const struct eq_entry *a, const struct eq_entry 
 static inline void place(struct eq *q, int32_t i, struct eq_entry e)
 {
 	q->heap[i] = e;
-	e.ev->pos = i;
+}
+
+static inline bool entry_live(const struct eq_entry *e)
+{
+	return e->ev->seq == (uint64_t)e->key;
 }
 
 static void sift_up(struct eq *q, int32_t i, struct eq_entry e)
@@ -46,18 +50,6 @@ static inline int32_t min_child(const struct eq_entry *h, int32_t n, int32_t i)
 		if (h[k].key < h[best].key)
 			best = k;
 	return best;
-}
-
-static void sift_down(struct eq *q, int32_t i, struct eq_entry e)
-{
-	while (i * EQ_ARITY + 1 < q->n) {
-		int32_t c = min_child(q->heap, q->n, i);
-		if (!entry_before(&q->heap[c], &e))
-			break;
-		place(q, i, q->heap[c]);
-		i = c;
-	}
-	place(q, i, e);
 }
 
 /* Removing the root: walk the hole down to a leaf along the smaller
@@ -90,7 +82,7 @@ void eq_init(struct eq *q)
 	}
 }
 
-/* Pending events are not touched: their owners may already be freed. */
+/* Events are not touched: their owners may already be freed. */
 void eq_free(struct eq *q)
 {
 	free(q->heap);
@@ -112,35 +104,35 @@ static void grow(struct eq *q)
 
 void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
 {
-	assert(ev->pos < 0 && "event already pending");
+	assert(ev->seq == 0 && "event already pending");
+	assert(t >= 0);
 	if (q->n == q->cap)
 		grow(q);
-	assert(t >= 0);
-	struct eq_entry e = { ((unsigned __int128)t << 64) | q->next_seq++, ev };
+	ev->seq = ++q->next_seq;
+	struct eq_entry e = { ((unsigned __int128)t << 64) | ev->seq, ev };
 	sift_up(q, q->n++, e);
 }
 
-void eq_cancel(struct eq *q, struct eq_event *ev)
+/* Drops cancelled entries from the top. */
+static void drop_stale(struct eq *q)
 {
-	int32_t i = ev->pos;
-	if (i < 0)
-		return;
-	ev->pos = -1;
-	struct eq_entry last = q->heap[--q->n];
-	if (i == q->n)
-		return;
-	if (i > 0 && entry_before(&last, &q->heap[(i - 1) / EQ_ARITY]))
-		sift_up(q, i, last);
-	else
-		sift_down(q, i, last);
+	while (q->n > 0 && !entry_live(&q->heap[0]))
+		remove_root(q);
+}
+
+sim_ns eq_peek_time(struct eq *q)
+{
+	drop_stale(q);
+	return q->n ? (sim_ns)(q->heap[0].key >> 64) : SIM_NS_MAX;
 }
 
 struct eq_event *eq_pop(struct eq *q, sim_ns *t)
 {
+	drop_stale(q);
 	if (q->n == 0)
 		return NULL;
 	struct eq_entry top = q->heap[0];
-	top.ev->pos = -1;
+	top.ev->seq = 0;
 	remove_root(q);
 	*t = (sim_ns)(top.key >> 64);
 	return top.ev;
@@ -172,7 +164,7 @@ void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
 uint64_t sim_run_until(struct sim *s, sim_ns until)
 {
 	uint64_t fired = 0;
-	while (!s->stop && s->q.n > 0 && eq_peek_time(&s->q) <= until) {
+	while (!s->stop && eq_peek_time(&s->q) <= until) {
 		sim_ns t;
 		struct eq_event *ev = eq_pop(&s->q, &t);
 		s->now = t;

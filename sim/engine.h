@@ -2,10 +2,15 @@
  *
  * Events are owned by the objects they belong to (a core embeds its burst
  * event, a task its wake-up event), so scheduling allocates nothing. The
- * queue is a 4-ary min-heap of (time, sequence, event*) entries; each event
- * knows its heap slot, so cancellation is a true O(log n) removal. Equal
- * times pop in insertion (FIFO) order because the sequence number breaks
- * ties. Must not know anything about models, tasks or the kernel.
+ * queue is a 4-ary min-heap of (time, sequence, event*) entries. Equal times
+ * pop in insertion (FIFO) order because the globally unique sequence number
+ * breaks ties. Cancellation is lazy and O(1): the event forgets its sequence
+ * number, and the heap entry that no longer matches is dropped when it
+ * reaches the top. So the heap's sifts never write into the (scattered)
+ * event objects — the cost of the whole engine is in the contiguous heap.
+ * An event's memory must stay valid while a stale entry for it may remain
+ * (until its old time passes): owners keep events in pools for the run.
+ * Must not know anything about models, tasks or the kernel.
  */
 #ifndef GMPSIM_ENGINE_H
 #define GMPSIM_ENGINE_H
@@ -17,7 +22,7 @@ typedef void (*eq_fire_fn)(struct sim *sim, struct eq_event *ev);
 
 struct eq_event {
 	eq_fire_fn fire;  /* called when the event pops */
-	int32_t pos;      /* heap slot, -1 when not pending */
+	uint64_t seq;     /* sequence number of its live heap entry; 0: not pending */
 };
 
 /* key = time << 64 | seq: one unsigned 128-bit compare orders by time,
@@ -29,7 +34,7 @@ struct eq_entry {
 
 struct eq {
 	struct eq_entry *heap;
-	int32_t n, cap;
+	int32_t n, cap;   /* entries, stale ones included */
 	uint64_t next_seq;
 };
 
@@ -44,24 +49,26 @@ struct sim {
 static inline void eq_event_init(struct eq_event *ev, eq_fire_fn fire)
 {
 	ev->fire = fire;
-	ev->pos = -1;
+	ev->seq = 0;
 }
 
-static inline bool eq_pending(const struct eq_event *ev) { return ev->pos >= 0; }
+static inline bool eq_pending(const struct eq_event *ev) { return ev->seq != 0; }
 
 void eq_init(struct eq *q);
 void eq_free(struct eq *q);
 /* Schedules ev (which must not be pending) at time t. O(log n). */
 void eq_push(struct eq *q, struct eq_event *ev, sim_ns t);
-/* Removes ev if pending; a no-op otherwise. O(log n). */
-void eq_cancel(struct eq *q, struct eq_event *ev);
+/* Unschedules ev if pending; a no-op otherwise. O(1). */
+static inline void eq_cancel(struct eq *q, struct eq_event *ev)
+{
+	(void)q;
+	ev->seq = 0;
+}
 /* Removes and returns the earliest event (FIFO among equal times), storing
  * its time in *t; NULL when empty. */
 struct eq_event *eq_pop(struct eq *q, sim_ns *t);
-/* Time of the earliest event, or SIM_NS_MAX when empty. */
-static inline sim_ns eq_peek_time(const struct eq *q) { return q->n ? (sim_ns)(q->heap[0].key >> 64) : SIM_NS_MAX; }
-/* The time ev is scheduled for; ev must be pending. */
-static inline sim_ns eq_time(const struct eq *q, const struct eq_event *ev) { return (sim_ns)(q->heap[ev->pos].key >> 64); }
+/* Time of the earliest pending event, or SIM_NS_MAX when none. */
+sim_ns eq_peek_time(struct eq *q);
 
 void sim_init(struct sim *s, void *ctx);
 void sim_free(struct sim *s);
