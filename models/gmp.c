@@ -65,6 +65,24 @@ void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to)
 	g->gstate = (uint8_t)to;
 }
 
+/* runtime2.go: P status transitions (Pgcstop and Pdead come with GC and
+ * procresize). */
+static const bool legal_p[P_NSTATES][P_NSTATES] = {
+	[P_IDLE] = { [P_RUNNING] = true },
+	[P_RUNNING] = { [P_IDLE] = true, [P_SYSCALL] = true },
+	[P_SYSCALL] = { [P_IDLE] = true },
+};
+
+void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
+{
+	if (p->status != from || !legal_p[from][to]) {
+		fprintf(stderr, "gmpsim: gmp: illegal P transition %d -> %d (P%d is in %d)\n",
+			from, to, p->id, p->status);
+		abort();
+	}
+	p->status = (uint8_t)to;
+}
+
 /* A G becomes runnable now (for the scheduling-latency profile). */
 static void make_runnable(struct gmp *s, struct task *g, enum gstatus from)
 {
@@ -89,19 +107,19 @@ static void record_schedlat(struct gmp *s, sim_ns lat)
 
 static void acquirep(struct gmp_m *m, struct gmp_p *p)
 {
-	assert(!m->p && (p->status == P_IDLE || p->status == P_SYSCALL));
+	assert(!m->p);
+	gmp_caspstatus(p, P_IDLE, P_RUNNING);
 	m->p = p;
 	p->m = m;
-	p->status = P_RUNNING;
 }
 
 static struct gmp_p *releasep(struct gmp_m *m)
 {
 	struct gmp_p *p = m->p;
-	assert(p && p->status == P_RUNNING && p->m == m);
+	assert(p && p->m == m);
+	gmp_caspstatus(p, P_RUNNING, P_IDLE);
 	m->p = NULL;
 	p->m = NULL;
-	p->status = P_IDLE;
 	return p;
 }
 
@@ -206,7 +224,7 @@ static void wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by)
 void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by)
 {
 	s->st.handoffs++;
-	p->status = P_IDLE;
+	gmp_caspstatus(p, P_SYSCALL, P_IDLE);
 	p->m = NULL;
 	if (!gmp_runqempty(p) || s->runq.len > 0) {
 		gmp_startm(s, p, false, by);
@@ -432,7 +450,7 @@ static void entersyscall(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns 
 	struct gmp_p *p = m->p;
 	gmp_casgstatus(g, G_RUNNING, G_SYSCALL);
 	m->syscalltick = p->syscalltick;
-	p->status = P_SYSCALL;
+	gmp_caspstatus(p, P_RUNNING, P_SYSCALL);
 	p->m = NULL;
 	m->oldp = p;
 	m->p = NULL;
@@ -459,7 +477,8 @@ static void exitsyscall(struct gmp *s, struct gmp_m *m)
 	struct task *g = m->curg;
 	struct gmp_p *p = m->oldp;
 	m->oldp = NULL;
-	if (p && p->status == P_SYSCALL) {
+	if (p && p->status == P_SYSCALL) {  /* exitsyscallfast: CAS Psyscall → Pidle, wirep */
+		gmp_caspstatus(p, P_SYSCALL, P_IDLE);
 		acquirep(m, p);
 	} else if (s->pidle) {
 		acquirep(m, gmp_pidleget(s));

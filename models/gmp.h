@@ -173,6 +173,7 @@ void gmp_netpoll(struct gmp *s, struct task_fifo *list);
 struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase);
 /* Asserts (in debug builds) that a transition is legal, then makes it. */
 void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
+void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to);
 
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);

@@ -144,7 +144,7 @@ struct task *gmp_globrunqget(struct gmp *s, struct gmp_p *p, int max)
 void gmp_pidleput(struct gmp *s, struct gmp_p *p)
 {
 	assert(gmp_runqempty(p) && "pidleput: P has non-empty run queue");
-	p->status = P_IDLE;
+	assert(p->status == P_IDLE && "pidleput: P not released");
 	p->m = NULL;
 	p->link = s->pidle;
 	s->pidle = p;

@@ -4,6 +4,8 @@
 #include "testrun.h"
 #include "gmp.h"
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 /* ---- run-queue arithmetic, on the data structures themselves ---------- */
 
@@ -92,6 +94,60 @@ static void test_globrunqget_batch(void **state)
 	gmp_globrunqget(s, &s->allp[2], 0);  /* 973/4 + 1 = 244, capped at 128 */
 	assert_int_equal(gmp_runqlen(&s->allp[2]), 127);
 	free_p(s, g);
+}
+
+/* Illegal G and P transitions stop the program (runtime: throw). */
+static int dies(void (*fn)(void))
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		fclose(stderr);
+		fn();
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
+
+static void waiting_to_running(void)
+{
+	struct task g = { .gstate = G_WAITING };
+	gmp_casgstatus(&g, G_WAITING, G_RUNNING);  /* must go through Grunnable */
+}
+
+static void runnable_claimed_waiting(void)
+{
+	struct task g = { .gstate = G_RUNNABLE };
+	gmp_casgstatus(&g, G_WAITING, G_RUNNABLE);  /* the G is not where the caller thinks */
+}
+
+static void idle_to_syscall(void)
+{
+	struct gmp_p p = { .status = P_IDLE };
+	gmp_caspstatus(&p, P_IDLE, P_SYSCALL);
+}
+
+static void legal_chain(void)
+{
+	struct task g = { .gstate = G_IDLE };
+	gmp_casgstatus(&g, G_IDLE, G_RUNNABLE);
+	gmp_casgstatus(&g, G_RUNNABLE, G_RUNNING);
+	gmp_casgstatus(&g, G_RUNNING, G_SYSCALL);
+	gmp_casgstatus(&g, G_SYSCALL, G_RUNNABLE);
+	struct gmp_p p = { .status = P_IDLE };
+	gmp_caspstatus(&p, P_IDLE, P_RUNNING);
+	gmp_caspstatus(&p, P_RUNNING, P_SYSCALL);
+	gmp_caspstatus(&p, P_SYSCALL, P_IDLE);
+}
+
+static void test_illegal_transitions_abort(void **state)
+{
+	(void)state;
+	assert_true(dies(waiting_to_running));
+	assert_true(dies(runnable_claimed_waiting));
+	assert_true(dies(idle_to_syscall));
+	assert_false(dies(legal_chain));
 }
 
 /* ---- whole-model behaviour ------------------------------------------------ */
@@ -270,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_steal_takes_ceiling_half),
 		cmocka_unit_test(test_runnext_steal_rules),
 		cmocka_unit_test(test_globrunqget_batch),
+		cmocka_unit_test(test_illegal_transitions_abort),
 		cmocka_unit_test(test_cpu_hogs_share_one_p),
 		cmocka_unit_test(test_syscalls_grow_threads_that_never_shrink),
 		cmocka_unit_test(test_100k_sleepers),
