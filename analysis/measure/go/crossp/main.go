@@ -11,11 +11,11 @@
 // how often the two goroutines were seen on different OS threads (gettid
 // sampled every 64th round trip; the sample's own cost is included).
 //
-//   plain    both goroutines unlocked (the normal case).
-//   locked   each goroutine LockOSThread'ed: every handoff must wake the
-//            other goroutine's own M (startlockedm / futex), the kernel path
-//            a 1:1 thread model takes, plus the runtime's bookkeeping.
-//   gmp1     the plain variant at GOMAXPROCS=1 for comparison.
+//	plain    both goroutines unlocked (the normal case).
+//	locked   each goroutine LockOSThread'ed: every handoff must wake the
+//	         other goroutine's own M (startlockedm / futex), the kernel path
+//	         a 1:1 thread model takes, plus the runtime's bookkeeping.
+//	plain, GOMAXPROCS=1: the plain variant at GOMAXPROCS=1 for comparison.
 package main
 
 import (

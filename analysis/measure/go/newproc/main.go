@@ -5,27 +5,27 @@
 // creator blocks; the creator never yields inside a timed loop, and every
 // timed loop is far below sysmon's 10 ms preemption limit):
 //
-//   warm.b200   The creator does wg.Add(200), then 200 `go f(&wg)` in a
-//               loop (timed: creator's cost per go statement), then
-//               wg.Wait() (timed: run + exit per goroutine, i.e. schedule,
-//               gogo, f, goexit0/gfput, plus one wake of the creator per
-//               batch).  200 goroutines fit in runnext + the P's local run
-//               queue (256), and after the warm-up every g comes from the P's
-//               free list (gfget), stack included.  250 batches per trial,
-//               15 trials; one value per trial = trial time / goroutines.
-//   warm.b10000 The same with 10,000 per batch: every 128 puts the local
-//               queue overflows and runqputslow moves half of it to the
-//               global queue under sched.lock; batches of 10,000 also drain
-//               the P's free list into the global free list and back.
-//   warm.b1000  The same with 1,000 per batch: overflow, but a working set
-//               (~2.5 MB of g structs and stack tops) that fits in cache.
-//   cold        8 batches of 4,000 goroutines that block forever on a channel
-//               after running, so every `go` has to allocate a new g (malg:
-//               g struct on the heap + 2 KiB stack from the stack pool).
-//               The creator's time per go statement.  GC cycles that happen
-//               meanwhile are counted and included.
-//   seq         One at a time: `go f(); <-done`, so each goroutine costs a
-//               create, a switch to it, its exit, and a switch back.
+//	warm.b200   The creator does wg.Add(200), then 200 `go f(&wg)` in a
+//	            loop (timed: creator's cost per go statement), then
+//	            wg.Wait() (timed: run + exit per goroutine, i.e. schedule,
+//	            gogo, f, goexit0/gfput, plus one wake of the creator per
+//	            batch).  200 goroutines fit in runnext + the P's local run
+//	            queue (256), and after the warm-up every g comes from the P's
+//	            free list (gfget), stack included.  250 batches per trial,
+//	            15 trials; one value per trial = trial time / goroutines.
+//	warm.b10000 The same with 10,000 per batch: every 128 puts the local
+//	            queue overflows and runqputslow moves half of it to the
+//	            global queue under sched.lock; batches of 10,000 also drain
+//	            the P's free list into the global free list and back.
+//	warm.b1000  The same with 1,000 per batch: overflow, but a working set
+//	            (~2.5 MB of g structs and stack tops) that fits in cache.
+//	cold        8 batches of 4,000 goroutines that block forever on a channel
+//	            after running, so every `go` has to allocate a new g (malg:
+//	            g struct on the heap + 2 KiB stack from the stack pool).
+//	            The creator's time per go statement.  GC cycles that happen
+//	            meanwhile are counted and included.
+//	seq         One at a time: `go f(); <-done`, so each goroutine costs a
+//	            create, a switch to it, its exit, and a switch back.
 //
 // Per-operation values are trial means, ns.  Output: median, p10/p90,
 // min/max over trials, SUMMARY lines, background load.

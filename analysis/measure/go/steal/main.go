@@ -9,22 +9,23 @@
 // sched.lock-free counters; those parts are not included.
 //
 // Method:
-//   local    one goroutine: runqput(next=false) then runqget, 1,000,000
-//            pairs per trial, 15 trials; per pair (ns).  Also runqput with
-//            next=true (CAS on runnext, old runnext to the ring) + runqget.
-//   steal    GOMAXPROCS=2, two goroutines locked to threads pinned to CPU0
-//            (owner) and CPU1 (thief), both spinning (no parking).  Each
-//            round: the owner puts 128 items into its queue and raises a
-//            flag; the thief sees it, then times one runqsteal (grabs 64 of
-//            them into its own ring, cache lines coming from the owner's
-//            core), drains its ring and answers; the owner drains the other
-//            64.  20,000 timed rounds, per-sample raw intervals; the
-//            SUMMARY values subtract the median of an empty timed interval
-//            (two back-to-back clock reads) measured in the same rounds.
-//   empty    the thief's runqsteal on an empty victim queue whose head/tail
-//            the owner has just written (a failed steal attempt).
-//   line     cross-core cache-line round trip: the two threads bounce one
-//            atomic counter; per one-way transfer (reference figure).
+//
+//	local    one goroutine: runqput(next=false) then runqget, 1,000,000
+//	         pairs per trial, 15 trials; per pair (ns).  Also runqput with
+//	         next=true (CAS on runnext, old runnext to the ring) + runqget.
+//	steal    GOMAXPROCS=2, two goroutines locked to threads pinned to CPU0
+//	         (owner) and CPU1 (thief), both spinning (no parking).  Each
+//	         round: the owner puts 128 items into its queue and raises a
+//	         flag; the thief sees it, then times one runqsteal (grabs 64 of
+//	         them into its own ring, cache lines coming from the owner's
+//	         core), drains its ring and answers; the owner drains the other
+//	         64.  20,000 timed rounds, per-sample raw intervals; the
+//	         SUMMARY values subtract the median of an empty timed interval
+//	         (two back-to-back clock reads) measured in the same rounds.
+//	empty    the thief's runqsteal on an empty victim queue whose head/tail
+//	         the owner has just written (a failed steal attempt).
+//	line     cross-core cache-line round trip: the two threads bounce one
+//	         atomic counter; per one-way transfer (reference figure).
 package main
 
 import (

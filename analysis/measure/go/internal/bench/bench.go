@@ -23,7 +23,7 @@ func Now() int64 { return int64(time.Since(start)) }
 
 // Stats by nearest rank, as in ../common.h.
 type Stats struct {
-	N                             int
+	N                            int
 	Min, P10, Med, P90, P99, Max float64
 }
 
@@ -82,7 +82,7 @@ func ClockOverhead() float64 {
 
 // Rusage of the whole process (all threads).
 type Rusage struct {
-	CPU          int64 // user+sys ns
+	CPU           int64 // user+sys ns
 	Nvcsw, Nivcsw int64
 }
 
