@@ -248,6 +248,43 @@ static void test_timer_wakeup_on_idle_system(void **state)
 	res_free(&q);
 }
 
+/* A G parked in the netpoller on an idle system: the M blocked in netpoll
+ * wakes when the fd is ready (epoll_wait returns) and runs it at once. */
+static void test_netpoll_wakeup_on_idle_system(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run(
+		"name: n\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: {} }\nworkload:\n  one:\n    arrival: { batch: { count: 1, at: 100ms } }\n"
+		"    program: [ { net: 5ms }, { cpu: 1us } ]\n", "gmp", NULL, 0);
+	double over = M(&r, "latency_max") - 5e6 - 1e3;
+	fprintf(stderr, "5 ms network wait took %.1f us more\n", over / 1e3);
+	assert_true(over >= 0 && over < 100e3);
+	assert_true(M(&r, "netpoll_blocking") >= 1);
+	res_free(&r);
+}
+
+/* proc.go:checkmcount — more Ms than sched.maxmcount is fatal ("thread
+ * exhaustion"): the run fails, it does not go on with fewer threads. */
+static void test_thread_exhaustion_fails_the_run(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[512];
+	const char *yaml =
+		"name: ex\nduration: 2s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 2, maxmcount: 8 } }\nworkload:\n"
+		"  io:\n    arrival: { batch: { count: 20 } }\n    program: [ { syscall: 500ms } ]\n"
+		"  hog:\n    arrival: { batch: { count: 2 } }\n    program: [ { cpu: 1s } ]\n";
+	assert_int_equal(sc_load_string("ex.yaml", yaml, NULL, 0, &sc, err, sizeof err), 0);
+	struct run_result r;
+	assert_int_equal(run_model(&sc, "gmp", &r, err, sizeof err), 1);
+	assert_non_null(strstr(err, "thread exhaustion"));
+	assert_string_equal(r.status, "failed");
+	res_free(&r);
+	sc_free(&sc);
+}
+
 /* Zero runtime and kernel costs, GOMAXPROCS = cores: M/M/c (Erlang C). */
 static void test_gmp_matches_erlang_c(void **state)
 {
@@ -332,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
+		cmocka_unit_test(test_netpoll_wakeup_on_idle_system),
+		cmocka_unit_test(test_thread_exhaustion_fails_the_run),
 		cmocka_unit_test(test_work_conserving),
 		cmocka_unit_test(test_schedtrace_series),
 	};
