@@ -64,7 +64,6 @@ struct gmp_p {
 /* What an M is doing between kernel bursts. */
 enum m_phase {
 	M_SCHEDULE,     /* about to run schedule() */
-	M_EXECUTE,      /* paid the switch: start running curg */
 	M_RUN_G,        /* running curg's program */
 	M_SPIN_DONE,    /* finished a spinning round of steal attempts */
 	M_PARKED,       /* stopm: blocked on its note */
@@ -84,7 +83,9 @@ struct gmp_m {
 	bool spinning;
 	bool inherit;                /* execute(curg, inheritTime) */
 	uint32_t syscalltick;
-	sim_ns debt_runtime, debt_kernel, debt_spin; /* CPU owed for decisions taken instantly */
+	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
+	sim_ns debt[CAT_IDLE];       /* CPU owed per category for decisions taken instantly;
+				      * paid as the prefix of the M's next burst */
 };
 
 struct gmp_cfg {

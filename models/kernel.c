@@ -459,6 +459,12 @@ void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns w
 	core_start_burst(k, c);
 }
 
+bool kern_stepping(const struct kern *k, const struct kthread *t)
+{
+	return t->state == KT_RUNNING && k->cores[t->core].curr == t &&
+	       k->cores[t->core].seg == SEG_STEP;
+}
+
 sim_ns kern_horizon(struct kern *k, struct kthread *t)
 {
 	struct kcore *c = stepping_core(k, t);
@@ -536,6 +542,31 @@ void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 	}
 }
 
+static void wake_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kthread *t = (struct kthread *)((char *)ev - offsetof(struct kthread, wake_ev));
+	(void)sim;
+	t->waking = false;
+	kern_wake(t->kern, t, t->wake_from);
+}
+
+void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay)
+{
+	assert(kern_blocked(t));
+	if (delay <= 0) {
+		kern_wake(k, t, waker_core);
+		return;
+	}
+	t->waking = true;
+	t->wake_from = (int16_t)waker_core;
+	sim_after(k->sim, &t->wake_ev, delay);
+}
+
+bool kern_blocked(const struct kthread *t)
+{
+	return t->state == KT_BLOCKED && !t->waking;
+}
+
 static struct kthread *alloc_thread(struct kern *k)
 {
 	struct kthread *t = k->free_list;
@@ -585,6 +616,8 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 	t->burst_home = -1;
 	t->ops = ops;
 	t->owner = owner;
+	t->kern = k;
+	eq_event_init(&t->wake_ev, wake_fire);
 	t->stack_reserved = stack;
 	t->stack_committed = touch;
 	update_live_area(k);

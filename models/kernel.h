@@ -78,6 +78,10 @@ struct kthread {
 	int64_t stack_reserved, stack_committed;
 	const struct kern_owner_ops *ops;
 	void *owner;
+	struct kern *kern;
+	struct eq_event wake_ev; /* a wake-up decided ahead of time (kern_wake_after) */
+	int16_t wake_from;      /* its waker's core */
+	bool waking;            /* such a wake-up is pending */
 	struct kthread *next_free;
 };
 
@@ -154,6 +158,8 @@ void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns w
  * end. An owner may take a later decision at once when its CPU debt ends
  * before this. */
 sim_ns kern_horizon(struct kern *k, struct kthread *t);
+/* True while t's owner is in step() and has not yet acted. */
+bool kern_stepping(const struct kern *k, const struct kthread *t);
 /* From step(): block until kern_wake. */
 void kern_block(struct kern *k, struct kthread *t);
 /* From step(): back to the run queue (sched_yield). */
@@ -164,6 +170,13 @@ void kern_exit(struct kern *k, struct kthread *t);
  * -1 for an interrupt (timer, network). A no-op for a non-blocked thread is
  * a bug: it asserts. */
 void kern_wake(struct kern *k, struct kthread *t, int waker_core);
+
+/* kern_wake, `delay` ns from now: a waker that decided ahead of its own
+ * clock (an owner taking decisions before paying for earlier ones) wakes
+ * at the instant it decided. */
+void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay);
+/* Blocked, and no wake-up pending: kern_wake may be called. */
+bool kern_blocked(const struct kthread *t);
 
 /* Takes away t's current burst's work (a signal interrupting user code):
  * returns the work it had left (>= 0), or -1 when t has no burst (its owner
