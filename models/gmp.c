@@ -707,13 +707,41 @@ void gmp_init_coprimes(struct gmp *s)
 	}
 }
 
+/* No P but pp has a G in its queues or a timer: every steal pass would
+ * come back empty. Counts the Ps that are not idle into *busy. */
+static bool nothing_to_steal(struct gmp *s, struct gmp_p *pp, int *busy)
+{
+	int64_t local = s->nqueued - s->runq.len - gmp_runqlen(pp) - (pp->runnext != NULL);
+	if (local > 0)
+		return false;
+	*busy = 0;
+	for (int i = 0; i < s->nprocs; i++) {
+		const struct gmp_p *p2 = &s->allp[i];
+		if (p2 == pp)
+			continue;
+		if (p2->ntimers > 0)
+			return false;
+		*busy += p2->status != P_IDLE;
+	}
+	return true;
+}
+
 /* proc.go:stealWork — 4 passes over all Ps in random order; timers and
- * runnext only on the last. Returns a G and the CPU the passes cost. */
+ * runnext only on the last. Returns a G and the CPU the passes cost. When
+ * nothing can be stolen the passes' outcome is known: the same draws,
+ * attempts and cost without visiting the Ps. */
 static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 {
 	struct gmp_p *pp = m->p;
-	int n = s->nprocs;
+	int n = s->nprocs, busy;
 	*cost = 0;
+	if (nothing_to_steal(s, pp, &busy)) {
+		for (int i = 0; i < GMP_STEAL_TRIES; i++)
+			gsl_rng_get(s->rng);
+		*cost = (sim_ns)GMP_STEAL_TRIES * (n - 1) * s->cfg.steal;
+		s->st.steal_attempts += (uint64_t)GMP_STEAL_TRIES * (uint64_t)busy;
+		return NULL;
+	}
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
 		uint32_t r = (uint32_t)gsl_rng_get(s->rng);

@@ -42,14 +42,16 @@ enum gphase {
 };
 
 
+/* The fields every steal pass reads come first, in one cache line. */
 struct gmp_p {
 	int32_t id;
 	uint8_t status;              /* enum pstatus */
+	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
+	struct task *runnext;
+	int32_t ntimers, captimers;
+	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
-	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
-	struct task *runq[GMP_RUNQ_SIZE];
-	struct task *runnext;
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
 	sim_ns slice_start;          /* when the current schedtick began */
 	uint32_t syscalltick;
@@ -57,8 +59,7 @@ struct gmp_p {
 		uint32_t schedtick, syscalltick;
 		sim_ns schedwhen, syscallwhen;
 	} sysmontick;
-	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
-	int32_t ntimers, captimers;
+	struct task *runq[GMP_RUNQ_SIZE];
 };
 
 /* What an M is doing between kernel bursts. */
