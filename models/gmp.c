@@ -12,9 +12,17 @@
  *
  * The M's kernel step() runs the scheduler. Each decision the runtime makes
  * in straight-line code (findRunnable's checks, a steal, runqput, wakep,
- * handoffp) is taken at one instant and its CPU cost is paid afterwards as a
- * burst of the M: "decide, then pay". A G chosen by findRunnable is owned by
- * the M from that instant, so no other M can take it during the payment.
+ * handoffp) is taken at one instant and its CPU cost becomes the M's debt,
+ * paid as the prefix of its next burst (kern_run_pre): "decide, then pay".
+ * A G chosen by findRunnable is owned by the M from that instant, so no
+ * other M can take it during the payment. The M goes on to its next
+ * decision in the same step (a loop, never recursion) as long as its debt
+ * ends before anything else can happen in the simulation (kern_horizon):
+ * nobody could observe the difference between deciding then and deciding
+ * after paying, and the times the decision records (a G's readiness, a
+ * timer, a wait) are taken on the M's clock, now + debt. Otherwise it pays
+ * first, in a burst of its own. A decision that would block the M is never
+ * taken with debt: the M pays, then decides.
  * The order of the checks, the queue arithmetic and the spinning rules are
  * those of proc.go: schedule → findRunnable (timers, schedtick%61 fairness,
  * runnext, local ring, global queue, non-blocking netpoll, stealing with the
@@ -83,11 +91,36 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 	p->status = (uint8_t)to;
 }
 
-/* A G becomes runnable now (for the scheduling-latency profile). */
-static void make_runnable(struct gmp *s, struct task *g, enum gstatus from)
+/* CPU the M owes for decisions already taken. */
+static sim_ns m_debt(const struct gmp_m *m)
+{
+	sim_ns d = 0;
+	for (int c = 0; c < CAT_IDLE; c++)
+		d += m->debt[c];
+	return d;
+}
+
+/* The instant of the M's current decision: when it would be taken had the
+ * M paid its earlier debt first (now without an M, or outside its step). */
+static sim_ns m_clock(struct gmp *s, const struct gmp_m *m)
+{
+	return m && m->clock > now_of(s) ? m->clock : now_of(s);
+}
+
+/* A burst of `work` opened by the M's debt as its prefix; the debt is paid. */
+static void m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat,
+		    double mem, int home)
+{
+	kern_run_pre(&run_of(s)->kern, m->kt, m->debt, work, cat, mem, home);
+	memset(m->debt, 0, sizeof m->debt);
+}
+
+/* A G becomes runnable, made so by M `by` (NULL: from outside an M), at
+ * by's clock (for the scheduling-latency profile). */
+static void make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct gmp_m *by)
 {
 	gmp_casgstatus(g, from, G_RUNNABLE);
-	g->t_ready = now_of(s);
+	g->t_ready = m_clock(s, by);
 }
 
 static void record_schedlat(struct gmp *s, sim_ns lat)
@@ -123,17 +156,14 @@ static struct gmp_p *releasep(struct gmp_m *m)
 	return p;
 }
 
-static void owe_kernel(struct gmp_m *by, sim_ns ns)
+static void owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns)
 {
 	if (by)
-		by->debt_kernel += ns;
+		by->debt[cat] += ns;
 }
 
-static void owe_runtime(struct gmp_m *by, sim_ns ns)
-{
-	if (by)
-		by->debt_runtime += ns;
-}
+static void owe_kernel(struct gmp_m *by, sim_ns ns) { owe(by, CAT_KERNEL, ns); }
+static void owe_runtime(struct gmp_m *by, sim_ns ns) { owe(by, CAT_RUNTIME, ns); }
 
 /* proc.go:newm — a new kernel thread; its creator pays the clone. */
 struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
@@ -195,7 +225,8 @@ void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by)
 	m->spinning = spinning;
 	m->nextp = p;
 	owe_kernel(by, kcfg(s)->syscall + kcfg(s)->wake_cost);  /* notewakeup: futex wake */
-	kern_wake(&run_of(s)->kern, m->kt, by && by->kt ? by->kt->core : -1);
+	kern_wake_after(&run_of(s)->kern, m->kt, by && by->kt ? by->kt->core : -1,
+			m_clock(s, by) - now_of(s));
 }
 
 /* proc.go:wakep — one more spinning M, if a P is idle and none spins. */
@@ -248,7 +279,7 @@ void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by)
 /* proc.go:ready — into the readying M's P's runnext, then wakep. */
 void gmp_ready(struct gmp *s, struct task *g, struct gmp_m *by)
 {
-	make_runnable(s, g, G_WAITING);
+	make_runnable(s, g, G_WAITING, by);
 	owe_runtime(by, s->cfg.runqput);
 	gmp_runqput(s, by->p, g, true);
 	gmp_wakep(s, by);
@@ -259,7 +290,7 @@ void gmp_ready(struct gmp *s, struct task *g, struct gmp_m *by)
 void gmp_injectglist(struct gmp *s, struct task_fifo *list, struct gmp_m *by)
 {
 	for (struct task *g = list->head; g; g = g->next)
-		make_runnable(s, g, G_WAITING);
+		make_runnable(s, g, G_WAITING, by);
 	if (!by || !by->p) {
 		int64_t n = list->len;
 		struct task *g;
@@ -294,18 +325,20 @@ static void stopm(struct gmp *s, struct gmp_m *m)
 
 /* ---- netpoll ----------------------------------------------------------------- */
 
-static void wake_poller(struct gmp *s, int core)
+/* Wakes the M blocked in netpoll, at the instant `by` decided to (NULL: an
+ * interrupt, now). */
+static void wake_poller(struct gmp *s, int core, struct gmp_m *by)
 {
 	struct gmp_m *m = s->poller;
-	if (m && m->kt->state == KT_BLOCKED)
-		kern_wake(&run_of(s)->kern, m->kt, core);
+	if (m && kern_blocked(m->kt))
+		kern_wake_after(&run_of(s)->kern, m->kt, core, m_clock(s, by) - now_of(s));
 }
 
 /* proc.go:netpollBreak — write to the wake-up pipe of the polling M. */
 static void netpoll_break(struct gmp *s, struct gmp_m *by)
 {
 	owe_kernel(by, kcfg(s)->syscall);
-	wake_poller(s, by && by->kt ? by->kt->core : -1);
+	wake_poller(s, by && by->kt ? by->kt->core : -1, by);
 }
 
 /* g's fd became ready: epoll has an event for it. */
@@ -313,7 +346,7 @@ static void fd_ready(struct gmp *s, struct task *g)
 {
 	tq_push(&s->netready, g);
 	if (s->lastpoll == 0)
-		wake_poller(s, -1);
+		wake_poller(s, -1, NULL);
 }
 
 /* A `net` op's wait is over. */
@@ -347,7 +380,7 @@ void gmp_netpoll(struct gmp *s, struct task_fifo *out)
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev)
 {
 	(void)ev;
-	wake_poller(gmp_of(sim->ctx), -1);
+	wake_poller(gmp_of(sim->ctx), -1, NULL);
 }
 
 /* ---- executing a G ------------------------------------------------------------- */
@@ -357,15 +390,16 @@ static void execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit
 {
 	if (!inherit) {
 		m->p->schedtick++;
-		m->p->slice_start = now_of(s);
+		m->p->slice_start = m_clock(s, m);
 	}
 	gmp_casgstatus(g, G_RUNNABLE, G_RUNNING);
 	g->gpreempt = 0;
 	g->kt = m->kt;
 	m->curg = g;
 	m->inherit = inherit;
-	m->phase = M_EXECUTE;
-	kern_run(&run_of(s)->kern, m->kt, s->cfg.gogo, CAT_RUNTIME, 0, -1);
+	owe_runtime(m, s->cfg.gogo);
+	record_schedlat(s, now_of(s) + m_debt(m) - g->t_ready);  /* it runs once gogo is paid */
+	m->phase = M_RUN_G;
 }
 
 /* proc.go:resetspinning — a spinning M found work. */
@@ -388,7 +422,7 @@ static void to_schedule(struct gmp *s, struct gmp_m *m, sim_ns cost, enum cpu_ca
 {
 	m->curg = NULL;
 	m->phase = M_SCHEDULE;
-	kern_run(&run_of(s)->kern, m->kt, cost + s->cfg.schedule, cat, 0, -1);
+	owe(m, cat, cost + s->cfg.schedule);
 }
 
 /* proc.go:gopreempt_m → goschedImpl: the G goes to the global queue tail. */
@@ -396,12 +430,12 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	g->gpreempt = 0;
 	s->st.preemptions++;
-	sim_ns ran = now_of(s) - m->p->slice_start;
+	sim_ns ran = m_clock(s, m) - m->p->slice_start;
 	if (s->st.preemptions == 1 || ran < s->st.slice_min)
 		s->st.slice_min = ran;
 	if (ran > s->st.slice_max)
 		s->st.slice_max = ran;
-	make_runnable(s, g, G_RUNNING);
+	make_runnable(s, g, G_RUNNING, m);
 	gmp_globrunqput(s, g);
 	to_schedule(s, m, s->cfg.signal, CAT_RUNTIME);
 }
@@ -427,7 +461,7 @@ static void gopark(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns cost, 
 /* time.go:timeSleep — park on a timer of this P's heap. */
 static void time_sleep(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 {
-	g->when = now_of(s) + d;
+	g->when = m_clock(s, m) + d;
 	g->phase = GP_NEXT;
 	gmp_addtimer(m->p, g);
 	wake_netpoller(s, g->when, m);
@@ -440,7 +474,7 @@ static void net_wait(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 	g->phase = GP_NET_RETRY;
 	s->netpollWaiters++;
 	eq_event_init(&g->ev, net_ready_fire);
-	sim_after(&run_of(s)->sim, &g->ev, d);
+	sim_at(&run_of(s)->sim, &g->ev, m_clock(s, m) + d);
 	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
 }
 
@@ -459,7 +493,7 @@ static void entersyscall(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns 
 	if (s->sysmon_deep)
 		gmp_sysmon_wake(s);  /* proc.go:entersyscall_sysmon */
 	m->phase = M_SYSCALL;
-	kern_run(&run_of(s)->kern, m->kt, kcfg(s)->syscall / 2, CAT_KERNEL, 0, -1);
+	m_burst(s, m, kcfg(s)->syscall / 2, CAT_KERNEL, 0, -1);
 }
 
 static void syscall_done_fire(struct sim *sim, struct eq_event *ev)
@@ -485,7 +519,7 @@ static void exitsyscall(struct gmp *s, struct gmp_m *m)
 		if (s->sysmon_deep)
 			gmp_sysmon_wake(s);  /* exitsyscallfast_pidle */
 	} else {
-		make_runnable(s, g, G_SYSCALL);
+		make_runnable(s, g, G_SYSCALL, m);
 		gmp_globrunqput(s, g);
 		m->curg = NULL;
 		if (s->sysmon_deep)
@@ -496,14 +530,14 @@ static void exitsyscall(struct gmp *s, struct gmp_m *m)
 	m->p->syscalltick++;
 	gmp_casgstatus(g, G_SYSCALL, G_RUNNING);
 	m->phase = M_RUN_G;
-	kern_run(&run_of(s)->kern, m->kt, kcfg(s)->syscall - kcfg(s)->syscall / 2, CAT_KERNEL, 0, -1);
+	owe_kernel(m, kcfg(s)->syscall - kcfg(s)->syscall / 2);
 }
 
 /* proc.go:newproc for a G that already exists as a task (a connection). */
 static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	g->timer_pos = -1;
-	make_runnable(s, g, G_IDLE);
+	make_runnable(s, g, G_IDLE, m);
 	gmp_runqput(s, m->p, g, true);
 	gmp_wakep(s, m);
 }
@@ -522,14 +556,14 @@ static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 		newproc_task(s, m, s->accept_cur);
 		s->accept_cur = NULL;
 		g->phase = GP_NEXT;
-		kern_run(&r->kern, m->kt, s->cfg.newproc + s->cfg.runqput, CAT_RUNTIME, 0, -1);
+		owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
 		return;
 	}
 	struct task *conn = tq_pop(&s->backlog);
 	if (conn) {
 		s->accept_cur = conn;
 		g->phase = GP_SPAWN;
-		kern_run(&r->kern, m->kt, r->sc->acceptor.accept, CAT_KERNEL, 0, -1);
+		owe_kernel(m, r->sc->acceptor.accept);
 		return;
 	}
 	g->phase = GP_NEXT;
@@ -545,20 +579,19 @@ static void newproc(struct gmp *s, struct gmp_m *m, struct task *g)
 	struct task *child = wl_new_child(&run_of(s)->wl, g, op->program, g->spawn_done++);
 	child->gstate = G_IDLE;
 	child->timer_pos = -1;
-	make_runnable(s, child, G_IDLE);
+	make_runnable(s, child, G_IDLE, m);
 	gmp_runqput(s, m->p, child, true);
 	gmp_wakep(s, m);
-	kern_run(&run_of(s)->kern, m->kt, s->cfg.newproc + s->cfg.runqput, CAT_RUNTIME, 0, -1);
+	owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
 }
 
 static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct wl_step *op)
 {
-	struct run *r = run_of(s);
 	switch (op->kind) {
 	case OP_CPU:
 		g->phase = GP_CPU;
 		g->mem = (float)op->mem;
-		kern_run(&r->kern, m->kt, op->dur, CAT_TASK, op->mem, g->home_node);
+		m_burst(s, m, op->dur, CAT_TASK, op->mem, g->home_node);
 		return;
 	case OP_SYSCALL:
 		entersyscall(s, m, g, op->dur);
@@ -582,7 +615,8 @@ static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	}
 }
 
-/* Runs curg until it needs the kernel (a burst) or leaves the M. */
+/* Runs curg until it needs the kernel (a burst), leaves the M, or takes a
+ * decision whose cost the M owes (the step loop then goes on). */
 static void run_g(struct gmp *s, struct gmp_m *m)
 {
 	struct task *g = m->curg;
@@ -601,7 +635,7 @@ static void run_g(struct gmp *s, struct gmp_m *m)
 		switch (g->phase) {
 		case GP_CPU_PARTIAL:
 			g->phase = GP_CPU;
-			kern_run(&r->kern, m->kt, g->arg, CAT_TASK, g->mem, g->home_node);
+			m_burst(s, m, g->arg, CAT_TASK, g->mem, g->home_node);
 			return;
 		case GP_SPAWN:
 			if (g->spawn_done < g->spawn_count) {
@@ -620,7 +654,7 @@ static void run_g(struct gmp *s, struct gmp_m *m)
 			continue;
 		case GP_NET_RETRY:  /* the read now returns data */
 			g->phase = GP_NEXT;
-			kern_run(&r->kern, m->kt, kcfg(s)->syscall, CAT_KERNEL, 0, -1);
+			owe_kernel(m, kcfg(s)->syscall);
 			return;
 		case GP_SYSCALL_RET:
 		case GP_CPU:
@@ -646,7 +680,7 @@ static void run_g(struct gmp *s, struct gmp_m *m)
 static int check_timers(struct gmp *s, struct gmp_p *p, struct gmp_m *m)
 {
 	struct task *due[64];
-	int n = gmp_expired_timers(p, now_of(s), due, 64), ran = n;
+	int n = gmp_expired_timers(p, m_clock(s, m), due, 64), ran = n;
 	for (int i = 0; i < n; i++)
 		gmp_ready(s, due[i], m);
 	s->st.timers_run += (uint64_t)ran;
@@ -673,13 +707,41 @@ void gmp_init_coprimes(struct gmp *s)
 	}
 }
 
+/* No P but pp has a G in its queues or a timer: every steal pass would
+ * come back empty. Counts the Ps that are not idle into *busy. */
+static bool nothing_to_steal(struct gmp *s, struct gmp_p *pp, int *busy)
+{
+	int64_t local = s->nqueued - s->runq.len - gmp_runqlen(pp) - (pp->runnext != NULL);
+	if (local > 0)
+		return false;
+	*busy = 0;
+	for (int i = 0; i < s->nprocs; i++) {
+		const struct gmp_p *p2 = &s->allp[i];
+		if (p2 == pp)
+			continue;
+		if (p2->ntimers > 0)
+			return false;
+		*busy += p2->status != P_IDLE;
+	}
+	return true;
+}
+
 /* proc.go:stealWork — 4 passes over all Ps in random order; timers and
- * runnext only on the last. Returns a G and the CPU the passes cost. */
+ * runnext only on the last. Returns a G and the CPU the passes cost. When
+ * nothing can be stolen the passes' outcome is known: the same draws,
+ * attempts and cost without visiting the Ps. */
 static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 {
 	struct gmp_p *pp = m->p;
-	int n = s->nprocs;
+	int n = s->nprocs, busy;
 	*cost = 0;
+	if (nothing_to_steal(s, pp, &busy)) {
+		for (int i = 0; i < GMP_STEAL_TRIES; i++)
+			gsl_rng_get(s->rng);
+		*cost = (sim_ns)GMP_STEAL_TRIES * (n - 1) * s->cfg.steal;
+		s->st.steal_attempts += (uint64_t)GMP_STEAL_TRIES * (uint64_t)busy;
+		return NULL;
+	}
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
 		uint32_t r = (uint32_t)gsl_rng_get(s->rng);
@@ -753,7 +815,7 @@ static void block_or_stop(struct gmp *s, struct gmp_m *m)
 		}
 		if (s->netready.len > 0) {  /* epoll_wait returns at once */
 			m->phase = M_NETPOLL;
-			kern_run(&run_of(s)->kern, m->kt, s->cfg.netpoll, CAT_KERNEL, 0, -1);
+			owe_kernel(m, s->cfg.netpoll);
 			return;
 		}
 		kern_block(&run_of(s)->kern, m->kt);
@@ -780,7 +842,7 @@ static void drop_p(struct gmp *s, struct gmp_m *m)
 			m->spinning = true;
 			s->nmspinning++;
 			m->phase = M_SCHEDULE;
-			kern_run(&run_of(s)->kern, m->kt, s->cfg.schedule, CAT_SPIN, 0, -1);
+			owe(m, CAT_SPIN, s->cfg.schedule);
 			return;
 		}
 	}
@@ -806,16 +868,32 @@ static struct task *find_local(struct gmp *s, struct gmp_m *m, bool *inherit)
 		gmp_netpoll(s, &list);
 		g = tq_pop(&list);
 		if (g) {
-			make_runnable(s, g, G_WAITING);
+			make_runnable(s, g, G_WAITING, m);
 			gmp_injectglist(s, &list, m);
 		}
 	}
 	return g;
 }
 
-/* proc.go:schedule + findRunnable (steps 1-12). */
+/* Will schedule() find a G without blocking: work in p's timers, queues
+ * or the netpoller, or a spinning round? A side-effect-free look at
+ * find_local's sources and the spinning gate. */
+static bool will_find_or_spin(struct gmp *s, struct gmp_m *m)
+{
+	struct gmp_p *p = m->p;
+	return !gmp_runqempty(p) || s->runq.len > 0 || gmp_nexttimer(p) <= m_clock(s, m) ||
+	       (s->netpollWaiters > 0 && s->lastpoll != 0 && s->netready.len > 0) ||
+	       m->spinning || 2 * s->nmspinning < s->nprocs - s->npidle;
+}
+
+/* proc.go:schedule + findRunnable (steps 1-12). The steps that may block
+ * the M (13-16) are only taken once its debt is paid. */
 static void schedule(struct gmp *s, struct gmp_m *m)
 {
+	if (m_debt(m) > 0 && !will_find_or_spin(s, m)) {
+		m_burst(s, m, 0, CAT_RUNTIME, 0, -1);  /* pay, then decide */
+		return;
+	}
 	bool inherit;
 	struct task *g = find_local(s, m, &inherit);
 	if (g) {
@@ -831,42 +909,18 @@ static void schedule(struct gmp *s, struct gmp_m *m)
 		s->st.spinning_rounds++;
 		g = steal_work(s, m, &cost);
 		if (g) {
-			m->debt_spin += cost;  /* paid before the G starts */
+			owe(m, CAT_SPIN, cost);  /* paid before the G starts */
 			found(s, m, g, false);
 			return;
 		}
 		m->phase = M_SPIN_DONE;
-		kern_run(&run_of(s)->kern, m->kt, cost, CAT_SPIN, 0, -1);
+		m_burst(s, m, cost, CAT_SPIN, 0, -1);
 		return;
 	}
 	drop_p(s, m);
 }
 
 /* ---- the M's step ---------------------------------------------------------------- */
-
-/* Pays CPU owed for instant decisions; true if a burst was started. */
-static bool pay_debt(struct gmp *s, struct gmp_m *m)
-{
-	if (m->debt_kernel) {
-		sim_ns d = m->debt_kernel;
-		m->debt_kernel = 0;
-		kern_run(&run_of(s)->kern, m->kt, d, CAT_KERNEL, 0, -1);
-		return true;
-	}
-	if (m->debt_runtime) {
-		sim_ns d = m->debt_runtime;
-		m->debt_runtime = 0;
-		kern_run(&run_of(s)->kern, m->kt, d, CAT_RUNTIME, 0, -1);
-		return true;
-	}
-	if (m->debt_spin) {
-		sim_ns d = m->debt_spin;
-		m->debt_spin = 0;
-		kern_run(&run_of(s)->kern, m->kt, d, CAT_SPIN, 0, -1);
-		return true;
-	}
-	return false;
-}
 
 /* The blocking netpoll returned (ready fds, its timeout, or a break). */
 static void netpoll_return(struct gmp *s, struct gmp_m *m)
@@ -886,13 +940,13 @@ static void netpoll_return(struct gmp *s, struct gmp_m *m)
 	acquirep(m, p);
 	struct task *g = tq_pop(&list);
 	if (g) {
-		make_runnable(s, g, G_WAITING);
+		make_runnable(s, g, G_WAITING, m);
 		gmp_injectglist(s, &list, m);
 		execute(s, m, g, false);
 		return;
 	}
 	m->phase = M_SCHEDULE;
-	kern_run(&run_of(s)->kern, m->kt, s->cfg.schedule, CAT_RUNTIME, 0, -1);
+	owe_runtime(m, s->cfg.schedule);
 }
 
 /* Work conservation: how long a P stays idle while Gs wait in queues. */
@@ -910,32 +964,14 @@ void gmp_watch_starvation(struct gmp *s)
 	}
 }
 
-static void m_step_inner(struct kern *k, struct kthread *kt);
-
-static void m_step(struct kern *k, struct kthread *kt)
+/* One decision of the M in its phase: it either hands the thread to the
+ * kernel (a burst, a block) or owes the decision's CPU and moves on. */
+static void m_decide(struct gmp *s, struct gmp_m *m)
 {
-	m_step_inner(k, kt);
-	gmp_watch_starvation(gmp_of(k->ctx));
-}
-
-static void m_step_inner(struct kern *k, struct kthread *kt)
-{
-	struct gmp_m *m = kt->owner;
-	struct gmp *s = gmp_of(k->ctx);
-	if (m->phase == M_SYSMON) {
-		gmp_sysmon_step(s);
-		return;
-	}
-	if (m->phase != M_SYSCALL && m->phase != M_NETPOLL && m->phase != M_PARKED && pay_debt(s, m))
-		return;
+	struct kern *k = &run_of(s)->kern;
 	switch (m->phase) {
 	case M_SCHEDULE:
 		schedule(s, m);
-		return;
-	case M_EXECUTE:
-		record_schedlat(s, now_of(s) - m->curg->t_ready);
-		m->phase = M_RUN_G;
-		run_g(s, m);
 		return;
 	case M_RUN_G:
 		run_g(s, m);
@@ -947,7 +983,7 @@ static void m_step_inner(struct kern *k, struct kthread *kt)
 		acquirep(m, m->nextp);
 		m->nextp = NULL;
 		m->phase = M_SCHEDULE;
-		kern_run(k, kt, kcfg(s)->syscall / 2, CAT_KERNEL, 0, -1);
+		owe_kernel(m, kcfg(s)->syscall / 2);
 		return;
 	case M_NETPOLL:
 		netpoll_return(s, m);
@@ -957,7 +993,7 @@ static void m_step_inner(struct kern *k, struct kthread *kt)
 		if (m->curg->arg > 0) {
 			eq_event_init(&m->curg->ev, syscall_done_fire);
 			sim_after(&run_of(s)->sim, &m->curg->ev, m->curg->arg);
-			kern_block(k, kt);
+			kern_block(k, m->kt);
 			return;
 		}
 		exitsyscall(s, m);
@@ -965,5 +1001,52 @@ static void m_step_inner(struct kern *k, struct kthread *kt)
 	case M_EXITSYSCALL:
 		exitsyscall(s, m);
 		return;
+	}
+}
+
+/* Is the M back from a block (or a syscall's entry)? Its first decision is
+ * taken at once: debt it carried across the block is paid after it. */
+static bool m_returning(const struct gmp_m *m)
+{
+	return m->phase == M_SYSCALL || m->phase == M_NETPOLL || m->phase == M_PARKED;
+}
+
+/* Must the M pay its debt before its next decision? When the debt would
+ * end at or after the horizon: something else may happen meanwhile. */
+static bool m_pays_first(struct gmp *s, struct gmp_m *m)
+{
+	sim_ns debt = m_debt(m);
+	return debt > 0 && now_of(s) + debt >= kern_horizon(&run_of(s)->kern, m->kt);
+}
+
+static void m_step_inner(struct kern *k, struct kthread *kt);
+
+static void m_step(struct kern *k, struct kthread *kt)
+{
+	m_step_inner(k, kt);
+	gmp_watch_starvation(gmp_of(k->ctx));
+}
+
+/* The M decides until the kernel has its thread: iteratively, as long as
+ * its debt ends before anything else happens (see the essay). */
+static void m_step_inner(struct kern *k, struct kthread *kt)
+{
+	struct gmp_m *m = kt->owner;
+	struct gmp *s = gmp_of(k->ctx);
+	if (m->phase == M_SYSMON) {
+		gmp_sysmon_step(s);
+		return;
+	}
+	if (m_returning(m)) {
+		m->clock = now_of(s);
+		m_decide(s, m);
+	}
+	while (kern_stepping(k, kt)) {
+		if (m_pays_first(s, m)) {
+			m_burst(s, m, 0, CAT_RUNTIME, 0, -1);
+			return;
+		}
+		m->clock = now_of(s) + m_debt(m);
+		m_decide(s, m);
 	}
 }

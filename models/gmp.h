@@ -42,14 +42,16 @@ enum gphase {
 };
 
 
+/* The fields every steal pass reads come first, in one cache line. */
 struct gmp_p {
 	int32_t id;
 	uint8_t status;              /* enum pstatus */
+	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
+	struct task *runnext;
+	int32_t ntimers, captimers;
+	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
-	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
-	struct task *runq[GMP_RUNQ_SIZE];
-	struct task *runnext;
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
 	sim_ns slice_start;          /* when the current schedtick began */
 	uint32_t syscalltick;
@@ -57,14 +59,12 @@ struct gmp_p {
 		uint32_t schedtick, syscalltick;
 		sim_ns schedwhen, syscallwhen;
 	} sysmontick;
-	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
-	int32_t ntimers, captimers;
+	struct task *runq[GMP_RUNQ_SIZE];
 };
 
 /* What an M is doing between kernel bursts. */
 enum m_phase {
 	M_SCHEDULE,     /* about to run schedule() */
-	M_EXECUTE,      /* paid the switch: start running curg */
 	M_RUN_G,        /* running curg's program */
 	M_SPIN_DONE,    /* finished a spinning round of steal attempts */
 	M_PARKED,       /* stopm: blocked on its note */
@@ -84,7 +84,9 @@ struct gmp_m {
 	bool spinning;
 	bool inherit;                /* execute(curg, inheritTime) */
 	uint32_t syscalltick;
-	sim_ns debt_runtime, debt_kernel, debt_spin; /* CPU owed for decisions taken instantly */
+	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
+	sim_ns debt[CAT_IDLE];       /* CPU owed per category for decisions taken instantly;
+				      * paid as the prefix of the M's next burst */
 };
 
 struct gmp_cfg {

@@ -15,7 +15,7 @@ static void sysmon_fire(struct sim *sim, struct eq_event *ev)
 {
 	(void)ev;
 	struct gmp *s = gmp_of(sim->ctx);
-	if (s->sysmon->kt->state == KT_BLOCKED)
+	if (kern_blocked(s->sysmon->kt))
 		kern_wake(&s->run->kern, s->sysmon->kt, -1);
 }
 
@@ -48,7 +48,7 @@ static void preemptone(struct gmp *s, struct gmp_p *p)
 	if (!m || !m->curg || m->curg->gstate != G_RUNNING)
 		return;
 	m->curg->gpreempt = 1;
-	s->sysmon->debt_kernel += s->run->sc->kernel.syscall;  /* tgkill */
+	s->sysmon->debt[CAT_KERNEL] += s->run->sc->kernel.syscall;  /* tgkill */
 	gmp_preemptM(s, m);
 }
 
@@ -99,7 +99,7 @@ static void cycle(struct gmp *s)
 	if (s->lastpoll != 0 && s->lastpoll + 10 * SIM_NS_PER_MS < now) {
 		struct task_fifo list = { 0 };
 		s->lastpoll = now;
-		s->sysmon->debt_kernel += s->cfg.netpoll;
+		s->sysmon->debt[CAT_KERNEL] += s->cfg.netpoll;
 		gmp_netpoll(s, &list);
 		gmp_injectglist(s, &list, NULL);
 	}
@@ -108,8 +108,8 @@ static void cycle(struct gmp *s)
 	else
 		s->sysmon_idle++;
 	s->sysmon_phase = SM_SLEEP;
-	sim_ns cost = s->cfg.sysmon_cycle + s->sysmon->debt_kernel;
-	s->sysmon->debt_kernel = 0;
+	sim_ns cost = s->cfg.sysmon_cycle + s->sysmon->debt[CAT_KERNEL];
+	s->sysmon->debt[CAT_KERNEL] = 0;
 	kern_run(&run_of(s)->kern, s->sysmon->kt, cost, CAT_RUNTIME, 0, -1);
 }
 
@@ -166,7 +166,7 @@ void gmp_sysmon_step(struct gmp *s)
  * exitsyscallfast_pidle, exitsyscall0, startTheWorld). */
 void gmp_sysmon_wake(struct gmp *s)
 {
-	if (!s->sysmon_deep || s->sysmon->kt->state != KT_BLOCKED)
+	if (!s->sysmon_deep || !kern_blocked(s->sysmon->kt))
 		return;
 	s->sysmon_syscall_wake = true;
 	eq_cancel(&s->run->sim.q, &s->sysmon_ev);

@@ -79,6 +79,25 @@ static void update_min_vruntime(struct kcore *c)
 		c->min_vruntime = v;
 }
 
+/* Charges segment time [from, to) (ns since seg_start) of a burst with a
+ * prefix: the prefix's categories in order, then the burst's. */
+static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
+{
+	const struct kthread *t = c->curr;
+	sim_ns lo = 0;
+	for (int cat = 0; cat < CAT_IDLE && from < to; cat++) {
+		sim_ns hi = lo + t->pre[cat];
+		if (from < hi) {
+			sim_ns end = to < hi ? to : hi;
+			c->acct[cat] += end - from;
+			from = end;
+		}
+		lo = hi;
+	}
+	if (from < to)
+		c->acct[t->burst_cat] += to - from;
+}
+
 /* Charges the time since acct_from to the segment's category. */
 static void core_account(struct kcore *c, sim_ns now)
 {
@@ -98,7 +117,10 @@ static void core_account(struct kcore *c, sim_ns now)
 		break;
 	}
 	case SEG_BURST:
-		c->acct[c->curr->burst_cat] += dt;
+		if (c->seg_pre > 0 && now - dt - c->seg_start < c->seg_pre)
+			account_prefix(c, now - dt - c->seg_start, now - c->seg_start);
+		else
+			c->acct[c->curr->burst_cat] += dt;
 		c->curr->cpu_ns += dt;
 		c->curr->vruntime += dt;
 		update_min_vruntime(c);
@@ -147,7 +169,7 @@ static sim_ns burst_wall(const struct kcore *c, sim_ns work)
 static void core_arm_burst(struct kern *k, struct kcore *c)
 {
 	struct kthread *t = c->curr;
-	sim_ns end = c->seg_start + burst_wall(c, t->burst_left);
+	sim_ns end = c->seg_start + c->seg_pre + burst_wall(c, t->burst_left);
 	sim_ns when = end < c->slice_end ? end : c->slice_end;
 	if (when < k->sim->now)
 		when = k->sim->now;
@@ -160,10 +182,25 @@ static void core_start_burst(struct kern *k, struct kcore *c)
 	struct kthread *t = c->curr;
 	c->seg = SEG_BURST;
 	c->seg_start = k->sim->now;
+	c->seg_pre = t->pre_left;
 	if (c->slice_end == SIM_NS_MAX && c->nrq > 0)  /* a competitor came during the switch-in */
 		c->slice_end = c->seg_start + slice_len(k, c);
 	c->factor = k->mach ? mach_slowdown(k->mach, t->burst_home, c->node, t->burst_mem) : 1.0;
 	core_arm_burst(k, c);
+}
+
+/* Removes `paid` ns from the front of t's prefix; returns the rest of
+ * `elapsed`, the time the work ran. */
+static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
+{
+	t->pre_left -= paid;
+	elapsed -= paid;
+	for (int cat = 0; cat < CAT_IDLE && paid > 0; cat++) {
+		sim_ns d = t->pre[cat] < paid ? t->pre[cat] : paid;
+		t->pre[cat] -= d;
+		paid -= d;
+	}
+	return elapsed;
 }
 
 /* Stops the running burst now, keeping its remainder in the thread. */
@@ -171,7 +208,10 @@ static void core_stop_burst(struct kern *k, struct kcore *c)
 {
 	struct kthread *t = c->curr;
 	core_account(c, k->sim->now);
-	t->burst_left -= work_done(c, k->sim->now - c->seg_start, t->burst_left);
+	sim_ns elapsed = k->sim->now - c->seg_start;
+	if (c->seg_pre > 0)
+		elapsed = consume_prefix(t, elapsed < c->seg_pre ? elapsed : c->seg_pre, elapsed);
+	t->burst_left -= work_done(c, elapsed, t->burst_left);
 	eq_cancel(&k->sim->q, &c->ev);
 }
 
@@ -238,7 +278,7 @@ static void core_fire(struct sim *sim, struct eq_event *ev)
 	assert(c->seg == SEG_BURST);
 	struct kthread *t = c->curr;
 	core_stop_burst(k, c);
-	if (t->burst_left <= 0) {
+	if (t->burst_left <= 0 && t->pre_left == 0) {
 		t->burst_left = -1;
 		c->seg = SEG_STEP;
 		t->ops->step(k, t);
@@ -398,13 +438,38 @@ static struct kcore *stepping_core(struct kern *k, struct kthread *t)
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home)
 {
+	kern_run_pre(k, t, NULL, work, cat, mem, home);
+}
+
+void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
+		  enum cpu_cat cat, double mem, int home)
+{
 	struct kcore *c = stepping_core(k, t);
 	assert(work >= 0 && cat < CAT_IDLE);
+	t->pre_left = 0;
+	for (int i = 0; i < CAT_IDLE; i++) {
+		t->pre[i] = pre ? pre[i] : 0;
+		assert(t->pre[i] >= 0);
+		t->pre_left += t->pre[i];
+	}
 	t->burst_left = work;
 	t->burst_cat = (uint8_t)cat;
 	t->burst_mem = (float)mem;
 	t->burst_home = (int16_t)home;
 	core_start_burst(k, c);
+}
+
+bool kern_stepping(const struct kern *k, const struct kthread *t)
+{
+	return t->state == KT_RUNNING && k->cores[t->core].curr == t &&
+	       k->cores[t->core].seg == SEG_STEP;
+}
+
+sim_ns kern_horizon(struct kern *k, struct kthread *t)
+{
+	struct kcore *c = stepping_core(k, t);
+	sim_ns next = eq_peek_time(&k->sim->q);
+	return c->slice_end < next ? c->slice_end : next;
 }
 
 void kern_block(struct kern *k, struct kthread *t)
@@ -425,6 +490,7 @@ void kern_yield(struct kern *k, struct kthread *t)
 		c->curr = t;
 		t->state = KT_RUNNING;
 		t->burst_left = 0;
+		t->pre_left = 0;
 		t->burst_cat = CAT_KERNEL;
 		core_start_burst(k, c);
 		return;
@@ -476,6 +542,31 @@ void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 	}
 }
 
+static void wake_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kthread *t = (struct kthread *)((char *)ev - offsetof(struct kthread, wake_ev));
+	(void)sim;
+	t->waking = false;
+	kern_wake(t->kern, t, t->wake_from);
+}
+
+void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay)
+{
+	assert(kern_blocked(t));
+	if (delay <= 0) {
+		kern_wake(k, t, waker_core);
+		return;
+	}
+	t->waking = true;
+	t->wake_from = (int16_t)waker_core;
+	sim_after(k->sim, &t->wake_ev, delay);
+}
+
+bool kern_blocked(const struct kthread *t)
+{
+	return t->state == KT_BLOCKED && !t->waking;
+}
+
 static struct kthread *alloc_thread(struct kern *k)
 {
 	struct kthread *t = k->free_list;
@@ -525,6 +616,8 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 	t->burst_home = -1;
 	t->ops = ops;
 	t->owner = owner;
+	t->kern = k;
+	eq_event_init(&t->wake_ev, wake_fire);
 	t->stack_reserved = stack;
 	t->stack_committed = touch;
 	update_live_area(k);
@@ -548,6 +641,11 @@ sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
 		if (c->seg == SEG_BURST) {
 			core_stop_burst(k, c);
 			sim_ns left = t->burst_left;
+			if (t->pre_left > 0) {  /* the prefix runs on; step() at its end */
+				t->burst_left = 0;
+				core_start_burst(k, c);
+				return left;
+			}
 			t->burst_left = -1;
 			c->seg = SEG_OVH;  /* a zero-length switch-in: step() from an event */
 			c->wake_until = k->sim->now;
@@ -558,7 +656,7 @@ sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
 	if (t->state == KT_BLOCKED || t->state == KT_DEAD || t->burst_left < 0)
 		return -1;
 	sim_ns left = t->burst_left;  /* queued, or being switched in */
-	t->burst_left = -1;
+	t->burst_left = t->pre_left > 0 ? 0 : -1;
 	return left;
 }
 

@@ -8,6 +8,11 @@
  *     step() must call exactly one of kern_run (a CPU burst of known
  *     length and category), kern_block (sleep until kern_wake), kern_yield
  *     or kern_exit on that thread.
+ *   - A burst may open with a prefix of overhead in other categories
+ *     (kern_run_pre): the prefix is accounted first, each amount to its
+ *     own category and without NUMA slowdown, then the work. It lets an
+ *     owner pay several instant decisions and the work that follows them
+ *     as one burst (one engine event).
  *   - A burst's end calls step() again. Kernel preemption (time slice,
  *     wake-up preemption, load balancing) is invisible to the owner: the
  *     kernel keeps the burst's remainder and resumes it later, as user code
@@ -65,12 +70,18 @@ struct kthread {
 	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none) */
 	float burst_mem;        /* memory intensity of the current burst */
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
+	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
+	sim_ns pre[CAT_IDLE];   /* prefix left per category, paid in category order */
 	int64_t vruntime;
 	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
 	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
 	int64_t stack_reserved, stack_committed;
 	const struct kern_owner_ops *ops;
 	void *owner;
+	struct kern *kern;
+	struct eq_event wake_ev; /* a wake-up decided ahead of time (kern_wake_after) */
+	int16_t wake_from;      /* its waker's core */
+	bool waking;            /* such a wake-up is pending */
 	struct kthread *next_free;
 };
 
@@ -81,6 +92,7 @@ struct kcore {
 	struct eq_event ev;      /* end of the current segment */
 	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
 	sim_ns seg_start;        /* when the current burst segment started */
+	sim_ns seg_pre;          /* the running burst's prefix when the segment started */
 	double factor;           /* NUMA slowdown of the running burst */
 	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
 	sim_ns acct_from;        /* time accounted up to */
@@ -137,6 +149,17 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
  * intensity mem with its memory on node home (-1 for none). */
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home);
+/* From step(): the same burst opened by a prefix: pre[c] ns of category c
+ * (c < CAT_IDLE; NULL for none), accounted before the work, unscaled. */
+void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
+		  enum cpu_cat cat, double mem, int home);
+/* The time up to which nothing else can happen to t's core or the rest of
+ * the simulation while t steps: the earliest pending event or t's slice
+ * end. An owner may take a later decision at once when its CPU debt ends
+ * before this. */
+sim_ns kern_horizon(struct kern *k, struct kthread *t);
+/* True while t's owner is in step() and has not yet acted. */
+bool kern_stepping(const struct kern *k, const struct kthread *t);
 /* From step(): block until kern_wake. */
 void kern_block(struct kern *k, struct kthread *t);
 /* From step(): back to the run queue (sched_yield). */
@@ -148,10 +171,18 @@ void kern_exit(struct kern *k, struct kthread *t);
  * a bug: it asserts. */
 void kern_wake(struct kern *k, struct kthread *t, int waker_core);
 
-/* Takes away t's current burst (a signal interrupting user code): returns
- * the work it had left (>= 0), or -1 when t has no burst (its owner is
- * between bursts). A running thread's owner gets step() at once (from an
- * event); a queued one gets step() when it next runs. */
+/* kern_wake, `delay` ns from now: a waker that decided ahead of its own
+ * clock (an owner taking decisions before paying for earlier ones) wakes
+ * at the instant it decided. */
+void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay);
+/* Blocked, and no wake-up pending: kern_wake may be called. */
+bool kern_blocked(const struct kthread *t);
+
+/* Takes away t's current burst's work (a signal interrupting user code):
+ * returns the work it had left (>= 0), or -1 when t has no burst (its owner
+ * is between bursts). The unpaid prefix is still paid: a running thread's
+ * owner gets step() (from an event) when it is, at once without one; a
+ * queued one gets step() when it next runs and has paid it. */
 sim_ns kern_preempt_burst(struct kern *k, struct kthread *t);
 
 /* Commits `bytes` more of t's stack (capped at its reservation). */
