@@ -6,6 +6,7 @@
  * sleeps deeply while every P is idle. Must not run timers (sysmon does not). */
 #include "gmp.h"
 #include "run.h"
+#include <string.h>
 
 enum sysmon_phase { SM_SLEEP, SM_CYCLE, SM_DEEP };
 
@@ -101,16 +102,19 @@ static void cycle(struct gmp *s)
 		s->lastpoll = now;
 		s->sysmon->debt[CAT_KERNEL] += s->cfg.netpoll;
 		gmp_netpoll(s, &list);
-		gmp_injectglist(s, &list, NULL);
+		gmp_injectglist(s, &list, s->sysmon);  /* no P: global queue + startm */
 	}
 	if (retake(s, now) != 0)
 		s->sysmon_idle = 0;
 	else
 		s->sysmon_idle++;
 	s->sysmon_phase = SM_SLEEP;
-	sim_ns cost = s->cfg.sysmon_cycle + s->sysmon->debt[CAT_KERNEL];
-	s->sysmon->debt[CAT_KERNEL] = 0;
-	kern_run(&run_of(s)->kern, s->sysmon->kt, cost, CAT_RUNTIME, 0, -1);
+	/* the loop's own work is runtime CPU; what it owes (tgkill, epoll_wait,
+	 * futex wakes, clones) keeps its category */
+	sim_ns pre[CAT_IDLE];
+	memcpy(pre, s->sysmon->debt, sizeof pre);
+	memset(s->sysmon->debt, 0, sizeof s->sysmon->debt);
+	kern_run_pre(&run_of(s)->kern, s->sysmon->kt, pre, s->cfg.sysmon_cycle, CAT_RUNTIME, 0, -1);
 }
 
 static sim_ns earliest_timer(struct gmp *s)
