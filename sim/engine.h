@@ -28,13 +28,38 @@ struct eq_event {
 /* key = time << 64 | seq: one unsigned 128-bit compare orders by time,
  * then insertion (time is never negative). */
 struct eq_entry {
-	unsigned __int128 key;
+	unsigned __int128 key;  /* time << 64 | seq: one compare orders by time, then insertion */
 	struct eq_event *ev;
 };
 
+/* A 4-ary min-heap of entries. */
+struct eq_heap {
+	struct eq_entry *a;
+	int32_t n, cap;
+};
+
+/* A bucket of the timing wheel: unsorted entries of one time window. */
+struct eq_bucket {
+	struct eq_entry *a;
+	int32_t n, cap;
+};
+
+#define EQ_SLOT_SHIFT 20                 /* a wheel slot spans 2^20 ns (~1.05 ms) */
+#define EQ_WHEEL_SLOTS 1024              /* the wheel spans ~1.07 s ahead */
+
+/* The queue is two-tier: the events of the current slot's window are in a
+ * small heap; later ones wait unsorted in the wheel's bucket for their
+ * slot (or, beyond the wheel's span, in an overflow heap) and move into
+ * the heap when the clock reaches their window. Order is still exactly
+ * (time, sequence): windows are disjoint and taken in order. */
 struct eq {
-	struct eq_entry *heap;
-	int32_t n, cap;   /* entries, stale ones included */
+	struct eq_heap near;       /* entries with time < horizon */
+	struct eq_heap far;        /* entries beyond the wheel's span */
+	struct eq_bucket *wheel;   /* slot s lives in wheel[s % EQ_WHEEL_SLOTS] */
+	int64_t slot;              /* the current window: [slot << SHIFT, horizon) */
+	sim_ns horizon;
+	int64_t nwheel;            /* entries in the wheel */
+	int32_t n;                 /* all entries, cancelled ones included */
 	uint64_t next_seq;
 };
 

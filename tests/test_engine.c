@@ -109,6 +109,42 @@ static void test_run_until_stops(void **state)
 	sim_free(&s);
 }
 
+/* Events far apart (beyond the timing wheel's ~1 s span), near, and in
+ * the same window, with cancellations: they still pop in (time, FIFO)
+ * order, as a plain sort of the live ones says. */
+static void test_two_tiers_keep_order(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	enum { N = 3000 };
+	static struct rec r[N];
+	static sim_ns when[N];
+	uint64_t x = 7;
+	for (int i = 0; i < N; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		int kind = (int)(x >> 60) % 3;
+		when[i] = kind == 0 ? (sim_ns)(x >> 40) % 1000 : kind == 1 ? (sim_ns)(x >> 30) % (3 * SIM_NS_PER_S)
+						: (sim_ns)(x >> 20) % (100 * SIM_NS_PER_S);
+		eq_event_init(&r[i].ev, record);
+		r[i].id = i;
+		sim_at(&s, &r[i].ev, when[i]);
+	}
+	for (int i = 0; i < N; i += 7)
+		eq_cancel(&s.q, &r[i].ev);
+	nfired = 0;
+	sim_run_until(&s, 200 * SIM_NS_PER_S);
+	int live = 0;
+	for (int i = 0; i < N; i++)
+		live += i % 7 != 0;
+	assert_int_equal(nfired, live);
+	for (int k = 1; k < nfired; k++) {
+		sim_ns a = when[fired[k - 1]], b = when[fired[k]];
+		assert_true(a < b || (a == b && fired[k - 1] < fired[k]));
+	}
+	sim_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_fifo_ties),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_run_until_stops),
+		cmocka_unit_test(test_two_tiers_keep_order),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
