@@ -785,21 +785,10 @@ static bool any_runq(struct gmp *s)
 	return false;
 }
 
-static sim_ns earliest_timer(struct gmp *s)
-{
-	sim_ns t = SIM_NS_MAX;
-	for (int i = 0; i < s->nprocs; i++) {
-		sim_ns w = gmp_nexttimer(&s->allp[i]);
-		if (w < t)
-			t = w;
-	}
-	return t;
-}
-
 /* proc.go:findRunnable steps 15-16: block in netpoll (one M only), else stopm. */
 static void block_or_stop(struct gmp *s, struct gmp_m *m)
 {
-	sim_ns next = earliest_timer(s);
+	sim_ns next = gmp_earliest_timer(s);
 	if ((s->netpollWaiters > 0 || next != SIM_NS_MAX) && s->lastpoll != 0) {
 		s->lastpoll = 0;
 		s->st.netpoll_blocking++;

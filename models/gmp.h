@@ -159,6 +159,7 @@ struct gmp_p *gmp_pidleget(struct gmp *s);
 /* ---- timers (gmp_timers.c) ---- */
 void gmp_addtimer(struct gmp_p *p, struct task *g);
 sim_ns gmp_nexttimer(const struct gmp_p *p);
+sim_ns gmp_earliest_timer(const struct gmp *s);
 /* Pops p's expired timers (when <= now) into out (up to max); returns the count. */
 int gmp_expired_timers(struct gmp_p *p, sim_ns now, struct task **out, int max);
 

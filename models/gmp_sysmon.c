@@ -117,23 +117,12 @@ static void cycle(struct gmp *s)
 	kern_run_pre(&run_of(s)->kern, s->sysmon->kt, pre, s->cfg.sysmon_cycle, CAT_RUNTIME, 0, -1);
 }
 
-static sim_ns earliest_timer(struct gmp *s)
-{
-	sim_ns t = SIM_NS_MAX;
-	for (int i = 0; i < s->nprocs; i++) {
-		sim_ns w = gmp_nexttimer(&s->allp[i]);
-		if (w < t)
-			t = w;
-	}
-	return t;
-}
-
 /* Woken from usleep: deep sleep if every P is idle, else a cycle. */
 static void after_sleep(struct gmp *s)
 {
 	sim_ns now = s->run->sim.now;
 	if (s->schedtrace == 0 && s->npidle == s->nprocs) {
-		sim_ns next = earliest_timer(s), sleep = 60 * SIM_NS_PER_S;  /* forcegcperiod/2 */
+		sim_ns next = gmp_earliest_timer(s), sleep = 60 * SIM_NS_PER_S;  /* forcegcperiod/2 */
 		if (next > now) {
 			if (next != SIM_NS_MAX && next - now < sleep)
 				sleep = next - now;

@@ -71,3 +71,15 @@ int gmp_expired_timers(struct gmp_p *p, sim_ns now, struct task **out, int max)
 	}
 	return n;
 }
+
+/* The earliest timer on any P (proc.go:checkTimersNoP, timeSleepUntil). */
+sim_ns gmp_earliest_timer(const struct gmp *s)
+{
+	sim_ns t = SIM_NS_MAX;
+	for (int i = 0; i < s->nprocs; i++) {
+		sim_ns w = gmp_nexttimer(&s->allp[i]);
+		if (w < t)
+			t = w;
+	}
+	return t;
+}
