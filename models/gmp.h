@@ -163,25 +163,75 @@ sim_ns gmp_earliest_timer(const struct gmp *s);
 /* Pops p's expired timers (when <= now) into out (up to max); returns the count. */
 int gmp_expired_timers(struct gmp_p *p, sim_ns now, struct task **out, int max);
 
-/* ---- scheduler (gmp.c) ---- */
+/* ---- scheduler: the M's step loop and findRunnable (gmp.c) ---- */
+/* The model's state of run r. */
 struct gmp *gmp_of(struct run *r);
-void gmp_ready(struct gmp *s, struct task *g, struct gmp_m *by);
-void gmp_wakep(struct gmp *s, struct gmp_m *by);
-void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by);
-void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by);
-void gmp_injectglist(struct gmp *s, struct task_fifo *list, struct gmp_m *by);
-/* netpoll.go:netpoll(0) — moves up to 128 ready Gs into list. */
-void gmp_netpoll(struct gmp *s, struct task_fifo *list);
+/* The M's kernel step(): decides until the kernel has its thread (kern_owner_ops.step). */
+void gmp_m_step(struct kern *k, struct kthread *kt);
+/* Work conservation: tracks how long a P stays idle while Gs are queued; call after each change. */
+void gmp_watch_starvation(struct gmp *s);
+/* proc.go:randomOrder — fills s->coprimes with the strides coprime with nprocs. */
+void gmp_init_coprimes(struct gmp *s);
+
+/* ---- Ms and Ps (gmp_m.c) ---- */
+/* Makes the transition; aborts (always, not only in debug builds) if it is illegal. */
+void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to);
+/* CPU the M owes for decisions already taken (all categories). */
+sim_ns gmp_m_debt(const struct gmp_m *m);
+/* The instant of m's current decision: its clock, or now without an M or outside its step. */
+sim_ns gmp_m_clock(struct gmp *s, const struct gmp_m *m);
+/* Hands the M's thread to the kernel for a burst of `work` prefixed by its debt; the debt is paid. */
+void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat, double mem, int home);
+/* M `by` (NULL: nobody, a no-op) owes ns of CPU in category cat, paid before its next burst. */
+void gmp_owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns);
+/* gmp_owe in CAT_KERNEL. */
+void gmp_owe_kernel(struct gmp_m *by, sim_ns ns);
+/* gmp_owe in CAT_RUNTIME. */
+void gmp_owe_runtime(struct gmp_m *by, sim_ns ns);
+/* proc.go:acquirep — m (without a P) takes the idle p: Pidle → Prunning. */
+void gmp_acquirep(struct gmp_m *m, struct gmp_p *p);
+/* proc.go:releasep — m gives up its running P (→ Pidle) and returns it; the caller places it. */
+struct gmp_p *gmp_releasep(struct gmp_m *m);
 /* proc.go:newm — a new M in the given phase; NULL (run failed) at the limits. */
 struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase);
-/* Asserts (in debug builds) that a transition is legal, then makes it. */
-void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
-void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to);
+/* proc.go:startm — runs p (NULL: an idle P, if any) on an idle or new M; `by` pays the wake-up. */
+void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by);
+/* proc.go:wakep — starts one more spinning M if a P is idle and no M spins. */
+void gmp_wakep(struct gmp *s, struct gmp_m *by);
+/* proc.go:handoffp — decides what becomes of p (in Psyscall) now that it has no M. */
+void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by);
+/* proc.go:ready — the waiting g into by's P's runnext, then wakep; by must hold a P. */
+void gmp_ready(struct gmp *s, struct task *g, struct gmp_m *by);
+/* proc.go:injectglist — makes the waiting Gs of list runnable and queues them (list ends empty). */
+void gmp_injectglist(struct gmp *s, struct task_fifo *list, struct gmp_m *by);
+/* proc.go:stopm — m (no P, not spinning) parks on the idle M list until startm. */
+void gmp_stopm(struct gmp *s, struct gmp_m *m);
 
+/* ---- goroutines (gmp_g.c) ---- */
+/* Makes the transition; aborts (always, not only in debug builds) if it is illegal. */
+void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
+/* g becomes runnable (from `from`) at by's clock, the start of its scheduling latency. */
+void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct gmp_m *by);
+/* proc.go:execute — the runnable g becomes m's curg (m holds a P); m owes gogo. */
+void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit);
+/* Runs m's curg until it needs the kernel, leaves the M, or the M owes a decision. */
+void gmp_run_g(struct gmp *s, struct gmp_m *m);
+/* proc.go:exitsyscall — m is back from curg's syscall: reacquire a P, or queue curg and stopm. */
+void gmp_exitsyscall(struct gmp *s, struct gmp_m *m);
+/* The event that ends a blocking syscall (task.ev): wakes the G's M. */
+void gmp_syscall_done_fire(struct sim *sim, struct eq_event *ev);
+
+/* ---- netpoller (gmp_netpoll.c) ---- */
+/* proc.go:wakeNetPoller — a timer at `when` was added: break the blocked poll or wakep. */
+void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by);
+/* The event that ends a `net` op's wait (task.ev): the G's fd is ready. */
+void gmp_net_ready_fire(struct sim *sim, struct eq_event *ev);
+/* A connection arrives on the listening socket (model_ops.accept): backlog it, ready the acceptor. */
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
+/* netpoll.go:netpoll(0) — moves up to 128 ready Gs into list. */
+void gmp_netpoll(struct gmp *s, struct task_fifo *list);
+/* The blocking netpoll's timeout event: wakes the polling M. */
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);
-void gmp_watch_starvation(struct gmp *s);
-void gmp_init_coprimes(struct gmp *s);
 
 /* ---- sysmon (gmp_sysmon.c) ---- */
 int gmp_sysmon_start(struct gmp *s);

@@ -1,0 +1,333 @@
+/* models/gmp_g.c — the goroutine side of the gmp model: the G's legal
+ * transitions, execute, and what a running G does on its M (run_g): its
+ * CPU bursts, time.Sleep, a network read that parks in netpoll, blocking
+ * syscalls (entersyscall/exitsyscall), newproc and WaitGroup joins,
+ * preemption, exit, and the server's accepting goroutine. Must not pick
+ * the next G (gmp.c's schedule does) nor start or park Ms other than
+ * through gmp_m.c's calls. */
+#include "gmp.h"
+#include "run.h"
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static struct run *run_of(struct gmp *s) { return s->run; }
+static sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
+static const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
+
+/* ---- G state machine (runtime2.go, proc.go:casgstatus) ---------------- */
+
+static const bool legal_g[G_NSTATES][G_NSTATES] = {
+	[G_IDLE] = { [G_RUNNABLE] = true, [G_DEAD] = true },
+	[G_RUNNABLE] = { [G_RUNNING] = true },
+	[G_RUNNING] = { [G_RUNNABLE] = true, [G_WAITING] = true, [G_SYSCALL] = true, [G_DEAD] = true },
+	[G_SYSCALL] = { [G_RUNNING] = true, [G_RUNNABLE] = true },
+	[G_WAITING] = { [G_RUNNABLE] = true },
+	[G_DEAD] = { [G_RUNNABLE] = true },
+};
+
+void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to)
+{
+	if (g->gstate != from || !legal_g[from][to]) {
+		fprintf(stderr, "gmpsim: gmp: illegal G transition %d -> %d (G is in %d)\n",
+			from, to, g->gstate);
+		abort();
+	}
+	g->gstate = (uint8_t)to;
+}
+
+/* A G becomes runnable, made so by M `by` (NULL: from outside an M), at
+ * by's clock (for the scheduling-latency profile). */
+void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct gmp_m *by)
+{
+	gmp_casgstatus(g, from, G_RUNNABLE);
+	g->t_ready = gmp_m_clock(s, by);
+}
+
+static void record_schedlat(struct gmp *s, sim_ns lat)
+{
+	if (s->nschedlat == s->capschedlat) {
+		s->capschedlat = s->capschedlat ? 2 * s->capschedlat : 4096;
+		s->schedlat = realloc(s->schedlat, sizeof *s->schedlat * (size_t)s->capschedlat);
+		if (!s->schedlat) {
+			fprintf(stderr, "gmpsim: out of memory (scheduling latencies)\n");
+			abort();
+		}
+	}
+	s->schedlat[s->nschedlat++] = lat;
+}
+
+/* ---- executing a G ------------------------------------------------------------- */
+
+/* proc.go:execute — curg runs after the user-level switch (gogo). */
+void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
+{
+	if (!inherit) {
+		m->p->schedtick++;
+		m->p->slice_start = gmp_m_clock(s, m);
+	}
+	gmp_casgstatus(g, G_RUNNABLE, G_RUNNING);
+	g->gpreempt = 0;
+	g->kt = m->kt;
+	m->curg = g;
+	m->inherit = inherit;
+	gmp_owe_runtime(m, s->cfg.gogo);
+	record_schedlat(s, now_of(s) + gmp_m_debt(m) - g->t_ready);  /* it runs once gogo is paid */
+	m->phase = M_RUN_G;
+}
+
+/* The G leaves the M for the scheduler (park, exit, preemption). */
+static void to_schedule(struct gmp *s, struct gmp_m *m, sim_ns cost, enum cpu_cat cat)
+{
+	m->curg = NULL;
+	m->phase = M_SCHEDULE;
+	gmp_owe(m, cat, cost + s->cfg.schedule);
+}
+
+/* proc.go:gopreempt_m → goschedImpl: the G goes to the global queue tail. */
+static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	g->gpreempt = 0;
+	s->st.preemptions++;
+	sim_ns ran = gmp_m_clock(s, m) - m->p->slice_start;
+	if (s->st.preemptions == 1 || ran < s->st.slice_min)
+		s->st.slice_min = ran;
+	if (ran > s->st.slice_max)
+		s->st.slice_max = ran;
+	gmp_make_runnable(s, g, G_RUNNING, m);
+	gmp_globrunqput(s, g);
+	to_schedule(s, m, s->cfg.signal, CAT_RUNTIME);
+}
+
+/* proc.go:goexit0 — the G is done; a waiting parent is readied by this M. */
+static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	gmp_casgstatus(g, G_RUNNING, G_DEAD);
+	m->curg = NULL;
+	s->current = m;  /* a waiting parent is readied into this M's P */
+	wl_task_done(&run_of(s)->wl, g, m->kt->core);
+	s->current = NULL;
+	to_schedule(s, m, 0, CAT_RUNTIME);
+}
+
+/* proc.go:park_m — the G waits; the M schedules. */
+static void gopark(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns cost, enum cpu_cat cat)
+{
+	gmp_casgstatus(g, G_RUNNING, G_WAITING);
+	to_schedule(s, m, cost, cat);
+}
+
+/* time.go:timeSleep — park on a timer of this P's heap. */
+static void time_sleep(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
+{
+	g->when = gmp_m_clock(s, m) + d;
+	g->phase = GP_NEXT;
+	gmp_addtimer(m->p, g);
+	gmp_wake_netpoller(s, g->when, m);
+	gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);
+}
+
+/* internal/poll: the read returns EAGAIN; netpollblock parks the G. */
+static void net_wait(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
+{
+	g->phase = GP_NET_RETRY;
+	s->netpollWaiters++;
+	eq_event_init(&g->ev, gmp_net_ready_fire);
+	sim_at(&run_of(s)->sim, &g->ev, gmp_m_clock(s, m) + d);
+	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
+}
+
+/* proc.go:reentersyscall — the P is lent (Psyscall), not handed off. */
+static void entersyscall(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
+{
+	struct gmp_p *p = m->p;
+	gmp_casgstatus(g, G_RUNNING, G_SYSCALL);
+	m->syscalltick = p->syscalltick;
+	gmp_caspstatus(p, P_RUNNING, P_SYSCALL);
+	p->m = NULL;
+	m->oldp = p;
+	m->p = NULL;
+	g->arg = d;
+	g->phase = GP_SYSCALL_RET;
+	if (s->sysmon_deep)
+		gmp_sysmon_wake(s);  /* proc.go:entersyscall_sysmon */
+	m->phase = M_SYSCALL;
+	gmp_m_burst(s, m, kcfg(s)->syscall / 2, CAT_KERNEL, 0, -1);
+}
+
+void gmp_syscall_done_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct task *g = (struct task *)((char *)ev - offsetof(struct task, ev));
+	(void)sim;
+	struct gmp_m *m = g->kt->owner;
+	kern_wake(&gmp_of(sim->ctx)->run->kern, m->kt, -1);
+}
+
+/* proc.go:exitsyscall — fast path: the old P, else any idle P; slow path
+ * (exitsyscall0): the G to the global queue and stopm. */
+void gmp_exitsyscall(struct gmp *s, struct gmp_m *m)
+{
+	struct task *g = m->curg;
+	struct gmp_p *p = m->oldp;
+	m->oldp = NULL;
+	if (p && p->status == P_SYSCALL) {  /* exitsyscallfast: CAS Psyscall → Pidle, wirep */
+		gmp_caspstatus(p, P_SYSCALL, P_IDLE);
+		gmp_acquirep(m, p);
+	} else if (s->pidle) {
+		gmp_acquirep(m, gmp_pidleget(s));
+		if (s->sysmon_deep)
+			gmp_sysmon_wake(s);  /* exitsyscallfast_pidle */
+	} else {
+		gmp_make_runnable(s, g, G_SYSCALL, m);
+		gmp_globrunqput(s, g);
+		m->curg = NULL;
+		if (s->sysmon_deep)
+			gmp_sysmon_wake(s);  /* exitsyscall0 */
+		gmp_stopm(s, m);
+		return;
+	}
+	m->p->syscalltick++;
+	gmp_casgstatus(g, G_SYSCALL, G_RUNNING);
+	m->phase = M_RUN_G;
+	gmp_owe_kernel(m, kcfg(s)->syscall - kcfg(s)->syscall / 2);
+}
+
+/* proc.go:newproc for a G that already exists as a task (a connection). */
+static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	g->timer_pos = -1;
+	gmp_make_runnable(s, g, G_IDLE, m);
+	gmp_runqput(s, m->p, g, true);
+	gmp_wakep(s, m);
+}
+
+/* The server's accepting goroutine: `for { c := ln.Accept(); go serve(c) }`.
+ * Accept parks it in netpoll when the backlog is empty (EAGAIN). */
+static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	struct run *r = run_of(s);
+	if (g->gpreempt) {
+		g->phase = GP_NEXT;
+		gopreempt(s, m, g);
+		return;
+	}
+	if (g->phase == GP_SPAWN && s->accept_cur) {  /* accepted: go serve(c) */
+		newproc_task(s, m, s->accept_cur);
+		s->accept_cur = NULL;
+		g->phase = GP_NEXT;
+		gmp_owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
+		return;
+	}
+	struct task *conn = tq_pop(&s->backlog);
+	if (conn) {
+		s->accept_cur = conn;
+		g->phase = GP_SPAWN;
+		gmp_owe_kernel(m, r->sc->acceptor.accept);
+		return;
+	}
+	g->phase = GP_NEXT;
+	s->accept_parked = true;
+	s->netpollWaiters++;
+	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
+}
+
+/* proc.go:newproc — the child goes to runnext, then wakep. */
+static void newproc(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	const struct op *op = &run_of(s)->sc->programs[g->prog].ops[g->pc - 1];
+	struct task *child = wl_new_child(&run_of(s)->wl, g, op->program, g->spawn_done++);
+	child->gstate = G_IDLE;
+	child->timer_pos = -1;
+	gmp_make_runnable(s, child, G_IDLE, m);
+	gmp_runqput(s, m->p, child, true);
+	gmp_wakep(s, m);
+	gmp_owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
+}
+
+static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct wl_step *op)
+{
+	switch (op->kind) {
+	case OP_CPU:
+		g->phase = GP_CPU;
+		g->mem = (float)op->mem;
+		gmp_m_burst(s, m, op->dur, CAT_TASK, op->mem, g->home_node);
+		return;
+	case OP_SYSCALL:
+		entersyscall(s, m, g, op->dur);
+		return;
+	case OP_NET:
+		net_wait(s, m, g, op->dur);
+		return;
+	case OP_SLEEP:
+		time_sleep(s, m, g, op->dur);
+		return;
+	case OP_SPAWN:
+		g->spawn_seq = op->opseq;
+		g->spawn_count = op->count;
+		g->spawn_done = 0;
+		g->spawn_wait = op->wait;
+		g->phase = GP_SPAWN;
+		newproc(s, m, g);
+		return;
+	case OP_REPEAT:
+		assert(!"wl_next never yields a repeat");
+	}
+}
+
+/* Runs curg until it needs the kernel (a burst), leaves the M, or takes a
+ * decision whose cost the M owes (the step loop then goes on). */
+void gmp_run_g(struct gmp *s, struct gmp_m *m)
+{
+	struct task *g = m->curg;
+	struct run *r = run_of(s);
+	if (g == s->accept_g) {
+		accept_run(s, m, g);
+		return;
+	}
+	if (g->home_node < 0)
+		g->home_node = (int16_t)mach_node_of(&r->mach, m->kt->core);
+	for (;;) {
+		if (g->gpreempt && g->phase != GP_CPU) {
+			gopreempt(s, m, g);
+			return;
+		}
+		switch (g->phase) {
+		case GP_CPU_PARTIAL:
+			g->phase = GP_CPU;
+			gmp_m_burst(s, m, g->arg, CAT_TASK, g->mem, g->home_node);
+			return;
+		case GP_SPAWN:
+			if (g->spawn_done < g->spawn_count) {
+				newproc(s, m, g);
+				return;
+			}
+			g->phase = g->spawn_wait ? GP_JOIN : GP_NEXT;
+			continue;
+		case GP_JOIN:
+			g->phase = GP_NEXT;
+			if (g->children_left > 0) {
+				g->waiting = 1;  /* sync.WaitGroup.Wait → semacquire → gopark */
+				gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);
+				return;
+			}
+			continue;
+		case GP_NET_RETRY:  /* the read now returns data */
+			g->phase = GP_NEXT;
+			gmp_owe_kernel(m, kcfg(s)->syscall);
+			return;
+		case GP_SYSCALL_RET:
+		case GP_CPU:
+			g->phase = GP_NEXT;
+			continue;
+		default:
+			break;
+		}
+		struct wl_step op;
+		if (!wl_next(&r->wl, g, &op)) {
+			goexit0(s, m, g);
+			return;
+		}
+		start_op(s, m, g, &op);
+		return;
+	}
+}
