@@ -39,6 +39,7 @@ enum gphase {
 	GP_JOIN,        /* waiting for its children */
 	GP_NET_RETRY,   /* woken by netpoll: redo the read, which now succeeds */
 	GP_SYSCALL_RET, /* back from a blocking syscall */
+	GP_YIELD,       /* runtime.Gosched: task.arg more to do */
 };
 
 

@@ -85,6 +85,16 @@ static void to_schedule(struct gmp *s, struct gmp_m *m, sim_ns cost, enum cpu_ca
 }
 
 /* proc.go:gopreempt_m → goschedImpl: the G goes to the global queue tail. */
+/* proc.go:Gosched → gosched_m → goschedImpl: the G goes to the global
+ * queue's tail and the M schedules. */
+static void gosched(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	g->phase = --g->arg > 0 ? GP_YIELD : GP_NEXT;
+	gmp_make_runnable(s, g, G_RUNNING, m);
+	gmp_globrunqput(s, g);
+	to_schedule(s, m, s->cfg.runqput, CAT_RUNTIME);
+}
+
 static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	g->gpreempt = 0;
@@ -269,6 +279,10 @@ static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 		g->phase = GP_SPAWN;
 		newproc(s, m, g);
 		return;
+	case OP_YIELD:
+		g->arg = op->count;
+		gosched(s, m, g);
+		return;
 	case OP_REPEAT:
 		assert(!"wl_next never yields a repeat");
 	}
@@ -314,6 +328,9 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		case GP_NET_RETRY:  /* the read now returns data */
 			g->phase = GP_NEXT;
 			gmp_owe_kernel(m, kcfg(s)->syscall);
+			return;
+		case GP_YIELD:  /* back from a Gosched with more to do */
+			gosched(s, m, g);
 			return;
 		case GP_SYSCALL_RET:
 		case GP_CPU:

@@ -483,6 +483,9 @@ void kern_block(struct kern *k, struct kthread *t)
 void kern_yield(struct kern *k, struct kthread *t)
 {
 	struct kcore *c = stepping_core(k, t);
+	/* CFS's yield marks the thread as the skip buddy: the others run first */
+	if (c->nrq > 0 && t->vruntime <= c->rq[0]->vruntime)
+		t->vruntime = c->rq[0]->vruntime + 1;
 	c->curr = NULL;
 	rq_push(k, c, t);
 	struct kthread *next = rq_pop(c);

@@ -11,6 +11,8 @@ enum ot_phase {
 	PH_BLOCK_EXIT,  /* woken: pay the exit half */
 	PH_SPAWN,       /* start the next child, or finish the spawn op */
 	PH_SPAWN_PAID,  /* start cost paid: start the child */
+	PH_YIELD,       /* sched_yield entered: give the core up (task.arg yields left) */
+	PH_YIELD_NEXT,  /* back on a core with more yields to do */
 };
 
 static void timer_fire(struct sim *sim, struct eq_event *ev)
@@ -105,6 +107,11 @@ static bool do_next_op(struct run *r, struct task *t)
 		t->spawn_wait = s.wait;
 		do_spawn(r, t);
 		break;
+	case OP_YIELD:  /* Thread.yield → sched_yield(2) */
+		t->arg = s.count;
+		t->phase = PH_YIELD;
+		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
+		break;
 	case OP_REPEAT:
 		assert(!"wl_next never yields a repeat");
 		break;
@@ -127,6 +134,14 @@ bool ot_step(struct run *r, struct task *t)
 		return true;
 	case PH_SPAWN_PAID:
 		do_spawn_child(r, t);
+		return true;
+	case PH_YIELD:
+		t->phase = --t->arg > 0 ? PH_YIELD_NEXT : PH_READY;
+		kern_yield(&r->kern, t->kt);
+		return true;
+	case PH_YIELD_NEXT:
+		t->phase = PH_YIELD;
+		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
 		return true;
 	default:
 		return do_next_op(r, t);

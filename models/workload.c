@@ -278,7 +278,7 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
 		s->wait = op->wait;
 		s->opseq = t->opseq++;
 		s->dur = 0;
-		if (op->kind != OP_SPAWN) {
+		if (op->kind != OP_SPAWN && op->kind != OP_YIELD) {
 			double u = rng_u01(rng_mix(rng_mix(t->key, s->opseq), 0));
 			s->dur = dist_quantile_ns(&op->d, u);
 		}

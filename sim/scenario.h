@@ -53,7 +53,8 @@ struct dist {
  *   - net: DIST                 (a blocking network wait)
  *   - sleep: DIST
  *   - spawn: { program: NAME, count: N, wait: true|false }
- *   - repeat: { times: N, do: [ ops... ] } */
+ *   - repeat: { times: N, do: [ ops... ] }
+ *   - yield: N                  (N times Gosched / Thread.yield; null = 1) */
 enum op_kind {
 	OP_CPU,
 	OP_SYSCALL,
@@ -61,6 +62,7 @@ enum op_kind {
 	OP_SLEEP,
 	OP_SPAWN,
 	OP_REPEAT,
+	OP_YIELD,
 };
 
 struct op {
@@ -68,7 +70,7 @@ struct op {
 	struct dist d;  /* CPU, SYSCALL, NET, SLEEP: the duration drawn per execution */
 	double mem;     /* CPU: memory intensity in [0,1] (default 0) */
 	int program;    /* SPAWN: index into scenario.programs */
-	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0) */
+	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0); YIELD: yields (>=1) */
 	bool wait;      /* SPAWN: block until all children have finished (default false) */
 	int body_len;   /* REPEAT: number of following ops forming the body */
 	int line, col;  /* where the op was written (1-based) */

@@ -325,6 +325,7 @@ static const struct {
 } sc_ops[] = {
 	{ "cpu", OP_CPU }, { "syscall", OP_SYSCALL }, { "net", OP_NET },
 	{ "sleep", OP_SLEEP }, { "spawn", OP_SPAWN }, { "repeat", OP_REPEAT },
+	{ "yield", OP_YIELD },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -402,6 +403,15 @@ static int parse_repeat(struct loader *ld, struct builder *b, int node, int at, 
 	return 0;
 }
 
+/* yield: N (or nothing, once). */
+static int parse_yield(struct loader *ld, int node, struct op *op)
+{
+	op->count = 1;
+	if (yt_node(ld->t, node)->type == YAML_SCALAR_NODE && !*yt_text(ld->t, node))
+		return 0;
+	return sc__node_int_min(ld, node, "yield count", 1, &op->count);
+}
+
 static int op_index(const char *name)
 {
 	for (int i = 0; i < NOPS; i++)
@@ -423,7 +433,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);
@@ -450,6 +460,7 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	case OP_CPU: return parse_dist(ld, value, &op->d, &op->mem);
 	case OP_SPAWN: return parse_spawn(ld, value, op);
 	case OP_REPEAT: return parse_repeat(ld, b, value, at, depth);
+	case OP_YIELD: return parse_yield(ld, value, op);
 	default: return parse_dist(ld, value, &op->d, NULL);
 	}
 }

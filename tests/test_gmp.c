@@ -285,6 +285,26 @@ static void test_thread_exhaustion_fails_the_run(void **state)
 	sc_free(&sc);
 }
 
+/* runtime.Gosched puts the G on the global queue's tail: two Gs on one P
+ * alternating 10 us of work with Gosched finish together; without it the
+ * first runs its whole 1 ms (no preemption before 10 ms). */
+static void test_gosched_interleaves(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: y\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 1 } }\nworkload:\n  two:\n    arrival: { batch: { count: 2 } }\n"
+		"    program: [ { repeat: { times: 100, do: [ { cpu: 10us }, { yield: 1 } ] } } ]\n";
+	struct run_result y = tr_run(yaml, "gmp", NULL, 0);
+	const char *sets[] = { "workload.two.program.0.repeat.do.1={ cpu: 0ns }" };
+	struct run_result n = tr_run(yaml, "gmp", sets, 1);
+	assert_true(M(&y, "latency_max") - M(&y, "latency_p50") < 0.1e6);
+	assert_true(M(&n, "latency_max") - M(&n, "latency_p50") > 0.4e6);
+	assert_int_equal((int)M(&y, "tasks_completed"), 2);
+	res_free(&y);
+	res_free(&n);
+}
+
 /* Zero runtime and kernel costs, GOMAXPROCS = cores: M/M/c (Erlang C). */
 static void test_gmp_matches_erlang_c(void **state)
 {
@@ -369,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
+		cmocka_unit_test(test_gosched_interleaves),
 		cmocka_unit_test(test_netpoll_wakeup_on_idle_system),
 		cmocka_unit_test(test_thread_exhaustion_fails_the_run),
 		cmocka_unit_test(test_work_conserving),

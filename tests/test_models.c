@@ -130,6 +130,30 @@ static void test_numa_remote_memory_is_slower(void **state)
 	res_free(&b);
 }
 
+/* Thread.yield (sched_yield) lets the other thread on the core run: two
+ * tasks alternating 10 us of work with a yield finish together, where
+ * without yields CFS lets each run a whole slice (3 ms here, more than the
+ * 1 ms each needs) and the first finishes after ~1 ms. */
+static void test_yield_interleaves(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: y\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\n"
+		"models: { threads: {} }\nworkload:\n  two:\n    arrival: { batch: { count: 2 } }\n"
+		"    program: [ { repeat: { times: 100, do: [ { cpu: 10us }, { yield: 1 } ] } } ]\n";
+	struct run_result y = tr_run(yaml, "threads", NULL, 0);
+	const char *sets[] = { "workload.two.program.0.repeat.do.1={ cpu: 0ns }" };
+	struct run_result n = tr_run(yaml, "threads", sets, 1);
+	fprintf(stderr, "threads: with yield first done at %.2f ms, without %.2f ms\n",
+		m(&y, "latency_p50") / 1e6 - (m(&y, "latency_max") - m(&y, "latency_p50")) / 1e6,
+		2 * m(&n, "latency_p50") / 1e6 - m(&n, "latency_max") / 1e6);
+	/* p50 of two values is their mean: both near 2 ms vs one near 1 ms */
+	assert_true(m(&y, "latency_max") - m(&y, "latency_p50") < 0.1e6);
+	assert_true(m(&n, "latency_max") - m(&n, "latency_p50") > 0.4e6);
+	res_free(&y);
+	res_free(&n);
+}
+
 /* Repeat nesting beyond what a task records is refused before the run. */
 static void test_deep_repeat_is_refused(void **state)
 {
@@ -159,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_acceptor_saturates_on_thread_creation),
 		cmocka_unit_test(test_numa_remote_memory_is_slower),
 		cmocka_unit_test(test_deep_repeat_is_refused),
+		cmocka_unit_test(test_yield_interleaves),
 	};
 	return cmocka_run_group_tests_name("models", tests, NULL, NULL);
 }

@@ -359,6 +359,22 @@ static void test_every_distribution(void **state)
 	sc_free(&sc);
 }
 
+static void test_yield_counts(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[512];
+	const char *yaml = HEAD "workload:\n  w:\n    arrival: { poisson: 10/s }\n    program:\n"
+			   "      - yield:\n      - yield: 3\n";
+	assert_int_equal(sc_load_string("t.yaml", yaml, NULL, 0, &sc, err, sizeof err), 0);
+	const struct program *p = &sc.programs[sc.classes[0].program];
+	assert_int_equal(p->nops, 2);
+	assert_int_equal(p->ops[0].kind, OP_YIELD);
+	assert_int_equal(p->ops[0].count, 1);
+	assert_int_equal(p->ops[1].count, 3);
+	sc_free(&sc);
+}
+
 static void test_nested_repeat_and_spawn_defaults(void **state)
 {
 	(void)state;
@@ -782,7 +798,8 @@ static void test_unknown_names(void **state)
 	expect_error(with_op("cpuu: 1ms"), "t.yaml:8:9: unknown op 'cpuu' (did you mean 'cpu'?)");
 	expect_error(with_op("slep: 1ms"), "t.yaml:8:9: unknown op 'slep' (did you mean 'sleep'?)");
 	expect_error(with_op("compute: 1ms"), "t.yaml:8:9: unknown op 'compute'");
-	expect_error(with_op("{}"), "t.yaml:8:9: empty op (expected one of cpu, syscall, net, sleep, spawn, repeat)");
+	expect_error(with_op("{}"), "t.yaml:8:9: empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield)");
+	expect_error(with_op("{ yield: 0 }"), "t.yaml:8:18: yield count must be >= 1, got '0'");
 	expect_error(with_op("spawn:\n        program: x"),
 		     "t.yaml:9:9: one op per list item: 'program' follows 'spawn' (indent an op's parameters under it)");
 	expect_error(with_op("cpu: { expo: 1ms }"), "t.yaml:8:16: unknown distribution 'expo' (did you mean 'exp'?)");
@@ -874,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_distribution),
 		cmocka_unit_test(test_nested_repeat_and_spawn_defaults),
+		cmocka_unit_test(test_yield_counts),
 		cmocka_unit_test(test_machine_and_sections),
 		cmocka_unit_test(test_null_model_and_quoted_values),
 		cmocka_unit_test(test_load_file),
