@@ -1,0 +1,126 @@
+/* tests/test_scenarios.c — the shipped scenarios, run as shipped, each
+ * checked for a property its mechanism implies (the derivation is in each
+ * test's comment). */
+#include "testrun.h"
+
+#define M tr_metric
+
+static struct run_result run_file(const char *path, const char *model, const char *set)
+{
+	struct scenario sc;
+	char err[512];
+	const char *sets[] = { set };
+	if (sc_load(path, sets, set ? 1 : 0, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		fail();
+	}
+	struct run_result r;
+	int rc = run_model(&sc, model, &r, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", path, err);
+	assert_int_equal(rc, 0);
+	sc_free(&sc);
+	return r;
+}
+
+/* spawn_100k: sleeping goroutines hold no thread, and an M is only made
+ * when an idle P has work and no idle M exists: Ms <= GOMAXPROCS (8) + 2.
+ * One platform thread per task means 100,000 clone()s on the main thread,
+ * at least 100,000 x kernel.thread_create (13 us) = 1.3 s; newproc (180 ns)
+ * makes Go's main finish far sooner. */
+static void test_spawn_100k(void **state)
+{
+	(void)state;
+	struct run_result g = run_file("scenarios/spawn_100k.yaml", "gmp", NULL);
+	struct run_result t = run_file("scenarios/spawn_100k.yaml", "threads", NULL);
+	assert_int_equal((int)M(&g, "children_completed"), 100000);
+	assert_true(M(&g, "ms_peak") <= 8 + 2);
+	assert_true(M(&t, "threads_created") >= 100000);
+	assert_true(M(&t, "latency_max") >= 100000 * 13e3);
+	assert_true(M(&g, "latency_max") < M(&t, "latency_max") / 10);
+	res_free(&g);
+	res_free(&t);
+}
+
+/* create_10k: all 10,000 tasks are alive at once (each sleeps 1 s), so
+ * threads reserve 10,000 x 1 MiB of stack and commit 10,000 x stack_touch;
+ * goroutines hold 2 KiB each. */
+static void test_create_10k(void **state)
+{
+	(void)state;
+	struct run_result g = run_file("scenarios/create_10k.yaml", "gmp", NULL);
+	struct run_result t = run_file("scenarios/create_10k.yaml", "threads", NULL);
+	assert_true(M(&t, "threads_peak") >= 10000);
+	assert_true(M(&t, "stack_reserved_peak") >= 10000.0 * 1048576);
+	assert_true(M(&t, "stack_committed_peak") >= 10000.0 * 8192);
+	assert_true(M(&g, "goroutine_stack_peak") == 10001.0 * 2048);  /* main + 10,000 */
+	assert_true(M(&g, "stack_committed_peak") < M(&t, "stack_committed_peak") / 2);
+	res_free(&g);
+	res_free(&t);
+}
+
+/* memory_5000: every thread reserves the same 1 MiB, so the reserved peak
+ * is exactly the thread peak times 1 MiB; goroutines need no more Ms than
+ * GOMAXPROCS + 2; the same CPU work is done by every model. */
+static void test_memory_5000(void **state)
+{
+	(void)state;
+	struct run_result g = run_file("scenarios/memory_5000.yaml", "gmp", NULL);
+	struct run_result t = run_file("scenarios/memory_5000.yaml", "threads", NULL);
+	assert_true(M(&t, "threads_peak") > 1000);
+	assert_true(M(&t, "stack_reserved_peak") == M(&t, "threads_peak") * 1048576);
+	assert_true(M(&g, "ms_peak") <= 8 + 2);
+	assert_int_equal((int)M(&g, "children_completed"), 5000);
+	assert_int_equal((int)M(&t, "children_completed"), 5000);
+	res_free(&g);
+	res_free(&t);
+}
+
+/* syscall_storm: each G in a blocking syscall holds an M, so gmp's thread
+ * count grows with the syscalls in flight (rate x 20 ms). */
+static void test_syscall_storm(void **state)
+{
+	(void)state;
+	struct run_result lo = run_file("scenarios/syscall_storm.yaml", "gmp",
+					"workload.request.arrival={poisson: 250/s}");
+	struct run_result hi = run_file("scenarios/syscall_storm.yaml", "gmp", NULL);
+	struct run_result t = run_file("scenarios/syscall_storm.yaml", "threads", NULL);
+	fprintf(stderr, "syscall_storm: gmp Ms %g at 250/s, %g at 1000/s\n", M(&lo, "ms_peak"), M(&hi, "ms_peak"));
+	assert_true(M(&hi, "ms_peak") > M(&lo, "ms_peak") + 5);
+	assert_true(M(&hi, "ms_peak") > 8 + 1);  /* more than the Ps + sysmon */
+	assert_true(M(&hi, "syscall_retakes") > 0);
+	assert_true(M(&t, "latency_p99") < 25e6);
+	res_free(&lo);
+	res_free(&hi);
+	res_free(&t);
+}
+
+/* preempt_fairness: with GOMAXPROCS=1 a request arriving while a hog runs
+ * waits at least until sysmon preempts the hog (forcePreemptNS, 10 ms);
+ * CFS starts a new thread after at most a slice share (6 ms / 5 threads +
+ * the switch) and never lets a hog run 10 ms uninterrupted. */
+static void test_preempt_fairness(void **state)
+{
+	(void)state;
+	struct run_result g = run_file("scenarios/preempt_fairness.yaml", "gmp", NULL);
+	struct run_result t = run_file("scenarios/preempt_fairness.yaml", "threads", NULL);
+	fprintf(stderr, "preempt_fairness: ticker p50 gmp %.2f ms, threads %.2f ms\n",
+		M(&g, "latency_p50") / 1e6, M(&t, "latency_p50") / 1e6);
+	assert_true(M(&g, "latency_p50") >= 10e6);
+	assert_true(M(&t, "latency_p50") < 10e6);
+	assert_true(M(&g, "preemptions") > 100);
+	res_free(&g);
+	res_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spawn_100k),
+		cmocka_unit_test(test_create_10k),
+		cmocka_unit_test(test_memory_5000),
+		cmocka_unit_test(test_syscall_storm),
+		cmocka_unit_test(test_preempt_fairness),
+	};
+	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
+}
