@@ -94,6 +94,7 @@ struct gmp_cfg {
 	int gomaxprocs;
 	sim_ns newproc, gogo, runqput, steal, netpoll, signal, schedule, sysmon_cycle;
 	sim_ns runnext_backoff;      /* usleep(3) before stealing a running P's runnext */
+	sim_ns cgocall;              /* cgocall + asmcgocall per C call */
 	int64_t stack, mstack, maxmcount;
 };
 

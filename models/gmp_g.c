@@ -265,6 +265,10 @@ static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	case OP_SYSCALL:
 		entersyscall(s, m, g, op->dur);
 		return;
+	case OP_CGO:  /* cgocall.go:cgocall: entersyscall, the C call, exitsyscall */
+		gmp_owe_runtime(m, s->cfg.cgocall);
+		entersyscall(s, m, g, op->dur);
+		return;
 	case OP_NET:
 		net_wait(s, m, g, op->dur);
 		return;

@@ -95,6 +95,7 @@ static bool do_next_op(struct run *r, struct task *t)
 		break;
 	case OP_SYSCALL:
 	case OP_NET:
+	case OP_CGO:  /* a native call that blocks in the kernel (JNI/C sleep) */
 		start_blocking(r, t, s.dur);
 		break;
 	case OP_SLEEP:  /* nanosleep: the hrtimer may fire up to the slack late */

@@ -54,7 +54,10 @@ struct dist {
  *   - sleep: DIST
  *   - spawn: { program: NAME, count: N, wait: true|false }
  *   - repeat: { times: N, do: [ ops... ] }
- *   - yield: N                  (N times Gosched / Thread.yield; null = 1) */
+ *   - yield: N                  (N times Gosched / Thread.yield; null = 1)
+ *   - cgo: DIST                 (a C call that blocks that long, e.g. C sleep();
+ *                                gmp: entersyscall + cgocall; 1:1 models: a native
+ *                                call blocking the thread) */
 enum op_kind {
 	OP_CPU,
 	OP_SYSCALL,
@@ -63,11 +66,12 @@ enum op_kind {
 	OP_SPAWN,
 	OP_REPEAT,
 	OP_YIELD,
+	OP_CGO,
 };
 
 struct op {
 	enum op_kind kind;
-	struct dist d;  /* CPU, SYSCALL, NET, SLEEP: the duration drawn per execution */
+	struct dist d;  /* CPU, SYSCALL, NET, SLEEP, CGO: the duration drawn per execution */
 	double mem;     /* CPU: memory intensity in [0,1] (default 0) */
 	int program;    /* SPAWN: index into scenario.programs */
 	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0); YIELD: yields (>=1) */
@@ -163,6 +167,7 @@ struct gmp_model_cfg {
 	sim_ns schedule;        /* models.gmp.schedule: one pass of schedule/findRunnable's checks */
 	sim_ns sysmon_cycle;    /* models.gmp.sysmon_cycle: one sysmon loop iteration */
 	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
+	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
 	int64_t stack;          /* models.gmp.stack: initial goroutine stack (stack.go:_StackMin) */
 	int64_t mstack;         /* models.gmp.mstack: an M's own stacks (g0 8 KiB + gsignal 32 KiB) */
 	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */

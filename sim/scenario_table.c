@@ -110,6 +110,7 @@ static const struct sc_row sc_rows[] = {
 	{ "models.gmp.schedule", ROW_DURATION, OFF(gmp.schedule), "100ns", 0, 0, 0, "one pass of findRunnable's checks" },
 	{ "models.gmp.sysmon_cycle", ROW_DURATION, OFF(gmp.sysmon_cycle), "500ns", 0, 0, 0, "one sysmon iteration" },
 	{ "models.gmp.runnext_backoff", ROW_DURATION, OFF(gmp.runnext_backoff), "3us", 0, 0, 0, "usleep(3) before stealing runnext" },
+	{ "models.gmp.cgocall", ROW_DURATION, OFF(gmp.cgocall), "100ns", 0, 0, 0, "cgocall + asmcgocall per C call" },
 	{ "models.gmp.stack", ROW_SIZE, OFF(gmp.stack), "2KiB", 0, 0, 0, "initial goroutine stack (_StackMin)" },
 	{ "models.gmp.mstack", ROW_SIZE, OFF(gmp.mstack), "40KiB", 0, 0, 0, "an M's g0 (8 KiB) + gsignal (32 KiB) stacks" },
 	{ "models.gmp.maxmcount", ROW_INT64, OFF(gmp.maxmcount), "10000", 0, 1, 0, "sched.maxmcount" },

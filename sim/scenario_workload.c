@@ -325,7 +325,7 @@ static const struct {
 } sc_ops[] = {
 	{ "cpu", OP_CPU }, { "syscall", OP_SYSCALL }, { "net", OP_NET },
 	{ "sleep", OP_SLEEP }, { "spawn", OP_SPAWN }, { "repeat", OP_REPEAT },
-	{ "yield", OP_YIELD },
+	{ "yield", OP_YIELD }, { "cgo", OP_CGO },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -433,7 +433,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);

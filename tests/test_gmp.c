@@ -305,6 +305,24 @@ static void test_gosched_interleaves(void **state)
 	res_free(&n);
 }
 
+/* cgocall.go:cgocall = entersyscall + asmcgocall + exitsyscall: K Gs
+ * blocked in C calls with CPU work waiting grow the Ms like syscalls do
+ * (K + GOMAXPROCS + sysmon), and each call costs the cgocall overhead. */
+static void test_cgo_is_a_syscall_for_the_scheduler(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run(
+		"name: cgo\nduration: 3s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 2 } }\nworkload:\n"
+		"  c:\n    arrival: { batch: { count: 10 } }\n    program: [ { cgo: 200ms } ]\n"
+		"  hog:\n    arrival: { batch: { count: 4 } }\n    program: [ { cpu: 500ms } ]\n",
+		"gmp", NULL, 0);
+	assert_true(M(&r, "ms_peak") >= 10 + 2 + 1 && M(&r, "ms_peak") <= 10 + 2 + 2);
+	assert_true(M(&r, "syscall_retakes") >= 10);
+	assert_int_equal((int)M(&r, "tasks_completed"), 14);
+	res_free(&r);
+}
+
 /* Zero runtime and kernel costs, GOMAXPROCS = cores: M/M/c (Erlang C). */
 static void test_gmp_matches_erlang_c(void **state)
 {
@@ -389,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
+		cmocka_unit_test(test_cgo_is_a_syscall_for_the_scheduler),
 		cmocka_unit_test(test_gosched_interleaves),
 		cmocka_unit_test(test_netpoll_wakeup_on_idle_system),
 		cmocka_unit_test(test_thread_exhaustion_fails_the_run),

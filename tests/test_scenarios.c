@@ -113,6 +113,25 @@ static void test_preempt_fairness(void **state)
 	res_free(&t);
 }
 
+/* cgo_sleep: a blocking C call is entersyscall + the call + exitsyscall,
+ * so the G keeps its M while C blocks and sysmon hands the P to another M:
+ * Ms grow with the C calls in flight (2,000/s x 5 ms = 10). time.Sleep
+ * parks the G on a timer and holds no M: at most GOMAXPROCS + 2. */
+static void test_cgo_sleep(void **state)
+{
+	(void)state;
+	struct run_result c = run_file("scenarios/cgo_sleep.yaml", "gmp", NULL);
+	struct run_result s = run_file("scenarios/cgo_sleep.yaml", "gmp",
+				       "workload.request.program.1={sleep: { exp: 5ms }}");
+	fprintf(stderr, "cgo_sleep: gmp Ms %g with cgo, %g with time.Sleep\n", M(&c, "ms_peak"), M(&s, "ms_peak"));
+	assert_true(M(&c, "ms_peak") > M(&s, "ms_peak") + 5);
+	assert_true(M(&s, "ms_peak") <= 8 + 2);
+	assert_true(M(&c, "syscall_retakes") > 0);
+	assert_true(M(&c, "throughput") > 1900);
+	res_free(&c);
+	res_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_memory_5000),
 		cmocka_unit_test(test_syscall_storm),
 		cmocka_unit_test(test_preempt_fairness),
+		cmocka_unit_test(test_cgo_sleep),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }
