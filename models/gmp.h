@@ -95,6 +95,7 @@ struct gmp_cfg {
 	sim_ns newproc, gogo, runqput, steal, netpoll, signal, schedule, sysmon_cycle;
 	sim_ns runnext_backoff;      /* usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;              /* cgocall + asmcgocall per C call */
+	sim_ns chan;                 /* one channel operation */
 	int64_t stack, mstack, maxmcount;
 };
 

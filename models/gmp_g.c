@@ -115,7 +115,10 @@ static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 	gmp_casgstatus(g, G_RUNNING, G_DEAD);
 	m->curg = NULL;
 	s->current = m;  /* a waiting parent is readied into this M's P */
-	wl_task_done(&run_of(s)->wl, g, m->kt->core);
+	if (g->failed)   /* a panic that kills only this G (recovered, say) */
+		wl_task_failed(&run_of(s)->wl, g, m->kt->core);
+	else
+		wl_task_done(&run_of(s)->wl, g, m->kt->core);
 	s->current = NULL;
 	to_schedule(s, m, 0, CAT_RUNTIME);
 }
@@ -125,6 +128,37 @@ static void gopark(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns cost, 
 {
 	gmp_casgstatus(g, G_RUNNING, G_WAITING);
 	to_schedule(s, m, cost, cat);
+}
+
+/* chan.go: chansend / chanrecv / closechan. A released parked G is readied
+ * (goready: this P's runnext, wakep); a G that must wait parks on the
+ * channel's queue (gopark, chanparkcommit). Returns true when the G goes
+ * on running (the caller continues with its next op). */
+static bool chan_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct wl_step *op)
+{
+	struct wl *w = &run_of(s)->wl;
+	struct task *wake = NULL;
+	struct task_fifo all = { 0 };
+	enum chan_result res = op->kind == OP_SEND ? wl_chan_send(w, op->program, g, &wake)
+			     : op->kind == OP_RECV ? wl_chan_recv(w, op->program, g, &wake)
+						   : wl_chan_close(w, op->program, &all);
+	gmp_owe_runtime(m, s->cfg.chan);
+	if (res == CH_PANIC) {
+		g->failed = 1;
+		goexit0(s, m, g);
+		return false;
+	}
+	if (wake)
+		tq_push(&all, wake);
+	struct task *p;
+	while ((p = tq_pop(&all)))
+		gmp_ready(s, p, m);
+	g->phase = GP_NEXT;
+	if (res == CH_BLOCK) {
+		gopark(s, m, g, 0, CAT_RUNTIME);
+		return false;
+	}
+	return true;
 }
 
 /* time.go:timeSleep — park on a timer of this P's heap. */
@@ -254,27 +288,32 @@ static void newproc(struct gmp *s, struct gmp_m *m, struct task *g)
 	gmp_owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
 }
 
-static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct wl_step *op)
+/* Starts op; true if the G goes straight on to its next op. */
+static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct wl_step *op)
 {
 	switch (op->kind) {
 	case OP_CPU:
 		g->phase = GP_CPU;
 		g->mem = (float)op->mem;
 		gmp_m_burst(s, m, op->dur, CAT_TASK, op->mem, g->home_node);
-		return;
+		return false;
 	case OP_SYSCALL:
 		entersyscall(s, m, g, op->dur);
-		return;
+		return false;
+	case OP_SEND:
+	case OP_RECV:
+	case OP_CLOSE:
+		return chan_op(s, m, g, op);
 	case OP_CGO:  /* cgocall.go:cgocall: entersyscall, the C call, exitsyscall */
 		gmp_owe_runtime(m, s->cfg.cgocall);
 		entersyscall(s, m, g, op->dur);
-		return;
+		return false;
 	case OP_NET:
 		net_wait(s, m, g, op->dur);
-		return;
+		return false;
 	case OP_SLEEP:
 		time_sleep(s, m, g, op->dur);
-		return;
+		return false;
 	case OP_SPAWN:
 		g->spawn_seq = op->opseq;
 		g->spawn_count = op->count;
@@ -282,14 +321,15 @@ static void start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 		g->spawn_wait = op->wait;
 		g->phase = GP_SPAWN;
 		newproc(s, m, g);
-		return;
+		return false;
 	case OP_YIELD:
 		g->arg = op->count;
 		gosched(s, m, g);
-		return;
+		return false;
 	case OP_REPEAT:
 		assert(!"wl_next never yields a repeat");
 	}
+	return false;
 }
 
 /* Runs curg until it needs the kernel (a burst), leaves the M, or takes a
@@ -305,6 +345,11 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 	if (g->home_node < 0)
 		g->home_node = (int16_t)mach_node_of(&r->mach, m->kt->core);
 	for (;;) {
+		if (g->chan_panic) {  /* a send released by close panics */
+			g->failed = 1;
+			goexit0(s, m, g);
+			return;
+		}
 		if (g->gpreempt && g->phase != GP_CPU) {
 			gopreempt(s, m, g);
 			return;
@@ -348,7 +393,8 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 			goexit0(s, m, g);
 			return;
 		}
-		start_op(s, m, g, &op);
+		if (start_op(s, m, g, &op))
+			continue;
 		return;
 	}
 }

@@ -28,6 +28,9 @@ struct model_ops {
 	 * accepting goroutine) instead of the shared kernel-thread acceptor.
 	 * May be NULL. */
 	void (*accept)(struct run *r, struct task *t);
+	/* 1:1 models: CPU of one lock + queue operation + unlock (a channel
+	 * op on a blocking queue). May be NULL. */
+	sim_ns (*queue_op)(struct run *r);
 	/* A task blocked waiting for its children may continue. */
 	void (*resume)(struct run *r, struct task *t, int waker_core);
 	/* Model-specific metrics, after the common ones. May be NULL. */

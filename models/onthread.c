@@ -13,6 +13,8 @@ enum ot_phase {
 	PH_SPAWN_PAID,  /* start cost paid: start the child */
 	PH_YIELD,       /* sched_yield entered: give the core up (task.arg yields left) */
 	PH_YIELD_NEXT,  /* back on a core with more yields to do */
+	PH_CHAN_BLOCK,  /* queued on a channel, futex_wait entered: block unless released */
+	PH_CHAN_EXIT,   /* released: the exit half, then on (or panic) */
 };
 
 static void timer_fire(struct sim *sim, struct eq_event *ev)
@@ -82,6 +84,68 @@ static void do_spawn_child(struct run *r, struct task *t)
 	kern_run(&r->kern, t->kt, r->model->start(r, child, t->kt), CAT_KERNEL, 0, -1);
 }
 
+/* A task parked on a channel is released: futex_wake if its thread sleeps,
+ * else it will not sleep (the futex word changed). */
+static void release(struct run *r, struct task *p, int core)
+{
+	p->chan_wait = 0;
+	if (p->kt->state == KT_BLOCKED && p->phase == PH_CHAN_EXIT)
+		kern_wake(&r->kern, p->kt, core);
+}
+
+static sim_ns futex_wake_cost(const struct run *r)
+{
+	return r->sc->kernel.syscall + r->sc->kernel.wake_cost;
+}
+
+/* A channel op on a blocking queue (a lock and a condition variable): the
+ * lock + queue op, a futex wake per released task, or a futex wait. */
+static bool chan_op(struct run *r, struct task *t, const struct wl_step *s)
+{
+	sim_ns pre[CAT_IDLE] = { 0 };
+	sim_ns qop = r->model->queue_op ? r->model->queue_op(r) : 0;
+	struct task *wake = NULL;
+	struct task_fifo all = { 0 };
+	enum chan_result res = s->kind == OP_SEND ? wl_chan_send(&r->wl, s->program, t, &wake)
+			     : s->kind == OP_RECV ? wl_chan_recv(&r->wl, s->program, t, &wake)
+						  : wl_chan_close(&r->wl, s->program, &all);
+	if (res == CH_PANIC) {
+		t->failed = 1;
+		return false;
+	}
+	if (wake)
+		tq_push(&all, wake);
+	int core = t->kt->core;
+	struct task *p;
+	while ((p = tq_pop(&all))) {
+		release(r, p, core);
+		pre[CAT_KERNEL] += futex_wake_cost(r);
+	}
+	if (res == CH_BLOCK) {
+		t->chan_wait = 1;
+		t->phase = PH_CHAN_BLOCK;
+		pre[CAT_RUNTIME] += qop;
+		kern_run_pre(&r->kern, t->kt, pre, r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+		return true;
+	}
+	t->phase = PH_READY;
+	kern_run_pre(&r->kern, t->kt, pre, qop, CAT_RUNTIME, 0, -1);
+	return true;
+}
+
+/* Back from a channel wait: the exit half, or a send's panic when the
+ * channel was closed under it. */
+static bool chan_resume(struct run *r, struct task *t)
+{
+	if (t->chan_panic) {
+		t->failed = 1;
+		return false;
+	}
+	t->phase = PH_READY;
+	kern_run(&r->kern, t->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+	return true;
+}
+
 static bool do_next_op(struct run *r, struct task *t)
 {
 	struct wl_step s;
@@ -113,6 +177,10 @@ static bool do_next_op(struct run *r, struct task *t)
 		t->phase = PH_YIELD;
 		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
 		break;
+	case OP_SEND:
+	case OP_RECV:
+	case OP_CLOSE:
+		return chan_op(r, t, &s);
 	case OP_REPEAT:
 		assert(!"wl_next never yields a repeat");
 		break;
@@ -140,6 +208,15 @@ bool ot_step(struct run *r, struct task *t)
 		t->phase = --t->arg > 0 ? PH_YIELD_NEXT : PH_READY;
 		kern_yield(&r->kern, t->kt);
 		return true;
+	case PH_CHAN_BLOCK:
+		if (t->chan_wait) {
+			t->phase = PH_CHAN_EXIT;
+			kern_block(&r->kern, t->kt);
+			return true;
+		}
+		return chan_resume(r, t);  /* released during the entry: futex_wait returns at once */
+	case PH_CHAN_EXIT:
+		return chan_resume(r, t);
 	case PH_YIELD_NEXT:
 		t->phase = PH_YIELD;
 		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);

@@ -97,7 +97,11 @@ static void worker_task_ended(struct run *r, struct worker *w)
 	struct task *t = w->cur;
 	w->cur = NULL;
 	w->phase = W_FETCH;
-	bool woke = wl_task_done(&r->wl, t, w->kt->core);
+	bool woke = false;
+	if (t->failed)
+		wl_task_failed(&r->wl, t, w->kt->core);
+	else
+		woke = wl_task_done(&r->wl, t, w->kt->core);
 	sim_ns cost = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0;
 	kern_run(&r->kern, w->kt, cost, CAT_KERNEL, 0, -1);
 }
@@ -187,6 +191,8 @@ static sim_ns pool_start(struct run *r, struct task *t, struct kthread *starter)
 	return r->sc->kernel.syscall + r->sc->kernel.wake_cost;
 }
 
+static sim_ns pool_queue_op(struct run *r) { return r->sc->pool.enqueue; }
+
 static void pool_metrics(struct run *r, struct run_result *res)
 {
 	struct pool *p = pool_of(r);
@@ -208,6 +214,7 @@ const struct model_ops pool_model = {
 	.start_cost = pool_start_cost,
 	.start = pool_start,
 	.resume = ot_resume,
+	.queue_op = pool_queue_op,
 	.metrics = pool_metrics,
 	.sample = pool_sample,
 };

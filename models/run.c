@@ -170,6 +170,7 @@ static void task_metrics(struct run *r, struct run_result *res, double window_s)
 	res_metric(res, "children_failed", (double)st->child_failed, "count");
 	res_metric(res, "tasks_live_end", (double)st->live, "count");
 	res_metric(res, "tasks_live_peak", (double)r->wl.peak_live, "count");
+	res_metric(res, "chan_blocked_end", (double)wl_chan_parked(&r->wl), "count");
 }
 
 static void write_metrics(struct run *r)

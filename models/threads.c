@@ -18,7 +18,11 @@ static void threads_step(struct kern *k, struct kthread *kt)
 	if (ot_step(r, t))
 		return;
 	int core = kt->core;
-	bool woke = wl_task_done(&r->wl, t, core);
+	bool woke = false;
+	if (t->failed)
+		wl_task_failed(&r->wl, t, core);
+	else
+		woke = wl_task_done(&r->wl, t, core);
 	kt->owner = NULL;
 	sim_ns cost = r->sc->kernel.thread_exit;
 	if (woke)
@@ -42,6 +46,8 @@ static sim_ns threads_start_cost(struct run *r, enum cpu_cat *cat)
 	return r->sc->kernel.thread_create;
 }
 
+static sim_ns threads_queue_op(struct run *r) { return r->sc->threads.queue_op; }
+
 static sim_ns threads_start(struct run *r, struct task *t, struct kthread *starter)
 {
 	int near = starter ? starter->core : -1;
@@ -62,4 +68,5 @@ const struct model_ops threads_model = {
 	.start_cost = threads_start_cost,
 	.start = threads_start,
 	.resume = ot_resume,
+	.queue_op = threads_queue_op,
 };

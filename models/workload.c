@@ -174,8 +174,11 @@ int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
 		return -1;
 	}
 	w->classes = calloc((size_t)w->sc->nclasses, sizeof *w->classes);
-	if (!w->classes)
+	w->chans = calloc((size_t)w->sc->nchannels + 1, sizeof *w->chans);
+	if (!w->classes || !w->chans)
 		return -1;
+	for (int i = 0; i < w->sc->nchannels; i++)
+		w->chans[i].cap = w->sc->channels[i].capacity;
 	for (int c = 0; c < w->sc->nclasses; c++) {
 		struct wl_class_state *cs = &w->classes[c];
 		cs->run = r;
@@ -227,6 +230,7 @@ void wl_free(struct wl *w)
 		for (int c = 0; c < w->sc->nclasses; c++)
 			free(w->classes[c].clients);
 	free(w->classes);
+	free(w->chans);
 	for (int i = 0; i < w->nchunks; i++)
 		free(w->chunks[i]);
 	free(w->chunks);
@@ -278,7 +282,8 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
 		s->wait = op->wait;
 		s->opseq = t->opseq++;
 		s->dur = 0;
-		if (op->kind != OP_SPAWN && op->kind != OP_YIELD) {
+		if (op->kind != OP_SPAWN && op->kind != OP_YIELD && op->kind != OP_SEND &&
+		    op->kind != OP_RECV && op->kind != OP_CLOSE) {
 			double u = rng_u01(rng_mix(rng_mix(t->key, s->opseq), 0));
 			s->dur = dist_quantile_ns(&op->d, u);
 		}
@@ -378,4 +383,64 @@ void wl_reset_window(struct wl *w)
 	w->st.child_completed = w->st.child_failed = 0;
 	w->st.nlat = 0;
 	w->peak_live = w->st.live;
+}
+
+/* ---- channels (runtime/chan.go's logic, no timing) ------------------------ */
+
+enum chan_result wl_chan_send(struct wl *w, int ch, struct task *t, struct task **wake)
+{
+	struct wl_chan *c = &w->chans[ch];
+	*wake = NULL;
+	if (c->closed)
+		return CH_PANIC;
+	if ((*wake = tq_pop(&c->recvq)))
+		return CH_DONE;
+	if (c->count < c->cap) {
+		c->count++;
+		return CH_DONE;
+	}
+	tq_push(&c->sendq, t);
+	return CH_BLOCK;
+}
+
+enum chan_result wl_chan_recv(struct wl *w, int ch, struct task *t, struct task **wake)
+{
+	struct wl_chan *c = &w->chans[ch];
+	*wake = NULL;
+	if (c->count > 0) {
+		c->count--;
+		if ((*wake = tq_pop(&c->sendq)))  /* the sender's value takes the freed slot */
+			c->count++;
+		return CH_DONE;
+	}
+	if ((*wake = tq_pop(&c->sendq)))
+		return CH_DONE;
+	if (c->closed)
+		return CH_DONE;
+	tq_push(&c->recvq, t);
+	return CH_BLOCK;
+}
+
+enum chan_result wl_chan_close(struct wl *w, int ch, struct task_fifo *out)
+{
+	struct wl_chan *c = &w->chans[ch];
+	if (c->closed)
+		return CH_PANIC;
+	c->closed = true;
+	struct task *t;
+	while ((t = tq_pop(&c->recvq)))
+		tq_push(out, t);
+	while ((t = tq_pop(&c->sendq))) {
+		t->chan_panic = 1;
+		tq_push(out, t);
+	}
+	return CH_DONE;
+}
+
+int64_t wl_chan_parked(const struct wl *w)
+{
+	int64_t n = 0;
+	for (int i = 0; i < w->sc->nchannels; i++)
+		n += w->chans[i].sendq.len + w->chans[i].recvq.len;
+	return n;
 }

@@ -39,6 +39,9 @@ struct task {
 	uint8_t waiting;         /* blocked waiting for its children */
 	uint8_t spawn_wait;      /* the current spawn op waits */
 	float mem;               /* current cpu op's memory intensity */
+	uint8_t chan_panic;      /* a parked sender was released by close: it panics */
+	uint8_t chan_wait;       /* 1:1 models: queued on a channel and not yet released */
+	uint8_t failed;          /* the program ended in a failure (panic) */
 	uint8_t gstate;          /* gmp: enum gstatus (models/gmp.h) */
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
 	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
@@ -90,6 +93,20 @@ struct wl_step {
 	uint32_t opseq;
 };
 
+/* A channel's model-independent state: buffered elements and the tasks
+ * parked in send and receive (linked through task.next). */
+struct wl_chan {
+	int64_t cap, count;
+	bool closed;
+	struct task_fifo sendq, recvq;
+};
+
+enum chan_result {
+	CH_DONE,   /* the op completed (maybe releasing a parked task: *wake) */
+	CH_BLOCK,  /* the task is queued on the channel and must park */
+	CH_PANIC,  /* send on a closed channel, or close of a closed one */
+};
+
 struct wl_client {
 	struct eq_event ev;
 	struct run *run;
@@ -118,6 +135,7 @@ struct wl_stats {
 struct wl {
 	struct run *run;
 	const struct scenario *sc;
+	struct wl_chan *chans;
 	struct wl_class_state *classes;
 	struct task **chunks;
 	int nchunks, capchunks, chunk_used;
@@ -143,6 +161,20 @@ bool wl_task_done(struct wl *w, struct task *t, int core);
 void wl_task_failed(struct wl *w, struct task *t, int core);
 /* Starts the measurement window (end of warm-up). */
 void wl_reset_window(struct wl *w);
+/* chan.go:chansend — a parked receiver takes the value directly (*wake
+ * is it, to be readied); else a free buffer slot; else t is queued and
+ * must park. Panics on a closed channel. */
+enum chan_result wl_chan_send(struct wl *w, int ch, struct task *t, struct task **wake);
+/* chan.go:chanrecv — a buffered value (a parked sender then refills the
+ * slot: *wake); else a parked sender hands over directly (*wake); else a
+ * closed channel gives the zero value; else t is queued and must park. */
+enum chan_result wl_chan_recv(struct wl *w, int ch, struct task *t, struct task **wake);
+/* chan.go:closechan — every parked receiver (zero value) and sender
+ * (marked chan_panic) moves to out, to be readied. */
+enum chan_result wl_chan_close(struct wl *w, int ch, struct task_fifo *out);
+/* Tasks parked on channels now (at the end of a run: leaked). */
+int64_t wl_chan_parked(const struct wl *w);
+
 /* The maximum repeat nesting in the scenario's programs. */
 int wl_max_depth(const struct scenario *sc);
 

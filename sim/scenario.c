@@ -59,6 +59,7 @@ static int load_text(const char *file, const char *text, size_t len, const char 
 	if (rc == 0)
 		rc = build(&ld, file);
 	free(ld.named);
+	free(ld.chan_names);
 	yt_close(&t);
 	if (rc)
 		sc_free(out);
@@ -144,6 +145,9 @@ void sc_free(struct scenario *sc)
 		free(sc->programs[i].name);
 	}
 	free(sc->programs);
+	for (int i = 0; i < sc->nchannels; i++)
+		free(sc->channels[i].name);
+	free(sc->channels);
 	for (int i = 0; i < sc->nparams; i++) {
 		free(sc->params[i].key);
 		free(sc->params[i].value);

@@ -57,7 +57,9 @@ struct dist {
  *   - yield: N                  (N times Gosched / Thread.yield; null = 1)
  *   - cgo: DIST                 (a C call that blocks that long, e.g. C sleep();
  *                                gmp: entersyscall + cgocall; 1:1 models: a native
- *                                call blocking the thread) */
+ *                                call blocking the thread)
+ *   - send: CHAN / recv: CHAN / close: CHAN   (a channel declared under
+ *                                channels:; op.program holds its index) */
 enum op_kind {
 	OP_CPU,
 	OP_SYSCALL,
@@ -67,13 +69,16 @@ enum op_kind {
 	OP_REPEAT,
 	OP_YIELD,
 	OP_CGO,
+	OP_SEND,
+	OP_RECV,
+	OP_CLOSE,
 };
 
 struct op {
 	enum op_kind kind;
 	struct dist d;  /* CPU, SYSCALL, NET, SLEEP, CGO: the duration drawn per execution */
 	double mem;     /* CPU: memory intensity in [0,1] (default 0) */
-	int program;    /* SPAWN: index into scenario.programs */
+	int program;    /* SPAWN: index into scenario.programs; SEND/RECV/CLOSE: into scenario.channels */
 	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0); YIELD: yields (>=1) */
 	bool wait;      /* SPAWN: block until all children have finished (default false) */
 	int body_len;   /* REPEAT: number of following ops forming the body */
@@ -103,6 +108,12 @@ struct arrival {
 	struct dist think;  /* CLOSED: think time between a response and the next request */
 	int64_t count;      /* BATCH: tasks (>= 1) */
 	sim_ns at;          /* BATCH: when */
+};
+
+/* channels: { NAME: { capacity: N } }  (capacity defaults to 0: unbuffered) */
+struct channel_cfg {
+	char *name;
+	int64_t capacity;
 };
 
 struct task_class {
@@ -145,6 +156,7 @@ struct kernel_cfg {
 struct threads_cfg {
 	bool enabled;      /* present under models: */
 	int64_t stack;     /* models.threads.stack: reserved stack per thread (default 1MiB, JVM -Xss) */
+	sim_ns queue_op;   /* models.threads.queue_op: lock + queue op + unlock of a blocking queue */
 };
 
 struct pool_cfg {
@@ -168,6 +180,7 @@ struct gmp_model_cfg {
 	sim_ns sysmon_cycle;    /* models.gmp.sysmon_cycle: one sysmon loop iteration */
 	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
+	sim_ns chan;            /* models.gmp.chan: one channel operation (lock, copy, unlock) */
 	int64_t stack;          /* models.gmp.stack: initial goroutine stack (stack.go:_StackMin) */
 	int64_t mstack;         /* models.gmp.mstack: an M's own stacks (g0 8 KiB + gsignal 32 KiB) */
 	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */
@@ -212,6 +225,8 @@ struct scenario {
 	struct task_class *classes;
 	int nprograms;
 	struct program *programs;
+	int nchannels;
+	struct channel_cfg *channels;
 
 	int nparams;                     /* every resolved parameter, defaults included */
 	struct sc_param *params;

@@ -44,6 +44,7 @@ struct loader {
 	int row_node[SC_MAX_ROWS]; /* the value node that set each row of sc_rows; 0 = default */
 	int nnamed;           /* named programs: the first nnamed of sc->programs */
 	const char **named;   /* their names, for suggestions */
+	const char **chan_names; /* the channels' names, for suggestions */
 	long total_ops;
 	int params_cap;
 };

@@ -89,7 +89,7 @@ static int tree_params(struct loader *ld, int node, char *path, size_t plen, int
 
 int sc__make_params(struct loader *ld)
 {
-	static const char *const trees[] = { "workload", "programs" };
+	static const char *const trees[] = { "workload", "programs", "channels" };
 	if (sc__table_params(ld) || distance_params(ld))
 		return -1;
 	for (int i = 0; i < NELEMS(trees); i++) {

@@ -92,6 +92,7 @@ static const struct sc_row sc_rows[] = {
 
 	{ "models.threads", ROW_MODEL, OFF(threads.enabled), NULL, 0, 0, 0, "one kernel thread per task" },
 	{ "models.threads.stack", ROW_SIZE, OFF(threads.stack), "1MiB", 0, 0, 0, "reserved stack per thread (-Xss)" },
+	{ "models.threads.queue_op", ROW_DURATION, OFF(threads.queue_op), "200ns", 0, 0, 0, "lock + queue op + unlock (a channel op)" },
 
 	{ "models.pool", ROW_MODEL, OFF(pool.enabled), NULL, 0, 0, 0, "fixed pool of kernel threads serving a queue" },
 	{ "models.pool.workers", ROW_INT64, OFF(pool.workers), "200", 0, 1, 0, "worker threads (Tomcat maxThreads)" },
@@ -110,6 +111,7 @@ static const struct sc_row sc_rows[] = {
 	{ "models.gmp.schedule", ROW_DURATION, OFF(gmp.schedule), "100ns", 0, 0, 0, "one pass of findRunnable's checks" },
 	{ "models.gmp.sysmon_cycle", ROW_DURATION, OFF(gmp.sysmon_cycle), "500ns", 0, 0, 0, "one sysmon iteration" },
 	{ "models.gmp.runnext_backoff", ROW_DURATION, OFF(gmp.runnext_backoff), "3us", 0, 0, 0, "usleep(3) before stealing runnext" },
+	{ "models.gmp.chan", ROW_DURATION, OFF(gmp.chan), "30ns", 0, 0, 0, "one channel operation (lock, copy, unlock)" },
 	{ "models.gmp.cgocall", ROW_DURATION, OFF(gmp.cgocall), "100ns", 0, 0, 0, "cgocall + asmcgocall per C call" },
 	{ "models.gmp.stack", ROW_SIZE, OFF(gmp.stack), "2KiB", 0, 0, 0, "initial goroutine stack (_StackMin)" },
 	{ "models.gmp.mstack", ROW_SIZE, OFF(gmp.mstack), "40KiB", 0, 0, 0, "an M's g0 (8 KiB) + gsignal (32 KiB) stacks" },
@@ -117,6 +119,7 @@ static const struct sc_row sc_rows[] = {
 	/* ---- workload ---- */
 	{ "workload", ROW_NODE, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "task classes: arrival + program" },
 	{ "programs", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "named programs for spawn" },
+	{ "channels", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "named channels: { NAME: { capacity: N } }" },
 };
 
 #define NROWS NELEMS(sc_rows)

@@ -326,6 +326,7 @@ static const struct {
 	{ "cpu", OP_CPU }, { "syscall", OP_SYSCALL }, { "net", OP_NET },
 	{ "sleep", OP_SLEEP }, { "spawn", OP_SPAWN }, { "repeat", OP_REPEAT },
 	{ "yield", OP_YIELD }, { "cgo", OP_CGO },
+	{ "send", OP_SEND }, { "recv", OP_RECV }, { "close", OP_CLOSE },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -403,6 +404,20 @@ static int parse_repeat(struct loader *ld, struct builder *b, int node, int at, 
 	return 0;
 }
 
+/* send/recv/close: NAME of a channel declared under channels:. */
+static int parse_chan_ref(struct loader *ld, int node, struct op *op)
+{
+	union value v;
+	if (sc__node_value(ld, node, VK_STRING, &v))
+		return -1;
+	for (int i = 0; i < ld->sc->nchannels; i++)
+		if (strcmp(ld->sc->channels[i].name, v.s) == 0) {
+			op->program = i;
+			return 0;
+		}
+	return yt_fail_unknown(ld->t, node, "channel", NULL, ld->chan_names, ld->sc->nchannels);
+}
+
 /* yield: N (or nothing, once). */
 static int parse_yield(struct loader *ld, int node, struct op *op)
 {
@@ -433,7 +448,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);
@@ -461,6 +476,9 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	case OP_SPAWN: return parse_spawn(ld, value, op);
 	case OP_REPEAT: return parse_repeat(ld, b, value, at, depth);
 	case OP_YIELD: return parse_yield(ld, value, op);
+	case OP_SEND:
+	case OP_RECV:
+	case OP_CLOSE: return parse_chan_ref(ld, value, op);
 	default: return parse_dist(ld, value, &op->d, NULL);
 	}
 }
@@ -564,6 +582,41 @@ static int load_class(struct loader *ld, int key, int value)
 	return parse_ops(ld, &b, pn, 0);
 }
 
+/* channels: NAME: { capacity: N } (or NAME: with no value, unbuffered). */
+static int load_channel(struct loader *ld, int key, int value, struct channel_cfg *c)
+{
+	static const char *const keys[] = { "capacity" };
+	struct yt *t = ld->t;
+	if (!(c->name = strdup(yt_text(t, key))))
+		return sc__oom(ld, key);
+	ld->chan_names[ld->sc->nchannels++] = c->name;
+	if (yt_node(t, value)->type == YAML_SCALAR_NODE && !*yt_text(t, value))
+		return 0;
+	if (!yt_is_mapping(t, value))
+		return yt_fail_type(t, value, "a mapping such as { capacity: 10 }");
+	if (yt_check_keys(t, value, keys, 1, "key", "channel"))
+		return -1;
+	int cn = yt_get(t, value, "capacity");
+	return cn ? sc__node_int_min(ld, cn, "channel capacity", 0, &c->capacity) : 0;
+}
+
+static int load_channels(struct loader *ld)
+{
+	struct yt *t = ld->t;
+	int map = sc__row_node(ld, "channels");
+	if (check_names(ld, map, "channel"))
+		return -1;
+	int n = yt_len(t, map);
+	ld->sc->channels = calloc((size_t)n + 1, sizeof *ld->sc->channels);
+	ld->chan_names = calloc((size_t)n + 1, sizeof *ld->chan_names);
+	if (!ld->sc->channels || !ld->chan_names)
+		return sc__oom(ld, map);
+	for (int i = 0; i < n; i++)
+		if (load_channel(ld, yt_key(t, map, i), yt_value(t, map, i), &ld->sc->channels[i]))
+			return -1;
+	return 0;
+}
+
 /* Named programs come first in sc->programs (in the order written), then
  * one program per class, "workload.<class>". */
 int sc__load_workload(struct loader *ld)
@@ -580,7 +633,7 @@ int sc__load_workload(struct loader *ld)
 	sc->classes = calloc((size_t)yt_len(t, wl), sizeof *sc->classes);
 	if (!sc->programs || !sc->classes)
 		return sc__oom(ld, wl);
-	if (load_named_programs(ld, progs))
+	if (load_channels(ld) || load_named_programs(ld, progs))
 		return -1;
 	for (int i = 0; i < yt_len(t, wl); i++)
 		if (load_class(ld, yt_key(t, wl, i), yt_value(t, wl, i)))

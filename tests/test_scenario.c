@@ -359,6 +359,35 @@ static void test_every_distribution(void **state)
 	sc_free(&sc);
 }
 
+static void test_channels(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[512];
+	const char *yaml = HEAD "channels:\n  a: { capacity: 4 }\n  b:\n"
+			   "workload:\n  w:\n    arrival: { poisson: 10/s }\n    program:\n"
+			   "      - send: b\n      - recv: a\n      - close: b\n";
+	assert_int_equal(sc_load_string("t.yaml", yaml, NULL, 0, &sc, err, sizeof err), 0);
+	assert_int_equal(sc.nchannels, 2);
+	assert_int_equal(sc.channels[0].capacity, 4);
+	assert_int_equal(sc.channels[1].capacity, 0);
+	const struct program *p = &sc.programs[sc.classes[0].program];
+	assert_int_equal(p->ops[0].kind, OP_SEND);
+	assert_int_equal(p->ops[0].program, 1);
+	assert_int_equal(p->ops[1].kind, OP_RECV);
+	assert_int_equal(p->ops[1].program, 0);
+	assert_int_equal(p->ops[2].kind, OP_CLOSE);
+	assert_param(&sc, "channels.a.capacity", "4");
+	sc_free(&sc);
+	expect_error(HEAD "channels:\n  jobs: { capacity: 1 }\nworkload:\n  w:\n    arrival: { poisson: 10/s }\n"
+		     "    program:\n      - send: jbos\n",
+		     "t.yaml:10:15: unknown channel 'jbos' (did you mean 'jobs'?)");
+	expect_error(HEAD "channels:\n  jobs: { capacity: -1 }\n" WORKLOAD,
+		     "t.yaml:5:21: channel capacity must be >= 0, got '-1'");
+	expect_error(HEAD "channels:\n  jobs: { capacty: 1 }\n" WORKLOAD,
+		     "t.yaml:5:11: unknown key 'capacty' in 'channel' (did you mean 'capacity'?)");
+}
+
 static void test_yield_counts(void **state)
 {
 	(void)state;
@@ -798,7 +827,7 @@ static void test_unknown_names(void **state)
 	expect_error(with_op("cpuu: 1ms"), "t.yaml:8:9: unknown op 'cpuu' (did you mean 'cpu'?)");
 	expect_error(with_op("slep: 1ms"), "t.yaml:8:9: unknown op 'slep' (did you mean 'sleep'?)");
 	expect_error(with_op("compute: 1ms"), "t.yaml:8:9: unknown op 'compute'");
-	expect_error(with_op("{}"), "t.yaml:8:9: empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo)");
+	expect_error(with_op("{}"), "t.yaml:8:9: empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close)");
 	expect_error(with_op("{ yield: 0 }"), "t.yaml:8:18: yield count must be >= 1, got '0'");
 	expect_error(with_op("spawn:\n        program: x"),
 		     "t.yaml:9:9: one op per list item: 'program' follows 'spawn' (indent an op's parameters under it)");
@@ -892,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_every_distribution),
 		cmocka_unit_test(test_nested_repeat_and_spawn_defaults),
 		cmocka_unit_test(test_yield_counts),
+		cmocka_unit_test(test_channels),
 		cmocka_unit_test(test_machine_and_sections),
 		cmocka_unit_test(test_null_model_and_quoted_values),
 		cmocka_unit_test(test_load_file),
