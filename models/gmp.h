@@ -40,6 +40,8 @@ enum gphase {
 	GP_NET_RETRY,   /* woken by netpoll: redo the read, which now succeeds */
 	GP_SYSCALL_RET, /* back from a blocking syscall */
 	GP_YIELD,       /* runtime.Gosched: task.arg more to do */
+	GP_LOCK,        /* sync.Mutex.Lock: (re)try */
+	GP_UNLOCK,      /* the critical section is done: Unlock */
 };
 
 
@@ -96,6 +98,7 @@ struct gmp_cfg {
 	sim_ns runnext_backoff;      /* usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;              /* cgocall + asmcgocall per C call */
 	sim_ns chan;                 /* one channel operation */
+	sim_ns procyield;            /* one sync.Mutex spin */
 	int64_t stack, mstack, maxmcount;
 };
 

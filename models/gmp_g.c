@@ -161,6 +161,72 @@ static bool chan_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct
 	return true;
 }
 
+/* proc.go:sync_runtime_canSpin — sync.Mutex may spin: fewer than 4
+ * tries, a multicore machine, another P running, and nothing queued here. */
+static bool can_spin(struct gmp *s, struct gmp_m *m, int iter)
+{
+	return iter < 4 && run_of(s)->mach.ncores > 1 && s->nprocs > s->npidle + s->nmspinning + 1 &&
+	       gmp_runqempty(m->p);
+}
+
+/* The lock is ours: the critical section, with the lock's cache line. */
+static void critical_section(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	sim_ns line = wl_mutex_line(&run_of(s)->wl, g->mx_index, m->kt->core);
+	g->mx_wait_start = 0;
+	g->mx_spins = 0;
+	g->phase = GP_UNLOCK;
+	gmp_m_burst(s, m, line + g->arg, CAT_TASK, 0, -1);
+}
+
+/* sync/mutex.go:(*Mutex).lockSlow — take it, or spin while canSpin (not in
+ * starvation mode), or semacquire (LIFO once it has waited); a waiter
+ * woken after waiting more than 1 ms switches the mutex to starvation
+ * mode, where Unlock hands it over. */
+static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	struct wl_mutex *x = &run_of(s)->wl.mutexes[g->mx_index];
+	sim_ns now = gmp_m_clock(s, m);
+	if (g->mx_handed) {
+		g->mx_handed = 0;
+		if (now - g->mx_wait_start < SIM_NS_PER_MS || x->waiters.len == 0)
+			x->starving = false;  /* the last or a short waiter leaves starvation */
+		critical_section(s, m, g);
+		return;
+	}
+	if (wl_mutex_try(&run_of(s)->wl, g->mx_index, g)) {
+		critical_section(s, m, g);
+		return;
+	}
+	if (!x->starving && can_spin(s, m, g->mx_spins)) {
+		g->mx_spins++;
+		g->phase = GP_LOCK;
+		gmp_m_burst(s, m, s->cfg.procyield, CAT_SPIN, 0, -1);
+		return;
+	}
+	bool waited = g->mx_wait_start != 0;
+	if (!waited)
+		g->mx_wait_start = now;
+	else if (now - g->mx_wait_start > SIM_NS_PER_MS)
+		x->starving = true;  /* starvationThresholdNs */
+	wl_mutex_wait(&run_of(s)->wl, g->mx_index, g, waited);
+	g->phase = GP_LOCK;
+	gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);  /* semacquire */
+}
+
+/* sync/mutex.go:(*Mutex).Unlock — wake the first waiter (semrelease →
+ * goready: this P's runnext, wakep); in starvation mode it owns the lock. */
+static void unlock(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	bool handoff;
+	struct task *next = wl_mutex_unlock(&run_of(s)->wl, g->mx_index, g, &handoff);
+	g->phase = GP_NEXT;
+	if (!next)
+		return;
+	next->mx_handed = handoff;
+	gmp_ready(s, next, m);
+}
+
 /* time.go:timeSleep — park on a timer of this P's heap. */
 static void time_sleep(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 {
@@ -304,6 +370,14 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	case OP_RECV:
 	case OP_CLOSE:
 		return chan_op(s, m, g, op);
+	case OP_LOCK:
+		g->mx_index = op->program;
+		g->arg = op->dur;
+		g->mx_spins = 0;
+		g->mx_wait_start = 0;
+		g->mx_handed = 0;
+		lock_slow(s, m, g);
+		return false;
 	case OP_CGO:  /* cgocall.go:cgocall: entersyscall, the C call, exitsyscall */
 		gmp_owe_runtime(m, s->cfg.cgocall);
 		entersyscall(s, m, g, op->dur);
@@ -378,6 +452,12 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 			g->phase = GP_NEXT;
 			gmp_owe_kernel(m, kcfg(s)->syscall);
 			return;
+		case GP_LOCK:
+			lock_slow(s, m, g);
+			return;
+		case GP_UNLOCK:
+			unlock(s, m, g);
+			continue;
 		case GP_YIELD:  /* back from a Gosched with more to do */
 			gosched(s, m, g);
 			return;

@@ -19,7 +19,7 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 		.newproc = c->newproc, .gogo = c->gogo, .runqput = c->runqput, .steal = c->steal,
 		.netpoll = c->netpoll, .signal = c->signal, .schedule = c->schedule,
 		.sysmon_cycle = c->sysmon_cycle, .runnext_backoff = c->runnext_backoff,
-		.cgocall = c->cgocall, .chan = c->chan,
+		.cgocall = c->cgocall, .chan = c->chan, .procyield = c->procyield,
 		.stack = c->stack, .mstack = c->mstack, .maxmcount = c->maxmcount,
 	};
 }

@@ -15,6 +15,10 @@ enum ot_phase {
 	PH_YIELD_NEXT,  /* back on a core with more yields to do */
 	PH_CHAN_BLOCK,  /* queued on a channel, futex_wait entered: block unless released */
 	PH_CHAN_EXIT,   /* released: the exit half, then on (or panic) */
+	PH_LOCK,        /* (re)try the mutex */
+	PH_MX_BLOCK,    /* queued on the mutex, futex_wait entered: block unless released */
+	PH_MX_EXIT,     /* released: the exit half, then try again */
+	PH_UNLOCK,      /* the critical section is done: release the mutex */
 };
 
 static void timer_fire(struct sim *sim, struct eq_event *ev)
@@ -89,7 +93,7 @@ static void do_spawn_child(struct run *r, struct task *t)
 static void release(struct run *r, struct task *p, int core)
 {
 	p->chan_wait = 0;
-	if (p->kt->state == KT_BLOCKED && p->phase == PH_CHAN_EXIT)
+	if (p->kt->state == KT_BLOCKED && (p->phase == PH_CHAN_EXIT || p->phase == PH_MX_EXIT))
 		kern_wake(&r->kern, p->kt, core);
 }
 
@@ -146,6 +150,44 @@ static bool chan_resume(struct run *r, struct task *t)
 	return true;
 }
 
+/* A futex lock (glibc's, a JVM's): take it if free; else spin briefly
+ * once; else futex_wait on it. Woken waiters try again (no hand-off). The
+ * critical section pays the lock's cache-line transfer. */
+static void lock_try(struct run *r, struct task *t)
+{
+	int mi = t->mx_index;
+	if (wl_mutex_try(&r->wl, mi, t)) {
+		sim_ns line = wl_mutex_line(&r->wl, mi, t->kt->core);
+		t->phase = PH_UNLOCK;
+		kern_run(&r->kern, t->kt, line + t->arg, CAT_TASK, 0, -1);
+		return;
+	}
+	if (t->mx_spins == 0) {
+		t->mx_spins = 1;
+		t->phase = PH_LOCK;
+		kern_run(&r->kern, t->kt, r->sc->kernel.lock_spin, CAT_SPIN, 0, -1);
+		return;
+	}
+	wl_mutex_wait(&r->wl, mi, t, false);
+	t->chan_wait = 1;
+	t->phase = PH_MX_BLOCK;
+	kern_run(&r->kern, t->kt, r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+}
+
+/* Unlock: a futex wake for the first waiter, if any. */
+static void unlock(struct run *r, struct task *t)
+{
+	bool handoff;
+	struct task *next = wl_mutex_unlock(&r->wl, t->mx_index, t, &handoff);
+	t->phase = PH_READY;
+	if (!next) {
+		kern_run(&r->kern, t->kt, 0, CAT_RUNTIME, 0, -1);
+		return;
+	}
+	release(r, next, t->kt->core);
+	kern_run(&r->kern, t->kt, futex_wake_cost(r), CAT_KERNEL, 0, -1);
+}
+
 static bool do_next_op(struct run *r, struct task *t)
 {
 	struct wl_step s;
@@ -181,6 +223,12 @@ static bool do_next_op(struct run *r, struct task *t)
 	case OP_RECV:
 	case OP_CLOSE:
 		return chan_op(r, t, &s);
+	case OP_LOCK:
+		t->mx_index = s.program;
+		t->arg = s.dur;
+		t->mx_spins = 0;
+		lock_try(r, t);
+		break;
 	case OP_REPEAT:
 		assert(!"wl_next never yields a repeat");
 		break;
@@ -217,6 +265,25 @@ bool ot_step(struct run *r, struct task *t)
 		return chan_resume(r, t);  /* released during the entry: futex_wait returns at once */
 	case PH_CHAN_EXIT:
 		return chan_resume(r, t);
+	case PH_LOCK:
+		lock_try(r, t);
+		return true;
+	case PH_MX_BLOCK:
+		if (t->chan_wait) {
+			t->phase = PH_MX_EXIT;
+			kern_block(&r->kern, t->kt);
+			return true;
+		}
+		t->phase = PH_LOCK;  /* released during the entry */
+		kern_run(&r->kern, t->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+		return true;
+	case PH_MX_EXIT:
+		t->phase = PH_LOCK;
+		kern_run(&r->kern, t->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+		return true;
+	case PH_UNLOCK:
+		unlock(r, t);
+		return true;
 	case PH_YIELD_NEXT:
 		t->phase = PH_YIELD;
 		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);

@@ -171,6 +171,17 @@ static void task_metrics(struct run *r, struct run_result *res, double window_s)
 	res_metric(res, "tasks_live_end", (double)st->live, "count");
 	res_metric(res, "tasks_live_peak", (double)r->wl.peak_live, "count");
 	res_metric(res, "chan_blocked_end", (double)wl_chan_parked(&r->wl), "count");
+	int64_t acq = 0, cont = 0, hand = 0;
+	for (int i = 0; i < r->sc->nmutexes; i++) {
+		acq += r->wl.mutexes[i].acquisitions;
+		cont += r->wl.mutexes[i].contended;
+		hand += r->wl.mutexes[i].handoffs;
+	}
+	if (r->sc->nmutexes) {
+		res_metric(res, "mutex_acquisitions", (double)acq, "count");
+		res_metric(res, "mutex_waits", (double)cont, "count");
+		res_metric(res, "mutex_handoffs", (double)hand, "count");
+	}
 }
 
 static void write_metrics(struct run *r)

@@ -175,8 +175,11 @@ int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
 	}
 	w->classes = calloc((size_t)w->sc->nclasses, sizeof *w->classes);
 	w->chans = calloc((size_t)w->sc->nchannels + 1, sizeof *w->chans);
-	if (!w->classes || !w->chans)
+	w->mutexes = calloc((size_t)w->sc->nmutexes + 1, sizeof *w->mutexes);
+	if (!w->classes || !w->chans || !w->mutexes)
 		return -1;
+	for (int i = 0; i < w->sc->nmutexes; i++)
+		w->mutexes[i].last_core = -1;
 	for (int i = 0; i < w->sc->nchannels; i++)
 		w->chans[i].cap = w->sc->channels[i].capacity;
 	for (int c = 0; c < w->sc->nclasses; c++) {
@@ -231,6 +234,7 @@ void wl_free(struct wl *w)
 			free(w->classes[c].clients);
 	free(w->classes);
 	free(w->chans);
+	free(w->mutexes);
 	for (int i = 0; i < w->nchunks; i++)
 		free(w->chunks[i]);
 	free(w->chunks);
@@ -443,4 +447,53 @@ int64_t wl_chan_parked(const struct wl *w)
 	for (int i = 0; i < w->sc->nchannels; i++)
 		n += w->chans[i].sendq.len + w->chans[i].recvq.len;
 	return n;
+}
+
+/* ---- mutexes (sync/mutex.go's state, a futex lock's; no timing) --------------- */
+
+bool wl_mutex_try(struct wl *w, int mi, struct task *t)
+{
+	struct wl_mutex *x = &w->mutexes[mi];
+	if (x->owner || (x->starving && x->waiters.len > 0))
+		return false;
+	x->owner = t;
+	x->acquisitions++;
+	return true;
+}
+
+void wl_mutex_wait(struct wl *w, int mi, struct task *t, bool front)
+{
+	struct wl_mutex *x = &w->mutexes[mi];
+	x->contended++;
+	if (front)
+		tq_push_front(&x->waiters, t);
+	else
+		tq_push(&x->waiters, t);
+}
+
+struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff)
+{
+	struct wl_mutex *x = &w->mutexes[mi];
+	(void)t;
+	x->owner = NULL;
+	*handoff = false;
+	struct task *next = tq_pop(&x->waiters);
+	if (next && x->starving) {
+		x->owner = next;
+		x->acquisitions++;
+		x->handoffs++;
+		*handoff = true;
+	}
+	return next;
+}
+
+sim_ns wl_mutex_line(struct wl *w, int mi, int core)
+{
+	struct wl_mutex *x = &w->mutexes[mi];
+	const struct machine_cfg *mc = &w->sc->machine;
+	sim_ns cost = 0;
+	if (x->last_core >= 0 && x->last_core != core)
+		cost = x->last_core / mc->cores_per_node == core / mc->cores_per_node ? mc->line_local : mc->line_remote;
+	x->last_core = core;
+	return cost;
 }

@@ -40,7 +40,11 @@ struct task {
 	uint8_t spawn_wait;      /* the current spawn op waits */
 	float mem;               /* current cpu op's memory intensity */
 	uint8_t chan_panic;      /* a parked sender was released by close: it panics */
-	uint8_t chan_wait;       /* 1:1 models: queued on a channel and not yet released */
+	uint8_t chan_wait;       /* 1:1 models: queued on a channel or mutex and not yet released */
+	uint8_t mx_spins;        /* spins of the current lock attempt */
+	int32_t mx_index;        /* the mutex of the current lock op */
+	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
+	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	uint8_t failed;          /* the program ended in a failure (panic) */
 	uint8_t gstate;          /* gmp: enum gstatus (models/gmp.h) */
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
@@ -82,6 +86,15 @@ static inline struct task *tq_pop(struct task_fifo *q)
 	return t;
 }
 
+static inline void tq_push_front(struct task_fifo *q, struct task *t)
+{
+	t->next = q->head;
+	q->head = t;
+	if (!q->tail)
+		q->tail = t;
+	q->len++;
+}
+
 /* One op of a program, with its demand drawn. */
 struct wl_step {
 	enum op_kind kind;
@@ -99,6 +112,15 @@ struct wl_chan {
 	int64_t cap, count;
 	bool closed;
 	struct task_fifo sendq, recvq;
+};
+
+/* A mutex's model-independent state (sync.Mutex, a futex lock). */
+struct wl_mutex {
+	struct task *owner;
+	bool starving;           /* sync.Mutex starvation mode */
+	int32_t last_core;       /* where its cache line was last written; -1: nowhere */
+	struct task_fifo waiters;
+	int64_t acquisitions, contended, handoffs;
 };
 
 enum chan_result {
@@ -136,6 +158,7 @@ struct wl {
 	struct run *run;
 	const struct scenario *sc;
 	struct wl_chan *chans;
+	struct wl_mutex *mutexes;
 	struct wl_class_state *classes;
 	struct task **chunks;
 	int nchunks, capchunks, chunk_used;
@@ -172,6 +195,19 @@ enum chan_result wl_chan_recv(struct wl *w, int ch, struct task *t, struct task 
 /* chan.go:closechan — every parked receiver (zero value) and sender
  * (marked chan_panic) moves to out, to be readied. */
 enum chan_result wl_chan_close(struct wl *w, int ch, struct task_fifo *out);
+/* Takes the mutex if it is free (and nobody is owed it in starvation
+ * mode). */
+bool wl_mutex_try(struct wl *w, int mi, struct task *t);
+/* Queues t for the mutex: at the front when it has waited before (LIFO,
+ * as sync.Mutex's semacquire), else at the back. */
+void wl_mutex_wait(struct wl *w, int mi, struct task *t, bool front);
+/* Releases the mutex; returns the first waiter to wake, or NULL. In
+ * starvation mode the mutex is handed to it (*handoff, it is the owner). */
+struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff);
+/* The cache-line transfer a core pays to take the mutex (machine.numa
+ * line_local / line_remote; 0 on the core that wrote it last). */
+sim_ns wl_mutex_line(struct wl *w, int mi, int core);
+
 /* Tasks parked on channels now (at the end of a run: leaked). */
 int64_t wl_chan_parked(const struct wl *w);
 

@@ -148,6 +148,9 @@ void sc_free(struct scenario *sc)
 	for (int i = 0; i < sc->nchannels; i++)
 		free(sc->channels[i].name);
 	free(sc->channels);
+	for (int i = 0; i < sc->nmutexes; i++)
+		free(sc->mutexes[i]);
+	free(sc->mutexes);
 	for (int i = 0; i < sc->nparams; i++) {
 		free(sc->params[i].key);
 		free(sc->params[i].value);

@@ -59,7 +59,10 @@ struct dist {
  *                                gmp: entersyscall + cgocall; 1:1 models: a native
  *                                call blocking the thread)
  *   - send: CHAN / recv: CHAN / close: CHAN   (a channel declared under
- *                                channels:; op.program holds its index) */
+ *                                channels:; op.program holds its index)
+ *   - lock: { mutex: NAME, hold: DIST }   (a critical section of `hold` CPU
+ *                                under the named mutex; names need no
+ *                                declaration; op.program holds its index) */
 enum op_kind {
 	OP_CPU,
 	OP_SYSCALL,
@@ -72,6 +75,7 @@ enum op_kind {
 	OP_SEND,
 	OP_RECV,
 	OP_CLOSE,
+	OP_LOCK,
 };
 
 struct op {
@@ -128,6 +132,8 @@ struct machine_cfg {
 	int numa_nodes;         /* machine.numa.nodes (default 1); must divide cores unless cores_per_node is set */
 	int cores_per_node;     /* machine.numa.cores_per_node (default cores / nodes); nodes*cores_per_node == cores */
 	double numa_ratio;      /* machine.numa.ratio: remote/local memory latency (default 2.1, as SLIT 21/10) */
+	sim_ns line_local;      /* machine.numa.line_local: a lock's cache line moving to another core of the node */
+	sim_ns line_remote;     /* machine.numa.line_remote: ... to a core of another node */
 	double *distance;       /* numa_nodes*numa_nodes, row-major, SLIT-like (local 10). From
 	                         * machine.numa.distance (a list of lists) when given, else 10 on the
 	                         * diagonal and 10*ratio elsewhere. Owned. */
@@ -143,6 +149,7 @@ struct kernel_cfg {
 	sim_ns thread_exit;        /* kernel.thread_exit: on the exiting thread's CPU */
 	sim_ns syscall;            /* kernel.syscall: entry + exit of one system call */
 	sim_ns timer_slack;        /* kernel.timer_slack: how late a thread's sleep timer fires */
+	sim_ns lock_spin;          /* kernel.lock_spin: a futex lock's spin before futex_wait */
 	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
 	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
 	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */
@@ -181,6 +188,7 @@ struct gmp_model_cfg {
 	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
 	sim_ns chan;            /* models.gmp.chan: one channel operation (lock, copy, unlock) */
+	sim_ns procyield;       /* models.gmp.procyield: one sync.Mutex spin, procyield(30) */
 	int64_t stack;          /* models.gmp.stack: initial goroutine stack (stack.go:_StackMin) */
 	int64_t mstack;         /* models.gmp.mstack: an M's own stacks (g0 8 KiB + gsignal 32 KiB) */
 	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */
@@ -227,6 +235,8 @@ struct scenario {
 	struct program *programs;
 	int nchannels;
 	struct channel_cfg *channels;
+	int nmutexes;                    /* mutexes named by lock ops, in order of first use */
+	char **mutexes;
 
 	int nparams;                     /* every resolved parameter, defaults included */
 	struct sc_param *params;

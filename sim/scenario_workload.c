@@ -327,6 +327,7 @@ static const struct {
 	{ "sleep", OP_SLEEP }, { "spawn", OP_SPAWN }, { "repeat", OP_REPEAT },
 	{ "yield", OP_YIELD }, { "cgo", OP_CGO },
 	{ "send", OP_SEND }, { "recv", OP_RECV }, { "close", OP_CLOSE },
+	{ "lock", OP_LOCK },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -404,6 +405,42 @@ static int parse_repeat(struct loader *ld, struct builder *b, int node, int at, 
 	return 0;
 }
 
+/* The index of the mutex called name, added on first use; -1 when out of
+ * memory. */
+static int mutex_index(struct loader *ld, const char *name)
+{
+	struct scenario *sc = ld->sc;
+	for (int i = 0; i < sc->nmutexes; i++)
+		if (strcmp(sc->mutexes[i], name) == 0)
+			return i;
+	char **m = realloc(sc->mutexes, sizeof *m * (size_t)(sc->nmutexes + 1));
+	if (!m)
+		return -1;
+	sc->mutexes = m;
+	if (!(m[sc->nmutexes] = strdup(name)))
+		return -1;
+	return sc->nmutexes++;
+}
+
+/* lock: { mutex: NAME, hold: DIST } */
+static int parse_lock(struct loader *ld, int node, struct op *op)
+{
+	static const char *const keys[] = { "mutex", "hold" };
+	struct yt *t = ld->t;
+	int mn = 0, hn = 0;
+	union value v;
+	if (!yt_is_mapping(t, node))
+		return yt_fail_type(t, node, "a mapping such as { mutex: m, hold: 1us }");
+	if (yt_check_keys(t, node, keys, 2, "key", "lock") || sc__require_key(ld, node, "mutex", &mn) ||
+	    sc__require_key(ld, node, "hold", &hn) || sc__node_value(ld, mn, VK_STRING, &v))
+		return -1;
+	if (!*v.s)
+		return yt_fail(t, mn, "mutex name must not be empty");
+	if ((op->program = mutex_index(ld, v.s)) < 0)
+		return sc__oom(ld, mn);
+	return parse_dist(ld, hn, &op->d, NULL);
+}
+
 /* send/recv/close: NAME of a channel declared under channels:. */
 static int parse_chan_ref(struct loader *ld, int node, struct op *op)
 {
@@ -448,7 +485,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);
@@ -479,6 +516,7 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	case OP_SEND:
 	case OP_RECV:
 	case OP_CLOSE: return parse_chan_ref(ld, value, op);
+	case OP_LOCK: return parse_lock(ld, value, op);
 	default: return parse_dist(ld, value, &op->d, NULL);
 	}
 }

@@ -161,6 +161,26 @@ static void test_chan_leak(void **state)
 	}
 }
 
+/* mutex_numa: every acquisition by another core moves the lock's cache
+ * line inside the serial critical section; across nodes that costs
+ * line_remote (200 ns) instead of line_local (60 ns), so the same work
+ * finishes later on two nodes than on one, in both models. */
+static void test_mutex_numa(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		const char *model = i ? "threads" : "gmp";
+		struct run_result two = run_file("scenarios/mutex_numa.yaml", model, NULL);
+		struct run_result one = run_file("scenarios/mutex_numa.yaml", model, "machine.numa.nodes=1");
+		fprintf(stderr, "mutex_numa %s: 2 nodes %.1f ms, 1 node %.1f ms\n", model,
+			M(&two, "latency_max") / 1e6, M(&one, "latency_max") / 1e6);
+		assert_true(M(&two, "latency_max") > 1.2 * M(&one, "latency_max"));
+		assert_int_equal((int)M(&two, "mutex_acquisitions"), 1000000);
+		res_free(&two);
+		res_free(&one);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_preempt_fairness),
 		cmocka_unit_test(test_cgo_sleep),
 		cmocka_unit_test(test_chan_leak),
+		cmocka_unit_test(test_mutex_numa),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }
