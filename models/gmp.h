@@ -99,6 +99,8 @@ struct gmp_cfg {
 	sim_ns cgocall;              /* cgocall + asmcgocall per C call */
 	sim_ns chan;                 /* one channel operation */
 	sim_ns procyield;            /* one sync.Mutex spin */
+	sim_ns stack_copy;           /* copystack per KiB */
+	int64_t maxstack;            /* maxstacksize */
 	int64_t stack, mstack, maxmcount;
 };
 
@@ -145,6 +147,7 @@ struct gmp {
 	struct task_fifo backlog;    /* the listen backlog */
 	bool accept_parked;
 	struct gmp_stats st;
+	int64_t gstack_bytes, gstack_peak;  /* live goroutines' stacks */
 	int64_t *schedlat;           /* scheduling latencies (runnable -> running), ns */
 	int64_t nschedlat, capschedlat;
 	sim_ns schedtrace;           /* --schedtrace interval; 0: off */
@@ -234,6 +237,8 @@ void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by);
 void gmp_net_ready_fire(struct sim *sim, struct eq_event *ev);
 /* A connection arrives on the listening socket (model_ops.accept): backlog it, ready the acceptor. */
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
+/* A new goroutine's stack (_StackMin) enters the live total. */
+void gmp_stack_new(struct gmp *s, struct task *g);
 /* netpoll.go:netpoll(0) — moves up to 128 ready Gs into list. */
 void gmp_netpoll(struct gmp *s, struct task_fifo *list);
 /* The blocking netpoll's timeout event: wakes the polling M. */

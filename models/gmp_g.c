@@ -113,6 +113,8 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	gmp_casgstatus(g, G_RUNNING, G_DEAD);
+	s->gstack_bytes -= g->gstack;  /* gfput: the stack goes with the G */
+	g->gstack = 0;
 	m->curg = NULL;
 	s->current = m;  /* a waiting parent is readied into this M's P */
 	if (g->failed)   /* a panic that kills only this G (recovered, say) */
@@ -158,6 +160,43 @@ static bool chan_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct
 		gopark(s, m, g, 0, CAT_RUNTIME);
 		return false;
 	}
+	return true;
+}
+
+void gmp_stack_new(struct gmp *s, struct task *g)
+{
+	g->gstack = s->cfg.stack;
+	s->gstack_bytes += g->gstack;
+	if (s->gstack_bytes > s->gstack_peak)
+		s->gstack_peak = s->gstack_bytes;
+}
+
+/* stack.go:newstack — the stack doubles until the frame plus _StackGuard
+ * (928 B) fits; each doubling copies the old stack (copystack). Past
+ * maxstacksize the program dies: "fatal error: stack overflow". Returns
+ * true when the G goes on. */
+static bool stack_grow(struct gmp *s, struct gmp_m *m, struct task *g, int64_t depth)
+{
+	enum { STACK_GUARD = 928 };
+	int64_t size = g->gstack;
+	sim_ns cost = 0;
+	while (size < depth + STACK_GUARD && size <= s->cfg.maxstack) {
+		cost += (size / 1024) * s->cfg.stack_copy;
+		size *= 2;
+	}
+	if (size > s->cfg.maxstack) {
+		run_fail(run_of(s), "gmp: runtime: goroutine stack exceeds %lld-byte limit (fatal error: stack overflow)",
+			 (long long)s->cfg.maxstack);
+		g->failed = 1;
+		goexit0(s, m, g);
+		return false;
+	}
+	s->gstack_bytes += size - g->gstack;
+	if (s->gstack_bytes > s->gstack_peak)
+		s->gstack_peak = s->gstack_bytes;
+	g->gstack = size;
+	gmp_owe_runtime(m, cost);
+	g->phase = GP_NEXT;
 	return true;
 }
 
@@ -306,6 +345,7 @@ void gmp_exitsyscall(struct gmp *s, struct gmp_m *m)
 static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	g->timer_pos = -1;
+	gmp_stack_new(s, g);
 	gmp_make_runnable(s, g, G_IDLE, m);
 	gmp_runqput(s, m->p, g, true);
 	gmp_wakep(s, m);
@@ -347,6 +387,7 @@ static void newproc(struct gmp *s, struct gmp_m *m, struct task *g)
 	const struct op *op = &run_of(s)->sc->programs[g->prog].ops[g->pc - 1];
 	struct task *child = wl_new_child(&run_of(s)->wl, g, op->program, g->spawn_done++);
 	child->gstate = G_IDLE;
+	gmp_stack_new(s, child);
 	child->timer_pos = -1;
 	gmp_make_runnable(s, child, G_IDLE, m);
 	gmp_runqput(s, m->p, child, true);
@@ -370,6 +411,8 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	case OP_RECV:
 	case OP_CLOSE:
 		return chan_op(s, m, g, op);
+	case OP_STACK:
+		return stack_grow(s, m, g, op->count);
 	case OP_LOCK:
 		g->mx_index = op->program;
 		g->arg = op->dur;

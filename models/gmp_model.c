@@ -20,6 +20,7 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 		.netpoll = c->netpoll, .signal = c->signal, .schedule = c->schedule,
 		.sysmon_cycle = c->sysmon_cycle, .runnext_backoff = c->runnext_backoff,
 		.cgocall = c->cgocall, .chan = c->chan, .procyield = c->procyield,
+		.stack_copy = c->stack_copy, .maxstack = c->maxstack,
 		.stack = c->stack, .mstack = c->mstack, .maxmcount = c->maxmcount,
 	};
 }
@@ -119,6 +120,7 @@ static sim_ns gmp_start(struct run *r, struct task *t, struct kthread *starter)
 	struct gmp *s = gmp_of(r);
 	t->timer_pos = -1;
 	gmp_casgstatus(t, G_IDLE, G_RUNNABLE);
+	gmp_stack_new(s, t);
 	t->t_ready = r->sim.now;
 	gmp_globrunqput(s, t);
 	if (s->npidle > 0)
@@ -206,7 +208,7 @@ static void gmp_metrics(struct run *r, struct run_result *res)
 		res_metric(res, "preempt_slice_min", (double)st->slice_min, "ns");
 		res_metric(res, "preempt_slice_max", (double)st->slice_max, "ns");
 	}
-	double gstacks = (double)r->wl.peak_live * (double)s->cfg.stack;
+	double gstacks = (double)s->gstack_peak;
 	res_metric(res, "goroutine_stack_peak", gstacks, "B");
 	/* Go's stacks are heap memory, committed as used: M stacks + G stacks */
 	res_metric(res, "stack_reserved_peak", (double)r->kern.st.peak_reserved + gstacks, "B");

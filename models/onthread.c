@@ -188,6 +188,25 @@ static void unlock(struct run *r, struct task *t)
 	kern_run(&r->kern, t->kt, futex_wake_cost(r), CAT_KERNEL, 0, -1);
 }
 
+/* The task's stack reaches `depth` bytes: past the thread's reservation it
+ * is a StackOverflowError (the task fails); below it, newly touched pages
+ * are committed, a minor page fault each. */
+static bool stack_grow(struct run *r, struct task *t, int64_t depth)
+{
+	struct kthread *kt = t->kt;
+	if (depth > kt->stack_reserved) {
+		r->wl.st.stack_overflows++;
+		t->failed = 1;
+		return false;
+	}
+	int64_t page = 4096, more = depth - kt->stack_committed;
+	int64_t pages = more > 0 ? (more + page - 1) / page : 0;
+	kern_commit_stack(&r->kern, kt, pages * page);
+	t->phase = PH_READY;
+	kern_run(&r->kern, kt, pages * r->sc->kernel.page_fault, CAT_KERNEL, 0, -1);
+	return true;
+}
+
 static bool do_next_op(struct run *r, struct task *t)
 {
 	struct wl_step s;
@@ -223,6 +242,8 @@ static bool do_next_op(struct run *r, struct task *t)
 	case OP_RECV:
 	case OP_CLOSE:
 		return chan_op(r, t, &s);
+	case OP_STACK:
+		return stack_grow(r, t, s.count);
 	case OP_LOCK:
 		t->mx_index = s.program;
 		t->arg = s.dur;

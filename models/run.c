@@ -171,6 +171,7 @@ static void task_metrics(struct run *r, struct run_result *res, double window_s)
 	res_metric(res, "tasks_live_end", (double)st->live, "count");
 	res_metric(res, "tasks_live_peak", (double)r->wl.peak_live, "count");
 	res_metric(res, "chan_blocked_end", (double)wl_chan_parked(&r->wl), "count");
+	res_metric(res, "stack_overflows", (double)st->stack_overflows, "count");
 	int64_t acq = 0, cont = 0, hand = 0;
 	for (int i = 0; i < r->sc->nmutexes; i++) {
 		acq += r->wl.mutexes[i].acquisitions;

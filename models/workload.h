@@ -45,6 +45,7 @@ struct task {
 	int32_t mx_index;        /* the mutex of the current lock op */
 	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
+	int64_t gstack;          /* gmp: the goroutine's stack size */
 	uint8_t failed;          /* the program ended in a failure (panic) */
 	uint8_t gstate;          /* gmp: enum gstatus (models/gmp.h) */
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
@@ -149,6 +150,7 @@ struct wl_stats {
 	int64_t created, completed, failed;        /* all tasks, whole run */
 	int64_t live;                              /* created - completed - failed */
 	int64_t top_completed, top_failed;         /* arrivals, in the window */
+	int64_t stack_overflows;                   /* tasks failed past their thread's stack, whole run */
 	int64_t child_completed, child_failed;     /* spawned tasks, in the window */
 	int64_t *lat;                              /* latencies (ns) of arrivals in the window */
 	int64_t nlat, caplat;

@@ -62,7 +62,8 @@ struct dist {
  *                                channels:; op.program holds its index)
  *   - lock: { mutex: NAME, hold: DIST }   (a critical section of `hold` CPU
  *                                under the named mutex; names need no
- *                                declaration; op.program holds its index) */
+ *                                declaration; op.program holds its index)
+ *   - stack: SIZE               (the task's stack grows to that depth; op.count) */
 enum op_kind {
 	OP_CPU,
 	OP_SYSCALL,
@@ -76,6 +77,7 @@ enum op_kind {
 	OP_RECV,
 	OP_CLOSE,
 	OP_LOCK,
+	OP_STACK,
 };
 
 struct op {
@@ -150,6 +152,7 @@ struct kernel_cfg {
 	sim_ns syscall;            /* kernel.syscall: entry + exit of one system call */
 	sim_ns timer_slack;        /* kernel.timer_slack: how late a thread's sleep timer fires */
 	sim_ns lock_spin;          /* kernel.lock_spin: a futex lock's spin before futex_wait */
+	sim_ns page_fault;         /* kernel.page_fault: first touch of a stack page */
 	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
 	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
 	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */
@@ -189,6 +192,8 @@ struct gmp_model_cfg {
 	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
 	sim_ns chan;            /* models.gmp.chan: one channel operation (lock, copy, unlock) */
 	sim_ns procyield;       /* models.gmp.procyield: one sync.Mutex spin, procyield(30) */
+	sim_ns stack_copy;      /* models.gmp.stack_copy: copystack per KiB of the old stack */
+	int64_t maxstack;       /* models.gmp.maxstack: maxstacksize, "stack overflow" beyond */
 	int64_t stack;          /* models.gmp.stack: initial goroutine stack (stack.go:_StackMin) */
 	int64_t mstack;         /* models.gmp.mstack: an M's own stacks (g0 8 KiB + gsignal 32 KiB) */
 	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */

@@ -327,7 +327,7 @@ static const struct {
 	{ "sleep", OP_SLEEP }, { "spawn", OP_SPAWN }, { "repeat", OP_REPEAT },
 	{ "yield", OP_YIELD }, { "cgo", OP_CGO },
 	{ "send", OP_SEND }, { "recv", OP_RECV }, { "close", OP_CLOSE },
-	{ "lock", OP_LOCK },
+	{ "lock", OP_LOCK }, { "stack", OP_STACK },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -485,7 +485,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);
@@ -517,6 +517,13 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	case OP_RECV:
 	case OP_CLOSE: return parse_chan_ref(ld, value, op);
 	case OP_LOCK: return parse_lock(ld, value, op);
+	case OP_STACK: {
+		union value v;
+		if (sc__node_value(ld, value, VK_SIZE, &v))
+			return -1;
+		op->count = v.i;
+		return 0;
+	}
 	default: return parse_dist(ld, value, &op->d, NULL);
 	}
 }
