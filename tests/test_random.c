@@ -17,6 +17,8 @@ static const char *const ops[] = {
 	"{ net: { exp: 2ms } }", "{ sleep: { uniform: [1ns, 3ms] } }",
 	"{ spawn: { program: kid, count: 7, wait: true } }", "{ spawn: { program: kid, count: 3 } }",
 	"{ repeat: { times: 3, do: [ { cpu: 50us }, { sleep: 100us } ] } }",
+	"{ yield: 2 }", "{ cgo: { exp: 500us } }", "{ send: c0 }", "{ recv: c0 }", "{ send: c1 }",
+	"{ recv: c1 }", "{ lock: { mutex: m, hold: { exp: 20us } } }", "{ stack: 24KiB }",
 };
 
 static void make_program(uint64_t *st, char *buf, size_t len)
@@ -37,12 +39,14 @@ static void make_scenario(uint64_t seed, char *yaml, size_t len)
 	char p1[512], p2[512], kid[512];
 	make_program(&st, p1, sizeof p1);
 	make_program(&st, p2, sizeof p2);
-	snprintf(kid, sizeof kid, "[ { cpu: { exp: 100us } }, { sleep: 200us }, { syscall: 50us } ]");
+	snprintf(kid, sizeof kid, "[ { cpu: { exp: 100us } }, { sleep: 200us }, { syscall: 50us }, { recv: c1 },"
+		 " { lock: { mutex: m, hold: 5us } }, { send: c1 } ]");
 	snprintf(yaml, len,
 		 "name: rnd\nduration: 400ms\nwarmup: 50ms\nseed: %llu\n"
 		 "machine: { cores: %d, numa: { nodes: %d } }\n"
 		 "kernel: { switch: %dus, wake_idle: %dus, max_threads: %d }\n"
 		 "acceptor: { enabled: %s }\noutput: { sample: 10ms }\n"
+		 "channels: { c0: { capacity: 0 }, c1: { capacity: 3 }, unused: }\n"
 		 "models: { gmp: { gomaxprocs: %d }, threads: {}, pool: { workers: %d } }\n"
 		 "workload:\n"
 		 "  open:\n    arrival: { poisson: %d/s }\n    program: %s\n"
