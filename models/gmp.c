@@ -30,8 +30,9 @@
  * netpoll by one M only, stopm). Decisions run in event order, so the races
  * the runtime resolves with CAS are resolved by simulated time.
  *
- * Not modelled yet: GC, channels, mutexes, cgo and LockOSThread (a later
- * issue), gFree-list stack reuse, the template thread, checkdead.
+ * Channels, sync.Mutex, cgo calls, LockOSThread and stack growth are in
+ * gmp_g.c and gmp_m.c. Not modelled yet: GC and stop-the-world, stack
+ * shrinking, gFree-list stack reuse, the template thread, checkdead.
  *
  * The model's files: this one holds the M's step loop (m_step → m_decide)
  * and the scheduler proper (schedule, findRunnable, stealing, dropping the
@@ -68,6 +69,10 @@ static void found(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 {
 	if (m->spinning)
 		resetspinning(s, m);
+	if (g->lockedm && g->lockedm != m) {
+		gmp_startlockedm(s, m, g);
+		return;
+	}
 	gmp_execute(s, m, g, inherit);
 }
 
@@ -275,6 +280,14 @@ static bool will_find_or_spin(struct gmp *s, struct gmp_m *m)
  * the M (13-16) are only taken once its debt is paid. */
 static void schedule(struct gmp *s, struct gmp_m *m)
 {
+	if (m->lockedg) {  /* proc.go:schedule: a locked M only runs its G */
+		if (gmp_m_debt(m) > 0) {
+			gmp_m_burst(s, m, 0, CAT_RUNTIME, 0, -1);  /* pay, then stop */
+			return;
+		}
+		gmp_stoplockedm(s, m);
+		return;
+	}
 	if (gmp_m_debt(m) > 0 && !will_find_or_spin(s, m)) {
 		gmp_m_burst(s, m, 0, CAT_RUNTIME, 0, -1);  /* pay, then decide */
 		return;
@@ -386,6 +399,14 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 	case M_EXITSYSCALL:
 		gmp_exitsyscall(s, m);
 		return;
+	case M_LOCKED_WAIT:  /* startlockedm handed a P: run the locked G */
+		gmp_acquirep(m, m->nextp);
+		m->nextp = NULL;
+		gmp_execute(s, m, m->lockedg, false);
+		return;
+	case M_SYSMON:
+	case M_DEAD:
+		return;
 	}
 }
 
@@ -393,7 +414,8 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
  * taken at once: debt it carried across the block is paid after it. */
 static bool m_returning(const struct gmp_m *m)
 {
-	return m->phase == M_SYSCALL || m->phase == M_NETPOLL || m->phase == M_PARKED;
+	return m->phase == M_SYSCALL || m->phase == M_NETPOLL || m->phase == M_PARKED ||
+	       m->phase == M_LOCKED_WAIT;
 }
 
 /* Must the M pay its debt before its next decision? When the debt would

@@ -75,6 +75,8 @@ enum m_phase {
 	M_SYSCALL,      /* in a blocking syscall with curg */
 	M_EXITSYSCALL,  /* the syscall returned: exitsyscall */
 	M_SYSMON,       /* the sysmon thread */
+	M_LOCKED_WAIT,  /* stoplockedm: waiting for its locked G to be handed a P */
+	M_DEAD,         /* exited with its locked G */
 };
 
 struct gmp_m {
@@ -82,6 +84,7 @@ struct gmp_m {
 	struct kthread *kt;
 	struct gmp_p *p, *nextp, *oldp;
 	struct task *curg;
+	struct task *lockedg;        /* the G locked to this M */
 	struct gmp_m *schedlink;     /* sched.midle list */
 	uint8_t phase;               /* enum m_phase */
 	bool spinning;
@@ -108,6 +111,7 @@ struct gmp_stats {
 	uint64_t steal_attempts, steals, stolen_gs, handoffs, syscall_retakes, preemptions;
 	uint64_t netpoll_calls, netpoll_blocking, timers_run, spinning_rounds, ms_created;
 	uint64_t globrunq_puts, runqputslow;
+	uint64_t lockedm_handoffs, ms_exited;
 	sim_ns slice_min, slice_max;  /* how long preempted Gs had run on their slice */
 	int64_t peak_ms;
 };
@@ -237,6 +241,10 @@ void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by);
 void gmp_net_ready_fire(struct sim *sim, struct eq_event *ev);
 /* A connection arrives on the listening socket (model_ops.accept): backlog it, ready the acceptor. */
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
+/* proc.go:stoplockedm — the M gives up its P and waits for its locked G. */
+void gmp_stoplockedm(struct gmp *s, struct gmp_m *m);
+/* proc.go:startlockedm — hand this M's P to g's locked M; this M stops. */
+void gmp_startlockedm(struct gmp *s, struct gmp_m *m, struct task *g);
 /* A new goroutine's stack (_StackMin) enters the live total. */
 void gmp_stack_new(struct gmp *s, struct task *g);
 /* netpoll.go:netpoll(0) — moves up to 128 ready Gs into list. */

@@ -122,6 +122,15 @@ static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 	else
 		wl_task_done(&run_of(s)->wl, g, m->kt->core);
 	s->current = NULL;
+	if (g->lockedm) {  /* proc.go:goexit0: a G exiting locked takes its thread */
+		g->lockedm = NULL;
+		m->lockedg = NULL;
+		gmp_handoffp(s, gmp_releasep(m), m);
+		m->phase = M_DEAD;
+		s->st.ms_exited++;
+		kern_exit(&run_of(s)->kern, m->kt);
+		return;
+	}
 	to_schedule(s, m, 0, CAT_RUNTIME);
 }
 
@@ -332,7 +341,10 @@ void gmp_exitsyscall(struct gmp *s, struct gmp_m *m)
 		m->curg = NULL;
 		if (s->sysmon_deep)
 			gmp_sysmon_wake(s);  /* exitsyscall0 */
-		gmp_stopm(s, m);
+		if (m->lockedg)
+			gmp_stoplockedm(s, m);
+		else
+			gmp_stopm(s, m);
 		return;
 	}
 	m->p->syscalltick++;
@@ -413,6 +425,17 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 		return chan_op(s, m, g, op);
 	case OP_STACK:
 		return stack_grow(s, m, g, op->count);
+	case OP_LOCK_OS_THREAD:  /* proc.go:LockOSThread → dolockOSThread */
+		g->lock_count++;
+		g->lockedm = m;
+		m->lockedg = g;
+		return true;
+	case OP_UNLOCK_OS_THREAD:  /* proc.go:UnlockOSThread → dounlockOSThread */
+		if (g->lock_count > 0 && --g->lock_count == 0) {
+			g->lockedm = NULL;
+			m->lockedg = NULL;
+		}
+		return true;
 	case OP_LOCK:
 		g->mx_index = op->program;
 		g->arg = op->dur;

@@ -165,7 +165,8 @@ void gmp_wakep(struct gmp *s, struct gmp_m *by)
 void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by)
 {
 	s->st.handoffs++;
-	gmp_caspstatus(p, P_SYSCALL, P_IDLE);
+	if (p->status == P_SYSCALL)  /* retake; stoplockedm hands off a released P */
+		gmp_caspstatus(p, P_SYSCALL, P_IDLE);
 	p->m = NULL;
 	if (!gmp_runqempty(p) || s->runq.len > 0) {
 		gmp_startm(s, p, false, by);
@@ -231,4 +232,35 @@ void gmp_stopm(struct gmp *s, struct gmp_m *m)
 	s->midle = m;
 	s->nmidle++;
 	kern_block(&run_of(s)->kern, m->kt);
+}
+
+/* proc.go:stoplockedm — the M locked to a G that cannot run now hands its
+ * P off and sleeps until startlockedm gives it one with the G runnable. */
+void gmp_stoplockedm(struct gmp *s, struct gmp_m *m)
+{
+	if (m->p)
+		gmp_handoffp(s, gmp_releasep(m), m);
+	if (m->nextp) {  /* already handed a P: the G is runnable again */
+		struct gmp_p *p = m->nextp;
+		m->nextp = NULL;
+		gmp_acquirep(m, p);
+		gmp_execute(s, m, m->lockedg, false);
+		return;
+	}
+	m->phase = M_LOCKED_WAIT;
+	kern_block(&s->run->kern, m->kt);
+}
+
+/* proc.go:startlockedm — g must run on its own M: this M hands it its P
+ * (nextp + notewakeup) and stops. */
+void gmp_startlockedm(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	struct gmp_m *lm = g->lockedm;
+	lm->nextp = gmp_releasep(m);
+	s->st.lockedm_handoffs++;
+	if (lm->phase == M_LOCKED_WAIT && lm->kt->state == KT_BLOCKED) {
+		gmp_owe_kernel(m, s->run->sc->kernel.syscall + s->run->sc->kernel.wake_cost);
+		kern_wake(&s->run->kern, lm->kt, m->kt->core);
+	}
+	gmp_stopm(s, m);
 }

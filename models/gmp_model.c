@@ -204,6 +204,8 @@ static void gmp_metrics(struct run *r, struct run_result *res)
 	res_metric(res, "ms_created", (double)st->ms_created, "threads");
 	res_metric(res, "ms_peak", (double)st->peak_ms, "threads");
 	res_metric(res, "runqputslow", (double)st->runqputslow, "count");
+	res_metric(res, "lockedm_handoffs", (double)st->lockedm_handoffs, "count");
+	res_metric(res, "ms_exited", (double)st->ms_exited, "threads");
 	if (st->preemptions) {
 		res_metric(res, "preempt_slice_min", (double)st->slice_min, "ns");
 		res_metric(res, "preempt_slice_max", (double)st->slice_max, "ns");
@@ -245,7 +247,7 @@ static void schedtrace_fire(struct sim *sim, struct eq_event *ev)
 	int n = snprintf(line, sizeof line,
 			 "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
 			 "idlethreads=%d runqueue=%lld",
-			 (long long)(sim->now / SIM_NS_PER_MS), s->nprocs, s->npidle, s->nm,
+			 (long long)(sim->now / SIM_NS_PER_MS), s->nprocs, s->npidle, s->nm - (int)s->st.ms_exited,
 			 s->nmspinning, s->nmidle, (long long)s->runq.len);
 	for (int i = 0; i < s->nprocs && n < (int)sizeof line - 16; i++)
 		n += snprintf(line + n, sizeof line - (size_t)n, "%s%u%s", i ? " " : " [",

@@ -244,6 +244,10 @@ static bool do_next_op(struct run *r, struct task *t)
 		return chan_op(r, t, &s);
 	case OP_STACK:
 		return stack_grow(r, t, s.count);
+	case OP_LOCK_OS_THREAD:    /* a platform thread is its own OS thread */
+	case OP_UNLOCK_OS_THREAD:
+		kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
+		break;
 	case OP_LOCK:
 		t->mx_index = s.program;
 		t->arg = s.dur;

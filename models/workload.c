@@ -287,7 +287,8 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
 		s->opseq = t->opseq++;
 		s->dur = 0;
 		if (op->kind != OP_SPAWN && op->kind != OP_YIELD && op->kind != OP_SEND &&
-		    op->kind != OP_RECV && op->kind != OP_CLOSE && op->kind != OP_STACK) {
+		    op->kind != OP_RECV && op->kind != OP_CLOSE && op->kind != OP_STACK &&
+		    op->kind != OP_LOCK_OS_THREAD && op->kind != OP_UNLOCK_OS_THREAD) {
 			double u = rng_u01(rng_mix(rng_mix(t->key, s->opseq), 0));
 			s->dur = dist_quantile_ns(&op->d, u);
 		}

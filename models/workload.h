@@ -46,6 +46,8 @@ struct task {
 	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	int64_t gstack;          /* gmp: the goroutine's stack size */
+	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
+	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
 	uint8_t failed;          /* the program ended in a failure (panic) */
 	uint8_t gstate;          /* gmp: enum gstatus (models/gmp.h) */
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */

@@ -63,7 +63,9 @@ struct dist {
  *   - lock: { mutex: NAME, hold: DIST }   (a critical section of `hold` CPU
  *                                under the named mutex; names need no
  *                                declaration; op.program holds its index)
- *   - stack: SIZE               (the task's stack grows to that depth; op.count) */
+ *   - stack: SIZE               (the task's stack grows to that depth; op.count)
+ *   - lock_os_thread: / unlock_os_thread:   (runtime.LockOSThread; no-ops on
+ *                                the 1:1 models, where a task is its thread) */
 enum op_kind {
 	OP_CPU,
 	OP_SYSCALL,
@@ -78,6 +80,8 @@ enum op_kind {
 	OP_CLOSE,
 	OP_LOCK,
 	OP_STACK,
+	OP_LOCK_OS_THREAD,
+	OP_UNLOCK_OS_THREAD,
 };
 
 struct op {

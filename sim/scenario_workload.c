@@ -328,6 +328,7 @@ static const struct {
 	{ "yield", OP_YIELD }, { "cgo", OP_CGO },
 	{ "send", OP_SEND }, { "recv", OP_RECV }, { "close", OP_CLOSE },
 	{ "lock", OP_LOCK }, { "stack", OP_STACK },
+	{ "lock_os_thread", OP_LOCK_OS_THREAD }, { "unlock_os_thread", OP_UNLOCK_OS_THREAD },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -485,7 +486,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack, lock_os_thread, unlock_os_thread)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);
@@ -517,6 +518,11 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	case OP_RECV:
 	case OP_CLOSE: return parse_chan_ref(ld, value, op);
 	case OP_LOCK: return parse_lock(ld, value, op);
+	case OP_LOCK_OS_THREAD:
+	case OP_UNLOCK_OS_THREAD:
+		if (yt_node(ld->t, value)->type == YAML_SCALAR_NODE && !*yt_text(ld->t, value))
+			return 0;
+		return yt_fail_type(ld->t, value, "nothing (write the op name followed by a colon)");
 	case OP_STACK: {
 		union value v;
 		if (sc__node_value(ld, value, VK_SIZE, &v))

@@ -323,6 +323,35 @@ static void test_cgo_is_a_syscall_for_the_scheduler(void **state)
 	res_free(&r);
 }
 
+/* runtime.LockOSThread: a locked G that blocks makes its M stoplockedm
+ * (hand off the P, sleep); when the G is readied another M finds it and
+ * startlockedm hands that M's P over: one hand-off per wake-up, 100 for
+ * 100 sleeps. Unlocked first, none. A G that exits locked takes its
+ * thread with it (goexit0 → mexit). */
+static void test_lock_os_thread(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: l\nduration: 2s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\nmodels: { gmp: {} }\n"
+		"workload:\n  w:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { lock_os_thread: }, { repeat: { times: 100, do: [ { sleep: 1ms }, { cpu: 10us } ] } } ]\n";
+	struct run_result locked = tr_run(yaml, "gmp", NULL, 0);
+	assert_int_equal((int)M(&locked, "lockedm_handoffs"), 100);
+	assert_int_equal((int)M(&locked, "ms_exited"), 1);
+	assert_true(M(&locked, "threads_end") == M(&locked, "threads_peak") - 1);
+	const char *unlock[] = { "workload.w.program.0={unlock_os_thread: }" };
+	struct run_result free_ = tr_run(yaml, "gmp", unlock, 1);
+	assert_int_equal((int)M(&free_, "lockedm_handoffs"), 0);
+	assert_int_equal((int)M(&free_, "ms_exited"), 0);
+	const char *both[] = { "workload.w.program.2={unlock_os_thread: }" };
+	struct run_result released = tr_run(yaml, "gmp", both, 1);
+	assert_int_equal((int)M(&released, "lockedm_handoffs"), 100);
+	assert_int_equal((int)M(&released, "ms_exited"), 0);  /* unlocked before it exited */
+	res_free(&locked);
+	res_free(&free_);
+	res_free(&released);
+}
+
 /* Zero runtime and kernel costs, GOMAXPROCS = cores: M/M/c (Erlang C). */
 static void test_gmp_matches_erlang_c(void **state)
 {
@@ -407,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
+		cmocka_unit_test(test_lock_os_thread),
 		cmocka_unit_test(test_cgo_is_a_syscall_for_the_scheduler),
 		cmocka_unit_test(test_gosched_interleaves),
 		cmocka_unit_test(test_netpoll_wakeup_on_idle_system),

@@ -19,6 +19,7 @@ static const char *const ops[] = {
 	"{ repeat: { times: 3, do: [ { cpu: 50us }, { sleep: 100us } ] } }",
 	"{ yield: 2 }", "{ cgo: { exp: 500us } }", "{ send: c0 }", "{ recv: c0 }", "{ send: c1 }",
 	"{ recv: c1 }", "{ lock: { mutex: m, hold: { exp: 20us } } }", "{ stack: 24KiB }",
+	"{ lock_os_thread: }", "{ unlock_os_thread: }",
 };
 
 static void make_program(uint64_t *st, char *buf, size_t len)
