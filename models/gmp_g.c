@@ -113,8 +113,8 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	gmp_casgstatus(g, G_RUNNING, G_DEAD);
-	s->gstack_bytes -= g->gstack;  /* gfput: the stack goes with the G */
-	g->gstack = 0;
+	s->gstack_bytes -= (int64_t)g->gstack_kib * 1024;  /* gfput: the stack goes with the G */
+	g->gstack_kib = 0;
 	m->curg = NULL;
 	s->current = m;  /* a waiting parent is readied into this M's P */
 	if (g->failed)   /* a panic that kills only this G (recovered, say) */
@@ -174,8 +174,8 @@ static bool chan_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct
 
 void gmp_stack_new(struct gmp *s, struct task *g)
 {
-	g->gstack = s->cfg.stack;
-	s->gstack_bytes += g->gstack;
+	g->gstack_kib = (int32_t)(s->cfg.stack / 1024);
+	s->gstack_bytes += (int64_t)g->gstack_kib * 1024;
 	if (s->gstack_bytes > s->gstack_peak)
 		s->gstack_peak = s->gstack_bytes;
 }
@@ -187,7 +187,7 @@ void gmp_stack_new(struct gmp *s, struct task *g)
 static bool stack_grow(struct gmp *s, struct gmp_m *m, struct task *g, int64_t depth)
 {
 	enum { STACK_GUARD = 928 };
-	int64_t size = g->gstack;
+	int64_t size = (int64_t)g->gstack_kib * 1024;
 	sim_ns cost = 0;
 	while (size < depth + STACK_GUARD && size <= s->cfg.maxstack) {
 		cost += (size / 1024) * s->cfg.stack_copy;
@@ -200,10 +200,10 @@ static bool stack_grow(struct gmp *s, struct gmp_m *m, struct task *g, int64_t d
 		goexit0(s, m, g);
 		return false;
 	}
-	s->gstack_bytes += size - g->gstack;
+	s->gstack_bytes += size - (int64_t)g->gstack_kib * 1024;
 	if (s->gstack_bytes > s->gstack_peak)
 		s->gstack_peak = s->gstack_bytes;
-	g->gstack = size;
+	g->gstack_kib = (int32_t)(size / 1024);
 	gmp_owe_runtime(m, cost);
 	g->phase = GP_NEXT;
 	return true;

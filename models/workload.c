@@ -168,6 +168,16 @@ int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
 	memset(w, 0, sizeof *w);
 	w->run = r;
 	w->sc = r->sc;
+	for (int p = 0; p < w->sc->nprograms; p++)
+		for (int i = 0; i < w->sc->programs[p].nops; i++) {
+			const struct op *op = &w->sc->programs[p].ops[i];
+			if (op->kind == OP_SPAWN && op->count > INT32_MAX) {
+				snprintf(err, errlen, "%s:%d:%d: spawn count %lld is more than %d",
+					 w->sc->path ? w->sc->path : w->sc->name, op->line, op->col,
+					 (long long)op->count, INT32_MAX);
+				return -1;
+			}
+		}
 	if (wl_max_depth(w->sc) > WL_MAX_DEPTH) {
 		snprintf(err, errlen, "%s: repeat nested %d deep; at most %d levels are supported",
 			 w->sc->path ? w->sc->path : w->sc->name, wl_max_depth(w->sc), WL_MAX_DEPTH);

@@ -24,14 +24,20 @@ struct task {
 	struct kthread *kt;      /* carrier thread (threads, pool models) */
 	struct eq_event ev;      /* the task's timed wait */
 	sim_ns t_arrive;
-	sim_ns arg;              /* current op's drawn duration */
-	int64_t spawn_done;      /* children started by the current spawn op */
+	union {
+		sim_ns arg;      /* current op's drawn duration (or what is left of it) */
+		sim_ns when;     /* gmp: its sleep timer's expiry (while asleep) */
+	};
 	int64_t children_left;   /* children started and not yet finished */
-	int64_t spawn_count;     /* children the current spawn op starts */
+	int32_t spawn_done;      /* children started by the current spawn op */
+	int32_t spawn_count;     /* children the current spawn op starts (<= INT32_MAX, checked) */
 	int32_t cls;             /* class index; -1 for spawned children */
 	int32_t prog, pc;
 	uint32_t opseq;          /* ops executed so far */
-	uint32_t spawn_seq;      /* opseq of the current spawn op */
+	union {
+		uint32_t spawn_seq;  /* opseq of the current spawn op */
+		int32_t mx_index;    /* the mutex of the current lock op */
+	};
 	uint32_t client, cycle;  /* closed loop: which client, which request */
 	int16_t home_node;       /* NUMA node of first touch; -1 before it runs */
 	uint8_t phase;           /* the model's execution phase */
@@ -42,10 +48,9 @@ struct task {
 	uint8_t chan_panic;      /* a parked sender was released by close: it panics */
 	uint8_t chan_wait;       /* 1:1 models: queued on a channel or mutex and not yet released */
 	uint8_t mx_spins;        /* spins of the current lock attempt */
-	int32_t mx_index;        /* the mutex of the current lock op */
 	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
-	int64_t gstack;          /* gmp: the goroutine's stack size */
+	int32_t gstack_kib;      /* gmp: the goroutine's stack size, KiB */
 	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
 	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
 	uint8_t failed;          /* the program ended in a failure (panic) */
@@ -53,7 +58,6 @@ struct task {
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
 	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
 	sim_ns t_ready;          /* gmp: when it last became runnable */
-	sim_ns when;             /* gmp: its sleep timer's expiry */
 	int32_t loop_op[WL_MAX_DEPTH];
 	uint32_t loop_left[WL_MAX_DEPTH];
 };

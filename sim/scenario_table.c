@@ -118,9 +118,9 @@ static const struct sc_row sc_rows[] = {
 	{ "models.gmp.chan", ROW_DURATION, OFF(gmp.chan), "30ns", 0, 0, 0, "one channel operation (lock, copy, unlock)" },
 	{ "models.gmp.procyield", ROW_DURATION, OFF(gmp.procyield), "600ns", 0, 0, 0, "one sync.Mutex spin: procyield(30)" },
 	{ "models.gmp.stack_copy", ROW_DURATION, OFF(gmp.stack_copy), "100ns", 0, 0, 0, "copystack per KiB of the old stack" },
-	{ "models.gmp.maxstack", ROW_SIZE, OFF(gmp.maxstack), "1000000000", 0, 1, 0, "maxstacksize (proc.go:main)" },
+	{ "models.gmp.maxstack", ROW_SIZE, OFF(gmp.maxstack), "1000000000", 0, 1024, 1099511627776.0, "maxstacksize (proc.go:main)" },
 	{ "models.gmp.cgocall", ROW_DURATION, OFF(gmp.cgocall), "100ns", 0, 0, 0, "cgocall + asmcgocall per C call" },
-	{ "models.gmp.stack", ROW_SIZE, OFF(gmp.stack), "2KiB", 0, 0, 0, "initial goroutine stack (_StackMin)" },
+	{ "models.gmp.stack", ROW_SIZE, OFF(gmp.stack), "2KiB", 0, 1024, 1073741824.0, "initial goroutine stack (_StackMin)" },
 	{ "models.gmp.mstack", ROW_SIZE, OFF(gmp.mstack), "40KiB", 0, 0, 0, "an M's g0 (8 KiB) + gsignal (32 KiB) stacks" },
 	{ "models.gmp.maxmcount", ROW_INT64, OFF(gmp.maxmcount), "10000", 0, 1, 0, "sched.maxmcount" },
 	/* ---- workload ---- */
