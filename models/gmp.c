@@ -51,9 +51,6 @@
 
 struct gmp *gmp_of(struct run *r) { return r->mstate; }
 
-static struct run *run_of(struct gmp *s) { return s->run; }
-static sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
-static const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
 
 /* ---- findRunnable ------------------------------------------------------------------ */
 

@@ -14,6 +14,7 @@
 #include "types.h"
 #include "kernel.h"
 #include "workload.h"
+#include "run.h"
 #include <gsl/gsl_rng.h>
 
 struct run;
@@ -157,6 +158,11 @@ struct gmp {
 	sim_ns schedtrace;           /* --schedtrace interval; 0: off */
 	struct eq_event schedtrace_ev;
 };
+
+/* The run, its clock and its kernel costs, for every gmp file. */
+static inline struct run *run_of(struct gmp *s) { return s->run; }
+static inline sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
+static inline const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
 
 /* ---- run queues (gmp_runq.c) ---- */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);

@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static struct run *run_of(struct gmp *s) { return s->run; }
-static sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
-static const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
 
 /* ---- G state machine (runtime2.go, proc.go:casgstatus) ---------------- */
 

@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct run *run_of(struct gmp *s) { return s->run; }
-static sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
-static const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
 
 /* runtime2.go: P status transitions (Pgcstop and Pdead come with GC and
  * procresize). */

@@ -25,14 +25,6 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 	};
 }
 
-static bool has_open_loop(const struct scenario *sc)
-{
-	for (int i = 0; i < sc->nclasses; i++)
-		if (sc->classes[i].arrival.kind == ARR_POISSON)
-			return true;
-	return false;
-}
-
 /* The accepting goroutine starts runnable on the global queue. */
 static int start_acceptor(struct gmp *s)
 {
@@ -77,7 +69,7 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 		return -1;
 	}
 	m0->nextp = &s->allp[0];
-	if (r->sc->acceptor.enabled && has_open_loop(r->sc) && start_acceptor(s) != 0)
+	if (wl_uses_acceptor(r->sc) && start_acceptor(s) != 0)
 		return -1;
 	s->schedtrace = r->opts.schedtrace;
 	eq_event_init(&s->schedtrace_ev, schedtrace_fire);

@@ -6,9 +6,6 @@
 #include "gmp.h"
 #include "run.h"
 
-static struct run *run_of(struct gmp *s) { return s->run; }
-static sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
-static const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
 
 /* ---- netpoll ----------------------------------------------------------------- */
 

@@ -10,7 +10,6 @@
 
 enum sysmon_phase { SM_SLEEP, SM_CYCLE, SM_DEEP };
 
-static struct run *run_of(struct gmp *s) { return s->run; }
 
 static void sysmon_fire(struct sim *sim, struct eq_event *ev)
 {

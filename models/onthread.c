@@ -129,11 +129,32 @@ static bool chan_op(struct run *r, struct task *t, const struct wl_step *s)
 		t->chan_wait = 1;
 		t->phase = PH_CHAN_BLOCK;
 		pre[CAT_RUNTIME] += qop;
-		kern_run_pre(&r->kern, t->kt, pre, r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+		kern_run_pre(&r->kern, t->kt, pre, entry_cost(r), CAT_KERNEL, 0, -1);
 		return true;
 	}
 	t->phase = PH_READY;
 	kern_run_pre(&r->kern, t->kt, pre, qop, CAT_RUNTIME, 0, -1);
+	return true;
+}
+
+/* futex_wait after its entry half: sleep in phase `woken` unless the task
+ * was released meanwhile (the futex word changed: the call returns at
+ * once). Returns true when the thread blocked. */
+static bool futex_sleep(struct run *r, struct task *t, enum ot_phase woken)
+{
+	if (!t->chan_wait)
+		return false;
+	t->phase = woken;
+	kern_block(&r->kern, t->kt);
+	return true;
+}
+
+/* Back from (or released before) a mutex wait: the exit half, then try
+ * the lock again (a futex lock hands nothing over). */
+static bool mx_resume(struct run *r, struct task *t)
+{
+	t->phase = PH_LOCK;
+	kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
 	return true;
 }
 
@@ -146,7 +167,7 @@ static bool chan_resume(struct run *r, struct task *t)
 		return false;
 	}
 	t->phase = PH_READY;
-	kern_run(&r->kern, t->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
 	return true;
 }
 
@@ -171,7 +192,7 @@ static void lock_try(struct run *r, struct task *t)
 	wl_mutex_wait(&r->wl, mi, t, false);
 	t->chan_wait = 1;
 	t->phase = PH_MX_BLOCK;
-	kern_run(&r->kern, t->kt, r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
 }
 
 /* Unlock: a futex wake for the first waiter, if any. */
@@ -282,30 +303,16 @@ bool ot_step(struct run *r, struct task *t)
 		kern_yield(&r->kern, t->kt);
 		return true;
 	case PH_CHAN_BLOCK:
-		if (t->chan_wait) {
-			t->phase = PH_CHAN_EXIT;
-			kern_block(&r->kern, t->kt);
-			return true;
-		}
-		return chan_resume(r, t);  /* released during the entry: futex_wait returns at once */
+		return futex_sleep(r, t, PH_CHAN_EXIT) || chan_resume(r, t);
 	case PH_CHAN_EXIT:
 		return chan_resume(r, t);
 	case PH_LOCK:
 		lock_try(r, t);
 		return true;
 	case PH_MX_BLOCK:
-		if (t->chan_wait) {
-			t->phase = PH_MX_EXIT;
-			kern_block(&r->kern, t->kt);
-			return true;
-		}
-		t->phase = PH_LOCK;  /* released during the entry */
-		kern_run(&r->kern, t->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
-		return true;
+		return futex_sleep(r, t, PH_MX_EXIT) || mx_resume(r, t);
 	case PH_MX_EXIT:
-		t->phase = PH_LOCK;
-		kern_run(&r->kern, t->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
-		return true;
+		return mx_resume(r, t);
 	case PH_UNLOCK:
 		unlock(r, t);
 		return true;

@@ -33,6 +33,12 @@ struct pool {
 
 static struct pool *pool_of(struct run *r) { return r->mstate; }
 
+/* The return half of futex_wait (its entry half is charged going to sleep). */
+static sim_ns futex_exit_cost(const struct run *r)
+{
+	return r->sc->kernel.syscall - r->sc->kernel.syscall / 2;
+}
+
 static void idle_push(struct pool *p, struct worker *w)
 {
 	w->next_idle = NULL;
@@ -85,7 +91,7 @@ static void worker_sleep(struct run *r, struct worker *w)
 {
 	if (w->signalled) {  /* futex value changed before the wait: EAGAIN */
 		w->phase = W_FETCH;
-		kern_run(&r->kern, w->kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+		kern_run(&r->kern, w->kt, futex_exit_cost(r), CAT_KERNEL, 0, -1);
 		return;
 	}
 	w->phase = W_ASLEEP;
@@ -121,7 +127,7 @@ static void worker_step(struct kern *k, struct kthread *kt)
 		return;
 	case W_ASLEEP:  /* woken: the exit half of futex_wait */
 		w->phase = W_FETCH;
-		kern_run(k, kt, r->sc->kernel.syscall - r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+		kern_run(k, kt, futex_exit_cost(r), CAT_KERNEL, 0, -1);
 		return;
 	case W_FETCH:
 		worker_fetch(r, p, w);

@@ -216,16 +216,6 @@ static void check_invariants(struct run *r)
 
 /* ---- the run ---------------------------------------------------------------------- */
 
-static bool needs_acceptor(const struct scenario *sc)
-{
-	if (!sc->acceptor.enabled)
-		return false;
-	for (int i = 0; i < sc->nclasses; i++)
-		if (sc->classes[i].arrival.kind == ARR_POISSON)
-			return true;
-	return false;
-}
-
 static int build(struct run *r, char *err, size_t errlen)
 {
 	const struct scenario *sc = r->sc;
@@ -238,7 +228,7 @@ static int build(struct run *r, char *err, size_t errlen)
 		return 2;
 	if (r->model->init(r, err, errlen) != 0)
 		return 2;
-	if (needs_acceptor(sc) && !r->model->accept) {
+	if (wl_uses_acceptor(sc) && !r->model->accept) {
 		r->acc = acc_create(r);
 		if (!r->acc) {
 			snprintf(err, errlen, "cannot create the acceptor thread (kernel.max_threads %lld)",

@@ -508,3 +508,13 @@ sim_ns wl_mutex_line(struct wl *w, int mi, int core)
 	x->last_core = core;
 	return cost;
 }
+
+bool wl_uses_acceptor(const struct scenario *sc)
+{
+	if (!sc->acceptor.enabled)
+		return false;
+	for (int i = 0; i < sc->nclasses; i++)
+		if (sc->classes[i].arrival.kind == ARR_POISSON)
+			return true;
+	return false;
+}

@@ -219,6 +219,10 @@ sim_ns wl_mutex_line(struct wl *w, int mi, int core);
 /* Tasks parked on channels now (at the end of a run: leaked). */
 int64_t wl_chan_parked(const struct wl *w);
 
+/* Do open-loop arrivals enter through an acceptor (enabled, and some class
+ * arrives by Poisson)? */
+bool wl_uses_acceptor(const struct scenario *sc);
+
 /* The maximum repeat nesting in the scenario's programs. */
 int wl_max_depth(const struct scenario *sc);
 

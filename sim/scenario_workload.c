@@ -460,7 +460,7 @@ static int parse_chan_ref(struct loader *ld, int node, struct op *op)
 static int parse_yield(struct loader *ld, int node, struct op *op)
 {
 	op->count = 1;
-	if (yt_node(ld->t, node)->type == YAML_SCALAR_NODE && !*yt_text(ld->t, node))
+	if (yt_is_null(ld->t, node))
 		return 0;
 	return sc__node_int_min(ld, node, "yield count", 1, &op->count);
 }
@@ -520,7 +520,7 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	case OP_LOCK: return parse_lock(ld, value, op);
 	case OP_LOCK_OS_THREAD:
 	case OP_UNLOCK_OS_THREAD:
-		if (yt_node(ld->t, value)->type == YAML_SCALAR_NODE && !*yt_text(ld->t, value))
+		if (yt_is_null(ld->t, value))
 			return 0;
 		return yt_fail_type(ld->t, value, "nothing (write the op name followed by a colon)");
 	case OP_STACK: {
@@ -641,7 +641,7 @@ static int load_channel(struct loader *ld, int key, int value, struct channel_cf
 	if (!(c->name = strdup(yt_text(t, key))))
 		return sc__oom(ld, key);
 	ld->chan_names[ld->sc->nchannels++] = c->name;
-	if (yt_node(t, value)->type == YAML_SCALAR_NODE && !*yt_text(t, value))
+	if (yt_is_null(t, value))
 		return 0;
 	if (!yt_is_mapping(t, value))
 		return yt_fail_type(t, value, "a mapping such as { capacity: 10 }");

@@ -393,14 +393,12 @@ static void test_work_conserving(void **state)
 	struct scenario sc;
 	char err[256];
 	assert_int_equal(sc_load("scenarios/10k_rps.yaml", sets, 2, &sc, err, sizeof err), 0);
-	struct run_result r;
-	assert_int_equal(run_model(&sc, "gmp", &r, err, sizeof err), 0);
 	double wake = (double)(sc.kernel.wake_idle_deep + sc.kernel.switch_cost + sc.kernel.syscall);
+	struct run_result r = tr_run_loaded(&sc, "gmp");
 	fprintf(stderr, "longest idle P with queued Gs: %.1f us (bound %.1f us)\n",
 		M(&r, "idle_p_with_work_max") / 1e3, 8 * wake / 1e3);
 	assert_true(M(&r, "idle_p_with_work_max") <= 8 * wake);
 	res_free(&r);
-	sc_free(&sc);
 }
 
 /* --schedtrace's lines follow proc.go:schedtrace's format (CLI test) and

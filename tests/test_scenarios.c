@@ -8,20 +8,8 @@
 
 static struct run_result run_file(const char *path, const char *model, const char *set)
 {
-	struct scenario sc;
-	char err[512];
 	const char *sets[] = { set };
-	if (sc_load(path, sets, set ? 1 : 0, &sc, err, sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
-		fail();
-	}
-	struct run_result r;
-	int rc = run_model(&sc, model, &r, err, sizeof err);
-	if (rc)
-		fprintf(stderr, "%s: %s\n", path, err);
-	assert_int_equal(rc, 0);
-	sc_free(&sc);
-	return r;
+	return tr_run_file(path, model, sets, set ? 1 : 0);
 }
 
 /* spawn_100k: sleeping goroutines hold no thread, and an M is only made

@@ -5,48 +5,31 @@
 // A client process opens connections at a fixed rate on loopback and
 // measures latency from each connection's scheduled time.
 //
-//   ./acceptstorm server ADDR            (run with GOMAXPROCS=N)
-//   ./acceptstorm client ADDR RATE SECS  (prints p50/p99/max)
+//	./acceptstorm server ADDR            (run with GOMAXPROCS=N)
+//	./acceptstorm client ADDR RATE SECS  (prints p50/p99/max)
+//
 // The server prints its peak thread count when the client closes the
 // control connection.
 package main
 
 import (
 	"fmt"
+	"gmpsim/measure/go/internal/bench"
 	"net"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
 
-func threads() int {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "Threads:") {
-			var n int
-			fmt.Sscanf(l, "Threads: %d", &n)
-			return n
-		}
-	}
-	return -1
-}
-
-func spin(d time.Duration) {
-	t := time.Now()
-	for time.Since(t) < d {
-	}
-}
-
 func serve(c net.Conn) {
 	buf := make([]byte, 1)
 	c.Read(buf)
-	spin(50 * time.Microsecond)
+	bench.Spin(50 * time.Microsecond)
 	ts := syscall.Timespec{Nsec: 20e6}
 	syscall.Nanosleep(&ts, nil)
-	spin(50 * time.Microsecond)
+	bench.Spin(50 * time.Microsecond)
 	c.Write(buf)
 	c.Close()
 }
@@ -60,7 +43,7 @@ func server(addr string) {
 	go func() {
 		for {
 			time.Sleep(50 * time.Millisecond)
-			if n := threads(); n > maxT {
+			if n := int(bench.StatusField("self", "Threads")); n > maxT {
 				maxT = n
 			}
 		}

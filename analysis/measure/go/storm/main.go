@@ -8,32 +8,14 @@ package main
 
 import (
 	"fmt"
+	"gmpsim/measure/go/internal/bench"
 	"os"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
-
-func threads() int {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "Threads:") {
-			var n int
-			fmt.Sscanf(l, "Threads: %d", &n)
-			return n
-		}
-	}
-	return -1
-}
-
-func spin(d time.Duration) {
-	t := time.Now()
-	for time.Since(t) < d {
-	}
-}
 
 func main() {
 	rate := 4000.0
@@ -49,7 +31,7 @@ func main() {
 	go func() {
 		for {
 			time.Sleep(50 * time.Millisecond)
-			if n := threads(); n > maxT {
+			if n := int(bench.StatusField("self", "Threads")); n > maxT {
 				maxT = n
 			}
 		}
@@ -64,10 +46,10 @@ func main() {
 		arr := next
 		go func() {
 			defer wg.Done()
-			spin(50 * time.Microsecond)
+			bench.Spin(50 * time.Microsecond)
 			ts := syscall.Timespec{Nsec: 20e6}
 			syscall.Nanosleep(&ts, nil)
-			spin(50 * time.Microsecond)
+			bench.Spin(50 * time.Microsecond)
 			l := time.Since(arr)
 			mu.Lock()
 			lat = append(lat, l)
@@ -77,5 +59,5 @@ func main() {
 	wg.Wait()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	n := len(lat)
-	fmt.Printf("n=%d p50=%v p99=%v max=%v threads_peak=%d threads_end=%d\n", n, lat[n/2], lat[n*99/100], lat[n-1], maxT, threads())
+	fmt.Printf("n=%d p50=%v p99=%v max=%v threads_peak=%d threads_end=%d\n", n, lat[n/2], lat[n*99/100], lat[n-1], maxT, int(bench.StatusField("self", "Threads")))
 }

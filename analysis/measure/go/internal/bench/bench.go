@@ -162,3 +162,11 @@ func ReportBackground() {
 	fmt.Printf("  background during this program (%.1f s): other processes %.0f%% of a CPU, steal %.0f%% of a CPU\n",
 		wall/1e9, 100*other/wall, 100*steal/wall)
 }
+
+// Spin burns CPU for d without calling into the scheduler (a stand-in for
+// request work in the storm programs).
+func Spin(d time.Duration) {
+	t := time.Now()
+	for time.Since(t) < d {
+	}
+}
