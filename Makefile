@@ -14,7 +14,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
-SIM_SRC := sim/engine.c sim/rng.c sim/stats.c sim/units.c sim/yamltree.c sim/scenario.c sim/scenario_value.c sim/scenario_table.c sim/scenario_workload.c sim/scenario_params.c sim/results.c
+# every sim/*.c but the CLI's entry point; a subcommand is one sim/cmd_*.c
+SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC := $(wildcard models/*.c)
 LIB_SRC := $(SIM_SRC) $(MODEL_SRC) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)

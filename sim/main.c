@@ -346,8 +346,20 @@ static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 	return status;
 }
 
+/* Subcommands other than running one scenario: each lives in its own
+ * sim/cmd_*.c and takes argv from its own name on (argv[0] = "sweep" ...). */
+static const struct subcommand {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} subcommands[] = {
+	{ NULL, NULL },
+};
+
 int main(int argc, char **argv)
 {
+	for (int i = 0; argc > 1 && subcommands[i].name; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].main(argc - 1, argv + 1);
 	struct cli c = { 0 };
 	int rc = parse_args(&c, argc, argv);
 	struct scenario sc;
