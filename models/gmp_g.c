@@ -422,6 +422,9 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 		return chan_op(s, m, g, op);
 	case OP_STACK:
 		return stack_grow(s, m, g, op->count);
+	case OP_ALLOC:
+		wl_alloc(&run_of(s)->wl, g, op->count, op->temp);
+		return true;
 	case OP_LOCK_OS_THREAD:  /* proc.go:LockOSThread → dolockOSThread */
 		g->lock_count++;
 		g->lockedm = m;

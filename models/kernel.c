@@ -521,15 +521,21 @@ void kern_exit(struct kern *k, struct kthread *t)
 	core_schedule(k, c);
 }
 
+static void stop_thread(struct kern *k, struct kthread *t);
+
 void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 {
 	assert(t->state == KT_BLOCKED);
+	k->st.wakeups++;
+	if (k->world_stopped && !t->exempt) {
+		stop_thread(k, t);  /* runnable, but held until the world restarts */
+		return;
+	}
 	struct kcore *c = select_core(k, t->core >= 0 ? t->core : waker_core);
 	int64_t floor_v = c->min_vruntime - k->cfg->sched_latency / 2;
 	t->vruntime += c->min_vruntime;
 	if (t->vruntime < floor_v)
 		t->vruntime = floor_v;
-	k->st.wakeups++;
 	if (core_idle(c)) {
 		core_enqueue(k, c, t);
 		return;
@@ -629,6 +635,11 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 	k->st.reserved += stack;
 	k->st.committed += touch;
 	note_memory_peaks(k);
+	if (k->world_stopped) {  /* created by an event while the world is stopped */
+		t->core = (int16_t)(near_core >= 0 && near_core < k->ncores ? near_core : 0);
+		stop_thread(k, t);
+		return t;
+	}
 	struct kcore *c = select_core(k, near_core);
 	t->vruntime = c->min_vruntime + (core_idle(c) ? 0 : slice_len(k, c) == SIM_NS_MAX ? k->cfg->sched_latency : slice_len(k, c));
 	core_enqueue(k, c, t);
@@ -661,6 +672,89 @@ sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
 	sim_ns left = t->burst_left;  /* queued, or being switched in */
 	t->burst_left = t->pre_left > 0 ? 0 : -1;
 	return left;
+}
+
+/* ---- stop-the-world ------------------------------------------------------------ */
+
+/* t (its vruntime already a lag, as a blocked thread's) joins the stopped list. */
+static void stop_thread(struct kern *k, struct kthread *t)
+{
+	t->state = KT_STOPPED;
+	t->next_free = NULL;
+	if (k->stopped_tail)
+		k->stopped_tail->next_free = t;
+	else
+		k->stopped_head = t;
+	k->stopped_tail = t;
+	k->nstopped++;
+}
+
+/* Takes c's queued threads that are not exempt off its run queue. */
+static void stop_queued(struct kern *k, struct kcore *c)
+{
+	int n = c->nrq, keep = 0;
+	struct kthread **all = malloc(sizeof *all * (size_t)(n ? n : 1));
+	if (!all) {
+		fprintf(stderr, "gmpsim: out of memory (stop-the-world)\n");
+		abort();
+	}
+	for (int i = 0; i < n; i++)
+		all[i] = rq_pop(c);
+	for (int i = 0; i < n; i++) {
+		struct kthread *t = all[i];
+		if (t->exempt) {
+			all[keep++] = t;
+			continue;
+		}
+		t->vruntime -= c->min_vruntime;
+		stop_thread(k, t);
+	}
+	for (int i = 0; i < keep; i++)
+		rq_push(k, c, all[i]);
+	free(all);
+}
+
+/* Stops c's running thread unless exempt; the core picks another. */
+static void stop_running(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	if (!t || t->exempt)
+		return;
+	assert(c->seg != SEG_STEP);
+	if (c->seg == SEG_BURST)
+		core_stop_burst(k, c);  /* the remainder stays in t */
+	else
+		core_account(c, k->sim->now);  /* being switched in: the switch is lost */
+	t->vruntime -= c->min_vruntime;
+	stop_thread(k, t);
+	core_schedule(k, c);
+}
+
+void kern_stop_world(struct kern *k)
+{
+	assert(!k->world_stopped);
+	k->world_stopped = true;
+	for (int i = 0; i < k->ncores; i++) {
+		stop_queued(k, &k->cores[i]);
+		stop_running(k, &k->cores[i]);
+	}
+}
+
+void kern_start_world(struct kern *k)
+{
+	assert(k->world_stopped);
+	k->world_stopped = false;
+	struct kthread *t = k->stopped_head;
+	k->stopped_head = k->stopped_tail = NULL;
+	k->nstopped = 0;
+	while (t) {
+		struct kthread *next = t->next_free;
+		t->next_free = NULL;
+		t->state = KT_BLOCKED;
+		k->st.wakeups--;  /* a restart, not a wake-up */
+		kern_wake(k, t, t->core);
+		t = next;
+	}
 }
 
 void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes)
@@ -767,7 +861,12 @@ int kern_check(struct kern *k, char *err, size_t errlen)
 			 (long long)count[KT_RUNNABLE], (long long)queued);
 		return -1;
 	}
-	if (count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED] != k->st.live) {
+	if (count[KT_STOPPED] != k->nstopped) {
+		snprintf(err, errlen, "kernel invariant: %lld stopped threads, %lld on the stopped list",
+			 (long long)count[KT_STOPPED], (long long)k->nstopped);
+		return -1;
+	}
+	if (count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED] + count[KT_STOPPED] != k->st.live) {
 		snprintf(err, errlen, "kernel invariant: %lld live threads but %lld in a live state",
 			 (long long)k->st.live,
 			 (long long)(count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED]));

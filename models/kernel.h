@@ -49,10 +49,12 @@
 
 struct kernel_cfg;
 
-enum kt_state { KT_RUNNABLE, KT_RUNNING, KT_BLOCKED, KT_DEAD, KT_NSTATES };
+/* KT_STOPPED: runnable, but held by a stop-the-world (kern_stop_world). */
+enum kt_state { KT_RUNNABLE, KT_RUNNING, KT_BLOCKED, KT_DEAD, KT_STOPPED, KT_NSTATES };
 
 /* CPU time categories (CAT_IDLE last). */
-enum cpu_cat { CAT_TASK, CAT_RUNTIME, CAT_KERNEL, CAT_SPIN, CAT_IDLE, CAT_COUNT };
+/* CAT_GC: a garbage collector's work (Go's mark/sweep/STW work, a JVM's pauses). */
+enum cpu_cat { CAT_TASK, CAT_RUNTIME, CAT_KERNEL, CAT_SPIN, CAT_GC, CAT_IDLE, CAT_COUNT };
 
 struct kern;
 struct kthread;
@@ -82,7 +84,8 @@ struct kthread {
 	struct eq_event wake_ev; /* a wake-up decided ahead of time (kern_wake_after) */
 	int16_t wake_from;      /* its waker's core */
 	bool waking;            /* such a wake-up is pending */
-	struct kthread *next_free;
+	bool exempt;            /* runs on while the world is stopped (a GC thread) */
+	struct kthread *next_free; /* free list (dead), or the stopped list (KT_STOPPED) */
 };
 
 struct kcore {
@@ -130,6 +133,9 @@ struct kern {
 	int nchunks, capchunks, chunk_used;
 	struct kthread *free_list;
 	int32_t next_id;
+	bool world_stopped;          /* kern_stop_world is in force */
+	struct kthread *stopped_head, *stopped_tail;
+	int64_t nstopped;
 	void *ctx;                   /* the run that owns this kernel */
 };
 
@@ -184,6 +190,15 @@ bool kern_blocked(const struct kthread *t);
  * owner gets step() (from an event) when it is, at once without one; a
  * queued one gets step() when it next runs and has paid it. */
 sim_ns kern_preempt_burst(struct kern *k, struct kthread *t);
+
+/* Stop-the-world (a JVM safepoint): every thread not marked exempt
+ * stops where it is — a running burst keeps its remainder, as under a
+ * kernel preemption, so owners never notice — and threads that become
+ * runnable meanwhile (wake-ups, new threads) stay stopped, until
+ * kern_start_world puts them all back as woken threads. Called from an
+ * event, never from a step(). */
+void kern_stop_world(struct kern *k);
+void kern_start_world(struct kern *k);
 
 /* Commits `bytes` more of t's stack (capped at its reservation). */
 void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes);

@@ -7,6 +7,7 @@
 #include "model.h"
 #include "run.h"
 #include "onthread.h"
+#include "jvmgc.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -159,7 +160,7 @@ static int pool_init(struct run *r, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	return 0;
+	return jgc_init(r, err, errlen);
 }
 
 static void pool_fini(struct run *r)

@@ -2,6 +2,7 @@
  * to the scenario's duration, check the invariants, compute the metrics.
  * Must not print, write files or read the wall clock. */
 #include "run.h"
+#include "jvmgc.h"
 #include "acceptor.h"
 #include "stats.h"
 #include <math.h>
@@ -132,7 +133,7 @@ static void cpu_metrics(struct run *r, struct run_result *res, double window_s)
 		for (int c = 0; c < CAT_COUNT; c++)
 			acct[c] += r->kern.cores[i].acct[c];
 	static const char *const names[CAT_COUNT] = {
-		"cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin", "cpu_idle",
+		"cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin", "cpu_gc", "cpu_idle",
 	};
 	sim_ns busy = 0;
 	for (int c = 0; c < CAT_COUNT; c++) {
@@ -193,6 +194,7 @@ static void write_metrics(struct run *r)
 	task_metrics(r, r->res, window_s);
 	latency_metrics(r, r->res);
 	cpu_metrics(r, r->res, window_s);
+	heap_metrics(r, r->res, window_s);
 	thread_metrics(r, r->res, window_s);
 	if (r->model->metrics)
 		r->model->metrics(r, r->res);
@@ -262,6 +264,8 @@ static void teardown(struct run *r)
 	if (r->acc)
 		acc_destroy(r->acc);
 	wl_free(&r->wl);
+	jgc_free(r);
+	heap_free(&r->heap);
 	kern_free(&r->kern);
 	mach_free(&r->mach);
 	sim_free(&r->sim);

@@ -12,8 +12,10 @@
 #include "model.h"
 #include "scenario.h"
 #include "results.h"
+#include "heap.h"
 
 struct acceptor;
+struct jgc;
 
 /* Optional run settings that are not part of the scenario. */
 struct run_opts {
@@ -32,6 +34,8 @@ struct run {
 	const struct model_ops *model;
 	void *mstate;
 	struct acceptor *acc;
+	struct jgc *jgc;             /* the 1:1 models' JVM collector, or NULL */
+	struct heap_stats heap;      /* GC pauses and heap peak, whichever model */
 	struct run_result *res;
 	struct eq_event warmup_ev, sample_ev;
 	int series[8];

@@ -6,6 +6,7 @@
 #include "model.h"
 #include "run.h"
 #include "onthread.h"
+#include "jvmgc.h"
 
 static void threads_step(struct kern *k, struct kthread *kt)
 {
@@ -34,8 +35,7 @@ static const struct kern_owner_ops threads_thread_ops = { .step = threads_step }
 
 static int threads_init(struct run *r, char *err, size_t errlen)
 {
-	(void)r; (void)err; (void)errlen;
-	return 0;
+	return jgc_init(r, err, errlen);
 }
 
 static void threads_fini(struct run *r) { (void)r; }

@@ -49,6 +49,7 @@ static void task_release(struct wl *w, struct task *t)
 {
 	assert(!eq_pending(&t->ev));
 	w->st.live--;
+	w->heap_reachable -= (int64_t)t->heap_kib * 1024;  /* its allocations become garbage */
 	t->next = w->free_list;
 	w->free_list = t;
 }
@@ -294,17 +295,31 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
 		s->program = op->program;
 		s->count = op->count;
 		s->wait = op->wait;
+		s->temp = op->temp;
 		s->opseq = t->opseq++;
 		s->dur = 0;
 		if (op->kind != OP_SPAWN && op->kind != OP_YIELD && op->kind != OP_SEND &&
 		    op->kind != OP_RECV && op->kind != OP_CLOSE && op->kind != OP_STACK &&
-		    op->kind != OP_LOCK_OS_THREAD && op->kind != OP_UNLOCK_OS_THREAD) {
+		    op->kind != OP_LOCK_OS_THREAD && op->kind != OP_UNLOCK_OS_THREAD &&
+		    op->kind != OP_ALLOC) {
 			double u = rng_u01(rng_mix(rng_mix(t->key, s->opseq), 0));
 			s->dur = dist_quantile_ns(&op->d, u);
 		}
 		t->pc++;
 		return true;
 	}
+}
+
+void wl_alloc(struct wl *w, struct task *t, int64_t bytes, bool temp)
+{
+	w->heap_allocated += bytes;
+	if (temp)
+		return;
+	int64_t kib = (bytes + 1023) / 1024;
+	if (kib > (int64_t)UINT32_MAX - t->heap_kib)
+		kib = (int64_t)UINT32_MAX - t->heap_kib;  /* 4 TiB per task: saturates */
+	t->heap_kib += (uint32_t)kib;
+	w->heap_reachable += kib * 1024;
 }
 
 struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j)

@@ -49,6 +49,7 @@ struct task {
 	uint8_t chan_wait;       /* 1:1 models: queued on a channel or mutex and not yet released */
 	uint8_t mx_spins;        /* spins of the current lock attempt */
 	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
+	uint32_t heap_kib;       /* its allocations still reachable (until it ends), KiB */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	int32_t gstack_kib;      /* gmp: the goroutine's stack size, KiB */
 	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
@@ -110,6 +111,7 @@ struct wl_step {
 	int program;      /* SPAWN */
 	int64_t count;    /* SPAWN */
 	bool wait;        /* SPAWN */
+	bool temp;        /* ALLOC: garbage at once (not reachable from the task) */
 	uint32_t opseq;
 };
 
@@ -173,6 +175,8 @@ struct wl {
 	struct task *free_list;
 	struct wl_stats st;
 	int64_t peak_live;
+	int64_t heap_allocated;      /* bytes allocated by alloc ops, whole run */
+	int64_t heap_reachable;      /* bytes reachable from live tasks (their alloc ops), not gc.live_heap */
 };
 
 int wl_init(struct wl *w, struct run *r, char *err, size_t errlen);
@@ -181,6 +185,10 @@ void wl_free(struct wl *w);
 void wl_start(struct wl *w);
 /* Fills step with the task's next op and returns true, or false at the end. */
 bool wl_next(struct wl *w, struct task *t, struct wl_step *step);
+/* The task allocates bytes (an alloc op). Unless temp, they stay
+ * reachable until the task ends (counted in whole KiB). The collector
+ * itself is the model's. */
+void wl_alloc(struct wl *w, struct task *t, int64_t bytes, bool temp);
 /* Creates child j (running `program`) of the spawn op the parent is
  * executing; the parent's spawn_seq names that op. */
 struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j);

@@ -82,6 +82,7 @@ enum op_kind {
 	OP_STACK,
 	OP_LOCK_OS_THREAD,
 	OP_UNLOCK_OS_THREAD,
+	OP_ALLOC,
 };
 
 struct op {
@@ -89,8 +90,10 @@ struct op {
 	struct dist d;  /* CPU, SYSCALL, NET, SLEEP, CGO: the duration drawn per execution */
 	double mem;     /* CPU: memory intensity in [0,1] (default 0) */
 	int program;    /* SPAWN: index into scenario.programs; SEND/RECV/CLOSE: into scenario.channels */
-	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0); YIELD: yields (>=1) */
+	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0); YIELD: yields (>=1);
+			 * STACK: depth in bytes; ALLOC: bytes allocated */
 	bool wait;      /* SPAWN: block until all children have finished (default false) */
+	bool temp;      /* ALLOC: garbage at once instead of reachable until the task ends */
 	int body_len;   /* REPEAT: number of following ops forming the body */
 	int line, col;  /* where the op was written (1-based) */
 };
@@ -203,6 +206,27 @@ struct gmp_model_cfg {
 	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */
 };
 
+/* Allocation and garbage collection (the `alloc` op). Go's collector runs
+ * in the gmp model; the 1:1 models (a JVM's platform threads) use a
+ * young-generation stop-the-world collector when gc.jvm.enabled. */
+struct gc_cfg {
+	int64_t live_heap;      /* gc.live_heap: long-lived heap, reachable for the whole run */
+	int64_t gogc;           /* gc.go.gogc: GOGC percent; -1 = off */
+	int64_t heap_minimum;   /* gc.go.heap_minimum: mgcpacer.go defaultHeapMinimum (4 MiB) */
+	sim_ns mark_per_mib;    /* gc.go.mark_per_mib: mark CPU per MiB of scan work */
+	sim_ns stack_scan;      /* gc.go.stack_scan: mark CPU per goroutine stack scanned */
+	sim_ns sweep_term;      /* gc.go.sweep_term: CPU of the STW sweep-termination work */
+	sim_ns mark_term;       /* gc.go.mark_term: CPU of the STW mark-termination work */
+	sim_ns sweep_per_mib;   /* gc.go.sweep_per_mib: sweep CPU per MiB of heap */
+	bool jvm_enabled;       /* gc.jvm.enabled: the 1:1 models collect (a JVM) or not (C) */
+	int64_t jvm_young;      /* gc.jvm.young: eden size; a young GC when it fills */
+	int64_t jvm_threads;    /* gc.jvm.threads: parallel GC threads; 0 = ParallelGCThreads' rule */
+	sim_ns jvm_pause_base;  /* gc.jvm.pause_base: fixed work of a young pause */
+	sim_ns jvm_root_scan;   /* gc.jvm.root_scan: pause work per Java thread (stack roots, safepoint state) */
+	sim_ns jvm_copy_per_mib;/* gc.jvm.copy_per_mib: pause work per MiB of survivors copied */
+	sim_ns jvm_poll;        /* gc.jvm.safepoint_poll: longest a running thread takes to reach a safepoint poll */
+};
+
 struct acceptor_cfg {
 	bool enabled;      /* acceptor.enabled (default true) */
 	sim_ns accept;     /* acceptor.accept: CPU per connection before the model's start cost (default 5us) */
@@ -234,6 +258,7 @@ struct scenario {
 	struct pool_cfg pool;
 	struct gmp_model_cfg gmp;
 	struct output_cfg output;
+	struct gc_cfg gc;
 
 	int nmodels;                     /* models in the order written under models: */
 	const char *models[SC_MAX_MODELS];

@@ -91,6 +91,22 @@ static const struct sc_row sc_rows[] = {
 	{ "acceptor.enabled", ROW_BOOL, OFF(acceptor.enabled), "true", 0, 0, 0, "an acceptor thread hands out connections" },
 	{ "acceptor.accept", ROW_DURATION, OFF(acceptor.accept), "5us", 0, 0, 0, "acceptor CPU per connection" },
 	{ "output.sample", ROW_DURATION, OFF(output.sample), "100ms", 0, 0, 0, "time-series interval; 0 = off" },
+	/* ---- allocation and GC (gc.go: the gmp model; gc.jvm: threads and pool) ---- */
+	{ "gc.live_heap", ROW_SIZE, OFF(gc.live_heap), "0", 0, 0, 0, "long-lived heap, reachable all run" },
+	{ "gc.go.gogc", ROW_INT64, OFF(gc.gogc), "100", 0, -1, 1000000, "GOGC percent; -1 = off" },
+	{ "gc.go.heap_minimum", ROW_SIZE, OFF(gc.heap_minimum), "4MiB", 0, 0, 0, "defaultHeapMinimum (scaled by GOGC/100)" },
+	{ "gc.go.mark_per_mib", ROW_DURATION, OFF(gc.mark_per_mib), "1500us", ROW_POSITIVE, 0, 0, "mark CPU per MiB of scan work" },
+	{ "gc.go.stack_scan", ROW_DURATION, OFF(gc.stack_scan), "1us", 0, 0, 0, "mark CPU per goroutine stack" },
+	{ "gc.go.sweep_term", ROW_DURATION, OFF(gc.sweep_term), "20us", 0, 0, 0, "STW sweep-termination work" },
+	{ "gc.go.mark_term", ROW_DURATION, OFF(gc.mark_term), "40us", 0, 0, 0, "STW mark-termination work" },
+	{ "gc.go.sweep_per_mib", ROW_DURATION, OFF(gc.sweep_per_mib), "20us", 0, 0, 0, "sweep CPU per MiB of heap" },
+	{ "gc.jvm.enabled", ROW_BOOL, OFF(gc.jvm_enabled), "true", 0, 0, 0, "threads/pool collect like a JVM" },
+	{ "gc.jvm.young", ROW_SIZE, OFF(gc.jvm_young), "64MiB", 0, 65536, 0, "eden size (-Xmn)" },
+	{ "gc.jvm.threads", ROW_INT64, OFF(gc.jvm_threads), "0", 0, 0, 1024, "parallel GC threads; 0 = ParallelGCThreads" },
+	{ "gc.jvm.pause_base", ROW_DURATION, OFF(gc.jvm_pause_base), "300us", 0, 0, 0, "fixed work of a young pause" },
+	{ "gc.jvm.root_scan", ROW_DURATION, OFF(gc.jvm_root_scan), "2us", 0, 0, 0, "pause work per Java thread" },
+	{ "gc.jvm.copy_per_mib", ROW_DURATION, OFF(gc.jvm_copy_per_mib), "1ms", 0, 0, 0, "pause work per MiB of survivors" },
+	{ "gc.jvm.safepoint_poll", ROW_DURATION, OFF(gc.jvm_poll), "20us", 0, 0, 0, "longest a running thread takes to reach a poll" },
 	/* ---- models: one block per model; its ROW_MODEL row enables it ---- */
 	{ "models", ROW_SECTION, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "the models to run, at least one" },
 

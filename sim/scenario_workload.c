@@ -329,6 +329,7 @@ static const struct {
 	{ "send", OP_SEND }, { "recv", OP_RECV }, { "close", OP_CLOSE },
 	{ "lock", OP_LOCK }, { "stack", OP_STACK },
 	{ "lock_os_thread", OP_LOCK_OS_THREAD }, { "unlock_os_thread", OP_UNLOCK_OS_THREAD },
+	{ "alloc", OP_ALLOC },
 };
 
 #define NOPS NELEMS(sc_ops)
@@ -465,6 +466,27 @@ static int parse_yield(struct loader *ld, int node, struct op *op)
 	return sc__node_int_min(ld, node, "yield count", 1, &op->count);
 }
 
+/* alloc: SIZE, or { size: SIZE, temp: BOOL } */
+static int parse_alloc(struct loader *ld, int node, struct op *op)
+{
+	static const char *const keys[] = { "size", "temp" };
+	struct yt *t = ld->t;
+	union value v;
+	int sn = node, tn = 0;
+	if (yt_is_mapping(t, node)) {
+		if (yt_check_keys(t, node, keys, 2, "key", "alloc") || sc__require_key(ld, node, "size", &sn))
+			return -1;
+		tn = yt_get(t, node, "temp");
+	}
+	if (sc__node_value(ld, sn, VK_SIZE, &v))
+		return -1;
+	op->count = v.i;
+	if (tn && sc__node_value(ld, tn, VK_BOOL, &v))
+		return -1;
+	op->temp = tn && v.b;
+	return 0;
+}
+
 static int op_index(const char *name)
 {
 	for (int i = 0; i < NOPS; i++)
@@ -486,7 +508,7 @@ static int op_of_item(struct loader *ld, int item)
 	if (yt_check_unique(t, item))
 		return -1;
 	if (yt_len(t, item) == 0)
-		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack, lock_os_thread, unlock_os_thread)");
+		return yt_fail(t, item, "empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack, lock_os_thread, unlock_os_thread, alloc)");
 	int key = yt_key(t, item, 0), oi = op_index(yt_text(t, key));
 	if (oi < 0)
 		return yt_fail_unknown(t, key, "op", NULL, names, NOPS);
@@ -523,7 +545,9 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 		if (yt_is_null(ld->t, value))
 			return 0;
 		return yt_fail_type(ld->t, value, "nothing (write the op name followed by a colon)");
-	case OP_STACK: {
+	case OP_ALLOC:
+		return parse_alloc(ld, value, op);
+	case OP_STACK: {  /* a depth in bytes */
 		union value v;
 		if (sc__node_value(ld, value, VK_SIZE, &v))
 			return -1;

@@ -1,0 +1,173 @@
+/* models/jvmgc.c — the 1:1 models' JVM-style young collector (see
+ * jvmgc.h). HotSpot's sequence: an allocation finds eden full and asks the
+ * VM thread for a GC; the VM thread arms the safepoint poll and waits
+ * until every thread running Java code has reached one (threads blocked in
+ * the kernel count as safe at once); then, with the world stopped, the
+ * ParallelGC worker threads process the roots — every Java thread's stack
+ * — and copy eden's live objects to a survivor space; then the world
+ * restarts. The workers are real kernel threads exempt from the stop.
+ * Must not touch the executor's state: the stop is the kernel's. */
+#include "jvmgc.h"
+#include "run.h"
+#include "rng.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A GC worker thread: waits for a pause, does its share, waits again. */
+enum worker_phase { W_IDLE, W_WORK, W_DONE };
+
+struct jgc_worker {
+	struct jgc *g;
+	struct kthread *kt;
+	enum worker_phase phase;
+};
+
+struct jgc {
+	struct run *r;
+	int nworkers, busy;
+	struct jgc_worker *workers;
+	int64_t eden;              /* bytes allocated since the last young GC */
+	bool requested;            /* a GC is being prepared or running */
+	sim_ns t_request;
+	uint64_t npolls;           /* safepoint poll draws so far (their keys) */
+	sim_ns work_each;          /* this pause's work per GC thread */
+	struct eq_event safepoint_ev;
+};
+
+/* HotSpot's ParallelGCThreads default: all CPUs up to 8, then 5/8 of the rest. */
+static int parallel_gc_threads(const struct run *r)
+{
+	int n = r->kern.ncores;
+	if (r->sc->gc.jvm_threads > 0)
+		return (int)r->sc->gc.jvm_threads;
+	return n <= 8 ? n : 8 + (n - 8) * 5 / 8;
+}
+
+/* The world restarts when the last worker has done its share. */
+static void worker_step(struct kern *k, struct kthread *kt)
+{
+	struct jgc_worker *w = kt->owner;
+	struct jgc *g = w->g;
+	if (w->phase == W_WORK) {  /* woken for a pause */
+		w->phase = W_DONE;
+		kern_run(k, kt, g->work_each, CAT_GC, 0, -1);
+		return;
+	}
+	if (w->phase == W_DONE && --g->busy == 0) {
+		struct run *r = g->r;
+		heap_pause(r, g->t_request, r->sim.now - g->t_request);
+		g->requested = false;
+		g->eden = 0;
+		kern_start_world(k);
+	}
+	w->phase = W_IDLE;
+	kern_block(k, kt);
+}
+
+static const struct kern_owner_ops worker_ops = { .step = worker_step };
+
+/* The GC threads, created on the first collection (HotSpot creates its
+ * workers lazily: UseDynamicNumberOfGCThreads); they start runnable. */
+static int create_workers(struct run *r, struct jgc *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		struct jgc_worker *w = &g->workers[i];
+		w->g = g;
+		w->kt = kern_create(&r->kern, &worker_ops, w, 1 << 20, i % r->kern.ncores);
+		if (!w->kt) {
+			run_fail(r, "jvm: cannot create the %d GC threads (kernel.max_threads or kernel.memory reached)",
+				 g->nworkers);
+			return -1;
+		}
+		w->kt->exempt = true;
+	}
+	return 0;
+}
+
+/* Every running Java thread has reached a poll: stop the world, then the
+ * GC threads do the pause's work in parallel. */
+static void safepoint_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct run *r = sim->ctx;
+	struct jgc *g = r->jgc;
+	(void)ev;
+	if (!g->workers[0].kt && create_workers(r, g) != 0)
+		return;
+	kern_stop_world(&r->kern);
+	const struct gc_cfg *c = &r->sc->gc;
+	int64_t java_threads = r->kern.st.live - g->nworkers;
+	int64_t survivors = r->wl.heap_reachable < g->eden ? r->wl.heap_reachable : g->eden;
+	sim_ns work = c->jvm_pause_base + java_threads * c->jvm_root_scan +
+		      (sim_ns)((double)survivors / (1 << 20) * (double)c->jvm_copy_per_mib);
+	g->work_each = (work + g->nworkers - 1) / g->nworkers;
+	g->busy = g->nworkers;
+	heap_cycle(r);
+	for (int i = 0; i < g->nworkers; i++) {
+		struct kthread *kt = g->workers[i].kt;
+		g->workers[i].phase = W_WORK;
+		if (kt->state == KT_BLOCKED)
+			kern_wake(&r->kern, kt, -1);
+	}
+}
+
+/* The longest time a thread on a core needs to reach a safepoint poll:
+ * each draws uniformly up to gc.jvm.safepoint_poll. */
+static sim_ns time_to_safepoint(struct run *r, struct jgc *g)
+{
+	sim_ns longest = 0;
+	for (int i = 0; i < r->kern.ncores; i++) {
+		struct kthread *t = r->kern.cores[i].curr;
+		if (!t || t->exempt)
+			continue;
+		uint64_t key = rng_mix(rng_mix(r->seed, rng_name("safepoint")), g->npolls++);
+		sim_ns d = (sim_ns)(rng_u01(key) * (double)r->sc->gc.jvm_poll);
+		if (d > longest)
+			longest = d;
+	}
+	return longest;
+}
+
+void jgc_alloc(struct run *r, struct task *t, int64_t bytes, bool temp)
+{
+	struct jgc *g = r->jgc;
+	wl_alloc(&r->wl, t, bytes, temp);
+	if (!g)
+		return;
+	g->eden += bytes;
+	heap_in_use(r, r->sc->gc.live_heap + g->eden);
+	if (g->requested || g->eden < r->sc->gc.jvm_young)
+		return;
+	g->requested = true;
+	g->t_request = r->sim.now;
+	sim_after(&r->sim, &g->safepoint_ev, time_to_safepoint(r, g));
+}
+
+int jgc_init(struct run *r, char *err, size_t errlen)
+{
+	if (!r->sc->gc.jvm_enabled)
+		return 0;
+	struct jgc *g = calloc(1, sizeof *g);
+	int n = parallel_gc_threads(r);
+	if (g)
+		g->workers = calloc((size_t)n, sizeof *g->workers);
+	if (!g || !g->workers) {
+		free(g);
+		snprintf(err, errlen, "out of memory (GC threads)");
+		return -1;
+	}
+	g->r = r;
+	g->nworkers = n;
+	r->jgc = g;
+	eq_event_init(&g->safepoint_ev, safepoint_fire);
+	heap_in_use(r, r->sc->gc.live_heap);
+	return 0;
+}
+
+void jgc_free(struct run *r)
+{
+	if (!r->jgc)
+		return;
+	free(r->jgc->workers);
+	free(r->jgc);
+	r->jgc = NULL;
+}
