@@ -827,7 +827,7 @@ static void test_unknown_names(void **state)
 	expect_error(with_op("cpuu: 1ms"), "t.yaml:8:9: unknown op 'cpuu' (did you mean 'cpu'?)");
 	expect_error(with_op("slep: 1ms"), "t.yaml:8:9: unknown op 'slep' (did you mean 'sleep'?)");
 	expect_error(with_op("compute: 1ms"), "t.yaml:8:9: unknown op 'compute'");
-	expect_error(with_op("{}"), "t.yaml:8:9: empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack, lock_os_thread, unlock_os_thread)");
+	expect_error(with_op("{}"), "t.yaml:8:9: empty op (expected one of cpu, syscall, net, sleep, spawn, repeat, yield, cgo, send, recv, close, lock, stack, lock_os_thread, unlock_os_thread, alloc)");
 	expect_error(with_op("{ yield: 0 }"), "t.yaml:8:18: yield count must be >= 1, got '0'");
 	expect_error(with_op("spawn:\n        program: x"),
 		     "t.yaml:9:9: one op per list item: 'program' follows 'spawn' (indent an op's parameters under it)");
