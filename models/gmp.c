@@ -31,8 +31,9 @@
  * the runtime resolves with CAS are resolved by simulated time.
  *
  * Channels, sync.Mutex, cgo calls, LockOSThread and stack growth are in
- * gmp_g.c and gmp_m.c. Not modelled yet: GC and stop-the-world, stack
- * shrinking, gFree-list stack reuse, the template thread, checkdead.
+ * gmp_g.c and gmp_m.c; the garbage collector and stop-the-world in
+ * gmp_gc.c. Not modelled yet: gFree-list stack reuse, the template
+ * thread, checkdead.
  *
  * The model's files: this one holds the M's step loop (m_step → m_decide)
  * and the scheduler proper (schedule, findRunnable, stealing, dropping the
@@ -214,6 +215,8 @@ static void block_or_stop(struct gmp *s, struct gmp_m *m)
 /* proc.go:findRunnable steps 13-14: give up the P; a spinning M re-checks. */
 static void drop_p(struct gmp *s, struct gmp_m *m)
 {
+	if (gmp_gc_stop_if_waiting(s, m) || gmp_gc_idle_worker(s, m))
+		return;  /* step 11: an idle GC mark worker */
 	struct task *g = gmp_globrunqget(s, m->p, 0);
 	if (g) {
 		found(s, m, g, false);
@@ -285,6 +288,8 @@ static void schedule(struct gmp *s, struct gmp_m *m)
 		gmp_stoplockedm(s, m);
 		return;
 	}
+	if (gmp_gc_stop_if_waiting(s, m) || gmp_gc_find_worker(s, m))
+		return;  /* step 1 (gcstopm) and step 4 (a GC mark worker) */
 	if (gmp_m_debt(m) > 0 && !will_find_or_spin(s, m)) {
 		gmp_m_burst(s, m, 0, CAT_RUNTIME, 0, -1);  /* pay, then decide */
 		return;
@@ -401,6 +406,12 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 		m->nextp = NULL;
 		gmp_execute(s, m, m->lockedg, false);
 		return;
+	case M_GC_WORK:
+	case M_STW_BEGIN:
+	case M_STW_WAIT:
+	case M_STW_WORK:
+		gmp_gc_step(s, m);
+		return;
 	case M_SYSMON:
 	case M_DEAD:
 		return;
@@ -412,7 +423,7 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 static bool m_returning(const struct gmp_m *m)
 {
 	return m->phase == M_SYSCALL || m->phase == M_NETPOLL || m->phase == M_PARKED ||
-	       m->phase == M_LOCKED_WAIT;
+	       m->phase == M_LOCKED_WAIT || m->phase == M_STW_WAIT;
 }
 
 /* Must the M pay its debt before its next decision? When the debt would

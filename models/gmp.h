@@ -43,6 +43,7 @@ enum gphase {
 	GP_YIELD,       /* runtime.Gosched: task.arg more to do */
 	GP_LOCK,        /* sync.Mutex.Lock: (re)try */
 	GP_UNLOCK,      /* the critical section is done: Unlock */
+	GP_ASSIST,      /* a GC mark assist's scan is running (task.arg: its over-assist) */
 };
 
 
@@ -64,6 +65,11 @@ struct gmp_p {
 		sim_ns schedwhen, syscallwhen;
 	} sysmontick;
 	struct task *runq[GMP_RUNQ_SIZE];
+	/* GC (gmp_gc.c) */
+	uint8_t gcmode;              /* enum gc_worker_mode of the mark worker it runs */
+	bool gc_drained;             /* its dedicated worker has moved the runq to the global queue */
+	sim_ns gc_frac_time;         /* p.gcFractionalMarkTime this cycle */
+	sim_ns gc_worker_start;      /* when its current worker began */
 };
 
 /* What an M is doing between kernel bursts. */
@@ -77,6 +83,10 @@ enum m_phase {
 	M_EXITSYSCALL,  /* the syscall returned: exitsyscall */
 	M_SYSMON,       /* the sysmon thread */
 	M_LOCKED_WAIT,  /* stoplockedm: waiting for its locked G to be handed a P */
+	M_GC_WORK,      /* running a GC mark worker (its P's gcmode) */
+	M_STW_BEGIN,    /* will stop the world (gc.stw_kind) once its debt is paid */
+	M_STW_WAIT,     /* stopTheWorldWithSema: waiting for the Ps to stop */
+	M_STW_WORK,     /* the world is stopped: its STW work is done */
 	M_DEAD,         /* exited with its locked G */
 };
 
@@ -91,6 +101,7 @@ struct gmp_m {
 	bool spinning;
 	bool inherit;                /* execute(curg, inheritTime) */
 	uint32_t syscalltick;
+	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
 	sim_ns debt[CAT_IDLE];       /* CPU owed per category for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
@@ -115,6 +126,38 @@ struct gmp_stats {
 	uint64_t lockedm_handoffs, ms_exited;
 	sim_ns slice_min, slice_max;  /* how long preempted Gs had run on their slice */
 	int64_t peak_ms;
+};
+
+/* The mark worker a P runs (runtime2.go: gcMarkWorkerMode). */
+enum gc_worker_mode { GCW_NONE, GCW_DEDICATED, GCW_FRACTIONAL, GCW_IDLE };
+enum gc_phase { GC_OFF, GC_MARK };
+enum stw_kind { STW_SWEEP_TERM, STW_MARK_TERM };
+
+/* The collector's state (mgc.go work, mgcpacer.go gcControllerState).
+ * Heap sizes in bytes; mark work in scan bytes (gc.go.mark_per_mib). */
+struct gmp_gc {
+	bool enabled;                /* GOGC >= 0 */
+	uint8_t phase;               /* enum gc_phase */
+	bool waiting;                /* sched.gcwaiting */
+	bool stw_pending;            /* an M will stop the world once it has paid (M_STW_BEGIN) */
+	int stopwait;                /* sched.stopwait */
+	uint8_t stw_kind;            /* enum stw_kind */
+	struct gmp_m *stw_m;         /* the M stopping the world */
+	sim_ns stw_start;
+	double ns_per_byte;          /* mark CPU per scan byte */
+	int64_t heap_live, heap_marked, trigger, goal, triggered;
+	int64_t heap_min;            /* heapMinimum, scaled by GOGC */
+	int64_t last_heap_scan, last_stack_scan;
+	double cons_mark, pi_integral;
+	int64_t work_total, work_claimed, work_done, stack_work;
+	int64_t bg_credit;           /* bgScanCredit */
+	int64_t alloc_in_mark;       /* allocated black during mark */
+	int dedicated, dedicated_needed, idle_workers;
+	double fractional_goal;
+	sim_ns mark_start, assist_time, idle_time;
+	struct task_fifo assistq;    /* Gs parked in gcParkAssist */
+	double sweep_ns_per_byte;    /* proportional sweep charged per allocated byte */
+	sim_ns sweep_left;           /* sweep CPU not yet charged */
 };
 
 struct gmp {
@@ -155,6 +198,7 @@ struct gmp {
 	int64_t gstack_bytes, gstack_peak;  /* live goroutines' stacks */
 	int64_t *schedlat;           /* scheduling latencies (runnable -> running), ns */
 	int64_t nschedlat, capschedlat;
+	struct gmp_gc gc;
 	sim_ns schedtrace;           /* --schedtrace interval; 0: off */
 	struct eq_event schedtrace_ev;
 };
@@ -257,6 +301,29 @@ void gmp_stack_new(struct gmp *s, struct task *g);
 void gmp_netpoll(struct gmp *s, struct task_fifo *list);
 /* The blocking netpoll's timeout event: wakes the polling M. */
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);
+
+/* ---- garbage collector (gmp_gc.c) ---- */
+/* Sets the pacer up for the run (gc.*). */
+void gmp_gc_init(struct gmp *s);
+/* malloc.go:mallocgc for curg's alloc op: heap accounting, sweep credit,
+ * a mark assist, or gcStart. Returns true when the G goes straight on. */
+bool gmp_gc_alloc(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes, bool temp);
+/* proc.go:schedule's `if sched.gcwaiting != 0 { gcstopm() }`: true when
+ * the M stopped (or must first pay to stop). */
+bool gmp_gc_stop_if_waiting(struct gmp *s, struct gmp_m *m);
+/* proc.go:findRunnable step 4 (findRunnableGCWorker): true when m now runs a worker. */
+bool gmp_gc_find_worker(struct gmp *s, struct gmp_m *m);
+/* proc.go:findRunnable step 11: an idle mark worker instead of dropping the P. */
+bool gmp_gc_idle_worker(struct gmp *s, struct gmp_m *m);
+/* m_decide for M_GC_WORK, M_STW_BEGIN, M_STW_WAIT and M_STW_WORK. */
+void gmp_gc_step(struct gmp *s, struct gmp_m *m);
+/* A mark assist's scan burst ended (left: CPU it had left when a
+ * preemption cut it, else 0). Returns true when the G goes on. */
+bool gmp_gc_assist_end(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns left);
+/* proc.go:handoffp's `if sched.gcwaiting != 0` case: true when p was stopped. */
+bool gmp_gc_handoff_stop(struct gmp *s, struct gmp_p *p);
+/* Metrics of the collector (model_ops.metrics). */
+void gmp_gc_metrics(struct gmp *s, struct run_result *res);
 
 /* ---- sysmon (gmp_sysmon.c) ---- */
 int gmp_sysmon_start(struct gmp *s);

@@ -365,7 +365,7 @@ static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	struct run *r = run_of(s);
-	if (g->gpreempt) {
+	if (g->gpreempt || s->gc.waiting) {
 		g->phase = GP_NEXT;
 		gopreempt(s, m, g);
 		return;
@@ -423,8 +423,7 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	case OP_STACK:
 		return stack_grow(s, m, g, op->count);
 	case OP_ALLOC:
-		wl_alloc(&run_of(s)->wl, g, op->count, op->temp);
-		return true;
+		return gmp_gc_alloc(s, m, g, op->count, op->temp);
 	case OP_LOCK_OS_THREAD:  /* proc.go:LockOSThread → dolockOSThread */
 		g->lock_count++;
 		g->lockedm = m;
@@ -490,8 +489,8 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 			goexit0(s, m, g);
 			return;
 		}
-		if (g->gpreempt && g->phase != GP_CPU) {
-			gopreempt(s, m, g);
+		if ((g->gpreempt || s->gc.waiting) && g->phase != GP_CPU && g->phase != GP_ASSIST) {
+			gopreempt(s, m, g);  /* asynchronous preemption, or a stop-the-world */
 			return;
 		}
 		switch (g->phase) {
@@ -527,6 +526,10 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		case GP_YIELD:  /* back from a Gosched with more to do */
 			gosched(s, m, g);
 			return;
+		case GP_ASSIST:
+			if (!gmp_gc_assist_end(s, m, g, 0))
+				return;
+			continue;
 		case GP_SYSCALL_RET:
 		case GP_CPU:
 			g->phase = GP_NEXT;

@@ -12,12 +12,14 @@
 #include <string.h>
 
 
-/* runtime2.go: P status transitions (Pgcstop and Pdead come with GC and
- * procresize). */
+/* runtime2.go: P status transitions (Pdead comes with procresize, which
+ * is not modelled). Pgcstop: stopTheWorldWithSema (own, syscall and idle
+ * Ps), gcstopm and handoffp (running Ps); startTheWorldWithSema. */
 static const bool legal_p[P_NSTATES][P_NSTATES] = {
-	[P_IDLE] = { [P_RUNNING] = true },
-	[P_RUNNING] = { [P_IDLE] = true, [P_SYSCALL] = true },
-	[P_SYSCALL] = { [P_IDLE] = true },
+	[P_IDLE] = { [P_RUNNING] = true, [P_GCSTOP] = true },
+	[P_RUNNING] = { [P_IDLE] = true, [P_SYSCALL] = true, [P_GCSTOP] = true },
+	[P_SYSCALL] = { [P_IDLE] = true, [P_GCSTOP] = true },
+	[P_GCSTOP] = { [P_IDLE] = true, [P_RUNNING] = true },
 };
 
 void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
@@ -169,11 +171,17 @@ void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by)
 		gmp_startm(s, p, false, by);
 		return;
 	}
+	if (s->gc.phase == GC_MARK && s->gc.work_claimed < s->gc.work_total) {  /* GC work */
+		gmp_startm(s, p, false, by);
+		return;
+	}
 	if (s->nmspinning + s->npidle == 0) {
 		s->nmspinning++;
 		gmp_startm(s, p, true, by);
 		return;
 	}
+	if (gmp_gc_handoff_stop(s, p))
+		return;
 	if (s->npidle == s->nprocs - 1 && s->lastpoll != 0) {
 		gmp_startm(s, p, false, by);
 		return;

@@ -58,6 +58,7 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 	for (int i = 0; i < s->nprocs; i++)
 		s->allp[i] = (struct gmp_p){ .id = i, .status = P_IDLE };
 	gmp_init_coprimes(s);
+	gmp_gc_init(s);
 	for (int i = s->nprocs - 1; i >= 1; i--)
 		gmp_pidleput(s, &s->allp[i]);
 	s->lastpoll = 1;  /* nobody is blocked in netpoll */
@@ -139,6 +140,12 @@ static void gmp_resume(struct run *r, struct task *t, int core)
 void gmp_preemptM(struct gmp *s, struct gmp_m *m)
 {
 	struct task *g = m->curg;
+	if (m->phase == M_RUN_G && g && g->phase == GP_ASSIST && m->kt->burst_cat == CAT_GC) {
+		sim_ns left = kern_preempt_burst(&s->run->kern, m->kt);  /* gcDrainN stops */
+		if (left >= 0)
+			gmp_gc_assist_end(s, m, g, left > 0 ? left : 1);
+		return;
+	}
 	if (m->phase != M_RUN_G || !g || g->phase != GP_CPU || m->kt->burst_cat != CAT_TASK)
 		return;
 	sim_ns left = kern_preempt_burst(&s->run->kern, m->kt);
@@ -181,6 +188,7 @@ static void schedlat_metrics(struct gmp *s, struct run_result *res)
 static void gmp_metrics(struct run *r, struct run_result *res)
 {
 	struct gmp *s = gmp_of(r);
+	gmp_gc_metrics(s, res);
 	const struct gmp_stats *st = &s->st;
 	res_metric(res, "gomaxprocs", s->nprocs, "Ps");
 	res_metric(res, "steal_attempts", (double)st->steal_attempts, "count");

@@ -310,6 +310,15 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
 	}
 }
 
+void wl_for_each_slot(struct wl *w, void (*fn)(struct task *t, void *ctx), void *ctx)
+{
+	for (int c = 0; c < w->nchunks; c++) {
+		int used = c == w->nchunks - 1 ? w->chunk_used : TASK_CHUNK;
+		for (int i = 0; i < used; i++)
+			fn(&w->chunks[c][i], ctx);
+	}
+}
+
 void wl_alloc(struct wl *w, struct task *t, int64_t bytes, bool temp)
 {
 	w->heap_allocated += bytes;

@@ -189,6 +189,9 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *step);
  * reachable until the task ends (counted in whole KiB). The collector
  * itself is the model's. */
 void wl_alloc(struct wl *w, struct task *t, int64_t bytes, bool temp);
+/* Calls fn on every task slot ever allocated, live or on the free list
+ * (the caller tells them apart by its own state); O(tasks). */
+void wl_for_each_slot(struct wl *w, void (*fn)(struct task *t, void *ctx), void *ctx);
 /* Creates child j (running `program`) of the spawn op the parent is
  * executing; the parent's spawn_seq names that op. */
 struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j);

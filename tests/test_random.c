@@ -19,7 +19,8 @@ static const char *const ops[] = {
 	"{ repeat: { times: 3, do: [ { cpu: 50us }, { sleep: 100us } ] } }",
 	"{ yield: 2 }", "{ cgo: { exp: 500us } }", "{ send: c0 }", "{ recv: c0 }", "{ send: c1 }",
 	"{ recv: c1 }", "{ lock: { mutex: m, hold: { exp: 20us } } }", "{ stack: 24KiB }",
-	"{ lock_os_thread: }", "{ unlock_os_thread: }",
+	"{ lock_os_thread: }", "{ unlock_os_thread: }", "{ alloc: 256KiB }",
+	"{ alloc: { size: 96KiB, temp: true } }", "{ repeat: { times: 4, do: [ { alloc: 64KiB }, { cpu: 30us } ] } }",
 };
 
 static void make_program(uint64_t *st, char *buf, size_t len)
@@ -40,14 +41,16 @@ static void make_scenario(uint64_t seed, char *yaml, size_t len)
 	char p1[512], p2[512], kid[512];
 	make_program(&st, p1, sizeof p1);
 	make_program(&st, p2, sizeof p2);
-	snprintf(kid, sizeof kid, "[ { cpu: { exp: 100us } }, { sleep: 200us }, { syscall: 50us }, { recv: c1 },"
+	snprintf(kid, sizeof kid, "[ { cpu: { exp: 100us } }, { alloc: 32KiB }, { sleep: 200us }, { syscall: 50us }, { recv: c1 },"
 		 " { lock: { mutex: m, hold: 5us } }, { send: c1 } ]");
+	static const int gogc[] = { -1, 25, 100, 400 };
 	snprintf(yaml, len,
 		 "name: rnd\nduration: 400ms\nwarmup: 50ms\nseed: %llu\n"
 		 "machine: { cores: %d, numa: { nodes: %d } }\n"
 		 "kernel: { switch: %dus, wake_idle: %dus, max_threads: %d }\n"
 		 "acceptor: { enabled: %s }\noutput: { sample: 10ms }\n"
 		 "channels: { c0: { capacity: 0 }, c1: { capacity: 3 }, unused: }\n"
+		 "gc: { live_heap: %dKiB, go: { gogc: %d }, jvm: { enabled: %s, young: %dKiB } }\n"
 		 "models: { gmp: { gomaxprocs: %d }, threads: {}, pool: { workers: %d } }\n"
 		 "workload:\n"
 		 "  open:\n    arrival: { poisson: %d/s }\n    program: %s\n"
@@ -55,7 +58,9 @@ static void make_scenario(uint64_t seed, char *yaml, size_t len)
 		 "  once:\n    arrival: { batch: { count: %d, at: 10ms } }\n    program: %s\n"
 		 "programs:\n  kid: %s\n",
 		 (unsigned long long)seed, cores, nodes, (int)pick(&st, 5), (int)pick(&st, 40),
-		 200 + (int)pick(&st, 2000), pick(&st, 2) ? "true" : "false", 1 + (int)pick(&st, 6),
+		 200 + (int)pick(&st, 2000), pick(&st, 2) ? "true" : "false",
+		 (int)pick(&st, 4096), gogc[pick(&st, 4)], pick(&st, 4) ? "true" : "false", 256 + (int)pick(&st, 4096),
+		 1 + (int)pick(&st, 6),
 		 1 + (int)pick(&st, 40), 100 + (int)pick(&st, 4000), p1, 1 + (int)pick(&st, 20), p2,
 		 1 + (int)pick(&st, 30), p1, kid);
 }
