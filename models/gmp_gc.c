@@ -86,7 +86,8 @@ static void pacer_commit(struct gmp *s)
 		hi = goal - min_heap;
 	if (hi < lo)
 		hi = lo;
-	int64_t trigger = runway > (double)goal ? lo : goal - (int64_t)runway;
+	/* a negative cons/mark makes commit's uint64(runway) huge: the low bound */
+	int64_t trigger = runway > (double)goal || runway < 0 ? lo : goal - (int64_t)runway;
 	gc->trigger = trigger < lo ? lo : trigger > hi ? hi : trigger;
 }
 

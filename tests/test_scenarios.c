@@ -169,6 +169,36 @@ static void test_mutex_numa(void **state)
 	}
 }
 
+/* gc_stw: Go stops the world twice per cycle for a fixed, small amount of
+ * work (sweep and mark termination) and marks — stacks included —
+ * concurrently; a JVM young pause scans every thread's stack and copies
+ * the survivors with the world stopped. So Go's longest pause is below the
+ * JVM's typical one, and four times the requests in flight (a 400 ms
+ * backend instead of 100 ms: four times the threads and the survivors)
+ * lengthen the JVM pause but not Go's. */
+static void test_gc_stw(void **state)
+{
+	(void)state;
+	const char *slow = "workload.request.program.2={net: 400ms}";
+	struct run_result g = run_file("scenarios/gc_stw.yaml", "gmp", NULL);
+	struct run_result j = run_file("scenarios/gc_stw.yaml", "threads", NULL);
+	struct run_result g4 = run_file("scenarios/gc_stw.yaml", "gmp", slow);
+	struct run_result j4 = run_file("scenarios/gc_stw.yaml", "threads", slow);
+	fprintf(stderr, "gc_stw: pause p50 gmp %.3f ms (x4 in flight: %.3f), threads %.3f ms (%.3f); "
+		"p99 latency gmp %.1f ms, threads %.1f ms\n",
+		M(&g, "gc_pause_p50") / 1e6, M(&g4, "gc_pause_p50") / 1e6, M(&j, "gc_pause_p50") / 1e6,
+		M(&j4, "gc_pause_p50") / 1e6, M(&g, "latency_p99") / 1e6, M(&j, "latency_p99") / 1e6);
+	assert_true(M(&g, "gc_cycles") >= 3 && M(&j, "gc_cycles") >= 3);
+	assert_true(fabs(M(&g, "gc_pauses") - 2 * M(&g, "gc_cycles")) <= 2);
+	assert_true(M(&g, "gc_pause_max") < M(&j, "gc_pause_p50"));
+	assert_true(M(&j4, "gc_pause_p50") > 1.5 * M(&j, "gc_pause_p50"));
+	assert_true(M(&g4, "gc_pause_p50") < 1.5 * M(&g, "gc_pause_p50"));
+	res_free(&g);
+	res_free(&j);
+	res_free(&g4);
+	res_free(&j4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_cgo_sleep),
 		cmocka_unit_test(test_chan_leak),
 		cmocka_unit_test(test_mutex_numa),
+		cmocka_unit_test(test_gc_stw),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }
