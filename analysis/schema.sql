@@ -56,10 +56,13 @@ CREATE TABLE params (
 -- Names written by the simulator (unit): tasks_completed, tasks_failed
 -- (count); throughput (1/s); latency_mean, latency_p50, latency_p90,
 -- latency_p99, latency_p999, latency_max (ns); cpu_task, cpu_runtime,
--- cpu_kernel, cpu_spin, cpu_idle (s of CPU time); cpu_utilization (ratio,
+-- cpu_kernel, cpu_spin, cpu_gc, cpu_idle (s of CPU time); cpu_utilization (ratio,
 -- busy / (cores * time)); context_switches, threads_created,
 -- thread_create_failures (count); threads_peak, threads_mean (threads);
--- stack_reserved_peak, stack_committed_peak (B). Models may add others.
+-- stack_reserved_peak, stack_committed_peak (B); gc_cycles, gc_pauses
+-- (count), gc_pause_p50, gc_pause_p99, gc_pause_max, gc_pause_total (ns),
+-- gc_pause_share, gc_cpu_share (ratio), heap_peak, heap_allocated (B).
+-- Models may add others.
 CREATE TABLE metrics (
   run_id INTEGER NOT NULL REFERENCES runs(run_id),
   name   TEXT NOT NULL,  -- metric name, see above

@@ -26,6 +26,7 @@ SELECT
   MAX(CASE WHEN m.name = 'cpu_runtime'            THEN m.value END) AS cpu_runtime,
   MAX(CASE WHEN m.name = 'cpu_kernel'             THEN m.value END) AS cpu_kernel,
   MAX(CASE WHEN m.name = 'cpu_spin'               THEN m.value END) AS cpu_spin,
+  MAX(CASE WHEN m.name = 'cpu_gc'                 THEN m.value END) AS cpu_gc,
   MAX(CASE WHEN m.name = 'cpu_idle'               THEN m.value END) AS cpu_idle,
   MAX(CASE WHEN m.name = 'cpu_utilization'        THEN m.value END) AS cpu_utilization,
   MAX(CASE WHEN m.name = 'context_switches'       THEN m.value END) AS context_switches,
@@ -35,6 +36,11 @@ SELECT
   MAX(CASE WHEN m.name = 'threads_mean'           THEN m.value END) AS threads_mean,
   MAX(CASE WHEN m.name = 'stack_reserved_peak'    THEN m.value END) AS stack_reserved_peak,
   MAX(CASE WHEN m.name = 'stack_committed_peak'   THEN m.value END) AS stack_committed_peak,
+  MAX(CASE WHEN m.name = 'gc_cycles'              THEN m.value END) AS gc_cycles,
+  MAX(CASE WHEN m.name = 'gc_pause_p99'           THEN m.value END) / 1e6 AS gc_pause_p99_ms,
+  MAX(CASE WHEN m.name = 'gc_pause_max'           THEN m.value END) / 1e6 AS gc_pause_max_ms,
+  MAX(CASE WHEN m.name = 'gc_cpu_share'           THEN m.value END) AS gc_cpu_share,
+  MAX(CASE WHEN m.name = 'heap_peak'              THEN m.value END) AS heap_peak,
   r.error
 FROM runs AS r
 LEFT JOIN metrics AS m ON m.run_id = r.run_id
