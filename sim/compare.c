@@ -112,21 +112,35 @@ static const char *fmt_signed(enum fmt_kind kind, double v, char *buf, size_t le
 	return buf;
 }
 
-/* Decimals for a ratio: three significant digits, more when its interval
- * would otherwise print as one number. */
+/* Decimals for a ratio: three significant digits of the value, and one of
+ * its interval's half-width, so that the interval never prints as one number. */
 static int ratio_decimals(const struct cmp_estimate *e)
 {
 	int d = 2;
 	if (isfinite(e->value) && e->value > 0 && e->value < 1)
 		d = 2 - (int)floor(log10(e->value));
-	if (d > 8)
-		d = 8;
-	for (int extra = 0; e->has_ci && extra < 2; extra++, d++) {
-		double scale = pow(10, d);
-		if (round(e->lo * scale) != round(e->hi * scale))
-			break;
+	double width = e->hi - e->lo;
+	if (e->has_ci && isfinite(width) && width > 1e-9 * fabs(e->value)) {
+		int w = (int)ceil(-log10(width / 2));
+		if (w > d)
+			d = w;
 	}
-	return d;
+	return d > 8 ? 8 : d;
+}
+
+/* Interval bounds rounded outwards at d decimals, so that the printed
+ * interval always contains the computed one (1e-9 absorbs the float error
+ * of an interval that is really a single value). */
+static double round_down(double v, int d)
+{
+	double x = v * pow(10, d);
+	return (fabs(x - round(x)) < 1e-9 * fabs(x) ? round(x) : floor(x)) / pow(10, d);
+}
+
+static double round_up(double v, int d)
+{
+	double x = v * pow(10, d);
+	return (fabs(x - round(x)) < 1e-9 * fabs(x) ? round(x) : ceil(x)) / pow(10, d);
 }
 
 /* ---- the data ------------------------------------------------------------------ */
@@ -410,7 +424,8 @@ static void fmt_interval(const struct cmp_estimate *e, int ratio, enum fmt_kind 
 	else if (!e->has_ci)
 		snprintf(buf, len, "n=1, no CI");
 	else if (ratio)
-		snprintf(buf, len, "[%.*f, %.*f]", ratio_decimals(e), e->lo, ratio_decimals(e), e->hi);
+		snprintf(buf, len, "[%.*f, %.*f]", ratio_decimals(e), round_down(e->lo, ratio_decimals(e)),
+			 ratio_decimals(e), round_up(e->hi, ratio_decimals(e)));
 	else
 		snprintf(buf, len, "[%s, %s]", fmt_signed(kind, e->lo, lo, sizeof lo),
 			 fmt_signed(kind, e->hi, hi, sizeof hi));
@@ -538,7 +553,8 @@ void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 	}
 	int dec = ratio_decimals(thr);
 	if (thr->has_ci)
-		snprintf(ci, sizeof ci, "95%% CI %.*f\u2013%.*f", dec, thr->lo, dec, thr->hi);
+		snprintf(ci, sizeof ci, "95%% CI %.*f\u2013%.*f", dec, round_down(thr->lo, dec), dec,
+			 round_up(thr->hi, dec));
 	else
 		snprintf(ci, sizeof ci, "n=1, no CI");
 	if (isfinite(ref_p99) && isfinite(other_p99)) {
