@@ -128,19 +128,28 @@ static int ratio_decimals(const struct cmp_estimate *e)
 	return d > 8 ? 8 : d;
 }
 
-/* Interval bounds rounded outwards at d decimals, so that the printed
- * interval always contains the computed one (1e-9 absorbs the float error
- * of an interval that is really a single value). */
-static double round_down(double v, int d)
+/* The interval's bounds rounded outwards at d decimals, so that the
+ * printed interval always contains the computed one; an interval of no
+ * width (every pair gave the same value) rounds to nearest, as its value. */
+static void outward(const struct cmp_estimate *e, int d, double *lo, double *hi)
 {
-	double x = v * pow(10, d);
-	return (fabs(x - round(x)) < 1e-9 * fabs(x) ? round(x) : floor(x)) / pow(10, d);
+	double scale = pow(10, d);
+	if (e->hi - e->lo <= 1e-9 * fabs(e->value)) {
+		*lo = *hi = round(e->value * scale) / scale;
+		return;
+	}
+	*lo = floor(e->lo * scale * (1 + 1e-12)) / scale;
+	*hi = ceil(e->hi * scale * (1 - 1e-12)) / scale;
 }
 
-static double round_up(double v, int d)
+/* A ratio's interval as PRE lo SEP hi POST, rounded outwards. */
+static void fmt_ratio_ci(const struct cmp_estimate *e, const char *pre, const char *sep, const char *post,
+			 char *buf, size_t len)
 {
-	double x = v * pow(10, d);
-	return (fabs(x - round(x)) < 1e-9 * fabs(x) ? round(x) : ceil(x)) / pow(10, d);
+	int d = ratio_decimals(e);
+	double lo, hi;
+	outward(e, d, &lo, &hi);
+	snprintf(buf, len, "%s%.*f%s%.*f%s", pre, d, lo, sep, d, hi, post);
 }
 
 /* ---- the data ------------------------------------------------------------------ */
@@ -424,8 +433,7 @@ static void fmt_interval(const struct cmp_estimate *e, int ratio, enum fmt_kind 
 	else if (!e->has_ci)
 		snprintf(buf, len, "n=1, no CI");
 	else if (ratio)
-		snprintf(buf, len, "[%.*f, %.*f]", ratio_decimals(e), round_down(e->lo, ratio_decimals(e)),
-			 ratio_decimals(e), round_up(e->hi, ratio_decimals(e)));
+		fmt_ratio_ci(e, "[", ", ", "]", buf, len);
 	else
 		snprintf(buf, len, "[%s, %s]", fmt_signed(kind, e->lo, lo, sizeof lo),
 			 fmt_signed(kind, e->hi, hi, sizeof hi));
@@ -553,8 +561,7 @@ void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 	}
 	int dec = ratio_decimals(thr);
 	if (thr->has_ci)
-		snprintf(ci, sizeof ci, "95%% CI %.*f\u2013%.*f", dec, round_down(thr->lo, dec), dec,
-			 round_up(thr->hi, dec));
+		fmt_ratio_ci(thr, "95% CI ", "\u2013", "", ci, sizeof ci);
 	else
 		snprintf(ci, sizeof ci, "n=1, no CI");
 	if (isfinite(ref_p99) && isfinite(other_p99)) {
