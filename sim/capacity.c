@@ -11,6 +11,7 @@
 #include "units.h"
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,44 +263,109 @@ static int write_probe_run(const struct cap_opts *o, struct run_result *res, int
 	return db_write_run(o->db, res, err, errlen) < 0 ? -1 : 0;
 }
 
-/* Runs one repetition, adds its SLO metrics to sums; may set pr->met = 0
- * with a reason. Returns 0, or 2 for bad input / a write error. */
-static int probe_rep(const struct cap_opts *o, const char *model, const char *cls, double rate, uint64_t seed,
-		     int rep, double *sums, struct probe *pr, char *err, size_t errlen)
-{
-	char seed_set[48], rerr[512];
-	snprintf(seed_set, sizeof seed_set, "seed=%llu", (unsigned long long)seed);
+/* One repetition of a probe: simulated by simulate_rep (possibly on its
+ * own thread: it touches nothing shared), then booked by book_rep on the
+ * caller's thread in repetition order, so results do not depend on -j. */
+struct rep_slot {
+	const struct cap_opts *o;
+	const char *model, *cls;
+	double rate;
+	uint64_t seed;
 	struct scenario sc;
-	if (load_at(o, cls, rate, seed_set, &sc, err, errlen) != 0)
-		return 2;
 	struct run_result res;
-	int rc = run_model(&sc, model, &res, rerr, sizeof rerr);
+	int loaded;      /* sc and res are valid */
+	int rc;          /* run_model's return; 2 also when the scenario did not load */
+	char err[512];
+};
+
+static void *simulate_rep(void *arg)
+{
+	struct rep_slot *s = arg;
+	char seed_set[48];
+	snprintf(seed_set, sizeof seed_set, "seed=%llu", (unsigned long long)s->seed);
+	if (load_at(s->o, s->cls, s->rate, seed_set, &s->sc, s->err, sizeof s->err) != 0) {
+		s->rc = 2;
+		return NULL;
+	}
+	s->loaded = 1;
+	s->rc = run_model(&s->sc, s->model, &s->res, s->err, sizeof s->err);
+	return NULL;
+}
+
+static void discard_rep(struct rep_slot *s)
+{
+	if (s->loaded) {
+		res_free(&s->res);
+		sc_free(&s->sc);
+	}
+}
+
+/* Adds the repetition's SLO metrics to sums and writes its run; may set
+ * pr->met = 0 with a reason. Frees the slot. Returns 0, or 2 for bad
+ * input / a write error (message in err). */
+static int book_rep(struct rep_slot *s, int rep, double *sums, struct probe *pr, char *err, size_t errlen)
+{
+	int rc = s->rc;
 	if (rc == 2)
-		snprintf(err, errlen, "%s: %s", model, rerr);
+		snprintf(err, errlen, "%s%s%s", s->loaded ? s->model : "", s->loaded ? ": " : "", s->err);
 	if (rc == 1 && pr->met) {
 		pr->met = 0;
-		snprintf(pr->why, sizeof pr->why, "simulation failed (seed %llu): %.150s", (unsigned long long)seed, rerr);
+		snprintf(pr->why, sizeof pr->why, "simulation failed (seed %llu): %.150s", (unsigned long long)s->seed,
+			 s->err);
 	}
-	if (rc == 0 && pr->met && overloaded(&sc, &res, rate, pr->why, sizeof pr->why))
+	if (rc == 0 && pr->met && overloaded(&s->sc, &s->res, s->rate, pr->why, sizeof pr->why))
 		pr->met = 0;
-	for (int i = 0; rc == 0 && i < o->slo.n; i++)
-		sums[i] += res_get_metric(&res, o->slo.terms[i].metric);
-	if (rc != 2 && write_probe_run(o, &res, rep, err, errlen) != 0)
+	for (int i = 0; rc == 0 && i < s->o->slo.n; i++)
+		sums[i] += res_get_metric(&s->res, s->o->slo.terms[i].metric);
+	if (rc != 2 && write_probe_run(s->o, &s->res, rep, err, errlen) != 0)
 		rc = 2;
-	res_free(&res);
-	sc_free(&sc);
+	discard_rep(s);
 	return rc == 2 ? 2 : 0;
+}
+
+/* Simulates slots[0..n) on up to n threads (in this thread when n is 1
+ * or a thread cannot be started). */
+static void simulate_batch(struct rep_slot *slots, int n)
+{
+	pthread_t tid[n > 0 ? n : 1];
+	int started[n > 0 ? n : 1];
+	for (int i = 0; i < n; i++)
+		started[i] = n > 1 && pthread_create(&tid[i], NULL, simulate_rep, &slots[i]) == 0;
+	for (int i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			simulate_rep(&slots[i]);
+	}
 }
 
 static int probe_rate(const struct cap_opts *o, const char *model, const char *cls, uint64_t seed0, double rate,
 		      struct probe *pr, char *err, size_t errlen)
 {
 	double sums[SLO_MAX_TERMS] = { 0 };
+	int jobs = o->jobs > 1 ? o->jobs : 1, rc = 0;
+	struct rep_slot *slots = calloc((size_t)jobs, sizeof *slots);
+	if (!slots)
+		return snprintf(err, errlen, "out of memory"), 2;
 	pr->met = 1;
 	pr->why[0] = 0;
-	for (int rep = 0; rep < o->reps; rep++)
-		if (probe_rep(o, model, cls, rate, seed0 + (uint64_t)rep, rep, sums, pr, err, errlen) != 0)
-			return 2;
+	for (int first = 0; first < o->reps; first += jobs) {
+		int n = o->reps - first < jobs ? o->reps - first : jobs;
+		for (int i = 0; i < n; i++)
+			slots[i] = (struct rep_slot){ .o = o, .model = model, .cls = cls, .rate = rate,
+						      .seed = seed0 + (uint64_t)(first + i) };
+		simulate_batch(slots, n);
+		for (int i = 0; i < n; i++)
+			if (rc == 0)
+				rc = book_rep(&slots[i], first + i, sums, pr, err, errlen);
+			else
+				discard_rep(&slots[i]);
+		if (rc)
+			break;
+	}
+	free(slots);
+	if (rc)
+		return rc;
 	if (o->next_point)
 		(*o->next_point)++;
 	for (int i = 0; i < o->slo.n; i++)

@@ -64,6 +64,7 @@ struct cap_opts {
 	const char *cls;          /* --class, or NULL */
 	struct slo slo;
 	int reps;                 /* repetitions per probe (>= 1) */
+	int jobs;                 /* repetitions simulated at once, on threads (0 or 1: one) */
 	double rate_lo, rate_hi;  /* a bracket to start from; 0 = search for it */
 	double tolerance;         /* stop when (hi - lo) / lo <= tolerance */
 	struct db *db;            /* every probe run is written here when not NULL */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { CAP_EXIT_USAGE = 2, CAP_MAX_SETS = 256, CAP_MAX_REPS = 1000 };
+enum { CAP_EXIT_USAGE = 2, CAP_MAX_SETS = 256, CAP_MAX_REPS = 1000, CAP_MAX_JOBS = 64 };
 
 struct cap_cli {
 	const char *scenario, *output, *cls;
@@ -32,7 +32,7 @@ static void capacity_usage(FILE *f)
 	fprintf(f,
 		"usage: gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] [--model M]...\n"
 		"                       [--set KEY=VALUE]... [--class NAME] [--rate-lo R] [--rate-hi R]\n"
-		"                       [--tolerance 2%%] [-o DB] [-q]\n"
+		"                       [--tolerance 2%%] [-o DB] [-j N] [-q]\n"
 		"\n"
 		"For each model, finds the highest Poisson arrival rate of the scenario's\n"
 		"open-loop class that meets the SLO, by bisection over the rate.\n"
@@ -50,6 +50,8 @@ static void capacity_usage(FILE *f)
 		"                     scenario's rate, double until it fails or halve until it holds\n"
 		"  --tolerance T      stop when the bracket is narrower than T (default 2%%)\n"
 		"  -o, --output DB    write every probe run to DB (point_id = probe)\n"
+		"  -j, --jobs N       simulate up to N repetitions of a probe at once, on threads\n"
+		"                     (results are the same for any N)\n"
 		"  -q, --quiet        no progress lines\n"
 		"\n"
 		"A probe fails when a repetition's simulation fails, or completes fewer than\n"
@@ -99,6 +101,16 @@ static int parse_reps(const char *arg, int *out)
 	return 0;
 }
 
+static int parse_jobs(const char *arg, int *out)
+{
+	int64_t v;
+	char why[128];
+	if (unit_parse_int64(arg, &v, why, sizeof why) != 0 || v < 1 || v > CAP_MAX_JOBS)
+		return cap_usage_error("-j", arg, "expected an integer from 1 to 64");
+	*out = (int)v;
+	return 0;
+}
+
 static int parse_cap_option(struct cap_cli *c, int opt, const char *arg)
 {
 	char err[512];
@@ -129,6 +141,7 @@ static int parse_cap_option(struct cap_cli *c, int opt, const char *arg)
 	case 't': return parse_tolerance(arg, &c->opts.tolerance);
 	case 'o': c->output = arg; return 0;
 	case 'q': c->quiet = 1; return 0;
+	case 'j': return parse_jobs(arg, &c->opts.jobs);
 	case 'h': capacity_usage(stdout); exit(0);
 	default:
 		fprintf(stderr, "Try 'gmpsim capacity --help'.\n");
@@ -144,13 +157,14 @@ static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
 		{ "class", required_argument, 0, 'c' },   { "rate-lo", required_argument, 0, 'L' },
 		{ "rate-hi", required_argument, 0, 'H' }, { "tolerance", required_argument, 0, 't' },
 		{ "output", required_argument, 0, 'o' },  { "quiet", no_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' },          { 0, 0, 0, 0 },
+		{ "jobs", required_argument, 0, 'j' },    { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	c->opts.reps = 1;
 	c->opts.tolerance = 0.02;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "m:S:o:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:S:o:j:qh", longopts, NULL)) != -1) {
 		int rc = parse_cap_option(c, opt, optarg);
 		if (rc)
 			return rc;

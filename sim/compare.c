@@ -573,6 +573,20 @@ void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 		 other, ci, lat, reps, reps == 1 ? "" : "s");
 }
 
+/* Says how many runs were left out because they did not complete. */
+static void note_incomplete(const struct cmp_data *d, FILE *out)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "SELECT count(*) FROM runs WHERE status IS NOT 'complete'", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return;
+	int n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (n)
+		fprintf(out, "note: %d run%s not complete (failed or interrupted) %s left out\n\n", n,
+			n == 1 ? "" : "s", n == 1 ? "is" : "are");
+}
+
 /* ---- entry ------------------------------------------------------------------------ */
 
 int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen)
@@ -585,6 +599,8 @@ int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen)
 		rc = load_metrics(&d, db_path, err, errlen);
 	if (rc == 0)
 		rc = load_sweep_keys(&d, db_path, err, errlen);
+	if (rc == 0)
+		note_incomplete(&d, out);
 	for (int i = 0; rc == 0 && i < d.nruns;) {
 		struct point p = { .first = i };
 		while (i < d.nruns && d.runs[i].point == d.runs[p.first].point &&

@@ -295,6 +295,34 @@ static void test_given_bounds_and_database(void **state)
 	free(path);
 }
 
+/* Repetitions simulated on threads (-j) give the same search, probe for
+ * probe, as one at a time: each is booked in repetition order. */
+static void test_jobs_do_not_change_results(void **state)
+{
+	(void)state;
+	char err[512];
+	char *path = tu_write_temp("name: jobs\nduration: 10s\nwarmup: 1s\nseed: 5\nmachine: { cores: 1 }\n"
+				   "acceptor: { enabled: false }\noutput: { sample: 0 }\n"
+				   "models: { pool: { workers: 1 } }\n"
+				   "workload:\n  req:\n    arrival: { poisson: 100/s }\n"
+				   "    program: [ { cpu: { exp: 1ms } } ]\n", ".yaml");
+	assert_non_null(path);
+	struct cap_result r[2];
+	for (int k = 0; k < 2; k++) {
+		struct cap_opts o = { .scenario_path = path, .reps = 3, .jobs = k ? 3 : 1, .tolerance = 0.05 };
+		assert_int_equal(slo_parse("mean<5ms", &o.slo, err, sizeof err), 0);
+		if (cap_search(&o, "pool", &r[k], err, sizeof err))
+			fail_msg("%s", err);
+	}
+	fprintf(stderr, "M/M/1 mean<5ms: capacity %.1f/s (theory: rho 0.8, 800/s)\n", r[0].rate);
+	assert_int_equal(r[0].outcome, CAP_FOUND);
+	assert_int_equal(r[0].probes, r[1].probes);
+	assert_memory_equal(&r[0].rate, &r[1].rate, sizeof r[0].rate);
+	assert_memory_equal(&r[0].fail_rate, &r[1].fail_rate, sizeof r[0].fail_rate);
+	unlink(path);
+	free(path);
+}
+
 /* ---- the command line ------------------------------------------------------------------ */
 
 static int run_cli(const char *args, char *out, size_t len)
@@ -318,6 +346,7 @@ static void test_cli_errors(void **state)
 		{ "--slo 'p99<1s'", "missing scenario" },
 		{ "scenarios/10k_rps.yaml --slo 'p99<1s' --tolerance 0", "--tolerance '0'" },
 		{ "scenarios/10k_rps.yaml --slo 'p99<1s' --reps 0", "--reps '0'" },
+		{ "scenarios/10k_rps.yaml --slo 'p99<1s' -j 0", "-j '0'" },
 		{ "scenarios/10k_rps.yaml --slo 'p99<1s' --rate-lo fast", "--rate-lo 'fast'" },
 		{ "scenarios/10k_rps.yaml --slo 'p99<1s' --rate-lo 5000/s --rate-hi 10/s", "--rate-hi" },
 		{ "scenarios/10k_rps.yaml --slo 'p99<1s' --model nosuch", "--model 'nosuch'" },
@@ -360,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_pool_capacity_matches_erlang_c),
 		cmocka_unit_test(test_overload_rule_finds_worker_limit),
 		cmocka_unit_test(test_given_bounds_and_database),
+		cmocka_unit_test(test_jobs_do_not_change_results),
 		cmocka_unit_test(test_cli_errors),
 		cmocka_unit_test(test_cli_report),
 	};
