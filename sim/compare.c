@@ -93,7 +93,7 @@ static const char *fmt_value(enum fmt_kind kind, double v, char *buf, size_t len
 	else if (kind == K_BYTES)
 		unit_fmt_size(v, buf, len);
 	else if (kind == K_SHARE)
-		snprintf(buf, len, "%.1f%%", 100 * v);
+		snprintf(buf, len, "%.2f%%", 100 * v);
 	else if (kind == K_RATE)
 		snprintf(buf, len, "%.1f/s", v);
 	else
