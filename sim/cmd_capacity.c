@@ -178,8 +178,11 @@ static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
 		fprintf(stderr, "gmpsim capacity: missing --slo (e.g. --slo 'p99<200ms')\n");
 		return CAP_EXIT_USAGE;
 	}
-	if (c->opts.rate_lo > 0 && c->opts.rate_hi > 0 && c->opts.rate_lo >= c->opts.rate_hi)
-		return cap_usage_error("--rate-lo", "", "must be below --rate-hi");
+	if (c->opts.rate_lo > 0 && c->opts.rate_hi > 0 && c->opts.rate_lo >= c->opts.rate_hi) {
+		fprintf(stderr, "gmpsim capacity: --rate-lo %g/s must be below --rate-hi %g/s\n", c->opts.rate_lo,
+			c->opts.rate_hi);
+		return CAP_EXIT_USAGE;
+	}
 	c->scenario = argv[optind];
 	return 0;
 }

@@ -197,8 +197,12 @@ static int sql_fail(const struct cmp_data *d, const char *path, char *err, size_
 static int open_db(struct cmp_data *d, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (stat(path, &st) != 0) {
 		snprintf(err, errlen, "%s: no such database file", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
 		return -1;
 	}
 	if (sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
