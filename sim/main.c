@@ -6,6 +6,8 @@
 #include "results.h"
 #include "run.h"
 #include "units.h"
+#include "cmd_compare.h"
+#include "cmd_capacity.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -37,6 +39,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--set KEY=VALUE]... [-q]\n"
 		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
+		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
+		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim --help | --version\n"
 		"\n"
 		"Simulates the scenario on every model it lists (or the ones named with\n"
@@ -352,6 +356,8 @@ static const struct subcommand {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } subcommands[] = {
+	{ "compare", cmd_compare_main },
+	{ "capacity", cmd_capacity_main },
 	{ NULL, NULL },
 };
 
