@@ -263,6 +263,27 @@ static void print_ratios(struct run_result *res, int n)
 	}
 }
 
+/* One line per model that collected garbage (nothing when none did). */
+static void print_gc(struct run_result *res, int n)
+{
+	bool any = false;
+	for (int i = 0; i < n; i++)
+		any |= metric(&res[i], "gc_cycles") > 0;
+	if (!any)
+		return;
+	printf("\ngarbage collection (pauses: from the stop request to the restart):\n");
+	for (int i = 0; i < n; i++) {
+		char p50[32], p99[32], max[32], heap[32];
+		fmt_ms(metric(&res[i], "gc_pause_p50"), p50, sizeof p50);
+		fmt_ms(metric(&res[i], "gc_pause_p99"), p99, sizeof p99);
+		fmt_ms(metric(&res[i], "gc_pause_max"), max, sizeof max);
+		unit_fmt_size(metric(&res[i], "heap_peak"), heap, sizeof heap);
+		printf("  %-8s %4.0f cycles, %4.0f pauses: p50 %s p99 %s max %s; GC CPU %.1f%% of all cores; heap peak %s\n",
+		       res[i].model, metric(&res[i], "gc_cycles"), metric(&res[i], "gc_pauses"), p50, p99, max,
+		       100 * metric(&res[i], "gc_cpu_share"), heap);
+	}
+}
+
 static void print_summary(const struct scenario *sc, struct run_result *res, int n, const char *db)
 {
 	char dur[32], warm[32];
@@ -277,6 +298,7 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	for (int i = 0; i < n; i++)
 		print_row(&res[i]);
 	print_ratios(res, n);
+	print_gc(res, n);
 	printf("\ndone/failed: requests in the measured window; in-fl: still in flight at the end\n"
 	       "(a growing number means the model is overloaded); latency: requests that arrived\n"
 	       "after the warm-up and completed; cpu: busy share of all cores; kern: kernel share\n"
