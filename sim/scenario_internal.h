@@ -20,7 +20,7 @@
 
 #define NELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define SC_MAX_OPS 1000000L  /* ops + empirical values over all programs: bounds alias blow-ups */
-#define SC_MAX_ROWS 64       /* room for sc_rows; scenario_table.c asserts it fits */
+#define SC_MAX_ROWS 80       /* room for sc_rows; scenario_table.c asserts it fits */
 #define DESCRIBE_CHARS 64    /* buffer for sc__describe */
 
 /* ---- value kinds: how a scalar is read (scenario_value.c) ---------------- */
