@@ -6,6 +6,8 @@
 #include "results.h"
 #include "run.h"
 #include "units.h"
+#include "cmd_merge.h"
+#include "cmd_sweep.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -37,6 +39,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--set KEY=VALUE]... [-q]\n"
 		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
+		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
+		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
+		"       gmpsim merge OUT.db IN.db...\n"
 		"       gmpsim --help | --version\n"
 		"\n"
 		"Simulates the scenario on every model it lists (or the ones named with\n"
@@ -315,6 +320,7 @@ static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 		double t0 = wall_now();
 		int rc = run_model_opts(sc, models[i], &opts, &res[i], err, sizeof err);
 		res[i].wall_s = wall_now() - t0;
+		res[i].run_number = i; /* a sweep of one point: run number = model index */
 		if (!c->quiet)
 			fprintf(stderr, " %.2fs wall, %llu events\n", res[i].wall_s,
 				(unsigned long long)res[i].events);
@@ -352,6 +358,8 @@ static const struct subcommand {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } subcommands[] = {
+	{ "sweep", cmd_sweep_main },
+	{ "merge", cmd_merge_main },
 	{ NULL, NULL },
 };
 
@@ -360,6 +368,8 @@ int main(int argc, char **argv)
 	for (int i = 0; argc > 1 && subcommands[i].name; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].main(argc - 1, argv + 1);
+	if (cmd_sweep_wants_plain(argc, argv))
+		return cmd_sweep_plain(argc, argv);
 	struct cli c = { 0 };
 	int rc = parse_args(&c, argc, argv);
 	struct scenario sc;
