@@ -196,6 +196,8 @@ static void test_split_merge_equals_whole(void **state)
 			       "where r.run_number = 18 and key = 'models.gmp.gomaxprocs'"), 2);
 	assert_int_equal(query(whole, "select value from params p join runs r using(run_id) "
 			       "where r.run_number = 18 and key = 'machine.numa.nodes'"), 2);
+	assert_int_equal(query(whole, "select count(*) from sweep_values"), 24 * 2);
+	assert_int_equal(query(whole, "select value from sweep_values where run_number = 13 and position = 1"), 1);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(run_ok("sweep " GRID " -o %s --run %s", parts[i], ranges[i]), 0);
 	assert_int_equal(query(parts[1], "select count(*) from runs"), 8);
@@ -318,22 +320,24 @@ static void test_interrupt_keeps_valid_database(void **state)
 	(void)state;
 	const char *db = "/tmp/gmpsim-sweep-int.db";
 	unlink(db);
-	/* 12 runs of 4 s of virtual time: a few seconds of wall time */
-	char *argv[] = { (char *)gmpsim(), "sweep", "scenarios/10k_rps.yaml", "--set", "duration=4s", "--set",
-			 "warmup=100ms", "--set", "models.gmp.gomaxprocs=1,2", "--reps", "2", "-q", "-o",
-			 (char *)db, NULL };
+	/* run 0 simulates 100 ms (done at once), run 1 60 s (seconds of wall
+	 * time): Ctrl-C lands in run 1 */
+	char *argv[] = { (char *)gmpsim(), "sweep", "scenarios/10k_rps.yaml", "--set", "duration=100ms,60s",
+			 "--set", "warmup=50ms", "--model", "gmp", "-q", "-o", (char *)db, NULL };
 	pid_t pid = spawn(argv);
-	usleep(700 * 1000);
+	usleep(500 * 1000);
 	kill(pid, SIGINT);
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 130);
 	assert_true(exists(db));
-	assert_true(query(db, "select count(*) from runs where status = 'interrupted'") >= 1);
-	assert_int_equal(query(db, "select count(*) from runs where status not in ('complete', 'interrupted')"), 0);
-	assert_true(query(db, "select count(*) from runs") < 12);
-	assert_int_equal(query(db, "select count(*) from runs where run_id != run_number + 1"), 0);
+	assert_int_equal(query(db, "select count(*) from runs"), 2);
+	assert_int_equal(query(db, "select count(*) from runs where run_number = 0 and status = 'complete'"), 1);
+	assert_int_equal(query(db, "select count(*) from runs where run_number = 1 and status = 'interrupted'"), 1);
+	assert_true(query(db, "select count(*) from metrics m join runs r using(run_id) where r.run_number = 0") > 10);
+	assert_int_equal(query(db, "select value from params p join runs r using(run_id) "
+			       "where r.run_number = 1 and key = 'duration'"), 60e9);
 	/* no temporary file is left beside it */
 	char out[4096];
 	FILE *f = popen("ls /tmp/gmpsim-sweep-int.db.tmp-* 2>/dev/null | wc -l", "r");
@@ -341,12 +345,14 @@ static void test_interrupt_keeps_valid_database(void **state)
 	assert_non_null(fgets(out, sizeof out, f));
 	pclose(f);
 	assert_int_equal(atoi(out), 0);
-	/* resuming finishes the rest */
+	/* resuming runs only the interrupted one */
 	char args[1024];
-	snprintf(args, sizeof args, "sweep scenarios/10k_rps.yaml --set duration=4s --set warmup=100ms "
-		 "--set models.gmp.gomaxprocs=1,2 --reps 2 -q -o %s --resume -j 2", db);
+	snprintf(args, sizeof args, "sweep scenarios/10k_rps.yaml --set duration=100ms,60s --set warmup=50ms "
+		 "--model gmp -o %s --resume", db);
 	assert_int_equal(run_cmd(args, out, sizeof out), 0);
-	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 12);
+	assert_non_null(strstr(out, "1 run(s) to do: 1 complete"));
+	assert_non_null(strstr(out, "1 kept from the database"));
+	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 2);
 	unlink(db);
 }
 
