@@ -275,6 +275,7 @@ struct writer {
 	struct db *db;
 	struct work *w;
 	int64_t copy_from;    /* old runs below this run number are already copied */
+	bool progress;        /* a progress bar is on the terminal's last line */
 };
 
 /* Copies the old database's runs in [copy_from, upto). */
@@ -293,6 +294,9 @@ static int write_result(void *ctx, struct run_result *r, char *err, size_t errle
 	if (copy_old(wr, r->run_number, err, errlen))
 		return -1;
 	wr->copy_from = r->run_number + 1;
+	if (strcmp(r->status, "failed") == 0)
+		fprintf(stderr, "%sgmpsim: run %lld (%s, point %d, rep %d) failed: %s\n", wr->progress ? "\r\033[K" : "",
+			(long long)r->run_number, r->model, r->point_id, r->rep, r->error ? r->error : "?");
 	return db_write_run(wr->db, r, err, errlen) < 0 ? -1 : 0;
 }
 
@@ -335,10 +339,10 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 		return EXIT_USAGE;
 	}
 	exec_catch_signals(db_temp_path(db));
-	struct writer wr = { .db = db, .w = w };
+	struct writer wr = { .db = db, .w = w, .progress = !c->quiet && isatty(2) };
 	struct exec_job job = {
 		.plan = p, .runs = w->todo, .nruns = w->ntodo, .workers = c->jobs ? c->jobs : 1,
-		.progress = !c->quiet && isatty(2), .write = write_result, .ctx = &wr,
+		.progress = wr.progress, .write = write_result, .ctx = &wr,
 	};
 	struct exec_stats st = { 0 };
 	int rc = sdb_write_meta(db, p, err, sizeof err);
