@@ -259,6 +259,15 @@ static void test_merge_bad_inputs(void **state)
 	assert_int_equal(run_cmd(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, junk));
 	assert_non_null(strstr(out, "not a gmpsim results database"));
+	/* a damaged (truncated) database */
+	char trunc[] = "/tmp/gmpsim-sweep-trunc.db";
+	snprintf(args, sizeof args, "head -c 8192 %s > %s", a, trunc);
+	assert_int_equal(system(args), 0);
+	snprintf(args, sizeof args, "merge %s %s %s", o, a, trunc);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, trunc));
+	assert_non_null(strstr(out, "damaged"));
+	unlink(trunc);
 	/* a plain run's database has no sweep fingerprint */
 	snprintf(args, sizeof args, SHORT " -q -o %s", b);
 	assert_int_equal(run_cmd(args, out, sizeof out), 0);
