@@ -345,6 +345,9 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 		.progress = wr.progress, .write = write_result, .ctx = &wr,
 	};
 	struct exec_stats st = { 0 };
+	if (!c->quiet)
+		fprintf(stderr, "gmpsim: %s: %lld run(s) to do of %lld, %d worker(s), writing %s\n", p->name,
+			(long long)w->ntodo, (long long)p->nruns, job.workers, out);
 	int rc = sdb_write_meta(db, p, err, sizeof err);
 	if (rc == 0)
 		rc = exec_interrupted() ? 1 : exec_run(&job, &st, err, sizeof err);

@@ -120,8 +120,13 @@ int plan_add_set(struct sweep_plan *p, const char *text, bool allow_axes, char *
 			snprintf(err, errlen, "--set %s: too many --set options", text);
 			return -1;
 		}
-		if (old >= 0 && p->axes[old].from_file)
-			remove_axis(p, old);
+		if (old >= 0 && !p->axes[old].from_file) {
+			snprintf(err, errlen, "--set %s: '%s' is already swept by an earlier --set", text,
+				 p->axes[old].key);
+			return -1;
+		}
+		if (old >= 0)
+			remove_axis(p, old); /* a fixed value for a file axis */
 		return (p->sets[p->nsets++] = strdup(text)) ? 0 : oom(err, errlen);
 	}
 	char where[300], why[256];
