@@ -292,8 +292,7 @@ static int hash_query(sqlite3 *h, const char *sql, int64_t arg, uint64_t *d)
 int sdb_run_digest(const char *path, int64_t number, uint64_t *digest, char *err, size_t errlen)
 {
 	static const char *const sql[] = {
-		"SELECT scenario, model, seed, rep, point_id, status, error, sim_ns, events, version, run_number"
-		" FROM runs WHERE run_number = ?1",
+		"SELECT scenario, model, seed, rep, point_id, status, error, sim_ns, events, version, run_number FROM runs WHERE run_number = ?1",
 		"SELECT key, value FROM params WHERE run_id = (SELECT run_id FROM runs WHERE run_number = ?1) ORDER BY rowid",
 		"SELECT name, value, unit FROM metrics WHERE run_id = (SELECT run_id FROM runs WHERE run_number = ?1) ORDER BY rowid",
 		"SELECT name, lo, hi, count FROM histograms WHERE run_id = (SELECT run_id FROM runs WHERE run_number = ?1) ORDER BY rowid",

@@ -74,8 +74,7 @@ static void hash(uint64_t *h, const void *p, size_t n)
 static uint64_t content(const char *db)
 {
 	static const char *const sql[] = {
-		"SELECT run_id, scenario, model, seed, rep, point_id, status, error, sim_ns, events, version,"
-		" run_number FROM runs ORDER BY run_id",
+		"SELECT run_id, scenario, model, seed, rep, point_id, status, error, sim_ns, events, version, run_number FROM runs ORDER BY run_id",
 		"SELECT run_id, key, value FROM params ORDER BY run_id, key",
 		"SELECT run_id, name, value, unit FROM metrics ORDER BY run_id, name",
 		"SELECT run_id, name, lo, hi, count FROM histograms ORDER BY run_id, name, lo",
