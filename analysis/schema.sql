@@ -16,10 +16,19 @@
 -- Facts about the database file itself.
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,  -- 'schema_version' (this file's layout, an integer),
-                           -- 'gmpsim_version' (the simulator that wrote the file)
+                           -- 'gmpsim_version' (the simulator that wrote the file),
+                           -- written by `gmpsim sweep` / `merge` only:
+                           -- 'sweep_fingerprint' (16 hex digits: a hash of the
+                           -- scenario as resolved at point 0, the axes and
+                           -- their values, the models, reps and base seed;
+                           -- --resume and merge require it to match),
+                           -- 'sweep_scenario' (the scenario file), 'sweep_models'
+                           -- (space-separated), 'sweep_reps', 'sweep_seed'
+                           -- (base seed), 'sweep_points', 'sweep_runs' (total
+                           -- runs of the whole sweep)
   value TEXT               -- the fact's value, as text
 );
-INSERT INTO meta(key, value) VALUES ('schema_version', '1');
+INSERT INTO meta(key, value) VALUES ('schema_version', '2');
 
 -- One row per simulated run.
 CREATE TABLE runs (
@@ -41,8 +50,14 @@ CREATE TABLE runs (
   wall_s     REAL,                 -- wall-clock seconds the run took (bookkeeping
                                    -- only; not reproducible)
   version    TEXT,                 -- gmpsim version that produced the run
-  created_at TEXT                  -- when the run was written, UTC ISO-8601
+  created_at TEXT,                 -- when the run was written, UTC ISO-8601
                                    -- ('2024-05-01T12:34:56Z')
+  run_number INTEGER               -- the run's number in its sweep (0, 1, ...), a
+                                   -- pure function of (scenario, sweep, number):
+                                   -- point_id * (models * reps) + model index *
+                                   -- reps + rep; run_id = run_number + 1. The plain
+                                   -- `gmpsim S.yaml`: the model's index. NULL for
+                                   -- runs written outside a sweep
 );
 
 -- Every resolved parameter of a run, flattened to dotted keys.
@@ -86,4 +101,13 @@ CREATE TABLE timeseries (
   t_ns   INTEGER NOT NULL,  -- virtual time of the sample (ns since start)
   name   TEXT NOT NULL,     -- series name, e.g. 'runnable_g', 'threads'
   value  REAL               -- the sampled value
+);
+
+-- The keys a sweep varies, in axis order (the first axis varies slowest
+-- in point_id). Empty outside a sweep. A run's value of each axis is in
+-- params (run_id, key).
+CREATE TABLE sweep_axes (
+  position INTEGER PRIMARY KEY,  -- 0, 1, ... in the order the axes were given
+  key      TEXT NOT NULL,        -- dotted parameter key, e.g. 'models.gmp.gomaxprocs'
+  nvalues  INTEGER NOT NULL      -- how many values the axis takes
 );

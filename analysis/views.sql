@@ -92,3 +92,16 @@ SELECT
   r.scenario, r.seed, r.rep, r.point_id, r.status
 FROM histograms AS h
 JOIN runs AS r ON r.run_id = h.run_id;
+
+-- sweep_values: the swept parameters of each run, one row per (run, axis
+-- parameter): `key` is the axis as given (sweep_axes.key), `param` the
+-- resolved parameter under it (the key itself, or one below it when the
+-- axis sets a mapping such as workload.r.arrival), `value` its resolved
+-- value as in params (durations in ns, sizes in bytes). Empty outside a
+-- sweep. Pivot with MAX(CASE WHEN key = '...' THEN value END) ... GROUP BY run_id.
+CREATE VIEW IF NOT EXISTS sweep_values AS
+SELECT r.run_id, r.run_number, r.point_id, r.model, r.rep, a.position, a.key,
+       p.key AS param, p.value
+FROM runs AS r
+JOIN sweep_axes AS a
+JOIN params AS p ON p.run_id = r.run_id AND (p.key = a.key OR p.key LIKE a.key || '.%');

@@ -8,6 +8,8 @@
 #include "units.h"
 #include "cmd_compare.h"
 #include "cmd_capacity.h"
+#include "cmd_merge.h"
+#include "cmd_sweep.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -41,6 +43,9 @@ static void usage(FILE *f)
 		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
 		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
 		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
+		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
+		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
+		"       gmpsim merge OUT.db IN.db...\n"
 		"       gmpsim --help | --version\n"
 		"\n"
 		"Simulates the scenario on every model it lists (or the ones named with\n"
@@ -341,6 +346,7 @@ static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 		double t0 = wall_now();
 		int rc = run_model_opts(sc, models[i], &opts, &res[i], err, sizeof err);
 		res[i].wall_s = wall_now() - t0;
+		res[i].run_number = i; /* a sweep of one point: run number = model index */
 		if (!c->quiet)
 			fprintf(stderr, " %.2fs wall, %llu events\n", res[i].wall_s,
 				(unsigned long long)res[i].events);
@@ -380,6 +386,8 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "compare", cmd_compare_main },
 	{ "capacity", cmd_capacity_main },
+	{ "sweep", cmd_sweep_main },
+	{ "merge", cmd_merge_main },
 	{ NULL, NULL },
 };
 
@@ -388,6 +396,8 @@ int main(int argc, char **argv)
 	for (int i = 0; argc > 1 && subcommands[i].name; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].main(argc - 1, argv + 1);
+	if (cmd_sweep_wants_plain(argc, argv))
+		return cmd_sweep_plain(argc, argv);
 	struct cli c = { 0 };
 	int rc = parse_args(&c, argc, argv);
 	struct scenario sc;

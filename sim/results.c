@@ -66,7 +66,7 @@ static void res_reserve(void **arr, int n, int *cap, size_t elem)
 
 /* Zeroes r and copies the identity. Status starts as "incomplete" so that a
  * run nobody marked "complete" (res_set_status) is never trusted by the
- * views; rep and point_id start at 0. */
+ * views; rep and point_id start at 0, run_number at -1 (none). */
 void res_init(struct run_result *r, const char *scenario, const char *model, uint64_t seed)
 {
 	memset(r, 0, sizeof *r);
@@ -74,6 +74,7 @@ void res_init(struct run_result *r, const char *scenario, const char *model, uin
 	r->model = res_strdup(model);
 	r->seed = seed;
 	r->status = res_strdup("incomplete");
+	r->run_number = -1;
 }
 
 /* Frees every string and array; r is left zeroed (res_free twice is safe). */
@@ -198,8 +199,8 @@ enum db_stmt_id { DB_RUN, DB_PARAM, DB_METRIC, DB_BUCKET, DB_SAMPLE, DB_NSTMT };
 
 static const char *const db_stmt_sql[DB_NSTMT] = {
 	[DB_RUN] = "INSERT INTO runs(scenario, model, seed, rep, point_id, status, error,"
-		   " sim_ns, events, wall_s, version, created_at)"
-		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		   " sim_ns, events, wall_s, version, created_at, run_number, run_id)"
+		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[DB_PARAM] = "INSERT INTO params(run_id, key, value) VALUES (?1, ?2, ?3)",
 	[DB_METRIC] = "INSERT INTO metrics(run_id, name, value, unit) VALUES (?1, ?2, ?3, ?4)",
 	[DB_BUCKET] = "INSERT INTO histograms(run_id, name, lo, hi, count) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -408,6 +409,10 @@ static int64_t db_insert_run(struct db *db, const struct run_result *r)
 	sqlite3_bind_double(s, 10, r->wall_s);
 	db_bind_text(s, 11, GMPSIM_VERSION);
 	db_bind_text(s, 12, now);
+	if (r->run_number >= 0) { /* run_id = run_number + 1: the same rows whatever the order */
+		sqlite3_bind_int64(s, 13, r->run_number);
+		sqlite3_bind_int64(s, 14, r->run_number + 1);
+	} /* else both NULL: no run number, run_id automatic */
 	if (db_step(s) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(db->h);
@@ -573,3 +578,20 @@ void db_close_abort(struct db *db)
 }
 
 const char *db_temp_path(const struct db *db) { return db->tmp; }
+
+int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen)
+{
+	return db_exec(db, sql, "sql", err, errlen);
+}
+
+int db_set_meta(struct db *db, const char *key, const char *value, char *err, size_t errlen)
+{
+	char *sql = sqlite3_mprintf("INSERT OR REPLACE INTO meta(key, value) VALUES (%Q, %Q)", key, value);
+	if (!sql) {
+		db_err(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = db_exec(db, sql, "meta", err, errlen);
+	sqlite3_free(sql);
+	return rc;
+}

@@ -9,7 +9,7 @@
  *
  * Schema (see analysis/schema.sql and analysis/views.sql):
  *   runs(run_id, scenario, model, seed, rep, point_id, status, error, sim_ns,
- *        events, wall_s, version, created_at)
+ *        events, wall_s, version, created_at, run_number)
  *   params(run_id, key, value)
  *   metrics(run_id, name, value, unit)
  *   histograms(run_id, name, lo, hi, count)
@@ -28,6 +28,7 @@ struct run_result {
 	char *scenario, *model;
 	uint64_t seed;
 	int rep, point_id;
+	int64_t run_number;    /* sweep run number (0, 1, ...); -1 = none (NULL, run_id automatic) */
 	char *status;          /* "complete" or "failed" */
 	char *error;           /* NULL unless failed */
 	sim_ns sim_ns_run;     /* virtual time simulated */
@@ -70,5 +71,10 @@ int db_close_commit(struct db *db, char *err, size_t errlen);
 void db_close_abort(struct db *db);
 /* The temporary file's path (for a signal handler that must unlink it). */
 const char *db_temp_path(const struct db *db);
+/* Runs SQL text (several statements) on the database being built, e.g. to
+ * ATTACH another database and copy rows; -1 with err naming the database. */
+int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen);
+/* Sets meta(key) = value (replacing it); -1 with err. */
+int db_set_meta(struct db *db, const char *key, const char *value, char *err, size_t errlen);
 
 #endif

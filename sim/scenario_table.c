@@ -143,6 +143,7 @@ static const struct sc_row sc_rows[] = {
 	{ "workload", ROW_NODE, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "task classes: arrival + program" },
 	{ "programs", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "named programs for spawn" },
 	{ "channels", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "named channels: { NAME: { capacity: N } }" },
+	{ "sweep", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "sweep axes and reps: read by gmpsim sweep (sim/sweep_plan.c), ignored here" },
 };
 
 #define NROWS NELEMS(sc_rows)

@@ -242,7 +242,7 @@ static void test_two_runs_roundtrip(void **state)
 	assert_int_equal(q_int(h, "SELECT count(*) FROM metrics"), 10);
 	assert_int_equal(q_int(h, "SELECT count(*) FROM histograms"), 6);
 	assert_int_equal(q_int(h, "SELECT count(*) FROM timeseries"), 8);
-	assert_int_equal(q_int(h, "SELECT value FROM meta WHERE key='schema_version'"), 1);
+	assert_int_equal(q_int(h, "SELECT value FROM meta WHERE key='schema_version'"), 2);
 	assert_int_equal(q_int(h, "SELECT count(*) FROM sqlite_master WHERE type='index'"
 			       " AND name NOT LIKE 'sqlite_autoindex%'"), 5);
 

@@ -1,0 +1,500 @@
+/* tests/test_sweep.c — sweeps end to end through ./gmpsim (shortened
+ * scenarios/10k_rps.yaml and a tiny YAML with a sweep: section): run
+ * count and numbering, --list and --run, a sweep split in
+ * three with --run and merged equal to the whole, -j 1 and -j 2 equal,
+ * --resume, Ctrl-C leaving a valid database, bad axes and bad inputs. */
+#include "testutil.h"
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define SHORT "scenarios/10k_rps.yaml --set duration=200ms --set warmup=50ms"
+/* 2 x 2 points x 3 models x 2 reps = 24 runs */
+#define GRID SHORT " --set models.gmp.gomaxprocs=1,2 --set machine.numa.nodes=1..2 --reps 2 -q"
+
+static const char *gmpsim(void)
+{
+	const char *p = getenv("GMPSIM");
+	return p ? p : "./gmpsim";
+}
+
+/* Runs gmpsim with args, stdout+stderr into out; returns the exit status. */
+static int run_cmd(const char *args, char *out, size_t outlen)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s %s 2>&1", gmpsim(), args);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, outlen - 1, f);
+	out[n] = 0;
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run_ok(const char *fmt, const char *a, const char *b)
+{
+	char args[2048];
+	static char out[1 << 16];
+	snprintf(args, sizeof args, fmt, a, b);
+	int rc = run_cmd(args, out, sizeof out);
+	if (rc != 0)
+		fprintf(stderr, "gmpsim %s -> %d\n%s\n", args, rc, out);
+	return rc;
+}
+
+static bool exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+static double query(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	double v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+static void hash(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ b[i]) * 0x100000001b3ULL;
+}
+
+/* A digest of a database's content: every table but the wall-clock
+ * columns (runs.wall_s, runs.created_at), rows in a fixed order. */
+static uint64_t content(const char *db)
+{
+	static const char *const sql[] = {
+		"SELECT run_id, scenario, model, seed, rep, point_id, status, error, sim_ns, events, version, run_number FROM runs ORDER BY run_id",
+		"SELECT run_id, key, value FROM params ORDER BY run_id, key",
+		"SELECT run_id, name, value, unit FROM metrics ORDER BY run_id, name",
+		"SELECT run_id, name, lo, hi, count FROM histograms ORDER BY run_id, name, lo",
+		"SELECT run_id, name, t_ns, value FROM timeseries ORDER BY run_id, name, t_ns",
+		"SELECT key, value FROM meta ORDER BY key",
+		"SELECT position, key, nvalues FROM sweep_axes ORDER BY position",
+	};
+	uint64_t h = 0xcbf29ce484222325ULL;
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (size_t q = 0; q < sizeof sql / sizeof sql[0]; q++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(d, sql[q], -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *t = sqlite3_column_text(st, c);
+				hash(&h, t ? (const char *)t : "\1NULL", t ? (size_t)sqlite3_column_bytes(st, c) : 5);
+				hash(&h, "\0", 1);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(d);
+	return h;
+}
+
+/* ---- numbering and --list ---------------------------------------------------------- */
+
+/* The fields of --list line n (after the header): run, point, model, rep,
+ * seed, axis values. */
+struct row { long run, point, rep; char model[16]; unsigned long long seed; int gmp, nodes; };
+
+static int parse_list(const char *out, struct row *rows, int max)
+{
+	const char *l = strchr(out, '\n');
+	int n = 0;
+	while (l && l[1] && n < max) {
+		struct row *r = &rows[n];
+		if (sscanf(l + 1, "%ld\t%ld\t%15s\t%ld\t%llu\t%d\t%d", &r->run, &r->point, r->model, &r->rep,
+			   &r->seed, &r->gmp, &r->nodes) != 7)
+			break;
+		n++;
+		l = strchr(l + 1, '\n');
+	}
+	return n;
+}
+
+static void test_numbering_and_list(void **state)
+{
+	(void)state;
+	static char out[1 << 16];
+	struct row rows[64];
+	assert_int_equal(run_cmd("sweep " SHORT " --set models.gmp.gomaxprocs=1,2,4 --set machine.numa.nodes=1..2 "
+				 "--reps 2 --list", out, sizeof out), 0);
+	assert_non_null(strstr(out, "run\tpoint\tmodel\trep\tseed\tmodels.gmp.gomaxprocs\tmachine.numa.nodes"));
+	int n = parse_list(out, rows, 64);
+	assert_int_equal(n, 3 * 2 * 3 * 2); /* points x models x reps */
+	const char *models[] = { "gmp", "threads", "pool" };
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(rows[i].run, i);
+		assert_int_equal(rows[i].rep, i % 2);           /* repetition innermost */
+		assert_string_equal(rows[i].model, models[i / 2 % 3]);
+		assert_int_equal(rows[i].point, i / 6);
+		int gmp_values[] = { 1, 2, 4 };                  /* first axis slowest */
+		assert_int_equal(rows[i].gmp, gmp_values[rows[i].point / 2]);
+		assert_int_equal(rows[i].nodes, 1 + rows[i].point % 2);
+		/* common random numbers: the seed depends on the repetition only */
+		assert_true(rows[i].seed == rows[i % 2].seed);
+	}
+	assert_true(rows[0].seed == 1); /* rep 0: the scenario's seed */
+	assert_true(rows[1].seed != rows[0].seed);
+	/* the same scenario and sweep numbers the runs the same way every time */
+	static char again[1 << 16];
+	assert_int_equal(run_cmd("sweep " SHORT " --set models.gmp.gomaxprocs=1,2,4 --set machine.numa.nodes=1..2 "
+				 "--reps 2 --list", again, sizeof again), 0);
+	assert_string_equal(out, again);
+}
+
+static void test_run_filters(void **state)
+{
+	(void)state;
+	static char out[1 << 16];
+	struct row rows[64];
+	assert_int_equal(run_cmd("sweep " GRID " --list --run 3", out, sizeof out), 0);
+	assert_int_equal(parse_list(out, rows, 64), 1);
+	assert_int_equal(rows[0].run, 3);
+	assert_int_equal(run_cmd("sweep " GRID " --list --run 0-9", out, sizeof out), 0);
+	assert_int_equal(parse_list(out, rows, 64), 10);
+	assert_int_equal(rows[9].run, 9);
+	assert_int_equal(run_cmd("sweep " GRID " --list --run 0,4,7", out, sizeof out), 0);
+	assert_int_equal(parse_list(out, rows, 64), 3);
+	assert_int_equal(rows[1].run, 4);
+	assert_int_equal(rows[2].run, 7);
+	assert_int_equal(run_cmd("sweep " GRID " --list --run 24", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--run 24: run 24 is out of range (this sweep has 24 runs: 0-23)"));
+	assert_int_equal(run_cmd("sweep " GRID " --list --run x", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--run x"));
+	assert_int_equal(run_cmd("sweep " GRID " --list --run 5-2", out, sizeof out), 2);
+	assert_int_equal(run_cmd("sweep " GRID " --list --run 1,", out, sizeof out), 2);
+}
+
+/* ---- running: split + merge, -j, the database ---------------------------------------- */
+
+static void test_split_merge_equals_whole(void **state)
+{
+	(void)state;
+	const char *whole = "/tmp/gmpsim-sweep-whole.db", *merged = "/tmp/gmpsim-sweep-merged.db";
+	const char *parts[] = { "/tmp/gmpsim-sweep-p0.db", "/tmp/gmpsim-sweep-p1.db", "/tmp/gmpsim-sweep-p2.db" };
+	const char *ranges[] = { "0-7", "8,9,10-15", "16-23" };
+	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
+	assert_int_equal(query(whole, "select count(*) from runs where status='complete'"), 24);
+	assert_int_equal(query(whole, "select count(*) from runs where run_id = run_number + 1"), 24);
+	assert_int_equal(query(whole, "select count(distinct seed) from runs"), 2);
+	assert_int_equal(query(whole, "select count(*) from sweep_axes"), 2);
+	assert_int_equal(query(whole, "select value from meta where key='schema_version'"), 2);
+	/* the swept values are the runs' parameters */
+	assert_int_equal(query(whole, "select value from params p join runs r using(run_id) "
+			       "where r.run_number = 18 and key = 'models.gmp.gomaxprocs'"), 2);
+	assert_int_equal(query(whole, "select value from params p join runs r using(run_id) "
+			       "where r.run_number = 18 and key = 'machine.numa.nodes'"), 2);
+	assert_int_equal(query(whole, "select count(*) from sweep_values"), 24 * 2);
+	assert_int_equal(query(whole, "select value from sweep_values where run_number = 13 and position = 1"), 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(run_ok("sweep " GRID " -o %s --run %s", parts[i], ranges[i]), 0);
+	assert_int_equal(query(parts[1], "select count(*) from runs"), 8);
+	char args[1024], out[4096];
+	snprintf(args, sizeof args, "merge %s %s %s %s", merged, parts[2], parts[0], parts[1]);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_true(content(merged) == content(whole));
+	/* a run present twice with the same content is fine */
+	snprintf(args, sizeof args, "merge -q %s %s %s", merged, parts[0], whole);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_true(content(merged) == content(whole));
+	/* ... with different content it is not */
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(parts[0], &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "update metrics set value = value + 1 where name = 'throughput' "
+				      "and run_id = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	unlink(merged);
+	snprintf(args, sizeof args, "merge %s %s %s", merged, parts[0], whole);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "run 2 is in"));
+	assert_non_null(strstr(out, "different content"));
+	assert_false(exists(merged));
+	for (int i = 0; i < 3; i++)
+		unlink(parts[i]);
+	unlink(whole);
+}
+
+static void test_jobs_identical(void **state)
+{
+	(void)state;
+	const char *a = "/tmp/gmpsim-sweep-j1.db", *b = "/tmp/gmpsim-sweep-j2.db";
+	assert_int_equal(run_ok("sweep " GRID " -o %s -j 1%s", a, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s -j 2%s", b, ""), 0);
+	assert_int_equal(query(b, "select count(*) from runs where status='complete'"), 24);
+	assert_true(content(a) == content(b));
+	/* another base seed gives other results */
+	assert_int_equal(run_ok("sweep " GRID " -o %s --seed 7%s", b, ""), 0);
+	assert_true(content(a) != content(b));
+	assert_int_equal(query(b, "select seed from runs where run_number = 0"), 7);
+	unlink(a);
+	unlink(b);
+}
+
+static void test_merge_bad_inputs(void **state)
+{
+	(void)state;
+	const char *a = "/tmp/gmpsim-sweep-ma.db", *b = "/tmp/gmpsim-sweep-mb.db", *o = "/tmp/gmpsim-sweep-mo.db";
+	char args[1024], out[4096];
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-2%s", a, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 3 --reps 3", b, ""), 0);
+	unlink(o);
+	snprintf(args, sizeof args, "merge %s %s %s", o, a, b);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "different sweep"));
+	assert_non_null(strstr(out, b));
+	char *junk = tu_write_temp("this is not a database at all, just text\n", ".db");
+	snprintf(args, sizeof args, "merge %s %s %s", o, a, junk);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, junk));
+	assert_non_null(strstr(out, "not a gmpsim results database"));
+	/* a damaged (truncated) database */
+	char trunc[] = "/tmp/gmpsim-sweep-trunc.db";
+	snprintf(args, sizeof args, "head -c 8192 %s > %s", a, trunc);
+	assert_int_equal(system(args), 0);
+	snprintf(args, sizeof args, "merge %s %s %s", o, a, trunc);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, trunc));
+	assert_non_null(strstr(out, "damaged"));
+	unlink(trunc);
+	/* a plain run's database has no sweep fingerprint */
+	snprintf(args, sizeof args, SHORT " -q -o %s", b);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	snprintf(args, sizeof args, "merge %s %s %s", o, a, b);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "no sweep fingerprint"));
+	snprintf(args, sizeof args, "merge %s /nonexistent/x.db", o);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(run_cmd("merge", out, sizeof out), 2);
+	assert_false(exists(o));
+	unlink(junk);
+	free(junk);
+	unlink(a);
+	unlink(b);
+}
+
+static void test_resume(void **state)
+{
+	(void)state;
+	const char *whole = "/tmp/gmpsim-sweep-rw.db", *db = "/tmp/gmpsim-sweep-rs.db";
+	char out[4096];
+	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-4,10%s", db, ""), 0);
+	assert_int_equal(query(db, "select count(*) from runs"), 6);
+	/* a resume with another sweep is refused and leaves the database alone */
+	uint64_t before = content(db);
+	char args[1024];
+	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume --reps 3", db);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "different sweep (reps 2 there, 3 here)"));
+	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume --set kernel.switch=4us", db);
+	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "different sweep"));
+	assert_true(content(db) == before);
+	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume", db);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(query(db, "select count(*) from runs where status='complete'"), 24);
+	assert_true(content(db) == content(whole));
+	unlink(whole);
+	unlink(db);
+}
+
+/* Starts gmpsim with argv in the background, output discarded. */
+static pid_t spawn(char *const argv[])
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void test_interrupt_keeps_valid_database(void **state)
+{
+	(void)state;
+	const char *db = "/tmp/gmpsim-sweep-int.db";
+	unlink(db);
+	/* run 0 simulates 100 ms (done at once), run 1 60 s (seconds of wall
+	 * time): Ctrl-C lands in run 1 */
+	char *argv[] = { (char *)gmpsim(), "sweep", "scenarios/10k_rps.yaml", "--set", "duration=100ms,60s",
+			 "--set", "warmup=50ms", "--model", "gmp", "-q", "-o", (char *)db, NULL };
+	pid_t pid = spawn(argv);
+	usleep(500 * 1000);
+	kill(pid, SIGINT);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 130);
+	assert_true(exists(db));
+	assert_int_equal(query(db, "select count(*) from runs"), 2);
+	assert_int_equal(query(db, "select count(*) from runs where run_number = 0 and status = 'complete'"), 1);
+	assert_int_equal(query(db, "select count(*) from runs where run_number = 1 and status = 'interrupted'"), 1);
+	assert_true(query(db, "select count(*) from metrics m join runs r using(run_id) where r.run_number = 0") > 10);
+	assert_int_equal(query(db, "select value from params p join runs r using(run_id) "
+			       "where r.run_number = 1 and key = 'duration'"), 60e9);
+	/* no temporary file is left beside it */
+	char out[4096];
+	FILE *f = popen("ls /tmp/gmpsim-sweep-int.db.tmp-* 2>/dev/null | wc -l", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(out, sizeof out, f));
+	pclose(f);
+	assert_int_equal(atoi(out), 0);
+	/* resuming runs only the interrupted one */
+	char args[1024];
+	snprintf(args, sizeof args, "sweep scenarios/10k_rps.yaml --set duration=100ms,60s --set warmup=50ms "
+		 "--model gmp -o %s --resume", db);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "1 run(s) to do: 1 complete"));
+	assert_non_null(strstr(out, "1 kept from the database"));
+	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 2);
+	unlink(db);
+}
+
+/* ---- bad input ------------------------------------------------------------------------ */
+
+static void expect_error(const char *args, const char *words, const char *db)
+{
+	char out[4096];
+	unlink(db);
+	int rc = run_cmd(args, out, sizeof out);
+	if (rc != 2 || !strstr(out, words))
+		fprintf(stderr, "gmpsim %s\n -> %d: %s\n(expected: %s)\n", args, rc, out, words);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, words));
+	assert_false(exists(db));
+}
+
+static const char tiny[] =
+	"name: tiny\n"
+	"duration: 100ms\n"
+	"machine: { cores: 4 }\n"
+	"models: { gmp: {}, threads: {} }\n"
+	"workload:\n"
+	"  r:\n"
+	"    arrival: { poisson: 1000/s }\n"
+	"    program: [ { cpu: 100us }, { net: 1ms } ]\n"
+	"sweep:\n"
+	"  models.gmp.gomaxprocs: [1, 2, 4]\n"
+	"  machine.numa.nodes: 1..2\n"
+	"  workload.r.arrival: [ {poisson: 500/s}, {poisson: 2000/s} ]\n"
+	"  reps: 2\n";
+
+static void test_bad_axes(void **state)
+{
+	(void)state;
+	const char *db = "/tmp/gmpsim-sweep-bad.db";
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set machine.corez=1,2",
+		     "--set machine.corez=1:1:9: unknown key 'corez' in 'machine' (did you mean 'cores'?)", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set machine.cores=4,x",
+		     "--set machine.cores=x:1:1: expected an integer, got 'x'", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set 'machine.cores=8..1'",
+		     "--set machine.cores=8..1: empty range", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set 'machine.cores=1..8 step 0'",
+		     "--set machine.cores=1..8 step 0: range: step must be > 0", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set machine.numa.nodes=1,3",
+		     "--set machine.numa.nodes=3:1:1: machine.numa.nodes (3) must divide machine.cores (8)", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set seed=1,2", "'seed' cannot be swept", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --reps 0", "--reps", db);
+	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db -j x", "-j", db);
+	expect_error(SHORT " -o /tmp/gmpsim-sweep-bad.db --reps 2 --set machine.cores=1,2",
+		     "use 'gmpsim sweep'", db);
+	/* the sweep: section: errors at the file's line and column */
+	struct { const char *from, *to, *msg; } cases[] = {
+		{ "[1, 2, 4]", "[1, x, 4]", ":10:30: sweep value for models.gmp.gomaxprocs: expected an integer, got 'x'" },
+		{ "gomaxprocs:", "gomaxprocz:", ":10:14: unknown key 'gomaxprocz' in 'models.gmp'" },
+		{ "nodes: 1..2", "nodes: 1..3", ":11:23: sweep value for machine.numa.nodes: machine.numa.nodes (3) must divide" },
+		{ "nodes: 1..2", "nodes: 2..1", ":11:23: sweep.machine.numa.nodes: empty range" },
+		{ "reps: 2", "reps: 0", ":13:9: sweep.reps: expected an integer" },
+		{ "poisson: 500/s", "poisson: fast", ":12:25: sweep value for workload.r.arrival:" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[2048], args[1024], expect[512];
+		const char *at = strstr(tiny, cases[i].from);
+		assert_non_null(at);
+		snprintf(text, sizeof text, "%.*s%s%s", (int)(at - tiny), tiny, cases[i].to, at + strlen(cases[i].from));
+		char *yaml = tu_write_temp(text, ".yaml");
+		snprintf(args, sizeof args, "sweep %s -o %s", yaml, db);
+		snprintf(expect, sizeof expect, "%s%s", yaml, cases[i].msg);
+		expect_error(args, expect, db);
+		unlink(yaml);
+		free(yaml);
+	}
+}
+
+static void test_file_sweep_section(void **state)
+{
+	(void)state;
+	char *yaml = tu_write_temp(tiny, ".yaml");
+	const char *db = "/tmp/gmpsim-sweep-file.db";
+	static char out[1 << 16];
+	char args[1024];
+	/* 3 x 2 x 2 points x 2 models x 2 reps */
+	assert_int_equal(run_ok("sweep %s -q -o %s", yaml, db), 0);
+	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 48);
+	assert_int_equal(query(db, "select count(*) from sweep_axes"), 3);
+	assert_int_equal(query(db, "select value from params p join runs r using(run_id) where r.run_number = 47 "
+			       "and key = 'workload.r.arrival.poisson'"), 2000);
+	/* a --set list replaces the file's axis of that key, a plain --set removes it */
+	snprintf(args, sizeof args, "sweep %s --list --set models.gmp.gomaxprocs=3,4 --set machine.numa.nodes=2 "
+		 "--reps 1", yaml);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "run\tpoint\tmodel\trep\tseed\tmodels.gmp.gomaxprocs\tworkload.r.arrival\n"));
+	int n = 0;
+	for (const char *l = strchr(out, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+		n++;
+	assert_int_equal(n, 2 * 2 * 2);
+	/* the plain command ignores the sweep: section: one point, run number = model index */
+	assert_int_equal(run_ok("%s -q -o %s", yaml, db), 0);
+	assert_int_equal(query(db, "select count(*) from runs"), 2);
+	assert_int_equal(query(db, "select run_number from runs where model = 'threads'"), 1);
+	unlink(yaml);
+	free(yaml);
+	unlink(db);
+}
+
+static void test_plain_reps(void **state)
+{
+	(void)state;
+	const char *db = "/tmp/gmpsim-sweep-plain.db";
+	assert_int_equal(run_ok(SHORT " --reps 3 -q -o %s%s", db, ""), 0);
+	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 9);
+	assert_int_equal(query(db, "select count(distinct seed) from runs"), 3);
+	assert_int_equal(query(db, "select count(*) from runs where seed = 1 and rep = 0"), 3);
+	assert_int_equal(query(db, "select max(point_id) from runs"), 0);
+	assert_int_equal(query(db, "select run_number from runs where model = 'threads' and rep = 2"), 5);
+	/* the repetitions of one model differ */
+	assert_true(query(db, "select count(distinct value) from metrics m join runs r using(run_id) "
+			  "where r.model = 'threads' and m.name = 'latency_mean'") == 3);
+	unlink(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbering_and_list),
+		cmocka_unit_test(test_run_filters),
+		cmocka_unit_test(test_split_merge_equals_whole),
+		cmocka_unit_test(test_jobs_identical),
+		cmocka_unit_test(test_merge_bad_inputs),
+		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_interrupt_keeps_valid_database),
+		cmocka_unit_test(test_bad_axes),
+		cmocka_unit_test(test_file_sweep_section),
+		cmocka_unit_test(test_plain_reps),
+	};
+	return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
+}
