@@ -6,6 +6,8 @@
 #include "results.h"
 #include "run.h"
 #include "units.h"
+#include "cmd_query.h"
+#include "cmd_plot.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -37,6 +39,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--set KEY=VALUE]... [-q]\n"
 		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
+		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
+		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
 		"       gmpsim --help | --version\n"
 		"\n"
 		"Simulates the scenario on every model it lists (or the ones named with\n"
@@ -352,6 +356,8 @@ static const struct subcommand {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } subcommands[] = {
+	{ "query", cmd_query_main },
+	{ "plot", cmd_plot_main },
 	{ NULL, NULL },
 };
 
