@@ -101,7 +101,7 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 	if (optind < argc)
 		return query_fail("unexpected argument '%s' (quote the SQL as one argument)%s", argv[optind], "");
 	if (!c->db)
-		return query_fail("missing database file%s%s\nTry 'gmpsim query --help'.", "", "");
+		return query_fail("missing database file (see gmpsim query --help)%s%s", "", "");
 	if (!c->query)
 		c->query = "summary";
 	return 0;

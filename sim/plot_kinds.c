@@ -367,7 +367,8 @@ static int pk_cdf_rows(sqlite3 *h, const struct plot_opts *o, const char *hist, 
 	return pk_finish(h, o, st, rc, err, errlen);
 }
 
-/* Six tics spread evenly over the log axis, two significant digits each:
+/* Six tics spread evenly over the log axis, with the fewest significant
+ * digits (from two) that keep them apart:
  * gnuplot's own log tics sit at decades only, so a CDF within one decade
  * (100 ms to 102 ms) would get a single label. */
 static void pk_log_tics(struct plot_buf *b, const struct pk_chart *c)
@@ -380,11 +381,18 @@ static void pk_log_tics(struct plot_buf *b, const struct pk_chart *c)
 		}
 	if (!(lo > 0) || !(hi > lo))
 		return;
-	pb_printf(b, "set xtics (");
-	for (int k = 0; k <= 5; k++) {
-		double v = lo * pow(hi / lo, k / 5.0);
-		pb_printf(b, "%s%.2g", k ? ", " : "", v);
+	char tic[6][32];
+	int digits = 2;
+	for (int distinct = 0; !distinct && digits <= 8; digits += !distinct) {
+		distinct = 1;
+		for (int k = 0; k <= 5; k++) {
+			snprintf(tic[k], sizeof tic[k], "%.*g", digits, lo * pow(hi / lo, k / 5.0));
+			distinct &= k == 0 || strcmp(tic[k], tic[k - 1]) != 0;
+		}
 	}
+	pb_printf(b, "set xtics (");
+	for (int k = 0; k <= 5; k++)
+		pb_printf(b, "%s%s", k ? ", " : "", tic[k]);
 	pb_printf(b, ")\nset format x '%%g'\n");
 }
 
