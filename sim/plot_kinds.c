@@ -248,6 +248,28 @@ static void pk_metric_data(struct plot_buf *b, struct pk_chart *c, double scale)
 	}
 }
 
+/* Tics at the swept values themselves when there are a dozen or fewer
+ * (GOMAXPROCS 1, 2, 4, 8 rather than 0.5, 1, 1.5 ...). */
+static void pk_value_tics(struct plot_buf *b, const struct pk_chart *c)
+{
+	double seen[12];
+	int n = 0;
+	for (int i = 0; i < c->nlines; i++)
+		for (int j = 0; j < c->lines[i].npts; j++) {
+			int k = 0;
+			while (k < n && seen[k] != c->lines[i].pts[j].xnum)
+				k++;
+			if (k == n && n == 12)
+				return;
+			if (k == n)
+				seen[n++] = c->lines[i].pts[j].xnum;
+		}
+	pb_printf(b, "set xtics (");
+	for (int k = 0; k < n; k++)
+		pb_printf(b, "%s%.17g", k ? ", " : "", seen[k]);
+	pb_printf(b, ")\n");
+}
+
 /* Log x axis when a positive numeric parameter spans a factor of 16 or more
  * (GOMAXPROCS 1..64, sizes); categories as labelled tics. */
 static void pk_x_axis(struct plot_buf *b, const struct pk_chart *c, int numeric, char **cats, int ncats)
@@ -260,6 +282,8 @@ static void pk_x_axis(struct plot_buf *b, const struct pk_chart *c, int numeric,
 		}
 	if (numeric && lo > 0 && hi / lo >= 16)
 		pb_printf(b, "set logscale x 2\n");
+	if (numeric)
+		pk_value_tics(b, c);
 	if (!numeric) {
 		pb_printf(b, "set xtics (");
 		for (int k = 0; k < ncats; k++) {
