@@ -10,7 +10,18 @@
 #include <sys/stat.h>
 
 static char out[1 << 20];
-static const char *sweep_db = "/tmp/gmpsim-test-query-sweep.db";
+static char dir[] = "/tmp/gmpsim-test-query-XXXXXX";
+static char sweep_db[128];
+
+/* A path in the suite's own directory (so parallel runs do not collide). */
+static const char *in_dir(const char *name)
+{
+	static char paths[8][160];
+	static int next;
+	char *p = paths[next++ % 8];
+	snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+	return p;
+}
 
 /* ---- a small RFC 4180 reader: the test's own, to check the writer ---- */
 
@@ -81,8 +92,19 @@ static double db_double(const char *path, const char *sql)
 static int setup(void **state)
 {
 	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(sweep_db, sizeof sweep_db, "%s/sweep.db", dir);
 	td_make_sweep(sweep_db);
 	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
 }
 
 static double mean_sd(double *v, int n, double *sd)
@@ -259,8 +281,9 @@ static void test_bad_files(void **state)
 {
 	(void)state;
 	char args[512];
-	unlink("/tmp/gmpsim-test-query-missing.db");
-	expect_error("query /tmp/gmpsim-test-query-missing.db", "/tmp/gmpsim-test-query-missing.db:", "No such file");
+	const char *missing = in_dir("missing.db");
+	snprintf(args, sizeof args, "query %s", missing);
+	expect_error(args, missing, "No such file");
 
 	char *garbage = tu_write_temp("this is not a database, just some text that goes on and on\n", ".db");
 	snprintf(args, sizeof args, "query %s", garbage);
@@ -270,7 +293,7 @@ static void test_bad_files(void **state)
 	snprintf(args, sizeof args, "query %s", empty);
 	expect_error(args, empty, "not a gmpsim results database");
 
-	const char *foreign = "/tmp/gmpsim-test-query-foreign.db";
+	const char *foreign = in_dir("foreign.db");
 	unlink(foreign);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(foreign, &h), SQLITE_OK);
@@ -280,7 +303,7 @@ static void test_bad_files(void **state)
 	expect_error(args, foreign, "not a gmpsim results database");
 
 	/* a real database cut to a third: damaged */
-	const char *cut = "/tmp/gmpsim-test-query-cut.db";
+	const char *cut = in_dir("cut.db");
 	td_make_sweep(cut);
 	struct stat st;
 	assert_int_equal(stat(cut, &st), 0);
@@ -319,7 +342,7 @@ static void test_bad_usage(void **state)
 static void test_old_database(void **state)
 {
 	(void)state;
-	const char *old = "/tmp/gmpsim-test-query-old.db";
+	const char *old = in_dir("old.db");
 	td_make_sweep(old);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(old, &h), SQLITE_OK);
@@ -344,7 +367,7 @@ static void test_old_database(void **state)
 static void test_real_run(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-test-query-real.db";
+	const char *db = in_dir("real.db");
 	unlink(db);
 	char args[512];
 	snprintf(args, sizeof args, "scenarios/10k_rps.yaml --set duration=300ms --set warmup=100ms -q -o %s", db);
@@ -387,5 +410,5 @@ int main(void)
 		cmocka_unit_test(test_old_database),
 		cmocka_unit_test(test_real_run),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
