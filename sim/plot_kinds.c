@@ -394,7 +394,7 @@ static int pk_cdf_rows(sqlite3 *h, const struct plot_opts *o, const char *hist, 
 /* Six tics spread evenly over the log axis, with the fewest significant
  * digits (from two) that keep them apart:
  * gnuplot's own log tics sit at decades only, so a CDF within one decade
- * (100 ms to 102 ms) would get a single label. */
+ * (100 ms to 102 ms) would get a single label. The range hugs the data. */
 static void pk_log_tics(struct plot_buf *b, const struct pk_chart *c)
 {
 	double lo = INFINITY, hi = 0;
@@ -417,7 +417,7 @@ static void pk_log_tics(struct plot_buf *b, const struct pk_chart *c)
 	pb_printf(b, "set xtics (");
 	for (int k = 0; k <= 5; k++)
 		pb_printf(b, "%s%s", k ? ", " : "", tic[k]);
-	pb_printf(b, ")\nset format x '%%g'\n");
+	pb_printf(b, ")\nset format x '%%g'\nset xrange [%.17g:%.17g]\n", lo / 1.02, hi * 1.02);
 }
 
 /* Turns bucket counts into cumulative fractions, x into ms. */
@@ -479,7 +479,7 @@ int plot_cdf(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char *er
 		snprintf(xlabel, sizeof xlabel, "%s (ms, log scale)", hist);
 		free(scen);
 		pk_header(b, o, title, xlabel, "cumulative fraction of observations");
-		pb_printf(b, "set logscale x 10\nset autoscale xfix\nset yrange [0:1.02]\n");
+		pb_printf(b, "set logscale x 10\nset yrange [0:1.02]\n");
 		pk_log_tics(b, &c);
 		pk_cdf_data(b, &c);
 		pk_plot_command(b, &c, "using 1:2 with lines lw 2");
