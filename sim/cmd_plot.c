@@ -120,18 +120,25 @@ char *plot_run_condition(const struct plot_opts *o)
 	return s;
 }
 
-char *plot_label_expr(const struct plot_opts *o, const char *except)
+char *plot_where_keys(const struct plot_opts *o)
 {
-	char *keys = sqlite3_mprintf("%Q", except ? except : "");
+	char *keys = sqlite3_mprintf("''");
 	for (int i = 0; keys && i < o->nwhere; i++) {
 		char *t = sqlite3_mprintf("%s, %Q", keys, o->where_key[i]);
 		sqlite3_free(keys);
 		keys = t;
 	}
+	return keys;
+}
+
+char *plot_label_expr(const struct plot_opts *o, const char *except)
+{
+	char *keys = plot_where_keys(o);
 	char *e = keys ? sqlite3_mprintf(
 		"r.model || COALESCE(' (' || (SELECT GROUP_CONCAT(kv, ', ') FROM (SELECT sp.key || '=' || sp.value AS kv"
 		" FROM swept_params AS sp WHERE sp.scenario = r.scenario AND sp.point_id = r.point_id"
-		" AND sp.model = r.model AND sp.key NOT IN (%s) ORDER BY sp.key)) || ')', '')", keys) : NULL;
+		" AND sp.model = r.model AND sp.key NOT IN (%s, %Q) ORDER BY sp.key)) || ')', '')",
+		keys, except ? except : "") : NULL;
 	sqlite3_free(keys);
 	return e;
 }

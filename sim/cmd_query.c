@@ -12,6 +12,7 @@
 #include "qtable.h"
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,11 +48,17 @@ static void query_usage(FILE *f)
 		"\nexit status: 0 ok, 2 bad usage, bad SQL or an unreadable database\n");
 }
 
-static int query_fail(const char *fmt, const char *a, const char *b)
+static int query_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "gmpsim query: <message>" and returns the usage exit status. */
+static int query_fail(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fprintf(stderr, "gmpsim query: ");
-	fprintf(stderr, fmt, a, b);
+	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	va_end(ap);
 	return Q_EXIT_USAGE;
 }
 
@@ -61,9 +68,9 @@ static int query_add_run(struct query_cli *c, const char *arg)
 	errno = 0;
 	long long v = strtoll(arg, &end, 10);
 	if (errno || *end || end == arg || v <= 0)
-		return query_fail("--run: expected a run id (a positive integer), got '%s'%s", arg, "");
+		return query_fail("--run: expected a run id (a positive integer), got '%s'", arg);
 	if (c->nruns == Q_MAX_RUNS)
-		return query_fail("too many --run options%s%s", "", "");
+		return query_fail("too many --run options");
 	c->runs[c->nruns++] = v;
 	return 0;
 }
@@ -81,7 +88,7 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 		if (opt == 'c' || opt == 'j') {
 			enum qt_format f = opt == 'c' ? QT_CSV : QT_JSON;
 			if (c->format != QT_ALIGNED && c->format != f)
-				return query_fail("--csv and --json exclude each other%s%s", "", "");
+				return query_fail("--csv and --json exclude each other");
 			c->format = f;
 		} else if (opt == 'r') {
 			if ((rc = query_add_run(c, optarg)) != 0)
@@ -99,9 +106,9 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 	if (optind < argc)
 		c->query = argv[optind++];
 	if (optind < argc)
-		return query_fail("unexpected argument '%s' (quote the SQL as one argument)%s", argv[optind], "");
+		return query_fail("unexpected argument '%s' (quote the SQL as one argument)", argv[optind]);
 	if (!c->db)
-		return query_fail("missing database file (see gmpsim query --help)%s%s", "", "");
+		return query_fail("missing database file (see gmpsim query --help)");
 	if (!c->query)
 		c->query = "summary";
 	return 0;
@@ -125,40 +132,36 @@ static char *query_run_filter(const struct query_cli *c, const char *column)
 	return t;
 }
 
-/* Appends to *sql (sqlite3_mprintf'd) one column per row of keys_sql, each
- * made by column_fmt from the key (%Q: as a literal, %w: as an identifier). */
-static int query_pivot_columns(sqlite3 *h, char **sql, const char *keys_sql, int nargs)
+/* Appends ", column" to sql; both are sqlite3_mprintf'd and freed here.
+ * NULL when either is (out of memory). */
+static char *query_append_column(char *sql, char *column)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(h, keys_sql, -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		const char *label = nargs > 1 ? (const char *)sqlite3_column_text(st, 1) : key;
-		char *t = nargs > 1
-			? sqlite3_mprintf("%s, MAX(CASE WHEN run_id = %s THEN value END) AS \"%w\"", *sql, key, label)
-			: sqlite3_mprintf("%s, (SELECT sp.value FROM swept_params AS sp WHERE sp.scenario = s.scenario"
-					  " AND sp.point_id = s.point_id AND sp.model = s.model AND sp.key = %Q) AS \"%w\"",
-					  *sql, key, key);
-		sqlite3_free(*sql);
-		*sql = t;
-		rc = t ? SQLITE_OK : SQLITE_NOMEM;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	char *t = sql && column ? sqlite3_mprintf("%s, %s", sql, column) : NULL;
+	sqlite3_free(sql);
+	sqlite3_free(column);
+	return t;
 }
 
-/* sweep with each swept key as a column, in key order. */
+/* sweep with each swept key as a column, in key order (a view cannot have
+ * columns that depend on the data). */
 static char *query_sweep_sql(sqlite3 *h)
 {
+	sqlite3_stmt *st = NULL;
 	char *sql = sqlite3_mprintf("SELECT s.scenario, s.point_id, s.model");
-	if (!sql || query_pivot_columns(h, &sql, "SELECT DISTINCT key FROM swept_params ORDER BY key", 1) < 0) {
-		sqlite3_free(sql);
-		return NULL;
+	int rc = sqlite3_prepare_v2(h, "SELECT DISTINCT key FROM swept_params ORDER BY key", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		sql = query_append_column(sql, sqlite3_mprintf(
+			"(SELECT sp.value FROM swept_params AS sp WHERE sp.scenario = s.scenario"
+			" AND sp.point_id = s.point_id AND sp.model = s.model AND sp.key = %Q) AS \"%w\"", key, key));
+		rc = SQLITE_OK;
 	}
-	char *t = sqlite3_mprintf("%s, s.n, s.throughput_mean, s.throughput_sd, s.p50_ms_mean, s.p50_ms_sd,"
-				  " s.p99_ms_mean, s.p99_ms_sd, s.cpu_utilization_mean, s.cpu_utilization_sd,"
-				  " s.threads_peak_mean, s.threads_peak_sd FROM sweep AS s"
-				  " ORDER BY s.scenario, s.point_id, s.model", sql);
+	sqlite3_finalize(st);
+	char *t = sql && rc == SQLITE_DONE ? sqlite3_mprintf(
+		"%s, s.n, s.throughput_mean, s.throughput_sd, s.p50_ms_mean, s.p50_ms_sd,"
+		" s.p99_ms_mean, s.p99_ms_sd, s.cpu_utilization_mean, s.cpu_utilization_sd,"
+		" s.threads_peak_mean, s.threads_peak_sd FROM sweep AS s"
+		" ORDER BY s.scenario, s.point_id, s.model", sql) : NULL;
 	sqlite3_free(sql);
 	return t;
 }
@@ -169,9 +172,18 @@ static char *query_params_sql(sqlite3 *h, const struct query_cli *c)
 	char *filter = query_run_filter(c, "run_id");
 	char *runs = filter ? sqlite3_mprintf("SELECT run_id, run_id || ':' || model FROM runs%s ORDER BY run_id",
 					      filter) : NULL;
+	sqlite3_stmt *st = NULL;
 	char *sql = sqlite3_mprintf("SELECT key");
-	int bad = !runs || !sql || query_pivot_columns(h, &sql, runs, 2) < 0;
-	char *t = bad ? NULL : sqlite3_mprintf("%s FROM params%s GROUP BY key ORDER BY key", sql, filter);
+	int rc = runs ? sqlite3_prepare_v2(h, runs, -1, &st, NULL) : SQLITE_NOMEM;
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sql = query_append_column(sql, sqlite3_mprintf("MAX(CASE WHEN run_id = %lld THEN value END) AS \"%w\"",
+							       (long long)sqlite3_column_int64(st, 0),
+							       (const char *)sqlite3_column_text(st, 1)));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	char *t = sql && rc == SQLITE_DONE ? sqlite3_mprintf("%s FROM params%s GROUP BY key ORDER BY key", sql, filter)
+					   : NULL;
 	sqlite3_free(filter);
 	sqlite3_free(runs);
 	sqlite3_free(sql);
@@ -285,7 +297,7 @@ static int query_run(sqlite3 *h, const struct query_cli *c, const char *sql)
 	char err[1024];
 	sqlite3_stmt *st = query_prepare(h, c->db, sql, err, sizeof err);
 	if (!st)
-		return query_fail("%s%s", err, "");
+		return query_fail("%s", err);
 	struct qt_table t;
 	int rc = qt_fill(&t, st);
 	if (rc != SQLITE_DONE) {
@@ -300,7 +312,7 @@ static int query_run(sqlite3 *h, const struct query_cli *c, const char *sql)
 	if (rc == SQLITE_DONE)
 		qt_print(stdout, &t, c->format);
 	qt_free(&t);
-	return rc == SQLITE_DONE ? 0 : query_fail("%s%s", err, "");
+	return rc == SQLITE_DONE ? 0 : query_fail("%s", err);
 }
 
 int cmd_query_main(int argc, char **argv)
@@ -312,17 +324,17 @@ int cmd_query_main(int argc, char **argv)
 	int named = query_is_named(c.query);
 	if (!named && query_looks_like_word(c.query))
 		return query_fail("unknown report '%s' (reports: summary, compare, sweep, runs, params; "
-				  "anything else is run as SQL)%s", c.query, "");
+				  "anything else is run as SQL)", c.query);
 	if (!named && c.nruns)
-		return query_fail("--run applies to the named reports; with SQL, write the WHERE clause%s%s", "", "");
+		return query_fail("--run applies to the named reports; with SQL, write the WHERE clause");
 	char err[1024];
 	sqlite3 *h = qdb_open(c.db, err, sizeof err);
 	if (!h)
-		return query_fail("%s%s", err, "");
+		return query_fail("%s", err);
 	char *sql = NULL;
 	if (named && query_check_runs(h, &c, err, sizeof err) == 0)
 		sql = query_named_sql(h, &c, c.query, err, sizeof err);
-	rc = named && !sql ? query_fail("%s%s", err, "") : query_run(h, &c, named ? sql : c.query);
+	rc = named && !sql ? query_fail("%s", err) : query_run(h, &c, named ? sql : c.query);
 	sqlite3_free(sql);
 	sqlite3_close(h);
 	return rc;

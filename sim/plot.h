@@ -30,6 +30,9 @@ void pb_free(struct plot_buf *b);
 /* The SQL condition (on runs AS r) that selects complete runs matching the
  * --run and --where options; sqlite3_mprintf'd. */
 char *plot_run_condition(const struct plot_opts *o);
+/* The --where keys as an SQL list of literals ("'', 'a', 'b'");
+ * sqlite3_mprintf'd. */
+char *plot_where_keys(const struct plot_opts *o);
 /* The SQL expression for a run's line label: the model, then the swept
  * keys other than `except` and the --where keys ("gmp (machine.cores=4)");
  * sqlite3_mprintf'd. */

@@ -150,13 +150,12 @@ static char *pk_x_key(sqlite3 *h, const struct plot_opts *o, char *err, size_t e
 		if (!x)
 			snprintf(err, errlen, "--x %s: not a swept parameter of %s (swept: %s)", o->x, o->db, swept);
 	} else {
-		for (char *k = strtok(swept, ", "); k && !x; k = strtok(NULL, ", ")) {
-			int fixed = 0;
-			for (int i = 0; i < o->nwhere; i++)
-				fixed |= strcmp(o->where_key[i], k) == 0;
-			if (!fixed)
-				x = strdup(k);
-		}
+		char *fixed = plot_where_keys(o);
+		char *sql = fixed ? sqlite3_mprintf("SELECT key FROM swept_params WHERE key NOT IN (%s) ORDER BY key LIMIT 1",
+						    fixed) : NULL;
+		x = sql ? qdb_first_text(h, sql) : NULL;
+		sqlite3_free(fixed);
+		sqlite3_free(sql);
 		if (!x)
 			snprintf(err, errlen, "every swept parameter is fixed by --where; nothing left for the x axis");
 	}

@@ -191,8 +191,9 @@ static void qt_pad(FILE *f, const char *s, int width, int right, int last)
 		fprintf(f, "%s%*s", s, pad > 0 ? pad : 0, "");
 }
 
-/* A copy of s cut to QT_MAX_TEXT columns ("..." marks the cut): a long
- * error message or description must not push the table off the screen. */
+/* A copy of s cut to QT_MAX_TEXT columns ("..." marks the cut), control
+ * characters as spaces: a long error message or description must not push
+ * the table off the screen or break its rows. */
 static char *qt_clip(const char *s)
 {
 	size_t n = 0;
@@ -203,11 +204,15 @@ static char *qt_clip(const char *s)
 	}
 	while (s[n] && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n++;
-	if (qt_width(s) <= QT_MAX_TEXT)
-		return qt_strndup(s, strlen(s));
+	int cut = qt_width(s) > QT_MAX_TEXT;
+	if (!cut)
+		n = strlen(s);
 	char *d = qt_alloc(NULL, n + 4);
 	memcpy(d, s, n);
-	memcpy(d + n, "...", 4);
+	memcpy(d + n, cut ? "..." : "", cut ? 4 : 1);
+	for (char *p = d; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' '; /* a newline or tab would break the rows */
 	return d;
 }
 

@@ -182,6 +182,12 @@ static void test_series(void **state)
 	assert_non_null(strstr(s, "<text>virtual time (s)</text>"));
 	assert_non_null(strstr(s, "<text>threads (count)</text>"));
 	free(s);
+	/* --run picks runs: run 1 is gmp at point 0, repetition 0 */
+	s = plot_svg("series --series threads --run 1 --run 2 --title 'two runs'");
+	assert_int_equal(count(s, "id=\"gnuplot_plot_"), 2);
+	assert_non_null(strstr(s, "<text>gmp (machine.numa.nodes=1, models.gmp.gomaxprocs=1)</text>"));
+	assert_non_null(strstr(s, "<text>two runs</text>"));
+	free(s);
 	char args[512];
 	snprintf(args, sizeof args, "plot %s series --series nosuch -o %s", sweep_db, svg);
 	assert_int_equal(td_run("", args, 1, out, sizeof out), 2);
