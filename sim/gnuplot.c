@@ -20,7 +20,9 @@ static const char *const gp_terminal[] = {
 	[GP_PNG] = "set terminal pngcairo noenhanced size 900,540 font 'Sans,10'\n",
 };
 
-int gp_quote(char *buf, size_t len, const char *s)
+/* Appends s to buf as a gnuplot single-quoted string ('' doubles a quote;
+ * newlines become spaces). Returns buf's new length or -1 if it would not fit. */
+static int gp_quote(char *buf, size_t len, const char *s)
 {
 	size_t n = strlen(buf);
 	if (n + 1 >= len)

@@ -16,8 +16,4 @@ enum gp_format { GP_SVG, GP_PNG };
  * found, gnuplot's own error line, or a file error naming the path). */
 int gp_render(const char *body, const char *out, enum gp_format format, char *err, size_t errlen);
 
-/* Appends s to buf as a gnuplot single-quoted string ('' doubles a quote;
- * newlines become spaces). Returns buf's new length or -1 if it would not fit. */
-int gp_quote(char *buf, size_t len, const char *s);
-
 #endif

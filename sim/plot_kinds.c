@@ -9,6 +9,7 @@
  */
 #include "plot.h"
 #include "qdb.h"
+#include "scenario.h"
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -329,7 +330,10 @@ int plot_metric(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char 
 		snprintf(title, sizeof title, "%s against %s (%s): mean and 95%% CI over repetitions", metric, x, scen);
 		snprintf(ylabel, sizeof ylabel, "%s (%s)", metric, u.label);
 		free(scen);
-		pk_header(b, o, title, x, ylabel);
+		char xlabel[256];
+		const char *xunit = sc_param_unit(x);
+		snprintf(xlabel, sizeof xlabel, "%s%s%s%s", x, xunit ? " (" : "", xunit ? xunit : "", xunit ? ")" : "");
+		pk_header(b, o, title, xlabel, ylabel);
 		pk_x_axis(b, &c, numeric, cats, ncats);
 		free(cats);
 		pk_metric_data(b, &c, u.scale);

@@ -7,6 +7,7 @@
 #include "testdb.h"
 #include "plot.h"
 #include "qdb.h"
+#include "scenario.h"
 #include <dirent.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -108,6 +109,16 @@ static void test_metric_other_keys_as_lines(void **state)
 	assert_non_null(strstr(s, "<text>machine.numa.nodes</text>"));
 	assert_non_null(strstr(s, "<text>latency_p99 (ms)</text>"));
 	free(s);
+}
+
+/* The x axis names the unit the params table stores a parameter in. */
+static void test_param_units(void **state)
+{
+	(void)state;
+	assert_string_equal(sc_param_unit("kernel.switch"), "ns");
+	assert_string_equal(sc_param_unit("models.threads.stack"), "B");
+	assert_null(sc_param_unit("models.gmp.gomaxprocs"));
+	assert_null(sc_param_unit("no.such.key"));
 }
 
 static void test_ci_halfwidth(void **state)
@@ -313,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metric_one_line_per_model),
 		cmocka_unit_test(test_metric_other_keys_as_lines),
+		cmocka_unit_test(test_param_units),
 		cmocka_unit_test(test_ci_halfwidth),
 		cmocka_unit_test(test_metric_data),
 		cmocka_unit_test(test_cdf),
