@@ -322,8 +322,9 @@ static int plot_render(const struct plot_opts *o, const char *body)
 {
 	char err[1024];
 	int png = plot_has_suffix(o->out, ".png");
-	if (gp_render(body, o->out, png ? GP_PNG : GP_SVG, err, sizeof err) != 0)
-		return plot_fail(PLOT_EXIT_FAIL, "%s", err);
+	int rc = gp_render(body, o->out, png ? GP_PNG : GP_SVG, err, sizeof err);
+	if (rc != 0)
+		return plot_fail(rc == GP_ERR_OUTPUT ? PLOT_EXIT_USAGE : PLOT_EXIT_FAIL, "%s", err);
 	if (!o->png_too || png)
 		return 0;
 	size_t n = strlen(o->out) - 4;
@@ -331,7 +332,9 @@ static int plot_render(const struct plot_opts *o, const char *body)
 	if (!twin)
 		return plot_fail(PLOT_EXIT_FAIL, "out of memory");
 	snprintf(twin, n + 5, "%.*s.png", (int)n, o->out);
-	int rc = gp_render(body, twin, GP_PNG, err, sizeof err) == 0 ? 0 : plot_fail(PLOT_EXIT_FAIL, "%s", err);
+	rc = gp_render(body, twin, GP_PNG, err, sizeof err);
+	if (rc != 0)
+		rc = plot_fail(rc == GP_ERR_OUTPUT ? PLOT_EXIT_USAGE : PLOT_EXIT_FAIL, "%s", err);
 	free(twin);
 	return rc;
 }

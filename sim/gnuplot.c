@@ -40,15 +40,13 @@ static int gp_quote(char *buf, size_t len, const char *s)
 	return (int)n;
 }
 
-/* A fresh file from template (mkstemps with suffix length); path stays in
- * tmpl. Returns 0 or -1 with err. */
-static int gp_temp(char *tmpl, int suffix, char *err, size_t errlen)
+/* A fresh empty file from template (mkstemps with suffix length); its
+ * path replaces the template. Returns 0 or errno. */
+static int gp_temp(char *tmpl, int suffix)
 {
 	int fd = mkstemps(tmpl, suffix);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create temporary file '%s': %s", tmpl, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return errno;
 	close(fd);
 	return 0;
 }
@@ -138,33 +136,60 @@ static int gp_run(const char *script, const char *errpath, const char *tmpout, c
 	return -1;
 }
 
-int gp_render(const char *body, const char *out, enum gp_format format, char *err, size_t errlen)
+/* Creates the empty file beside out that gnuplot writes into (tmpout, at
+ * least 4096 bytes); mode follows the umask as a plain fopen's would. */
+static int gp_output_temp(const char *out, char *tmpout, size_t len, char *err, size_t errlen)
 {
-	char tmpout[4096], script[] = "/tmp/gmpsim-plot-XXXXXX.gp", errpath[] = "/tmp/gmpsim-plot-XXXXXX.err";
-	if (strchr(out, '\n') || snprintf(tmpout, sizeof tmpout, "%s.tmp-%ld-XXXXXX", out, (long)getpid()) >= (int)sizeof tmpout) {
+	if (strchr(out, '\n') || strchr(out, '\r') ||
+	    snprintf(tmpout, len, "%s.tmp-%ld-XXXXXX", out, (long)getpid()) >= (int)len) {
 		snprintf(err, errlen, "-o: unusable output path '%s'", out);
 		return -1;
 	}
-	if (gp_temp(tmpout, 0, err, errlen) < 0)
+	int e = gp_temp(tmpout, 0);
+	if (e) {
+		snprintf(err, errlen, "-o %s: cannot create a file in its directory: %s", out, strerror(e));
 		return -1;
-	mode_t mask = umask(0); /* read back the umask; mkstemp's 0600 would survive the rename */
+	}
+	mode_t mask = umask(0); /* read back the umask: not thread-safe */
 	umask(mask);
 	(void)chmod(tmpout, 0666 & ~mask);
-	int rc = -1;
-	if (gp_temp(script, 3, err, errlen) == 0) {
-		if (gp_temp(errpath, 4, err, errlen) == 0) {
-			if (gp_write_script(script, format, tmpout, body, err, errlen) == 0 &&
-			    gp_run(script, errpath, tmpout, err, errlen) == 0)
-				rc = 0;
-			unlink(errpath);
-		}
-		unlink(script);
+	return 0;
+}
+
+/* Writes the script to a temporary file, runs gnuplot on it, removes it. */
+static int gp_script_and_run(const char *body, const char *tmpout, enum gp_format format, char *err, size_t errlen)
+{
+	char script[] = "/tmp/gmpsim-plot-XXXXXX.gp", errpath[] = "/tmp/gmpsim-plot-XXXXXX.err";
+	int rc = -1, e = gp_temp(script, 3);
+	if (e) {
+		snprintf(err, errlen, "cannot create a temporary file in /tmp: %s", strerror(e));
+		return -1;
 	}
-	if (rc == 0 && rename(tmpout, out) != 0) {
-		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmpout, out, strerror(errno));
-		rc = -1;
+	if ((e = gp_temp(errpath, 4)) != 0) {
+		snprintf(err, errlen, "cannot create a temporary file in /tmp: %s", strerror(e));
+	} else {
+		if (gp_write_script(script, format, tmpout, body, err, errlen) == 0 &&
+		    gp_run(script, errpath, tmpout, err, errlen) == 0)
+			rc = 0;
+		unlink(errpath);
 	}
-	if (rc != 0)
-		unlink(tmpout);
+	unlink(script);
 	return rc;
+}
+
+int gp_render(const char *body, const char *out, enum gp_format format, char *err, size_t errlen)
+{
+	char tmpout[4096];
+	if (gp_output_temp(out, tmpout, sizeof tmpout, err, errlen) < 0)
+		return GP_ERR_OUTPUT;
+	if (gp_script_and_run(body, tmpout, format, err, errlen) < 0) {
+		unlink(tmpout);
+		return GP_ERR_GNUPLOT;
+	}
+	if (rename(tmpout, out) != 0) {
+		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmpout, out, strerror(errno));
+		unlink(tmpout);
+		return GP_ERR_GNUPLOT;
+	}
+	return 0;
 }

@@ -11,9 +11,12 @@
 #include <stddef.h>
 
 enum gp_format { GP_SVG, GP_PNG };
+enum { GP_ERR_GNUPLOT = -1, GP_ERR_OUTPUT = -2 };
 
-/* Renders body to out in format. Returns 0, or -1 with err (gnuplot not
- * found, gnuplot's own error line, or a file error naming the path). */
+/* Renders body to out in format. Returns 0; GP_ERR_OUTPUT with err when
+ * no file can be created beside out (a bad -o); GP_ERR_GNUPLOT with err
+ * when gnuplot is missing or fails (its own error line) or the finished
+ * file cannot be renamed. */
 int gp_render(const char *body, const char *out, enum gp_format format, char *err, size_t errlen);
 
 #endif

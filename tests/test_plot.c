@@ -282,6 +282,8 @@ static void test_bad_input(void **state)
 	expect_usage_error(sweep_db, opts, "it has: latency");
 	snprintf(opts, sizeof opts, "cdf -o %s/chart.txt", dir);
 	expect_usage_error(sweep_db, opts, ".svg or .png");
+	snprintf(opts, sizeof opts, "cdf -o %s/nosuchdir/chart.svg", dir);
+	expect_usage_error(sweep_db, opts, "cannot create a file in its directory");
 	snprintf(opts, sizeof opts, "pie -o %s", svg);
 	expect_usage_error(sweep_db, opts, "unknown kind 'pie'");
 	expect_usage_error(sweep_db, "cdf", "missing -o");
