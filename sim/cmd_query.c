@@ -3,8 +3,8 @@
  * as an aligned table, CSV or JSON.
  *
  * Named reports map to the views of analysis/views.sql (sweep and params
- * pivot their keys into columns, which a static view cannot). Anything else
- * is run as one SQL statement on a read-only connection; a statement that
+ * pivot their keys into columns, which a static view cannot); a table's or
+ * view's name prints it whole. Anything else is run as one SQL statement on a read-only connection; a statement that
  * would write is refused before it runs. Must not change the database.
  */
 #include "cmd_query.h"
@@ -39,6 +39,7 @@ static void query_usage(FILE *f)
 		"           repetitions, mean and standard deviation of the main metrics\n"
 		"  runs     the runs table: identity, status, error\n"
 		"  params   every parameter (rows) of every run (columns 'RUN:MODEL')\n"
+		"The name of a table or view prints it whole (e.g. latency_histogram).\n"
 		"Anything else is run as one SQL statement, read-only (the views of\n"
 		"analysis/views.sql are available even in databases that predate them).\n"
 		"\n"
@@ -315,27 +316,60 @@ static int query_run(sqlite3 *h, const struct query_cli *c, const char *sql)
 	return rc == SQLITE_DONE ? 0 : query_fail("%s", err);
 }
 
+/* A single word: a table or view of the database is dumped whole; any
+ * other word is a typo, not SQL. Returns the SQL or NULL with err. */
+static char *query_word_sql(sqlite3 *h, const char *word, char *err, size_t errlen)
+{
+	char *probe = sqlite3_mprintf("SELECT name FROM sqlite_master WHERE name = %Q COLLATE NOCASE"
+				      " AND type IN ('table', 'view') UNION ALL SELECT name FROM sqlite_temp_master"
+				      " WHERE name = %Q COLLATE NOCASE AND type = 'view'", word, word);
+	char *found = probe ? qdb_first_text(h, probe) : NULL;
+	char *sql = found ? sqlite3_mprintf("SELECT * FROM \"%w\"", found) : NULL;
+	if (!found) {
+		char *names = qdb_first_text(h, "SELECT GROUP_CONCAT(name, ', ') FROM (SELECT name FROM sqlite_master"
+					     " WHERE type IN ('table', 'view') UNION SELECT name FROM sqlite_temp_master"
+					     " WHERE type = 'view' ORDER BY name)");
+		snprintf(err, errlen, "unknown report '%s' (reports: summary, compare, sweep, runs, params; tables and "
+			 "views: %s; anything else is run as SQL)", word, names ? names : "none");
+		free(names);
+	}
+	sqlite3_free(probe);
+	free(found);
+	return sql;
+}
+
+/* The SQL to run for c->query, or NULL with err. *owned says whether the
+ * caller must sqlite3_free it. */
+static const char *query_sql(sqlite3 *h, const struct query_cli *c, int *owned, char *err, size_t errlen)
+{
+	*owned = 1;
+	if (query_is_named(c->query))
+		return query_check_runs(h, c, err, errlen) == 0 ? query_named_sql(h, c, c->query, err, errlen) : NULL;
+	if (c->nruns) {
+		snprintf(err, errlen, "--run applies to the named reports; with SQL, write the WHERE clause");
+		return NULL;
+	}
+	if (query_looks_like_word(c->query))
+		return query_word_sql(h, c->query, err, errlen);
+	*owned = 0;
+	return c->query;
+}
+
 int cmd_query_main(int argc, char **argv)
 {
 	struct query_cli c = { 0 };
 	int rc = query_parse(&c, argc, argv);
 	if (rc)
 		return rc;
-	int named = query_is_named(c.query);
-	if (!named && query_looks_like_word(c.query))
-		return query_fail("unknown report '%s' (reports: summary, compare, sweep, runs, params; "
-				  "anything else is run as SQL)", c.query);
-	if (!named && c.nruns)
-		return query_fail("--run applies to the named reports; with SQL, write the WHERE clause");
 	char err[1024];
 	sqlite3 *h = qdb_open(c.db, err, sizeof err);
 	if (!h)
 		return query_fail("%s", err);
-	char *sql = NULL;
-	if (named && query_check_runs(h, &c, err, sizeof err) == 0)
-		sql = query_named_sql(h, &c, c.query, err, sizeof err);
-	rc = named && !sql ? query_fail("%s", err) : query_run(h, &c, named ? sql : c.query);
-	sqlite3_free(sql);
+	int owned;
+	const char *sql = query_sql(h, &c, &owned, err, sizeof err);
+	rc = sql ? query_run(h, &c, sql) : query_fail("%s", err);
+	if (owned)
+		sqlite3_free((char *)sql);
 	sqlite3_close(h);
 	return rc;
 }
