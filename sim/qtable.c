@@ -329,22 +329,51 @@ static void qt_print_csv(FILE *f, const struct qt_table *t)
 
 /* ---- JSON ------------------------------------------------------------------- */
 
-static void qt_json_string(FILE *f, const char *s)
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one
+ * (a stray continuation byte, a truncated or overlong sequence, a surrogate). */
+static int qt_utf8_len(const unsigned char *s)
 {
+	int n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (n == 0 || s[0] == 0xc0 || s[0] == 0xc1 || s[0] > 0xf4)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped;
+ * bytes that are not UTF-8 become U+FFFD, so the output is valid JSON
+ * whatever the database holds. */
+static void qt_json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		switch (ch) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (ch < 0x20 || ch == 0x7f)
-				fprintf(f, "\\u%04x", ch);
-			else
-				fputc(ch, f);
+	while (*s) {
+		int n = qt_utf8_len(s);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			s++;
+		} else if (n > 1) {
+			fwrite(s, 1, (size_t)n, f);
+			s += n;
+		} else {
+			switch (*s) {
+			case '"': fputs("\\\"", f); break;
+			case '\\': fputs("\\\\", f); break;
+			case '\n': fputs("\\n", f); break;
+			case '\r': fputs("\\r", f); break;
+			case '\t': fputs("\\t", f); break;
+			default:
+				if (*s < 0x20 || *s == 0x7f)
+					fprintf(f, "\\u%04x", *s);
+				else
+					fputc(*s, f);
+			}
+			s++;
 		}
 	}
 	fputc('"', f);

@@ -210,6 +210,10 @@ static void test_json_output(void **state)
 	assert_non_null(strstr(out, "\"error\": null"));
 	assert_int_equal(out[0], '[');
 	assert_null(strstr(out + 1, "\"run_id\": 1,")); /* --run 2 only */
+	/* UTF-8 passes through; bytes that are not UTF-8 become U+FFFD */
+	snprintf(args, sizeof args, "query %s \"select 'caf\xc3\xa9' as ok, cast(x'ff41' as text) as bad\" --json", sweep_db);
+	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);
+	assert_string_equal(out, "[\n {\"ok\": \"caf\xc3\xa9\", \"bad\": \"\\ufffdA\"}\n]\n");
 	/* an empty result is an empty array */
 	snprintf(args, sizeof args, "query %s \"select * from runs where run_id < 0\" --json", sweep_db);
 	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);
