@@ -35,7 +35,8 @@ static void plot_usage(FILE *f)
 		"\n"
 		"  -o, --output OUT     OUT.svg or OUT.png (written only when complete)\n"
 		"      --png            with OUT.svg, also write the same chart as OUT.png\n"
-		"      --where KEY=VAL  only runs whose parameter KEY is VAL (repeatable)\n"
+		"      --where KEY=VAL  only runs whose parameter KEY is VAL, as the params table\n"
+		"                       stores it (durations in ns, sizes in bytes; repeatable)\n"
 		"      --run N          only run N (repeatable)\n"
 		"      --title TEXT     replace the chart's title\n"
 		"\nexit status: 0 ok, 1 gnuplot missing or failed, 2 bad usage or an unreadable database\n");
