@@ -6,7 +6,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 PKGS := yaml-0.1 gsl sqlite3
-DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libcmocka-dev pkg-config sqlite3
+DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libcmocka-dev pkg-config sqlite3 gnuplot-nox
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -Wall -Wextra -D_GNU_SOURCE -Isim -Imodels

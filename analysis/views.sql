@@ -105,3 +105,92 @@ SELECT r.run_id, r.run_number, r.point_id, r.model, r.rep, a.position, a.key,
 FROM runs AS r
 JOIN sweep_axes AS a
 JOIN params AS p ON p.run_id = r.run_id AND (p.key = a.key OR p.key LIKE a.key || '.%');
+
+-- swept_params: the parameters a sweep varied, one row per (scenario,
+-- point_id, model, key) with that point's value. A key counts as swept when,
+-- for some model, its value differs between points while staying the same
+-- across the repetitions of each point (so `seed`, which changes with the
+-- repetition, and `model`, which changes with the model, are not swept).
+-- Empty for a database with a single point.
+CREATE VIEW IF NOT EXISTS swept_params AS
+WITH per_point AS (
+  SELECT r.scenario, r.model, r.point_id, p.key,
+         MIN(p.value) AS value, COUNT(DISTINCT p.value) AS nvalues
+  FROM runs AS r JOIN params AS p ON p.run_id = r.run_id
+  GROUP BY r.scenario, r.model, r.point_id, p.key
+),
+varying AS (
+  SELECT DISTINCT scenario, key FROM per_point
+  GROUP BY scenario, model, key
+  HAVING COUNT(DISTINCT value) > 1
+),
+steady AS (
+  SELECT scenario, key FROM per_point
+  GROUP BY scenario, key
+  HAVING MAX(nvalues) = 1
+)
+SELECT pp.scenario, pp.point_id, pp.model, pp.key, pp.value
+FROM per_point AS pp
+JOIN varying AS v ON v.scenario = pp.scenario AND v.key = pp.key
+JOIN steady AS s ON s.scenario = pp.scenario AND s.key = pp.key;
+
+-- sweep: one row per (scenario, point_id, model): the point's swept
+-- parameters as text (`params`, 'key=value, ...' ordered by key; NULL when
+-- nothing was swept), n = the number of complete repetitions, and the mean
+-- and sample standard deviation over them of throughput (1/s), p50 and p99
+-- latency (ms), CPU utilization (ratio) and peak threads. A standard
+-- deviation is NULL below two repetitions; means are NULL when n = 0.
+-- `gmpsim query DB sweep` shows the same rows with one column per swept key.
+CREATE VIEW IF NOT EXISTS sweep AS
+WITH ok AS (
+  SELECT s.scenario, s.point_id, s.model,
+         s.throughput, s.p50_ms, s.p99_ms, s.cpu_utilization, s.threads_peak,
+         AVG(s.throughput)      OVER pt AS throughput_avg,
+         AVG(s.p50_ms)          OVER pt AS p50_avg,
+         AVG(s.p99_ms)          OVER pt AS p99_avg,
+         AVG(s.cpu_utilization) OVER pt AS cpu_avg,
+         AVG(s.threads_peak)    OVER pt AS threads_avg
+  FROM summary AS s
+  WHERE s.status = 'complete'
+  WINDOW pt AS (PARTITION BY s.scenario, s.point_id, s.model)
+),
+stats AS (
+  SELECT scenario, point_id, model, COUNT(*) AS n,
+    AVG(throughput) AS throughput_mean,
+    SQRT(SUM((throughput - throughput_avg) * (throughput - throughput_avg))
+         / NULLIF(COUNT(throughput) - 1, 0)) AS throughput_sd,
+    AVG(p50_ms) AS p50_ms_mean,
+    SQRT(SUM((p50_ms - p50_avg) * (p50_ms - p50_avg))
+         / NULLIF(COUNT(p50_ms) - 1, 0)) AS p50_ms_sd,
+    AVG(p99_ms) AS p99_ms_mean,
+    SQRT(SUM((p99_ms - p99_avg) * (p99_ms - p99_avg))
+         / NULLIF(COUNT(p99_ms) - 1, 0)) AS p99_ms_sd,
+    AVG(cpu_utilization) AS cpu_utilization_mean,
+    SQRT(SUM((cpu_utilization - cpu_avg) * (cpu_utilization - cpu_avg))
+         / NULLIF(COUNT(cpu_utilization) - 1, 0)) AS cpu_utilization_sd,
+    AVG(threads_peak) AS threads_peak_mean,
+    SQRT(SUM((threads_peak - threads_avg) * (threads_peak - threads_avg))
+         / NULLIF(COUNT(threads_peak) - 1, 0)) AS threads_peak_sd
+  FROM ok
+  GROUP BY scenario, point_id, model
+),
+points AS (
+  SELECT DISTINCT scenario, point_id, model FROM runs
+)
+SELECT
+  pt.scenario, pt.point_id, pt.model,
+  (SELECT GROUP_CONCAT(kv, ', ') FROM
+     (SELECT sp.key || '=' || sp.value AS kv FROM swept_params AS sp
+      WHERE sp.scenario = pt.scenario AND sp.point_id = pt.point_id
+        AND sp.model = pt.model
+      ORDER BY sp.key)) AS params,
+  COALESCE(st.n, 0) AS n,
+  st.throughput_mean, st.throughput_sd,
+  st.p50_ms_mean, st.p50_ms_sd,
+  st.p99_ms_mean, st.p99_ms_sd,
+  st.cpu_utilization_mean, st.cpu_utilization_sd,
+  st.threads_peak_mean, st.threads_peak_sd
+FROM points AS pt
+LEFT JOIN stats AS st
+  ON st.scenario = pt.scenario AND st.point_id = pt.point_id AND st.model = pt.model
+ORDER BY pt.scenario, pt.point_id, pt.model;

@@ -10,6 +10,8 @@
 #include "cmd_capacity.h"
 #include "cmd_merge.h"
 #include "cmd_sweep.h"
+#include "cmd_query.h"
+#include "cmd_plot.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -46,6 +48,8 @@ static void usage(FILE *f)
 		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
 		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
 		"       gmpsim merge OUT.db IN.db...\n"
+		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
+		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
 		"       gmpsim --help | --version\n"
 		"\n"
 		"Simulates the scenario on every model it lists (or the ones named with\n"
@@ -388,6 +392,8 @@ static const struct subcommand {
 	{ "capacity", cmd_capacity_main },
 	{ "sweep", cmd_sweep_main },
 	{ "merge", cmd_merge_main },
+	{ "query", cmd_query_main },
+	{ "plot", cmd_plot_main },
 	{ NULL, NULL },
 };
 

@@ -298,4 +298,9 @@ int sc_model_index(const struct scenario *sc, const char *name);
 /* Index of the program named name, or -1. */
 int sc_program_index(const struct scenario *sc, const char *name);
 
+/* The unit a parameter's value has in the results database's params
+ * table: "ns" for durations, "B" for sizes, NULL otherwise (counts, flags,
+ * text) or for a key that is not in the parameter table. */
+const char *sc_param_unit(const char *key);
+
 #endif

@@ -509,3 +509,15 @@ int sc__table_params(struct loader *ld)
 	}
 	return 0;
 }
+
+/* ---- units for readers of the results ------------------------------------ */
+
+/* The unit a parameter's value is written in (params table): "ns" for
+ * durations, "B" for sizes; NULL for other types and unknown keys. */
+const char *sc_param_unit(const char *key)
+{
+	int i = row_index(key);
+	if (i < 0)
+		return NULL;
+	return sc_rows[i].type == ROW_DURATION ? "ns" : sc_rows[i].type == ROW_SIZE ? "B" : NULL;
+}

@@ -1,0 +1,380 @@
+/* sim/cmd_plot.c — `gmpsim plot`: the command line, the run selection the
+ * kinds share (--run, --where), and the hand-over to gnuplot. The kinds
+ * themselves (metric, cdf, series) are in plot_kinds.c.
+ *
+ * Must not change the database (read-only connection, see qdb.h) and must
+ * not leave a half-written chart (gnuplot.c renders to a temporary file).
+ */
+#include "cmd_plot.h"
+#include "gnuplot.h"
+#include "plot.h"
+#include "qdb.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PLOT_EXIT_FAIL = 1, PLOT_EXIT_USAGE = 2 };
+
+static void plot_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gmpsim plot DB metric [--metric NAME] [--x KEY] [--where KEY=VALUE]... -o OUT.svg\n"
+		"       gmpsim plot DB cdf [--hist NAME] [--where KEY=VALUE]... [--run N]... -o OUT.svg\n"
+		"       gmpsim plot DB series --series NAME [--where KEY=VALUE]... [--run N]... -o OUT.svg\n"
+		"\n"
+		"Draws a chart of a results database with gnuplot, one line per model.\n"
+		"  metric  a metric (default throughput) against a swept parameter (--x, default\n"
+		"          the first swept key), mean and 95%% confidence interval over repetitions\n"
+		"          (Student t); other swept keys give separate lines unless fixed by --where\n"
+		"  cdf     the latency distribution (--hist latency, or sched_latency) as a CDF,\n"
+		"          log-scaled latency axis; repetitions pooled\n"
+		"  series  a time series (--series threads, busy_cores, ...), one line per run\n"
+		"\n"
+		"  -o, --output OUT     OUT.svg or OUT.png (written only when complete)\n"
+		"      --png            with OUT.svg, also write the same chart as OUT.png\n"
+		"      --where KEY=VAL  only runs whose parameter KEY is VAL, as the params table\n"
+		"                       stores it (durations in ns, sizes in bytes; repeatable)\n"
+		"      --run N          only run N (repeatable)\n"
+		"      --title TEXT     replace the chart's title\n"
+		"\nexit status: 0 ok, 1 gnuplot missing or failed, 2 bad usage or an unreadable database\n");
+}
+
+static int plot_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int plot_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "gmpsim plot: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return status;
+}
+
+/* ---- the text buffer ---------------------------------------------------------- */
+
+void pb_printf(struct plot_buf *b, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && b->s && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		while (cap < b->len + (size_t)(n > 0 ? n : 0) + 1)
+			cap *= 2;
+		char *s = realloc(b->s, cap);
+		if (!s || n < 0) {
+			fprintf(stderr, "gmpsim: out of memory (plot)\n");
+			abort();
+		}
+		b->s = s;
+		b->cap = cap;
+		b->s[b->len] = 0;
+	}
+}
+
+void pb_quoted(struct plot_buf *b, const char *s)
+{
+	pb_printf(b, "'");
+	for (; *s; s++)
+		pb_printf(b, *s == '\'' ? "''" : "%c", (*s == '\n' || *s == '\r') ? ' ' : *s);
+	pb_printf(b, "'");
+}
+
+void pb_free(struct plot_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- run selection --------------------------------------------------------------- */
+
+char *plot_run_condition(const struct plot_opts *o)
+{
+	char *s = sqlite3_mprintf("r.status = 'complete'");
+	for (int i = 0; s && i < o->nwhere; i++) {
+		char *t = sqlite3_mprintf("%s AND EXISTS (SELECT 1 FROM params AS w WHERE w.run_id = r.run_id"
+					  " AND w.key = %Q AND w.value = %Q)", s, o->where_key[i], o->where_value[i]);
+		sqlite3_free(s);
+		s = t;
+	}
+	for (int i = 0; s && i < o->nruns; i++) {
+		char *t = sqlite3_mprintf(i ? "%s, %lld" : "%s AND r.run_id IN (%lld", s, o->runs[i]);
+		sqlite3_free(s);
+		s = t;
+	}
+	if (s && o->nruns) {
+		char *t = sqlite3_mprintf("%s)", s);
+		sqlite3_free(s);
+		s = t;
+	}
+	return s;
+}
+
+char *plot_where_keys(const struct plot_opts *o)
+{
+	char *keys = sqlite3_mprintf("''");
+	for (int i = 0; keys && i < o->nwhere; i++) {
+		char *t = sqlite3_mprintf("%s, %Q", keys, o->where_key[i]);
+		sqlite3_free(keys);
+		keys = t;
+	}
+	return keys;
+}
+
+char *plot_label_expr(const struct plot_opts *o, const char *except)
+{
+	char *keys = plot_where_keys(o);
+	char *e = keys ? sqlite3_mprintf(
+		"r.model || COALESCE(' (' || (SELECT GROUP_CONCAT(kv, ', ') FROM (SELECT sp.key || '=' || sp.value AS kv"
+		" FROM swept_params AS sp WHERE sp.scenario = r.scenario AND sp.point_id = r.point_id"
+		" AND sp.model = r.model AND sp.key NOT IN (%s, %Q) ORDER BY sp.key)) || ')', '')",
+		keys, except ? except : "") : NULL;
+	sqlite3_free(keys);
+	return e;
+}
+
+char *plot_list(sqlite3 *h, const char *sql)
+{
+	char *q = sqlite3_mprintf("SELECT GROUP_CONCAT(v, ', ') FROM (%s)", sql);
+	char *s = q ? qdb_first_text(h, q) : NULL;
+	sqlite3_free(q);
+	return s ? s : strdup("");
+}
+
+char *plot_scenarios(sqlite3 *h, const struct plot_opts *o)
+{
+	char *cond = plot_run_condition(o);
+	char *sql = cond ? sqlite3_mprintf("SELECT DISTINCT scenario AS v FROM runs AS r WHERE %s ORDER BY 1", cond) : NULL;
+	char *s = sql ? plot_list(h, sql) : strdup("");
+	sqlite3_free(cond);
+	sqlite3_free(sql);
+	return s;
+}
+
+/* ---- units -------------------------------------------------------------------------- */
+
+struct plot_unit plot_metric_unit(const char *u)
+{
+	static const struct { const char *stored; struct plot_unit shown; } units[] = {
+		{ "ns", { 1e-6, "ms" } },          { "1/s", { 1, "requests/s" } },
+		{ "B", { 1.0 / 1048576, "MiB" } }, { "s", { 1, "s" } },
+		{ "ratio", { 1, "ratio" } },       { "count", { 1, "count" } },
+	};
+	for (size_t i = 0; u && i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(u, units[i].stored) == 0)
+			return units[i].shown;
+	return (struct plot_unit){ 1, u && *u ? u : "value" };
+}
+
+const char *plot_series_unit(const char *series)
+{
+	static const struct { const char *name, *unit; } units[] = {
+		{ "threads", "threads" },        { "runnable_threads", "threads" }, { "idlethreads", "threads" },
+		{ "spinningthreads", "threads" }, { "busy_cores", "cores" },       { "live_tasks", "tasks" },
+		{ "pool_queue", "tasks" },       { "accept_backlog", "connections" }, { "idleprocs", "Ps" },
+		{ "global_runq", "goroutines" }, { "local_runq", "goroutines" },
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(series, units[i].name) == 0)
+			return units[i].unit;
+	return "value";
+}
+
+/* ---- command line ------------------------------------------------------------------------ */
+
+static int plot_add_where(struct plot_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return plot_fail(PLOT_EXIT_USAGE, "--where: expected KEY=VALUE, got '%s'", arg);
+	if (o->nwhere == PLOT_MAX_WHERE)
+		return plot_fail(PLOT_EXIT_USAGE, "too many --where options");
+	char *key = strndup(arg, (size_t)(eq - arg));
+	if (!key)
+		return plot_fail(PLOT_EXIT_USAGE, "out of memory");
+	o->where_owned[o->nwhere] = key;
+	o->where_key[o->nwhere] = key;
+	o->where_value[o->nwhere++] = eq + 1;
+	return 0;
+}
+
+static int plot_add_run(struct plot_opts *o, const char *arg)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+	if (errno || *end || end == arg || v <= 0)
+		return plot_fail(PLOT_EXIT_USAGE, "--run: expected a run id (a positive integer), got '%s'", arg);
+	if (o->nruns == PLOT_MAX_RUNS)
+		return plot_fail(PLOT_EXIT_USAGE, "too many --run options");
+	o->runs[o->nruns++] = v;
+	return 0;
+}
+
+static int plot_option(struct plot_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'o': o->out = arg; return 0;
+	case 'm': o->metric = arg; return 0;
+	case 'x': o->x = arg; return 0;
+	case 's': o->series = arg; return 0;
+	case 'H': o->hist = arg; return 0;
+	case 't': o->title = arg; return 0;
+	case 'p': o->png_too = true; return 0;
+	case 'w': return plot_add_where(o, arg);
+	case 'r': return plot_add_run(o, arg);
+	case 'h': plot_usage(stdout); exit(0);
+	default:
+		fprintf(stderr, "Try 'gmpsim plot --help'.\n");
+		return PLOT_EXIT_USAGE;
+	}
+}
+
+static int plot_parse(struct plot_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, 0, 'o' }, { "metric", required_argument, 0, 'm' },
+		{ "x", required_argument, 0, 'x' },      { "series", required_argument, 0, 's' },
+		{ "hist", required_argument, 0, 'H' },   { "title", required_argument, 0, 't' },
+		{ "where", required_argument, 0, 'w' },  { "run", required_argument, 0, 'r' },
+		{ "png", no_argument, 0, 'p' },          { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int opt, rc;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1)
+		if ((rc = plot_option(o, opt, optarg)) != 0)
+			return rc;
+	if (argc - optind != 2)
+		return plot_fail(PLOT_EXIT_USAGE, "expected DB and KIND (metric, cdf or series)\n"
+				 "Try 'gmpsim plot --help'.");
+	o->db = argv[optind];
+	o->kind = argv[optind + 1];
+	if (strcmp(o->kind, "metric") && strcmp(o->kind, "cdf") && strcmp(o->kind, "series"))
+		return plot_fail(PLOT_EXIT_USAGE, "unknown kind '%s' (expected metric, cdf or series)", o->kind);
+	if (!o->out)
+		return plot_fail(PLOT_EXIT_USAGE, "missing -o OUT.svg (or OUT.png)");
+	return 0;
+}
+
+static int plot_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* Checks that every --where key exists and some run has the value. */
+static int plot_check_where(sqlite3 *h, const struct plot_opts *o)
+{
+	for (int i = 0; i < o->nwhere; i++) {
+		char *sql = sqlite3_mprintf("SELECT DISTINCT value AS v FROM params WHERE key = %Q ORDER BY 1",
+					    o->where_key[i]);
+		char *hit = sqlite3_mprintf("SELECT 1 FROM params WHERE key = %Q AND value = %Q LIMIT 1",
+					    o->where_key[i], o->where_value[i]);
+		char *values = sql ? plot_list(h, sql) : NULL;
+		char *found = hit ? qdb_first_text(h, hit) : NULL;
+		int rc = 0;
+		if (!values || !*values)
+			rc = plot_fail(PLOT_EXIT_USAGE, "--where %s: no such parameter in %s", o->where_key[i], o->db);
+		else if (!found)
+			rc = plot_fail(PLOT_EXIT_USAGE, "--where %s=%s: no run has that value (values: %s)",
+				       o->where_key[i], o->where_value[i], values);
+		sqlite3_free(sql);
+		sqlite3_free(hit);
+		free(values);
+		free(found);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int plot_check_runs(sqlite3 *h, const struct plot_opts *o)
+{
+	for (int i = 0; i < o->nruns; i++) {
+		char *sql = sqlite3_mprintf("SELECT status FROM runs WHERE run_id = %lld", o->runs[i]);
+		char *status = sql ? qdb_first_text(h, sql) : NULL;
+		sqlite3_free(sql);
+		int rc = 0;
+		if (!status)
+			rc = plot_fail(PLOT_EXIT_USAGE, "--run %lld: no such run in %s", o->runs[i], o->db);
+		else if (strcmp(status, "complete") != 0)
+			rc = plot_fail(PLOT_EXIT_USAGE, "--run %lld: the run is '%s', not complete", o->runs[i], status);
+		free(status);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Renders body to o->out, and to the .png twin with --png. */
+static int plot_render(const struct plot_opts *o, const char *body)
+{
+	char err[1024];
+	int png = plot_has_suffix(o->out, ".png");
+	int rc = gp_render(body, o->out, png ? GP_PNG : GP_SVG, err, sizeof err);
+	if (rc != 0)
+		return plot_fail(rc == GP_ERR_OUTPUT ? PLOT_EXIT_USAGE : PLOT_EXIT_FAIL, "%s", err);
+	if (!o->png_too || png)
+		return 0;
+	size_t n = strlen(o->out) - 4;
+	char *twin = malloc(n + 5);
+	if (!twin)
+		return plot_fail(PLOT_EXIT_FAIL, "out of memory");
+	snprintf(twin, n + 5, "%.*s.png", (int)n, o->out);
+	rc = gp_render(body, twin, GP_PNG, err, sizeof err);
+	if (rc != 0)
+		rc = plot_fail(rc == GP_ERR_OUTPUT ? PLOT_EXIT_USAGE : PLOT_EXIT_FAIL, "%s", err);
+	free(twin);
+	return rc;
+}
+
+static int plot_build(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b)
+{
+	char err[1024];
+	int rc = plot_check_where(h, o);
+	if (!rc)
+		rc = plot_check_runs(h, o);
+	if (rc)
+		return rc;
+	if (strcmp(o->kind, "metric") == 0)
+		rc = plot_metric(h, o, b, err, sizeof err);
+	else if (strcmp(o->kind, "cdf") == 0)
+		rc = plot_cdf(h, o, b, err, sizeof err);
+	else
+		rc = plot_series(h, o, b, err, sizeof err);
+	return rc ? plot_fail(rc, "%s", err) : 0;
+}
+
+int cmd_plot_main(int argc, char **argv)
+{
+	struct plot_opts o = { 0 };
+	int rc = plot_parse(&o, argc, argv);
+	if (!rc && !plot_has_suffix(o.out, ".svg") && !plot_has_suffix(o.out, ".png"))
+		rc = plot_fail(PLOT_EXIT_USAGE, "-o: expected a file ending in .svg or .png, got '%s'", o.out);
+	char err[1024];
+	sqlite3 *h = rc ? NULL : qdb_open(o.db, err, sizeof err);
+	if (!rc && !h)
+		rc = plot_fail(PLOT_EXIT_USAGE, "%s", err);
+	struct plot_buf b = { 0 };
+	if (!rc)
+		rc = plot_build(h, &o, &b);
+	sqlite3_close(h);
+	if (!rc)
+		rc = plot_render(&o, b.s);
+	pb_free(&b);
+	for (int i = 0; i < o.nwhere; i++)
+		free(o.where_owned[i]);
+	return rc;
+}
