@@ -1,11 +1,12 @@
 /* sim/cmd_sweep.c — the `gmpsim sweep` command line: options into a
  * sweep plan, --list, --run filters, --resume against an existing
  * database, the run itself (sweep_exec) writing each result in run-number
- * order, and a short end-of-sweep report (sweep_report: one function, so
- * a fuller comparison can replace it). Also the plain `gmpsim S.yaml
+ * order, and the end-of-sweep report (what ran, then compare.c's paired
+ * comparison with confidence intervals). Also the plain `gmpsim S.yaml
  * --reps N`. Must not contain model logic or read results back beyond
  * what resume needs. */
 #include "cmd_sweep.h"
+#include "compare.h"
 #include "results.h"
 #include "sweep_db.h"
 #include "sweep_exec.h"
@@ -300,7 +301,7 @@ static int write_result(void *ctx, struct run_result *r, char *err, size_t errle
 	return db_write_run(wr->db, r, err, errlen) < 0 ? -1 : 0;
 }
 
-/* ---- the end-of-sweep report: one function, to be replaced by a comparison ------------ */
+/* ---- the end-of-sweep report: what ran, then the paired comparison (compare.c) ---------- */
 
 static void sweep_report(const struct sweep_plan *p, const struct exec_stats *st, int64_t todo,
 			 int64_t kept, const char *db)
@@ -312,7 +313,11 @@ static void sweep_report(const struct sweep_plan *p, const struct exec_stats *st
 	       (long long)st->interrupted, (long long)st->not_started);
 	if (kept)
 		printf("; %lld kept from the database", (long long)kept);
-	printf("\nresults: %s  (try: gmpsim query %s summary)\n", db, db);
+	printf("\n");
+	char err[1024];
+	if (st->complete + kept > 0 && cmp_report(db, stdout, err, sizeof err) != 0)
+		fprintf(stderr, "gmpsim: comparison: %s\n", err);
+	printf("results: %s  (try: gmpsim query %s summary)\n", db, db);
 }
 
 /* ---- running ------------------------------------------------------------------------- */
