@@ -331,7 +331,7 @@ static void test_bad_usage(void **state)
 	/* a table's or view's name dumps it */
 	snprintf(args, sizeof args, "query %s meta --csv", sweep_db);
 	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);
-	assert_non_null(strstr(out, "key,value\r\nschema_version,1\r\n"));
+	assert_non_null(strstr(out, "key,value\r\nschema_version,2\r\n"));
 	snprintf(args, sizeof args, "query %s \"selec 1\"", sweep_db);
 	expect_error(args, "SQL error", "syntax error");
 	snprintf(args, sizeof args, "query %s \"select 1; select 2\"", sweep_db);

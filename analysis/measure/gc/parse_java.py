@@ -20,7 +20,7 @@ for f in sorted(glob.glob(D + '/raw/java/*.log')):
     for line in open(f):
         m = SP.search(line)
         if m:
-            if 'SystemGC' in m.group(1): started = True; continue
+            if 'SystemGC' in m.group(1) or m.group(1) == 'G1CollectFull': started = True; continue
             if not started: continue
             ttsp_all.append(int(m.group(2)) / 1000)
             if m.group(1) in GCOPS: ttsp_gc.append(int(m.group(2)) / 1000); atsp_gc.append(int(m.group(3)) / 1000)
