@@ -66,6 +66,12 @@ static void worker_step(struct kern *k, struct kthread *kt)
 
 static const struct kern_owner_ops worker_ops = { .step = worker_step };
 
+/* Live threads but the GC threads (created or not yet). */
+static int64_t java_threads(const struct run *r, const struct jgc *g)
+{
+	return r->kern.st.live - (g->workers[0].kt ? g->nworkers : 0);
+}
+
 /* The GC threads, created on the first collection (HotSpot creates its
  * workers lazily: UseDynamicNumberOfGCThreads); they start runnable. */
 static int create_workers(struct run *r, struct jgc *g)
@@ -95,9 +101,9 @@ static void safepoint_fire(struct sim *sim, struct eq_event *ev)
 		return;
 	kern_stop_world(&r->kern);
 	const struct gc_cfg *c = &r->sc->gc;
-	int64_t java_threads = r->kern.st.live - g->nworkers;
+	int64_t threads = java_threads(r, g);
 	int64_t survivors = r->wl.heap_reachable < g->eden ? r->wl.heap_reachable : g->eden;
-	sim_ns work = c->jvm_pause_base + java_threads * c->jvm_root_scan +
+	sim_ns work = c->jvm_pause_base + threads * c->jvm_root_scan +
 		      (sim_ns)((double)survivors / (1 << 20) * (double)c->jvm_copy_per_mib);
 	g->work_each = (work + g->nworkers - 1) / g->nworkers;
 	g->busy = g->nworkers;
@@ -110,11 +116,13 @@ static void safepoint_fire(struct sim *sim, struct eq_event *ev)
 	}
 }
 
-/* The longest time a thread on a core needs to reach a safepoint poll:
- * each draws uniformly up to gc.jvm.safepoint_poll. */
+/* Time to safepoint: the VM thread walks every Java thread
+ * (gc.jvm.safepoint_sync each, serially), and each thread on a core
+ * reaches its poll within a uniform draw up to gc.jvm.safepoint_poll;
+ * the longer of the two. */
 static sim_ns time_to_safepoint(struct run *r, struct jgc *g)
 {
-	sim_ns longest = 0;
+	sim_ns longest = java_threads(r, g) * r->sc->gc.jvm_sync;
 	for (int i = 0; i < r->kern.ncores; i++) {
 		struct kthread *t = r->kern.cores[i].curr;
 		if (!t || t->exempt)

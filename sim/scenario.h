@@ -225,6 +225,7 @@ struct gc_cfg {
 	sim_ns jvm_root_scan;   /* gc.jvm.root_scan: pause work per Java thread (stack roots, safepoint state) */
 	sim_ns jvm_copy_per_mib;/* gc.jvm.copy_per_mib: pause work per MiB of survivors copied */
 	sim_ns jvm_poll;        /* gc.jvm.safepoint_poll: longest a running thread takes to reach a safepoint poll */
+	sim_ns jvm_sync;        /* gc.jvm.safepoint_sync: the VM thread's safepoint work per Java thread */
 };
 
 struct acceptor_cfg {

@@ -118,7 +118,8 @@ static void test_pause_vs_parked_tasks(void **state)
 {
 	(void)state;
 	const char *fmt = "name: parked\nduration: 1s\nwarmup: 300ms\nmachine: { cores: 4 }\n"
-			  "gc: { live_heap: 2MiB, jvm: { young: 4MiB, safepoint_poll: 0s, copy_per_mib: 0s } }\n"
+			  "gc: { live_heap: 2MiB, jvm: { young: 4MiB, safepoint_poll: 0s, safepoint_sync: 0s, copy_per_mib: 0s,"
+			  " root_scan: 2us } }\n"
 			  "kernel: { max_threads: 100000 }\nacceptor: { enabled: false }\n"
 			  "models: { gmp: {}, threads: { stack: 256KiB } }\n"
 			  "workload:\n  parked:\n    arrival: { batch: { count: %d } }\n    program: [ { sleep: 10s } ]\n"
@@ -145,9 +146,10 @@ static void test_pause_vs_parked_tasks(void **state)
 static void test_jvm_pause_and_gc_threads(void **state)
 {
 	(void)state;
-	const char *on[] = { "gc.jvm.safepoint_poll=0s", "gc.jvm.copy_per_mib=0s", "machine.cores=4" };
+	const char *on[] = { "gc.jvm.safepoint_poll=0s", "gc.jvm.copy_per_mib=0s", "machine.cores=4",
+			     "gc.jvm.pause_base=300us", "gc.jvm.root_scan=2us", "gc.jvm.safepoint_sync=0s" };
 	const char *off[] = { "gc.jvm.enabled=false", "machine.cores=4" };
-	struct run_result a = service("threads", "64KiB", on, 3);
+	struct run_result a = service("threads", "64KiB", on, 6);
 	struct run_result b = service("threads", "64KiB", off, 2);
 	assert_true(M(&a, "gc_cycles") >= 3);
 	assert_true(M(&b, "gc_cycles") == 0 && M(&b, "gc_pauses") == 0);
@@ -161,7 +163,7 @@ static void test_jvm_pause_and_gc_threads(void **state)
 		"gc: { jvm: { young: 4MiB } }\nmodels: { threads: {} }\n"
 		"workload:\n  w:\n    arrival: { batch: { count: 10 } }\n"
 		"    program: [ { alloc: 1MiB }, { sleep: 100ms } ]\n";
-	struct run_result c = tr_run(batch, "threads", on, 3), d = tr_run(batch, "threads", off, 2);
+	struct run_result c = tr_run(batch, "threads", on, 6), d = tr_run(batch, "threads", off, 2);
 	assert_int_equal((int)M(&c, "gc_cycles"), 2);     /* 10 MiB through a 4 MiB eden */
 	assert_int_equal((int)M(&c, "threads_end"), 4);   /* the GC threads stay */
 	assert_int_equal((int)M(&d, "threads_end"), 0);
