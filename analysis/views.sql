@@ -86,3 +86,19 @@ SELECT
   r.scenario, r.seed, r.rep, r.point_id, r.status
 FROM histograms AS h
 JOIN runs AS r ON r.run_id = h.run_id;
+
+-- trace_spans: spans with their track's name and a readable label, e.g.
+-- track 'P2', label 'running G 0x1f2e3d4c' (a G key's low 32 bits in hex).
+CREATE VIEW IF NOT EXISTS trace_spans AS
+SELECT s.run_id, s.track, t.kind AS track_kind, t.name AS track_name, s.kind,
+  s.obj, s.t0_ns, s.t1_ns, s.t1_ns - s.t0_ns AS dur_ns,
+  s.kind || CASE
+    WHEN s.obj IS NULL THEN ''
+    WHEN t.kind IN ('P', 'M') AND s.kind IN ('running', 'syscall') AND t.kind = 'M'
+      THEN printf(' G 0x%08x', s.obj & 4294967295)
+    WHEN t.kind = 'P' AND s.kind = 'running' THEN printf(' G 0x%08x', s.obj & 4294967295)
+    WHEN t.kind = 'P' THEN ' M' || s.obj
+    WHEN t.kind = 'core' THEN ' T' || s.obj
+    WHEN t.kind = 'thread' THEN ' core ' || s.obj
+    ELSE '' END AS label
+FROM spans AS s JOIN tracks AS t ON t.run_id = s.run_id AND t.track = s.track;

@@ -39,6 +39,7 @@ struct run_result {
 	int nbuckets, capbuckets;  struct res_bucket *buckets;
 	int nsamples, capsamples;  struct res_sample *samples;
 	int nseries_names, capseries_names; char **series_names;
+	struct trc *trace;     /* the timeline (--trace), owned; NULL: not traced */
 };
 
 /* Starts an empty result with status "incomplete": a run that is never
