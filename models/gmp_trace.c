@@ -47,8 +47,7 @@ static enum trc_state p_state(const struct gmp *s, const struct gmp_p *p, int64_
 			*obj = g_obj(m->curg);
 			return TS_RUNNING;
 		}
-		*obj = m ? m->id : -1;
-		return m && m->spinning ? TS_SPINNING : TS_SCHEDULE;
+		return TS_NONE;  /* its M is in the scheduler: the M's track shows it */
 	case P_SYSCALL:
 		*obj = syscall_m(s, p);
 		return TS_SYSCALL;

@@ -5,6 +5,7 @@
 #include "scenario.h"
 #include "results.h"
 #include "trace.h"
+#include "cmd_export.h"
 #include "run.h"
 #include "units.h"
 #include <errno.h>
@@ -389,6 +390,7 @@ static const struct subcommand {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } subcommands[] = {
+	{ "export", cmd_export_main },
 	{ NULL, NULL },
 };
 
