@@ -125,7 +125,7 @@ CREATE TABLE tracks (
 -- A G key is the task's 64-bit common-random-numbers identity (stored as
 -- its signed bit pattern): the same request has the same key in every model.
 CREATE TABLE spans (
-  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  run_id INTEGER NOT NULL,
   track  INTEGER NOT NULL,  -- tracks.track
   kind   TEXT NOT NULL,     -- the state, see above
   obj    INTEGER,           -- the state's object, see above; NULL: none
@@ -140,7 +140,7 @@ CREATE TABLE spans (
 --   P), netpoll (sched or M: arg = Gs made ready), thread_create /
 --   thread_exit (thread: arg = thread id), gc (sched: arg = phase).
 CREATE TABLE events (
-  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  run_id INTEGER NOT NULL,
   t_ns   INTEGER NOT NULL,  -- when (ns)
   track  INTEGER NOT NULL,  -- tracks.track
   name   TEXT NOT NULL,     -- the event, see above

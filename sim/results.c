@@ -323,7 +323,7 @@ static int db_exec(struct db *db, const char *sql, const char *what, char *err, 
 
 static int db_open_schema(struct db *db, char *err, size_t errlen)
 {
-	if (sqlite3_open_v2(db->tmp, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db->tmp, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		db_err(err, errlen, "cannot open results database '%s': %s", db->tmp,
 		       db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		return -1;
