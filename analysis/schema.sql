@@ -91,8 +91,9 @@ CREATE TABLE timeseries (
 -- events), intervals on them (`spans`) and instants (`events`). Within one
 -- track spans never overlap. Times are virtual ns since the run's start.
 -- `gmpsim export DB --run N -o trace.json` turns them into Chrome/Perfetto
--- JSON. The indexes created at commit are spans(run_id, track, t0_ns) and
--- events(run_id, t_ns).
+-- JSON. These tables get no indexes and their run_id is not declared as a
+-- foreign key (it refers to runs all the same): a trace has up to millions
+-- of rows and both would slow its bulk insert.
 
 -- One row per traced run.
 CREATE TABLE traces (
@@ -114,14 +115,18 @@ CREATE TABLE tracks (
 );
 
 -- Intervals [t0_ns, t1_ns) during which a track was in one state. Idle
--- cores, idle Ps, parked Ms and blocked threads have no span.
+-- cores, idle Ps (and Ps whose M is in the scheduler: see the M), parked
+-- Ms and blocked threads have no span.
 --   core:   kind = the burst's CPU category 'task', 'runtime', 'kernel'
---           (including context switches), 'spin'; obj = the thread on it
---   P:      'running' (obj = G key), 'schedule' / 'spinning' (its M is
---           looking for work; obj = M id), 'syscall' (lent to M obj)
---   M:      'running' (obj = G key), 'schedule', 'spinning', 'syscall'
---           (obj = G key), 'netpoll' (blocked in epoll_wait)
---   thread: 'running' on core obj, 'runnable' (queued on core obj)
+--           (including context switches), 'spin'; obj = the thread on it.
+--           Within the measured window these add up to the cpu_* metrics.
+--   P:      'running' (obj = G key), 'syscall' (lent to the syscall of M
+--           obj), 'gcstop'
+--   M:      'running' (obj = G key), 'schedule' (findRunnable), 'spinning'
+--           (looking for work to steal), 'syscall' (obj = G key),
+--           'netpoll' (blocked in epoll_wait); sysmon has no M track
+--   thread: 'running' on core obj (from the switch-in), 'runnable' (queued
+--           on core obj, waiting for it)
 -- A G key is the task's 64-bit common-random-numbers identity (stored as
 -- its signed bit pattern): the same request has the same key in every model.
 CREATE TABLE spans (

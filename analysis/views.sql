@@ -94,9 +94,8 @@ SELECT s.run_id, s.track, t.kind AS track_kind, t.name AS track_name, s.kind,
   s.obj, s.t0_ns, s.t1_ns, s.t1_ns - s.t0_ns AS dur_ns,
   s.kind || CASE
     WHEN s.obj IS NULL THEN ''
-    WHEN t.kind IN ('P', 'M') AND s.kind IN ('running', 'syscall') AND t.kind = 'M'
+    WHEN (t.kind = 'M' AND s.kind IN ('running', 'syscall')) OR (t.kind = 'P' AND s.kind = 'running')
       THEN printf(' G 0x%08x', s.obj & 4294967295)
-    WHEN t.kind = 'P' AND s.kind = 'running' THEN printf(' G 0x%08x', s.obj & 4294967295)
     WHEN t.kind = 'P' THEN ' M' || s.obj
     WHEN t.kind = 'core' THEN ' T' || s.obj
     WHEN t.kind = 'thread' THEN ' core ' || s.obj

@@ -1,8 +1,9 @@
 /* models/gmp_trace.c — what the gmp model's Ps and Ms are doing, read off
- * their fields for the timeline (see gmp_trace.h): a P runs a G, is held by
- * an M in the scheduler (spinning or not), is lent to a syscall, or is
- * idle; an M runs a G, schedules, spins, sits in a syscall or in
- * epoll_wait, or is parked. Must not change any model state. */
+ * their fields for the timeline (see gmp_trace.h): a P runs a G, is lent
+ * to a syscall, or shows nothing (idle, or held by an M in the scheduler:
+ * the M's track says whether it spins, so the P's does not repeat it); an
+ * M runs a G, schedules, spins, sits in a syscall or in epoll_wait, or is
+ * parked (nothing). Must not change any model state. */
 #include "gmp_trace.h"
 
 static int64_t g_obj(const struct task *g) { return g ? (int64_t)g->key : -1; }

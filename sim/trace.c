@@ -68,6 +68,7 @@ static struct trc_track *trc_track_new(struct trc *tr, enum trc_tkind tk, int32_
 	t->state = TS_NONE;
 	t->obj = -1;
 	t->last = -1;
+	t->ext = -1;
 	return t;
 }
 
@@ -94,14 +95,18 @@ static struct trc_track *trc_track_of(struct trc *tr, enum trc_tkind tk, int32_t
 
 static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t);
 
-/* Stops recording at t: every open span ends there (these closing spans
- * may exceed the limit by at most one per track). */
+/* Stops recording at t, or at the latest time recorded when that is later
+ * (an M deciding ahead of the clock): every open span ends there, so
+ * nothing stored lies after the truncation time.
+ * These closing spans may exceed the limit by at most one per track. */
 static void trc_stop(struct trc *tr, sim_ns t)
 {
 	tr->stopped = true;
+	if (tr->tmax > t)
+		t = tr->tmax;
 	tr->truncated_at = t;
 	for (int32_t i = 0; i < tr->ntracks; i++)
-		trc_close(tr, &tr->tracks[i], t < tr->tracks[i].tlast ? tr->tracks[i].tlast : t);
+		trc_close(tr, &tr->tracks[i], t);
 }
 
 /* Is there room for one more record at t? Stops recording when not. */
@@ -118,10 +123,12 @@ static bool trc_room(struct trc *tr, sim_ns t)
 /* ---- spans ----------------------------------------------------------------------- */
 
 /* Stores the open span of k as ending at t (if it has a length) and leaves
- * the track in TS_NONE. */
+ * the track in TS_NONE. A span that continues a stored one extends it. */
 static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t)
 {
-	if (k->state != TS_NONE && t > k->t0) {
+	if (k->state != TS_NONE && t > k->t0 && k->ext >= 0) {
+		tr->spans[k->ext].t1 = t;
+	} else if (k->state != TS_NONE && t > k->t0) {
 		trc_grow((void **)&tr->spans, tr->nspans + 1, &tr->capspans, sizeof *tr->spans);
 		struct trc_span *s = &tr->spans[tr->nspans];
 		s->t0 = k->t0;
@@ -134,23 +141,24 @@ static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t)
 	k->state = TS_NONE;
 	k->obj = -1;
 	k->t0 = t;
+	k->ext = -1;
 }
 
 /* Opens (st, obj) at t on k (which is in TS_NONE); when the track's last
- * span is the newest record and ends at t in the same state, it is
- * reopened instead, so adjacent equal intervals make one span. */
+ * stored span ends at t in the same state, the open span continues it
+ * (trc_close extends it in place), so adjacent equal intervals make one
+ * span. That span is the track's latest, so extending it overlaps nothing. */
 static void trc_open(struct trc *tr, struct trc_track *k, enum trc_state st, int64_t obj, sim_ns t)
 {
 	k->state = (uint8_t)st;
 	k->obj = obj;
 	k->t0 = t;
-	if (k->last < 0 || k->last != tr->nspans - 1)
+	if (k->last < 0)
 		return;
-	struct trc_span *s = &tr->spans[k->last];
+	const struct trc_span *s = &tr->spans[k->last];
 	if (s->t1 == t && s->state == st && s->obj == obj) {
 		k->t0 = s->t0;
-		tr->nspans--;
-		k->last = -1;
+		k->ext = k->last;
 	}
 }
 
@@ -162,6 +170,8 @@ void trc_set_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state s
 	if (t < k->tlast)
 		t = k->tlast;
 	k->tlast = t;
+	if (t > tr->tmax)
+		tr->tmax = t;
 	if (k->state == st && (st == TS_NONE || k->obj == obj))
 		return;
 	if (k->state != TS_NONE && t > k->t0 && !trc_room(tr, t))
@@ -198,6 +208,8 @@ void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event
 	struct trc_track *k = trc_track_of(tr, tk, id);
 	trc_grow((void **)&tr->evs, tr->nevs + 1, &tr->capevs, sizeof *tr->evs);
 	struct trc_ev *e = &tr->evs[tr->nevs++];
+	if (t > tr->tmax)
+		tr->tmax = t;
 	e->t = t;
 	e->a = a;
 	e->b = b;

@@ -75,7 +75,8 @@ struct trc_track {
 	sim_ns t0;         /* start of the open span */
 	sim_ns tlast;      /* the latest time seen: later calls are clamped to it */
 	int64_t obj;
-	int64_t last;      /* index of its last stored span, -1: none (coalescing) */
+	int64_t last;      /* index of its last stored span, -1: none */
+	int64_t ext;       /* the open span continues stored span ext (-1: a new one) */
 	int32_t num;       /* the object's own id (core 3, P2 ...) */
 	uint8_t tkind;     /* enum trc_tkind */
 	uint8_t state;     /* enum trc_state of the open span (TS_NONE: none) */
@@ -85,6 +86,7 @@ struct trc {
 	int64_t limit;                 /* records (spans + events) allowed */
 	bool stopped;                  /* the limit was hit: recording is over */
 	sim_ns truncated_at;           /* virtual time of the stop; -1: not truncated */
+	sim_ns tmax;                   /* the latest time of any record so far */
 	struct trc_track *tracks;
 	int32_t ntracks, captracks;
 	int32_t *map[TRC_NTKINDS];     /* object id -> track id + 1 (0: none yet) */
