@@ -199,6 +199,28 @@ static void test_traced_run_equals_untraced_run(void **state)
 	}
 }
 
+/* Same scenario and seed, same timeline, record for record. */
+static void test_trace_is_deterministic(void **state)
+{
+	(void)state;
+	struct run_result a = run_short("gmp", TRC_DEFAULT_LIMIT), b = run_short("gmp", TRC_DEFAULT_LIMIT);
+	assert_int_equal(a.trace->ntracks, b.trace->ntracks);
+	assert_int_equal(a.trace->nspans, b.trace->nspans);
+	assert_int_equal(a.trace->nevs, b.trace->nevs);
+	for (int64_t i = 0; i < a.trace->nspans; i++) {
+		const struct trc_span *x = &a.trace->spans[i], *y = &b.trace->spans[i];
+		assert_true(x->t0 == y->t0 && x->t1 == y->t1 && x->obj == y->obj &&
+			    x->track == y->track && x->state == y->state);
+	}
+	for (int64_t i = 0; i < a.trace->nevs; i++) {
+		const struct trc_ev *x = &a.trace->evs[i], *y = &b.trace->evs[i];
+		assert_true(x->t == y->t && x->a == y->a && x->b == y->b && x->track == y->track &&
+			    x->kind == y->kind);
+	}
+	res_free(&a);
+	res_free(&b);
+}
+
 /* The limit stops recording at a stated time; the trace up to it is whole. */
 static void test_limit_truncates_with_a_marker(void **state)
 {
@@ -365,6 +387,18 @@ static int64_t check_events(json_t *root, json_t *thread_names)
 	return n;
 }
 
+/* Sum of the "X" events' durations, in ns. */
+static double total_dur_ns(json_t *root)
+{
+	double sum = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(root, "traceEvents"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "ph")), "X") == 0)
+			sum += json_number_value(json_object_get(e, "dur")) * 1000.0;
+	return sum;
+}
+
 static bool has_name(json_t *names, const char *name)
 {
 	size_t i;
@@ -394,6 +428,10 @@ static void test_export_writes_chrome_trace_json(void **state)
 		 "where run_id=%lld and value is not null)", (long long)gmp_run, (long long)gmp_run,
 		 (long long)gmp_run);
 	assert_int_equal(n, query_int(DB, sql));
+	/* ts and dur are exact microseconds: durations add up to the spans' */
+	snprintf(sql, sizeof sql, "select sum(t1_ns - t0_ns) from spans where run_id=%lld", (long long)gmp_run);
+	double want = (double)query_int(DB, sql);
+	assert_true(fabs(total_dur_ns(root) - want) < 1e-6 * want);
 	for (int p = 0; p < GOMAXPROCS; p++) {
 		char name[16];
 		snprintf(name, sizeof name, "P%d", p);
@@ -482,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_spans_never_overlap_within_a_track),
 		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
 		cmocka_unit_test(test_traced_run_equals_untraced_run),
+		cmocka_unit_test(test_trace_is_deterministic),
 		cmocka_unit_test(test_limit_truncates_with_a_marker),
 	};
 	const struct CMUnitTest cli[] = {
