@@ -13,6 +13,8 @@
  * temporary file and renamed only when every file is complete. With
  * --max-events N the trace is split into numbered files of at most N
  * events each (trace-0.json, trace-1.json ...), every one openable alone.
+ * Exit status: 0 written; 2 bad usage or input (arguments, database, run,
+ * an -o path that cannot be created); 1 a write that failed midway.
  * Must not write to the database (it is opened read-only).
  */
 #include "cmd_export.h"
@@ -379,11 +381,11 @@ static int exp_open_part(struct exp *x)
 	}
 	sprintf(p->tmp, "%s.tmp-%ld-XXXXXX", p->final, (long)getpid());
 	int fd = mkstemp(p->tmp);
-	if (fd < 0) {
-		int e = errno;
+	if (fd < 0) {  /* a missing or read-only directory: the -o value is bad */
+		int rc = exp_fail(EXP_USAGE, "-o %s: cannot create '%s': %s", x->out, p->final, strerror(errno));
 		free(p->tmp);
 		free(p->final);
-		return exp_fail(EXP_WRITE, "cannot write '%s': %s", p->final, strerror(e));
+		return rc;
 	}
 	x->nfiles++;
 	x->f = fdopen(fd, "w");

@@ -498,7 +498,8 @@ static void test_export_errors_are_clear(void **state)
 	expect_export_error("export /tmp/gmpsim-no-such.db --run 1 -o " JSON, "cannot open");
 	char *junk = tu_write_temp("this is not a database, just text\n", ".db");
 	char args[256];
-	snprintf(args, sizeof args, "export %s --run 1 -o " JSON, junk);
+	assert_non_null(junk);
+	snprintf(args, sizeof args, "export %s --run 1 -o " JSON, junk ? junk : "");
 	expect_export_error(args, "not a gmpsim results database");
 	unlink(junk);
 	free(junk);
