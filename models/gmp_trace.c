@@ -65,10 +65,10 @@ void gmp_trace_sync_rec(struct gmp *s, struct gmp_m *m, sim_ns t)
 	int64_t obj;
 	if (m && m != s->sysmon) {
 		enum trc_state st = m_state(m, &obj);
-		trc_set_rec(tr, TRC_M, m->id, st, obj, t);
+		trc_set(tr, TRC_M, m->id, st, obj, t);
 	}
 	for (int i = 0; i < s->nprocs; i++) {
 		enum trc_state st = p_state(s, &s->allp[i], &obj);
-		trc_set_rec(tr, TRC_P, s->allp[i].id, st, obj, t);
+		trc_set(tr, TRC_P, s->allp[i].id, st, obj, t);
 	}
 }

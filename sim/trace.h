@@ -116,13 +116,25 @@ void trc_cover_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state
 void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event ev, int64_t a,
 		   int64_t b, sim_ns t);
 
+/* Is track (tk, id) known and already in (st, obj)? Lets callers that
+ * re-assert a state often (the gmp model after each decision) skip the
+ * call. */
+static inline bool trc_unchanged(const struct trc *tr, enum trc_tkind tk, int32_t id,
+				 enum trc_state st, int64_t obj)
+{
+	if (id < 0 || id >= tr->capmap[tk] || !tr->map[tk][id])
+		return false;
+	const struct trc_track *k = &tr->tracks[tr->map[tk][id] - 1];
+	return k->state == st && (st == TS_NONE || k->obj == obj);
+}
+
 /* Track (tk, id) is in state st about obj from time t on (until the next
  * call for this track). Idempotent for an unchanged (st, obj); times before
  * the track's latest are taken as its latest, so spans never overlap. */
 static inline void trc_set(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st,
 			   int64_t obj, sim_ns t)
 {
-	if (__builtin_expect(tr != NULL, 0))
+	if (__builtin_expect(tr != NULL, 0) && !trc_unchanged(tr, tk, id, st, obj))
 		trc_set_rec(tr, tk, id, st, obj, t);
 }
 
