@@ -56,7 +56,7 @@ static void usage(FILE *f)
 		"  -t, --schedtrace DUR   gmp: print GODEBUG=schedtrace lines every DUR of virtual time\n"
 		"      --trace            record a timeline per run (tables tracks, spans, events;\n"
 		"                         see 'gmpsim export')\n"
-		"      --trace-limit N    at most N timeline records per run (default 2000000)\n"
+		"      --trace-limit N    --trace with at most N records per run (default 2000000)\n"
 		"  -q, --quiet            print only errors\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n"

@@ -503,6 +503,13 @@ static void test_export_errors_are_clear(void **state)
 	expect_export_error(args, "not a gmpsim results database");
 	unlink(junk);
 	free(junk);
+	/* a results database cut short (a damaged copy) */
+	const char *cut = "/tmp/gmpsim-test-trace-cut.db";
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "head -c 65536 " DB " > %s", cut);
+	assert_int_equal(system(cmd), 0);
+	expect_export_error("export /tmp/gmpsim-test-trace-cut.db --run 1 -o " JSON, "damaged");
+	unlink(cut);
 	/* an SQLite file that is not ours */
 	const char *foreign = "/tmp/gmpsim-test-foreign.db";
 	unlink(foreign);
