@@ -126,7 +126,11 @@ CREATE TABLE tracks (
 --           (looking for work to steal), 'syscall' (obj = G key),
 --           'netpoll' (blocked in epoll_wait); sysmon has no M track
 --   thread: 'running' on core obj (from the switch-in), 'runnable' (queued
---           on core obj, waiting for it)
+--           on core obj, waiting for it); on the 1:1 models also
+--           'blocked' (task obj in a blocking call: I/O, sleep, waiting for
+--           its children), 'futex' (task obj waits on a channel or mutex),
+--           'idle' (a pool worker waiting for work), and the acceptor's
+--           'netpoll' (waiting for connections)
 -- A G key is the task's 64-bit common-random-numbers identity (stored as
 -- its signed bit pattern): the same request has the same key in every model.
 CREATE TABLE spans (

@@ -98,6 +98,7 @@ SELECT s.run_id, s.track, t.kind AS track_kind, t.name AS track_name, s.kind,
       THEN printf(' G 0x%08x', s.obj & 4294967295)
     WHEN t.kind = 'P' THEN ' M' || s.obj
     WHEN t.kind = 'core' THEN ' T' || s.obj
+    WHEN t.kind = 'thread' AND s.kind IN ('blocked', 'futex') THEN printf(' task 0x%08x', s.obj & 4294967295)
     WHEN t.kind = 'thread' THEN ' core ' || s.obj
     ELSE '' END AS label
 FROM spans AS s JOIN tracks AS t ON t.run_id = s.run_id AND t.track = s.track;

@@ -457,8 +457,11 @@ static void exp_span_label(const struct exp_track *t, const char *state, sqlite3
 	int64_t obj = sqlite3_column_int64(s, 3);
 	bool g = (t->pid == PID_P && strcmp(state, "running") == 0) ||
 		 (t->pid == PID_M && (strcmp(state, "running") == 0 || strcmp(state, "syscall") == 0));
+	bool task = t->pid == PID_THREAD && (strcmp(state, "blocked") == 0 || strcmp(state, "futex") == 0);
 	if (g)
 		snprintf(buf, len, "G %08llx", (unsigned long long)obj & 0xffffffffULL);
+	else if (task)
+		snprintf(buf, len, "%s task %08llx", state, (unsigned long long)obj & 0xffffffffULL);
 	else if (t->pid == PID_CORE)
 		snprintf(buf, len, "%s T%lld", state, (long long)obj);
 	else if (t->pid == PID_THREAD)

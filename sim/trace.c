@@ -232,7 +232,8 @@ const char *trc_state_name(enum trc_state st)
 		[TS_SPIN] = "spin", [TS_NONE] = "none", [TS_RUNNING] = "running",
 		[TS_RUNNABLE] = "runnable", [TS_SCHEDULE] = "schedule",
 		[TS_SPINNING] = "spinning", [TS_SYSCALL] = "syscall", [TS_NETPOLL] = "netpoll",
-		[TS_GCSTOP] = "gcstop", [TS_GC] = "gc",
+		[TS_GCSTOP] = "gcstop", [TS_GC] = "gc", [TS_BLOCKED] = "blocked", [TS_FUTEX] = "futex",
+		[TS_IDLE] = "idle",
 	};
 	return (unsigned)st < TS_NSTATES ? n[st] : "?";
 }

@@ -26,7 +26,7 @@
 enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_NTKINDS };
 
 /* Span states. TS_NONE is "nothing to show" (idle core, idle P, parked M,
- * blocked thread) and is never stored. The CPU categories come first in
+ * blocked gmp thread) and is never stored. The CPU categories come first in
  * kernel.h's order (enum cpu_cat), so a core span's state is TS_TASK + cat. */
 enum trc_state {
 	TS_TASK, TS_RUNTIME, TS_KERNEL, TS_SPIN,  /* a core's burst category (obj: thread id) */
@@ -39,6 +39,9 @@ enum trc_state {
 	TS_NETPOLL,   /* M: blocked in epoll_wait */
 	TS_GCSTOP,    /* P: stopped for GC */
 	TS_GC,        /* P/M: GC work */
+	TS_BLOCKED,   /* thread (1:1 models): in a blocking call of task obj (I/O, sleep, join) */
+	TS_FUTEX,     /* thread (1:1 models): task obj waits in futex_wait (channel, mutex) */
+	TS_IDLE,      /* thread: a pool worker waiting for work */
 	TS_NSTATES
 };
 

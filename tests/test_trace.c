@@ -122,6 +122,33 @@ static void test_spans_never_overlap_within_a_track(void **state)
 	}
 }
 
+/* On the 1:1 models a request's thread blocks in its 100 ms downstream
+ * call: every such span that ended before the run did lasts exactly that
+ * (the timer that wakes it), and it names the request's task. */
+static void test_threads_show_their_blocking_calls(void **state)
+{
+	(void)state;
+	const char *models[] = { "threads", "pool" };
+	for (int m = 0; m < 2; m++) {
+		struct run_result r = run_short(models[m], TRC_DEFAULT_LIMIT);
+		const struct trc *tr = r.trace;
+		int64_t n = 0;
+		for (int64_t i = 0; i < tr->nspans; i++) {
+			const struct trc_span *s = &tr->spans[i];
+			if (s->state != TS_BLOCKED)
+				continue;
+			assert_int_equal(track_of(tr, s)->tkind, TRC_THREAD);
+			assert_true(s->obj != -1);
+			if (s->t1 < r.sim_ns_run) {
+				assert_int_equal(s->t1 - s->t0, 100 * SIM_NS_PER_MS);
+				n++;
+			}
+		}
+		assert_true(n > 100);
+		res_free(&r);
+	}
+}
+
 /* Sum over spans on tracks of kind k in state st, clipped to [from, to). */
 static double span_seconds(const struct trc *tr, enum trc_tkind k, enum trc_state st, sim_ns from, sim_ns to)
 {
@@ -527,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_gmp_has_a_track_per_p_m_and_core),
 		cmocka_unit_test(test_spans_never_overlap_within_a_track),
 		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
+		cmocka_unit_test(test_threads_show_their_blocking_calls),
 		cmocka_unit_test(test_traced_run_equals_untraced_run),
 		cmocka_unit_test(test_trace_is_deterministic),
 		cmocka_unit_test(test_limit_truncates_with_a_marker),
