@@ -37,27 +37,6 @@ static int trcdb_summary(sqlite3 *h, const struct trc *tr, int64_t run_id)
 	return rc;
 }
 
-static int trcdb_tracks(sqlite3 *h, const struct trc *tr, int64_t run_id)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(h, "INSERT INTO tracks(run_id, track, kind, num, name)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	int rc = 0;
-	for (int32_t i = 0; rc == 0 && i < tr->ntracks; i++) {
-		char name[32];
-		trc_track_name(&tr->tracks[i], name, sizeof name);
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_int(s, 2, i);
-		sqlite3_bind_text(s, 3, trc_tkind_name(tr->tracks[i].tkind), -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 4, tr->tracks[i].num);
-		sqlite3_bind_text(s, 5, name, -1, SQLITE_TRANSIENT);
-		rc = trcdb_step(s);
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* Binds row i of a table's records at parameters base+1 .. base+ncols. */
 typedef void (*trcdb_bind_fn)(sqlite3_stmt *s, int base, const struct trc *tr, int64_t i,
 			      int64_t run_id);
@@ -123,6 +102,23 @@ static void trcdb_bind_event(sqlite3_stmt *s, int b, const struct trc *tr, int64
 	sqlite3_bind_text(s, b + 4, trc_event_name(e->kind), -1, SQLITE_STATIC);
 	trcdb_bind_obj(s, b + 5, e->a);
 	trcdb_bind_obj(s, b + 6, e->b);
+}
+
+static void trcdb_bind_track(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
+{
+	char name[32];
+	trc_track_name(&tr->tracks[i], name, sizeof name);
+	sqlite3_bind_int64(s, b + 1, run_id);
+	sqlite3_bind_int64(s, b + 2, i);
+	sqlite3_bind_text(s, b + 3, trc_tkind_name(tr->tracks[i].tkind), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, b + 4, tr->tracks[i].num);
+	sqlite3_bind_text(s, b + 5, name, -1, SQLITE_TRANSIENT);
+}
+
+static int trcdb_tracks(sqlite3 *h, const struct trc *tr, int64_t run_id)
+{
+	return trcdb_rows(h, "INSERT INTO tracks(run_id, track, kind, num, name)", 5, tr->ntracks,
+			  trcdb_bind_track, tr, run_id);
 }
 
 static int trcdb_spans(sqlite3 *h, const struct trc *tr, int64_t run_id)
