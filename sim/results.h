@@ -14,6 +14,8 @@
  *   metrics(run_id, name, value, unit)
  *   histograms(run_id, name, lo, hi, count)
  *   timeseries(run_id, t_ns, name, value)
+ *   traces, tracks, spans, events — the timeline of a --trace run
+ *     (run_result.trace, sim/trace.h; written by sim/trace_db.c)
  */
 #ifndef GMPSIM_RESULTS_H
 #define GMPSIM_RESULTS_H
