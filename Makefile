@@ -6,13 +6,15 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 PKGS := yaml-0.1 gsl sqlite3
-DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libcmocka-dev pkg-config sqlite3 gnuplot-nox
+DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libcmocka-dev pkg-config sqlite3 gnuplot-nox libjansson-dev
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -Wall -Wextra -D_GNU_SOURCE -Isim -Imodels
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+# tests/test_trace.c parses the exported JSON with a real parser
+TEST_LIBS += $(shell pkg-config --libs jansson 2>/dev/null)
 
 # every sim/*.c but the CLI's entry point; a subcommand is one sim/cmd_*.c
 SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))

@@ -111,3 +111,77 @@ CREATE TABLE sweep_axes (
   key      TEXT NOT NULL,        -- dotted parameter key, e.g. 'models.gmp.gomaxprocs'
   nvalues  INTEGER NOT NULL      -- how many values the axis takes
 );
+
+-- ---- Timelines: only for runs made with `gmpsim --trace` ----------------
+-- A traced run has one `traces` row; its timeline is a set of tracks (one
+-- per core, P, M and kernel thread, plus one 'sched' track for global
+-- events), intervals on them (`spans`) and instants (`events`). Within one
+-- track spans never overlap. Times are virtual ns since the run's start.
+-- `gmpsim export DB --run N -o trace.json` turns them into Chrome/Perfetto
+-- JSON. These tables get no indexes and their run_id is not declared as a
+-- foreign key (it refers to runs all the same): a trace has up to millions
+-- of rows and both would slow its bulk insert.
+
+-- One row per traced run.
+CREATE TABLE traces (
+  run_id          INTEGER NOT NULL REFERENCES runs(run_id),
+  records         INTEGER,  -- spans + events stored
+  record_limit    INTEGER,  -- --trace-limit in force
+  truncated_at_ns INTEGER   -- NULL: the trace covers the whole run; else the
+                            -- limit was reached and nothing after this
+                            -- virtual time was recorded (open spans end here)
+);
+
+-- The timeline's tracks.
+CREATE TABLE tracks (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  track  INTEGER NOT NULL,  -- 0, 1, ... within the run (creation order)
+  kind   TEXT NOT NULL,     -- 'core', 'P', 'M', 'thread' (kernel thread), 'sched'
+  num    INTEGER,           -- the object's id: core number, P id, M id, thread id
+  name   TEXT               -- 'core 3', 'P2', 'M5', 'T17', 'sched'
+);
+
+-- Intervals [t0_ns, t1_ns) during which a track was in one state. Idle
+-- cores, idle Ps (and Ps whose M is in the scheduler: see the M), parked
+-- Ms and blocked threads have no span.
+--   core:   kind = the burst's CPU category 'task', 'runtime', 'kernel'
+--           (including context switches), 'spin'; obj = the thread on it.
+--           Within the measured window these add up to the cpu_* metrics.
+--   P:      'running' (obj = G key), 'syscall' (lent to the syscall of M
+--           obj), 'gcstop'
+--   M:      'running' (obj = G key), 'schedule' (findRunnable), 'spinning'
+--           (looking for work to steal), 'syscall' (obj = G key),
+--           'netpoll' (blocked in epoll_wait); sysmon has no M track
+--   thread: 'running' on core obj (from the switch-in), 'runnable' (queued
+--           on core obj, waiting for it); on the 1:1 models also
+--           'blocked' (task obj in a blocking call: I/O, sleep, waiting for
+--           its children), 'futex' (task obj waits on a channel or mutex),
+--           'idle' (a pool worker waiting for work), and the acceptor's
+--           'netpoll' (waiting for connections)
+-- A G key is the task's 64-bit common-random-numbers identity (stored as
+-- its signed bit pattern): the same request has the same key in every model.
+CREATE TABLE spans (
+  run_id INTEGER NOT NULL,
+  track  INTEGER NOT NULL,  -- tracks.track
+  kind   TEXT NOT NULL,     -- the state, see above
+  obj    INTEGER,           -- the state's object, see above; NULL: none
+  t0_ns  INTEGER NOT NULL,  -- start (ns)
+  t1_ns  INTEGER NOT NULL   -- end (ns), > t0_ns
+);
+
+-- Instant scheduler events, on the track of the object they happen to.
+--   steal (P: arg = Gs stolen, arg2 = victim P), handoffp (P: arg = 1 when
+--   by a sysmon retake), startm (M: arg = P, arg2 = 1 spinning), wakep
+--   (sched), retake (sched: arg = P), preempt (sched: arg = G key, arg2 =
+--   P), netpoll (sched or M: arg = Gs made ready), thread_create /
+--   thread_exit (thread: arg = thread id), gc (sched: a stop-the-world;
+--   arg = 0 its start, 1 its end — gmp's mark termination 2 and 3 —,
+--   arg2 = the M stopping the world, or -1 for a JVM safepoint).
+CREATE TABLE events (
+  run_id INTEGER NOT NULL,
+  t_ns   INTEGER NOT NULL,  -- when (ns)
+  track  INTEGER NOT NULL,  -- tracks.track
+  name   TEXT NOT NULL,     -- the event, see above
+  arg    INTEGER,           -- first argument, see above
+  arg2   INTEGER            -- second argument, see above
+);

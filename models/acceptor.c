@@ -4,6 +4,7 @@
  * Must not touch a task after handing it to the model. */
 #include "acceptor.h"
 #include "run.h"
+#include "trace.h"
 #include <stdlib.h>
 
 enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED };
@@ -28,6 +29,7 @@ static void acc_next(struct acceptor *a, struct kern *k)
 		a->phase = ACC_IDLE;
 		a->blocked = true;
 		kern_block(k, a->kt);
+		trc_set(k->sim->trace, TRC_THREAD, a->kt->id, TS_NETPOLL, -1, k->sim->now);
 		return;
 	}
 	a->phase = ACC_ACCEPTED;

@@ -46,6 +46,7 @@
  * Must not reach into the kernel's internals: only kernel.h's calls.
  */
 #include "gmp.h"
+#include "gmp_trace.h"
 #include "run.h"
 #include "rng.h"
 #include <assert.h>
@@ -167,6 +168,7 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 				if (had_next && p2->status == P_RUNNING)
 					*cost += s->cfg.runnext_backoff;
 				s->st.steals++;
+				trc_event(gmp_trc(s), TRC_P, pp->id, TE_STEAL, 1 + gmp_runqlen(pp) - before, p2->id, gmp_m_clock(s, m));
 				s->st.stolen_gs += 1 + gmp_runqlen(pp) - before;
 				return g;
 			}
@@ -450,11 +452,13 @@ static void m_step_inner(struct kern *k, struct kthread *kt)
 	struct gmp *s = gmp_of(k->ctx);
 	if (m->phase == M_SYSMON) {
 		gmp_sysmon_step(s);
+		gmp_trace_sync(s, NULL);
 		return;
 	}
 	if (m_returning(m)) {
 		m->clock = now_of(s);
 		m_decide(s, m);
+		gmp_trace_sync(s, m);
 	}
 	while (kern_stepping(k, kt)) {
 		if (m_pays_first(s, m)) {
@@ -463,5 +467,6 @@ static void m_step_inner(struct kern *k, struct kthread *kt)
 		}
 		m->clock = now_of(s) + gmp_m_debt(m);
 		m_decide(s, m);
+		gmp_trace_sync(s, m);
 	}
 }

@@ -32,6 +32,7 @@
  * Must not pick user Gs: schedule() does; this file only answers whether
  * a worker runs and stops Ps. */
 #include "gmp.h"
+#include "gmp_trace.h"
 #include "run.h"
 #include <math.h>
 #include <string.h>
@@ -168,6 +169,7 @@ static void stw_begin(struct gmp *s, struct gmp_m *m, enum stw_kind kind)
 		gc->stopwait--;
 	}
 	m->phase = M_STW_WAIT;
+	trc_event(gmp_trc(s), TRC_SCHED, 0, TE_GC, kind == STW_SWEEP_TERM ? 0 : 2, m->id, gc->stw_start);
 }
 
 bool gmp_gc_stop_if_waiting(struct gmp *s, struct gmp_m *m)
@@ -210,6 +212,7 @@ static void stw_end(struct gmp *s, struct gmp_m *m)
 {
 	struct gmp_gc *gc = &s->gc;
 	heap_pause(run_of(s), gc->stw_start, now_of(s) - gc->stw_start);
+	trc_event(gmp_trc(s), TRC_SCHED, 0, TE_GC, gc->stw_kind == STW_SWEEP_TERM ? 1 : 3, m->id, now_of(s));
 	gc->waiting = false;
 	gc->stw_m = NULL;
 	gmp_caspstatus(m->p, P_GCSTOP, P_RUNNING);

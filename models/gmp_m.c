@@ -5,6 +5,7 @@
  * clock ("decide, then pay": see the essay in gmp.c). Must not choose what
  * an M runs next (gmp.c's schedule does) nor run a G's program (gmp_g.c). */
 #include "gmp.h"
+#include "gmp_trace.h"
 #include "run.h"
 #include <assert.h>
 #include <stdio.h>
@@ -139,6 +140,7 @@ void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by)
 			return;
 		m->spinning = spinning;
 		m->nextp = p;
+		trc_event(gmp_trc(s), TRC_M, m->id, TE_STARTM, p->id, spinning, gmp_m_clock(s, by));
 		return;  /* a new thread starts in M_PARKED and acquires nextp */
 	}
 	s->midle = m->schedlink;
@@ -146,6 +148,7 @@ void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by)
 	m->schedlink = NULL;
 	m->spinning = spinning;
 	m->nextp = p;
+	trc_event(gmp_trc(s), TRC_M, m->id, TE_STARTM, p->id, spinning, gmp_m_clock(s, by));
 	gmp_owe_kernel(by, kcfg(s)->syscall + kcfg(s)->wake_cost);  /* notewakeup: futex wake */
 	kern_wake_after(&run_of(s)->kern, m->kt, by && by->kt ? by->kt->core : -1,
 			gmp_m_clock(s, by) - now_of(s));
@@ -157,6 +160,7 @@ void gmp_wakep(struct gmp *s, struct gmp_m *by)
 	if (s->npidle == 0 || s->nmspinning != 0)
 		return;
 	s->nmspinning++;
+	trc_event(gmp_trc(s), TRC_SCHED, 0, TE_WAKEP, by ? by->id : -1, -1, gmp_m_clock(s, by));
 	gmp_startm(s, NULL, true, by);
 }
 
@@ -164,6 +168,7 @@ void gmp_wakep(struct gmp *s, struct gmp_m *by)
 void gmp_handoffp(struct gmp *s, struct gmp_p *p, struct gmp_m *by)
 {
 	s->st.handoffs++;
+	trc_event(gmp_trc(s), TRC_P, p->id, TE_HANDOFFP, by && by == s->sysmon, -1, gmp_m_clock(s, by));
 	if (p->status == P_SYSCALL)  /* retake; stoplockedm hands off a released P */
 		gmp_caspstatus(p, P_SYSCALL, P_IDLE);
 	p->m = NULL;

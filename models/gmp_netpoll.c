@@ -4,6 +4,7 @@
  * waking the one M blocked in epoll_wait. Must not make Gs runnable nor
  * acquire Ps: its callers (findRunnable, the M's return from netpoll) do. */
 #include "gmp.h"
+#include "gmp_trace.h"
 #include "run.h"
 
 
@@ -68,6 +69,8 @@ void gmp_netpoll(struct gmp *s, struct task_fifo *out)
 		s->netpollWaiters--;
 		tq_push(out, g);
 	}
+	if (out->len > 0)
+		trc_event(gmp_trc(s), TRC_SCHED, 0, TE_NETPOLL, out->len, -1, now_of(s));
 }
 
 /* The blocking netpoll's timeout. */

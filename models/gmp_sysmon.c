@@ -5,6 +5,7 @@
  * retakes Ps stuck in syscalls and preempts Gs that have run 10 ms, and
  * sleeps deeply while every P is idle. Must not run timers (sysmon does not). */
 #include "gmp.h"
+#include "gmp_trace.h"
 #include "run.h"
 #include <string.h>
 
@@ -48,6 +49,7 @@ static void preemptone(struct gmp *s, struct gmp_p *p)
 	if (!m || !m->curg || m->curg->gstate != G_RUNNING)
 		return;
 	m->curg->gpreempt = 1;
+	trc_event(gmp_trc(s), TRC_SCHED, 0, TE_PREEMPT, (int64_t)m->curg->key, p->id, now_of(s));
 	s->sysmon->debt[CAT_KERNEL] += s->run->sc->kernel.syscall;  /* tgkill */
 	gmp_preemptM(s, m);
 }
@@ -86,6 +88,7 @@ static int retake(struct gmp *s, sim_ns now)
 			continue;
 		p->syscalltick++;
 		s->st.syscall_retakes++;
+		trc_event(gmp_trc(s), TRC_SCHED, 0, TE_RETAKE, p->id, -1, now);
 		n++;
 		gmp_handoffp(s, p, s->sysmon);
 	}

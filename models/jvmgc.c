@@ -10,6 +10,7 @@
 #include "jvmgc.h"
 #include "run.h"
 #include "rng.h"
+#include "trace.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,6 +57,7 @@ static void worker_step(struct kern *k, struct kthread *kt)
 	if (w->phase == W_DONE && --g->busy == 0) {
 		struct run *r = g->r;
 		heap_pause(r, g->t_request, r->sim.now - g->t_request);
+		trc_event(r->sim.trace, TRC_SCHED, 0, TE_GC, 1, -1, r->sim.now);
 		g->requested = false;
 		g->eden = 0;
 		kern_start_world(k);
@@ -100,6 +102,7 @@ static void safepoint_fire(struct sim *sim, struct eq_event *ev)
 	if (!g->workers[0].kt && create_workers(r, g) != 0)
 		return;
 	kern_stop_world(&r->kern);
+	trc_event(r->sim.trace, TRC_SCHED, 0, TE_GC, 0, -1, g->t_request);
 	const struct gc_cfg *c = &r->sc->gc;
 	int64_t threads = java_threads(r, g);
 	int64_t survivors = r->wl.heap_reachable < g->eden ? r->wl.heap_reachable : g->eden;

@@ -5,6 +5,7 @@
  * and only from an engine event. */
 #include "kernel.h"
 #include "scenario.h"
+#include "trace.h"
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,11 @@ enum { CHUNK = 1024 };
 
 #define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
 
+_Static_assert(TS_TASK + CAT_IDLE == TS_NONE, "trace.h's core states follow enum cpu_cat");
+
 static void core_fire(struct sim *sim, struct eq_event *ev);
 static void core_schedule(struct kern *k, struct kcore *c);
+static inline struct trc *core_trc(const struct kcore *c) { return c->kern->sim->trace; }
 
 /* ---- run queue: binary min-heap by (vruntime, rq_seq) ------------------ */
 
@@ -39,6 +43,7 @@ static void rq_push(struct kern *k, struct kcore *c, struct kthread *t)
 	t->rq_seq = k->next_rq_seq++;
 	t->state = KT_RUNNABLE;
 	t->core = (int16_t)c->id;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNABLE, c->id, k->sim->now);
 	int32_t i = c->nrq++;
 	while (i > 0 && rq_before(t, c->rq[(i - 1) / 2])) {
 		c->rq[i] = c->rq[(i - 1) / 2];
@@ -90,12 +95,14 @@ static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
 		if (from < hi) {
 			sim_ns end = to < hi ? to : hi;
 			c->acct[cat] += end - from;
+			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + cat, t->id, c->seg_start + from, c->seg_start + end);
 			from = end;
 		}
 		lo = hi;
 	}
 	if (from < to)
 		c->acct[t->burst_cat] += to - from;
+	trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + t->burst_cat, t->id, c->seg_start + from, c->seg_start + to);
 }
 
 /* Charges the time since acct_from to the segment's category. */
@@ -114,13 +121,16 @@ static void core_account(struct kcore *c, sim_ns now)
 		waking = waking < 0 ? 0 : waking > dt ? dt : waking;
 		c->acct[CAT_IDLE] += waking;
 		c->acct[CAT_KERNEL] += dt - waking;
+		trc_cover(core_trc(c), TRC_CORE, c->id, TS_KERNEL, c->curr->id, now - dt + waking, now);
 		break;
 	}
 	case SEG_BURST:
 		if (c->seg_pre > 0 && now - dt - c->seg_start < c->seg_pre)
 			account_prefix(c, now - dt - c->seg_start, now - c->seg_start);
-		else
+		else {
 			c->acct[c->curr->burst_cat] += dt;
+			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + c->curr->burst_cat, c->curr->id, now - dt, now);
+		}
 		c->curr->cpu_ns += dt;
 		c->curr->vruntime += dt;
 		update_min_vruntime(c);
@@ -229,6 +239,7 @@ static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, s
 	c->curr = t;
 	t->state = KT_RUNNING;
 	t->core = (int16_t)c->id;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 	c->seg = SEG_OVH;
 	eq_cancel(&k->sim->q, &c->ev);
 	eq_push(&k->sim->q, &c->ev, k->sim->now + cost);
@@ -258,6 +269,7 @@ static void core_requeue_and_pick(struct kern *k, struct kcore *c)
 	if (next == t) {
 		c->curr = t;
 		t->state = KT_RUNNING;
+		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 		c->slice_end = c->nrq ? k->sim->now + slice_len(k, c) : SIM_NS_MAX;
 		core_start_burst(k, c);
 		return;
@@ -476,6 +488,7 @@ void kern_block(struct kern *k, struct kthread *t)
 {
 	struct kcore *c = stepping_core(k, t);
 	t->state = KT_BLOCKED;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
 	t->vruntime -= c->min_vruntime; /* kept as lag while asleep */
 	core_schedule(k, c);
 }
@@ -492,6 +505,7 @@ void kern_yield(struct kern *k, struct kthread *t)
 	if (next == t) {  /* sched_yield with nobody else: no switch */
 		c->curr = t;
 		t->state = KT_RUNNING;
+		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 		t->burst_left = 0;
 		t->pre_left = 0;
 		t->burst_cat = CAT_KERNEL;
@@ -509,6 +523,8 @@ static void release_thread(struct kern *k, struct kthread *t)
 	k->st.reserved -= t->stack_reserved;
 	k->st.committed -= t->stack_committed;
 	t->state = KT_DEAD;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
+	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_EXIT, t->id, -1, k->sim->now);
 	t->owner = NULL;
 	t->next_free = k->free_list;
 	k->free_list = t;
@@ -635,6 +651,7 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 	k->st.reserved += stack;
 	k->st.committed += touch;
 	note_memory_peaks(k);
+	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_CREATE, t->id, -1, k->sim->now);
 	if (k->world_stopped) {  /* created by an event while the world is stopped */
 		t->core = (int16_t)(near_core >= 0 && near_core < k->ncores ? near_core : 0);
 		stop_thread(k, t);
@@ -821,6 +838,7 @@ int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
 		c->seg = SEG_IDLE;
 		c->slice_end = SIM_NS_MAX;
 		eq_event_init(&c->ev, core_fire);
+		trc_set(sim->trace, TRC_CORE, i, TS_NONE, -1, 0);  /* every core has a track */
 	}
 	eq_event_init(&k->balance_ev, balance_fire);
 	if (cfg->balance_interval > 0)

@@ -4,6 +4,7 @@
 #include "onthread.h"
 #include "run.h"
 #include "jvmgc.h"
+#include "trace.h"
 #include <assert.h>
 
 enum ot_phase {
@@ -62,6 +63,7 @@ static void do_block(struct run *r, struct task *t)
 	}
 	t->phase = PH_BLOCK_EXIT;
 	kern_block(&r->kern, t->kt);
+	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_BLOCKED, (int64_t)t->key, r->sim.now);
 }
 
 /* Next child, or the end of the spawn op. */
@@ -147,6 +149,7 @@ static bool futex_sleep(struct run *r, struct task *t, enum ot_phase woken)
 		return false;
 	t->phase = woken;
 	kern_block(&r->kern, t->kt);
+	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
 	return true;
 }
 

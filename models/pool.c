@@ -8,6 +8,7 @@
 #include "run.h"
 #include "onthread.h"
 #include "jvmgc.h"
+#include "trace.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -97,6 +98,7 @@ static void worker_sleep(struct run *r, struct worker *w)
 	}
 	w->phase = W_ASLEEP;
 	kern_block(&r->kern, w->kt);
+	trc_set(r->sim.trace, TRC_THREAD, w->kt->id, TS_IDLE, -1, r->sim.now);
 }
 
 static void worker_task_ended(struct run *r, struct worker *w)

@@ -5,6 +5,7 @@
 #include "jvmgc.h"
 #include "acceptor.h"
 #include "stats.h"
+#include "trace.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -272,6 +273,30 @@ static void teardown(struct run *r)
 	free(r);
 }
 
+/* --trace: the run records its timeline (sim/trace.h) from time 0. */
+static int start_trace(struct run *r, char *err, size_t errlen)
+{
+	if (!r->opts.trace)
+		return 0;
+	r->sim.trace = trc_new(r->opts.trace_limit);
+	if (!r->sim.trace) {
+		snprintf(err, errlen, "out of memory (trace)");
+		return 2;
+	}
+	return 0;
+}
+
+/* Closes the timeline's open spans at the end and hands it to the result
+ * (after write_metrics, whose CPU accounting adds the last core spans). */
+static void end_trace(struct run *r, struct run_result *out)
+{
+	if (!r->sim.trace)
+		return;
+	trc_finish(r->sim.trace, r->sim.now);
+	out->trace = r->sim.trace;
+	r->sim.trace = NULL;
+}
+
 static void record_params(const struct scenario *sc, struct run_result *res, const char *model)
 {
 	for (int i = 0; i < sc->nparams; i++)
@@ -308,7 +333,9 @@ int run_model_opts(const struct scenario *sc, const char *model, const struct ru
 	r->model = ops;
 	r->res = out;
 	sim_init(&r->sim, r);
-	int rc = build(r, err, errlen);
+	int rc = start_trace(r, err, errlen);
+	if (rc == 0)
+		rc = build(r, err, errlen);
 	if (rc == 0) {
 		arm(r);
 		sim_run_until(&r->sim, sc->duration);
@@ -317,6 +344,7 @@ int run_model_opts(const struct scenario *sc, const char *model, const struct ru
 		out->sim_ns_run = r->sim.now;
 		out->events = r->sim.events;
 		write_metrics(r);
+		end_trace(r, out);
 		if (r->failed) {
 			snprintf(err, errlen, "%s", r->error);
 			res_set_status(out, "failed", r->error);
@@ -327,6 +355,7 @@ int run_model_opts(const struct scenario *sc, const char *model, const struct ru
 	} else {
 		res_set_status(out, "failed", err);
 	}
+	trc_free(r->sim.trace);  /* NULL unless handed to out */
 	teardown(r);
 	return rc;
 }

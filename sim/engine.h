@@ -18,6 +18,7 @@
 
 struct sim;
 struct eq_event;
+struct trc;
 typedef void (*eq_fire_fn)(struct sim *sim, struct eq_event *ev);
 
 struct eq_event {
@@ -69,6 +70,7 @@ struct sim {
 	uint64_t events;     /* events fired so far */
 	bool stop;           /* set by a model to end the run early (e.g. failure) */
 	void *ctx;           /* the run that owns this engine */
+	struct trc *trace;   /* the run's timeline recorder (sim/trace.h); NULL: not traced */
 };
 
 static inline void eq_event_init(struct eq_event *ev, eq_fire_fn fire)

@@ -4,6 +4,8 @@
  * Must not contain model logic: it loads, runs, reports. */
 #include "scenario.h"
 #include "results.h"
+#include "trace.h"
+#include "cmd_export.h"
 #include "run.h"
 #include "units.h"
 #include "cmd_compare.h"
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2, MAX_SETS = 256 };
+enum { OPT_TRACE = 1000, OPT_TRACE_LIMIT };  /* long options without a letter */
 
 struct cli {
 	const char *scenario;
@@ -36,6 +39,8 @@ struct cli {
 	int nowned;
 	bool validate_only, quiet;
 	sim_ns schedtrace;
+	bool trace;
+	int64_t trace_limit;
 };
 
 static void usage(FILE *f)
@@ -50,6 +55,7 @@ static void usage(FILE *f)
 		"       gmpsim merge OUT.db IN.db...\n"
 		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
 		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
+		"       gmpsim export DB --run N -o TRACE.json [--max-events N]\n"
 		"       gmpsim --help | --version\n"
 		"\n"
 		"Simulates the scenario on every model it lists (or the ones named with\n"
@@ -61,6 +67,9 @@ static void usage(FILE *f)
 		"  -S, --set KEY=VALUE    override any scenario value, e.g. --set machine.cores=16\n"
 		"                         --set models.pool.workers=64 --set 'workload.request.arrival={poisson: 5000/s}'\n"
 		"  -t, --schedtrace DUR   gmp: print GODEBUG=schedtrace lines every DUR of virtual time\n"
+		"      --trace            record a timeline per run (tables tracks, spans, events;\n"
+		"                         see 'gmpsim export')\n"
+		"      --trace-limit N    --trace with at most N records per run (default 2000000)\n"
 		"  -q, --quiet            print only errors\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n"
@@ -123,6 +132,19 @@ static int parse_option(struct cli *c, int opt, const char *arg)
 			return usage_error("--schedtrace: expected a positive duration such as 1000ms, got '%s'", arg);
 		return 0;
 	}
+	case OPT_TRACE:
+		c->trace = true;
+		return 0;
+	case OPT_TRACE_LIMIT: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(arg, &end, 10);
+		if (errno || *end || !*arg || v <= 0)
+			return usage_error("--trace-limit: expected a positive number of records, got '%s'", arg);
+		c->trace = true;
+		c->trace_limit = v;
+		return 0;
+	}
 	case 'h':
 		usage(stdout);
 		exit(0);
@@ -142,6 +164,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "seed", required_argument, 0, 's' },   { "set", required_argument, 0, 'S' },
 		{ "quiet", no_argument, 0, 'q' },        { "help", no_argument, 0, 'h' },
 		{ "schedtrace", required_argument, 0, 't' },
+		{ "trace", no_argument, 0, OPT_TRACE },
+		{ "trace-limit", required_argument, 0, OPT_TRACE_LIMIT },
 		{ "version", no_argument, 0, 'V' },      { 0, 0, 0, 0 },
 	};
 	int opt;
@@ -330,9 +354,22 @@ static void print_line(void *ctx, const char *line)
 	printf("%s\n", line);
 }
 
+/* A timeline cut short by --trace-limit is never cut silently. */
+static void warn_truncated(const struct run_result *r)
+{
+	if (!r->trace || trc_truncated_at(r->trace) < 0)
+		return;
+	char at[32];
+	unit_fmt_duration((double)trc_truncated_at(r->trace), at, sizeof at);
+	fprintf(stderr, "gmpsim: warning: %s: the trace reached --trace-limit %lld records and stops at "
+		"%s of virtual time (%lld ns); raise --trace-limit or shorten the run to trace it all\n",
+		r->model, (long long)r->trace->limit, at, (long long)trc_truncated_at(r->trace));
+}
+
 static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 {
-	struct run_opts opts = { .schedtrace = c->schedtrace, .line = print_line };
+	struct run_opts opts = { .schedtrace = c->schedtrace, .line = print_line,
+				 .trace = c->trace, .trace_limit = c->trace_limit };
 	const char *const *models = c->nmodels ? c->models : sc->models;
 	int n = c->nmodels ? c->nmodels : sc->nmodels;
 	char err[1024];
@@ -354,6 +391,7 @@ static int run_all(struct cli *c, const struct scenario *sc, const char *out)
 		if (!c->quiet)
 			fprintf(stderr, " %.2fs wall, %llu events\n", res[i].wall_s,
 				(unsigned long long)res[i].events);
+		warn_truncated(&res[i]);
 		if (rc == 2) {
 			fprintf(stderr, "gmpsim: %s: %s\n", models[i], err);
 			status = EXIT_USAGE;
@@ -394,6 +432,7 @@ static const struct subcommand {
 	{ "merge", cmd_merge_main },
 	{ "query", cmd_query_main },
 	{ "plot", cmd_plot_main },
+	{ "export", cmd_export_main },
 	{ NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
  * a run that lost part of its results must not be written as complete.
  */
 #include "results.h"
+#include "trace.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -101,6 +102,7 @@ void res_free(struct run_result *r)
 	free(r->model);
 	free(r->status);
 	free(r->error);
+	trc_free(r->trace);
 	memset(r, 0, sizeof *r);
 }
 
@@ -322,7 +324,7 @@ static int db_exec(struct db *db, const char *sql, const char *what, char *err, 
 
 static int db_open_schema(struct db *db, char *err, size_t errlen)
 {
-	if (sqlite3_open_v2(db->tmp, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db->tmp, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		db_err(err, errlen, "cannot open results database '%s': %s", db->tmp,
 		       db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		return -1;
@@ -488,7 +490,8 @@ static int64_t db_insert_all(struct db *db, const struct run_result *r, char *er
 	int bad = -1;
 	int64_t id = db_insert_run(db, r);
 	if (id < 0 || db_insert_params(db, r, id) < 0 || db_insert_metrics(db, r, id) < 0 ||
-	    db_insert_buckets(db, r, id) < 0 || db_insert_samples(db, r, id, &bad) < 0) {
+	    db_insert_buckets(db, r, id) < 0 || db_insert_samples(db, r, id, &bad) < 0 ||
+	    trc_db_insert(db->h, r->trace, id) < 0) {
 		if (bad >= 0)
 			db_err(err, errlen, "results database '%s': run %s/%s: sample %d names unknown series %d",
 			       db->target, r->scenario ? r->scenario : "?", r->model ? r->model : "?",

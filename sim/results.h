@@ -14,6 +14,8 @@
  *   metrics(run_id, name, value, unit)
  *   histograms(run_id, name, lo, hi, count)
  *   timeseries(run_id, t_ns, name, value)
+ *   traces, tracks, spans, events — the timeline of a --trace run
+ *     (run_result.trace, sim/trace.h; written by sim/trace_db.c)
  */
 #ifndef GMPSIM_RESULTS_H
 #define GMPSIM_RESULTS_H
@@ -40,6 +42,7 @@ struct run_result {
 	int nbuckets, capbuckets;  struct res_bucket *buckets;
 	int nsamples, capsamples;  struct res_sample *samples;
 	int nseries_names, capseries_names; char **series_names;
+	struct trc *trace;     /* the timeline (--trace), owned; NULL: not traced */
 };
 
 /* Starts an empty result with status "incomplete": a run that is never

@@ -1,11 +1,14 @@
 /* tests/bench.c — `make bench`: the engine's hold rate (pop + push with
  * 1,000 pending events) and the whole simulator's events per wall second
- * and bytes per task on scenarios/10k_rps.yaml at 60 s of virtual time.
+ * and bytes per task on scenarios/10k_rps.yaml at 60 s of virtual time,
+ * and what --trace costs (recording, then the database write).
  * Prints figures; asserts nothing (benchmarks are not tests). */
 #include "engine.h"
 #include "rng.h"
 #include "run.h"
 #include "scenario.h"
+#include "trace.h"
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -107,10 +110,69 @@ static void bench_goroutine_memory(void)
 	sc_free(&sc);
 }
 
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of one run of sc on model (traced when limit > 0), and of
+ * writing it to a results database; the best of three. */
+static void time_traced(const struct scenario *sc, const char *model, int64_t limit,
+			double *run_s, double *write_s, int64_t *records)
+{
+	*run_s = *write_s = 1e9;
+	for (int rep = 0; rep < 3; rep++) {
+		struct run_opts opts = { .trace = limit > 0, .trace_limit = limit };
+		struct run_result res;
+		char err[1024];
+		double t0 = cpu_now();
+		run_model_opts(sc, model, &opts, &res, err, sizeof err);
+		double t1 = cpu_now();
+		struct db *db = db_create("/tmp/gmpsim-bench-trace.db", err, sizeof err);
+		if (db && db_write_run(db, &res, err, sizeof err) > 0)
+			db_close_commit(db, err, sizeof err);
+		else if (db)
+			db_close_abort(db);
+		double t2 = cpu_now();
+		*run_s = t1 - t0 < *run_s ? t1 - t0 : *run_s;
+		*write_s = t2 - t1 < *write_s ? t2 - t1 : *write_s;
+		*records = res.trace ? trc_records(res.trace) : 0;
+		res_free(&res);
+	}
+	unlink("/tmp/gmpsim-bench-trace.db");
+}
+
+/* --trace's cost on 10k_rps (2 s virtual): the run with recording against
+ * the run without, and the database write, in CPU seconds. */
+static void bench_trace(void)
+{
+	const char *sets[] = { "duration=2s", "warmup=200ms" };
+	struct scenario sc;
+	char err[1024];
+	if (sc_load("scenarios/10k_rps.yaml", sets, 2, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(2);
+	}
+	for (int m = 0; m < sc.nmodels; m++) {
+		double r0, w0, r1, w1;
+		int64_t n0, n1;
+		time_traced(&sc, sc.models[m], 0, &r0, &w0, &n0);
+		time_traced(&sc, sc.models[m], TRC_DEFAULT_LIMIT, &r1, &w1, &n1);
+		printf("--trace 10k_rps %s (2s virtual): %lld records; run %.3f -> %.3f s CPU (%.1fx), "
+		       "with the database write %.3f -> %.3f s (%.1fx, %.2f us per record)\n",
+		       sc.models[m], (long long)n1, r0, r1, r1 / r0, r0 + w0, r1 + w1,
+		       (r1 + w1) / (r0 + w0), n1 ? (w1 - w0) / (double)n1 * 1e6 : 0.0);
+	}
+	sc_free(&sc);
+}
+
 int main(void)
 {
 	bench_goroutine_memory();  /* first: max RSS must start from a fresh process */
 	bench_hold();
 	bench_scenario("scenarios/10k_rps.yaml", "60s");
+	bench_trace();
 	return 0;
 }

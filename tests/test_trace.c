@@ -1,0 +1,571 @@
+/* tests/test_trace.c — per-run timelines (--trace) and their Chrome Trace
+ * export: the tracks a traced run has, spans that never overlap within a
+ * track and lie within the run, core spans that add up to the CPU metrics,
+ * P spans that agree with them, a traced run's results equal to an
+ * untraced one's, the record limit's truncation marker and warning, and
+ * the exported JSON parsed with jansson (one thread per track, split files,
+ * clear errors). */
+#include "testrun.h"
+#include "trace.h"
+#include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define SCENARIO "scenarios/10k_rps.yaml"
+
+/* A short 10k_rps with GOMAXPROCS=4 on 6 cores (so Ps and cores differ). */
+static const char *const short_sets[] = {
+	"duration=400ms", "warmup=100ms", "machine.cores=6", "models.gmp.gomaxprocs=4",
+};
+enum { NSETS = sizeof short_sets / sizeof short_sets[0], GOMAXPROCS = 4, CORES = 6 };
+
+/* Runs the short scenario on model, traced with limit (0: untraced). */
+static struct run_result run_short(const char *model, int64_t limit)
+{
+	struct scenario sc;
+	char err[512];
+	if (sc_load(SCENARIO, short_sets, NSETS, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		fail();
+	}
+	struct run_opts opts = { .trace = limit > 0, .trace_limit = limit };
+	struct run_result res;
+	int rc = run_model_opts(&sc, model, &opts, &res, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	assert_int_equal(rc, 0);
+	sc_free(&sc);
+	return res;
+}
+
+static int count_tracks(const struct trc *tr, enum trc_tkind k)
+{
+	int n = 0;
+	for (int i = 0; i < tr->ntracks; i++)
+		n += tr->tracks[i].tkind == k;
+	return n;
+}
+
+static const struct trc_track *track_of(const struct trc *tr, const struct trc_span *s)
+{
+	return &tr->tracks[s->track];
+}
+
+static void test_gmp_has_a_track_per_p_m_and_core(void **state)
+{
+	(void)state;
+	struct run_result r = run_short("gmp", TRC_DEFAULT_LIMIT);
+	const struct trc *tr = r.trace;
+	assert_non_null(tr);
+	assert_int_equal(count_tracks(tr, TRC_P), GOMAXPROCS);
+	assert_int_equal(count_tracks(tr, TRC_CORE), CORES);
+	/* at least one M per P ran Gs; sysmon has a thread but no M track */
+	assert_true(count_tracks(tr, TRC_M) >= GOMAXPROCS);
+	assert_int_equal(count_tracks(tr, TRC_THREAD), count_tracks(tr, TRC_M) + 1);
+	/* every P ran Gs, and the scheduler events a loaded gmp run has are there */
+	bool p_ran[GOMAXPROCS] = { false };
+	for (int64_t i = 0; i < tr->nspans; i++)
+		if (track_of(tr, &tr->spans[i])->tkind == TRC_P && tr->spans[i].state == TS_RUNNING)
+			p_ran[track_of(tr, &tr->spans[i])->num] = true;
+	for (int p = 0; p < GOMAXPROCS; p++)
+		assert_true(p_ran[p]);
+	int seen[TE_NEVENTS] = { 0 };
+	for (int64_t i = 0; i < tr->nevs; i++)
+		seen[tr->evs[i].kind]++;
+	assert_true(seen[TE_STARTM] > 0 && seen[TE_WAKEP] > 0 && seen[TE_NETPOLL] > 0);
+	assert_int_equal(seen[TE_THREAD_CREATE], count_tracks(tr, TRC_THREAD));
+	assert_int_equal(trc_truncated_at(tr), -1);
+	res_free(&r);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct trc_span *x = a, *y = b;
+	if (x->track != y->track)
+		return x->track < y->track ? -1 : 1;
+	return x->t0 < y->t0 ? -1 : x->t0 > y->t0;
+}
+
+/* Spans are non-empty, inside [0, end], and disjoint within each track. */
+static void check_spans_disjoint(const struct run_result *r)
+{
+	const struct trc *tr = r->trace;
+	assert_true(tr->nspans > 1000);
+	struct trc_span *s = malloc(sizeof *s * (size_t)tr->nspans);
+	memcpy(s, tr->spans, sizeof *s * (size_t)tr->nspans);
+	qsort(s, (size_t)tr->nspans, sizeof *s, cmp_span);
+	for (int64_t i = 0; i < tr->nspans; i++) {
+		assert_true(s[i].t0 >= 0 && s[i].t0 < s[i].t1 && s[i].t1 <= r->sim_ns_run);
+		assert_true(s[i].state != TS_NONE && s[i].state < TS_NSTATES);
+		if (i > 0 && s[i - 1].track == s[i].track)
+			assert_true(s[i - 1].t1 <= s[i].t0);
+	}
+	free(s);
+}
+
+static void test_spans_never_overlap_within_a_track(void **state)
+{
+	(void)state;
+	const char *models[] = { "gmp", "threads", "pool" };
+	for (int m = 0; m < 3; m++) {
+		struct run_result r = run_short(models[m], TRC_DEFAULT_LIMIT);
+		check_spans_disjoint(&r);
+		/* 1:1 models: a track per core and per kernel thread, no Ps or Ms */
+		if (m > 0) {
+			assert_int_equal(count_tracks(r.trace, TRC_P), 0);
+			assert_int_equal(count_tracks(r.trace, TRC_CORE), CORES);
+			assert_true(count_tracks(r.trace, TRC_THREAD) >= 2);
+		}
+		res_free(&r);
+	}
+}
+
+/* On the 1:1 models a request's thread blocks in its 100 ms downstream
+ * call: every such span that ended before the run did lasts exactly that
+ * (the timer that wakes it), and it names the request's task. */
+static void test_threads_show_their_blocking_calls(void **state)
+{
+	(void)state;
+	const char *models[] = { "threads", "pool" };
+	for (int m = 0; m < 2; m++) {
+		struct run_result r = run_short(models[m], TRC_DEFAULT_LIMIT);
+		const struct trc *tr = r.trace;
+		int64_t n = 0;
+		for (int64_t i = 0; i < tr->nspans; i++) {
+			const struct trc_span *s = &tr->spans[i];
+			if (s->state != TS_BLOCKED)
+				continue;
+			assert_int_equal(track_of(tr, s)->tkind, TRC_THREAD);
+			assert_true(s->obj != -1);
+			if (s->t1 < r.sim_ns_run) {
+				assert_int_equal(s->t1 - s->t0, 100 * SIM_NS_PER_MS);
+				n++;
+			}
+		}
+		assert_true(n > 100);
+		res_free(&r);
+	}
+}
+
+/* Sum over spans on tracks of kind k in state st, clipped to [from, to). */
+static double span_seconds(const struct trc *tr, enum trc_tkind k, enum trc_state st, sim_ns from, sim_ns to)
+{
+	sim_ns sum = 0;
+	for (int64_t i = 0; i < tr->nspans; i++) {
+		const struct trc_span *s = &tr->spans[i];
+		if (track_of(tr, s)->tkind != k || s->state != st)
+			continue;
+		sim_ns a = s->t0 > from ? s->t0 : from, b = s->t1 < to ? s->t1 : to;
+		if (b > a)
+			sum += b - a;
+	}
+	return (double)sum / 1e9;
+}
+
+/* Core spans are the kernel's CPU accounting: they add up to the CPU
+ * metrics of the measured window exactly (to the nanosecond). A P's
+ * "running" spans are when it runs a G: that time is the G's CPU work plus
+ * what the Ms pay around it (gogo, syscall entry and exit, netpoll) and
+ * never less than the work itself: within [cpu_task, 1.5 x cpu busy]. */
+static void test_span_time_agrees_with_cpu_metrics(void **state)
+{
+	(void)state;
+	const char *models[] = { "gmp", "threads", "pool" };
+	static const char *const cats[] = { "cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin" };
+	for (int m = 0; m < 3; m++) {
+		struct run_result r = run_short(models[m], TRC_DEFAULT_LIMIT);
+		sim_ns from = 100 * SIM_NS_PER_MS, to = r.sim_ns_run;
+		double busy = 0;
+		for (int c = 0; c < 4; c++) {
+			double spans = span_seconds(r.trace, TRC_CORE, TS_TASK + c, from, to);
+			double metric = tr_metric(&r, cats[c]);
+			assert_true(fabs(spans - metric) <= 1e-9 * 1e3 + 1e-9 * fabs(metric));
+			busy += metric;
+		}
+		assert_true(tr_metric(&r, "cpu_task") > 0.01);
+		if (m == 0) {
+			double p_running = span_seconds(r.trace, TRC_P, TS_RUNNING, from, to);
+			double task = tr_metric(&r, "cpu_task");
+			assert_true(p_running >= task * 0.999);
+			assert_true(p_running <= 1.5 * busy);
+		}
+		res_free(&r);
+	}
+}
+
+static bool same_double(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+
+/* Tracing only watches: every metric, bucket and sample is bit-identical. */
+static void test_traced_run_equals_untraced_run(void **state)
+{
+	(void)state;
+	const char *models[] = { "gmp", "threads", "pool" };
+	for (int m = 0; m < 3; m++) {
+		struct run_result a = run_short(models[m], 0), b = run_short(models[m], TRC_DEFAULT_LIMIT);
+		assert_null(a.trace);
+		assert_non_null(b.trace);
+		assert_int_equal(a.events, b.events);
+		assert_int_equal(a.sim_ns_run, b.sim_ns_run);
+		assert_int_equal(a.nmetrics, b.nmetrics);
+		for (int i = 0; i < a.nmetrics; i++) {
+			assert_string_equal(a.metrics[i].name, b.metrics[i].name);
+			if (!same_double(a.metrics[i].value, b.metrics[i].value))
+				fail_msg("%s: metric %s: %.17g untraced, %.17g traced", models[m],
+					 a.metrics[i].name, a.metrics[i].value, b.metrics[i].value);
+		}
+		assert_int_equal(a.nbuckets, b.nbuckets);
+		for (int i = 0; i < a.nbuckets; i++)
+			assert_int_equal(a.buckets[i].count, b.buckets[i].count);
+		assert_int_equal(a.nsamples, b.nsamples);
+		for (int i = 0; i < a.nsamples; i++)
+			assert_true(same_double(a.samples[i].value, b.samples[i].value));
+		res_free(&a);
+		res_free(&b);
+	}
+}
+
+/* Same scenario and seed, same timeline, record for record. */
+static void test_trace_is_deterministic(void **state)
+{
+	(void)state;
+	struct run_result a = run_short("gmp", TRC_DEFAULT_LIMIT), b = run_short("gmp", TRC_DEFAULT_LIMIT);
+	assert_int_equal(a.trace->ntracks, b.trace->ntracks);
+	assert_int_equal(a.trace->nspans, b.trace->nspans);
+	assert_int_equal(a.trace->nevs, b.trace->nevs);
+	for (int64_t i = 0; i < a.trace->nspans; i++) {
+		const struct trc_span *x = &a.trace->spans[i], *y = &b.trace->spans[i];
+		assert_true(x->t0 == y->t0 && x->t1 == y->t1 && x->obj == y->obj &&
+			    x->track == y->track && x->state == y->state);
+	}
+	for (int64_t i = 0; i < a.trace->nevs; i++) {
+		const struct trc_ev *x = &a.trace->evs[i], *y = &b.trace->evs[i];
+		assert_true(x->t == y->t && x->a == y->a && x->b == y->b && x->track == y->track &&
+			    x->kind == y->kind);
+	}
+	res_free(&a);
+	res_free(&b);
+}
+
+/* The limit stops recording at a stated time; the trace up to it is whole. */
+static void test_limit_truncates_with_a_marker(void **state)
+{
+	(void)state;
+	struct run_result r = run_short("gmp", 5000);
+	const struct trc *tr = r.trace;
+	sim_ns at = trc_truncated_at(tr);
+	assert_true(at > 0 && at < r.sim_ns_run);
+	/* at most one closing span per track beyond the limit */
+	assert_true(trc_records(tr) >= 5000 && trc_records(tr) <= 5000 + tr->ntracks);
+	for (int64_t i = 0; i < tr->nspans; i++)
+		assert_true(tr->spans[i].t1 <= at);
+	for (int64_t i = 0; i < tr->nevs; i++)
+		assert_true(tr->evs[i].t <= at);
+	check_spans_disjoint(&r);
+	res_free(&r);
+}
+
+/* ---- through the command line -------------------------------------------------- */
+
+static const char *gmpsim(void)
+{
+	const char *p = getenv("GMPSIM");
+	return p ? p : "./gmpsim";
+}
+
+static int run_cmd(const char *args, char *out, size_t outlen)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s %s 2>&1", gmpsim(), args);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, outlen - 1, f);
+	out[n] = 0;
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int64_t query_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+static bool exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+#define DB "/tmp/gmpsim-test-trace.db"
+#define PLAIN_DB "/tmp/gmpsim-test-trace-plain.db"
+#define JSON "/tmp/gmpsim-test-trace.json"
+#define CLI_SETS "--set duration=300ms --set warmup=100ms --set machine.cores=6 --set models.gmp.gomaxprocs=4"
+
+static char out[1 << 16];
+
+static int group_setup(void **state)
+{
+	(void)state;
+	unlink(DB);
+	unlink(PLAIN_DB);
+	if (run_cmd(SCENARIO " " CLI_SETS " -q --trace -o " DB, out, sizeof out) != 0 ||
+	    run_cmd(SCENARIO " " CLI_SETS " -q -m gmp -o " PLAIN_DB, out, sizeof out) != 0) {
+		fprintf(stderr, "%s\n", out);
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	unlink(DB);
+	unlink(PLAIN_DB);
+	return 0;
+}
+
+static void test_database_holds_the_trace(void **state)
+{
+	(void)state;
+	assert_int_equal(query_int(DB, "select count(*) from traces"), 3);
+	assert_int_equal(query_int(DB, "select count(*) from traces where truncated_at_ns is not null"), 0);
+	assert_int_equal(query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
+				       "where r.model='gmp' and t.kind='P'"), GOMAXPROCS);
+	assert_int_equal(query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
+				       "where r.model='threads' and t.kind='core'"), CORES);
+	assert_int_equal(query_int(DB, "select sum(records) from traces"),
+			 query_int(DB, "select (select count(*) from spans) + (select count(*) from events)"));
+	/* the readable view labels P spans by G */
+	assert_true(query_int(DB, "select count(*) from trace_spans where track_name='P0' and "
+				  "label like 'running G %'") > 0);
+	/* a run without --trace has none */
+	assert_int_equal(query_int(PLAIN_DB, "select count(*) from spans"), 0);
+}
+
+static void test_cli_limit_warns_and_marks_the_database(void **state)
+{
+	(void)state;
+	const char *db = "/tmp/gmpsim-test-trace-limit.db";
+	unlink(db);
+	int rc = run_cmd(SCENARIO " " CLI_SETS " -q -m gmp --trace-limit 3000 -o /tmp/gmpsim-test-trace-limit.db",
+			 out, sizeof out);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "warning"));
+	assert_non_null(strstr(out, "--trace-limit"));
+	int64_t at = query_int(db, "select truncated_at_ns from traces");
+	assert_true(at > 0);
+	char sql[128];
+	snprintf(sql, sizeof sql, "select count(*) from spans where t1_ns > %lld", (long long)at);
+	assert_int_equal(query_int(db, sql), 0);
+	assert_non_null(strstr(out, "ns)"));
+	/* bad limits are usage errors */
+	assert_int_equal(run_cmd(SCENARIO " --trace-limit 0 -o /tmp/x.db", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--trace-limit"));
+	assert_int_equal(run_cmd(SCENARIO " --trace-limit lots -o /tmp/x.db", out, sizeof out), 2);
+	unlink(db);
+}
+
+/* Loads a JSON file with jansson; fails the test on a parse error. */
+static json_t *load_json(const char *path)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e);
+	if (!j)
+		fail_msg("%s:%d:%d: %s", path, e.line, e.column, e.text);
+	return j;
+}
+
+/* Counts the non-metadata events and checks each event's fields; fills
+ * names with the thread names (tracks). */
+static int64_t check_events(json_t *root, json_t *thread_names)
+{
+	json_t *evs = json_object_get(root, "traceEvents");
+	assert_true(json_is_array(evs));
+	assert_string_equal(json_string_value(json_object_get(root, "displayTimeUnit")), "ns");
+	int64_t n = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(evs, i, e) {
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		assert_non_null(ph);
+		assert_true(json_is_integer(json_object_get(e, "pid")));
+		if (strcmp(ph, "M") == 0) {
+			if (strcmp(json_string_value(json_object_get(e, "name")), "thread_name") == 0)
+				json_array_append(thread_names, json_object_get(json_object_get(e, "args"), "name"));
+			continue;
+		}
+		n++;
+		assert_true(json_is_number(json_object_get(e, "ts")));
+		assert_true(json_number_value(json_object_get(e, "ts")) >= 0);
+		if (strcmp(ph, "X") == 0)
+			assert_true(json_number_value(json_object_get(e, "dur")) > 0);
+		else
+			assert_true(strcmp(ph, "i") == 0 || strcmp(ph, "C") == 0);
+	}
+	return n;
+}
+
+/* Sum of the "X" events' durations, in ns. */
+static double total_dur_ns(json_t *root)
+{
+	double sum = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(root, "traceEvents"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "ph")), "X") == 0)
+			sum += json_number_value(json_object_get(e, "dur")) * 1000.0;
+	return sum;
+}
+
+static bool has_name(json_t *names, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(names, i, v)
+		if (strcmp(json_string_value(v), name) == 0)
+			return true;
+	return false;
+}
+
+static void test_export_writes_chrome_trace_json(void **state)
+{
+	(void)state;
+	unlink(JSON);
+	int64_t gmp_run = query_int(DB, "select run_id from runs where model='gmp'");
+	char args[256];
+	snprintf(args, sizeof args, "export " DB " --run %lld -o " JSON, (long long)gmp_run);
+	int rc = run_cmd(args, out, sizeof out);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	json_t *root = load_json(JSON), *names = json_array();
+	int64_t n = check_events(root, names);
+	char sql[256];
+	snprintf(sql, sizeof sql, "select (select count(*) from spans where run_id=%lld) + "
+		 "(select count(*) from events where run_id=%lld) + (select count(*) from timeseries "
+		 "where run_id=%lld and value is not null)", (long long)gmp_run, (long long)gmp_run,
+		 (long long)gmp_run);
+	assert_int_equal(n, query_int(DB, sql));
+	/* ts and dur are exact microseconds: durations add up to the spans' */
+	snprintf(sql, sizeof sql, "select sum(t1_ns - t0_ns) from spans where run_id=%lld", (long long)gmp_run);
+	double want = (double)query_int(DB, sql);
+	assert_true(fabs(total_dur_ns(root) - want) < 1e-6 * want);
+	for (int p = 0; p < GOMAXPROCS; p++) {
+		char name[16];
+		snprintf(name, sizeof name, "P%d", p);
+		assert_true(has_name(names, name));
+	}
+	assert_false(has_name(names, "P4"));
+	assert_true(has_name(names, "core 0") && has_name(names, "core 5") && has_name(names, "M0"));
+	assert_int_equal((int64_t)json_array_size(names),
+			 query_int(DB, "select count(*) from tracks t join runs r using(run_id) where r.model='gmp'"));
+	json_decref(names);
+	json_decref(root);
+	unlink(JSON);
+}
+
+static void test_export_splits_with_max_events(void **state)
+{
+	(void)state;
+	int64_t run = query_int(DB, "select run_id from runs where model='pool'");
+	char args[256];
+	snprintf(args, sizeof args, "export " DB " --run %lld -o /tmp/gmpsim-test-split.json --max-events 5000",
+		 (long long)run);
+	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	int64_t total = 0;
+	int parts = 0;
+	for (;; parts++) {
+		char path[64];
+		snprintf(path, sizeof path, "/tmp/gmpsim-test-split-%d.json", parts);
+		if (!exists(path))
+			break;
+		json_t *root = load_json(path), *names = json_array();
+		int64_t n = check_events(root, names);
+		assert_true(n > 0 && n <= 5000);
+		assert_true(has_name(names, "core 0"));  /* every part names its tracks */
+		total += n;
+		json_decref(names);
+		json_decref(root);
+		unlink(path);
+	}
+	assert_true(parts >= 2);
+	char sql[256];
+	snprintf(sql, sizeof sql, "select (select count(*) from spans where run_id=%lld) + "
+		 "(select count(*) from events where run_id=%lld) + (select count(*) from timeseries "
+		 "where run_id=%lld and value is not null)", (long long)run, (long long)run, (long long)run);
+	assert_int_equal(total, query_int(DB, sql));
+}
+
+static void expect_export_error(const char *args, const char *needle)
+{
+	unlink(JSON);
+	int rc = run_cmd(args, out, sizeof out);
+	if (rc != 2 || !strstr(out, needle))
+		fail_msg("gmpsim %s: exit %d, output: %s (expected '%s')", args, rc, out, needle);
+	assert_false(exists(JSON));
+}
+
+static void test_export_errors_are_clear(void **state)
+{
+	(void)state;
+	expect_export_error("export " PLAIN_DB " --run 1 -o " JSON, "re-run the scenario with --trace");
+	expect_export_error("export " DB " --run 99 -o " JSON, "no such run");
+	expect_export_error("export " DB " --run x -o " JSON, "--run: expected a positive integer, got 'x'");
+	expect_export_error("export " DB " -o " JSON, "missing --run");
+	expect_export_error("export " DB " --run 1", "missing -o");
+	expect_export_error("export /tmp/gmpsim-no-such.db --run 1 -o " JSON, "cannot open");
+	char *junk = tu_write_temp("this is not a database, just text\n", ".db");
+	char args[256];
+	assert_non_null(junk);
+	snprintf(args, sizeof args, "export %s --run 1 -o " JSON, junk ? junk : "");
+	expect_export_error(args, "not a gmpsim results database");
+	unlink(junk);
+	free(junk);
+	/* a results database cut short (a damaged copy) */
+	const char *cut = "/tmp/gmpsim-test-trace-cut.db";
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "head -c 65536 " DB " > %s", cut);
+	assert_int_equal(system(cmd), 0);
+	expect_export_error("export /tmp/gmpsim-test-trace-cut.db --run 1 -o " JSON, "damaged");
+	unlink(cut);
+	/* an SQLite file that is not ours */
+	const char *foreign = "/tmp/gmpsim-test-foreign.db";
+	unlink(foreign);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(foreign, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "create table t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	expect_export_error("export /tmp/gmpsim-test-foreign.db --run 1 -o " JSON, "not a gmpsim results database");
+	unlink(foreign);
+}
+
+int main(void)
+{
+	const struct CMUnitTest model[] = {
+		cmocka_unit_test(test_gmp_has_a_track_per_p_m_and_core),
+		cmocka_unit_test(test_spans_never_overlap_within_a_track),
+		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
+		cmocka_unit_test(test_threads_show_their_blocking_calls),
+		cmocka_unit_test(test_traced_run_equals_untraced_run),
+		cmocka_unit_test(test_trace_is_deterministic),
+		cmocka_unit_test(test_limit_truncates_with_a_marker),
+	};
+	const struct CMUnitTest cli[] = {
+		cmocka_unit_test(test_database_holds_the_trace),
+		cmocka_unit_test(test_cli_limit_warns_and_marks_the_database),
+		cmocka_unit_test(test_export_writes_chrome_trace_json),
+		cmocka_unit_test(test_export_splits_with_max_events),
+		cmocka_unit_test(test_export_errors_are_clear),
+	};
+	int failed = cmocka_run_group_tests_name("trace", model, NULL, NULL);
+	return failed | cmocka_run_group_tests_name("trace_cli", cli, group_setup, group_teardown);
+}
