@@ -145,19 +145,22 @@ CREATE TABLE tracks (
 -- cores, idle Ps (and Ps whose M is in the scheduler: see the M), parked
 -- Ms and blocked threads have no span.
 --   core:   kind = the burst's CPU category 'task', 'runtime', 'kernel'
---           (including context switches), 'spin'; obj = the thread on it.
+--           (including context switches), 'spin', 'gc'; obj = the thread on it.
 --           Within the measured window these add up to the cpu_* metrics.
 --   P:      'running' (obj = G key), 'syscall' (lent to the syscall of M
---           obj), 'gcstop'
+--           obj), 'gcstop' (stopped for a stop-the-world), 'gc' (its M
+--           runs a mark worker)
 --   M:      'running' (obj = G key), 'schedule' (findRunnable), 'spinning'
 --           (looking for work to steal), 'syscall' (obj = G key),
---           'netpoll' (blocked in epoll_wait); sysmon has no M track
+--           'netpoll' (blocked in epoll_wait), 'gc' (a mark worker, or
+--           stopping the world); sysmon has no M track
 --   thread: 'running' on core obj (from the switch-in), 'runnable' (queued
 --           on core obj, waiting for it); on the 1:1 models also
 --           'blocked' (task obj in a blocking call: I/O, sleep, waiting for
 --           its children), 'futex' (task obj waits on a channel or mutex),
---           'idle' (a pool worker waiting for work), and the acceptor's
---           'netpoll' (waiting for connections)
+--           'idle' (a pool worker waiting for work), the acceptor's
+--           'netpoll' (waiting for connections), and 'gcstop' (runnable
+--           but held by a JVM safepoint's stop-the-world)
 -- A G key is the task's 64-bit common-random-numbers identity (stored as
 -- its signed bit pattern): the same request has the same key in every model.
 CREATE TABLE spans (

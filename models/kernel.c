@@ -696,6 +696,7 @@ sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
 /* t (its vruntime already a lag, as a blocked thread's) joins the stopped list. */
 static void stop_thread(struct kern *k, struct kthread *t)
 {
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_GCSTOP, -1, k->sim->now);
 	t->state = KT_STOPPED;
 	t->next_free = NULL;
 	if (k->stopped_tail)

@@ -37,7 +37,7 @@ enum trc_state {
 	TS_SPINNING,  /* P/M: a spinning M looking for work (obj: M id for a P) */
 	TS_SYSCALL,   /* P: lent to a syscall (obj: M id); M: in a syscall with G obj */
 	TS_NETPOLL,   /* M: blocked in epoll_wait */
-	TS_GCSTOP,    /* P: stopped for GC */
+	TS_GCSTOP,    /* P: stopped for GC; thread: held by a stop-the-world (JVM safepoint) */
 	TS_GC,        /* P/M: GC work (a mark worker, a stop-the-world) */
 	TS_BLOCKED,   /* thread (1:1 models): in a blocking call of task obj (I/O, sleep, join) */
 	TS_FUTEX,     /* thread (1:1 models): task obj waits in futex_wait (channel, mutex) */

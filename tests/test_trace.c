@@ -15,9 +15,12 @@
 
 #define SCENARIO "scenarios/10k_rps.yaml"
 
-/* A short 10k_rps with GOMAXPROCS=4 on 6 cores (so Ps and cores differ). */
+/* A short 10k_rps with GOMAXPROCS=4 on 6 cores (so Ps and cores differ),
+ * allocating so that both collectors stop the world several times. */
 static const char *const short_sets[] = {
 	"duration=400ms", "warmup=100ms", "machine.cores=6", "models.gmp.gomaxprocs=4",
+	"workload.request.program=[{cpu: {exp: 100us}}, {alloc: 32KiB}, {net: 100ms}, {cpu: {exp: 100us}}]",
+	"gc.live_heap=1MiB", "gc.jvm.young=8MiB",
 };
 enum { NSETS = sizeof short_sets / sizeof short_sets[0], GOMAXPROCS = 4, CORES = 6 };
 
@@ -173,12 +176,12 @@ static void test_span_time_agrees_with_cpu_metrics(void **state)
 {
 	(void)state;
 	const char *models[] = { "gmp", "threads", "pool" };
-	static const char *const cats[] = { "cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin" };
+	static const char *const cats[] = { "cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin", "cpu_gc" };
 	for (int m = 0; m < 3; m++) {
 		struct run_result r = run_short(models[m], TRC_DEFAULT_LIMIT);
 		sim_ns from = 100 * SIM_NS_PER_MS, to = r.sim_ns_run;
 		double busy = 0;
-		for (int c = 0; c < 4; c++) {
+		for (int c = 0; c < 5; c++) {
 			double spans = span_seconds(r.trace, TRC_CORE, TS_TASK + c, from, to);
 			double metric = tr_metric(&r, cats[c]);
 			assert_true(fabs(spans - metric) <= 1e-9 * 1e3 + 1e-9 * fabs(metric));
@@ -189,7 +192,7 @@ static void test_span_time_agrees_with_cpu_metrics(void **state)
 			double p_running = span_seconds(r.trace, TRC_P, TS_RUNNING, from, to);
 			double task = tr_metric(&r, "cpu_task");
 			assert_true(p_running >= task * 0.999);
-			assert_true(p_running <= 1.5 * busy);
+			assert_true(p_running <= 1.5 * busy);  /* running includes its mark assists */
 		}
 		res_free(&r);
 	}
