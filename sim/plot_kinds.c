@@ -120,7 +120,7 @@ static void pk_header(struct plot_buf *b, const struct plot_opts *o, const char 
 	pb_quoted(b, xlabel);
 	pb_printf(b, "\nset ylabel ");
 	pb_quoted(b, ylabel);
-	pb_printf(b, "\nset key outside right top box\nset grid\n");
+	pb_printf(b, "\nset key above box\nset grid\n");
 }
 
 /* "plot $D0 using ... title 'gmp', $D1 ..." for every line. */
