@@ -6,25 +6,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static const char *gmpsim(void)
-{
-	const char *p = getenv("GMPSIM");
-	return p ? p : "./gmpsim";
-}
-
-/* Runs the command, capturing stderr+stdout into out; returns the exit status. */
-static int run_cmd(const char *args, char *out, size_t outlen)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s %s 2>&1", gmpsim(), args);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	size_t n = fread(out, 1, outlen - 1, f);
-	out[n] = 0;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static bool exists(const char *p)
 {
 	struct stat st;
@@ -47,7 +28,7 @@ static void test_10k_rps_short_run(void **state)
 	const char *db = "/tmp/gmpsim-test-cli.db";
 	unlink(db);
 	static char out[1 << 16];
-	int rc = run_cmd("scenarios/10k_rps.yaml --set duration=1500ms --set warmup=500ms "
+	int rc = tu_run_gmpsim("scenarios/10k_rps.yaml --set duration=1500ms --set warmup=500ms "
 			 "-o /tmp/gmpsim-test-cli.db", out, sizeof out);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out);
@@ -93,7 +74,7 @@ static void test_bad_input_exits_2_and_writes_nothing(void **state)
 	const char *db = "/tmp/gmpsim-test-bad.db";
 	unlink(db);
 	snprintf(args, sizeof args, "%s -o %s", yaml, db);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	snprintf(expect, sizeof expect, "%s:4:11:", yaml);
 	if (!strstr(out, expect) || !strstr(out, "did you mean 'workers'"))
 		fprintf(stderr, "got: %s\n", out);
@@ -101,7 +82,7 @@ static void test_bad_input_exits_2_and_writes_nothing(void **state)
 	assert_non_null(strstr(out, "did you mean 'workers'"));
 	assert_false(exists(db));
 	snprintf(args, sizeof args, "validate %s", yaml);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	unlink(yaml);
 	free(yaml);
 }
@@ -110,21 +91,21 @@ static void test_usage_errors(void **state)
 {
 	(void)state;
 	char out[8192];
-	assert_int_equal(run_cmd("", out, sizeof out), 2);
-	assert_int_equal(run_cmd("/nonexistent/x.yaml", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("/nonexistent/x.yaml", out, sizeof out), 2);
 	assert_non_null(strstr(out, "/nonexistent/x.yaml"));
-	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --model nosuch", out, sizeof out), 2);
-	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --seed -3", out, sizeof out), 2);
-	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --set machine.cores=zero", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --model nosuch", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --seed -3", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --set machine.cores=zero", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--set machine.cores=zero"));
-	assert_int_equal(run_cmd("--bogus", out, sizeof out), 2);
-	assert_int_equal(run_cmd("--help", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("--bogus", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("--help", out, sizeof out), 0);
 	assert_non_null(strstr(out, "usage: gmpsim"));
-	assert_int_equal(run_cmd("--version", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("--version", out, sizeof out), 0);
 	assert_non_null(strstr(out, "gmpsim "));
-	assert_int_equal(run_cmd("validate scenarios/10k_rps.yaml", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("validate scenarios/10k_rps.yaml", out, sizeof out), 0);
 	/* an unwritable output directory is bad input too */
-	assert_int_equal(run_cmd("scenarios/10k_rps.yaml -o /nonexistent/dir/x.db --set duration=10ms "
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml -o /nonexistent/dir/x.db --set duration=10ms "
 				 "--set warmup=0s", out, sizeof out), 2);
 }
 
@@ -134,7 +115,7 @@ static void test_schedtrace_lines(void **state)
 {
 	(void)state;
 	char out[1 << 14];
-	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --model gmp --schedtrace 500ms --set duration=1s --set warmup=0s "
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --model gmp --schedtrace 500ms --set duration=1s --set warmup=0s "
 				 "-o /tmp/gmpsim-test-st.db", out, sizeof out), 0);
 	unlink("/tmp/gmpsim-test-st.db");
 	int lines = 0;
@@ -164,7 +145,7 @@ static void test_model_selection(void **state)
 	const char *db = "/tmp/gmpsim-test-model.db";
 	char out[1 << 14];
 	unlink(db);
-	assert_int_equal(run_cmd("scenarios/10k_rps.yaml --model pool --set duration=300ms --set warmup=100ms "
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --model pool --set duration=300ms --set warmup=100ms "
 				 "--seed 9 -q -o /tmp/gmpsim-test-model.db", out, sizeof out), 0);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);

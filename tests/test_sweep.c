@@ -13,31 +13,12 @@
 /* 2 x 2 points x 3 models x 2 reps = 24 runs */
 #define GRID SHORT " --set models.gmp.gomaxprocs=1,2 --set machine.numa.nodes=1..2 --reps 2 -q"
 
-static const char *gmpsim(void)
-{
-	const char *p = getenv("GMPSIM");
-	return p ? p : "./gmpsim";
-}
-
-/* Runs gmpsim with args, stdout+stderr into out; returns the exit status. */
-static int run_cmd(const char *args, char *out, size_t outlen)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "%s %s 2>&1", gmpsim(), args);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	size_t n = fread(out, 1, outlen - 1, f);
-	out[n] = 0;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int run_ok(const char *fmt, const char *a, const char *b)
 {
 	char args[2048];
 	static char out[1 << 16];
 	snprintf(args, sizeof args, fmt, a, b);
-	int rc = run_cmd(args, out, sizeof out);
+	int rc = tu_run_gmpsim(args, out, sizeof out);
 	if (rc != 0)
 		fprintf(stderr, "gmpsim %s -> %d\n%s\n", args, rc, out);
 	return rc;
@@ -127,7 +108,7 @@ static void test_numbering_and_list(void **state)
 	(void)state;
 	static char out[1 << 16];
 	struct row rows[64];
-	assert_int_equal(run_cmd("sweep " SHORT " --set models.gmp.gomaxprocs=1,2,4 --set machine.numa.nodes=1..2 "
+	assert_int_equal(tu_run_gmpsim("sweep " SHORT " --set models.gmp.gomaxprocs=1,2,4 --set machine.numa.nodes=1..2 "
 				 "--reps 2 --list", out, sizeof out), 0);
 	assert_non_null(strstr(out, "run\tpoint\tmodel\trep\tseed\tmodels.gmp.gomaxprocs\tmachine.numa.nodes"));
 	int n = parse_list(out, rows, 64);
@@ -148,7 +129,7 @@ static void test_numbering_and_list(void **state)
 	assert_true(rows[1].seed != rows[0].seed);
 	/* the same scenario and sweep numbers the runs the same way every time */
 	static char again[1 << 16];
-	assert_int_equal(run_cmd("sweep " SHORT " --set models.gmp.gomaxprocs=1,2,4 --set machine.numa.nodes=1..2 "
+	assert_int_equal(tu_run_gmpsim("sweep " SHORT " --set models.gmp.gomaxprocs=1,2,4 --set machine.numa.nodes=1..2 "
 				 "--reps 2 --list", again, sizeof again), 0);
 	assert_string_equal(out, again);
 }
@@ -158,22 +139,22 @@ static void test_run_filters(void **state)
 	(void)state;
 	static char out[1 << 16];
 	struct row rows[64];
-	assert_int_equal(run_cmd("sweep " GRID " --list --run 3", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 3", out, sizeof out), 0);
 	assert_int_equal(parse_list(out, rows, 64), 1);
 	assert_int_equal(rows[0].run, 3);
-	assert_int_equal(run_cmd("sweep " GRID " --list --run 0-9", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 0-9", out, sizeof out), 0);
 	assert_int_equal(parse_list(out, rows, 64), 10);
 	assert_int_equal(rows[9].run, 9);
-	assert_int_equal(run_cmd("sweep " GRID " --list --run 0,4,7", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 0,4,7", out, sizeof out), 0);
 	assert_int_equal(parse_list(out, rows, 64), 3);
 	assert_int_equal(rows[1].run, 4);
 	assert_int_equal(rows[2].run, 7);
-	assert_int_equal(run_cmd("sweep " GRID " --list --run 24", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 24", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--run 24: run 24 is out of range (this sweep has 24 runs: 0-23)"));
-	assert_int_equal(run_cmd("sweep " GRID " --list --run x", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run x", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--run x"));
-	assert_int_equal(run_cmd("sweep " GRID " --list --run 5-2", out, sizeof out), 2);
-	assert_int_equal(run_cmd("sweep " GRID " --list --run 1,", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 5-2", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 1,", out, sizeof out), 2);
 }
 
 /* ---- running: split + merge, -j, the database ---------------------------------------- */
@@ -202,11 +183,11 @@ static void test_split_merge_equals_whole(void **state)
 	assert_int_equal(query(parts[1], "select count(*) from runs"), 8);
 	char args[1024], out[4096];
 	snprintf(args, sizeof args, "merge %s %s %s %s", merged, parts[2], parts[0], parts[1]);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_true(content(merged) == content(whole));
 	/* a run present twice with the same content is fine */
 	snprintf(args, sizeof args, "merge -q %s %s %s", merged, parts[0], whole);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_true(content(merged) == content(whole));
 	/* ... with different content it is not */
 	sqlite3 *h;
@@ -216,7 +197,7 @@ static void test_split_merge_equals_whole(void **state)
 	sqlite3_close(h);
 	unlink(merged);
 	snprintf(args, sizeof args, "merge %s %s %s", merged, parts[0], whole);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "run 2 is in"));
 	assert_non_null(strstr(out, "different content"));
 	assert_false(exists(merged));
@@ -250,12 +231,12 @@ static void test_merge_bad_inputs(void **state)
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 3 --reps 3", b, ""), 0);
 	unlink(o);
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, b);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "different sweep"));
 	assert_non_null(strstr(out, b));
 	char *junk = tu_write_temp("this is not a database at all, just text\n", ".db");
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, junk);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, junk));
 	assert_non_null(strstr(out, "not a gmpsim results database"));
 	/* a damaged (truncated) database */
@@ -263,19 +244,19 @@ static void test_merge_bad_inputs(void **state)
 	snprintf(args, sizeof args, "head -c 8192 %s > %s", a, trunc);
 	assert_int_equal(system(args), 0);
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, trunc);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, trunc));
 	assert_non_null(strstr(out, "damaged"));
 	unlink(trunc);
 	/* a plain run's database has no sweep fingerprint */
 	snprintf(args, sizeof args, SHORT " -q -o %s", b);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, b);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "no sweep fingerprint"));
 	snprintf(args, sizeof args, "merge %s /nonexistent/x.db", o);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
-	assert_int_equal(run_cmd("merge", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("merge", out, sizeof out), 2);
 	assert_false(exists(o));
 	unlink(junk);
 	free(junk);
@@ -295,14 +276,14 @@ static void test_resume(void **state)
 	uint64_t before = content(db);
 	char args[1024];
 	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume --reps 3", db);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "different sweep (reps 2 there, 3 here)"));
 	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume --set kernel.switch=4us", db);
-	assert_int_equal(run_cmd(args, out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "different sweep"));
 	assert_true(content(db) == before);
 	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume", db);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_int_equal(query(db, "select count(*) from runs where status='complete'"), 24);
 	assert_true(content(db) == content(whole));
 	unlink(whole);
@@ -330,7 +311,7 @@ static void test_interrupt_keeps_valid_database(void **state)
 	unlink(db);
 	/* run 0 simulates 100 ms (done at once), run 1 60 s (seconds of wall
 	 * time): Ctrl-C lands in run 1 */
-	char *argv[] = { (char *)gmpsim(), "sweep", "scenarios/10k_rps.yaml", "--set", "duration=100ms,60s",
+	char *argv[] = { (char *)tu_gmpsim(), "sweep", "scenarios/10k_rps.yaml", "--set", "duration=100ms,60s",
 			 "--set", "warmup=50ms", "--model", "gmp", "-q", "-o", (char *)db, NULL };
 	pid_t pid = spawn(argv);
 	usleep(500 * 1000);
@@ -357,7 +338,7 @@ static void test_interrupt_keeps_valid_database(void **state)
 	char args[1024];
 	snprintf(args, sizeof args, "sweep scenarios/10k_rps.yaml --set duration=100ms,60s --set warmup=50ms "
 		 "--model gmp -o %s --resume", db);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "1 run(s) to do: 1 complete"));
 	assert_non_null(strstr(out, "1 kept from the database"));
 	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 2);
@@ -370,7 +351,7 @@ static void expect_error(const char *args, const char *words, const char *db)
 {
 	char out[4096];
 	unlink(db);
-	int rc = run_cmd(args, out, sizeof out);
+	int rc = tu_run_gmpsim(args, out, sizeof out);
 	if (rc != 2 || !strstr(out, words))
 		fprintf(stderr, "gmpsim %s\n -> %d: %s\n(expected: %s)\n", args, rc, out, words);
 	assert_int_equal(rc, 2);
@@ -451,7 +432,7 @@ static void test_file_sweep_section(void **state)
 	/* a --set list replaces the file's axis of that key, a plain --set removes it */
 	snprintf(args, sizeof args, "sweep %s --list --set models.gmp.gomaxprocs=3,4 --set machine.numa.nodes=2 "
 		 "--reps 1", yaml);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "run\tpoint\tmodel\trep\tseed\tmodels.gmp.gomaxprocs\tworkload.r.arrival\n"));
 	int n = 0;
 	for (const char *l = strchr(out, '\n'); l && l[1]; l = strchr(l + 1, '\n'))

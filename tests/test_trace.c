@@ -271,24 +271,6 @@ static void test_limit_truncates_with_a_marker(void **state)
 
 /* ---- through the command line -------------------------------------------------- */
 
-static const char *gmpsim(void)
-{
-	const char *p = getenv("GMPSIM");
-	return p ? p : "./gmpsim";
-}
-
-static int run_cmd(const char *args, char *out, size_t outlen)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s %s 2>&1", gmpsim(), args);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	size_t n = fread(out, 1, outlen - 1, f);
-	out[n] = 0;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int64_t query_int(const char *db, const char *sql)
 {
 	sqlite3 *h;
@@ -320,8 +302,8 @@ static int group_setup(void **state)
 	(void)state;
 	unlink(DB);
 	unlink(PLAIN_DB);
-	if (run_cmd(SCENARIO " " CLI_SETS " -q --trace -o " DB, out, sizeof out) != 0 ||
-	    run_cmd(SCENARIO " " CLI_SETS " -q -m gmp -o " PLAIN_DB, out, sizeof out) != 0) {
+	if (tu_run_gmpsim(SCENARIO " " CLI_SETS " -q --trace -o " DB, out, sizeof out) != 0 ||
+	    tu_run_gmpsim(SCENARIO " " CLI_SETS " -q -m gmp -o " PLAIN_DB, out, sizeof out) != 0) {
 		fprintf(stderr, "%s\n", out);
 		return -1;
 	}
@@ -359,7 +341,7 @@ static void test_cli_limit_warns_and_marks_the_database(void **state)
 	(void)state;
 	const char *db = "/tmp/gmpsim-test-trace-limit.db";
 	unlink(db);
-	int rc = run_cmd(SCENARIO " " CLI_SETS " -q -m gmp --trace-limit 3000 -o /tmp/gmpsim-test-trace-limit.db",
+	int rc = tu_run_gmpsim(SCENARIO " " CLI_SETS " -q -m gmp --trace-limit 3000 -o /tmp/gmpsim-test-trace-limit.db",
 			 out, sizeof out);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "warning"));
@@ -371,9 +353,9 @@ static void test_cli_limit_warns_and_marks_the_database(void **state)
 	assert_int_equal(query_int(db, sql), 0);
 	assert_non_null(strstr(out, "ns)"));
 	/* bad limits are usage errors */
-	assert_int_equal(run_cmd(SCENARIO " --trace-limit 0 -o /tmp/x.db", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(SCENARIO " --trace-limit 0 -o /tmp/x.db", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--trace-limit"));
-	assert_int_equal(run_cmd(SCENARIO " --trace-limit lots -o /tmp/x.db", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim(SCENARIO " --trace-limit lots -o /tmp/x.db", out, sizeof out), 2);
 	unlink(db);
 }
 
@@ -446,7 +428,7 @@ static void test_export_writes_chrome_trace_json(void **state)
 	int64_t gmp_run = query_int(DB, "select run_id from runs where model='gmp'");
 	char args[256];
 	snprintf(args, sizeof args, "export " DB " --run %lld -o " JSON, (long long)gmp_run);
-	int rc = run_cmd(args, out, sizeof out);
+	int rc = tu_run_gmpsim(args, out, sizeof out);
 	if (rc)
 		fprintf(stderr, "%s\n", out);
 	assert_int_equal(rc, 0);
@@ -483,7 +465,7 @@ static void test_export_splits_with_max_events(void **state)
 	char args[256];
 	snprintf(args, sizeof args, "export " DB " --run %lld -o /tmp/gmpsim-test-split.json --max-events 5000",
 		 (long long)run);
-	assert_int_equal(run_cmd(args, out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	int64_t total = 0;
 	int parts = 0;
 	for (;; parts++) {
@@ -511,7 +493,7 @@ static void test_export_splits_with_max_events(void **state)
 static void expect_export_error(const char *args, const char *needle)
 {
 	unlink(JSON);
-	int rc = run_cmd(args, out, sizeof out);
+	int rc = tu_run_gmpsim(args, out, sizeof out);
 	if (rc != 2 || !strstr(out, needle))
 		fail_msg("gmpsim %s: exit %d, output: %s (expected '%s')", args, rc, out, needle);
 	assert_false(exists(JSON));

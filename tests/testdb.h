@@ -94,24 +94,13 @@ static inline void td_make_sweep(const char *path)
 		fail_msg("db_close_commit: %s", err);
 }
 
-static inline const char *td_gmpsim(void)
-{
-	const char *p = getenv("GMPSIM");
-	return p ? p : "./gmpsim";
-}
-
 /* Runs "gmpsim ARGS" with env (may be "") in front; stdout (and stderr
  * too when merge) into out. Returns the exit status. */
 static inline int td_run(const char *env, const char *args, int merge, char *out, size_t outlen)
 {
 	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "%s %s %s %s", env, td_gmpsim(), args, merge ? "2>&1" : "2>/dev/null");
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	size_t n = fread(out, 1, outlen - 1, f);
-	out[n] = 0;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	snprintf(cmd, sizeof cmd, "%s %s %s %s", env, tu_gmpsim(), args, merge ? "2>&1" : "2>/dev/null");
+	return tu_popen(cmd, out, outlen);
 }
 
 #endif
