@@ -136,9 +136,9 @@ CREATE TABLE traces (
 CREATE TABLE tracks (
   run_id INTEGER NOT NULL REFERENCES runs(run_id),
   track  INTEGER NOT NULL,  -- 0, 1, ... within the run (creation order)
-  kind   TEXT NOT NULL,     -- 'core', 'P', 'M', 'thread' (kernel thread), 'sched'
-  num    INTEGER,           -- the object's id: core number, P id, M id, thread id
-  name   TEXT               -- 'core 3', 'P2', 'M5', 'T17', 'sched'
+  kind   TEXT NOT NULL,     -- 'core', 'P', 'M', 'thread' (kernel thread), 'sched', 'G' (goroutine)
+  num    INTEGER,           -- the object's id: core number, P id, M id, thread id, goroutine id
+  name   TEXT               -- 'core 3', 'P2', 'M5', 'T17', 'sched', 'G42'
 );
 
 -- Intervals [t0_ns, t1_ns) during which a track was in one state. Idle
@@ -154,6 +154,10 @@ CREATE TABLE tracks (
 --           (looking for work to steal), 'syscall' (obj = G key),
 --           'netpoll' (blocked in epoll_wait), 'gc' (a mark worker, or
 --           stopping the world); sysmon has no M track
+--   G:      (gmp) 'runnable', 'running' and 'syscall' (obj = its M),
+--           'waiting' (parked: channel, mutex, sleep, network, join, GC
+--           assist); goroutines are numbered 1, 2 ... in order of first
+--           appearance
 --   thread: 'running' on core obj (from the switch-in), 'runnable' (queued
 --           on core obj, waiting for it); on the 1:1 models also
 --           'blocked' (task obj in a blocking call: I/O, sleep, waiting for

@@ -199,6 +199,7 @@ struct gmp {
 	int64_t *schedlat;           /* scheduling latencies (runnable -> running), ns */
 	int64_t nschedlat, capschedlat;
 	struct gmp_gc gc;
+	uint32_t goid_next;          /* traced runs: the last goroutine id handed out */
 	sim_ns schedtrace;           /* --schedtrace interval; 0: off */
 	struct eq_event schedtrace_ev;
 };
@@ -273,6 +274,8 @@ void gmp_stopm(struct gmp *s, struct gmp_m *m);
 /* ---- goroutines (gmp_g.c) ---- */
 /* Makes the transition; aborts (always, not only in debug builds) if it is illegal. */
 void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to);
+/* gmp_casgstatus at instant t, on the G's timeline track when tracing. */
+void gmp_gstatus(struct gmp *s, struct task *g, enum gstatus from, enum gstatus to, sim_ns t);
 /* g becomes runnable (from `from`) at by's clock, the start of its scheduling latency. */
 void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct gmp_m *by);
 /* proc.go:execute — the runnable g becomes m's curg (m holds a P); m owes gogo. */

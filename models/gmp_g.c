@@ -6,6 +6,7 @@
  * the next G (gmp.c's schedule does) nor start or park Ms other than
  * through gmp_m.c's calls. */
 #include "gmp.h"
+#include "gmp_trace.h"
 #include "run.h"
 #include <assert.h>
 #include <stdio.h>
@@ -33,12 +34,40 @@ void gmp_casgstatus(struct task *g, enum gstatus from, enum gstatus to)
 	g->gstate = (uint8_t)to;
 }
 
+/* The G's timeline state for its status. */
+static enum trc_state g_trace_state(enum gstatus st)
+{
+	switch (st) {
+	case G_RUNNABLE: return TS_RUNNABLE;
+	case G_RUNNING: return TS_RUNNING;
+	case G_SYSCALL: return TS_SYSCALL;
+	case G_WAITING: return TS_WAITING;
+	default: return TS_NONE;
+	}
+}
+
+static void g_trace(struct gmp *s, struct task *g, enum gstatus to, sim_ns t)
+{
+	if (!g->goid)
+		g->goid = ++s->goid_next;
+	const struct kthread *kt = to == G_RUNNING || to == G_SYSCALL ? g->kt : NULL;
+	int64_t m = kt && kt->owner ? ((const struct gmp_m *)kt->owner)->id : -1;
+	trc_set(gmp_trc(s), TRC_G, (int32_t)(g->goid & INT32_MAX), g_trace_state(to), m, t);
+}
+
+void gmp_gstatus(struct gmp *s, struct task *g, enum gstatus from, enum gstatus to, sim_ns t)
+{
+	gmp_casgstatus(g, from, to);
+	if (__builtin_expect(gmp_trc(s) != NULL, 0))
+		g_trace(s, g, to, t);
+}
+
 /* A G becomes runnable, made so by M `by` (NULL: from outside an M), at
  * by's clock (for the scheduling-latency profile). */
 void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct gmp_m *by)
 {
-	gmp_casgstatus(g, from, G_RUNNABLE);
 	g->t_ready = gmp_m_clock(s, by);
+	gmp_gstatus(s, g, from, G_RUNNABLE, g->t_ready);
 }
 
 static void record_schedlat(struct gmp *s, sim_ns lat)
@@ -63,9 +92,9 @@ void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 		m->p->schedtick++;
 		m->p->slice_start = gmp_m_clock(s, m);
 	}
-	gmp_casgstatus(g, G_RUNNABLE, G_RUNNING);
 	g->gpreempt = 0;
 	g->kt = m->kt;
+	gmp_gstatus(s, g, G_RUNNABLE, G_RUNNING, now_of(s) + gmp_m_debt(m) + s->cfg.gogo);
 	m->curg = g;
 	m->inherit = inherit;
 	gmp_owe_runtime(m, s->cfg.gogo);
@@ -109,7 +138,7 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 /* proc.go:goexit0 — the G is done; a waiting parent is readied by this M. */
 static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 {
-	gmp_casgstatus(g, G_RUNNING, G_DEAD);
+	gmp_gstatus(s, g, G_RUNNING, G_DEAD, gmp_m_clock(s, m));
 	s->gstack_bytes -= (int64_t)g->gstack_kib * 1024;  /* gfput: the stack goes with the G */
 	g->gstack_kib = 0;
 	m->curg = NULL;
@@ -134,7 +163,7 @@ static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 /* proc.go:park_m — the G waits; the M schedules. */
 static void gopark(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns cost, enum cpu_cat cat)
 {
-	gmp_casgstatus(g, G_RUNNING, G_WAITING);
+	gmp_gstatus(s, g, G_RUNNING, G_WAITING, gmp_m_clock(s, m));
 	to_schedule(s, m, cost, cat);
 }
 
@@ -296,7 +325,7 @@ static void net_wait(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 static void entersyscall(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 {
 	struct gmp_p *p = m->p;
-	gmp_casgstatus(g, G_RUNNING, G_SYSCALL);
+	gmp_gstatus(s, g, G_RUNNING, G_SYSCALL, gmp_m_clock(s, m));
 	m->syscalltick = p->syscalltick;
 	gmp_caspstatus(p, P_RUNNING, P_SYSCALL);
 	p->m = NULL;
@@ -345,7 +374,7 @@ void gmp_exitsyscall(struct gmp *s, struct gmp_m *m)
 		return;
 	}
 	m->p->syscalltick++;
-	gmp_casgstatus(g, G_SYSCALL, G_RUNNING);
+	gmp_gstatus(s, g, G_SYSCALL, G_RUNNING, gmp_m_clock(s, m));
 	m->phase = M_RUN_G;
 	gmp_owe_kernel(m, kcfg(s)->syscall - kcfg(s)->syscall / 2);
 }

@@ -536,7 +536,7 @@ static bool assist(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes
 		gmp_m_burst(s, m, work_ns(gc, work), CAT_GC, 0, -1);
 		return false;
 	}
-	gmp_casgstatus(g, G_RUNNING, G_WAITING);  /* gcParkAssist */
+	gmp_gstatus(s, g, G_RUNNING, G_WAITING, gmp_m_clock(s, m));  /* gcParkAssist */
 	tq_push(&gc->assistq, g);
 	m->curg = NULL;
 	m->phase = M_SCHEDULE;

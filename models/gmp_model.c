@@ -112,9 +112,9 @@ static sim_ns gmp_start(struct run *r, struct task *t, struct kthread *starter)
 	(void)starter;
 	struct gmp *s = gmp_of(r);
 	t->timer_pos = -1;
-	gmp_casgstatus(t, G_IDLE, G_RUNNABLE);
-	gmp_stack_new(s, t);
 	t->t_ready = r->sim.now;
+	gmp_gstatus(s, t, G_IDLE, G_RUNNABLE, t->t_ready);
+	gmp_stack_new(s, t);
 	gmp_globrunqput(s, t);
 	if (s->npidle > 0)
 		gmp_startm(s, NULL, false, NULL);

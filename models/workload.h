@@ -52,6 +52,7 @@ struct task {
 	uint32_t heap_kib;       /* its allocations still reachable (until it ends), KiB */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	int32_t gstack_kib;      /* gmp: the goroutine's stack size, KiB */
+	uint32_t goid;           /* gmp, traced runs: the goroutine's id on the timeline (0: none yet) */
 	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
 	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
 	uint8_t failed;          /* the program ended in a failure (panic) */

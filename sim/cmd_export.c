@@ -34,11 +34,12 @@
 enum { EXP_OK = 0, EXP_WRITE = 1, EXP_USAGE = 2 };
 
 /* Chrome trace processes, one per track kind. */
-enum { PID_CORE = 1, PID_P, PID_M, PID_THREAD, PID_SCHED, PID_COUNTER };
+enum { PID_CORE = 1, PID_P, PID_M, PID_THREAD, PID_SCHED, PID_COUNTER, PID_G };
 
 static const char *const exp_pid_names[] = {
 	[PID_CORE] = "cores", [PID_P] = "Ps (GOMAXPROCS)", [PID_M] = "Ms (Go threads)",
 	[PID_THREAD] = "kernel threads", [PID_SCHED] = "scheduler events", [PID_COUNTER] = "counters",
+	[PID_G] = "goroutines",
 };
 
 struct exp_track {
@@ -240,9 +241,9 @@ static int exp_load_trace(struct exp *x)
 static int exp_pid_of(const char *kind)
 {
 	static const char *const kinds[] = { [PID_CORE] = "core", [PID_P] = "P", [PID_M] = "M",
-					     [PID_THREAD] = "thread", [PID_SCHED] = "sched" };
-	for (int i = PID_CORE; i <= PID_SCHED; i++)
-		if (strcmp(kind, kinds[i]) == 0)
+					     [PID_THREAD] = "thread", [PID_SCHED] = "sched", [PID_G] = "G" };
+	for (int i = PID_CORE; i <= PID_G; i++)
+		if (kinds[i] && strcmp(kind, kinds[i]) == 0)
 			return i;
 	return PID_SCHED;
 }
@@ -332,7 +333,7 @@ static void exp_meta(struct exp *x, int pid, int64_t tid, const char *what, cons
 /* Process and thread names (and a sort order) so each track shows up. */
 static void exp_write_metadata(struct exp *x)
 {
-	for (int pid = PID_CORE; pid <= PID_COUNTER; pid++) {
+	for (int pid = PID_CORE; pid <= PID_G; pid++) {
 		exp_meta(x, pid, 0, "process_name", exp_pid_names[pid]);
 		exp_sep(x);
 		fprintf(x->f, "{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,"

@@ -221,7 +221,7 @@ void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event
 
 const char *trc_tkind_name(enum trc_tkind tk)
 {
-	static const char *const n[TRC_NTKINDS] = { "core", "P", "M", "thread", "sched" };
+	static const char *const n[TRC_NTKINDS] = { "core", "P", "M", "thread", "sched", "G" };
 	return (unsigned)tk < TRC_NTKINDS ? n[tk] : "?";
 }
 
@@ -233,7 +233,7 @@ const char *trc_state_name(enum trc_state st)
 		[TS_RUNNABLE] = "runnable", [TS_SCHEDULE] = "schedule",
 		[TS_SPINNING] = "spinning", [TS_SYSCALL] = "syscall", [TS_NETPOLL] = "netpoll",
 		[TS_GCSTOP] = "gcstop", [TS_GC] = "gc", [TS_BLOCKED] = "blocked", [TS_FUTEX] = "futex",
-		[TS_IDLE] = "idle",
+		[TS_IDLE] = "idle", [TS_WAITING] = "waiting",
 	};
 	return (unsigned)st < TS_NSTATES ? n[st] : "?";
 }
@@ -256,6 +256,7 @@ void trc_track_name(const struct trc_track *t, char *buf, size_t len)
 	case TRC_P: snprintf(buf, len, "P%d", t->num); break;
 	case TRC_M: snprintf(buf, len, "M%d", t->num); break;
 	case TRC_THREAD: snprintf(buf, len, "T%d", t->num); break;
+	case TRC_G: snprintf(buf, len, "G%d", t->num); break;
 	default: snprintf(buf, len, "sched"); break;
 	}
 }

@@ -23,7 +23,7 @@
 #include "types.h"
 
 /* Track kinds (what a track follows). */
-enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_NTKINDS };
+enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_G, TRC_NTKINDS };
 
 /* Span states. TS_NONE is "nothing to show" (idle core, idle P, parked M,
  * blocked gmp thread) and is never stored. The CPU categories come first in
@@ -31,17 +31,18 @@ enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_NTKINDS };
 enum trc_state {
 	TS_TASK, TS_RUNTIME, TS_KERNEL, TS_SPIN, TS_GCCPU,  /* a core's burst category (obj: thread id) */
 	TS_NONE,
-	TS_RUNNING,   /* P/M: running G obj; thread: on core obj */
-	TS_RUNNABLE,  /* thread: queued on core obj, waiting for it */
+	TS_RUNNING,   /* P/M: running G obj; thread: on core obj; G: on M obj */
+	TS_RUNNABLE,  /* thread: queued on core obj, waiting for it; G: in a run queue */
 	TS_SCHEDULE,  /* P/M: in schedule()/findRunnable, not spinning (obj: M id for a P) */
 	TS_SPINNING,  /* P/M: a spinning M looking for work (obj: M id for a P) */
-	TS_SYSCALL,   /* P: lent to a syscall (obj: M id); M: in a syscall with G obj */
+	TS_SYSCALL,   /* P: lent to a syscall (obj: M id); M: in a syscall with G obj; G: in a syscall on M obj */
 	TS_NETPOLL,   /* M: blocked in epoll_wait */
 	TS_GCSTOP,    /* P: stopped for GC; thread: held by a stop-the-world (JVM safepoint) */
 	TS_GC,        /* P/M: GC work (a mark worker, a stop-the-world) */
 	TS_BLOCKED,   /* thread (1:1 models): in a blocking call of task obj (I/O, sleep, join) */
 	TS_FUTEX,     /* thread (1:1 models): task obj waits in futex_wait (channel, mutex) */
 	TS_IDLE,      /* thread: a pool worker waiting for work */
+	TS_WAITING,   /* G: parked (_Gwaiting: channel, mutex, sleep, network, join, GC assist) */
 	TS_NSTATES
 };
 

@@ -43,17 +43,32 @@ static struct run_result run_short(const char *model, int64_t limit)
 	return res;
 }
 
+static const struct trc_track *track_of(const struct trc *tr, const struct trc_span *s)
+{
+	return &tr->tracks[s->track];
+}
+
+/* Sum over spans on tracks of kind k in state st, clipped to [from, to). */
+static double span_seconds(const struct trc *tr, enum trc_tkind k, enum trc_state st, sim_ns from, sim_ns to)
+{
+	sim_ns sum = 0;
+	for (int64_t i = 0; i < tr->nspans; i++) {
+		const struct trc_span *s = &tr->spans[i];
+		if (track_of(tr, s)->tkind != k || s->state != st)
+			continue;
+		sim_ns a = s->t0 > from ? s->t0 : from, b = s->t1 < to ? s->t1 : to;
+		if (b > a)
+			sum += b - a;
+	}
+	return (double)sum / 1e9;
+}
+
 static int count_tracks(const struct trc *tr, enum trc_tkind k)
 {
 	int n = 0;
 	for (int i = 0; i < tr->ntracks; i++)
 		n += tr->tracks[i].tkind == k;
 	return n;
-}
-
-static const struct trc_track *track_of(const struct trc *tr, const struct trc_span *s)
-{
-	return &tr->tracks[s->track];
 }
 
 static void test_gmp_has_a_track_per_p_m_and_core(void **state)
@@ -78,7 +93,13 @@ static void test_gmp_has_a_track_per_p_m_and_core(void **state)
 	for (int64_t i = 0; i < tr->nevs; i++)
 		seen[tr->evs[i].kind]++;
 	assert_true(seen[TE_STARTM] > 0 && seen[TE_WAKEP] > 0 && seen[TE_NETPOLL] > 0);
+	assert_true(seen[TE_GC] >= 4);  /* the short scenario allocates: a cycle's two pauses, start and end */
 	assert_int_equal(seen[TE_THREAD_CREATE], count_tracks(tr, TRC_THREAD));
+	/* a track per goroutine that lived; Gs run exactly while their P runs them */
+	assert_true(count_tracks(tr, TRC_G) >= tr_metric(&r, "tasks_completed"));
+	double g_run = span_seconds(tr, TRC_G, TS_RUNNING, 0, r.sim_ns_run);
+	double p_run = span_seconds(tr, TRC_P, TS_RUNNING, 0, r.sim_ns_run);
+	assert_true(fabs(g_run - p_run) < 0.05 * p_run);
 	assert_int_equal(trc_truncated_at(tr), -1);
 	res_free(&r);
 }
@@ -118,6 +139,7 @@ static void test_spans_never_overlap_within_a_track(void **state)
 		/* 1:1 models: a track per core and per kernel thread, no Ps or Ms */
 		if (m > 0) {
 			assert_int_equal(count_tracks(r.trace, TRC_P), 0);
+			assert_int_equal(count_tracks(r.trace, TRC_G), 0);
 			assert_int_equal(count_tracks(r.trace, TRC_CORE), CORES);
 			assert_true(count_tracks(r.trace, TRC_THREAD) >= 2);
 		}
@@ -152,20 +174,6 @@ static void test_threads_show_their_blocking_calls(void **state)
 	}
 }
 
-/* Sum over spans on tracks of kind k in state st, clipped to [from, to). */
-static double span_seconds(const struct trc *tr, enum trc_tkind k, enum trc_state st, sim_ns from, sim_ns to)
-{
-	sim_ns sum = 0;
-	for (int64_t i = 0; i < tr->nspans; i++) {
-		const struct trc_span *s = &tr->spans[i];
-		if (track_of(tr, s)->tkind != k || s->state != st)
-			continue;
-		sim_ns a = s->t0 > from ? s->t0 : from, b = s->t1 < to ? s->t1 : to;
-		if (b > a)
-			sum += b - a;
-	}
-	return (double)sum / 1e9;
-}
 
 /* Core spans are the kernel's CPU accounting: they add up to the CPU
  * metrics of the measured window exactly (to the nanosecond). A P's
