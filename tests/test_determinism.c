@@ -1,5 +1,6 @@
 /* tests/test_determinism.c — same scenario + seed gives identical results
- * (every metric, histogram bucket and time-series sample); another seed gives
+ * (every metric, histogram bucket and time-series sample, garbage
+ * collection included); another seed gives
  * different ones; and common random numbers hold end to end: two models that
  * complete the same tasks consume exactly the same total CPU demand. */
 #include "testrun.h"
@@ -8,10 +9,11 @@
 static const char service[] =
 	"name: det\nduration: 2s\nwarmup: 200ms\n"
 	"machine: { cores: 4, numa: { nodes: 2 } }\n"
+	"gc: { live_heap: 2MiB, jvm: { young: 4MiB } }\n"
 	"models: { threads: {}, pool: { workers: 50 }, gmp: { gomaxprocs: 3 } }\n"
 	"workload:\n"
 	"  req:\n    arrival: { poisson: 3000/s }\n"
-	"    program:\n      - cpu: { exp: 200us, mem: 0.5 }\n      - net: { lognormal: { mean: 5ms, sigma: 1 } }\n"
+	"    program:\n      - cpu: { exp: 200us, mem: 0.5 }\n      - alloc: 48KiB\n      - net: { lognormal: { mean: 5ms, sigma: 1 } }\n"
 	"      - repeat: { times: 2, do: [ { syscall: { uniform: [10us, 100us] } }, { cpu: 20us } ] }\n"
 	"  batch:\n    arrival: { batch: { count: 3, at: 100ms } }\n"
 	"    program: [ { spawn: { program: child, count: 20, wait: true } } ]\n"
@@ -50,6 +52,7 @@ static void check_model(const char *model)
 	run_once(service, model, "seed=11", &b);
 	run_once(service, model, "seed=12", &c);
 	assert_true(res_get_metric(&a, "tasks_completed") > 4000);
+	assert_true(res_get_metric(&a, "gc_cycles") > 2);  /* the collectors are part of what repeats */
 	assert_true(same_results(&a, &b));
 	assert_false(same_results(&a, &c));
 	assert_true(res_get_metric(&a, "latency_p99") != res_get_metric(&c, "latency_p99"));
