@@ -124,6 +124,7 @@ struct gmp_stats {
 	uint64_t netpoll_calls, netpoll_blocking, timers_run, spinning_rounds, ms_created;
 	uint64_t globrunq_puts, runqputslow;
 	uint64_t lockedm_handoffs, ms_exited;
+	uint64_t goyields;            /* semrelease1's goyield after a mutex hand-off */
 	sim_ns slice_min, slice_max;  /* how long preempted Gs had run on their slice */
 	int64_t peak_ms;
 };

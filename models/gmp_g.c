@@ -289,16 +289,26 @@ static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
 }
 
 /* sync/mutex.go:(*Mutex).Unlock — wake the first waiter (semrelease →
- * goready: this P's runnext, wakep); in starvation mode it owns the lock. */
-static void unlock(struct gmp *s, struct gmp_m *m, struct task *g)
+ * goready: this P's runnext, wakep); in starvation mode it owns the lock
+ * and the unlocker yields to it (sema.go:semrelease1 → goyield: the
+ * unlocker to the local queue's tail, the waiter runs next). Returns true
+ * when the G goes on. */
+static bool unlock(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	bool handoff;
 	struct task *next = wl_mutex_unlock(&run_of(s)->wl, g->mx_index, g, &handoff);
 	g->phase = GP_NEXT;
 	if (!next)
-		return;
+		return true;
 	next->mx_handed = handoff;
 	gmp_ready(s, next, m);
+	if (!handoff)
+		return true;
+	s->st.goyields++;
+	gmp_make_runnable(s, g, G_RUNNING, m);  /* proc.go:goyield_m */
+	gmp_runqput(s, m->p, g, false);
+	to_schedule(s, m, s->cfg.runqput, CAT_RUNTIME);
+	return false;
 }
 
 /* time.go:timeSleep — park on a timer of this P's heap. */
@@ -550,7 +560,8 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 			lock_slow(s, m, g);
 			return;
 		case GP_UNLOCK:
-			unlock(s, m, g);
+			if (!unlock(s, m, g))
+				return;
 			continue;
 		case GP_YIELD:  /* back from a Gosched with more to do */
 			gosched(s, m, g);

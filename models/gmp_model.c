@@ -205,6 +205,7 @@ static void gmp_metrics(struct run *r, struct run_result *res)
 	res_metric(res, "ms_peak", (double)st->peak_ms, "threads");
 	res_metric(res, "runqputslow", (double)st->runqputslow, "count");
 	res_metric(res, "lockedm_handoffs", (double)st->lockedm_handoffs, "count");
+	res_metric(res, "goyields", (double)st->goyields, "count");
 	res_metric(res, "ms_exited", (double)st->ms_exited, "threads");
 	if (st->preemptions) {
 		res_metric(res, "preempt_slice_min", (double)st->slice_min, "ns");

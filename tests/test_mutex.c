@@ -68,6 +68,24 @@ static void test_starvation_mode_hands_off(void **state)
 	res_free(&f);
 }
 
+/* sema.go:semrelease1 with handoff: the unlocker readies the waiter into
+ * its P's runnext and, holding no runtime locks, always goyields — so
+ * there are exactly as many yields as hand-offs (sync.Mutex hand-offs
+ * happen only in starvation mode; 4 goroutines barging on 2 Ps with 2 ms
+ * critical sections and 1 us between them starve the waiters). */
+static void test_handoff_yields_to_the_waiter(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run(
+		"name: y\nduration: 2s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 2 } }\nworkload:\n  w:\n    arrival: { batch: { count: 4 } }\n"
+		"    program: [ { repeat: { times: 40, do: [ { lock: { mutex: m, hold: 2ms } }, { cpu: 1us } ] } } ]\n",
+		"gmp", NULL, 0);
+	assert_true(M(&r, "mutex_handoffs") > 10);
+	assert_true(M(&r, "goyields") == M(&r, "mutex_handoffs"));
+	res_free(&r);
+}
+
 /* proc.go:sync_runtime_canSpin: no spinning with GOMAXPROCS=1 (no other P
  * can be running the holder), spinning with 4 Ps and contention. */
 static void test_can_spin(void **state)
@@ -91,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_critical_sections_serialise),
 		cmocka_unit_test(test_numa_slows_a_contended_lock),
 		cmocka_unit_test(test_starvation_mode_hands_off),
+		cmocka_unit_test(test_handoff_yields_to_the_waiter),
 		cmocka_unit_test(test_can_spin),
 	};
 	return cmocka_run_group_tests_name("mutex", tests, NULL, NULL);
