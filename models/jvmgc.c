@@ -31,6 +31,7 @@ struct jgc {
 	bool requested;            /* a GC is being prepared or running */
 	sim_ns t_request;
 	uint64_t npolls;           /* safepoint poll draws so far (their keys) */
+	struct task_fifo waiters;  /* threads whose allocation waits for the GC (task.arg: its size) */
 	sim_ns work_each;          /* this pause's work per GC thread */
 	struct eq_event safepoint_ev;
 };
@@ -43,6 +44,8 @@ static int parallel_gc_threads(const struct run *r)
 		return (int)r->sc->gc.jvm_threads;
 	return n <= 8 ? n : 8 + (n - 8) * 5 / 8;
 }
+
+static void retry_waiters(struct run *r, struct jgc *g);
 
 /* The world restarts when the last worker has done its share. */
 static void worker_step(struct kern *k, struct kthread *kt)
@@ -61,12 +64,31 @@ static void worker_step(struct kern *k, struct kthread *kt)
 		g->requested = false;
 		g->eden = 0;
 		kern_start_world(k);
+		retry_waiters(r, g);
 	}
 	w->phase = W_IDLE;
 	kern_block(k, kt);
 }
 
 static const struct kern_owner_ops worker_ops = { .step = worker_step };
+
+static void request_gc(struct run *r, struct jgc *g);
+
+/* After a pause the blocked allocations retry in order: each that fits
+ * the new eden takes its place and its thread goes on; the first that
+ * does not asks for the next collection, and it and the rest wait on. */
+static void retry_waiters(struct run *r, struct jgc *g)
+{
+	struct task *t;
+	while ((t = g->waiters.head) && g->eden + t->arg <= r->sc->gc.jvm_young) {
+		tq_pop(&g->waiters);
+		g->eden += t->arg;
+		kern_wake(&r->kern, t->kt, -1);
+	}
+	heap_in_use(r, r->sc->gc.live_heap + g->eden);
+	if (g->waiters.len > 0)
+		request_gc(r, g);
+}
 
 /* Live threads but the GC threads (created or not yet). */
 static int64_t java_threads(const struct run *r, const struct jgc *g)
@@ -119,38 +141,57 @@ static void safepoint_fire(struct sim *sim, struct eq_event *ev)
 	}
 }
 
-/* Time to safepoint: the VM thread walks every Java thread
- * (gc.jvm.safepoint_sync each, serially), and each thread on a core
- * reaches its poll within a uniform draw up to gc.jvm.safepoint_poll;
- * the longer of the two. */
+/* Time to safepoint: the longest of (1) the VM thread's walk over every
+ * Java thread (gc.jvm.safepoint_sync each, serially); (2) each thread on a
+ * core reaching its poll, a uniform draw up to gc.jvm.safepoint_poll; (3)
+ * the threads the kernel preempted in Java code (queued, runnable): each
+ * must get a core back to reach its poll, so the cores work through the
+ * run queues at a context switch and half a poll interval per thread. */
 static sim_ns time_to_safepoint(struct run *r, struct jgc *g)
 {
-	sim_ns longest = java_threads(r, g) * r->sc->gc.jvm_sync;
-	for (int i = 0; i < r->kern.ncores; i++) {
+	const struct gc_cfg *c = &r->sc->gc;
+	sim_ns longest = java_threads(r, g) * c->jvm_sync;
+	int ncores = r->kern.ncores;
+	for (int i = 0; i < ncores; i++) {
 		struct kthread *t = r->kern.cores[i].curr;
 		if (!t || t->exempt)
 			continue;
 		uint64_t key = rng_mix(rng_mix(r->seed, rng_name("safepoint")), g->npolls++);
-		sim_ns d = (sim_ns)(rng_u01(key) * (double)r->sc->gc.jvm_poll);
+		sim_ns d = (sim_ns)(rng_u01(key) * (double)c->jvm_poll);
 		if (d > longest)
 			longest = d;
 	}
-	return longest;
+	int64_t rounds = (kern_runnable(&r->kern) + ncores - 1) / ncores;
+	sim_ns queued = rounds * (r->sc->kernel.switch_cost + c->jvm_poll / 2);
+	return queued > longest ? queued : longest;
 }
 
-void jgc_alloc(struct run *r, struct task *t, int64_t bytes, bool temp)
+/* The VM thread is asked for a young collection (once per cycle). */
+static void request_gc(struct run *r, struct jgc *g)
 {
-	struct jgc *g = r->jgc;
-	wl_alloc(&r->wl, t, bytes, temp);
-	if (!g)
-		return;
-	g->eden += bytes;
-	heap_in_use(r, r->sc->gc.live_heap + g->eden);
-	if (g->requested || g->eden < r->sc->gc.jvm_young)
+	if (g->requested)
 		return;
 	g->requested = true;
 	g->t_request = r->sim.now;
 	sim_after(&r->sim, &g->safepoint_ev, time_to_safepoint(r, g));
+}
+
+bool jgc_alloc(struct run *r, struct task *t, int64_t bytes, bool temp)
+{
+	struct jgc *g = r->jgc;
+	int64_t young = r->sc->gc.jvm_young;
+	wl_alloc(&r->wl, t, bytes, temp);
+	if (!g || bytes > young)  /* no collector; or a humongous object: old generation */
+		return false;
+	if (!g->requested && g->eden + bytes <= young) {
+		g->eden += bytes;  /* a TLAB bump */
+		heap_in_use(r, r->sc->gc.live_heap + g->eden);
+		return false;
+	}
+	t->arg = bytes;  /* eden is full: wait for the collection, then retry */
+	tq_push(&g->waiters, t);
+	request_gc(r, g);
+	return true;
 }
 
 int jgc_init(struct run *r, char *err, size_t errlen)

@@ -269,9 +269,11 @@ static bool do_next_op(struct run *r, struct task *t)
 		return chan_op(r, t, &s);
 	case OP_STACK:
 		return stack_grow(r, t, s.count);
-	case OP_ALLOC:  /* new: a TLAB bump; a full eden stops the world (jvmgc.c) */
-		jgc_alloc(r, t, s.count, s.temp);
-		kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
+	case OP_ALLOC:  /* new: a TLAB bump; a full eden: wait for a young GC (jvmgc.c) */
+		if (jgc_alloc(r, t, s.count, s.temp))
+			kern_block(&r->kern, t->kt);  /* woken in PH_READY when it fits */
+		else
+			kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
 		break;
 	case OP_LOCK_OS_THREAD:    /* a platform thread is its own OS thread */
 	case OP_UNLOCK_OS_THREAD:

@@ -172,6 +172,28 @@ static void test_jvm_pause_and_gc_threads(void **state)
 	res_free(&d);
 }
 
+/* Threads the kernel preempted in Java code must get a core back to reach
+ * their safepoint poll: on one core, 180 more CPU-bound threads add 180
+ * turns of a context switch (3 us) + half a poll (10 us) to the time to
+ * safepoint, and 180 stacks to scan (7 us each, one GC thread): 3.6 ms. */
+static void test_jvm_time_to_safepoint_under_load(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: h\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\n"
+		"gc: { jvm: { young: 1MiB, copy_per_mib: 0s } }\nmodels: { threads: {} }\n"
+		"workload:\n  hogs:\n    arrival: { batch: { count: 200 } }\n    program: [ { cpu: 2s } ]\n"
+		"  alloc:\n    arrival: { batch: { count: 1, at: 100ms } }\n"
+		"    program: [ { repeat: { times: 20, do: [ { alloc: 256KiB }, { sleep: 20ms } ] } } ]\n";
+	const char *few[] = { "workload.hogs.arrival.batch.count=20" };
+	struct run_result a = tr_run(yaml, "threads", NULL, 0), b = tr_run(yaml, "threads", few, 1);
+	assert_true(M(&a, "gc_pauses") >= 1 && M(&b, "gc_pauses") >= 1);
+	double want = 180 * (3000 + 10000 + 7000.0), got = M(&a, "gc_pause_max") - M(&b, "gc_pause_max");
+	assert_true(fabs(got - want) < 0.05 * want);
+	res_free(&a);
+	res_free(&b);
+}
+
 /* A mutator that allocates faster than one fractional worker marks
  * (GOMAXPROCS=1, a slow mark) pays assists; with marking nearly free the
  * background credit covers every allocation and nobody assists. */
@@ -214,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_go_stw_does_not_wait_for_syscalls),
 		cmocka_unit_test(test_pause_vs_parked_tasks),
 		cmocka_unit_test(test_jvm_pause_and_gc_threads),
+		cmocka_unit_test(test_jvm_time_to_safepoint_under_load),
 		cmocka_unit_test(test_go_assists),
 		cmocka_unit_test(test_go_stack_shrink),
 	};
