@@ -501,10 +501,15 @@ void gmp_gc_step(struct gmp *s, struct gmp_m *m)
 
 /* ---- allocation (malloc.go:mallocgc) ------------------------------------------- */
 
-/* revise(): scan work still expected per byte of heap left before the goal. */
+/* revise(): scan work still expected per byte of heap left before the
+ * goal; past the goal, the goal stretched by maxOvershoot (1.1) leaves
+ * some runway instead of a near-zero distance. */
 static double assist_work_per_byte(const struct gmp_gc *gc)
 {
-	int64_t heap_left = gc->goal - gc->heap_live, scan_left = gc->work_total - gc->work_done;
+	int64_t goal = gc->goal;
+	if (gc->heap_live > goal)
+		goal = (int64_t)((double)goal * 1.1);
+	int64_t heap_left = goal - gc->heap_live, scan_left = gc->work_total - gc->work_done;
 	if (heap_left <= 0)
 		heap_left = 1;
 	if (scan_left < 1000)
