@@ -32,8 +32,8 @@
  *
  * Channels, sync.Mutex, cgo calls, LockOSThread and stack growth are in
  * gmp_g.c and gmp_m.c; the garbage collector and stop-the-world in
- * gmp_gc.c. Not modelled yet: gFree-list stack reuse, the template
- * thread, checkdead.
+ * gmp_gc.c; checkdead in gmp_m.c. Not modelled yet: gFree-list stack
+ * reuse, the template thread.
  *
  * The model's files: this one holds the M's step loop (m_step → m_decide)
  * and the scheduler proper (schedule, findRunnable, stealing, dropping the
@@ -404,6 +404,7 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 		gmp_exitsyscall(s, m);
 		return;
 	case M_LOCKED_WAIT:  /* startlockedm handed a P: run the locked G */
+		s->nmidlelocked--;
 		gmp_acquirep(m, m->nextp);
 		m->nextp = NULL;
 		gmp_execute(s, m, m->lockedg, false);

@@ -172,6 +172,7 @@ struct gmp {
 	struct task_fifo runq;       /* global run queue */
 	struct gmp_p *pidle;
 	int npidle, nmspinning, nmidle;
+	int nmidlelocked;            /* Ms in stoplockedm waiting for their G */
 	int64_t nqueued;             /* runnable Gs in all run queues (local, runnext, global) */
 	sim_ns starved_since;        /* a P idle while Gs are queued, since; -1: not now */
 	sim_ns starved_max;          /* the longest such stretch */

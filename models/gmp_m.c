@@ -233,7 +233,26 @@ void gmp_injectglist(struct gmp *s, struct task_fifo *list, struct gmp_m *by)
 	}
 }
 
-/* proc.go:stopm — park on the idle M list until startm hands a P. */
+/* proc.go:checkdead — no M is running (all idle, idle-locked, sysmon or
+ * exited), no arrival is still to come from outside, no P has a timer,
+ * yet goroutines are alive: they all wait for each other. Go dies with
+ * "all goroutines are asleep - deadlock!". (An M in a syscall or blocked
+ * in netpoll counts as running, as in the runtime.) */
+static void checkdead(struct gmp *s)
+{
+	int run = s->nm - s->nmidle - s->nmidlelocked - 1 - (int)s->st.ms_exited;
+	struct wl *w = &run_of(s)->wl;
+	if (run > 0 || w->arrivals_armed > 0 || w->st.live == 0 || s->nqueued > 0)
+		return;
+	for (int i = 0; i < s->nprocs; i++)
+		if (s->allp[i].ntimers > 0)
+			return;
+	run_fail(run_of(s), "gmp: fatal error: all goroutines are asleep - deadlock! "
+		 "(%lld goroutines waiting, no timer, no arrival to come)", (long long)w->st.live);
+}
+
+/* proc.go:stopm — park on the idle M list until startm hands a P (mput
+ * runs checkdead). */
 void gmp_stopm(struct gmp *s, struct gmp_m *m)
 {
 	assert(!m->p && !m->spinning);
@@ -241,6 +260,7 @@ void gmp_stopm(struct gmp *s, struct gmp_m *m)
 	m->schedlink = s->midle;
 	s->midle = m;
 	s->nmidle++;
+	checkdead(s);
 	kern_block(&run_of(s)->kern, m->kt);
 }
 
@@ -258,6 +278,8 @@ void gmp_stoplockedm(struct gmp *s, struct gmp_m *m)
 		return;
 	}
 	m->phase = M_LOCKED_WAIT;
+	s->nmidlelocked++;
+	checkdead(s);
 	kern_block(&s->run->kern, m->kt);
 }
 

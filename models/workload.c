@@ -113,6 +113,7 @@ static void batch_fire(struct sim *sim, struct eq_event *ev)
 	(void)sim;
 	struct wl_class_state *cs = (struct wl_class_state *)ev;
 	struct wl *w = &cs->run->wl;
+	w->arrivals_armed--;
 	int64_t n = w->sc->classes[cs->cls].arrival.count;
 	for (int64_t i = 0; i < n; i++)
 		submit(w, new_arrival(w, cs->cls, cs->next_index++));
@@ -123,6 +124,7 @@ static void client_fire(struct sim *sim, struct eq_event *ev)
 	(void)sim;
 	struct wl_client *c = (struct wl_client *)ev;
 	struct wl *w = &c->run->wl;
+	w->arrivals_armed--;
 	struct task *t = new_arrival(w, c->cls, ((uint64_t)c->id << 32) | c->cycle);
 	t->client = c->id;
 	t->cycle = c->cycle;
@@ -138,6 +140,7 @@ static void client_next(struct wl *w, const struct task *t)
 	uint64_t ckey = task_key(w, cs->class_hash, (uint64_t)c->id << 32 | 0xffffffffu);
 	double u = rng_u01(rng_mix(rng_mix(ckey, rng_name("think")), c->cycle));
 	c->cycle++;
+	w->arrivals_armed++;
 	sim_after(&w->run->sim, &c->ev, dist_quantile_ns(think, u));
 }
 
@@ -208,13 +211,18 @@ static void start_class(struct wl *w, struct wl_class_state *cs)
 	switch (a->kind) {
 	case ARR_POISSON:
 		eq_event_init(&cs->ev, poisson_fire);
+		w->arrivals_armed++;  /* re-armed by each arrival: always pending */
 		sim_at(&w->run->sim, &cs->ev, poisson_gap(w, cs));
 		break;
 	case ARR_BATCH:
 		eq_event_init(&cs->ev, batch_fire);
+		w->arrivals_armed++;
 		sim_at(&w->run->sim, &cs->ev, a->at);
 		break;
 	case ARR_CLOSED:
+		/* clients are connected from outside (a server reads their
+		 * sockets): arrivals are always to come, as with Poisson */
+		w->arrivals_armed++;
 		cs->clients = calloc((size_t)a->clients, sizeof *cs->clients);
 		if (!cs->clients) {
 			fprintf(stderr, "gmpsim: out of memory (clients)\n");
@@ -226,6 +234,7 @@ static void start_class(struct wl *w, struct wl_class_state *cs)
 			c->run = w->run;
 			c->cls = cs->cls;
 			c->id = (uint32_t)i;
+			w->arrivals_armed++;
 			sim_at(&w->run->sim, &c->ev, 0);
 		}
 		break;

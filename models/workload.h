@@ -177,6 +177,8 @@ struct wl {
 	struct wl_stats st;
 	int64_t peak_live;
 	int64_t heap_allocated;      /* bytes allocated by alloc ops, whole run */
+	int64_t arrivals_armed;      /* arrivals still to come from outside: > 0 while a Poisson or
+				      * closed-loop class exists or a batch is pending (checkdead) */
 	int64_t heap_reachable;      /* bytes reachable from live tasks (their alloc ops), not gc.live_heap */
 };
 
