@@ -421,6 +421,26 @@ static void test_schedtrace_series(void **state)
 	sc_free(&sc);
 }
 
+/* proc.go:checkdead kills the program only when nothing can ever wake a
+ * goroutine: a sleeping G's timer can (the blocked receiver stays a leak),
+ * and so can clients connected from outside (a closed loop). */
+static void test_checkdead_needs_no_timer_and_no_outside(void **state)
+{
+	(void)state;
+	static const char base[] =
+		"name: d\nduration: 1s\nacceptor: { enabled: false }\nchannels: { c: }\nmodels: { gmp: {} }\n"
+		"workload:\n  stuck:\n    arrival: { batch: { count: 1 } }\n    program: [ { recv: c } ]\n";
+	char sleeper[1024], clients[1024];
+	snprintf(sleeper, sizeof sleeper, "%s  sleeper:\n    arrival: { batch: { count: 1 } }\n"
+		 "    program: [ { sleep: 10s } ]\n", base);
+	snprintf(clients, sizeof clients, "%s  client:\n    arrival: { closed: { clients: 1 } }\n"
+		 "    program: [ { recv: c } ]\n", base);
+	struct run_result a = tr_run(sleeper, "gmp", NULL, 0), b = tr_run(clients, "gmp", NULL, 0);
+	assert_true(M(&a, "chan_blocked_end") == 1 && M(&b, "chan_blocked_end") == 2);
+	res_free(&a);
+	res_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_thread_exhaustion_fails_the_run),
 		cmocka_unit_test(test_work_conserving),
 		cmocka_unit_test(test_schedtrace_series),
+		cmocka_unit_test(test_checkdead_needs_no_timer_and_no_outside),
 	};
 	return cmocka_run_group_tests_name("gmp", tests, NULL, NULL);
 }
