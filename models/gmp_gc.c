@@ -574,10 +574,10 @@ bool gmp_gc_alloc(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes,
 {
 	struct gmp_gc *gc = &s->gc;
 	wl_alloc(&run_of(s)->wl, g, bytes, temp);
-	if (!gc->enabled)
-		return true;
 	gc->heap_live += bytes;
 	heap_in_use(run_of(s), gc->heap_live);
+	if (!gc->enabled)
+		return true;  /* GOGC=off: the heap only grows */
 	if (gc->sweep_left > 0) {  /* mgcsweep.go:deductSweepCredit */
 		sim_ns c = (sim_ns)((double)bytes * gc->sweep_ns_per_byte);
 		c = c < gc->sweep_left ? c : gc->sweep_left;

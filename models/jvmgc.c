@@ -181,7 +181,11 @@ bool jgc_alloc(struct run *r, struct task *t, int64_t bytes, bool temp)
 	struct jgc *g = r->jgc;
 	int64_t young = r->sc->gc.jvm_young;
 	wl_alloc(&r->wl, t, bytes, temp);
-	if (!g || bytes > young)  /* no collector; or a humongous object: old generation */
+	if (!g) {  /* malloc/free: what is reachable, plus a temporary while it lives */
+		heap_in_use(r, r->sc->gc.live_heap + r->wl.heap_reachable + (temp ? bytes : 0));
+		return false;
+	}
+	if (bytes > young)  /* a humongous object: old generation */
 		return false;
 	if (!g->requested && g->eden + bytes <= young) {
 		g->eden += bytes;  /* a TLAB bump */

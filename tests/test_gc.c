@@ -65,7 +65,8 @@ static void test_go_heap_minimum_sets_the_goal(void **state)
 	res_free(&b);
 }
 
-/* GOGC=off: no cycles, no pauses, no GC CPU; allocation is still counted. */
+/* GOGC=off: no cycles, no pauses, no GC CPU; the heap only grows: its
+ * peak is the live heap plus everything allocated. */
 static void test_go_gc_off(void **state)
 {
 	(void)state;
@@ -73,6 +74,7 @@ static void test_go_gc_off(void **state)
 	struct run_result r = service("gmp", "64KiB", sets, 1);
 	assert_true(M(&r, "gc_cycles") == 0 && M(&r, "gc_pauses") == 0 && M(&r, "cpu_gc") == 0);
 	assert_true(M(&r, "heap_allocated") > 0);
+	assert_true(M(&r, "heap_peak") == 4.0 * 1048576 + M(&r, "heap_allocated"));
 	res_free(&r);
 }
 
@@ -168,6 +170,8 @@ static void test_jvm_pause_and_gc_threads(void **state)
 	assert_int_equal((int)M(&c, "threads_end"), 4);   /* the GC threads stay */
 	assert_int_equal((int)M(&d, "threads_end"), 0);
 	assert_int_equal((int)M(&c, "threads_created"), (int)M(&d, "threads_created") + 4);
+	/* without a collector the heap holds what is reachable: 10 x 1 MiB at the peak */
+	assert_true(M(&d, "heap_peak") == 10.0 * 1048576);
 	res_free(&c);
 	res_free(&d);
 }
