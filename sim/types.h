@@ -14,6 +14,6 @@ typedef int64_t sim_ns;
 #define SIM_NS_PER_S 1000000000LL
 #define SIM_NS_MAX INT64_MAX
 
-#define GMPSIM_VERSION "0.1.0"
+#define GMPSIM_VERSION "0.2.0"
 
 #endif
