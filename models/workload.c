@@ -71,12 +71,16 @@ static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
 	return t;
 }
 
+/* Arrivals that come whatever the system does (a Poisson or constant-rate
+ * stream of connections). */
+static bool open_loop_kind(enum arrival_kind k) { return k == ARR_POISSON || k == ARR_CONSTANT; }
+
 /* Hands an arrival to the model: through the acceptor for open-loop
  * arrivals when it is enabled, directly otherwise. */
 static void submit(struct wl *w, struct task *t)
 {
 	struct run *r = w->run;
-	bool open_loop = w->sc->classes[t->cls].arrival.kind == ARR_POISSON;
+	bool open_loop = open_loop_kind(w->sc->classes[t->cls].arrival.kind);
 	if (open_loop && w->sc->acceptor.enabled && r->model->accept) {
 		r->model->accept(r, t);
 		return;
@@ -90,9 +94,16 @@ static void submit(struct wl *w, struct task *t)
 
 /* ---- arrival processes ------------------------------------------------------ */
 
+/* The time from arrival next_index - 1 to arrival next_index: an
+ * exponential draw (Poisson), or exactly 1/rate with the instants
+ * computed from the index so that rounding never drifts (constant). */
 static sim_ns poisson_gap(const struct wl *w, const struct wl_class_state *cs)
 {
 	double rate = w->sc->classes[cs->cls].arrival.rate;
+	if (w->sc->classes[cs->cls].arrival.kind == ARR_CONSTANT) {
+		double i = (double)cs->next_index;
+		return (sim_ns)llround((i + 1) * 1e9 / rate) - (sim_ns)llround(i * 1e9 / rate);
+	}
 	uint64_t bits = rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("arrival")),
 					cs->class_hash), cs->next_index);
 	double gap = -log(rng_u01(bits)) * 1e9 / rate;
@@ -210,6 +221,7 @@ static void start_class(struct wl *w, struct wl_class_state *cs)
 	const struct arrival *a = &w->sc->classes[cs->cls].arrival;
 	switch (a->kind) {
 	case ARR_POISSON:
+	case ARR_CONSTANT:
 		eq_event_init(&cs->ev, poisson_fire);
 		w->arrivals_armed++;  /* re-armed by each arrival: always pending */
 		sim_at(&w->run->sim, &cs->ev, poisson_gap(w, cs));
@@ -547,7 +559,7 @@ bool wl_uses_acceptor(const struct scenario *sc)
 	if (!sc->acceptor.enabled)
 		return false;
 	for (int i = 0; i < sc->nclasses; i++)
-		if (sc->classes[i].arrival.kind == ARR_POISSON)
+		if (open_loop_kind(sc->classes[i].arrival.kind))
 			return true;
 	return false;
 }

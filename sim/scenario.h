@@ -106,17 +106,19 @@ struct program {
 
 /* ---- workload -----------------------------------------------------------
  * arrival: { poisson: 10000/s }
+ *          { constant: 10000/s }                      (open loop, exactly 1/rate apart)
  *          { closed: { clients: 50, think: DIST } }   (think defaults to 0)
  *          { batch: { count: 1, at: 0s } }            (at defaults to 0s) */
 enum arrival_kind {
 	ARR_POISSON,
 	ARR_CLOSED,
 	ARR_BATCH,
+	ARR_CONSTANT,
 };
 
 struct arrival {
 	enum arrival_kind kind;
-	double rate;        /* POISSON: arrivals per second (> 0) */
+	double rate;        /* POISSON, CONSTANT: arrivals per second (> 0) */
 	int64_t clients;    /* CLOSED: number of clients (>= 1) */
 	struct dist think;  /* CLOSED: think time between a response and the next request */
 	int64_t count;      /* BATCH: tasks (>= 1) */

@@ -242,14 +242,16 @@ static int parse_dist(struct loader *ld, int node, struct dist *d, double *mem)
 
 /* ---- arrivals ------------------------------------------------------------ */
 
-static int arrival_poisson(struct loader *ld, int node, struct arrival *a)
+/* poisson: RATE, constant: RATE */
+static int arrival_rate(struct loader *ld, int node, struct arrival *a)
 {
 	union value v;
 	char d[DESCRIBE_CHARS];
 	if (sc__node_value(ld, node, VK_RATE, &v))
 		return -1;
 	if (!(v.d > 0))
-		return yt_fail(ld->t, node, "poisson rate must be > 0, got %s", sc__describe(ld, node, d));
+		return yt_fail(ld->t, node, "%s rate must be > 0, got %s",
+			       a->kind == ARR_POISSON ? "poisson" : "constant", sc__describe(ld, node, d));
 	a->rate = v.d;
 	return 0;
 }
@@ -288,7 +290,8 @@ static const struct {
 	enum arrival_kind kind;
 	int (*parse)(struct loader *ld, int node, struct arrival *a);
 } sc_arrivals[] = {
-	{ "poisson", ARR_POISSON, arrival_poisson },
+	{ "poisson", ARR_POISSON, arrival_rate },
+	{ "constant", ARR_CONSTANT, arrival_rate },
 	{ "closed", ARR_CLOSED, arrival_closed },
 	{ "batch", ARR_BATCH, arrival_batch },
 };
@@ -304,7 +307,7 @@ static int parse_arrival(struct loader *ld, int node, struct arrival *a)
 	if (yt_check_keys(t, node, names, NELEMS(names), "arrival", NULL))
 		return -1;
 	if (yt_len(t, node) == 0)
-		return yt_fail(t, node, "missing arrival kind (one of poisson, closed, batch)");
+		return yt_fail(t, node, "missing arrival kind (one of poisson, constant, closed, batch)");
 	if (yt_len(t, node) > 1)
 		return yt_fail(t, yt_key(t, node, 1), "more than one arrival kind ('%s' and '%s')",
 			       yt_text(t, yt_key(t, node, 0)), yt_text(t, yt_key(t, node, 1)));

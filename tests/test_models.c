@@ -172,6 +172,26 @@ static void test_deep_repeat_is_refused(void **state)
 	sc_free(&sc);
 }
 
+/* { constant: 1000/s } arrives at exactly 1, 2, ..., 1000 ms: in a 1 s run
+ * 999 requests of 100 us complete (the last arrives as the run ends), and
+ * since none ever overlaps another, each sees the same latency on a model
+ * without a scheduler of its own (threads: create + switch-in + 100 us). */
+static void test_constant_arrivals(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: c\nduration: 1s\nmachine: { cores: 2 }\nmodels: { gmp: {}, threads: {}, pool: { workers: 4 } }\n"
+		"workload:\n  r:\n    arrival: { constant: 1000/s }\n    program: [ { cpu: 100us } ]\n";
+	const char *models[] = { "gmp", "threads", "pool" };
+	for (int i = 0; i < 3; i++) {
+		struct run_result r = tr_run(yaml, models[i], NULL, 0);
+		assert_int_equal((int)tr_metric(&r, "tasks_completed"), 999);
+		if (i > 0)
+			assert_true(tr_metric(&r, "latency_p50") == tr_metric(&r, "latency_max"));
+		res_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_numa_remote_memory_is_slower),
 		cmocka_unit_test(test_deep_repeat_is_refused),
 		cmocka_unit_test(test_yield_interleaves),
+		cmocka_unit_test(test_constant_arrivals),
 	};
 	return cmocka_run_group_tests_name("models", tests, NULL, NULL);
 }

@@ -839,7 +839,7 @@ static void test_unknown_names(void **state)
 		     "t.yaml:8:26: more than one distribution ('exp' and 'const')");
 	expect_error(with_op("net: { exp: 1ms, mem: 0.5 }"), "t.yaml:8:26: 'mem' is only allowed on cpu ops");
 	expect_error(with_arrival("{ posson: 1/s }"), "t.yaml:6:16: unknown arrival 'posson' (did you mean 'poisson'?)");
-	expect_error(with_arrival("{}"), "t.yaml:6:14: missing arrival kind (one of poisson, closed, batch)");
+	expect_error(with_arrival("{}"), "t.yaml:6:14: missing arrival kind (one of poisson, constant, closed, batch)");
 	expect_error(with_arrival("{ poisson: 1/s, batch: { count: 1 } }"),
 		     "t.yaml:6:30: more than one arrival kind ('poisson' and 'batch')");
 	expect_error(with_op("spawn: { program: sleepr }"), "t.yaml:8:27: unknown program 'sleepr'");
