@@ -2,11 +2,12 @@
 // (the accept loop of the gmp model: `for { c := ln.Accept(); go serve(c) }`),
 // to check the model's prediction. The handler spins 50 us, blocks 20 ms in
 // nanosleep(2) through syscall.Syscall, spins 50 us and answers one byte.
-// A client process opens connections at a fixed rate on loopback and
+// A client process opens connections at a fixed rate (or, with "poisson",
+// at exponentially distributed intervals of the same mean) on loopback and
 // measures latency from each connection's scheduled time.
 //
-//	./acceptstorm server ADDR            (run with GOMAXPROCS=N)
-//	./acceptstorm client ADDR RATE SECS  (prints p50/p99/max)
+//	./acceptstorm server ADDR                      (run with GOMAXPROCS=N)
+//	./acceptstorm client ADDR RATE SECS [poisson]  (prints p50/p99/max)
 //
 // The server prints its peak thread count when the client closes the
 // control connection.
@@ -15,6 +16,7 @@ package main
 import (
 	"fmt"
 	"gmpsim/measure/go/internal/bench"
+	"math/rand"
 	"net"
 	"os"
 	"sort"
@@ -65,7 +67,7 @@ func server(addr string) {
 	}
 }
 
-func client(addr string, rate float64, secs float64) {
+func client(addr string, rate float64, secs float64, poisson bool) {
 	var mu sync.Mutex
 	var lat []time.Duration
 	var wg sync.WaitGroup
@@ -73,8 +75,14 @@ func client(addr string, rate float64, secs float64) {
 	dur := time.Duration(secs * float64(time.Second))
 	period := time.Duration(float64(time.Second) / rate)
 	failed := 0
+	rng := rand.New(rand.NewSource(1))
+	next := time.Duration(0)
 	for i := 0; ; i++ {
 		at := start.Add(time.Duration(i) * period)
+		if poisson {
+			at = start.Add(next)
+			next += time.Duration(rng.ExpFloat64() * float64(period))
+		}
 		if at.Sub(start) >= dur {
 			break
 		}
@@ -117,9 +125,9 @@ func main() {
 		var rate, secs float64
 		fmt.Sscanf(os.Args[3], "%g", &rate)
 		fmt.Sscanf(os.Args[4], "%g", &secs)
-		client(os.Args[2], rate, secs)
+		client(os.Args[2], rate, secs, len(os.Args) >= 6 && os.Args[5] == "poisson")
 		return
 	}
-	fmt.Fprintln(os.Stderr, "usage: acceptstorm server ADDR | client ADDR RATE SECS")
+	fmt.Fprintln(os.Stderr, "usage: acceptstorm server ADDR | client ADDR RATE SECS [poisson]")
 	os.Exit(2)
 }
