@@ -47,12 +47,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--set KEY=VALUE]... [-q]\n"
-		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
-		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
-		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
+		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
 		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
 		"       gmpsim merge OUT.db IN.db...\n"
+		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
+		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
 		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
 		"       gmpsim export DB --run N -o TRACE.json [--max-events N]\n"
