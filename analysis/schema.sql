@@ -99,7 +99,8 @@ CREATE TABLE histograms (
 CREATE TABLE timeseries (
   run_id INTEGER NOT NULL REFERENCES runs(run_id),
   t_ns   INTEGER NOT NULL,  -- virtual time of the sample (ns since start)
-  name   TEXT NOT NULL,     -- series name, e.g. 'runnable_g', 'threads'
+  name   TEXT NOT NULL,     -- series name, e.g. 'threads', 'live_tasks', 'heap'
+                            -- (bytes in use, when the scenario allocates)
   value  REAL               -- the sampled value
 );
 

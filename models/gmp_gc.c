@@ -307,6 +307,7 @@ static void mark_termination(struct gmp *s, struct gmp_m *m)
 	gc->phase = GC_OFF;
 	gc->heap_marked = gc->last_heap_scan + gc->alloc_in_mark;
 	gc->heap_live = gc->heap_marked;
+	heap_in_use(run_of(s), gc->heap_live);
 	pacer_commit(s);
 	gc->sweep_left = (sim_ns)((double)swept / (1 << 20) * (double)c->sweep_per_mib);
 	int64_t distance = gc->trigger - gc->heap_live;

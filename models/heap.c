@@ -33,6 +33,7 @@ void heap_cycle(struct run *r)
 
 void heap_in_use(struct run *r, int64_t bytes)
 {
+	r->heap.now = bytes;
 	if (bytes > r->heap.peak)
 		r->heap.peak = bytes;
 }

@@ -15,6 +15,8 @@ struct heap_stats {
 	sim_ns *pause;           /* stop-the-world pauses that began in the window, ns */
 	int64_t npause, cappause;
 	int64_t peak;            /* the heap's peak (bytes in use), whole run */
+	int64_t now;             /* bytes in use now (the "heap" series) */
+	bool sampled;            /* the scenario allocates: sample the "heap" series */
 	int64_t assists;         /* gmp: mark assists in the window */
 	int64_t shrinks;         /* gmp: goroutine stacks shrunk in the window */
 };
@@ -23,7 +25,7 @@ struct heap_stats {
 void heap_pause(struct run *r, sim_ns start, sim_ns d);
 /* A collection cycle begins (counted when in the window). */
 void heap_cycle(struct run *r);
-/* The heap now holds `bytes`: keeps the peak. */
+/* The heap now holds `bytes` (after a collection too): keeps the peak. */
 void heap_in_use(struct run *r, int64_t bytes);
 /* Writes gc_cycles, gc_pauses, gc_pause_p50/p99/max/total, gc_cpu_share,
  * heap_peak and heap_allocated. */

@@ -62,9 +62,9 @@ static void warmup_fire(struct sim *sim, struct eq_event *ev)
 	open_window(sim->ctx);
 }
 
-enum { S_THREADS, S_RUNNABLE, S_BUSY, S_TASKS, S_BACKLOG, S_COUNT };
+enum { S_THREADS, S_RUNNABLE, S_BUSY, S_TASKS, S_BACKLOG, S_HEAP, S_COUNT };
 static const char *const series_names[S_COUNT] = {
-	"threads", "runnable_threads", "busy_cores", "live_tasks", "accept_backlog",
+	"threads", "runnable_threads", "busy_cores", "live_tasks", "accept_backlog", "heap",
 };
 
 static void sample_fire(struct sim *sim, struct eq_event *ev)
@@ -78,6 +78,8 @@ static void sample_fire(struct sim *sim, struct eq_event *ev)
 	res_sample(res, t, r->series[S_TASKS], (double)r->wl.st.live);
 	if (r->acc)
 		res_sample(res, t, r->series[S_BACKLOG], (double)acc_backlog(r->acc));
+	if (r->heap.sampled)
+		res_sample(res, t, r->series[S_HEAP], (double)r->heap.now);
 	if (r->model->sample)
 		r->model->sample(r, res, t);
 	sim_after(sim, ev, r->sc->output.sample);
@@ -242,9 +244,20 @@ static int build(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* Does any program allocate (an alloc op), or is there a live heap? */
+static bool uses_heap(const struct scenario *sc)
+{
+	for (int p = 0; p < sc->nprograms; p++)
+		for (int i = 0; i < sc->programs[p].nops; i++)
+			if (sc->programs[p].ops[i].kind == OP_ALLOC)
+				return true;
+	return sc->gc.live_heap > 0;
+}
+
 static void arm(struct run *r)
 {
 	const struct scenario *sc = r->sc;
+	r->heap.sampled = uses_heap(sc);
 	for (int i = 0; i < S_COUNT; i++)
 		r->series[i] = res_series(r->res, series_names[i]);
 	eq_event_init(&r->warmup_ev, warmup_fire);

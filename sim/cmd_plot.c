@@ -177,18 +177,20 @@ struct plot_unit plot_metric_unit(const char *u)
 	return (struct plot_unit){ 1, u && *u ? u : "value" };
 }
 
-const char *plot_series_unit(const char *series)
+struct plot_unit plot_series_unit(const char *series)
 {
-	static const struct { const char *name, *unit; } units[] = {
-		{ "threads", "threads" },        { "runnable_threads", "threads" }, { "idlethreads", "threads" },
-		{ "spinningthreads", "threads" }, { "busy_cores", "cores" },       { "live_tasks", "tasks" },
-		{ "pool_queue", "tasks" },       { "accept_backlog", "connections" }, { "idleprocs", "Ps" },
-		{ "global_runq", "goroutines" }, { "local_runq", "goroutines" },
+	static const struct { const char *name; struct plot_unit unit; } units[] = {
+		{ "threads", { 1, "threads" } },          { "runnable_threads", { 1, "threads" } },
+		{ "idlethreads", { 1, "threads" } },      { "spinningthreads", { 1, "threads" } },
+		{ "busy_cores", { 1, "cores" } },         { "live_tasks", { 1, "tasks" } },
+		{ "pool_queue", { 1, "tasks" } },         { "accept_backlog", { 1, "connections" } },
+		{ "idleprocs", { 1, "Ps" } },             { "global_runq", { 1, "goroutines" } },
+		{ "local_runq", { 1, "goroutines" } },    { "heap", { 1.0 / 1048576, "MiB" } },
 	};
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (strcmp(series, units[i].name) == 0)
 			return units[i].unit;
-	return "value";
+	return (struct plot_unit){ 1, "value" };
 }
 
 /* ---- command line ------------------------------------------------------------------------ */

@@ -45,7 +45,8 @@ char *plot_list(sqlite3 *h, const char *sql);
 /* How a unit is shown on an axis: the factor from stored values and the label. */
 struct plot_unit { double scale; const char *label; };
 struct plot_unit plot_metric_unit(const char *stored_unit);
-const char *plot_series_unit(const char *series);
+/* How a time series is shown: heap in MiB, the others as stored. */
+struct plot_unit plot_series_unit(const char *series);
 
 /* Half the width of the 95% confidence interval of the mean of n values:
  * t(0.975, n-1) * sd / sqrt(n) (Student t, GSL); 0 when n < 2. */

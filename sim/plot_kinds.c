@@ -561,15 +561,16 @@ int plot_series(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char 
 		char title[1024], ylabel[256];
 		char *scen = plot_scenarios(h, o);
 		snprintf(title, sizeof title, "%s over virtual time (%s)", o->series, scen);
-		const char *unit = plot_series_unit(o->series);
-		snprintf(ylabel, sizeof ylabel, "%s (%s)", o->series, strcmp(unit, o->series) ? unit : "count");
+		struct plot_unit unit = plot_series_unit(o->series);
+		snprintf(ylabel, sizeof ylabel, "%s (%s)", o->series,
+			 strcmp(unit.label, o->series) ? unit.label : "count");
 		free(scen);
 		pk_series_titles(&c);
 		pk_header(b, o, title, "virtual time (s)", ylabel);
 		for (int i = 0; i < c.nlines; i++) {
 			pb_printf(b, "$D%d << EOD\n# t_s value\n", i);
 			for (int j = 0; j < c.lines[i].npts; j++)
-				pb_printf(b, "%.17g %.17g\n", c.lines[i].pts[j].xnum, c.lines[i].pts[j].y);
+				pb_printf(b, "%.17g %.17g\n", c.lines[i].pts[j].xnum, c.lines[i].pts[j].y * unit.scale);
 			pb_printf(b, "EOD\n");
 		}
 		pk_plot_command(b, &c, "using 1:2 with lines lw 2");

@@ -65,6 +65,40 @@ static void test_go_heap_minimum_sets_the_goal(void **state)
 	res_free(&b);
 }
 
+/* The "heap" series samples the bytes in use: between the live heap (4 MiB)
+ * and the peak, rising and falling with the cycles; a scenario without
+ * allocations has no such series. */
+static void test_heap_series(void **state)
+{
+	(void)state;
+	const char *models[] = { "gmp", "threads" };
+	for (int m = 0; m < 2; m++) {
+		const char *sets[] = { "output.sample=10ms" };
+		struct run_result r = service(models[m], "64KiB", sets, 1);
+		int id = -1;
+		for (int i = 0; i < r.nseries_names; i++)
+			if (strcmp(r.series_names[i], "heap") == 0)
+				id = i;
+		double lo = INFINITY, hi = 0;
+		int n = 0;
+		for (int i = 0; i < r.nsamples; i++)
+			if (r.samples[i].name == id) {
+				lo = fmin(lo, r.samples[i].value);
+				hi = fmax(hi, r.samples[i].value);
+				n++;
+			}
+		assert_true(n >= 90);
+		assert_true(lo >= 4.0 * 1048576 && hi <= M(&r, "heap_peak") && hi > lo);
+		res_free(&r);
+	}
+	struct run_result q = tr_run("name: q\nduration: 100ms\nmodels: { gmp: {} }\nworkload:\n  w:\n"
+				     "    arrival: { batch: { count: 1 } }\n    program: [ { cpu: 1ms } ]\n",
+				     "gmp", NULL, 0);
+	for (int i = 0; i < q.nsamples; i++)
+		assert_true(strcmp(q.series_names[q.samples[i].name], "heap") != 0);
+	res_free(&q);
+}
+
 /* GOGC=off: no cycles, no pauses, no GC CPU; the heap only grows: its
  * peak is the live heap plus everything allocated. */
 static void test_go_gc_off(void **state)
@@ -236,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_go_worker_counts),
 		cmocka_unit_test(test_go_heap_minimum_sets_the_goal),
 		cmocka_unit_test(test_go_gc_off),
+		cmocka_unit_test(test_heap_series),
 		cmocka_unit_test(test_go_two_short_pauses_per_cycle),
 		cmocka_unit_test(test_go_stw_does_not_wait_for_syscalls),
 		cmocka_unit_test(test_pause_vs_parked_tasks),
