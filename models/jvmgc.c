@@ -32,9 +32,17 @@ struct jgc {
 	sim_ns t_request;
 	uint64_t npolls;           /* safepoint poll draws so far (their keys) */
 	struct task_fifo waiters;  /* threads whose allocation waits for the GC (task.arg: its size) */
+	int64_t survivor;          /* bytes the last young GC copied to a survivor space */
 	sim_ns work_each;          /* this pause's work per GC thread */
 	struct eq_event safepoint_ev;
 };
+
+/* The heap in use: the old generation (the live heap), the survivor space
+ * and eden. */
+static int64_t in_use(const struct run *r, const struct jgc *g)
+{
+	return r->sc->gc.live_heap + g->survivor + g->eden;
+}
 
 /* HotSpot's ParallelGCThreads default: all CPUs up to 8, then 5/8 of the rest. */
 static int parallel_gc_threads(const struct run *r)
@@ -85,7 +93,7 @@ static void retry_waiters(struct run *r, struct jgc *g)
 		g->eden += t->arg;
 		kern_wake(&r->kern, t->kt, -1);
 	}
-	heap_in_use(r, r->sc->gc.live_heap + g->eden);
+	heap_in_use(r, in_use(r, g));
 	if (g->waiters.len > 0)
 		request_gc(r, g);
 }
@@ -128,6 +136,7 @@ static void safepoint_fire(struct sim *sim, struct eq_event *ev)
 	const struct gc_cfg *c = &r->sc->gc;
 	int64_t threads = java_threads(r, g);
 	int64_t survivors = r->wl.heap_reachable < g->eden ? r->wl.heap_reachable : g->eden;
+	g->survivor = survivors;
 	sim_ns work = c->jvm_pause_base + threads * c->jvm_root_scan +
 		      (sim_ns)((double)survivors / (1 << 20) * (double)c->jvm_copy_per_mib);
 	g->work_each = (work + g->nworkers - 1) / g->nworkers;
@@ -189,7 +198,7 @@ bool jgc_alloc(struct run *r, struct task *t, int64_t bytes, bool temp)
 		return false;
 	if (!g->requested && g->eden + bytes <= young) {
 		g->eden += bytes;  /* a TLAB bump */
-		heap_in_use(r, r->sc->gc.live_heap + g->eden);
+		heap_in_use(r, in_use(r, g));
 		return false;
 	}
 	t->arg = bytes;  /* eden is full: wait for the collection, then retry */
