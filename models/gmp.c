@@ -217,7 +217,7 @@ static void block_or_stop(struct gmp *s, struct gmp_m *m)
 /* proc.go:findRunnable steps 13-14: give up the P; a spinning M re-checks. */
 static void drop_p(struct gmp *s, struct gmp_m *m)
 {
-	if (gmp_gc_stop_if_waiting(s, m) || gmp_gc_idle_worker(s, m))
+	if (gmp_gc_active(s) && (gmp_gc_stop_if_waiting(s, m) || gmp_gc_idle_worker(s, m)))
 		return;  /* step 11: an idle GC mark worker */
 	struct task *g = gmp_globrunqget(s, m->p, 0);
 	if (g) {
@@ -290,7 +290,7 @@ static void schedule(struct gmp *s, struct gmp_m *m)
 		gmp_stoplockedm(s, m);
 		return;
 	}
-	if (gmp_gc_stop_if_waiting(s, m) || gmp_gc_find_worker(s, m))
+	if (gmp_gc_active(s) && (gmp_gc_stop_if_waiting(s, m) || gmp_gc_find_worker(s, m)))
 		return;  /* step 1 (gcstopm) and step 4 (a GC mark worker) */
 	if (gmp_m_debt(m) > 0 && !will_find_or_spin(s, m)) {
 		gmp_m_burst(s, m, 0, CAT_RUNTIME, 0, -1);  /* pay, then decide */

@@ -308,6 +308,9 @@ void gmp_netpoll(struct gmp *s, struct task_fifo *list);
 void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev);
 
 /* ---- garbage collector (gmp_gc.c) ---- */
+/* Is a stop-the-world pending or the mark running (the scheduler's GC steps
+ * have work)? The cheap test before calling them. */
+static inline bool gmp_gc_active(const struct gmp *s) { return s->gc.waiting || s->gc.phase == GC_MARK; }
 /* Sets the pacer up for the run (gc.*). */
 void gmp_gc_init(struct gmp *s);
 /* malloc.go:mallocgc for curg's alloc op: heap accounting, sweep credit,

@@ -92,7 +92,7 @@ void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 		m->p->schedtick++;
 		m->p->slice_start = gmp_m_clock(s, m);
 	}
-	g->gpreempt = 0;
+	g->gpreempt = s->gc.waiting;  /* a G started while the world stops (a locked G) stops at once */
 	g->kt = m->kt;
 	gmp_gstatus(s, g, G_RUNNABLE, G_RUNNING, now_of(s) + gmp_m_debt(m) + s->cfg.gogo);
 	m->curg = g;
@@ -404,7 +404,7 @@ static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	struct run *r = run_of(s);
-	if (g->gpreempt || s->gc.waiting) {
+	if (g->gpreempt) {
 		g->phase = GP_NEXT;
 		gopreempt(s, m, g);
 		return;
@@ -528,7 +528,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 			goexit0(s, m, g);
 			return;
 		}
-		if ((g->gpreempt || s->gc.waiting) && g->phase != GP_CPU && g->phase != GP_ASSIST) {
+		if (g->gpreempt && g->phase != GP_CPU && g->phase != GP_ASSIST) {
 			gopreempt(s, m, g);  /* asynchronous preemption, or a stop-the-world */
 			return;
 		}

@@ -5,6 +5,7 @@
  * is known too. Also the overload rule on a pool limited by its workers,
  * and the command line's errors. Temporary files only under /tmp. */
 #include "testutil.h"
+#include "testqueue.h"
 #include "capacity.h"
 #include <math.h>
 #include <sqlite3.h>
@@ -119,18 +120,6 @@ static void test_find_class(void **state)
 }
 
 /* ---- the search against queueing theory -------------------------------------------- */
-
-/* Erlang C: the probability that an arrival waits in M/M/c at load a = λs. */
-static double erlang_c(int c, double a)
-{
-	double term = 1, sum = 0;
-	for (int k = 0; k < c; k++) {
-		sum += term;
-		term *= a / (k + 1);
-	}
-	double top = term / (1 - a / c);
-	return top / (sum + top);
-}
 
 /* M/M/c mean response time: s + C(c, λs) / (c/s - λ). */
 static double mmc_response(int c, double s, double lambda)

@@ -76,19 +76,6 @@ static int csv_col(const struct csv *c, const char *name)
 	return -1;
 }
 
-static double db_double(const char *path, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	double v = sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -158,12 +145,12 @@ static void test_sweep_report(void **state)
 static void test_views_exist_for_sqlite3_users(void **state)
 {
 	(void)state;
-	assert_int_equal(db_double(sweep_db, "select count(*) from sweep"), TD_NPOINTS * 2);
-	assert_int_equal(db_double(sweep_db, "select count(distinct key) from swept_params"), 2);
-	assert_int_equal(db_double(sweep_db, "select count(*) from sqlite_master where type='view'"), qdb_view_count());
+	assert_int_equal(tu_query_double(sweep_db, "select count(*) from sweep"), TD_NPOINTS * 2);
+	assert_int_equal(tu_query_double(sweep_db, "select count(distinct key) from swept_params"), 2);
+	assert_int_equal(tu_query_double(sweep_db, "select count(*) from sqlite_master where type='view'"), qdb_view_count());
 	assert_true(qdb_view_count() >= 5);
 	/* a single point sweeps nothing: sd is NULL below two repetitions */
-	assert_int_equal(db_double(sweep_db, "select count(*) from sweep where params is null"), 0);
+	assert_int_equal(tu_query_double(sweep_db, "select count(*) from sweep where params is null"), 0);
 }
 
 static const char *special_sql =
@@ -205,7 +192,7 @@ static void test_json_output(void **state)
 	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);
 	const char *t = strstr(out, "\"throughput\": ");
 	assert_non_null(t);
-	double stored = db_double(sweep_db, "select value from metrics where run_id = 2 and name = 'throughput'");
+	double stored = tu_query_double(sweep_db, "select value from metrics where run_id = 2 and name = 'throughput'");
 	assert_true(strtod(t + strlen("\"throughput\": "), NULL) == stored);
 	assert_non_null(strstr(out, "\"error\": null"));
 	assert_int_equal(out[0], '[');
@@ -270,7 +257,7 @@ static void test_read_only(void **state)
 	assert_int_equal(stat(sweep_db, &after), 0);
 	assert_int_equal(before.st_size, after.st_size);
 	assert_true(before.st_mtim.tv_sec == after.st_mtim.tv_sec && before.st_mtim.tv_nsec == after.st_mtim.tv_nsec);
-	assert_int_equal(db_double(sweep_db, "select count(*) from runs"), TD_NPOINTS * TD_REPS * 2 + 1);
+	assert_int_equal(tu_query_double(sweep_db, "select count(*) from runs"), TD_NPOINTS * TD_REPS * 2 + 1);
 }
 
 static void expect_error(const char *args, const char *needle1, const char *needle2)
@@ -367,7 +354,7 @@ static void test_old_database(void **state)
 	csv_free(&c);
 	snprintf(args, sizeof args, "query %s compare --csv", old);
 	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);
-	assert_int_equal(db_double(old, "select count(*) from sqlite_master where name in ('sweep', 'compare')"), 0);
+	assert_int_equal(tu_query_double(old, "select count(*) from sqlite_master where name in ('sweep', 'compare')"), 0);
 	unlink(old);
 }
 
@@ -389,7 +376,7 @@ static void test_real_run(void **state)
 	for (int r = 1; r < c.nrows; r++) {
 		char sql[256];
 		snprintf(sql, sizeof sql, "select throughput from summary where model = '%s'", c.f[r][model]);
-		assert_true(strtod(c.f[r][thr], NULL) == db_double(db, sql));
+		assert_true(strtod(c.f[r][thr], NULL) == tu_query_double(db, sql));
 	}
 	csv_free(&c);
 	snprintf(args, sizeof args, "query %s", db);

@@ -3,6 +3,7 @@
  * FCFS queue (Erlang C), the threads model on one core with zero costs is
  * M/M/1 processor sharing (mean response S/(1-rho)). */
 #include "testrun.h"
+#include "testqueue.h"
 #include <math.h>
 
 /* Every kernel and model cost set to zero; the acceptor off. */
@@ -18,18 +19,6 @@ static double run_metric(const char *yaml, const char *model, const char *metric
 	double v = tr_metric(&res, metric);
 	res_free(&res);
 	return v;
-}
-
-/* Erlang C: the probability that an arrival waits in M/M/c. */
-static double erlang_c(int c, double a)
-{
-	double term = 1, sum = 0;
-	for (int k = 0; k < c; k++) {
-		sum += term;
-		term *= a / (k + 1);
-	}
-	double top = term / (1 - a / c);
-	return top / (sum + top);
 }
 
 static void test_pool_matches_erlang_c(void **state)

@@ -30,19 +30,6 @@ static bool exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-static double query(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	double v = sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
-}
-
 static void hash(uint64_t *h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -166,21 +153,21 @@ static void test_split_merge_equals_whole(void **state)
 	const char *parts[] = { "/tmp/gmpsim-sweep-p0.db", "/tmp/gmpsim-sweep-p1.db", "/tmp/gmpsim-sweep-p2.db" };
 	const char *ranges[] = { "0-7", "8,9,10-15", "16-23" };
 	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
-	assert_int_equal(query(whole, "select count(*) from runs where status='complete'"), 24);
-	assert_int_equal(query(whole, "select count(*) from runs where run_id = run_number + 1"), 24);
-	assert_int_equal(query(whole, "select count(distinct seed) from runs"), 2);
-	assert_int_equal(query(whole, "select count(*) from sweep_axes"), 2);
-	assert_int_equal(query(whole, "select value from meta where key='schema_version'"), 2);
+	assert_int_equal(tu_query_double(whole, "select count(*) from runs where status='complete'"), 24);
+	assert_int_equal(tu_query_double(whole, "select count(*) from runs where run_id = run_number + 1"), 24);
+	assert_int_equal(tu_query_double(whole, "select count(distinct seed) from runs"), 2);
+	assert_int_equal(tu_query_double(whole, "select count(*) from sweep_axes"), 2);
+	assert_int_equal(tu_query_double(whole, "select value from meta where key='schema_version'"), 2);
 	/* the swept values are the runs' parameters */
-	assert_int_equal(query(whole, "select value from params p join runs r using(run_id) "
+	assert_int_equal(tu_query_double(whole, "select value from params p join runs r using(run_id) "
 			       "where r.run_number = 18 and key = 'models.gmp.gomaxprocs'"), 2);
-	assert_int_equal(query(whole, "select value from params p join runs r using(run_id) "
+	assert_int_equal(tu_query_double(whole, "select value from params p join runs r using(run_id) "
 			       "where r.run_number = 18 and key = 'machine.numa.nodes'"), 2);
-	assert_int_equal(query(whole, "select count(*) from sweep_values"), 24 * 2);
-	assert_int_equal(query(whole, "select value from sweep_values where run_number = 13 and position = 1"), 1);
+	assert_int_equal(tu_query_double(whole, "select count(*) from sweep_values"), 24 * 2);
+	assert_int_equal(tu_query_double(whole, "select value from sweep_values where run_number = 13 and position = 1"), 1);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(run_ok("sweep " GRID " -o %s --run %s", parts[i], ranges[i]), 0);
-	assert_int_equal(query(parts[1], "select count(*) from runs"), 8);
+	assert_int_equal(tu_query_double(parts[1], "select count(*) from runs"), 8);
 	char args[1024], out[4096];
 	snprintf(args, sizeof args, "merge %s %s %s %s", merged, parts[2], parts[0], parts[1]);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
@@ -212,12 +199,12 @@ static void test_jobs_identical(void **state)
 	const char *a = "/tmp/gmpsim-sweep-j1.db", *b = "/tmp/gmpsim-sweep-j2.db";
 	assert_int_equal(run_ok("sweep " GRID " -o %s -j 1%s", a, ""), 0);
 	assert_int_equal(run_ok("sweep " GRID " -o %s -j 2%s", b, ""), 0);
-	assert_int_equal(query(b, "select count(*) from runs where status='complete'"), 24);
+	assert_int_equal(tu_query_double(b, "select count(*) from runs where status='complete'"), 24);
 	assert_true(content(a) == content(b));
 	/* another base seed gives other results */
 	assert_int_equal(run_ok("sweep " GRID " -o %s --seed 7%s", b, ""), 0);
 	assert_true(content(a) != content(b));
-	assert_int_equal(query(b, "select seed from runs where run_number = 0"), 7);
+	assert_int_equal(tu_query_double(b, "select seed from runs where run_number = 0"), 7);
 	unlink(a);
 	unlink(b);
 }
@@ -271,7 +258,7 @@ static void test_resume(void **state)
 	char out[4096];
 	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-4,10%s", db, ""), 0);
-	assert_int_equal(query(db, "select count(*) from runs"), 6);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs"), 6);
 	/* a resume with another sweep is refused and leaves the database alone */
 	uint64_t before = content(db);
 	char args[1024];
@@ -284,7 +271,7 @@ static void test_resume(void **state)
 	assert_true(content(db) == before);
 	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume", db);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
-	assert_int_equal(query(db, "select count(*) from runs where status='complete'"), 24);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where status='complete'"), 24);
 	assert_true(content(db) == content(whole));
 	unlink(whole);
 	unlink(db);
@@ -321,11 +308,11 @@ static void test_interrupt_keeps_valid_database(void **state)
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 130);
 	assert_true(exists(db));
-	assert_int_equal(query(db, "select count(*) from runs"), 2);
-	assert_int_equal(query(db, "select count(*) from runs where run_number = 0 and status = 'complete'"), 1);
-	assert_int_equal(query(db, "select count(*) from runs where run_number = 1 and status = 'interrupted'"), 1);
-	assert_true(query(db, "select count(*) from metrics m join runs r using(run_id) where r.run_number = 0") > 10);
-	assert_int_equal(query(db, "select value from params p join runs r using(run_id) "
+	assert_int_equal(tu_query_double(db, "select count(*) from runs"), 2);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where run_number = 0 and status = 'complete'"), 1);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where run_number = 1 and status = 'interrupted'"), 1);
+	assert_true(tu_query_double(db, "select count(*) from metrics m join runs r using(run_id) where r.run_number = 0") > 10);
+	assert_int_equal(tu_query_double(db, "select value from params p join runs r using(run_id) "
 			       "where r.run_number = 1 and key = 'duration'"), 60e9);
 	/* no temporary file is left beside it */
 	char out[4096];
@@ -341,7 +328,7 @@ static void test_interrupt_keeps_valid_database(void **state)
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "1 run(s) to do: 1 complete"));
 	assert_non_null(strstr(out, "1 kept from the database"));
-	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 2);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where status = 'complete'"), 2);
 	unlink(db);
 }
 
@@ -425,9 +412,9 @@ static void test_file_sweep_section(void **state)
 	char args[1024];
 	/* 3 x 2 x 2 points x 2 models x 2 reps */
 	assert_int_equal(run_ok("sweep %s -q -o %s", yaml, db), 0);
-	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 48);
-	assert_int_equal(query(db, "select count(*) from sweep_axes"), 3);
-	assert_int_equal(query(db, "select value from params p join runs r using(run_id) where r.run_number = 47 "
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where status = 'complete'"), 48);
+	assert_int_equal(tu_query_double(db, "select count(*) from sweep_axes"), 3);
+	assert_int_equal(tu_query_double(db, "select value from params p join runs r using(run_id) where r.run_number = 47 "
 			       "and key = 'workload.r.arrival.poisson'"), 2000);
 	/* a --set list replaces the file's axis of that key, a plain --set removes it */
 	snprintf(args, sizeof args, "sweep %s --list --set models.gmp.gomaxprocs=3,4 --set machine.numa.nodes=2 "
@@ -440,8 +427,8 @@ static void test_file_sweep_section(void **state)
 	assert_int_equal(n, 2 * 2 * 2);
 	/* the plain command ignores the sweep: section: one point, run number = model index */
 	assert_int_equal(run_ok("%s -q -o %s", yaml, db), 0);
-	assert_int_equal(query(db, "select count(*) from runs"), 2);
-	assert_int_equal(query(db, "select run_number from runs where model = 'threads'"), 1);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs"), 2);
+	assert_int_equal(tu_query_double(db, "select run_number from runs where model = 'threads'"), 1);
 	unlink(yaml);
 	free(yaml);
 	unlink(db);
@@ -452,13 +439,13 @@ static void test_plain_reps(void **state)
 	(void)state;
 	const char *db = "/tmp/gmpsim-sweep-plain.db";
 	assert_int_equal(run_ok(SHORT " --reps 3 -q -o %s%s", db, ""), 0);
-	assert_int_equal(query(db, "select count(*) from runs where status = 'complete'"), 9);
-	assert_int_equal(query(db, "select count(distinct seed) from runs"), 3);
-	assert_int_equal(query(db, "select count(*) from runs where seed = 1 and rep = 0"), 3);
-	assert_int_equal(query(db, "select max(point_id) from runs"), 0);
-	assert_int_equal(query(db, "select run_number from runs where model = 'threads' and rep = 2"), 5);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where status = 'complete'"), 9);
+	assert_int_equal(tu_query_double(db, "select count(distinct seed) from runs"), 3);
+	assert_int_equal(tu_query_double(db, "select count(*) from runs where seed = 1 and rep = 0"), 3);
+	assert_int_equal(tu_query_double(db, "select max(point_id) from runs"), 0);
+	assert_int_equal(tu_query_double(db, "select run_number from runs where model = 'threads' and rep = 2"), 5);
 	/* the repetitions of one model differ */
-	assert_true(query(db, "select count(distinct value) from metrics m join runs r using(run_id) "
+	assert_true(tu_query_double(db, "select count(distinct value) from metrics m join runs r using(run_id) "
 			  "where r.model = 'threads' and m.name = 'latency_mean'") == 3);
 	unlink(db);
 }

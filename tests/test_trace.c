@@ -279,19 +279,6 @@ static void test_limit_truncates_with_a_marker(void **state)
 
 /* ---- through the command line -------------------------------------------------- */
 
-static int64_t query_int(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
-}
-
 static bool exists(const char *p)
 {
 	struct stat st;
@@ -329,19 +316,19 @@ static int group_teardown(void **state)
 static void test_database_holds_the_trace(void **state)
 {
 	(void)state;
-	assert_int_equal(query_int(DB, "select count(*) from traces"), 3);
-	assert_int_equal(query_int(DB, "select count(*) from traces where truncated_at_ns is not null"), 0);
-	assert_int_equal(query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
+	assert_int_equal(tu_query_int(DB, "select count(*) from traces"), 3);
+	assert_int_equal(tu_query_int(DB, "select count(*) from traces where truncated_at_ns is not null"), 0);
+	assert_int_equal(tu_query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
 				       "where r.model='gmp' and t.kind='P'"), GOMAXPROCS);
-	assert_int_equal(query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
+	assert_int_equal(tu_query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
 				       "where r.model='threads' and t.kind='core'"), CORES);
-	assert_int_equal(query_int(DB, "select sum(records) from traces"),
-			 query_int(DB, "select (select count(*) from spans) + (select count(*) from events)"));
+	assert_int_equal(tu_query_int(DB, "select sum(records) from traces"),
+			 tu_query_int(DB, "select (select count(*) from spans) + (select count(*) from events)"));
 	/* the readable view labels P spans by G */
-	assert_true(query_int(DB, "select count(*) from trace_spans where track_name='P0' and "
+	assert_true(tu_query_int(DB, "select count(*) from trace_spans where track_name='P0' and "
 				  "label like 'running G %'") > 0);
 	/* a run without --trace has none */
-	assert_int_equal(query_int(PLAIN_DB, "select count(*) from spans"), 0);
+	assert_int_equal(tu_query_int(PLAIN_DB, "select count(*) from spans"), 0);
 }
 
 static void test_cli_limit_warns_and_marks_the_database(void **state)
@@ -354,11 +341,11 @@ static void test_cli_limit_warns_and_marks_the_database(void **state)
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "warning"));
 	assert_non_null(strstr(out, "--trace-limit"));
-	int64_t at = query_int(db, "select truncated_at_ns from traces");
+	int64_t at = tu_query_int(db, "select truncated_at_ns from traces");
 	assert_true(at > 0);
 	char sql[128];
 	snprintf(sql, sizeof sql, "select count(*) from spans where t1_ns > %lld", (long long)at);
-	assert_int_equal(query_int(db, sql), 0);
+	assert_int_equal(tu_query_int(db, sql), 0);
 	assert_non_null(strstr(out, "ns)"));
 	/* bad limits are usage errors */
 	assert_int_equal(tu_run_gmpsim(SCENARIO " --trace-limit 0 -o /tmp/x.db", out, sizeof out), 2);
@@ -433,7 +420,7 @@ static void test_export_writes_chrome_trace_json(void **state)
 {
 	(void)state;
 	unlink(JSON);
-	int64_t gmp_run = query_int(DB, "select run_id from runs where model='gmp'");
+	int64_t gmp_run = tu_query_int(DB, "select run_id from runs where model='gmp'");
 	char args[256];
 	snprintf(args, sizeof args, "export " DB " --run %lld -o " JSON, (long long)gmp_run);
 	int rc = tu_run_gmpsim(args, out, sizeof out);
@@ -447,10 +434,10 @@ static void test_export_writes_chrome_trace_json(void **state)
 		 "(select count(*) from events where run_id=%lld) + (select count(*) from timeseries "
 		 "where run_id=%lld and value is not null)", (long long)gmp_run, (long long)gmp_run,
 		 (long long)gmp_run);
-	assert_int_equal(n, query_int(DB, sql));
+	assert_int_equal(n, tu_query_int(DB, sql));
 	/* ts and dur are exact microseconds: durations add up to the spans' */
 	snprintf(sql, sizeof sql, "select sum(t1_ns - t0_ns) from spans where run_id=%lld", (long long)gmp_run);
-	double want = (double)query_int(DB, sql);
+	double want = (double)tu_query_int(DB, sql);
 	assert_true(fabs(total_dur_ns(root) - want) < 1e-6 * want);
 	for (int p = 0; p < GOMAXPROCS; p++) {
 		char name[16];
@@ -460,7 +447,7 @@ static void test_export_writes_chrome_trace_json(void **state)
 	assert_false(has_name(names, "P4"));
 	assert_true(has_name(names, "core 0") && has_name(names, "core 5") && has_name(names, "M0"));
 	assert_int_equal((int64_t)json_array_size(names),
-			 query_int(DB, "select count(*) from tracks t join runs r using(run_id) where r.model='gmp'"));
+			 tu_query_int(DB, "select count(*) from tracks t join runs r using(run_id) where r.model='gmp'"));
 	json_decref(names);
 	json_decref(root);
 	unlink(JSON);
@@ -469,7 +456,7 @@ static void test_export_writes_chrome_trace_json(void **state)
 static void test_export_splits_with_max_events(void **state)
 {
 	(void)state;
-	int64_t run = query_int(DB, "select run_id from runs where model='pool'");
+	int64_t run = tu_query_int(DB, "select run_id from runs where model='pool'");
 	char args[256];
 	snprintf(args, sizeof args, "export " DB " --run %lld -o /tmp/gmpsim-test-split.json --max-events 5000",
 		 (long long)run);
@@ -495,7 +482,7 @@ static void test_export_splits_with_max_events(void **state)
 	snprintf(sql, sizeof sql, "select (select count(*) from spans where run_id=%lld) + "
 		 "(select count(*) from events where run_id=%lld) + (select count(*) from timeseries "
 		 "where run_id=%lld and value is not null)", (long long)run, (long long)run, (long long)run);
-	assert_int_equal(total, query_int(DB, sql));
+	assert_int_equal(total, tu_query_int(DB, sql));
 }
 
 static void expect_export_error(const char *args, const char *needle)

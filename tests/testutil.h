@@ -1,5 +1,6 @@
 /* tests/testutil.h — small helpers shared by the cmocka test files:
- * temporary files, running ./gmpsim as a process, and the cmocka includes
+ * temporary files, running ./gmpsim as a process, one-value queries of a
+ * results database, and the cmocka includes
  * in the order cmocka needs. */
 #ifndef GMPSIM_TESTUTIL_H
 #define GMPSIM_TESTUTIL_H
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
 
 /* Writes text to a fresh temporary file named like the template
  * ("/tmp/gmpsim-XXXXXX.yaml", suffix length given) and returns its path
@@ -55,6 +57,43 @@ static inline int tu_run_gmpsim(const char *args, char *out, size_t outlen)
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd, "%s %s 2>&1", tu_gmpsim(), args);
 	return tu_popen(cmd, out, outlen);
+}
+
+/* Opens path read-only and steps sql to its first row (the test fails
+ * without one); the caller reads column 0 and calls tu_query_done. */
+static inline sqlite3_stmt *tu_query_row(const char *path, const char *sql, sqlite3 **h)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(path, h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(*h, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	return st;
+}
+
+static inline void tu_query_done(sqlite3 *h, sqlite3_stmt *st)
+{
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/* The first column of sql's first row in database path, as a double. */
+static inline double tu_query_double(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st = tu_query_row(path, sql, &h);
+	double v = sqlite3_column_double(st, 0);
+	tu_query_done(h, st);
+	return v;
+}
+
+/* The same as an integer; -1 when it is NULL. */
+static inline int64_t tu_query_int(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st = tu_query_row(path, sql, &h);
+	int64_t v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	tu_query_done(h, st);
+	return v;
 }
 
 #endif
