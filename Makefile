@@ -9,24 +9,44 @@ PKGS := yaml-0.1 gsl sqlite3
 DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libcmocka-dev pkg-config sqlite3 gnuplot-nox libjansson-dev
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c17 -Wall -Wextra -D_GNU_SOURCE -Isim -Imodels
+CFLAGS += -std=c17 -Wall -Wextra -D_GNU_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 # tests/test_trace.c parses the exported JSON with a real parser
 TEST_LIBS += $(shell pkg-config --libs jansson 2>/dev/null)
 
-# every sim/*.c but the CLI's entry point; a subcommand is one sim/cmd_*.c
-SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
-MODEL_SRC := $(wildcard models/*.c)
-LIB_SRC := $(SIM_SRC) $(MODEL_SRC) build/sql_embed.c
+# ---- layers --------------------------------------------------------------
+# One folder per layer. A layer is compiled with the include paths of itself
+# and of the layers below it only, so an upward #include does not build
+# (README, "Layout"). Bottom to top:
+LAYERS := sim/core sim/scenario sim/results models/kernel models \
+	  models/onethread models/gmp sim/store sim/study sim/cli
+INC_sim/core         := sim/core
+INC_sim/scenario     := $(INC_sim/core) sim/scenario
+INC_sim/results      := $(INC_sim/core) sim/results
+INC_models/kernel    := $(INC_sim/scenario) models/kernel
+INC_models           := $(INC_sim/scenario) sim/results models/kernel models
+INC_models/onethread := $(INC_models) models/onethread
+INC_models/gmp       := $(INC_models) models/gmp
+INC_sim/store        := $(INC_sim/scenario) sim/results sim/store
+INC_sim/study        := $(INC_models) sim/store sim/study
+INC_sim/cli          := $(INC_sim/study) sim/cli
+INC_build            :=
+# tests and benchmarks see every layer
+INC_ALL := $(INC_sim/cli) models/onethread models/gmp tests
+layer_inc = $(addprefix -I,$(INC_$(patsubst %/,%,$(dir $(1)))))
+
+# every layer's .c but the CLI's entry point; a subcommand is one sim/cli/cmd_*.c
+LAYER_SRC := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c))
+LIB_SRC := $(filter-out sim/cli/main.c,$(LAYER_SRC)) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 # end-to-end tests that are slow under the sanitizers or run ./gmpsim itself
 ASAN_SKIP := tests/test_cli.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c
 ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(filter-out $(ASAN_SKIP),$(TEST_SRC)))
 SQL_FILES := analysis/schema.sql analysis/views.sql
-HEADERS := $(wildcard sim/*.h models/*.h)
+HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
 
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
@@ -58,31 +78,31 @@ build/sql_embed.c: $(SQL_FILES) analysis/embed.sh
 
 build/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o $@
 
 build/libgmpsim.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-gmpsim: build/obj/sim/main.o build/libgmpsim.a
+gmpsim: build/obj/sim/cli/main.o build/libgmpsim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/tests/%: tests/%.c $(wildcard tests/*.h) build/libgmpsim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< build/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< build/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
 
 build/asan/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -Wall -Wextra -D_GNU_SOURCE -Isim -Imodels $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) -std=c17 -Wall -Wextra -D_GNU_SOURCE $(call layer_inc,$<) $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/asan/libgmpsim.a: $(ASAN_OBJ)
 	ar rcs $@ $^
 
 build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libgmpsim.a
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -Wall -Wextra -D_GNU_SOURCE -Isim -Imodels -Itests -DGMPSIM_ASAN $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) -std=c17 -Wall -Wextra -D_GNU_SOURCE $(addprefix -I,$(INC_ALL)) -DGMPSIM_ASAN $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
 
 build/bench: tests/bench.c build/libgmpsim.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< build/libgmpsim.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< build/libgmpsim.a $(PKG_LIBS)
 
 # ---- use -----------------------------------------------------------------
 run: all

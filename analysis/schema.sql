@@ -2,7 +2,7 @@
 -- Documentation for users of plain sqlite3 as much as DDL: every table and
 -- column says what it holds and in which unit. Tables only: no indexes (the
 -- writer adds them after the bulk insert, see db_close_commit in
--- sim/results.c) and no views (analysis/views.sql). Must not hold data
+-- sim/store/db.c) and no views (analysis/views.sql). Must not hold data
 -- beyond meta's schema_version; the simulator fills the rest.
 --
 -- One database per gmpsim invocation (a run, a compare, a sweep); each

@@ -1,6 +1,7 @@
 /* models/heap.c — GC pause and heap bookkeeping shared by the collectors,
  * and the run's GC metrics (see heap.h). Must not model a collector. */
 #include "heap.h"
+#include "grow.h"
 #include "run.h"
 #include "stats.h"
 #include <math.h>
@@ -14,14 +15,7 @@ void heap_pause(struct run *r, sim_ns start, sim_ns d)
 	struct heap_stats *h = &r->heap;
 	if (!in_window(r, start))
 		return;
-	if (h->npause == h->cappause) {
-		h->cappause = h->cappause ? 2 * h->cappause : 64;
-		h->pause = realloc(h->pause, sizeof *h->pause * (size_t)h->cappause);
-		if (!h->pause) {
-			fprintf(stderr, "gmpsim: out of memory (GC pauses)\n");
-			abort();
-		}
-	}
+	GROW(h->pause, h->npause + 1, h->cappause, 64, "GC pauses");
 	h->pause[h->npause++] = d;
 }
 

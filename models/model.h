@@ -1,5 +1,5 @@
 /* models/model.h — the interface every runtime model implements (threads,
- * pool, and the Go GMP model next). A model decides what its kernel
+ * pool, gmp). A model decides what its kernel
  * threads do; the kernel decides when they get a core. Must not contain
  * any model's logic. */
 #ifndef GMPSIM_MODEL_H
@@ -16,6 +16,8 @@ struct model_ops {
 	const char *summary;  /* one line for --help */
 	/* Creates the model's state and threads at time 0. */
 	int (*init)(struct run *r, char *err, size_t errlen);
+	/* Frees everything the model created (its state, a JVM collector).
+	 * Called once at teardown, also when init failed part-way. */
 	void (*fini)(struct run *r);
 	/* CPU the starting thread pays before start() (e.g. thread creation). */
 	sim_ns (*start_cost)(struct run *r, enum cpu_cat *cat);

@@ -2,7 +2,6 @@
  * to the scenario's duration, check the invariants, compute the metrics.
  * Must not print, write files or read the wall clock. */
 #include "run.h"
-#include "jvmgc.h"
 #include "acceptor.h"
 #include "stats.h"
 #include "trace.h"
@@ -11,16 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const struct model_ops *const model_list[] = { &gmp_model, &threads_model, &pool_model, NULL };
-
-const struct model_ops *model_find(const char *name)
-{
-	for (int i = 0; model_list[i]; i++)
-		if (strcmp(model_list[i]->name, name) == 0)
-			return model_list[i];
-	return NULL;
-}
 
 void run_fail(struct run *r, const char *fmt, ...)
 {
@@ -221,6 +210,16 @@ static void check_invariants(struct run *r)
 
 /* ---- the run ---------------------------------------------------------------------- */
 
+/* An open-loop arrival reaches the server's accept loop: the shared
+ * kernel-thread acceptor, or the model's own (Go's accepting goroutine). */
+static void admit(struct run *r, struct task *t)
+{
+	if (r->acc)
+		acc_put(r->acc, t);
+	else
+		r->model->accept(r, t);
+}
+
 static int build(struct run *r, char *err, size_t errlen)
 {
 	const struct scenario *sc = r->sc;
@@ -241,6 +240,8 @@ static int build(struct run *r, char *err, size_t errlen)
 			return 2;
 		}
 	}
+	if (r->acc || (sc->acceptor.enabled && r->model->accept))
+		r->wl.admit = admit;
 	return 0;
 }
 
@@ -273,12 +274,11 @@ static void arm(struct run *r)
 
 static void teardown(struct run *r)
 {
-	if (r->model && r->mstate && r->model->fini)
-		r->model->fini(r);
+	if (r->model && r->model->fini)
+		r->model->fini(r);  /* the model's own teardown (its state, a JVM collector) */
 	if (r->acc)
 		acc_destroy(r->acc);
 	wl_free(&r->wl);
-	jgc_free(r);
 	heap_free(&r->heap);
 	kern_free(&r->kern);
 	mach_free(&r->mach);
@@ -286,7 +286,7 @@ static void teardown(struct run *r)
 	free(r);
 }
 
-/* --trace: the run records its timeline (sim/trace.h) from time 0. */
+/* --trace: the run records its timeline (sim/core/trace.h) from time 0. */
 static int start_trace(struct run *r, char *err, size_t errlen)
 {
 	if (!r->opts.trace)

@@ -22,7 +22,7 @@ struct run_opts {
 	sim_ns schedtrace;  /* gmp: GODEBUG=schedtrace-style lines every so often; 0 = off */
 	void (*line)(void *ctx, const char *line);  /* where those lines go */
 	void *line_ctx;
-	bool trace;          /* record a timeline (sim/trace.h) into the result */
+	bool trace;          /* record a timeline (sim/core/trace.h) into the result */
 	int64_t trace_limit; /* its record limit; 0: TRC_DEFAULT_LIMIT */
 };
 

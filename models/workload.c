@@ -2,9 +2,9 @@
  * and completion bookkeeping (see workload.h). Must not schedule threads or
  * charge CPU: that is the model's and the kernel's business. */
 #include "workload.h"
+#include "grow.h"
 #include "run.h"
 #include "rng.h"
-#include "acceptor.h"
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,11 +22,8 @@ static struct task *task_alloc(struct wl *w)
 		w->free_list = t->next;
 	} else {
 		if (w->nchunks == 0 || w->chunk_used == TASK_CHUNK) {
-			if (w->nchunks == w->capchunks) {
-				w->capchunks = w->capchunks ? 2 * w->capchunks : 16;
-				w->chunks = realloc(w->chunks, sizeof *w->chunks * (size_t)w->capchunks);
-			}
-			struct task *chunk = w->chunks ? malloc(sizeof *chunk * TASK_CHUNK) : NULL;
+			GROW(w->chunks, w->nchunks + 1, w->capchunks, 16, "tasks");
+			struct task *chunk = malloc(sizeof *chunk * TASK_CHUNK);
 			if (!chunk) {
 				fprintf(stderr, "gmpsim: out of memory (tasks)\n");
 				abort();
@@ -54,7 +51,7 @@ static void task_release(struct wl *w, struct task *t)
 	w->free_list = t;
 }
 
-/* ---- keys (the scheme is documented in sim/rng.h) ------------------------- */
+/* ---- keys (the scheme is documented in sim/core/rng.h) ------------------------- */
 
 static uint64_t task_key(const struct wl *w, uint64_t class_hash, uint64_t index)
 {
@@ -75,18 +72,14 @@ static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
  * stream of connections). */
 static bool open_loop_kind(enum arrival_kind k) { return k == ARR_POISSON || k == ARR_CONSTANT; }
 
-/* Hands an arrival to the model: through the acceptor for open-loop
- * arrivals when it is enabled, directly otherwise. */
+/* Hands an arrival to the model: open-loop arrivals through the server's
+ * accept loop when the run has one (w->admit, wired by models/run.c),
+ * directly otherwise. */
 static void submit(struct wl *w, struct task *t)
 {
 	struct run *r = w->run;
-	bool open_loop = open_loop_kind(w->sc->classes[t->cls].arrival.kind);
-	if (open_loop && w->sc->acceptor.enabled && r->model->accept) {
-		r->model->accept(r, t);
-		return;
-	}
-	if (open_loop && r->acc) {
-		acc_put(r->acc, t);
+	if (w->admit && open_loop_kind(w->sc->classes[t->cls].arrival.kind)) {
+		w->admit(r, t);
 		return;
 	}
 	r->model->start(r, t, NULL);
@@ -374,14 +367,7 @@ static bool in_window(const struct wl *w)
 
 static void record_latency(struct wl *w, sim_ns lat)
 {
-	if (w->st.nlat == w->st.caplat) {
-		w->st.caplat = w->st.caplat ? 2 * w->st.caplat : 4096;
-		w->st.lat = realloc(w->st.lat, sizeof *w->st.lat * (size_t)w->st.caplat);
-		if (!w->st.lat) {
-			fprintf(stderr, "gmpsim: out of memory (latencies)\n");
-			abort();
-		}
-	}
+	GROW(w->st.lat, w->st.nlat + 1, w->st.caplat, 4096, "latencies");
 	w->st.lat[w->st.nlat++] = lat;
 }
 

@@ -3,7 +3,7 @@
  * The workload is model-independent: it creates tasks when they arrive
  * (Poisson, closed-loop clients, batches), hands them to the model, walks
  * each task's program (wl_next yields the next op with its demand drawn by
- * common random numbers, see sim/rng.h), and books completions, failures
+ * common random numbers, see sim/core/rng.h), and books completions, failures
  * and latencies. It must not decide how or where anything runs.
  */
 #ifndef GMPSIM_WORKLOAD_H
@@ -56,7 +56,7 @@ struct task {
 	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
 	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
 	uint8_t failed;          /* the program ended in a failure (panic) */
-	uint8_t gstate;          /* gmp: enum gstatus (models/gmp.h) */
+	uint8_t gstate;          /* gmp: enum gstatus (models/gmp/gmp.h) */
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
 	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
 	sim_ns t_ready;          /* gmp: when it last became runnable */
@@ -168,6 +168,9 @@ struct wl_stats {
 struct wl {
 	struct run *run;
 	const struct scenario *sc;
+	/* Where open-loop arrivals go when the server has an accept loop (the
+	 * acceptor thread, or the model's own); NULL: straight to the model. */
+	void (*admit)(struct run *r, struct task *t);
 	struct wl_chan *chans;
 	struct wl_mutex *mutexes;
 	struct wl_class_state *classes;

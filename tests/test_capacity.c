@@ -1,5 +1,5 @@
 /* tests/test_capacity.c — SLO parsing and checking, the choice of the
- * class to vary, and the capacity search (sim/capacity.c) against queueing
+ * class to vary, and the capacity search (sim/study/capacity.c) against queueing
  * theory: the pool model with zero costs is M/M/c, whose mean response
  * time is known (Erlang C), so the highest rate meeting a mean-latency SLO
  * is known too. Also the overload rule on a pool limited by its workers,

@@ -1,4 +1,4 @@
-/* tests/test_compare.c — the paired comparison (sim/compare.c): the
+/* tests/test_compare.c — the paired comparison (sim/study/compare.c): the
  * t-interval against tabulated Student quantiles, its coverage on
  * synthetic noise, the report read back from databases written with the
  * real writer (db_create / db_write_run), the quotable line, skipped
@@ -6,7 +6,7 @@
  * own mkdtemp directory only. */
 #include "testutil.h"
 #include "compare.h"
-#include "results.h"
+#include "db.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <ctype.h>

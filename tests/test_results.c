@@ -4,7 +4,7 @@
  * Works only inside its own mkdtemp directories; must not touch anything
  * else on disk. */
 #include "testutil.h"
-#include "results.h"
+#include "db.h"
 #include <dirent.h>
 #include <math.h>
 #include <sqlite3.h>

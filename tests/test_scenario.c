@@ -1,5 +1,5 @@
-/* tests/test_scenario.c — tests for the scenario loader (sim/scenario.c and
- * sim/yamltree.c): valid scenarios load into the expected structs with
+/* tests/test_scenario.c — tests for the scenario loader (sim/scenario/scenario.c and
+ * sim/scenario/yamltree.c): valid scenarios load into the expected structs with
  * defaults and flattened parameters; --set overrides edit the tree; every
  * kind of error is reported as one exact "file:line:column: message"; bad
  * input (truncated or mangled YAML) never crashes or leaks.

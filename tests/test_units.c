@@ -1,4 +1,4 @@
-/* tests/test_units.c — unit tests for sim/units.c: every parser on good and
+/* tests/test_units.c — unit tests for sim/core/units.c: every parser on good and
  * bad input (exact reasons), rounding to the nearest ns / byte, and the
  * formatting helpers.
  * Must not depend on any other module. */

@@ -6,7 +6,7 @@
 #ifndef GMPSIM_TESTDB_H
 #define GMPSIM_TESTDB_H
 #include "testutil.h"
-#include "results.h"
+#include "db.h"
 #include <sys/wait.h>
 
 /* Sweep: gomaxprocs 1, 2, 4 x numa nodes 1, 2 = 6 points; 3 repetitions

@@ -1,0 +1,81 @@
+/* models/gmp/gmp_netpoll.c — the network poller (netpoll.go, proc.go's
+ * netpollBreak and wakeNetPoller): fds becoming ready, the listening
+ * socket's arrivals, the non-blocking poll that collects ready Gs, and
+ * waking the one M blocked in epoll_wait. Must not make Gs runnable nor
+ * acquire Ps: its callers (findRunnable, the M's return from netpoll) do. */
+#include "gmp.h"
+#include "gmp_trace.h"
+#include "run.h"
+
+
+/* ---- netpoll ----------------------------------------------------------------- */
+
+/* Wakes the M blocked in netpoll, at the instant `by` decided to (NULL: an
+ * interrupt, now). */
+static void wake_poller(struct gmp *s, int core, struct gmp_m *by)
+{
+	struct gmp_m *m = s->poller;
+	if (m && kern_blocked(m->kt))
+		kern_wake_after(&run_of(s)->kern, m->kt, core, gmp_m_clock(s, by) - now_of(s));
+}
+
+/* proc.go:netpollBreak — write to the wake-up pipe of the polling M. */
+static void netpoll_break(struct gmp *s, struct gmp_m *by)
+{
+	gmp_owe_kernel(by, kcfg(s)->syscall);
+	wake_poller(s, by && by->kt ? by->kt->core : -1, by);
+}
+/* proc.go:wakeNetPoller — a timer at `when` was added. */
+void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by)
+{
+	if (s->lastpoll == 0) {
+		if (s->pollUntil == 0 || s->pollUntil > when)
+			netpoll_break(s, by);
+		return;
+	}
+	gmp_wakep(s, by);
+}
+
+/* g's fd became ready: epoll has an event for it. */
+static void fd_ready(struct gmp *s, struct task *g)
+{
+	tq_push(&s->netready, g);
+	if (s->lastpoll == 0)
+		wake_poller(s, -1, NULL);
+}
+
+/* A `net` op's wait is over. */
+void gmp_net_ready_fire(struct sim *sim, struct eq_event *ev)
+{
+	fd_ready(gmp_of(sim->ctx), (struct task *)((char *)ev - offsetof(struct task, ev)));
+}
+
+/* A connection arrives on the listening socket (model_ops.accept). */
+void gmp_accept_arrival(struct gmp *s, struct task *conn)
+{
+	tq_push(&s->backlog, conn);
+	if (s->accept_parked) {
+		s->accept_parked = false;
+		fd_ready(s, s->accept_g);
+	}
+}
+
+/* netpoll.go:netpoll — take up to 128 ready Gs. */
+void gmp_netpoll(struct gmp *s, struct task_fifo *out)
+{
+	s->st.netpoll_calls++;
+	for (int i = 0; i < 128 && s->netready.len > 0; i++) {
+		struct task *g = tq_pop(&s->netready);
+		s->netpollWaiters--;
+		tq_push(out, g);
+	}
+	if (out->len > 0)
+		trc_event(gmp_trc(s), TRC_SCHED, 0, TE_NETPOLL, out->len, -1, now_of(s));
+}
+
+/* The blocking netpoll's timeout. */
+void gmp_netpoll_timeout_fire(struct sim *sim, struct eq_event *ev)
+{
+	(void)ev;
+	wake_poller(gmp_of(sim->ctx), -1, NULL);
+}

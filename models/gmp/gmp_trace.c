@@ -1,0 +1,81 @@
+/* models/gmp/gmp_trace.c — what the gmp model's Ps and Ms are doing, read off
+ * their fields for the timeline (see gmp_trace.h): a P runs a G, is lent
+ * to a syscall, or shows nothing (idle, or held by an M in the scheduler:
+ * the M's track says whether it spins, so the P's does not repeat it); an
+ * M runs a G, schedules, spins, sits in a syscall or in epoll_wait, does GC
+ * work (a mark worker, a stop-the-world), or is parked (nothing). Must not change any model state. */
+#include "gmp_trace.h"
+
+static int64_t g_obj(const struct task *g) { return g ? (int64_t)g->key : -1; }
+
+static enum trc_state m_state(const struct gmp_m *m, int64_t *obj)
+{
+	*obj = -1;
+	switch (m->phase) {
+	case M_RUN_G:
+		*obj = g_obj(m->curg);
+		return TS_RUNNING;
+	case M_SCHEDULE:
+	case M_SPIN_DONE:
+		return m->spinning ? TS_SPINNING : TS_SCHEDULE;
+	case M_SYSCALL:
+	case M_EXITSYSCALL:
+		*obj = g_obj(m->curg);
+		return TS_SYSCALL;
+	case M_NETPOLL:
+		return TS_NETPOLL;
+	case M_GC_WORK:
+	case M_STW_BEGIN:
+	case M_STW_WAIT:
+	case M_STW_WORK:
+		return TS_GC;
+	default:  /* parked, sysmon asleep, waiting for a locked G, dead */
+		return TS_NONE;
+	}
+}
+
+/* The M that lent p to its syscall (p->m is NULL then). O(Ms). */
+static int64_t syscall_m(const struct gmp *s, const struct gmp_p *p)
+{
+	for (int i = 0; i < s->nm; i++)
+		if (s->allm[i]->oldp == p)
+			return s->allm[i]->id;
+	return -1;
+}
+
+static enum trc_state p_state(const struct gmp *s, const struct gmp_p *p, int64_t *obj)
+{
+	const struct gmp_m *m = p->m;
+	*obj = -1;
+	switch (p->status) {
+	case P_RUNNING:
+		if (m && m->phase == M_RUN_G && m->curg) {
+			*obj = g_obj(m->curg);
+			return TS_RUNNING;
+		}
+		if (m && m->phase == M_GC_WORK)
+			return TS_GC;  /* a mark worker */
+		return TS_NONE;  /* its M is in the scheduler: the M's track shows it */
+	case P_SYSCALL:
+		*obj = syscall_m(s, p);
+		return TS_SYSCALL;
+	case P_GCSTOP:
+		return TS_GCSTOP;
+	default:
+		return TS_NONE;
+	}
+}
+
+void gmp_trace_sync_rec(struct gmp *s, struct gmp_m *m, sim_ns t)
+{
+	struct trc *tr = gmp_trc(s);
+	int64_t obj;
+	if (m && m != s->sysmon) {
+		enum trc_state st = m_state(m, &obj);
+		trc_set(tr, TRC_M, m->id, st, obj, t);
+	}
+	for (int i = 0; i < s->nprocs; i++) {
+		enum trc_state st = p_state(s, &s->allp[i], &obj);
+		trc_set(tr, TRC_P, s->allp[i].id, st, obj, t);
+	}
+}

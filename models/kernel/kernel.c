@@ -1,0 +1,897 @@
+/* models/kernel/kernel.c — CFS-like scheduling of kernel threads on cores (see
+ * kernel.h for the contract). Each busy core has exactly one pending event:
+ * the end of its current segment (a switch-in overhead, or a burst cut at
+ * the slice end). Must not call a thread's owner except through step(),
+ * and only from an engine event. */
+#include "kernel.h"
+#include "grow.h"
+#include "scenario.h"
+#include "trace.h"
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+enum seg { SEG_IDLE, SEG_OVH, SEG_BURST, SEG_STEP };
+enum { CHUNK = 1024 };
+
+#define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
+
+_Static_assert(TS_TASK + CAT_IDLE == TS_NONE, "trace.h's core states follow enum cpu_cat");
+
+static void core_fire(struct sim *sim, struct eq_event *ev);
+static void core_schedule(struct kern *k, struct kcore *c);
+static inline struct trc *core_trc(const struct kcore *c) { return c->kern->sim->trace; }
+
+/* ---- run queue: binary min-heap by (vruntime, rq_seq) ------------------ */
+
+static inline bool rq_before(const struct kthread *a, const struct kthread *b)
+{
+	return a->vruntime < b->vruntime || (a->vruntime == b->vruntime && a->rq_seq < b->rq_seq);
+}
+
+static void rq_push(struct kern *k, struct kcore *c, struct kthread *t)
+{
+	GROW(c->rq, c->nrq + 1, c->caprq, 16, "run queue");
+	t->rq_seq = k->next_rq_seq++;
+	t->state = KT_RUNNABLE;
+	t->core = (int16_t)c->id;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNABLE, c->id, k->sim->now);
+	int32_t i = c->nrq++;
+	while (i > 0 && rq_before(t, c->rq[(i - 1) / 2])) {
+		c->rq[i] = c->rq[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	c->rq[i] = t;
+}
+
+static struct kthread *rq_pop(struct kcore *c)
+{
+	struct kthread *top = c->rq[0], *last = c->rq[--c->nrq];
+	int32_t i = 0;
+	for (;;) {
+		int32_t l = 2 * i + 1;
+		if (l >= c->nrq)
+			break;
+		int32_t m = (l + 1 < c->nrq && rq_before(c->rq[l + 1], c->rq[l])) ? l + 1 : l;
+		if (!rq_before(c->rq[m], last))
+			break;
+		c->rq[i] = c->rq[m];
+		i = m;
+	}
+	if (c->nrq > 0)
+		c->rq[i] = last;
+	return top;
+}
+
+/* ---- accounting --------------------------------------------------------- */
+
+static void update_min_vruntime(struct kcore *c)
+{
+	int64_t v = INT64_MAX;
+	if (c->curr)
+		v = c->curr->vruntime;
+	if (c->nrq && c->rq[0]->vruntime < v)
+		v = c->rq[0]->vruntime;
+	if (v != INT64_MAX && v > c->min_vruntime)
+		c->min_vruntime = v;
+}
+
+/* Charges segment time [from, to) (ns since seg_start) of a burst with a
+ * prefix: the prefix's categories in order, then the burst's. */
+static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
+{
+	const struct kthread *t = c->curr;
+	sim_ns lo = 0;
+	for (int cat = 0; cat < CAT_IDLE && from < to; cat++) {
+		sim_ns hi = lo + t->pre[cat];
+		if (from < hi) {
+			sim_ns end = to < hi ? to : hi;
+			c->acct[cat] += end - from;
+			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + cat, t->id, c->seg_start + from, c->seg_start + end);
+			from = end;
+		}
+		lo = hi;
+	}
+	if (from < to)
+		c->acct[t->burst_cat] += to - from;
+	trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + t->burst_cat, t->id, c->seg_start + from, c->seg_start + to);
+}
+
+/* Charges the time since acct_from to the segment's category. */
+static void core_account(struct kcore *c, sim_ns now)
+{
+	sim_ns dt = now - c->acct_from;
+	if (dt <= 0)
+		return;
+	c->acct_from = now;
+	switch (c->seg) {
+	case SEG_IDLE:
+		c->acct[CAT_IDLE] += dt;
+		break;
+	case SEG_OVH: {
+		sim_ns waking = c->wake_until - (now - dt);
+		waking = waking < 0 ? 0 : waking > dt ? dt : waking;
+		c->acct[CAT_IDLE] += waking;
+		c->acct[CAT_KERNEL] += dt - waking;
+		trc_cover(core_trc(c), TRC_CORE, c->id, TS_KERNEL, c->curr->id, now - dt + waking, now);
+		break;
+	}
+	case SEG_BURST:
+		if (c->seg_pre > 0 && now - dt - c->seg_start < c->seg_pre)
+			account_prefix(c, now - dt - c->seg_start, now - c->seg_start);
+		else {
+			c->acct[c->curr->burst_cat] += dt;
+			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + c->curr->burst_cat, c->curr->id, now - dt, now);
+		}
+		c->curr->cpu_ns += dt;
+		c->curr->vruntime += dt;
+		update_min_vruntime(c);
+		break;
+	default:
+		assert(!"time passed while a thread was stepping");
+	}
+}
+
+static void update_live_area(struct kern *k)
+{
+	sim_ns now = k->sim->now;
+	k->st.live_area += (double)k->st.live * (double)(now - k->area_since);
+	k->area_since = now;
+}
+
+/* ---- slices and bursts ---------------------------------------------------- */
+
+static sim_ns slice_len(const struct kern *k, const struct kcore *c)
+{
+	int64_t nr = c->nrq + (c->curr ? 1 : 0);
+	if (nr <= 1)
+		return SIM_NS_MAX;
+	sim_ns s = k->cfg->sched_latency / nr;
+	return s > k->cfg->min_granularity ? s : k->cfg->min_granularity;
+}
+
+/* Local-node work a burst segment has done after `elapsed` ns on the core. */
+static sim_ns work_done(const struct kcore *c, sim_ns elapsed, sim_ns work0)
+{
+	if (c->factor == 1.0)
+		return elapsed < work0 ? elapsed : work0;
+	double end = ceil((double)work0 * c->factor);
+	if ((double)elapsed >= end)
+		return work0;
+	sim_ns w = (sim_ns)floor((double)elapsed / c->factor);
+	return w < work0 ? w : work0;
+}
+
+static sim_ns burst_wall(const struct kcore *c, sim_ns work)
+{
+	return c->factor == 1.0 ? work : (sim_ns)ceil((double)work * c->factor);
+}
+
+/* (Re)arms the core's event for the running burst: its end or the slice end. */
+static void core_arm_burst(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	sim_ns end = c->seg_start + c->seg_pre + burst_wall(c, t->burst_left);
+	sim_ns when = end < c->slice_end ? end : c->slice_end;
+	if (when < k->sim->now)
+		when = k->sim->now;
+	eq_cancel(&k->sim->q, &c->ev);
+	eq_push(&k->sim->q, &c->ev, when);
+}
+
+static void core_start_burst(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	c->seg = SEG_BURST;
+	c->seg_start = k->sim->now;
+	c->seg_pre = t->pre_left;
+	if (c->slice_end == SIM_NS_MAX && c->nrq > 0)  /* a competitor came during the switch-in */
+		c->slice_end = c->seg_start + slice_len(k, c);
+	c->factor = k->mach ? mach_slowdown(k->mach, t->burst_home, c->node, t->burst_mem) : 1.0;
+	core_arm_burst(k, c);
+}
+
+/* Removes `paid` ns from the front of t's prefix; returns the rest of
+ * `elapsed`, the time the work ran. */
+static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
+{
+	t->pre_left -= paid;
+	elapsed -= paid;
+	for (int cat = 0; cat < CAT_IDLE && paid > 0; cat++) {
+		sim_ns d = t->pre[cat] < paid ? t->pre[cat] : paid;
+		t->pre[cat] -= d;
+		paid -= d;
+	}
+	return elapsed;
+}
+
+/* Stops the running burst now, keeping its remainder in the thread. */
+static void core_stop_burst(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	core_account(c, k->sim->now);
+	sim_ns elapsed = k->sim->now - c->seg_start;
+	if (c->seg_pre > 0)
+		elapsed = consume_prefix(t, elapsed < c->seg_pre ? elapsed : c->seg_pre, elapsed);
+	t->burst_left -= work_done(c, elapsed, t->burst_left);
+	eq_cancel(&k->sim->q, &c->ev);
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+/* Puts t on core c after `waking` ns of idle-state exit and the switch. */
+static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, sim_ns waking)
+{
+	core_account(c, k->sim->now);
+	c->wake_until = k->sim->now + waking;
+	/* Every switch-in pays: even the thread that ran last comes back from
+	 * the idle task through schedule(), as Linux counts it (nr_switches). */
+	sim_ns cost = waking + k->cfg->switch_cost;
+	k->st.switches++;
+	c->curr = t;
+	t->state = KT_RUNNING;
+	t->core = (int16_t)c->id;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
+	c->seg = SEG_OVH;
+	eq_cancel(&k->sim->q, &c->ev);
+	eq_push(&k->sim->q, &c->ev, k->sim->now + cost);
+}
+
+/* The switch-in is over: resume the thread's burst, or ask its owner. */
+static void core_enter(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	c->slice_end = c->nrq ? k->sim->now + slice_len(k, c) : SIM_NS_MAX;
+	if (t->burst_left >= 0) {
+		core_start_burst(k, c);
+		return;
+	}
+	c->seg = SEG_STEP;
+	t->ops->step(k, t);
+	assert(c->curr != t || c->seg != SEG_STEP);
+}
+
+/* The stopped burst's thread goes back to the queue; the leftmost runs. */
+static void core_requeue_and_pick(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	c->curr = NULL;
+	rq_push(k, c, t);
+	struct kthread *next = rq_pop(c);
+	if (next == t) {
+		c->curr = t;
+		t->state = KT_RUNNING;
+		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
+		c->slice_end = c->nrq ? k->sim->now + slice_len(k, c) : SIM_NS_MAX;
+		core_start_burst(k, c);
+		return;
+	}
+	k->st.involuntary++;
+	core_switch_to(k, c, next, 0);
+}
+
+static void core_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kcore *c = CORE_OF_EV(ev);
+	struct kern *k = c->kern;
+	if (c->seg == SEG_OVH) {
+		core_account(c, sim->now);
+		core_enter(k, c);
+		return;
+	}
+	assert(c->seg == SEG_BURST);
+	struct kthread *t = c->curr;
+	core_stop_burst(k, c);
+	if (t->burst_left <= 0 && t->pre_left == 0) {
+		t->burst_left = -1;
+		c->seg = SEG_STEP;
+		t->ops->step(k, t);
+		assert(c->curr != t || c->seg != SEG_STEP);
+		return;
+	}
+	if (c->nrq == 0) {
+		c->slice_end = SIM_NS_MAX;
+		core_start_burst(k, c);
+		return;
+	}
+	core_requeue_and_pick(k, c);
+}
+
+/* ---- placement ---------------------------------------------------------------- */
+
+static inline bool core_idle(const struct kcore *c) { return c->curr == NULL; }
+static inline int64_t core_load(const struct kcore *c) { return c->nrq + (c->curr ? 1 : 0); }
+
+/* Wake-up placement: previous core if idle, else an idle core on its node,
+ * else any idle core, else the least loaded (previous core on ties). */
+static struct kcore *select_core(struct kern *k, int prev)
+{
+	if (prev < 0 || prev >= k->ncores)
+		prev = 0;
+	if (core_idle(&k->cores[prev]))
+		return &k->cores[prev];
+	int per = k->mach ? k->mach->cores_per_node : k->ncores;
+	int base = (prev / per) * per;
+	for (int i = 1; i < per; i++) {
+		int c = base + (prev - base + i) % per;
+		if (c < k->ncores && core_idle(&k->cores[c]))
+			return &k->cores[c];
+	}
+	for (int i = 1; i < k->ncores; i++) {
+		int c = (prev + i) % k->ncores;
+		if (core_idle(&k->cores[c]))
+			return &k->cores[c];
+	}
+	struct kcore *best = &k->cores[prev];
+	for (int i = 1; i < k->ncores; i++) {
+		struct kcore *c = &k->cores[(prev + i) % k->ncores];
+		if (core_load(c) < core_load(best))
+			best = c;
+	}
+	return best;
+}
+
+/* The thread's new slice competitor count changed: re-arm curr's slice. */
+static void core_competitor_added(struct kern *k, struct kcore *c)
+{
+	if (c->seg != SEG_BURST || c->slice_end != SIM_NS_MAX)
+		return;
+	core_account(c, k->sim->now);
+	c->slice_end = c->seg_start + slice_len(k, c);
+	core_arm_burst(k, c);
+}
+
+/* How long an idle core takes to come out of idle: longer once it has
+ * been idle past the halt-polling window / into a deeper C-state. */
+static sim_ns idle_exit(const struct kern *k, const struct kcore *c)
+{
+	sim_ns idle = k->sim->now - c->idle_since;
+	return idle >= k->cfg->idle_deep_after ? k->cfg->wake_idle_deep : k->cfg->wake_idle;
+}
+
+/* Enqueues a runnable thread on c; dispatches it if c is idle. */
+static void core_enqueue(struct kern *k, struct kcore *c, struct kthread *t)
+{
+	if (core_idle(c)) {
+		t->core = (int16_t)c->id;
+		core_switch_to(k, c, t, idle_exit(k, c));
+		return;
+	}
+	rq_push(k, c, t);
+	core_competitor_added(k, c);
+}
+
+/* ---- balancing ------------------------------------------------------------------- */
+
+static void migrate(struct kern *k, struct kcore *from, struct kcore *to)
+{
+	struct kthread *t = rq_pop(from);
+	t->vruntime = t->vruntime - from->min_vruntime + to->min_vruntime;
+	k->st.migrations++;
+	core_enqueue(k, to, t);
+}
+
+/* A core going idle pulls one waiting thread: same node first; another
+ * node only from a core with at least two waiting. */
+static bool newidle_balance(struct kern *k, struct kcore *c)
+{
+	struct kcore *best = NULL;
+	for (int i = 0; i < k->ncores; i++) {
+		struct kcore *o = &k->cores[i];
+		bool same = o->node == c->node;
+		if (o == c || o->nrq < (same ? 1 : 2))
+			continue;
+		if (!best || (same && best->node != c->node) ||
+		    ((same == (best->node == c->node)) && o->nrq > best->nrq))
+			best = o;
+	}
+	if (!best)
+		return false;
+	struct kthread *t = rq_pop(best);
+	t->vruntime = t->vruntime - best->min_vruntime + c->min_vruntime;
+	k->st.migrations++;
+	t->core = (int16_t)c->id;
+	core_switch_to(k, c, t, 0);
+	return true;
+}
+
+static void balance_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kern *k = (struct kern *)((char *)ev - offsetof(struct kern, balance_ev));
+	for (int round = 0; round < k->ncores; round++) {
+		struct kcore *hi = NULL, *lo = NULL;
+		for (int i = 0; i < k->ncores; i++) {
+			struct kcore *c = &k->cores[i];
+			if (c->nrq > 0 && (!hi || core_load(c) > core_load(hi)))
+				hi = c;
+			if (!lo || core_load(c) < core_load(lo))
+				lo = c;
+		}
+		if (!hi || core_load(hi) - core_load(lo) < 2)
+			break;
+		migrate(k, hi, lo);
+	}
+	sim_after(sim, ev, k->cfg->balance_interval);
+}
+
+/* ---- the core lost its thread ---------------------------------------------- */
+
+static void core_schedule(struct kern *k, struct kcore *c)
+{
+	c->curr = NULL;
+	eq_cancel(&k->sim->q, &c->ev);
+	if (c->nrq > 0) {
+		core_switch_to(k, c, rq_pop(c), 0);
+		return;
+	}
+	c->seg = SEG_IDLE;
+	c->idle_since = k->sim->now;
+	newidle_balance(k, c);
+}
+
+static struct kcore *stepping_core(struct kern *k, struct kthread *t)
+{
+	struct kcore *c = &k->cores[t->core];
+	assert(t->state == KT_RUNNING && c->curr == t && c->seg == SEG_STEP);
+	(void)k;
+	return c;
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
+	      double mem, int home)
+{
+	kern_run_pre(k, t, NULL, work, cat, mem, home);
+}
+
+void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
+		  enum cpu_cat cat, double mem, int home)
+{
+	struct kcore *c = stepping_core(k, t);
+	assert(work >= 0 && cat < CAT_IDLE);
+	t->pre_left = 0;
+	for (int i = 0; i < CAT_IDLE; i++) {
+		t->pre[i] = pre ? pre[i] : 0;
+		assert(t->pre[i] >= 0);
+		t->pre_left += t->pre[i];
+	}
+	t->burst_left = work;
+	t->burst_cat = (uint8_t)cat;
+	t->burst_mem = (float)mem;
+	t->burst_home = (int16_t)home;
+	core_start_burst(k, c);
+}
+
+bool kern_stepping(const struct kern *k, const struct kthread *t)
+{
+	return t->state == KT_RUNNING && k->cores[t->core].curr == t &&
+	       k->cores[t->core].seg == SEG_STEP;
+}
+
+sim_ns kern_horizon(struct kern *k, struct kthread *t)
+{
+	struct kcore *c = stepping_core(k, t);
+	sim_ns next = eq_peek_time(&k->sim->q);
+	return c->slice_end < next ? c->slice_end : next;
+}
+
+void kern_block(struct kern *k, struct kthread *t)
+{
+	struct kcore *c = stepping_core(k, t);
+	t->state = KT_BLOCKED;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
+	t->vruntime -= c->min_vruntime; /* kept as lag while asleep */
+	core_schedule(k, c);
+}
+
+void kern_yield(struct kern *k, struct kthread *t)
+{
+	struct kcore *c = stepping_core(k, t);
+	/* CFS's yield marks the thread as the skip buddy: the others run first */
+	if (c->nrq > 0 && t->vruntime <= c->rq[0]->vruntime)
+		t->vruntime = c->rq[0]->vruntime + 1;
+	c->curr = NULL;
+	rq_push(k, c, t);
+	struct kthread *next = rq_pop(c);
+	if (next == t) {  /* sched_yield with nobody else: no switch */
+		c->curr = t;
+		t->state = KT_RUNNING;
+		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
+		t->burst_left = 0;
+		t->pre_left = 0;
+		t->burst_cat = CAT_KERNEL;
+		core_start_burst(k, c);
+		return;
+	}
+	core_switch_to(k, c, next, 0);
+}
+
+static void release_thread(struct kern *k, struct kthread *t)
+{
+	update_live_area(k);
+	k->st.live--;
+	k->st.exited++;
+	k->st.reserved -= t->stack_reserved;
+	k->st.committed -= t->stack_committed;
+	t->state = KT_DEAD;
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
+	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_EXIT, t->id, -1, k->sim->now);
+	t->owner = NULL;
+	t->next_free = k->free_list;
+	k->free_list = t;
+}
+
+void kern_exit(struct kern *k, struct kthread *t)
+{
+	struct kcore *c = stepping_core(k, t);
+	release_thread(k, t);
+	core_schedule(k, c);
+}
+
+static void stop_thread(struct kern *k, struct kthread *t);
+
+void kern_wake(struct kern *k, struct kthread *t, int waker_core)
+{
+	assert(t->state == KT_BLOCKED);
+	k->st.wakeups++;
+	if (k->world_stopped && !t->exempt) {
+		stop_thread(k, t);  /* runnable, but held until the world restarts */
+		return;
+	}
+	struct kcore *c = select_core(k, t->core >= 0 ? t->core : waker_core);
+	int64_t floor_v = c->min_vruntime - k->cfg->sched_latency / 2;
+	t->vruntime += c->min_vruntime;
+	if (t->vruntime < floor_v)
+		t->vruntime = floor_v;
+	if (core_idle(c)) {
+		core_enqueue(k, c, t);
+		return;
+	}
+	rq_push(k, c, t);
+	core_competitor_added(k, c);
+	if (c->seg == SEG_BURST) {
+		core_account(c, k->sim->now);
+		if (c->curr->vruntime - t->vruntime > k->cfg->wakeup_granularity) {
+			core_stop_burst(k, c);
+			core_requeue_and_pick(k, c);
+		}
+	}
+}
+
+static void wake_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kthread *t = (struct kthread *)((char *)ev - offsetof(struct kthread, wake_ev));
+	(void)sim;
+	t->waking = false;
+	kern_wake(t->kern, t, t->wake_from);
+}
+
+void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay)
+{
+	assert(kern_blocked(t));
+	if (delay <= 0) {
+		kern_wake(k, t, waker_core);
+		return;
+	}
+	t->waking = true;
+	t->wake_from = (int16_t)waker_core;
+	sim_after(k->sim, &t->wake_ev, delay);
+}
+
+bool kern_blocked(const struct kthread *t)
+{
+	return t->state == KT_BLOCKED && !t->waking;
+}
+
+static struct kthread *alloc_thread(struct kern *k)
+{
+	struct kthread *t = k->free_list;
+	if (t) {
+		k->free_list = t->next_free;
+		return t;
+	}
+	if (k->nchunks == 0 || k->chunk_used == CHUNK) {
+		GROW(k->chunks, k->nchunks + 1, k->capchunks, 16, "threads");
+		struct kthread *chunk = calloc(CHUNK, sizeof *chunk);
+		if (!chunk) {
+			fprintf(stderr, "gmpsim: out of memory (threads)\n");
+			abort();
+		}
+		k->chunks[k->nchunks++] = chunk;
+		k->chunk_used = 0;
+	}
+	return &k->chunks[k->nchunks - 1][k->chunk_used++];
+}
+
+static void note_memory_peaks(struct kern *k)
+{
+	if (k->st.live > k->st.peak_live)
+		k->st.peak_live = k->st.live;
+	if (k->st.reserved > k->st.peak_reserved)
+		k->st.peak_reserved = k->st.reserved;
+	if (k->st.committed > k->st.peak_committed)
+		k->st.peak_committed = k->st.committed;
+}
+
+struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
+			    void *owner, int64_t stack, int near_core)
+{
+	int64_t touch = k->cfg->stack_touch < stack ? k->cfg->stack_touch : stack;
+	if (k->st.live >= k->cfg->max_threads || k->st.committed + touch > k->cfg->memory) {
+		k->st.create_failures++;
+		return NULL;
+	}
+	struct kthread *t = alloc_thread(k);
+	memset(t, 0, sizeof *t);
+	t->id = k->next_id++;
+	t->core = -1;
+	t->burst_left = -1;
+	t->burst_home = -1;
+	t->ops = ops;
+	t->owner = owner;
+	t->kern = k;
+	eq_event_init(&t->wake_ev, wake_fire);
+	t->stack_reserved = stack;
+	t->stack_committed = touch;
+	update_live_area(k);
+	k->st.live++;
+	k->st.created++;
+	k->st.reserved += stack;
+	k->st.committed += touch;
+	note_memory_peaks(k);
+	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_CREATE, t->id, -1, k->sim->now);
+	if (k->world_stopped) {  /* created by an event while the world is stopped */
+		t->core = (int16_t)(near_core >= 0 && near_core < k->ncores ? near_core : 0);
+		stop_thread(k, t);
+		return t;
+	}
+	struct kcore *c = select_core(k, near_core);
+	t->vruntime = c->min_vruntime + (core_idle(c) ? 0 : slice_len(k, c) == SIM_NS_MAX ? k->cfg->sched_latency : slice_len(k, c));
+	core_enqueue(k, c, t);
+	return t;
+}
+
+sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
+{
+	if (t->state == KT_RUNNING) {
+		struct kcore *c = &k->cores[t->core];
+		if (c->seg == SEG_STEP)
+			return -1;
+		if (c->seg == SEG_BURST) {
+			core_stop_burst(k, c);
+			sim_ns left = t->burst_left;
+			if (t->pre_left > 0) {  /* the prefix runs on; step() at its end */
+				t->burst_left = 0;
+				core_start_burst(k, c);
+				return left;
+			}
+			t->burst_left = -1;
+			c->seg = SEG_OVH;  /* a zero-length switch-in: step() from an event */
+			c->wake_until = k->sim->now;
+			eq_push(&k->sim->q, &c->ev, k->sim->now);
+			return left;
+		}
+	}
+	if (t->state == KT_BLOCKED || t->state == KT_DEAD || t->burst_left < 0)
+		return -1;
+	sim_ns left = t->burst_left;  /* queued, or being switched in */
+	t->burst_left = t->pre_left > 0 ? 0 : -1;
+	return left;
+}
+
+/* ---- stop-the-world ------------------------------------------------------------ */
+
+/* t (its vruntime already a lag, as a blocked thread's) joins the stopped list. */
+static void stop_thread(struct kern *k, struct kthread *t)
+{
+	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_GCSTOP, -1, k->sim->now);
+	t->state = KT_STOPPED;
+	t->next_free = NULL;
+	if (k->stopped_tail)
+		k->stopped_tail->next_free = t;
+	else
+		k->stopped_head = t;
+	k->stopped_tail = t;
+	k->nstopped++;
+}
+
+/* Takes c's queued threads that are not exempt off its run queue. */
+static void stop_queued(struct kern *k, struct kcore *c)
+{
+	int n = c->nrq, keep = 0;
+	struct kthread **all = malloc(sizeof *all * (size_t)(n ? n : 1));
+	if (!all) {
+		fprintf(stderr, "gmpsim: out of memory (stop-the-world)\n");
+		abort();
+	}
+	for (int i = 0; i < n; i++)
+		all[i] = rq_pop(c);
+	for (int i = 0; i < n; i++) {
+		struct kthread *t = all[i];
+		if (t->exempt) {
+			all[keep++] = t;
+			continue;
+		}
+		t->vruntime -= c->min_vruntime;
+		stop_thread(k, t);
+	}
+	for (int i = 0; i < keep; i++)
+		rq_push(k, c, all[i]);
+	free(all);
+}
+
+/* Stops c's running thread unless exempt; the core picks another. */
+static void stop_running(struct kern *k, struct kcore *c)
+{
+	struct kthread *t = c->curr;
+	if (!t || t->exempt)
+		return;
+	assert(c->seg != SEG_STEP);
+	if (c->seg == SEG_BURST)
+		core_stop_burst(k, c);  /* the remainder stays in t */
+	else
+		core_account(c, k->sim->now);  /* being switched in: the switch is lost */
+	t->vruntime -= c->min_vruntime;
+	stop_thread(k, t);
+	core_schedule(k, c);
+}
+
+void kern_stop_world(struct kern *k)
+{
+	assert(!k->world_stopped);
+	k->world_stopped = true;
+	for (int i = 0; i < k->ncores; i++) {
+		stop_queued(k, &k->cores[i]);
+		stop_running(k, &k->cores[i]);
+	}
+}
+
+void kern_start_world(struct kern *k)
+{
+	assert(k->world_stopped);
+	k->world_stopped = false;
+	struct kthread *t = k->stopped_head;
+	k->stopped_head = k->stopped_tail = NULL;
+	k->nstopped = 0;
+	while (t) {
+		struct kthread *next = t->next_free;
+		t->next_free = NULL;
+		t->state = KT_BLOCKED;
+		k->st.wakeups--;  /* a restart, not a wake-up */
+		kern_wake(k, t, t->core);
+		t = next;
+	}
+}
+
+void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes)
+{
+	int64_t room = t->stack_reserved - t->stack_committed;
+	if (bytes > room)
+		bytes = room;
+	if (bytes <= 0)
+		return;
+	t->stack_committed += bytes;
+	k->st.committed += bytes;
+	note_memory_peaks(k);
+}
+
+void kern_account(struct kern *k)
+{
+	for (int i = 0; i < k->ncores; i++)
+		core_account(&k->cores[i], k->sim->now);
+	update_live_area(k);
+}
+
+void kern_reset_peaks(struct kern *k)
+{
+	update_live_area(k);
+	k->st.live_area = 0;
+	k->st.peak_live = k->st.live;
+	k->st.peak_reserved = k->st.reserved;
+	k->st.peak_committed = k->st.committed;
+}
+
+int64_t kern_runnable(const struct kern *k)
+{
+	int64_t n = 0;
+	for (int i = 0; i < k->ncores; i++)
+		n += k->cores[i].nrq;
+	return n;
+}
+
+int kern_busy_cores(const struct kern *k)
+{
+	int n = 0;
+	for (int i = 0; i < k->ncores; i++)
+		n += !core_idle(&k->cores[i]);
+	return n;
+}
+
+int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
+	      const struct machine *mach, void *ctx)
+{
+	memset(k, 0, sizeof *k);
+	k->sim = sim;
+	k->cfg = cfg;
+	k->mach = mach;
+	k->ctx = ctx;
+	k->ncores = mach->ncores;
+	k->cores = calloc((size_t)k->ncores, sizeof *k->cores);
+	if (!k->cores)
+		return -1;
+	for (int i = 0; i < k->ncores; i++) {
+		struct kcore *c = &k->cores[i];
+		c->kern = k;
+		c->id = i;
+		c->node = mach_node_of(mach, i);
+		c->seg = SEG_IDLE;
+		c->slice_end = SIM_NS_MAX;
+		eq_event_init(&c->ev, core_fire);
+		trc_set(sim->trace, TRC_CORE, i, TS_NONE, -1, 0);  /* every core has a track */
+	}
+	eq_event_init(&k->balance_ev, balance_fire);
+	if (cfg->balance_interval > 0)
+		sim_after(sim, &k->balance_ev, cfg->balance_interval);
+	return 0;
+}
+
+void kern_free(struct kern *k)
+{
+	for (int i = 0; k->cores && i < k->ncores; i++)
+		free(k->cores[i].rq);
+	free(k->cores);
+	for (int i = 0; i < k->nchunks; i++)
+		free(k->chunks[i]);
+	free(k->chunks);
+	memset(k, 0, sizeof *k);
+}
+
+static void count_states(struct kern *k, int64_t count[KT_NSTATES])
+{
+	memset(count, 0, sizeof(int64_t) * KT_NSTATES);
+	for (int ch = 0; ch < k->nchunks; ch++) {
+		int used = ch == k->nchunks - 1 ? k->chunk_used : CHUNK;
+		for (int i = 0; i < used; i++)
+			count[k->chunks[ch][i].state]++;
+	}
+}
+
+int kern_check(struct kern *k, char *err, size_t errlen)
+{
+	int64_t count[KT_NSTATES];
+	count_states(k, count);
+	int64_t busy = kern_busy_cores(k), queued = kern_runnable(k);
+	if (count[KT_RUNNING] != busy || count[KT_RUNNABLE] != queued) {
+		snprintf(err, errlen, "kernel invariant: %lld running threads on %lld busy cores, "
+			 "%lld runnable threads in run queues of %lld",
+			 (long long)count[KT_RUNNING], (long long)busy,
+			 (long long)count[KT_RUNNABLE], (long long)queued);
+		return -1;
+	}
+	if (count[KT_STOPPED] != k->nstopped) {
+		snprintf(err, errlen, "kernel invariant: %lld stopped threads, %lld on the stopped list",
+			 (long long)count[KT_STOPPED], (long long)k->nstopped);
+		return -1;
+	}
+	if (count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED] + count[KT_STOPPED] != k->st.live) {
+		snprintf(err, errlen, "kernel invariant: %lld live threads but %lld in a live state",
+			 (long long)k->st.live,
+			 (long long)(count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED]));
+		return -1;
+	}
+	kern_account(k);
+	for (int i = 0; i < k->ncores; i++) {
+		sim_ns sum = 0;
+		for (int c = 0; c < CAT_COUNT; c++)
+			sum += k->cores[i].acct[c];
+		if (sum != k->sim->now) {
+			snprintf(err, errlen, "kernel invariant: core %d accounted %lld ns of %lld",
+				 i, (long long)sum, (long long)k->sim->now);
+			return -1;
+		}
+	}
+	return 0;
+}

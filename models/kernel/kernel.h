@@ -1,0 +1,218 @@
+/* models/kernel/kernel.h — the kernel model: kernel threads on cores.
+ *
+ * The kernel owns the cores and decides WHEN a thread gets one; the model
+ * that owns a thread (threads, pool, the acceptor, later Go's Ms) decides
+ * WHAT the thread does. The contract:
+ *
+ *   - A thread on a core with nothing to do gets its owner's step() call.
+ *     step() must call exactly one of kern_run (a CPU burst of known
+ *     length and category), kern_block (sleep until kern_wake), kern_yield
+ *     or kern_exit on that thread.
+ *   - A burst may open with a prefix of overhead in other categories
+ *     (kern_run_pre): the prefix is accounted first, each amount to its
+ *     own category and without NUMA slowdown, then the work. It lets an
+ *     owner pay several instant decisions and the work that follows them
+ *     as one burst (one engine event).
+ *   - A burst's end calls step() again. Kernel preemption (time slice,
+ *     wake-up preemption, load balancing) is invisible to the owner: the
+ *     kernel keeps the burst's remainder and resumes it later, as user code
+ *     never sees an involuntary context switch.
+ *   - kern_wake places a blocked thread (previous core if idle, else an idle
+ *     core on the same node, else any idle core, else the least loaded) and
+ *     delays it by the idle core's wake-up (IPI + idle exit): wake_idle for
+ *     a core idle less than idle_deep_after (a VM's halt-polling window, a
+ *     shallow C-state), wake_idle_deep after that.
+ *     The waker's own CPU (a futex wake) is for the owner to charge with a
+ *     burst: the kernel cannot know whether a thread or an interrupt woke.
+ *   - Every step() call comes from an engine event, never from inside
+ *     another kernel call, so owners never see re-entrant calls.
+ *
+ * Scheduling is CFS-like, with every thread at nice 0: per-core run queues
+ * ordered by virtual runtime, slices of max(sched_latency / nr,
+ * min_granularity), sleeper credit of half the target latency, new threads
+ * placed one slice behind (START_DEBIT), wake-up preemption when the wakee
+ * leads by wakeup_granularity, newly-idle balancing (pull from the busiest
+ * core, same node first) and periodic balancing every balance_interval.
+ *
+ * A core's time is always in exactly one category: task work, runtime
+ * overhead, kernel overhead, spinning, or idle. Context switches are kernel
+ * overhead on the core that pays them; the idle-state exit of a woken idle
+ * core (on a VM: the host rescheduling the vCPU) delays the wakee but burns
+ * no guest CPU, so it stays idle time.
+ * Must not know about tasks, programs or any particular model.
+ */
+#ifndef GMPSIM_KERNEL_H
+#define GMPSIM_KERNEL_H
+#include "types.h"
+#include "engine.h"
+#include "machine.h"
+
+struct kernel_cfg;
+
+/* KT_STOPPED: runnable, but held by a stop-the-world (kern_stop_world). */
+enum kt_state { KT_RUNNABLE, KT_RUNNING, KT_BLOCKED, KT_DEAD, KT_STOPPED, KT_NSTATES };
+
+/* CPU time categories (CAT_IDLE last). */
+/* CAT_GC: a garbage collector's work (Go's mark/sweep/STW work, a JVM's pauses). */
+enum cpu_cat { CAT_TASK, CAT_RUNTIME, CAT_KERNEL, CAT_SPIN, CAT_GC, CAT_IDLE, CAT_COUNT };
+
+struct kern;
+struct kthread;
+
+struct kern_owner_ops {
+	/* The thread is running and has no burst: choose its next action. */
+	void (*step)(struct kern *k, struct kthread *t);
+};
+
+struct kthread {
+	int32_t id;
+	uint8_t state;          /* enum kt_state */
+	uint8_t burst_cat;      /* enum cpu_cat of the current burst */
+	int16_t core;           /* core it runs or last ran on; -1 before its first run */
+	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none) */
+	float burst_mem;        /* memory intensity of the current burst */
+	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
+	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
+	sim_ns pre[CAT_IDLE];   /* prefix left per category, paid in category order */
+	int64_t vruntime;
+	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
+	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
+	int64_t stack_reserved, stack_committed;
+	const struct kern_owner_ops *ops;
+	void *owner;
+	struct kern *kern;
+	struct eq_event wake_ev; /* a wake-up decided ahead of time (kern_wake_after) */
+	int16_t wake_from;      /* its waker's core */
+	bool waking;            /* such a wake-up is pending */
+	bool exempt;            /* runs on while the world is stopped (a GC thread) */
+	struct kthread *next_free; /* free list (dead), or the stopped list (KT_STOPPED) */
+};
+
+struct kcore {
+	struct kern *kern;
+	int id, node;
+	struct kthread *curr;    /* running (or being switched in); NULL when idle */
+	struct eq_event ev;      /* end of the current segment */
+	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
+	sim_ns seg_start;        /* when the current burst segment started */
+	sim_ns seg_pre;          /* the running burst's prefix when the segment started */
+	double factor;           /* NUMA slowdown of the running burst */
+	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
+	sim_ns acct_from;        /* time accounted up to */
+	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
+	sim_ns idle_since;       /* when the core last went idle */
+	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
+	int64_t min_vruntime;
+	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */
+	int32_t nrq, caprq;
+};
+
+struct kern_stats {
+	uint64_t switches;           /* a core switches a thread in (from another or from idle) */
+	uint64_t involuntary;        /* of which preemptions */
+	uint64_t created, create_failures, exited, migrations, wakeups;
+	int64_t live;                /* threads created and not exited */
+	int64_t peak_live;
+	double live_area;            /* integral of live over time, thread*ns */
+	int64_t reserved, committed; /* stack bytes now */
+	int64_t peak_reserved, peak_committed;
+};
+
+struct kern {
+	struct sim *sim;
+	const struct kernel_cfg *cfg;
+	const struct machine *mach;
+	struct kcore *cores;
+	int ncores;
+	uint64_t next_rq_seq;
+	struct eq_event balance_ev;
+	struct kern_stats st;
+	sim_ns area_since;           /* last time live_area was brought up to date */
+	/* thread storage: stable chunks with a free list */
+	struct kthread **chunks;
+	int nchunks, capchunks, chunk_used;
+	struct kthread *free_list;
+	int32_t next_id;
+	bool world_stopped;          /* kern_stop_world is in force */
+	struct kthread *stopped_head, *stopped_tail;
+	int64_t nstopped;
+	void *ctx;                   /* the run that owns this kernel */
+};
+
+int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
+	      const struct machine *mach, void *ctx);
+void kern_free(struct kern *k);
+
+/* Creates a runnable thread owned by (ops, owner), reserving `stack` bytes
+ * and committing cfg->stack_touch of them, placed as a fork would be (near
+ * near_core; -1 for none). Returns NULL and counts a failure when the
+ * thread or memory limit is reached (as pthread_create's EAGAIN). The
+ * creation's CPU cost is the caller's to charge. */
+struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
+			    void *owner, int64_t stack, int near_core);
+
+/* From step(): run a burst of `work` ns (>= 0) in category cat; memory
+ * intensity mem with its memory on node home (-1 for none). */
+void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
+	      double mem, int home);
+/* From step(): the same burst opened by a prefix: pre[c] ns of category c
+ * (c < CAT_IDLE; NULL for none), accounted before the work, unscaled. */
+void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
+		  enum cpu_cat cat, double mem, int home);
+/* The time up to which nothing else can happen to t's core or the rest of
+ * the simulation while t steps: the earliest pending event or t's slice
+ * end. An owner may take a later decision at once when its CPU debt ends
+ * before this. */
+sim_ns kern_horizon(struct kern *k, struct kthread *t);
+/* True while t's owner is in step() and has not yet acted. */
+bool kern_stepping(const struct kern *k, const struct kthread *t);
+/* From step(): block until kern_wake. */
+void kern_block(struct kern *k, struct kthread *t);
+/* From step(): back to the run queue (sched_yield). */
+void kern_yield(struct kern *k, struct kthread *t);
+/* From step(): exit; the thread's memory is released and t is invalid after. */
+void kern_exit(struct kern *k, struct kthread *t);
+/* Wakes a blocked thread; waker_core is the core of the waking thread, or
+ * -1 for an interrupt (timer, network). A no-op for a non-blocked thread is
+ * a bug: it asserts. */
+void kern_wake(struct kern *k, struct kthread *t, int waker_core);
+
+/* kern_wake, `delay` ns from now: a waker that decided ahead of its own
+ * clock (an owner taking decisions before paying for earlier ones) wakes
+ * at the instant it decided. */
+void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay);
+/* Blocked, and no wake-up pending: kern_wake may be called. */
+bool kern_blocked(const struct kthread *t);
+
+/* Takes away t's current burst's work (a signal interrupting user code):
+ * returns the work it had left (>= 0), or -1 when t has no burst (its owner
+ * is between bursts). The unpaid prefix is still paid: a running thread's
+ * owner gets step() (from an event) when it is, at once without one; a
+ * queued one gets step() when it next runs and has paid it. */
+sim_ns kern_preempt_burst(struct kern *k, struct kthread *t);
+
+/* Stop-the-world (a JVM safepoint): every thread not marked exempt
+ * stops where it is — a running burst keeps its remainder, as under a
+ * kernel preemption, so owners never notice — and threads that become
+ * runnable meanwhile (wake-ups, new threads) stay stopped, until
+ * kern_start_world puts them all back as woken threads. Called from an
+ * event, never from a step(). */
+void kern_stop_world(struct kern *k);
+void kern_start_world(struct kern *k);
+
+/* Commits `bytes` more of t's stack (capped at its reservation). */
+void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes);
+
+/* Brings every core's time accounting up to now. */
+void kern_account(struct kern *k);
+/* Starts the measurement window: peaks restart from the current values. */
+void kern_reset_peaks(struct kern *k);
+/* Number of runnable (queued, not running) threads; busy cores. */
+int64_t kern_runnable(const struct kern *k);
+int kern_busy_cores(const struct kern *k);
+/* Checks the kernel's invariants (each thread in exactly one state, run
+ * queues consistent, accounting adds up to cores x now). Returns 0, or -1
+ * with a message. */
+int kern_check(struct kern *k, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,34 @@
+/* models/kernel/machine.c — the machine's topology and the NUMA slowdown rule.
+ * Must not hold simulation state. */
+#include "machine.h"
+#include "scenario.h"
+#include <stdlib.h>
+#include <string.h>
+
+int mach_init(struct machine *m, const struct machine_cfg *cfg)
+{
+	m->ncores = cfg->cores;
+	m->nnodes = cfg->numa_nodes;
+	m->cores_per_node = cfg->cores_per_node;
+	size_t n = (size_t)m->nnodes * (size_t)m->nnodes;
+	m->distance = malloc(n * sizeof *m->distance);
+	if (!m->distance)
+		return -1;
+	memcpy(m->distance, cfg->distance, n * sizeof *m->distance);
+	return 0;
+}
+
+void mach_free(struct machine *m)
+{
+	free(m->distance);
+	m->distance = NULL;
+}
+
+double mach_slowdown(const struct machine *m, int home, int node, double mem)
+{
+	if (mem <= 0 || home < 0 || home == node)
+		return 1.0;
+	double local = m->distance[home * m->nnodes + home];
+	double remote = m->distance[home * m->nnodes + node];
+	return 1.0 + mem * (remote / local - 1.0);
+}

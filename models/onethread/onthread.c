@@ -1,0 +1,342 @@
+/* models/onethread/onthread.c — the 1:1 executor (see onthread.h). A blocking op is
+ * entry (half the syscall cost) -> block until a timer or a wake-up -> exit
+ * (the other half). Must not free tasks: completion is the caller's. */
+#include "onthread.h"
+#include "run.h"
+#include "jvmgc.h"
+#include "trace.h"
+#include <assert.h>
+
+enum ot_phase {
+	PH_READY,       /* fetch the next op */
+	PH_BLOCK,       /* entry paid: block (timer armed, or wait for children) */
+	PH_BLOCK_EXIT,  /* woken: pay the exit half */
+	PH_SPAWN,       /* start the next child, or finish the spawn op */
+	PH_SPAWN_PAID,  /* start cost paid: start the child */
+	PH_YIELD,       /* sched_yield entered: give the core up (task.arg yields left) */
+	PH_YIELD_NEXT,  /* back on a core with more yields to do */
+	PH_CHAN_BLOCK,  /* queued on a channel, futex_wait entered: block unless released */
+	PH_CHAN_EXIT,   /* released: the exit half, then on (or panic) */
+	PH_LOCK,        /* (re)try the mutex */
+	PH_MX_BLOCK,    /* queued on the mutex, futex_wait entered: block unless released */
+	PH_MX_EXIT,     /* released: the exit half, then try again */
+	PH_UNLOCK,      /* the critical section is done: release the mutex */
+};
+
+static void timer_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct task *t = (struct task *)((char *)ev - offsetof(struct task, ev));
+	struct run *r = sim->ctx;
+	kern_wake(&r->kern, t->kt, -1);
+}
+
+void ot_begin(struct task *t, struct kthread *kt)
+{
+	t->kt = kt;
+	t->phase = PH_READY;
+	eq_event_init(&t->ev, timer_fire);
+}
+
+static sim_ns entry_cost(const struct run *r) { return r->sc->kernel.syscall / 2; }
+static sim_ns exit_cost(const struct run *r) { return r->sc->kernel.syscall - r->sc->kernel.syscall / 2; }
+
+/* Starts a blocking system call: arg >= 0 is a timed wait, -1 a wait for
+ * children. */
+static void start_blocking(struct run *r, struct task *t, sim_ns arg)
+{
+	t->arg = arg;
+	t->phase = PH_BLOCK;
+	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
+}
+
+static void do_block(struct run *r, struct task *t)
+{
+	if (t->arg < 0) {
+		if (t->children_left == 0) {  /* the children finished during entry */
+			t->phase = PH_BLOCK_EXIT;
+			kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+			return;
+		}
+		t->waiting = 1;
+	} else {
+		sim_after(&r->sim, &t->ev, t->arg);
+	}
+	t->phase = PH_BLOCK_EXIT;
+	kern_block(&r->kern, t->kt);
+	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_BLOCKED, (int64_t)t->key, r->sim.now);
+}
+
+/* Next child, or the end of the spawn op. */
+static void do_spawn(struct run *r, struct task *t)
+{
+	if (t->spawn_done < t->spawn_count) {
+		enum cpu_cat cat = CAT_KERNEL;
+		t->phase = PH_SPAWN_PAID;
+		kern_run(&r->kern, t->kt, r->model->start_cost(r, &cat), cat, 0, -1);
+		return;
+	}
+	if (t->spawn_wait) {
+		start_blocking(r, t, -1);
+		return;
+	}
+	t->phase = PH_READY;
+	kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
+}
+
+static void do_spawn_child(struct run *r, struct task *t)
+{
+	const struct op *op = &r->sc->programs[t->prog].ops[t->pc - 1];
+	struct task *child = wl_new_child(&r->wl, t, op->program, t->spawn_done++);
+	t->phase = PH_SPAWN;
+	kern_run(&r->kern, t->kt, r->model->start(r, child, t->kt), CAT_KERNEL, 0, -1);
+}
+
+/* A task parked on a channel is released: futex_wake if its thread sleeps,
+ * else it will not sleep (the futex word changed). */
+static void release(struct run *r, struct task *p, int core)
+{
+	p->chan_wait = 0;
+	if (p->kt->state == KT_BLOCKED && (p->phase == PH_CHAN_EXIT || p->phase == PH_MX_EXIT))
+		kern_wake(&r->kern, p->kt, core);
+}
+
+static sim_ns futex_wake_cost(const struct run *r)
+{
+	return r->sc->kernel.syscall + r->sc->kernel.wake_cost;
+}
+
+/* A channel op on a blocking queue (a lock and a condition variable): the
+ * lock + queue op, a futex wake per released task, or a futex wait. */
+static bool chan_op(struct run *r, struct task *t, const struct wl_step *s)
+{
+	sim_ns pre[CAT_IDLE] = { 0 };
+	sim_ns qop = r->model->queue_op ? r->model->queue_op(r) : 0;
+	struct task *wake = NULL;
+	struct task_fifo all = { 0 };
+	enum chan_result res = s->kind == OP_SEND ? wl_chan_send(&r->wl, s->program, t, &wake)
+			     : s->kind == OP_RECV ? wl_chan_recv(&r->wl, s->program, t, &wake)
+						  : wl_chan_close(&r->wl, s->program, &all);
+	if (res == CH_PANIC) {
+		t->failed = 1;
+		return false;
+	}
+	if (wake)
+		tq_push(&all, wake);
+	int core = t->kt->core;
+	struct task *p;
+	while ((p = tq_pop(&all))) {
+		release(r, p, core);
+		pre[CAT_KERNEL] += futex_wake_cost(r);
+	}
+	if (res == CH_BLOCK) {
+		t->chan_wait = 1;
+		t->phase = PH_CHAN_BLOCK;
+		pre[CAT_RUNTIME] += qop;
+		kern_run_pre(&r->kern, t->kt, pre, entry_cost(r), CAT_KERNEL, 0, -1);
+		return true;
+	}
+	t->phase = PH_READY;
+	kern_run_pre(&r->kern, t->kt, pre, qop, CAT_RUNTIME, 0, -1);
+	return true;
+}
+
+/* futex_wait after its entry half: sleep in phase `woken` unless the task
+ * was released meanwhile (the futex word changed: the call returns at
+ * once). Returns true when the thread blocked. */
+static bool futex_sleep(struct run *r, struct task *t, enum ot_phase woken)
+{
+	if (!t->chan_wait)
+		return false;
+	t->phase = woken;
+	kern_block(&r->kern, t->kt);
+	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
+	return true;
+}
+
+/* Back from (or released before) a mutex wait: the exit half, then try
+ * the lock again (a futex lock hands nothing over). */
+static bool mx_resume(struct run *r, struct task *t)
+{
+	t->phase = PH_LOCK;
+	kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+	return true;
+}
+
+/* Back from a channel wait: the exit half, or a send's panic when the
+ * channel was closed under it. */
+static bool chan_resume(struct run *r, struct task *t)
+{
+	if (t->chan_panic) {
+		t->failed = 1;
+		return false;
+	}
+	t->phase = PH_READY;
+	kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+	return true;
+}
+
+/* A futex lock (glibc's, a JVM's): take it if free; else spin briefly
+ * once; else futex_wait on it. Woken waiters try again (no hand-off). The
+ * critical section pays the lock's cache-line transfer. */
+static void lock_try(struct run *r, struct task *t)
+{
+	int mi = t->mx_index;
+	if (wl_mutex_try(&r->wl, mi, t)) {
+		sim_ns line = wl_mutex_line(&r->wl, mi, t->kt->core);
+		t->phase = PH_UNLOCK;
+		kern_run(&r->kern, t->kt, line + t->arg, CAT_TASK, 0, -1);
+		return;
+	}
+	if (t->mx_spins == 0) {
+		t->mx_spins = 1;
+		t->phase = PH_LOCK;
+		kern_run(&r->kern, t->kt, r->sc->kernel.lock_spin, CAT_SPIN, 0, -1);
+		return;
+	}
+	wl_mutex_wait(&r->wl, mi, t, false);
+	t->chan_wait = 1;
+	t->phase = PH_MX_BLOCK;
+	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
+}
+
+/* Unlock: a futex wake for the first waiter, if any. */
+static void unlock(struct run *r, struct task *t)
+{
+	bool handoff;
+	struct task *next = wl_mutex_unlock(&r->wl, t->mx_index, t, &handoff);
+	t->phase = PH_READY;
+	if (!next) {
+		kern_run(&r->kern, t->kt, 0, CAT_RUNTIME, 0, -1);
+		return;
+	}
+	release(r, next, t->kt->core);
+	kern_run(&r->kern, t->kt, futex_wake_cost(r), CAT_KERNEL, 0, -1);
+}
+
+/* The task's stack reaches `depth` bytes: past the thread's reservation it
+ * is a StackOverflowError (the task fails); below it, newly touched pages
+ * are committed, a minor page fault each. */
+static bool stack_grow(struct run *r, struct task *t, int64_t depth)
+{
+	struct kthread *kt = t->kt;
+	if (depth > kt->stack_reserved) {
+		r->wl.st.stack_overflows++;
+		t->failed = 1;
+		return false;
+	}
+	int64_t page = 4096, more = depth - kt->stack_committed;
+	int64_t pages = more > 0 ? (more + page - 1) / page : 0;
+	kern_commit_stack(&r->kern, kt, pages * page);
+	t->phase = PH_READY;
+	kern_run(&r->kern, kt, pages * r->sc->kernel.page_fault, CAT_KERNEL, 0, -1);
+	return true;
+}
+
+static bool do_next_op(struct run *r, struct task *t)
+{
+	struct wl_step s;
+	if (t->home_node < 0)
+		t->home_node = (int16_t)mach_node_of(&r->mach, t->kt->core);
+	if (!wl_next(&r->wl, t, &s))
+		return false;
+	switch (s.kind) {
+	case OP_CPU:
+		kern_run(&r->kern, t->kt, s.dur, CAT_TASK, s.mem, t->home_node);
+		break;
+	case OP_SYSCALL:
+	case OP_NET:
+	case OP_CGO:  /* a native call that blocks in the kernel (JNI/C sleep) */
+		start_blocking(r, t, s.dur);
+		break;
+	case OP_SLEEP:  /* nanosleep: the hrtimer may fire up to the slack late */
+		start_blocking(r, t, s.dur + r->sc->kernel.timer_slack);
+		break;
+	case OP_SPAWN:
+		t->spawn_seq = s.opseq;
+		t->spawn_count = s.count;
+		t->spawn_done = 0;
+		t->spawn_wait = s.wait;
+		do_spawn(r, t);
+		break;
+	case OP_YIELD:  /* Thread.yield → sched_yield(2) */
+		t->arg = s.count;
+		t->phase = PH_YIELD;
+		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
+		break;
+	case OP_SEND:
+	case OP_RECV:
+	case OP_CLOSE:
+		return chan_op(r, t, &s);
+	case OP_STACK:
+		return stack_grow(r, t, s.count);
+	case OP_ALLOC:  /* new: a TLAB bump; a full eden: wait for a young GC (jvmgc.c) */
+		if (jgc_alloc(r, t, s.count, s.temp))
+			kern_block(&r->kern, t->kt);  /* woken in PH_READY when it fits */
+		else
+			kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
+		break;
+	case OP_LOCK_OS_THREAD:    /* a platform thread is its own OS thread */
+	case OP_UNLOCK_OS_THREAD:
+		kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
+		break;
+	case OP_LOCK:
+		t->mx_index = s.program;
+		t->arg = s.dur;
+		t->mx_spins = 0;
+		lock_try(r, t);
+		break;
+	case OP_REPEAT:
+		assert(!"wl_next never yields a repeat");
+		break;
+	}
+	return true;
+}
+
+bool ot_step(struct run *r, struct task *t)
+{
+	switch (t->phase) {
+	case PH_BLOCK:
+		do_block(r, t);
+		return true;
+	case PH_BLOCK_EXIT:
+		t->phase = PH_READY;
+		kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+		return true;
+	case PH_SPAWN:
+		do_spawn(r, t);
+		return true;
+	case PH_SPAWN_PAID:
+		do_spawn_child(r, t);
+		return true;
+	case PH_YIELD:
+		t->phase = --t->arg > 0 ? PH_YIELD_NEXT : PH_READY;
+		kern_yield(&r->kern, t->kt);
+		return true;
+	case PH_CHAN_BLOCK:
+		return futex_sleep(r, t, PH_CHAN_EXIT) || chan_resume(r, t);
+	case PH_CHAN_EXIT:
+		return chan_resume(r, t);
+	case PH_LOCK:
+		lock_try(r, t);
+		return true;
+	case PH_MX_BLOCK:
+		return futex_sleep(r, t, PH_MX_EXIT) || mx_resume(r, t);
+	case PH_MX_EXIT:
+		return mx_resume(r, t);
+	case PH_UNLOCK:
+		unlock(r, t);
+		return true;
+	case PH_YIELD_NEXT:
+		t->phase = PH_YIELD;
+		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
+		return true;
+	default:
+		return do_next_op(r, t);
+	}
+}
+
+void ot_resume(struct run *r, struct task *t, int waker_core)
+{
+	if (t->kt->state == KT_BLOCKED)
+		kern_wake(&r->kern, t->kt, waker_core);
+}

@@ -1,0 +1,339 @@
+/* sim/cli/cmd_capacity.c — `gmpsim capacity SCENARIO.yaml --slo 'p99<200ms'`:
+ * per model, the highest Poisson arrival rate that meets the SLO, and the
+ * ratio between models. Parses the command line, drives cap_search
+ * (sim/study/capacity.c) and prints; must not contain search or SLO logic. */
+#include "cmd_capacity.h"
+#include "capacity.h"
+#include "model.h"
+#include "db.h"
+#include "units.h"
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { CAP_EXIT_USAGE = 2, CAP_MAX_SETS = 256, CAP_MAX_REPS = 1000, CAP_MAX_JOBS = 64 };
+
+struct cap_cli {
+	const char *scenario, *output, *cls;
+	const char *models[SC_MAX_MODELS];
+	int nmodels;
+	const char *sets[CAP_MAX_SETS];
+	int nsets;
+	int quiet, have_slo;
+	struct cap_opts opts;
+};
+
+static void capacity_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] [--model M]...\n"
+		"                       [--set KEY=VALUE]... [--class NAME] [--rate-lo R] [--rate-hi R]\n"
+		"                       [--tolerance 2%%] [-o DB] [-j N] [-q]\n"
+		"\n"
+		"For each model, finds the highest Poisson arrival rate of the scenario's\n"
+		"open-loop class that meets the SLO, by bisection over the rate.\n"
+		"\n"
+		"  --slo SLO          terms joined by ',', all must hold: p50 p90 p99 p999 mean max\n"
+		"                     (latency, with a unit) or cpu (busy share), with < or <=:\n"
+		"                     'p99<200ms', 'mean<=2ms,cpu<0.8'\n"
+		"  --reps N           repetitions per probe, seeds seed..seed+N-1 (default 1); the\n"
+		"                     SLO is checked on the mean over them\n"
+		"  --model M          search this model only (repeatable; default: the scenario's)\n"
+		"  --set KEY=VALUE    override a scenario value, as for a run\n"
+		"  --class NAME       the class whose rate varies (needed when several are Poisson)\n"
+		"  --rate-lo R        a rate that meets the SLO (e.g. 5000/s); checked\n"
+		"  --rate-hi R        a rate that fails it; checked. Default: start at the\n"
+		"                     scenario's rate, double until it fails or halve until it holds\n"
+		"  --tolerance T      stop when the bracket is narrower than T (default 2%%)\n"
+		"  -o, --output DB    write every probe run to DB (point_id = probe)\n"
+		"  -j, --jobs N       simulate up to N repetitions of a probe at once, on threads\n"
+		"                     (results are the same for any N)\n"
+		"  -q, --quiet        no progress lines\n"
+		"\n"
+		"A probe fails when a repetition's simulation fails, or completes fewer than\n"
+		"max(98%%, 1 - 4/sqrt(arrivals)) of the requests that arrived (overload).\n");
+}
+
+static int cap_usage_error(const char *opt, const char *value, const char *why)
+{
+	fprintf(stderr, "gmpsim capacity: %s '%s': %s\nTry 'gmpsim capacity --help'.\n", opt, value, why);
+	return CAP_EXIT_USAGE;
+}
+
+static int parse_rate_opt(const char *opt, const char *arg, double *out)
+{
+	char why[128];
+	if (unit_parse_rate(arg, out, why, sizeof why) != 0 && unit_parse_number(arg, out, why, sizeof why) != 0)
+		return cap_usage_error(opt, arg, "expected a rate such as 5000/s or 2.5k/s");
+	if (!(*out > 0) || !isfinite(*out))
+		return cap_usage_error(opt, arg, "the rate must be > 0");
+	return 0;
+}
+
+static int parse_tolerance(const char *arg, double *out)
+{
+	char buf[64], why[128];
+	snprintf(buf, sizeof buf, "%s", arg);
+	size_t n = strlen(buf);
+	int percent = n && buf[n - 1] == '%';
+	if (percent)
+		buf[n - 1] = 0;
+	if (unit_parse_number(buf, out, why, sizeof why) != 0)
+		return cap_usage_error("--tolerance", arg, "expected a share such as 2% or 0.02");
+	if (percent)
+		*out /= 100;
+	if (!(*out > 0 && *out < 1))
+		return cap_usage_error("--tolerance", arg, "must be between 0 and 100% (exclusive)");
+	return 0;
+}
+
+static int parse_reps(const char *arg, int *out)
+{
+	int64_t v;
+	char why[128];
+	if (unit_parse_int64(arg, &v, why, sizeof why) != 0 || v < 1 || v > CAP_MAX_REPS)
+		return cap_usage_error("--reps", arg, "expected an integer from 1 to 1000");
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_jobs(const char *arg, int *out)
+{
+	int64_t v;
+	char why[128];
+	if (unit_parse_int64(arg, &v, why, sizeof why) != 0 || v < 1 || v > CAP_MAX_JOBS)
+		return cap_usage_error("-j", arg, "expected an integer from 1 to 64");
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_cap_option(struct cap_cli *c, int opt, const char *arg)
+{
+	char err[512];
+	switch (opt) {
+	case 'l':
+		if (slo_parse(arg, &c->opts.slo, err, sizeof err) != 0) {
+			fprintf(stderr, "gmpsim capacity: %s\n", err);
+			return CAP_EXIT_USAGE;
+		}
+		c->have_slo = 1;
+		return 0;
+	case 'r': return parse_reps(arg, &c->opts.reps);
+	case 'm':
+		if (!model_find(arg))
+			return cap_usage_error("--model", arg, "unknown model (see gmpsim --help)");
+		if (c->nmodels == SC_MAX_MODELS)
+			return cap_usage_error("--model", arg, "too many --model options");
+		c->models[c->nmodels++] = arg;
+		return 0;
+	case 'S':
+		if (c->nsets == CAP_MAX_SETS)
+			return cap_usage_error("--set", arg, "too many --set options");
+		c->sets[c->nsets++] = arg;
+		return 0;
+	case 'c': c->cls = arg; return 0;
+	case 'L': return parse_rate_opt("--rate-lo", arg, &c->opts.rate_lo);
+	case 'H': return parse_rate_opt("--rate-hi", arg, &c->opts.rate_hi);
+	case 't': return parse_tolerance(arg, &c->opts.tolerance);
+	case 'o': c->output = arg; return 0;
+	case 'q': c->quiet = 1; return 0;
+	case 'j': return parse_jobs(arg, &c->opts.jobs);
+	case 'h': capacity_usage(stdout); exit(0);
+	default:
+		fprintf(stderr, "Try 'gmpsim capacity --help'.\n");
+		return CAP_EXIT_USAGE;
+	}
+}
+
+static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "slo", required_argument, 0, 'l' },     { "reps", required_argument, 0, 'r' },
+		{ "model", required_argument, 0, 'm' },   { "set", required_argument, 0, 'S' },
+		{ "class", required_argument, 0, 'c' },   { "rate-lo", required_argument, 0, 'L' },
+		{ "rate-hi", required_argument, 0, 'H' }, { "tolerance", required_argument, 0, 't' },
+		{ "output", required_argument, 0, 'o' },  { "quiet", no_argument, 0, 'q' },
+		{ "jobs", required_argument, 0, 'j' },    { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	c->opts.reps = 1;
+	c->opts.tolerance = 0.02;
+	optind = 1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "m:S:o:j:qh", longopts, NULL)) != -1) {
+		int rc = parse_cap_option(c, opt, optarg);
+		if (rc)
+			return rc;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "gmpsim capacity: %s\nTry 'gmpsim capacity --help'.\n",
+			argc == optind ? "missing scenario file" : "expected one scenario file");
+		return CAP_EXIT_USAGE;
+	}
+	if (!c->have_slo) {
+		fprintf(stderr, "gmpsim capacity: missing --slo (e.g. --slo 'p99<200ms')\n");
+		return CAP_EXIT_USAGE;
+	}
+	if (c->opts.rate_lo > 0 && c->opts.rate_hi > 0 && c->opts.rate_lo >= c->opts.rate_hi) {
+		fprintf(stderr, "gmpsim capacity: --rate-lo %g/s must be below --rate-hi %g/s\n", c->opts.rate_lo,
+			c->opts.rate_hi);
+		return CAP_EXIT_USAGE;
+	}
+	c->scenario = argv[optind];
+	return 0;
+}
+
+/* ---- report ------------------------------------------------------------------ */
+
+static void print_result(const char *model, const struct cap_result *r)
+{
+	if (r->outcome == CAP_FOUND)
+		printf("%-10s %14.6g %18.6g %7d\n", model, r->rate, r->fail_rate, r->probes);
+	else if (r->outcome == CAP_BELOW)
+		printf("%-10s %14s %18.6g %7d   (failed at every rate probed)\n", model, "< first fail", r->fail_rate,
+		       r->probes);
+	else
+		printf("%-10s %14.6g %18s %7d   (met at every rate probed: capacity at least this)\n", model,
+		       r->rate, "-", r->probes);
+}
+
+/* "gmp sustains 1.31× the rate of threads at p99<200ms (1.29–1.33 from
+ * the search brackets)", or a one-sided bound when a search ran out. */
+static void print_ratio(const char *a, const struct cap_result *ra, const char *b, const struct cap_result *rb,
+			const char *slo)
+{
+	double a_lo = isnan(ra->rate) ? 0 : ra->rate, a_hi = isnan(ra->fail_rate) ? INFINITY : ra->fail_rate;
+	double b_lo = isnan(rb->rate) ? 0 : rb->rate, b_hi = isnan(rb->fail_rate) ? INFINITY : rb->fail_rate;
+	double lo = a_lo / b_hi, hi = b_lo > 0 ? a_hi / b_lo : INFINITY;
+	if (ra->outcome == CAP_FOUND && rb->outcome == CAP_FOUND)
+		printf("%s sustains %.2f\u00d7 the rate of %s at %s (%.2f\u2013%.2f from the search brackets)\n", a,
+		       ra->rate / rb->rate, b, slo, lo, hi);
+	else if (lo > 0 && isfinite(hi))
+		printf("%s sustains %.2f\u2013%.2f\u00d7 the rate of %s at %s\n", a, lo, hi, b, slo);
+	else if (lo > 0)
+		printf("%s sustains at least %.2f\u00d7 the rate of %s at %s\n", a, lo, b, slo);
+	else if (isfinite(hi))
+		printf("%s sustains at most %.2f\u00d7 the rate of %s at %s\n", a, hi, b, slo);
+	else
+		printf("%s vs %s at %s: no rate met the SLO on either side; no ratio\n", a, b, slo);
+}
+
+static int reference_index(const char *const *models, int n)
+{
+	int ref = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(models[i], "gmp") == 0)
+			return i;
+		if (strcmp(models[i], models[ref]) < 0)
+			ref = i;
+	}
+	return ref;
+}
+
+static void print_report(const struct cap_cli *c, const char *const *models, int n, const struct cap_result *res)
+{
+	printf("\ncapacity of %s at %s: the highest Poisson rate meeting it\n"
+	       "(%d rep%s per probe, SLO on the mean over them; bracket narrower than %.3g%%)\n",
+	       c->scenario, c->opts.slo.text, c->opts.reps, c->opts.reps == 1 ? "" : "s", 100 * c->opts.tolerance);
+	printf("%-10s %14s %18s %7s\n", "model", "capacity/s", "first failing/s", "probes");
+	for (int i = 0; i < n; i++)
+		print_result(models[i], &res[i]);
+	int ref = reference_index(models, n);
+	for (int i = 0; i < n; i++)
+		if (i != ref)
+			print_ratio(models[ref], &res[ref], models[i], &res[i], c->opts.slo.text);
+}
+
+/* ---- running --------------------------------------------------------------------- */
+
+static const char *cap_temp;
+
+static void cap_on_signal(int sig)
+{
+	if (cap_temp)
+		unlink(cap_temp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void cap_progress(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "capacity: %s\n", line);
+}
+
+/* The models to search: --model's, else the scenario's. */
+static int resolve_models(struct cap_cli *c, const char **models, int *n)
+{
+	struct scenario sc;
+	char err[1024];
+	if (sc_load(c->scenario, c->sets, c->nsets, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return CAP_EXIT_USAGE;
+	}
+	int ci = cap_find_class(&sc, c->cls, err, sizeof err);
+	*n = c->nmodels ? c->nmodels : sc.nmodels;
+	for (int i = 0; i < *n; i++)
+		models[i] = c->nmodels ? c->models[i] : sc.models[i];
+	sc_free(&sc); /* sc.models point at static names */
+	if (ci < 0) {
+		fprintf(stderr, "gmpsim capacity: %s\n", err);
+		return CAP_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int search_all(struct cap_cli *c, const char *const *models, int n, struct cap_result *res)
+{
+	char err[1024];
+	int point = 0;
+	c->opts.scenario_path = c->scenario;
+	c->opts.sets = c->sets;
+	c->opts.nsets = c->nsets;
+	c->opts.cls = c->cls;
+	c->opts.next_point = &point;
+	c->opts.progress = c->quiet ? NULL : cap_progress;
+	for (int i = 0; i < n; i++) {
+		if (cap_search(&c->opts, models[i], &res[i], err, sizeof err) != 0) {
+			fprintf(stderr, "gmpsim capacity: %s\n", err);
+			return CAP_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int cmd_capacity_main(int argc, char **argv)
+{
+	struct cap_cli c = { 0 };
+	const char *models[SC_MAX_MODELS];
+	struct cap_result res[SC_MAX_MODELS];
+	int n = 0, rc = parse_cap_args(&c, argc, argv);
+	if (rc == 0)
+		rc = resolve_models(&c, models, &n);
+	if (rc != 0)
+		return rc;
+	char err[1024];
+	if (c.output && !(c.opts.db = db_create(c.output, err, sizeof err))) {
+		fprintf(stderr, "gmpsim capacity: %s\n", err);
+		return CAP_EXIT_USAGE;
+	}
+	if (c.opts.db) {
+		cap_temp = db_temp_path(c.opts.db);
+		signal(SIGINT, cap_on_signal);
+		signal(SIGTERM, cap_on_signal);
+	}
+	rc = search_all(&c, models, n, res);
+	if (c.opts.db && rc != 0)
+		db_close_abort(c.opts.db);
+	else if (c.opts.db && db_close_commit(c.opts.db, err, sizeof err) != 0) {
+		fprintf(stderr, "gmpsim capacity: %s\n", err);
+		rc = CAP_EXIT_USAGE;
+	}
+	if (rc == 0)
+		print_report(&c, models, n, res);
+	return rc;
+}

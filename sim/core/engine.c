@@ -1,0 +1,237 @@
+/* sim/core/engine.c — the two-tier event queue (a near heap fed by a timing
+ * wheel, see engine.h) and the run loop. Must not allocate on the hot path
+ * beyond growing arrays, and must not read wall-clock time: the engine is
+ * deterministic by construction. */
+#include "engine.h"
+#include "grow.h"
+#include <assert.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { EQ_ARITY = 4 };
+
+static inline sim_ns entry_time(const struct eq_entry *e) { return (sim_ns)(e->key >> 64); }
+
+static inline bool entry_live(const struct eq_entry *e)
+{
+	return e->ev->seq == (uint64_t)e->key;
+}
+
+/* ---- 4-ary heap ------------------------------------------------------------ */
+
+static void sift_up(struct eq_heap *h, int32_t i, struct eq_entry e)
+{
+	while (i > 0) {
+		int32_t parent = (i - 1) / EQ_ARITY;
+		if (!(e.key < h->a[parent].key))
+			break;
+		h->a[i] = h->a[parent];
+		i = parent;
+	}
+	h->a[i] = e;
+}
+
+static void heap_push(struct eq_heap *h, struct eq_entry e)
+{
+	GROW(h->a, h->n + 1, h->cap, 64, "event queue");
+	sift_up(h, h->n++, e);
+}
+
+/* The smallest of the children of slot i (at least one exists). The full
+ * four-child case picks without data-dependent branches. */
+static inline int32_t min_child(const struct eq_entry *a, int32_t n, int32_t i)
+{
+	int32_t c = i * EQ_ARITY + 1;
+	if (c + 3 < n) {
+		int32_t x = c + (a[c + 1].key < a[c].key);
+		int32_t y = c + 2 + (a[c + 3].key < a[c + 2].key);
+		return a[y].key < a[x].key ? y : x;
+	}
+	int32_t best = c;
+	for (int32_t k = c + 1; k < n; k++)
+		if (a[k].key < a[best].key)
+			best = k;
+	return best;
+}
+
+/* Removing the root: walk the hole down to a leaf along the smaller
+ * children (no comparisons with the moved entry), then sift the last entry
+ * up from there; it usually belongs near the bottom, so this does about
+ * half the comparisons of a plain sift-down. */
+static void heap_remove_root(struct eq_heap *h)
+{
+	struct eq_entry last = h->a[--h->n];
+	if (h->n == 0)
+		return;
+	int32_t i = 0;
+	while (i * EQ_ARITY + 1 < h->n) {
+		int32_t c = min_child(h->a, h->n, i);
+		h->a[i] = h->a[c];
+		i = c;
+	}
+	sift_up(h, i, last);
+}
+
+/* ---- the wheel ---------------------------------------------------------------- */
+
+static void bucket_add(struct eq_bucket *b, struct eq_entry e)
+{
+	GROW(b->a, b->n + 1, b->cap, 64, "event queue");
+	b->a[b->n++] = e;
+}
+
+/* Files an entry by its time: the current window, the wheel, or far. */
+static void file_entry(struct eq *q, struct eq_entry e)
+{
+	sim_ns t = entry_time(&e);
+	if (t < q->horizon) {
+		heap_push(&q->near, e);
+		return;
+	}
+	int64_t slot = t >> EQ_SLOT_SHIFT;
+	if (slot - q->slot < EQ_WHEEL_SLOTS) {
+		bucket_add(&q->wheel[slot % EQ_WHEEL_SLOTS], e);
+		q->nwheel++;
+		return;
+	}
+	heap_push(&q->far, e);
+}
+
+/* Moves the clock's window one slot on: the slot's bucket goes to the near
+ * heap, and far entries that now fit the wheel's span are filed. */
+static void advance_slot(struct eq *q)
+{
+	if (q->nwheel == 0 && q->far.n > 0) {  /* nothing soon: jump to the far event */
+		int64_t s = entry_time(&q->far.a[0]) >> EQ_SLOT_SHIFT;
+		if (s - 1 > q->slot)
+			q->slot = s - 1;
+	}
+	q->slot++;
+	q->horizon = (sim_ns)(q->slot + 1) << EQ_SLOT_SHIFT;
+	struct eq_bucket *b = &q->wheel[q->slot % EQ_WHEEL_SLOTS];
+	for (int32_t i = 0; i < b->n; i++) {
+		q->nwheel--;
+		if (entry_live(&b->a[i]))
+			heap_push(&q->near, b->a[i]);
+		else
+			q->n--;
+	}
+	b->n = 0;
+	while (q->far.n > 0 && (entry_time(&q->far.a[0]) >> EQ_SLOT_SHIFT) - q->slot < EQ_WHEEL_SLOTS) {
+		struct eq_entry e = q->far.a[0];
+		heap_remove_root(&q->far);
+		if (entry_live(&e))
+			file_entry(q, e);
+		else
+			q->n--;
+	}
+}
+
+/* Brings a live entry to the near heap's top, if any event is pending. */
+static void settle(struct eq *q)
+{
+	for (;;) {
+		while (q->near.n > 0 && !entry_live(&q->near.a[0])) {
+			heap_remove_root(&q->near);
+			q->n--;
+		}
+		if (q->near.n > 0 || (q->nwheel == 0 && q->far.n == 0))
+			return;
+		advance_slot(q);
+	}
+}
+
+/* ---- public ---------------------------------------------------------------------- */
+
+void eq_init(struct eq *q)
+{
+	memset(q, 0, sizeof *q);
+	q->horizon = (sim_ns)1 << EQ_SLOT_SHIFT;
+	q->wheel = calloc(EQ_WHEEL_SLOTS, sizeof *q->wheel);
+	if (!q->wheel) {
+		fprintf(stderr, "gmpsim: out of memory (event wheel)\n");
+		abort();
+	}
+}
+
+/* Events are not touched: their owners may already be freed. */
+void eq_free(struct eq *q)
+{
+	for (int i = 0; q->wheel && i < EQ_WHEEL_SLOTS; i++)
+		free(q->wheel[i].a);
+	free(q->wheel);
+	free(q->near.a);
+	free(q->far.a);
+	memset(q, 0, sizeof *q);
+}
+
+void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
+{
+	assert(ev->seq == 0 && "event already pending");
+	assert(t >= 0);
+	ev->seq = ++q->next_seq;
+	struct eq_entry e = { ((unsigned __int128)t << 64) | ev->seq, ev };
+	q->n++;
+	file_entry(q, e);
+}
+
+sim_ns eq_peek_time(struct eq *q)
+{
+	settle(q);
+	return q->near.n ? entry_time(&q->near.a[0]) : SIM_NS_MAX;
+}
+
+struct eq_event *eq_pop(struct eq *q, sim_ns *t)
+{
+	settle(q);
+	if (q->near.n == 0)
+		return NULL;
+	struct eq_entry top = q->near.a[0];
+	heap_remove_root(&q->near);
+	q->n--;
+	top.ev->seq = 0;
+	*t = entry_time(&top);
+	return top.ev;
+}
+
+void sim_init(struct sim *s, void *ctx)
+{
+	s->now = 0;
+	s->events = 0;
+	s->stop = false;
+	s->ctx = ctx;
+	eq_init(&s->q);
+}
+
+void sim_free(struct sim *s) { eq_free(&s->q); }
+
+void sim_after(struct sim *s, struct eq_event *ev, sim_ns delay)
+{
+	assert(delay >= 0);
+	eq_push(&s->q, ev, s->now + delay);
+}
+
+void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
+{
+	assert(t >= s->now);
+	eq_push(&s->q, ev, t);
+}
+
+uint64_t sim_run_until(struct sim *s, sim_ns until)
+{
+	uint64_t fired = 0;
+	while (!s->stop && eq_peek_time(&s->q) <= until) {
+		sim_ns t = 0;
+		struct eq_event *ev = eq_pop(&s->q, &t);
+		if (!ev)
+			break;
+		s->now = t;
+		fired++;
+		ev->fire(s, ev);
+	}
+	s->events += fired;
+	if (!s->stop && s->now < until)
+		s->now = until;
+	return fired;
+}

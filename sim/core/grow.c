@@ -1,0 +1,35 @@
+/* sim/core/grow.c — the growable-array helper (grow.h). */
+#include "grow.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max)
+{
+	if (need <= *cap)
+		return 0;
+	int64_t ncap = *cap > 0 ? *cap : (first > 0 ? first : 1);
+	while (ncap < need) {
+		if (ncap > INT64_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	if (ncap > max)
+		ncap = max;
+	if (ncap < need || elem == 0 || (uint64_t)ncap > SIZE_MAX / elem)
+		return -1;
+	void *p = realloc(*arr, elem * (size_t)ncap);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+void grow_or_die(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max,
+		 const char *what)
+{
+	if (grow_try(arr, need, cap, elem, first, max) == 0)
+		return;
+	fprintf(stderr, "gmpsim: out of memory (%s)\n", what);
+	abort();
+}

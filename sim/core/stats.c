@@ -1,0 +1,63 @@
+/* sim/core/stats.c — radix sort and quantiles for duration samples (stats.h).
+ * No allocation besides the sort's scratch buffer. */
+#include "stats.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { RADIX_BITS = 16, RADIX = 1 << RADIX_BITS };
+
+/* One counting pass on the digit at `shift`, from src into dst. */
+static void radix_pass(const sim_ns *src, sim_ns *dst, int64_t n, int shift, int64_t *count)
+{
+	memset(count, 0, sizeof(int64_t) * RADIX);
+	for (int64_t i = 0; i < n; i++)
+		count[((uint64_t)src[i] >> shift) & (RADIX - 1)]++;
+	int64_t sum = 0;
+	for (int d = 0; d < RADIX; d++) {
+		int64_t c = count[d];
+		count[d] = sum;
+		sum += c;
+	}
+	for (int64_t i = 0; i < n; i++)
+		dst[count[((uint64_t)src[i] >> shift) & (RADIX - 1)]++] = src[i];
+}
+
+void stats_sort_ns(sim_ns *a, int64_t n)
+{
+	if (n < 2)
+		return;
+	sim_ns max = 0;
+	for (int64_t i = 0; i < n; i++)
+		if (a[i] > max)
+			max = a[i];
+	sim_ns *tmp = malloc(sizeof *tmp * (size_t)n);
+	int64_t *count = malloc(sizeof *count * RADIX);
+	if (!tmp || !count) {
+		fprintf(stderr, "gmpsim: out of memory (sorting %lld samples)\n", (long long)n);
+		abort();
+	}
+	sim_ns *src = a, *dst = tmp;
+	for (int shift = 0; shift < 64 && ((uint64_t)max >> shift) != 0; shift += RADIX_BITS) {
+		radix_pass(src, dst, n, shift, count);
+		sim_ns *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, sizeof *a * (size_t)n);
+	free(tmp);
+	free(count);
+}
+
+double stats_quantile_sorted(const sim_ns *a, int64_t n, double q)
+{
+	if (n == 0)
+		return 0;
+	double index = q * (double)(n - 1);
+	int64_t lhs = (int64_t)index;
+	double delta = index - (double)lhs;
+	if (lhs >= n - 1)
+		return (double)a[n - 1];
+	return (1 - delta) * (double)a[lhs] + delta * (double)a[lhs + 1];
+}

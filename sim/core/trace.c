@@ -1,0 +1,239 @@
+/* sim/core/trace.c — the timeline recorder (see trace.h): tracks created on
+ * first use, spans and events appended to growable arrays. Allocation
+ * failure is fatal (as in results.c): a trace that silently lost records
+ * must not be written. Must not do I/O (trace_db.c writes the records). */
+#include "trace.h"
+#include "grow.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char trc_oom[] = "trace; lower --trace-limit";
+
+struct trc *trc_new(int64_t limit)
+{
+	struct trc *tr = calloc(1, sizeof *tr);
+	if (!tr)
+		return NULL;
+	tr->limit = limit > 0 ? limit : TRC_DEFAULT_LIMIT;
+	tr->truncated_at = -1;
+	return tr;
+}
+
+void trc_free(struct trc *tr)
+{
+	if (!tr)
+		return;
+	for (int k = 0; k < TRC_NTKINDS; k++)
+		free(tr->map[k]);
+	free(tr->tracks);
+	free(tr->spans);
+	free(tr->evs);
+	free(tr);
+}
+
+int64_t trc_records(const struct trc *tr) { return tr->nspans + tr->nevs; }
+
+/* ---- tracks --------------------------------------------------------------- */
+
+static struct trc_track *trc_track_new(struct trc *tr, enum trc_tkind tk, int32_t id)
+{
+	GROW(tr->tracks, tr->ntracks + 1, tr->captracks, 1024, trc_oom);
+	struct trc_track *t = &tr->tracks[tr->ntracks++];
+	memset(t, 0, sizeof *t);
+	t->num = id;
+	t->tkind = (uint8_t)tk;
+	t->state = TS_NONE;
+	t->obj = -1;
+	t->last = -1;
+	t->ext = -1;
+	return t;
+}
+
+/* The track of object (tk, id), created on first use; ids are >= 0. */
+static struct trc_track *trc_track_of(struct trc *tr, enum trc_tkind tk, int32_t id)
+{
+	if (id < 0)
+		id = 0;
+	if (id >= tr->capmap[tk]) {
+		int32_t old = tr->capmap[tk];
+		GROW(tr->map[tk], (int64_t)id + 1, tr->capmap[tk], 1024, trc_oom);
+		memset(tr->map[tk] + old, 0, sizeof *tr->map[tk] * (size_t)(tr->capmap[tk] - old));
+	}
+	int32_t *slot = &tr->map[tk][id];
+	if (!*slot) {
+		trc_track_new(tr, tk, id);
+		*slot = tr->ntracks;
+	}
+	return &tr->tracks[*slot - 1];
+}
+
+/* ---- the limit ---------------------------------------------------------------- */
+
+static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t);
+
+/* Stops recording at t, or at the latest time recorded when that is later
+ * (an M deciding ahead of the clock): every open span ends there, so
+ * nothing stored lies after the truncation time.
+ * These closing spans may exceed the limit by at most one per track. */
+static void trc_stop(struct trc *tr, sim_ns t)
+{
+	tr->stopped = true;
+	if (tr->tmax > t)
+		t = tr->tmax;
+	tr->truncated_at = t;
+	for (int32_t i = 0; i < tr->ntracks; i++)
+		trc_close(tr, &tr->tracks[i], t);
+}
+
+/* Is there room for one more record at t? Stops recording when not. */
+static bool trc_room(struct trc *tr, sim_ns t)
+{
+	if (tr->stopped)
+		return false;
+	if (trc_records(tr) < tr->limit)
+		return true;
+	trc_stop(tr, t);
+	return false;
+}
+
+/* ---- spans ----------------------------------------------------------------------- */
+
+/* Stores the open span of k as ending at t (if it has a length) and leaves
+ * the track in TS_NONE. A span that continues a stored one extends it. */
+static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t)
+{
+	if (k->state != TS_NONE && t > k->t0 && k->ext >= 0) {
+		tr->spans[k->ext].t1 = t;
+	} else if (k->state != TS_NONE && t > k->t0) {
+		GROW(tr->spans, tr->nspans + 1, tr->capspans, 1024, trc_oom);
+		struct trc_span *s = &tr->spans[tr->nspans];
+		s->t0 = k->t0;
+		s->t1 = t;
+		s->obj = k->obj;
+		s->track = (int32_t)(k - tr->tracks);
+		s->state = k->state;
+		k->last = tr->nspans++;
+	}
+	k->state = TS_NONE;
+	k->obj = -1;
+	k->t0 = t;
+	k->ext = -1;
+}
+
+/* Opens (st, obj) at t on k (which is in TS_NONE); when the track's last
+ * stored span ends at t in the same state, the open span continues it
+ * (trc_close extends it in place), so adjacent equal intervals make one
+ * span. That span is the track's latest, so extending it overlaps nothing. */
+static void trc_open(struct trc *tr, struct trc_track *k, enum trc_state st, int64_t obj, sim_ns t)
+{
+	k->state = (uint8_t)st;
+	k->obj = obj;
+	k->t0 = t;
+	if (k->last < 0)
+		return;
+	const struct trc_span *s = &tr->spans[k->last];
+	if (s->t1 == t && s->state == st && s->obj == obj) {
+		k->t0 = s->t0;
+		k->ext = k->last;
+	}
+}
+
+void trc_set_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj, sim_ns t)
+{
+	if (tr->stopped)
+		return;
+	struct trc_track *k = trc_track_of(tr, tk, id);
+	if (t < k->tlast)
+		t = k->tlast;
+	k->tlast = t;
+	if (t > tr->tmax)
+		tr->tmax = t;
+	if (k->state == st && (st == TS_NONE || k->obj == obj))
+		return;
+	if (k->state != TS_NONE && t > k->t0 && !trc_room(tr, t))
+		return;
+	trc_close(tr, k, t);
+	if (st != TS_NONE)
+		trc_open(tr, k, st, obj, t);
+}
+
+void trc_cover_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj,
+		   sim_ns from, sim_ns to)
+{
+	if (to <= from)
+		return;
+	trc_set_rec(tr, tk, id, st, obj, from);
+	trc_set_rec(tr, tk, id, TS_NONE, -1, to);
+}
+
+void trc_finish(struct trc *tr, sim_ns t)
+{
+	for (int32_t i = 0; i < tr->ntracks; i++) {
+		struct trc_track *k = &tr->tracks[i];
+		trc_close(tr, k, t < k->tlast ? k->tlast : t);
+	}
+}
+
+/* ---- events ---------------------------------------------------------------------- */
+
+void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event ev, int64_t a,
+		   int64_t b, sim_ns t)
+{
+	if (!trc_room(tr, t))
+		return;
+	struct trc_track *k = trc_track_of(tr, tk, id);
+	GROW(tr->evs, tr->nevs + 1, tr->capevs, 1024, trc_oom);
+	struct trc_ev *e = &tr->evs[tr->nevs++];
+	if (t > tr->tmax)
+		tr->tmax = t;
+	e->t = t;
+	e->a = a;
+	e->b = b;
+	e->track = (int32_t)(k - tr->tracks);
+	e->kind = (uint8_t)ev;
+}
+
+/* ---- names ------------------------------------------------------------------------- */
+
+const char *trc_tkind_name(enum trc_tkind tk)
+{
+	static const char *const n[TRC_NTKINDS] = { "core", "P", "M", "thread", "sched", "G" };
+	return (unsigned)tk < TRC_NTKINDS ? n[tk] : "?";
+}
+
+const char *trc_state_name(enum trc_state st)
+{
+	static const char *const n[TS_NSTATES] = {
+		[TS_TASK] = "task", [TS_RUNTIME] = "runtime", [TS_KERNEL] = "kernel",
+		[TS_SPIN] = "spin", [TS_GCCPU] = "gc", [TS_NONE] = "none", [TS_RUNNING] = "running",
+		[TS_RUNNABLE] = "runnable", [TS_SCHEDULE] = "schedule",
+		[TS_SPINNING] = "spinning", [TS_SYSCALL] = "syscall", [TS_NETPOLL] = "netpoll",
+		[TS_GCSTOP] = "gcstop", [TS_GC] = "gc", [TS_BLOCKED] = "blocked", [TS_FUTEX] = "futex",
+		[TS_IDLE] = "idle", [TS_WAITING] = "waiting",
+	};
+	return (unsigned)st < TS_NSTATES ? n[st] : "?";
+}
+
+const char *trc_event_name(enum trc_event ev)
+{
+	static const char *const n[TE_NEVENTS] = {
+		[TE_STEAL] = "steal", [TE_HANDOFFP] = "handoffp", [TE_STARTM] = "startm",
+		[TE_WAKEP] = "wakep", [TE_RETAKE] = "retake", [TE_PREEMPT] = "preempt",
+		[TE_NETPOLL] = "netpoll", [TE_THREAD_CREATE] = "thread_create",
+		[TE_THREAD_EXIT] = "thread_exit", [TE_GC] = "gc",
+	};
+	return (unsigned)ev < TE_NEVENTS ? n[ev] : "?";
+}
+
+void trc_track_name(const struct trc_track *t, char *buf, size_t len)
+{
+	switch (t->tkind) {
+	case TRC_CORE: snprintf(buf, len, "core %d", t->num); break;
+	case TRC_P: snprintf(buf, len, "P%d", t->num); break;
+	case TRC_M: snprintf(buf, len, "M%d", t->num); break;
+	case TRC_THREAD: snprintf(buf, len, "T%d", t->num); break;
+	case TRC_G: snprintf(buf, len, "G%d", t->num); break;
+	default: snprintf(buf, len, "sched"); break;
+	}
+}

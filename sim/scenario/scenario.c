@@ -1,0 +1,176 @@
+/* sim/scenario/scenario.c — loads a scenario: YAML text plus --set overrides become a
+ * validated struct scenario with every default applied and every resolved
+ * parameter listed in sc->params. This file is the public entry points and
+ * the order of the steps; the steps live in
+ *   scenario_value.c     one scalar as a typed value, with its errors
+ *   scenario_table.c     the parameter table sc_rows: defaults, the fixed
+ *                        sections (top level, machine, kernel, acceptor,
+ *                        output, models) and the checks across fields
+ *   scenario_workload.c  classes, programs, ops, distributions, arrivals
+ *   scenario_params.c    the flattened parameter list
+ * sharing the loader state declared in scenario_internal.h.
+ *
+ * Must not: know how the models behave (only their parameters), print,
+ * exit, or leave anything allocated after a failure. Every error is one
+ * "file:line:column: message" in the caller's buffer; later layers trust
+ * the result and never re-validate. */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_internal.h"
+
+#define SC_MAX_FILE (64L << 20)  /* a scenario is text written by a person */
+
+/* ---- entry points -------------------------------------------------------- */
+
+static int build(struct loader *ld, const char *file)
+{
+	struct yt *t = ld->t;
+	int root = yt_root(t);
+	if (sc__set_defaults(ld))
+		return -1;
+	if (!yt_is_mapping(t, root))
+		return yt_fail_type(t, root, "a mapping at the top of the document");
+	if (sc__load_sections(ld, root) || sc__load_workload(ld) || sc__make_params(ld))
+		return -1;
+	if (!(ld->sc->path = strdup(file)))
+		return sc__oom(ld, 0);
+	return 0;
+}
+
+static int load_text(const char *file, const char *text, size_t len, const char *const *sets,
+		     int nsets, struct scenario *out, char *err, size_t errlen)
+{
+	struct yt t;
+	struct loader ld;
+	memset(out, 0, sizeof *out);
+	memset(&ld, 0, sizeof ld);
+	ld.t = &t;
+	ld.sc = out;
+	if (err && errlen)
+		err[0] = '\0';
+	int rc = yt_open(&t, file, text, len, err, errlen);
+	for (int i = 0; rc == 0 && i < nsets; i++)
+		rc = yt_apply_set(&t, sets[i]);
+	if (rc == 0)
+		rc = build(&ld, file);
+	free(ld.named);
+	free(ld.chan_names);
+	yt_close(&t);
+	if (rc)
+		sc_free(out);
+	return rc ? -1 : 0;
+}
+
+int sc_load_string(const char *name, const char *yaml, const char *const *sets,
+		   int nsets, struct scenario *out, char *err, size_t errlen)
+{
+	return load_text(name, yaml, strlen(yaml), sets, nsets, out, err, errlen);
+}
+
+/* Reads a whole file into a malloc'd buffer; *len gets its size. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || cap >= (size_t)SC_MAX_FILE)
+			break;
+		char *bigger = realloc(buf, cap * 2);
+		if (!bigger)
+			free(buf);
+		buf = bigger;
+		cap *= 2;
+	}
+	bool bad = !buf || ferror(f) || n == cap;
+	if (bad)
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+			 !buf ? "out of memory" : n == cap ? "file too large" : strerror(errno));
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+int sc_load(const char *path, const char *const *sets, int nsets,
+	    struct scenario *out, char *err, size_t errlen)
+{
+	size_t len = 0;
+	memset(out, 0, sizeof *out);
+	char *text = read_file(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	int rc = load_text(path, text, len, sets, nsets, out, err, errlen);
+	free(text);
+	return rc;
+}
+
+static void dist_free(struct dist *d)
+{
+	free(d->values);
+	d->values = NULL;
+	d->n = 0;
+}
+
+void sc_free(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	free(sc->path);
+	free(sc->name);
+	free(sc->description);
+	free(sc->machine.distance);
+	for (int i = 0; i < sc->nclasses; i++) {
+		free(sc->classes[i].name);
+		dist_free(&sc->classes[i].arrival.think);
+	}
+	free(sc->classes);
+	for (int i = 0; i < sc->nprograms; i++) {
+		for (int j = 0; j < sc->programs[i].nops; j++)
+			dist_free(&sc->programs[i].ops[j].d);
+		free(sc->programs[i].ops);
+		free(sc->programs[i].name);
+	}
+	free(sc->programs);
+	for (int i = 0; i < sc->nchannels; i++)
+		free(sc->channels[i].name);
+	free(sc->channels);
+	for (int i = 0; i < sc->nmutexes; i++)
+		free(sc->mutexes[i]);
+	free(sc->mutexes);
+	for (int i = 0; i < sc->nparams; i++) {
+		free(sc->params[i].key);
+		free(sc->params[i].value);
+	}
+	free(sc->params);
+	memset(sc, 0, sizeof *sc);
+}
+
+int sc_model_index(const struct scenario *sc, const char *name)
+{
+	for (int i = 0; i < sc->nmodels; i++)
+		if (strcmp(sc->models[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int sc_program_index(const struct scenario *sc, const char *name)
+{
+	for (int i = 0; i < sc->nprograms; i++)
+		if (strcmp(sc->programs[i].name, name) == 0)
+			return i;
+	return -1;
+}

@@ -1,0 +1,280 @@
+/* sim/scenario/scenario.h — a scenario as validated configuration structs.
+ *
+ * The loader (sim/scenario/scenario.c) reads YAML with libyaml, applies --set
+ * overrides to the document tree, checks every key, type and unit, applies
+ * the documented defaults and fills these structs. Everything downstream
+ * trusts them: no later layer re-validates. The loader must not know about
+ * models' behaviour, only about their parameters.
+ *
+ * All durations are sim_ns; sizes are bytes; rates are per second.
+ */
+#ifndef GMPSIM_SCENARIO_H
+#define GMPSIM_SCENARIO_H
+#include "types.h"
+#include "rng.h"
+
+/* ---- distributions: struct dist is the RNG's (sim/core/rng.h) ---------- */
+
+/* ---- ops ----------------------------------------------------------------
+ * A program is a flat array of ops. A REPEAT op at index i with body_len B
+ * repeats ops[i+1 .. i+B] `count` times, then execution continues at i+1+B.
+ * YAML:
+ *   - cpu: DIST                 or  - cpu: { <dist keys>, mem: 0.5 }
+ *   - syscall: DIST             (blocks the thread in the kernel)
+ *   - net: DIST                 (a blocking network wait)
+ *   - sleep: DIST
+ *   - spawn: { program: NAME, count: N, wait: true|false }
+ *   - repeat: { times: N, do: [ ops... ] }
+ *   - yield: N                  (N times Gosched / Thread.yield; null = 1)
+ *   - cgo: DIST                 (a C call that blocks that long, e.g. C sleep();
+ *                                gmp: entersyscall + cgocall; 1:1 models: a native
+ *                                call blocking the thread)
+ *   - send: CHAN / recv: CHAN / close: CHAN   (a channel declared under
+ *                                channels:; op.program holds its index)
+ *   - lock: { mutex: NAME, hold: DIST }   (a critical section of `hold` CPU
+ *                                under the named mutex; names need no
+ *                                declaration; op.program holds its index)
+ *   - stack: SIZE               (the task's stack grows to that depth; op.count)
+ *   - lock_os_thread: / unlock_os_thread:   (runtime.LockOSThread; no-ops on
+ *                                the 1:1 models, where a task is its thread) */
+enum op_kind {
+	OP_CPU,
+	OP_SYSCALL,
+	OP_NET,
+	OP_SLEEP,
+	OP_SPAWN,
+	OP_REPEAT,
+	OP_YIELD,
+	OP_CGO,
+	OP_SEND,
+	OP_RECV,
+	OP_CLOSE,
+	OP_LOCK,
+	OP_STACK,
+	OP_LOCK_OS_THREAD,
+	OP_UNLOCK_OS_THREAD,
+	OP_ALLOC,
+};
+
+struct op {
+	enum op_kind kind;
+	struct dist d;  /* CPU, SYSCALL, NET, SLEEP, CGO: the duration drawn per execution */
+	double mem;     /* CPU: memory intensity in [0,1] (default 0) */
+	int program;    /* SPAWN: index into scenario.programs; SEND/RECV/CLOSE: into scenario.channels */
+	int64_t count;  /* SPAWN: number of children (>=1); REPEAT: iterations (>=0); YIELD: yields (>=1);
+			 * STACK: depth in bytes; ALLOC: bytes allocated */
+	bool wait;      /* SPAWN: block until all children have finished (default false) */
+	bool temp;      /* ALLOC: garbage at once instead of reachable until the task ends */
+	int body_len;   /* REPEAT: number of following ops forming the body */
+	int line, col;  /* where the op was written (1-based) */
+};
+
+struct program {
+	char *name;     /* named programs: their name; a class's program: "workload.<class>" */
+	int nops;
+	struct op *ops;
+};
+
+/* ---- workload -----------------------------------------------------------
+ * arrival: { poisson: 10000/s }
+ *          { constant: 10000/s }                      (open loop, exactly 1/rate apart)
+ *          { closed: { clients: 50, think: DIST } }   (think defaults to 0)
+ *          { batch: { count: 1, at: 0s } }            (at defaults to 0s) */
+enum arrival_kind {
+	ARR_POISSON,
+	ARR_CLOSED,
+	ARR_BATCH,
+	ARR_CONSTANT,
+};
+
+struct arrival {
+	enum arrival_kind kind;
+	double rate;        /* POISSON, CONSTANT: arrivals per second (> 0) */
+	int64_t clients;    /* CLOSED: number of clients (>= 1) */
+	struct dist think;  /* CLOSED: think time between a response and the next request */
+	int64_t count;      /* BATCH: tasks (>= 1) */
+	sim_ns at;          /* BATCH: when */
+};
+
+/* channels: { NAME: { capacity: N } }  (capacity defaults to 0: unbuffered) */
+struct channel_cfg {
+	char *name;
+	int64_t capacity;
+};
+
+struct task_class {
+	char *name;
+	struct arrival arrival;
+	int program;        /* index into scenario.programs */
+};
+
+/* ---- machine and kernel ------------------------------------------------ */
+struct machine_cfg {
+	int cores;              /* machine.cores (default 8) */
+	int numa_nodes;         /* machine.numa.nodes (default 1); must divide cores unless cores_per_node is set */
+	int cores_per_node;     /* machine.numa.cores_per_node (default cores / nodes); nodes*cores_per_node == cores */
+	double numa_ratio;      /* machine.numa.ratio: remote/local memory latency (default 2.1, as SLIT 21/10) */
+	sim_ns line_local;      /* machine.numa.line_local: a lock's cache line moving to another core of the node */
+	sim_ns line_remote;     /* machine.numa.line_remote: ... to a core of another node */
+	double *distance;       /* numa_nodes*numa_nodes, row-major, SLIT-like (local 10). From
+	                         * machine.numa.distance (a list of lists) when given, else 10 on the
+	                         * diagonal and 10*ratio elsewhere. Owned. */
+};
+
+struct kernel_cfg {
+	sim_ns switch_cost;        /* kernel.switch: a context switch on a core */
+	sim_ns wake_cost;          /* kernel.wake: the waker's CPU for waking a thread (try_to_wake_up) */
+	sim_ns wake_idle;          /* kernel.wake_idle: IPI + idle-state exit before a briefly idle core runs the wakee */
+	sim_ns wake_idle_deep;     /* kernel.wake_idle_deep: the same for a core idle >= idle_deep_after */
+	sim_ns idle_deep_after;    /* kernel.idle_deep_after: e.g. KVM's halt-polling window (halt_poll_ns) */
+	sim_ns thread_create;      /* kernel.thread_create: clone + stack mmap, on the creator's CPU */
+	sim_ns thread_exit;        /* kernel.thread_exit: on the exiting thread's CPU */
+	sim_ns syscall;            /* kernel.syscall: entry + exit of one system call */
+	sim_ns timer_slack;        /* kernel.timer_slack: how late a thread's sleep timer fires */
+	sim_ns lock_spin;          /* kernel.lock_spin: a futex lock's spin before futex_wait */
+	sim_ns page_fault;         /* kernel.page_fault: first touch of a stack page */
+	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
+	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
+	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */
+	sim_ns balance_interval;   /* kernel.balance_interval: periodic load balancing */
+	int64_t max_threads;       /* kernel.max_threads: live threads limit (ulimit -u / threads-max) */
+	int64_t memory;            /* kernel.memory: committed memory limit, bytes */
+	int64_t stack_touch;       /* kernel.stack_touch: stack bytes a new thread commits (touches) */
+};
+
+/* ---- models -------------------------------------------------------------- */
+struct threads_cfg {
+	bool enabled;      /* present under models: */
+	int64_t stack;     /* models.threads.stack: reserved stack per thread (default 1MiB, JVM -Xss) */
+	sim_ns queue_op;   /* models.threads.queue_op: lock + queue op + unlock of a blocking queue */
+};
+
+struct pool_cfg {
+	bool enabled;
+	int64_t workers;   /* models.pool.workers (default 200, Tomcat maxThreads) */
+	int64_t stack;     /* models.pool.stack (default 1MiB) */
+	sim_ns enqueue;    /* models.pool.enqueue: lock + queue op + unlock, user CPU (default 200ns) */
+	int64_t queue;     /* models.pool.queue: queue capacity, 0 = unbounded; a put to a full queue fails the task */
+};
+
+struct gmp_model_cfg {
+	bool enabled;
+	int64_t gomaxprocs;     /* models.gmp.gomaxprocs: 0 = machine.cores (the runtime's default, ncpu) */
+	sim_ns newproc;         /* models.gmp.newproc: creator's CPU for a go statement */
+	sim_ns gogo;            /* models.gmp.gogo: user-level switch to a G (execute + gogo) */
+	sim_ns runqput;         /* models.gmp.runqput: one run-queue or timer-heap operation */
+	sim_ns steal;           /* models.gmp.steal: one steal attempt on one victim P */
+	sim_ns netpoll;         /* models.gmp.netpoll: a non-blocking netpoll (epoll_wait) */
+	sim_ns signal;          /* models.gmp.signal: SIGURG delivery + asyncPreempt on the target */
+	sim_ns schedule;        /* models.gmp.schedule: one pass of schedule/findRunnable's checks */
+	sim_ns sysmon_cycle;    /* models.gmp.sysmon_cycle: one sysmon loop iteration */
+	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
+	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
+	sim_ns chan;            /* models.gmp.chan: one channel operation (lock, copy, unlock) */
+	sim_ns procyield;       /* models.gmp.procyield: one sync.Mutex spin, procyield(30) */
+	sim_ns stack_copy;      /* models.gmp.stack_copy: copystack per KiB of the old stack */
+	int64_t maxstack;       /* models.gmp.maxstack: maxstacksize, "stack overflow" beyond */
+	int64_t stack;          /* models.gmp.stack: initial goroutine stack (stack.go:_StackMin) */
+	int64_t mstack;         /* models.gmp.mstack: an M's own stacks (g0 8 KiB + gsignal 32 KiB) */
+	int64_t maxmcount;      /* models.gmp.maxmcount: sched.maxmcount, "thread exhaustion" beyond */
+};
+
+/* Allocation and garbage collection (the `alloc` op). Go's collector runs
+ * in the gmp model; the 1:1 models (a JVM's platform threads) use a
+ * young-generation stop-the-world collector when gc.jvm.enabled. */
+struct gc_cfg {
+	int64_t live_heap;      /* gc.live_heap: long-lived heap, reachable for the whole run */
+	int64_t gogc;           /* gc.go.gogc: GOGC percent; -1 = off */
+	int64_t heap_minimum;   /* gc.go.heap_minimum: mgcpacer.go defaultHeapMinimum (4 MiB) */
+	sim_ns mark_per_mib;    /* gc.go.mark_per_mib: mark CPU per MiB of scan work */
+	sim_ns stack_scan;      /* gc.go.stack_scan: mark CPU per goroutine stack scanned */
+	sim_ns sweep_term;      /* gc.go.sweep_term: CPU of the STW sweep-termination work */
+	sim_ns mark_term;       /* gc.go.mark_term: CPU of the STW mark-termination work */
+	sim_ns sweep_per_mib;   /* gc.go.sweep_per_mib: sweep CPU per MiB of heap */
+	bool jvm_enabled;       /* gc.jvm.enabled: the 1:1 models collect (a JVM) or not (C) */
+	int64_t jvm_young;      /* gc.jvm.young: eden size; a young GC when it fills */
+	int64_t jvm_threads;    /* gc.jvm.threads: parallel GC threads; 0 = ParallelGCThreads' rule */
+	sim_ns jvm_pause_base;  /* gc.jvm.pause_base: fixed work of a young pause */
+	sim_ns jvm_root_scan;   /* gc.jvm.root_scan: pause work per Java thread (stack roots, safepoint state) */
+	sim_ns jvm_copy_per_mib;/* gc.jvm.copy_per_mib: pause work per MiB of survivors copied */
+	sim_ns jvm_poll;        /* gc.jvm.safepoint_poll: longest a running thread takes to reach a safepoint poll */
+	sim_ns jvm_sync;        /* gc.jvm.safepoint_sync: the VM thread's safepoint work per Java thread */
+};
+
+struct acceptor_cfg {
+	bool enabled;      /* acceptor.enabled (default true) */
+	sim_ns accept;     /* acceptor.accept: CPU per connection before the model's start cost (default 5us) */
+};
+
+struct output_cfg {
+	sim_ns sample;     /* output.sample: time-series sampling interval (default 100ms; 0 = off) */
+};
+
+#define SC_MAX_MODELS 8
+
+struct sc_param {
+	char *key;   /* flattened path, e.g. "models.pool.workers" */
+	char *value; /* resolved value as text, e.g. "200" or "1MiB"/"1048576" */
+};
+
+struct scenario {
+	char *path;         /* file it was loaded from */
+	char *name;         /* name (required) */
+	char *description;  /* description (default "") */
+	sim_ns duration;    /* duration (required, > 0) */
+	sim_ns warmup;      /* warmup (default 0, < duration) */
+	uint64_t seed;      /* seed (default 1) */
+
+	struct machine_cfg machine;
+	struct kernel_cfg kernel;
+	struct acceptor_cfg acceptor;
+	struct threads_cfg threads;
+	struct pool_cfg pool;
+	struct gmp_model_cfg gmp;
+	struct output_cfg output;
+	struct gc_cfg gc;
+
+	int nmodels;                     /* models in the order written under models: */
+	const char *models[SC_MAX_MODELS];
+
+	int nclasses;
+	struct task_class *classes;
+	int nprograms;
+	struct program *programs;
+	int nchannels;
+	struct channel_cfg *channels;
+	int nmutexes;                    /* mutexes named by lock ops, in order of first use */
+	char **mutexes;
+
+	int nparams;                     /* every resolved parameter, defaults included */
+	struct sc_param *params;
+};
+
+/* Loads and validates path, applying each "key.path=value" in sets to the
+ * document before validation (the value is parsed as YAML, so
+ * "workload.req.arrival={poisson: 5000/s}" works; a missing key is added).
+ * Returns 0 on success. On failure returns -1 and writes one message
+ * "file:line:column: message" into err (for an override, the file part is
+ * "--set KEY=VALUE"). Unknown keys get "(did you mean 'x'?)" when a known
+ * key is close. The struct is only valid after success; sc_free it. */
+int sc_load(const char *path, const char *const *sets, int nsets,
+	    struct scenario *out, char *err, size_t errlen);
+
+/* Same, from a YAML string; name is used in error messages as the file. */
+int sc_load_string(const char *name, const char *yaml, const char *const *sets,
+		   int nsets, struct scenario *out, char *err, size_t errlen);
+
+void sc_free(struct scenario *sc);
+
+/* Index of the model named name in sc->models, or -1. */
+int sc_model_index(const struct scenario *sc, const char *name);
+
+/* Index of the program named name, or -1. */
+int sc_program_index(const struct scenario *sc, const char *name);
+
+/* The unit a parameter's value has in the results database's params
+ * table: "ns" for durations, "B" for sizes, NULL otherwise (counts, flags,
+ * text) or for a key that is not in the parameter table. */
+const char *sc_param_unit(const char *key);
+
+#endif

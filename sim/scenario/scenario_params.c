@@ -1,0 +1,107 @@
+/* sim/scenario/scenario_params.c — the scenario's resolved parameters as a flat
+ * list of (dotted key, text) pairs in sc->params: every table row with its
+ * default applied, the NUMA distance matrix cell by cell, and every scalar
+ * under workload: and programs: as written. The results database stores
+ * this list with each run (models/run.c).
+ *
+ * Must not: validate (everything it reads was checked already), or change
+ * anything in the scenario but sc->params. Limit: SC_MAX_PARAMS entries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_internal.h"
+
+#define SC_MAX_PARAMS 1000000    /* same bound as SC_MAX_OPS, for the flattened parameter list */
+#define PATH_MAX_CHARS 4096      /* flattened parameter keys */
+#define PARAM_MAX_DEPTH (4 * YT_MAX_DEPTH) /* a nested repeat is 3 levels of YAML */
+
+int sc__add_param(struct loader *ld, const char *key, const char *value)
+{
+	struct scenario *sc = ld->sc;
+	if (sc->nparams == SC_MAX_PARAMS)
+		return yt_fail(ld->t, 0, "too many parameters (more than %d)", SC_MAX_PARAMS);
+	if (sc->nparams == ld->params_cap) {
+		int cap = ld->params_cap ? 2 * ld->params_cap : 64;
+		struct sc_param *p = realloc(sc->params, (size_t)cap * sizeof *p);
+		if (!p)
+			return sc__oom(ld, 0);
+		sc->params = p;
+		ld->params_cap = cap;
+	}
+	struct sc_param *p = &sc->params[sc->nparams];
+	p->key = strdup(key);
+	p->value = strdup(value);
+	if (!p->key || !p->value) {
+		free(p->key);
+		free(p->value);
+		return sc__oom(ld, 0);
+	}
+	sc->nparams++;
+	return 0;
+}
+
+/* Shortest text that reads back as the same double. */
+void sc__format_double(double x, char *buf, size_t len)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+static int distance_params(struct loader *ld)
+{
+	const struct machine_cfg *m = &ld->sc->machine;
+	for (int i = 0; i < m->numa_nodes; i++)
+		for (int j = 0; j < m->numa_nodes; j++) {
+			char key[64], v[32];
+			snprintf(key, sizeof key, "machine.numa.distance.%d.%d", i, j);
+			sc__format_double(m->distance[i * m->numa_nodes + j], v, sizeof v);
+			if (sc__add_param(ld, key, v))
+				return -1;
+		}
+	return 0;
+}
+
+/* Every scalar leaf below node, as written, keyed by its dotted path
+ * (sequence items by index). path has room for PATH_MAX_CHARS. */
+static int tree_params(struct loader *ld, int node, char *path, size_t plen, int depth)
+{
+	struct yt *t = ld->t;
+	if (depth > PARAM_MAX_DEPTH)
+		return yt_fail(t, node, "nested too deeply (a recursive alias?)");
+	if (yt_is_scalar(t, node))
+		return sc__add_param(ld, path, yt_is_null(t, node) ? "" : yt_text(t, node));
+	bool map = yt_is_mapping(t, node);
+	for (int i = 0; i < yt_len(t, node); i++) {
+		int n = map ? snprintf(path + plen, PATH_MAX_CHARS - plen, ".%s", yt_text(t, yt_key(t, node, i)))
+			    : snprintf(path + plen, PATH_MAX_CHARS - plen, ".%d", i);
+		if (n < 0 || (size_t)n >= PATH_MAX_CHARS - plen)
+			return yt_fail(t, node, "key path too long");
+		if (tree_params(ld, map ? yt_value(t, node, i) : yt_item(t, node, i), path, plen + (size_t)n, depth + 1))
+			return -1;
+	}
+	path[plen] = '\0';
+	return 0;
+}
+
+int sc__make_params(struct loader *ld)
+{
+	static const char *const trees[] = { "workload", "programs", "channels" };
+	if (sc__table_params(ld) || distance_params(ld))
+		return -1;
+	for (int i = 0; i < NELEMS(trees); i++) {
+		int node = sc__row_node(ld, trees[i]);
+		char *path = malloc(PATH_MAX_CHARS);
+		if (!path)
+			return sc__oom(ld, node);
+		snprintf(path, PATH_MAX_CHARS, "%s", trees[i]);
+		int rc = node ? tree_params(ld, node, path, strlen(path), 0) : 0;
+		free(path);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,144 @@
+/* sim/store/trace_db.c — writes a run's timeline (sim/core/trace.h) into the results
+ * database: the traces, tracks, spans and events tables of
+ * analysis/schema.sql. Called by the results writer inside the run's
+ * transaction, after the simulation: one prepared statement per table,
+ * reused for every row. Must not open, commit or roll back anything. */
+#include "trace_db.h"
+#include <sqlite3.h>
+#include <stdio.h>
+
+static int trcdb_step(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void trcdb_bind_obj(sqlite3_stmt *s, int i, int64_t obj)
+{
+	if (obj == -1)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, obj);
+}
+
+static int trcdb_summary(sqlite3 *h, const struct trc *tr, int64_t run_id)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "INSERT INTO traces(run_id, records, record_limit, truncated_at_ns)"
+			       " VALUES (?1, ?2, ?3, ?4)", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, trc_records(tr));
+	sqlite3_bind_int64(s, 3, tr->limit);
+	trcdb_bind_obj(s, 4, tr->truncated_at);
+	int rc = trcdb_step(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Binds row i of a table's records at parameters base+1 .. base+ncols. */
+typedef void (*trcdb_bind_fn)(sqlite3_stmt *s, int base, const struct trc *tr, int64_t i,
+			      int64_t run_id);
+
+enum { TRCDB_BATCH = 64 };  /* rows per INSERT: amortizes SQLite's per-statement cost */
+
+/* "INSERT INTO table(cols) VALUES (?,..),(?,..)..." with nrows rows of ncols. */
+static sqlite3_stmt *trcdb_prepare(sqlite3 *h, const char *head, int ncols, int nrows)
+{
+	char sql[8192];
+	int len = snprintf(sql, sizeof sql, "%s VALUES ", head);
+	for (int r = 0; r < nrows; r++) {
+		len += snprintf(sql + len, sizeof sql - (size_t)len, r ? ",(" : "(");
+		for (int c = 0; c < ncols; c++)
+			len += snprintf(sql + len, sizeof sql - (size_t)len, c ? ",?" : "?");
+		len += snprintf(sql + len, sizeof sql - (size_t)len, ")");
+	}
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	return s;
+}
+
+/* Inserts n rows, TRCDB_BATCH per statement, then the rest one by one. */
+static int trcdb_rows(sqlite3 *h, const char *head, int ncols, int64_t n, trcdb_bind_fn bind,
+		      const struct trc *tr, int64_t run_id)
+{
+	sqlite3_stmt *batch = trcdb_prepare(h, head, ncols, TRCDB_BATCH);
+	sqlite3_stmt *one = trcdb_prepare(h, head, ncols, 1);
+	int rc = batch && one ? 0 : -1;
+	int64_t i = 0;
+	for (; rc == 0 && i + TRCDB_BATCH <= n; i += TRCDB_BATCH) {
+		for (int r = 0; r < TRCDB_BATCH; r++)
+			bind(batch, r * ncols, tr, i + r, run_id);
+		rc = trcdb_step(batch);
+	}
+	for (; rc == 0 && i < n; i++) {
+		bind(one, 0, tr, i, run_id);
+		rc = trcdb_step(one);
+	}
+	sqlite3_finalize(batch);
+	sqlite3_finalize(one);
+	return rc;
+}
+
+static void trcdb_bind_span(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
+{
+	const struct trc_span *p = &tr->spans[i];
+	sqlite3_bind_int64(s, b + 1, run_id);
+	sqlite3_bind_int(s, b + 2, p->track);
+	sqlite3_bind_text(s, b + 3, trc_state_name(p->state), -1, SQLITE_STATIC);
+	trcdb_bind_obj(s, b + 4, p->obj);
+	sqlite3_bind_int64(s, b + 5, p->t0);
+	sqlite3_bind_int64(s, b + 6, p->t1);
+}
+
+static void trcdb_bind_event(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
+{
+	const struct trc_ev *e = &tr->evs[i];
+	sqlite3_bind_int64(s, b + 1, run_id);
+	sqlite3_bind_int64(s, b + 2, e->t);
+	sqlite3_bind_int(s, b + 3, e->track);
+	sqlite3_bind_text(s, b + 4, trc_event_name(e->kind), -1, SQLITE_STATIC);
+	trcdb_bind_obj(s, b + 5, e->a);
+	trcdb_bind_obj(s, b + 6, e->b);
+}
+
+static void trcdb_bind_track(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
+{
+	char name[32];
+	trc_track_name(&tr->tracks[i], name, sizeof name);
+	sqlite3_bind_int64(s, b + 1, run_id);
+	sqlite3_bind_int64(s, b + 2, i);
+	sqlite3_bind_text(s, b + 3, trc_tkind_name(tr->tracks[i].tkind), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, b + 4, tr->tracks[i].num);
+	sqlite3_bind_text(s, b + 5, name, -1, SQLITE_TRANSIENT);
+}
+
+static int trcdb_tracks(sqlite3 *h, const struct trc *tr, int64_t run_id)
+{
+	return trcdb_rows(h, "INSERT INTO tracks(run_id, track, kind, num, name)", 5, tr->ntracks,
+			  trcdb_bind_track, tr, run_id);
+}
+
+static int trcdb_spans(sqlite3 *h, const struct trc *tr, int64_t run_id)
+{
+	return trcdb_rows(h, "INSERT INTO spans(run_id, track, kind, obj, t0_ns, t1_ns)", 6,
+			  tr->nspans, trcdb_bind_span, tr, run_id);
+}
+
+static int trcdb_events(sqlite3 *h, const struct trc *tr, int64_t run_id)
+{
+	return trcdb_rows(h, "INSERT INTO events(run_id, t_ns, track, name, arg, arg2)", 6,
+			  tr->nevs, trcdb_bind_event, tr, run_id);
+}
+
+int trc_db_insert(struct sqlite3 *h, const struct trc *tr, int64_t run_id)
+{
+	if (!tr)
+		return 0;
+	if (trcdb_summary(h, tr, run_id) < 0 || trcdb_tracks(h, tr, run_id) < 0 ||
+	    trcdb_spans(h, tr, run_id) < 0 || trcdb_events(h, tr, run_id) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,95 @@
+/* sim/study/capacity.h — service-level objectives and the capacity search: the
+ * highest Poisson arrival rate at which a model still meets an SLO.
+ *
+ * An SLO is one or more terms joined by ',', all of which must hold:
+ *   p50 p90 p99 p999 mean max   latency of the requests, with a duration
+ *                               unit: "p99<200ms", "mean<=2ms"
+ *   cpu                         CPU busy share of all cores: "cpu<0.8"
+ * each with '<' or '<='. A probe (one rate, N repetitions with seeds
+ * seed, seed+1, ...) meets the SLO when every term holds for the mean over
+ * its repetitions, no repetition failed as a simulation (e.g. thread
+ * exhaustion), and no repetition is overloaded: it completed fewer than
+ * (1 - slack) of the requests that arrived in the measured window, where
+ * slack = max(2%, 4 / sqrt(expected arrivals)) absorbs Poisson noise and
+ * the requests legitimately in flight at the window's edges. An overloaded
+ * queue grows without bound, and the latency of the requests that did
+ * complete then understates what the rest will see.
+ *
+ * The search brackets the capacity (from the scenario's rate, doubling
+ * until the SLO fails or halving until it holds, unless --rate-lo/-hi are
+ * given and confirmed), then bisects geometrically until the bracket is
+ * narrower than the tolerance. The reported capacity is the highest rate
+ * that met the SLO. Must not print (progress goes through a callback) and
+ * must not touch files other than the optional database.
+ */
+#ifndef GMPSIM_CAPACITY_H
+#define GMPSIM_CAPACITY_H
+#include "scenario.h"
+#include "db.h"
+#include <stddef.h>
+
+#define SLO_MAX_TERMS 8
+
+struct slo_term {
+	char label[8];       /* as written: "p99", "mean", "cpu" */
+	const char *metric;  /* the run metric: "latency_p99", "cpu_utilization" */
+	int is_latency;      /* limit in ns */
+	int inclusive;       /* '<=' rather than '<' */
+	double limit;
+};
+
+struct slo {
+	int n;
+	struct slo_term terms[SLO_MAX_TERMS];
+	char text[128];      /* the SLO as given, for reports */
+};
+
+/* Parses text into out. Returns 0, or -1 with a one-line reason naming
+ * the offending term in err ("'p99<abc': expected a duration ..."). */
+int slo_parse(const char *text, struct slo *out, char *err, size_t errlen);
+
+/* Whether the metric values (indexed like slo->terms) meet the SLO; when
+ * not, a reason ("p99 212ms >= 200ms") goes into why. NaN fails. */
+int slo_met(const struct slo *slo, const double *values, char *why, size_t whylen);
+
+/* The index of the Poisson class to vary: the one named want (which must
+ * exist and be Poisson), or the only Poisson class. Returns -1 with a
+ * reason naming the scenario's path when there is none, or several. */
+int cap_find_class(const struct scenario *sc, const char *want, char *err, size_t errlen);
+
+struct cap_opts {
+	const char *scenario_path;
+	const char *const *sets;  /* the user's --set overrides */
+	int nsets;
+	const char *cls;          /* --class, or NULL */
+	struct slo slo;
+	int reps;                 /* repetitions per probe (>= 1) */
+	int jobs;                 /* repetitions simulated at once, on threads (0 or 1: one) */
+	double rate_lo, rate_hi;  /* a bracket to start from; 0 = search for it */
+	double tolerance;         /* stop when (hi - lo) / lo <= tolerance */
+	struct db *db;            /* every probe run is written here when not NULL */
+	int *next_point;          /* point_id for the next probe (shared across models) */
+	void (*progress)(void *ctx, const char *line);
+	void *ctx;
+};
+
+enum cap_outcome {
+	CAP_FOUND,   /* capacity in [rate, fail_rate) */
+	CAP_BELOW,   /* even the lowest rate probed failed: capacity < fail_rate */
+	CAP_ABOVE,   /* even the highest rate probed met it: capacity >= rate */
+};
+
+struct cap_result {
+	enum cap_outcome outcome;
+	double rate;       /* highest rate that met the SLO (NAN for CAP_BELOW) */
+	double fail_rate;  /* lowest rate that failed it (NAN for CAP_ABOVE) */
+	int probes;
+};
+
+/* Searches model's capacity. Returns 0 with out filled; 2 for bad input
+ * (scenario, --set, class, a model the scenario cannot run) or a database
+ * write error, with the message in err. */
+int cap_search(const struct cap_opts *o, const char *model, struct cap_result *out,
+	       char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,57 @@
+/* sim/study/compare.h — paired model comparisons with 95% confidence intervals,
+ * read from a results database.
+ *
+ * Runs with the same (scenario, point_id, seed, rep) saw the same random
+ * inputs and differ only in model (common random numbers), so the models of
+ * a sweep point are compared per repetition: for each repetition the ratio
+ * and the difference of a metric between the reference model and another
+ * model, then a Student-t interval over the repetitions.
+ *
+ * Ratios: the interval is computed on the log ratios and reported as the
+ * geometric mean ratio exp(mean log r) with exp(mean ± t·sd/√n). Log ratios
+ * make a ratio and its inverse symmetric (1.5× and 0.67× are equally far
+ * from 1) and the multiplicative noise of rates and latencies closer to
+ * normal. Differences use the plain t-interval.
+ *
+ * Must not write to the database or run simulations.
+ */
+#ifndef GMPSIM_COMPARE_H
+#define GMPSIM_COMPARE_H
+#include <stddef.h>
+#include <stdio.h>
+
+/* A paired estimate over n repetitions. With n < 2 there is no interval
+ * (has_ci false; lo/hi NAN). With n == 0 the estimate is NAN too. */
+struct cmp_estimate {
+	int n;          /* pairs used */
+	int skipped;    /* pairs skipped: a value missing, NaN, infinite, or (ratios) <= 0 */
+	double value;   /* ratio: geometric mean a/b; difference: mean a - b */
+	double lo, hi;  /* 95% confidence interval */
+	int has_ci;
+};
+
+/* Geometric mean of a[i]/b[i] with the 95% t-interval of the log ratios,
+ * over the pairs where both values are finite and > 0. */
+void cmp_ratio(const double *a, const double *b, int n, struct cmp_estimate *out);
+/* Mean of a[i] - b[i] with its 95% t-interval, over the pairs where both
+ * values are finite. */
+void cmp_difference(const double *a, const double *b, int n, struct cmp_estimate *out);
+
+/* Reads the database at db_path (read-only) and writes, per (scenario,
+ * point_id), a table of the models' mean metrics and, per pair (reference
+ * = 'gmp' if present, else the first model alphabetically, against each
+ * other model), the ratio and difference with 95% intervals of throughput,
+ * latency p50/p99/mean, CPU utilisation, committed stack and peak threads,
+ * then one quotable line. Only runs with status 'complete' count.
+ * Returns 0; or -1 with a one-line message naming db_path in err (missing
+ * file, not an SQLite file, not a gmpsim database, no complete runs). */
+int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen);
+
+/* The quotable sentence for one pair, e.g. "gmp served 1.47x the requests
+ * of threads (95% CI 1.44-1.50) at p99 31 ms vs 212 ms (5 reps)", written
+ * into buf (UTF-8: × and –). thr is the throughput ratio ref/other; p99s
+ * are the mean p99 latencies in ns (NAN when unknown); reps the pairs. */
+void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
+	       const struct cmp_estimate *thr, double ref_p99, double other_p99, int reps);
+
+#endif

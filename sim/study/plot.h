@@ -1,0 +1,61 @@
+/* sim/study/plot.h — what the plot kinds share (sim/study/plot.c,
+ * plot_kinds.c; used by sim/cli/cmd_plot.c): the options, run selection, a growable text buffer for
+ * the gnuplot script, and the units shown on the axes. */
+#ifndef GMPSIM_PLOT_H
+#define GMPSIM_PLOT_H
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { PLOT_MAX_WHERE = 32, PLOT_MAX_RUNS = 256 };
+
+struct plot_opts {
+	const char *db, *kind, *out;
+	const char *metric, *x, *series, *hist, *title;
+	const char *where_key[PLOT_MAX_WHERE], *where_value[PLOT_MAX_WHERE];
+	char *where_owned[PLOT_MAX_WHERE];
+	int nwhere;
+	long long runs[PLOT_MAX_RUNS];
+	int nruns;
+	bool png_too;
+};
+
+/* A growable NUL-terminated text; allocation failure aborts. */
+struct plot_buf { char *s; size_t len, cap; };
+void pb_printf(struct plot_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a gnuplot single-quoted string. */
+void pb_quoted(struct plot_buf *b, const char *s);
+void pb_free(struct plot_buf *b);
+
+/* The SQL condition (on runs AS r) that selects complete runs matching the
+ * --run and --where options; sqlite3_mprintf'd. */
+char *plot_run_condition(const struct plot_opts *o);
+/* The --where keys as an SQL list of literals ("'', 'a', 'b'");
+ * sqlite3_mprintf'd. */
+char *plot_where_keys(const struct plot_opts *o);
+/* The SQL expression for a run's line label: the model, then the swept
+ * keys other than `except` and the --where keys ("gmp (machine.cores=4)");
+ * sqlite3_mprintf'd. */
+char *plot_label_expr(const struct plot_opts *o, const char *except);
+/* The scenario names of the selected runs, ", "-separated (malloc'd). */
+char *plot_scenarios(sqlite3 *h, const struct plot_opts *o);
+/* Comma-separated distinct values of sql's first column (malloc'd; "" when none). */
+char *plot_list(sqlite3 *h, const char *sql);
+
+/* How a unit is shown on an axis: the factor from stored values and the label. */
+struct plot_unit { double scale; const char *label; };
+struct plot_unit plot_metric_unit(const char *stored_unit);
+/* How a time series is shown: heap in MiB, the others as stored. */
+struct plot_unit plot_series_unit(const char *series);
+
+/* Half the width of the 95% confidence interval of the mean of n values:
+ * t(0.975, n-1) * sd / sqrt(n) (Student t, GSL); 0 when n < 2. */
+double plot_ci95_halfwidth(const double *vals, int n);
+
+/* Each kind builds the gnuplot script body into b. Return 0, or the exit
+ * status (2) with err: unknown metric/series/histogram, no data. */
+int plot_metric(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char *err, size_t errlen);
+int plot_cdf(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char *err, size_t errlen);
+int plot_series(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,97 @@
+/* sim/study/sweep_plan.h — a sweep as a numbered list of runs: the scenario, its
+ * ordinary overrides, the axes (from the command line and the scenario's
+ * top-level sweep: section), the models and the repetitions.
+ *
+ * Numbering (fixed; README "Sweeps"): points are the combinations of the
+ * axis values with the first axis varying slowest (mixed radix); then
+ *   run_number = (point_id * nmodels + model_index) * reps + rep
+ * so the repetition varies fastest, then the model, then the last axis.
+ * Run r is a pure function of (scenario, sweep, r): plan_load gives its
+ * scenario, loaded with the overrides, the point's axis values and the
+ * repetition's seed, in that order.
+ *
+ * Seeds (common random numbers): repetition r of every point and every
+ * model uses plan_seed(base, r): the base seed itself for r = 0, else a
+ * SplitMix64 mix of (base, r).
+ *
+ * Must not run simulations, fork, or touch databases. */
+#ifndef GMPSIM_SWEEP_PLAN_H
+#define GMPSIM_SWEEP_PLAN_H
+#include "scenario.h"
+#include "sweep_axis.h"
+
+#define PLAN_MAX_AXES 32
+#define PLAN_MAX_SETS 256
+#define PLAN_MAX_RUNS 10000000LL
+
+struct plan_axis {
+	char *key;
+	struct axis_values values; /* YAML texts */
+	char **sets;               /* per value: the override handed to the loader */
+	bool from_file;            /* the scenario's sweep: section, else --set */
+	int key_line, key_col;     /* from_file: 1-based position of the key */
+	int *val_line, *val_col;   /* from_file: per value, the node it came from */
+};
+
+struct sweep_plan {
+	char *scenario;                 /* the scenario file */
+	char *name;                     /* its name (at point 0) */
+	int nsets;
+	char *sets[PLAN_MAX_SETS];      /* ordinary overrides, in order (owned) */
+	int naxes;
+	struct plan_axis axes[PLAN_MAX_AXES];
+	int nmodels;
+	char *models[SC_MAX_MODELS];    /* owned */
+	int reps;                       /* >= 1 */
+	uint64_t base_seed;
+	int64_t npoints, nruns;
+	uint64_t fingerprint;           /* see plan_finish */
+};
+
+/* One run's coordinates. */
+struct plan_run {
+	int64_t number, point;
+	int model, rep;
+	uint64_t seed;
+};
+
+void plan_init(struct sweep_plan *p, const char *scenario);
+void plan_free(struct sweep_plan *p);
+
+/* Reads the scenario file's top-level sweep: mapping (axes in the order
+ * written, and reps:). A missing section is fine. Errors are
+ * "file:line:col: ..." (0, or -1 with err). Call before plan_add_set. */
+int plan_read_file(struct sweep_plan *p, char *err, size_t errlen);
+
+/* One --set KEY=VALUE. A sweep value (axis_is_sweep) makes an axis, which
+ * replaces a file axis of the same key; otherwise it is an ordinary
+ * override, which removes such a file axis. allow_axes false rejects
+ * sweep values. Errors name the option: "--set KEY=VALUE: ...". */
+int plan_add_set(struct sweep_plan *p, const char *text, bool allow_axes, char *err, size_t errlen);
+int plan_add_model(struct sweep_plan *p, const char *name, char *err, size_t errlen);
+
+/* Checks every point with the scenario loader (so a bad key or value is
+ * reported before anything runs, as "--set KEY=VALUE:line:col: ..." or the
+ * sweep: section's file:line:col), fixes the models (the --model ones,
+ * else point 0's), the base seed (point 0's), the counts and the
+ * fingerprint: a hash of point 0's resolved parameters, every axis with
+ * its values, the models, reps and the gmpsim version. Returns 0 or -1. */
+int plan_finish(struct sweep_plan *p, char *err, size_t errlen);
+
+uint64_t plan_seed(uint64_t base, int rep);
+void plan_run_of(const struct sweep_plan *p, int64_t number, struct plan_run *r);
+/* Index into axes[axis].values of the point's value. */
+int plan_value_index(const struct sweep_plan *p, int64_t point, int axis);
+/* "key=value key=value" of the point ("" without axes) into buf. */
+const char *plan_point_text(const struct sweep_plan *p, int64_t point, char *buf, size_t len);
+
+/* Loads run r's scenario (sc_free it). 0, or -1 with err. */
+int plan_load(const struct sweep_plan *p, const struct plan_run *r, struct scenario *sc,
+	      char *err, size_t errlen);
+
+/* Parses a --run spec ("3", "0-9", "0,4,7", "0-3,7") into sel[0..nruns)
+ * (1 = selected). Errors name the spec and the valid range. */
+int plan_select(const struct sweep_plan *p, const char *spec, unsigned char *sel,
+		char *err, size_t errlen);
+
+#endif
