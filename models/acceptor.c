@@ -1,13 +1,15 @@
 /* models/acceptor.c — the accept loop's kernel thread (see acceptor.h).
  * Phases per connection: accept burst (kernel) -> start-cost burst (model's
- * category) -> start -> after-start burst (e.g. the futex wake) -> next.
+ * category) -> start -> after-start burst (e.g. the futex wake) -> the
+ * model's start_wait (Java's Thread.start() handshake: blocked until the
+ * new thread has started, then the notify burst) -> next.
  * Must not touch a task after handing it to the model. */
 #include "acceptor.h"
 #include "run.h"
 #include "trace.h"
 #include <stdlib.h>
 
-enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED };
+enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED, ACC_NOTIFIED };
 
 struct acceptor {
 	struct run *run;
@@ -53,8 +55,23 @@ static void acc_step(struct kern *k, struct kthread *kt)
 		kern_run(k, kt, r->model->start(r, t, kt), CAT_KERNEL, 0, -1);
 		return;
 	}
+	case ACC_STARTED: {
+		sim_ns cost = 0;
+		if (r->model->start_wait && r->model->start_wait(r, kt, &cost)) {
+			kern_block(k, kt);  /* Thread.start()'s handshake: the model wakes it */
+			trc_set(k->sim->trace, TRC_THREAD, kt->id, TS_FUTEX, -1, k->sim->now);
+			return;
+		}
+		if (cost == 0) {
+			acc_next(a, k);
+			return;
+		}
+		a->phase = ACC_NOTIFIED;
+		kern_run(k, kt, cost, CAT_KERNEL, 0, -1);
+		return;
+	}
 	case ACC_IDLE:
-	case ACC_STARTED:
+	case ACC_NOTIFIED:
 		acc_next(a, k);
 		return;
 	}

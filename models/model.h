@@ -26,6 +26,12 @@ struct model_ops {
 	 * the kernel CPU the starter pays afterwards (e.g. a futex wake). The
 	 * model calls wl_task_failed itself if the task cannot start. */
 	sim_ns (*start)(struct run *r, struct task *t, struct kthread *starter);
+	/* Called on the starter once start()'s burst is paid (may be NULL):
+	 * true while the starter must block until the model wakes it (Java's
+	 * Thread.start() waits for the new thread's start handshake; the
+	 * starter then calls it again); false when it may go on, with *cost
+	 * (kernel CPU, e.g. a notify) for it to pay first. */
+	bool (*start_wait)(struct run *r, struct kthread *starter, sim_ns *cost);
 	/* Open-loop arrivals enter through the model's own accept loop (Go's
 	 * accepting goroutine) instead of the shared kernel-thread acceptor.
 	 * May be NULL. */

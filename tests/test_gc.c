@@ -15,7 +15,7 @@ static struct run_result service(const char *model, const char *alloc, const cha
 	snprintf(yaml, sizeof yaml,
 		 "name: svc\nduration: 1s\nwarmup: 100ms\nmachine: { cores: 16 }\n"
 		 "gc: { live_heap: 4MiB, jvm: { young: 4MiB } }\n"
-		 "models: { gmp: {}, threads: {} }\n"
+		 "models: { gmp: {}, threads: { runtime: native } }\n"
 		 "workload:\n  req:\n    arrival: { poisson: 4000/s }\n"
 		 "    program: [ { cpu: { exp: 100us } }, { alloc: %s }, { sleep: 2ms }, { cpu: 20us } ]\n",
 		 alloc);
@@ -157,7 +157,7 @@ static void test_pause_vs_parked_tasks(void **state)
 			  "gc: { live_heap: 2MiB, jvm: { young: 4MiB, safepoint_poll: 0s, safepoint_sync: 0s, copy_per_mib: 0s,"
 			  " root_scan: 2us } }\n"
 			  "kernel: { max_threads: 100000 }\nacceptor: { enabled: false }\n"
-			  "models: { gmp: {}, threads: { stack: 256KiB } }\n"
+			  "models: { gmp: {}, threads: { stack: 256KiB, runtime: native } }\n"
 			  "workload:\n  parked:\n    arrival: { batch: { count: %d } }\n    program: [ { sleep: 10s } ]\n"
 			  "  req:\n    arrival: { poisson: 3000/s }\n    program: [ { cpu: 50us }, { alloc: 64KiB } ]\n";
 	char few[1024], many[1024];
@@ -196,7 +196,7 @@ static void test_jvm_pause_and_gc_threads(void **state)
 	res_free(&b);
 	static const char batch[] =
 		"name: b\nduration: 1s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
-		"gc: { jvm: { young: 4MiB } }\nmodels: { threads: {} }\n"
+		"gc: { jvm: { young: 4MiB } }\nmodels: { threads: { runtime: native } }\n"
 		"workload:\n  w:\n    arrival: { batch: { count: 10 } }\n"
 		"    program: [ { alloc: 1MiB }, { sleep: 100ms } ]\n";
 	struct run_result c = tr_run(batch, "threads", on, 6), d = tr_run(batch, "threads", off, 2);
@@ -219,7 +219,7 @@ static void test_jvm_time_to_safepoint_under_load(void **state)
 	(void)state;
 	static const char yaml[] =
 		"name: h\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\n"
-		"gc: { jvm: { young: 1MiB, copy_per_mib: 0s } }\nmodels: { threads: {} }\n"
+		"gc: { jvm: { young: 1MiB, copy_per_mib: 0s } }\nmodels: { threads: { runtime: native } }\n"
 		"workload:\n  hogs:\n    arrival: { batch: { count: 200 } }\n    program: [ { cpu: 2s } ]\n"
 		"  alloc:\n    arrival: { batch: { count: 1, at: 100ms } }\n"
 		"    program: [ { repeat: { times: 20, do: [ { alloc: 256KiB }, { sleep: 20ms } ] } } ]\n";

@@ -15,7 +15,7 @@ static void test_thread_limit_fails_tasks(void **state)
 	/* ~1000 requests in flight but only 300 threads allowed */
 	struct run_result r = tr_run(
 		"name: lim\nduration: 2s\nwarmup: 500ms\nkernel: { max_threads: 300 }\n"
-		"models: { threads: {} }\nworkload:\n  req:\n    arrival: { poisson: 10000/s }\n"
+		"models: { threads: { runtime: native } }\nworkload:\n  req:\n    arrival: { poisson: 10000/s }\n"
 		"    program: [ { cpu: 50us }, { net: 100ms } ]\n", "threads", NULL, 0);
 	assert_true(m(&r, "tasks_failed") > 5000);
 	assert_true(m(&r, "thread_create_failures") >= m(&r, "tasks_failed"));
@@ -32,7 +32,7 @@ static void test_memory_limit_fails_tasks(void **state)
 	struct run_result r = tr_run(
 		"name: mem\nduration: 1s\nkernel: { memory: 1MiB, stack_touch: 64KiB }\n"
 		"acceptor: { enabled: false }\n"
-		"models: { threads: {} }\nworkload:\n  b:\n    arrival: { batch: { count: 40 } }\n"
+		"models: { threads: { runtime: native } }\nworkload:\n  b:\n    arrival: { batch: { count: 40 } }\n"
 		"    program: [ { sleep: 100ms } ]\n", "threads", NULL, 0);
 	assert_int_equal((int)m(&r, "tasks_failed"), 40 - 16);
 	assert_int_equal((int)m(&r, "tasks_completed"), 16);
@@ -100,7 +100,7 @@ static void test_acceptor_saturates_on_thread_creation(void **state)
 	/* creating a thread costs 200 us: the acceptor can start < 5,000/s */
 	struct run_result r = tr_run(
 		"name: acc\nduration: 2s\nwarmup: 500ms\nkernel: { thread_create: 200us }\n"
-		"models: { threads: {} }\nworkload:\n  req:\n    arrival: { poisson: 8000/s }\n"
+		"models: { threads: { runtime: native } }\nworkload:\n  req:\n    arrival: { poisson: 8000/s }\n"
 		"    program: [ { cpu: 10us } ]\n", "threads", NULL, 0);
 	double x = m(&r, "throughput");
 	fprintf(stderr, "acceptor-bound throughput %.0f/s\n", x);
@@ -118,7 +118,7 @@ static void test_numa_remote_memory_is_slower(void **state)
 	static const char fmt[] =
 		"name: numa\nduration: 2s\nacceptor: { enabled: false }\n"
 		"machine: { cores: 4, numa: { nodes: %d, ratio: 3 } }\n"
-		"models: { threads: {} }\nworkload:\n  b:\n    arrival: { batch: { count: 64 } }\n"
+		"models: { threads: { runtime: native } }\nworkload:\n  b:\n    arrival: { batch: { count: 64 } }\n"
 		"    program: [ { repeat: { times: 20, do: [ { cpu: { exp: 1ms, mem: 1 } }, { sleep: 1ms } ] } } ]\n";
 	char one[1024], two[1024];
 	snprintf(one, sizeof one, fmt, 1);
@@ -139,7 +139,7 @@ static void test_yield_interleaves(void **state)
 	(void)state;
 	static const char yaml[] =
 		"name: y\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\n"
-		"models: { threads: {} }\nworkload:\n  two:\n    arrival: { batch: { count: 2 } }\n"
+		"models: { threads: { runtime: native } }\nworkload:\n  two:\n    arrival: { batch: { count: 2 } }\n"
 		"    program: [ { repeat: { times: 100, do: [ { cpu: 10us }, { yield: 1 } ] } } ]\n";
 	struct run_result y = tr_run(yaml, "threads", NULL, 0);
 	const char *sets[] = { "workload.two.program.0.repeat.do.1={ cpu: 0ns }" };
@@ -160,7 +160,7 @@ static void test_deep_repeat_is_refused(void **state)
 	(void)state;
 	struct scenario sc;
 	char err[512];
-	const char *yaml = "name: deep\nduration: 1s\nmodels: { threads: {} }\nworkload:\n  w:\n"
+	const char *yaml = "name: deep\nduration: 1s\nmodels: { threads: { runtime: native } }\nworkload:\n  w:\n"
 		"    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { repeat: { times: 2, do: [ { repeat: { times: 2, do: [ { repeat: { times: 2, do: [\n"
 		"      { repeat: { times: 2, do: [ { repeat: { times: 2, do: [ { cpu: 1us } ] } } ] } } ] } } ] } } ] } } ]\n";

@@ -49,7 +49,7 @@ static void test_threads_one_core_is_processor_sharing(void **state)
 	snprintf(yaml, sizeof yaml,
 		 "name: mm1ps\nduration: 400s\nwarmup: 5s\nseed: 5\n"
 		 "machine: { cores: 1 }\n%s"
-		 "models: { threads: {} }\n"
+		 "models: { threads: { runtime: native } }\n"
 		 "workload:\n  req:\n    arrival: { poisson: %.6f/s }\n"
 		 "    program: [ { cpu: { exp: 1ms } } ]\n",
 		 zero_costs, lambda);
@@ -66,7 +66,7 @@ static void test_two_cpu_bound_tasks_share_a_core(void **state)
 	char yaml[2048];
 	snprintf(yaml, sizeof yaml,
 		 "name: halves\nduration: 3s\nseed: 1\nmachine: { cores: 1 }\n%s"
-		 "models: { threads: {} }\n"
+		 "models: { threads: { runtime: native } }\n"
 		 "workload:\n  hog:\n    arrival: { batch: { count: 2 } }\n"
 		 "    program: [ { cpu: 1s } ]\n", zero_costs);
 	/* fair sharing: both finish near 2 s, neither at 1 s as FIFO would */

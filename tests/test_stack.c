@@ -44,7 +44,7 @@ static void test_thread_stack_commit_and_overflow(void **state)
 {
 	(void)state;
 	static const char yaml[] =
-		"name: t\nduration: 1s\nacceptor: { enabled: false }\nmodels: { threads: { stack: 256KiB } }\n"
+		"name: t\nduration: 1s\nacceptor: { enabled: false }\nmodels: { threads: { stack: 256KiB, runtime: native } }\n"
 		"workload:\n  ok:\n    arrival: { batch: { count: 10 } }\n    program: [ { stack: 64KiB }, { sleep: 50ms } ]\n"
 		"  bad:\n    arrival: { batch: { count: 3, at: 200ms } }\n    program: [ { stack: 300KiB } ]\n";
 	struct run_result r = tr_run(yaml, "threads", NULL, 0);

@@ -619,7 +619,13 @@ static void note_memory_peaks(struct kern *k)
 struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 			    void *owner, int64_t stack, int near_core)
 {
-	int64_t touch = k->cfg->stack_touch < stack ? k->cfg->stack_touch : stack;
+	return kern_create_touch(k, ops, owner, stack, k->cfg->stack_touch, near_core);
+}
+
+struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *ops, void *owner,
+				  int64_t stack, int64_t stack_touch, int near_core)
+{
+	int64_t touch = stack_touch < stack ? stack_touch : stack;
 	if (k->st.live >= k->cfg->max_threads || k->st.committed + touch > k->cfg->memory) {
 		k->st.create_failures++;
 		return NULL;

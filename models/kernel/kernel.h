@@ -150,6 +150,10 @@ void kern_free(struct kern *k);
  * creation's CPU cost is the caller's to charge. */
 struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 			    void *owner, int64_t stack, int near_core);
+/* kern_create with the bytes the new thread commits given (a JVM thread
+ * commits more than kernel.stack_touch). */
+struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *ops, void *owner,
+				  int64_t stack, int64_t stack_touch, int near_core);
 
 /* From step(): run a burst of `work` ns (>= 0) in category cat; memory
  * intensity mem with its memory on node home (-1 for none). */

@@ -13,6 +13,7 @@ enum ot_phase {
 	PH_BLOCK_EXIT,  /* woken: pay the exit half */
 	PH_SPAWN,       /* start the next child, or finish the spawn op */
 	PH_SPAWN_PAID,  /* start cost paid: start the child */
+	PH_SPAWN_WAIT,  /* the child started: the model's start handshake, if any */
 	PH_YIELD,       /* sched_yield entered: give the core up (task.arg yields left) */
 	PH_YIELD_NEXT,  /* back on a core with more yields to do */
 	PH_CHAN_BLOCK,  /* queued on a channel, futex_wait entered: block unless released */
@@ -87,8 +88,25 @@ static void do_spawn_child(struct run *r, struct task *t)
 {
 	const struct op *op = &r->sc->programs[t->prog].ops[t->pc - 1];
 	struct task *child = wl_new_child(&r->wl, t, op->program, t->spawn_done++);
-	t->phase = PH_SPAWN;
+	t->phase = PH_SPAWN_WAIT;
 	kern_run(&r->kern, t->kt, r->model->start(r, child, t->kt), CAT_KERNEL, 0, -1);
+}
+
+/* Thread.start() returns once the child has started (model_ops.start_wait). */
+static void do_spawn_wait(struct run *r, struct task *t)
+{
+	sim_ns cost = 0;
+	if (r->model->start_wait && r->model->start_wait(r, t->kt, &cost)) {
+		kern_block(&r->kern, t->kt);
+		trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
+		return;
+	}
+	if (cost == 0) {
+		do_spawn(r, t);
+		return;
+	}
+	t->phase = PH_SPAWN;
+	kern_run(&r->kern, t->kt, cost, CAT_KERNEL, 0, -1);
 }
 
 /* A task parked on a channel is released: futex_wake if its thread sleeps,
@@ -307,6 +325,9 @@ bool ot_step(struct run *r, struct task *t)
 		return true;
 	case PH_SPAWN_PAID:
 		do_spawn_child(r, t);
+		return true;
+	case PH_SPAWN_WAIT:
+		do_spawn_wait(r, t);
 		return true;
 	case PH_YIELD:
 		t->phase = --t->arg > 0 ? PH_YIELD_NEXT : PH_READY;

@@ -8,6 +8,7 @@
 #include "run.h"
 #include "onthread.h"
 #include "jvmgc.h"
+#include "jthread.h"
 #include "trace.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,19 +143,24 @@ static const struct kern_owner_ops worker_ops = { .step = worker_step };
 
 static int pool_init(struct run *r, char *err, size_t errlen)
 {
+	bool java = r->sc->pool.runtime == RT_JAVA;
 	struct pool *p = calloc(1, sizeof *p);
-	if (!p)
-		return -1;
-	p->run = r;
-	p->nworkers = r->sc->pool.workers;
-	p->workers = calloc((size_t)p->nworkers, sizeof *p->workers);
+	if (p) {
+		p->run = r;
+		p->nworkers = r->sc->pool.workers;
+		p->workers = calloc((size_t)p->nworkers, sizeof *p->workers);
+	}
 	r->mstate = p;
-	if (!p->workers)
+	if (!p || !p->workers) {
+		snprintf(err, errlen, "out of memory for %lld workers (models.pool.workers)",
+			 (long long)r->sc->pool.workers);
 		return -1;
+	}
 	for (int64_t i = 0; i < p->nworkers; i++) {
 		struct worker *w = &p->workers[i];
 		w->phase = W_FETCH;
-		w->kt = kern_create(&r->kern, &worker_ops, w, r->sc->pool.stack, (int)(i % r->mach.ncores));
+		int64_t touch = java ? r->sc->jvm.stack_touch : r->sc->kernel.stack_touch;
+		w->kt = kern_create_touch(&r->kern, &worker_ops, w, r->sc->pool.stack, touch, (int)(i % r->mach.ncores));
 		if (!w->kt) {
 			snprintf(err, errlen, "pool: cannot create worker %lld of %lld: kernel.max_threads "
 				 "(%lld) or kernel.memory reached", (long long)i + 1,
@@ -162,6 +168,8 @@ static int pool_init(struct run *r, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (java && jt_vm_threads(r, r->sc->pool.stack, err, errlen) != 0)
+		return -1;
 	return jgc_init(r, err, errlen);
 }
 

@@ -1,12 +1,24 @@
 /* models/onethread/threads.c — thread-per-task (Java platform threads, pthreads): every
  * task gets a new kernel thread, created by its starter at the kernel's
- * creation cost with the configured stack reserved; blocking ops block the
- * thread; when the program ends the thread exits. Must not reuse threads:
+ * creation cost with the configured stack reserved (runtime: java adds the
+ * JVM's Thread.start() handshake and costs, jthread.h); blocking ops block
+ * the thread; when the program ends the thread exits. Must not reuse threads:
  * that is the pool model. */
 #include "model.h"
 #include "run.h"
 #include "onthread.h"
 #include "jvmgc.h"
+#include "jthread.h"
+#include <stdlib.h>
+
+/* The model's state: the Thread.start() handshakes (runtime: java). */
+struct threads { struct jthreads *jt; };
+
+static struct jthreads *java_of(struct run *r)
+{
+	struct threads *s = r->mstate;
+	return s ? s->jt : NULL;
+}
 
 static void threads_step(struct kern *k, struct kthread *kt)
 {
@@ -16,7 +28,8 @@ static void threads_step(struct kern *k, struct kthread *kt)
 		kern_exit(k, kt);
 		return;
 	}
-	if (ot_step(r, t))
+	struct jthreads *jt = java_of(r);
+	if ((jt && jt_child_step(r, jt, kt)) || ot_step(r, t))
 		return;
 	int core = kt->core;
 	bool woke = false;
@@ -28,20 +41,43 @@ static void threads_step(struct kern *k, struct kthread *kt)
 	sim_ns cost = r->sc->kernel.thread_exit;
 	if (woke)
 		cost += r->sc->kernel.syscall + r->sc->kernel.wake_cost;
-	kern_run(k, kt, cost, CAT_KERNEL, 0, -1);
+	sim_ns pre[CAT_IDLE] = { [CAT_RUNTIME] = jt ? r->sc->jvm.thread_exit : 0 };  /* JavaThread::exit */
+	kern_run_pre(k, kt, pre, cost, CAT_KERNEL, 0, -1);
 }
 
 static const struct kern_owner_ops threads_thread_ops = { .step = threads_step };
 
 static int threads_init(struct run *r, char *err, size_t errlen)
 {
+	struct threads *s = calloc(1, sizeof *s);
+	r->mstate = s;
+	if (!s || (r->sc->threads.runtime == RT_JAVA && !(s->jt = jt_new()))) {
+		snprintf(err, errlen, "out of memory (threads model)");
+		return -1;
+	}
+	if (s->jt && jt_vm_threads(r, r->sc->threads.stack, err, errlen) != 0)
+		return -1;
 	return jgc_init(r, err, errlen);
 }
 
-static void threads_fini(struct run *r) { jgc_free(r); }
+static void threads_fini(struct run *r)
+{
+	struct threads *s = r->mstate;
+	jgc_free(r);
+	if (s)
+		jt_free(s->jt);
+	free(s);
+	r->mstate = NULL;
+}
 
+/* native: clone + stack (kernel). java: the JVM's part of Thread.start()
+ * first; the clone is the burst after start (threads_start). */
 static sim_ns threads_start_cost(struct run *r, enum cpu_cat *cat)
 {
+	if (java_of(r)) {
+		*cat = CAT_RUNTIME;
+		return r->sc->jvm.start;
+	}
 	*cat = CAT_KERNEL;
 	return r->sc->kernel.thread_create;
 }
@@ -51,13 +87,22 @@ static sim_ns threads_queue_op(struct run *r) { return r->sc->threads.queue_op; 
 static sim_ns threads_start(struct run *r, struct task *t, struct kthread *starter)
 {
 	int near = starter ? starter->core : -1;
-	struct kthread *kt = kern_create(&r->kern, &threads_thread_ops, t, r->sc->threads.stack, near);
+	struct jthreads *jt = java_of(r);
+	struct kthread *kt = jt ? jt_start(r, jt, t, starter, &threads_thread_ops, r->sc->threads.stack)
+				: kern_create(&r->kern, &threads_thread_ops, t, r->sc->threads.stack, near);
 	if (!kt) {
 		wl_task_failed(&r->wl, t, near);
 		return 0;
 	}
 	ot_begin(t, kt);
-	return 0;
+	return jt ? r->sc->kernel.thread_create : 0;
+}
+
+static bool threads_start_wait(struct run *r, struct kthread *starter, sim_ns *cost)
+{
+	struct jthreads *jt = java_of(r);
+	*cost = 0;
+	return jt && jt_start_wait(r, jt, starter, cost);
 }
 
 const struct model_ops threads_model = {
@@ -67,6 +112,7 @@ const struct model_ops threads_model = {
 	.fini = threads_fini,
 	.start_cost = threads_start_cost,
 	.start = threads_start,
+	.start_wait = threads_start_wait,
 	.resume = ot_resume,
 	.queue_op = threads_queue_op,
 };

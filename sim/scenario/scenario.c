@@ -132,6 +132,8 @@ void sc_free(struct scenario *sc)
 	free(sc->path);
 	free(sc->name);
 	free(sc->description);
+	free(sc->threads.runtime_name);
+	free(sc->pool.runtime_name);
 	free(sc->machine.distance);
 	for (int i = 0; i < sc->nclasses; i++) {
 		free(sc->classes[i].name);

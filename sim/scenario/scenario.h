@@ -143,10 +143,27 @@ struct kernel_cfg {
 };
 
 /* ---- models -------------------------------------------------------------- */
+/* What the 1:1 models' threads are: HotSpot's platform threads (the seed's
+ * Java servers) or bare pthreads. */
+enum thread_runtime { RT_JAVA, RT_NATIVE };
+
 struct threads_cfg {
 	bool enabled;      /* present under models: */
 	int64_t stack;     /* models.threads.stack: reserved stack per thread (default 1MiB, JVM -Xss) */
 	sim_ns queue_op;   /* models.threads.queue_op: lock + queue op + unlock of a blocking queue */
+	char *runtime_name; /* models.threads.runtime: "java" (default) or "native" */
+	enum thread_runtime runtime;
+};
+
+/* jvm: what HotSpot adds to a kernel thread, for the 1:1 models with
+ * runtime: java (analysis/measure/JavaThreadPhases.java measured them). */
+struct jvm_cfg {
+	sim_ns start;        /* jvm.start: the creator's CPU in Thread.start() besides kernel.thread_create */
+	sim_ns thread_entry; /* jvm.thread_entry: a new thread's CPU before the start handshake */
+	sim_ns thread_init;  /* jvm.thread_init: its CPU after the handshake, before run() */
+	sim_ns thread_exit;  /* jvm.thread_exit: a thread's exit path besides kernel.thread_exit */
+	int64_t threads;     /* jvm.threads: the JVM's own threads besides main (VM thread, GC, JIT ...) */
+	int64_t stack_touch; /* jvm.stack_touch: memory a new Java thread commits */
 };
 
 struct pool_cfg {
@@ -155,6 +172,8 @@ struct pool_cfg {
 	int64_t stack;     /* models.pool.stack (default 1MiB) */
 	sim_ns enqueue;    /* models.pool.enqueue: lock + queue op + unlock, user CPU (default 200ns) */
 	int64_t queue;     /* models.pool.queue: queue capacity, 0 = unbounded; a put to a full queue fails the task */
+	char *runtime_name; /* models.pool.runtime: "java" (default) or "native" */
+	enum thread_runtime runtime;
 };
 
 struct gmp_model_cfg {
@@ -228,6 +247,7 @@ struct scenario {
 	struct machine_cfg machine;
 	struct kernel_cfg kernel;
 	struct acceptor_cfg acceptor;
+	struct jvm_cfg jvm;
 	struct threads_cfg threads;
 	struct pool_cfg pool;
 	struct gmp_model_cfg gmp;

@@ -108,18 +108,27 @@ static const struct sc_row sc_rows[] = {
 	{ "gc.jvm.copy_per_mib", ROW_DURATION, OFF(gc.jvm_copy_per_mib), "1ms", 0, 0, 0, "pause work per MiB of survivors" },
 	{ "gc.jvm.safepoint_sync", ROW_DURATION, OFF(gc.jvm_sync), "230ns", 0, 0, 0, "VM thread's safepoint bookkeeping per Java thread (serial)" },
 	{ "gc.jvm.safepoint_poll", ROW_DURATION, OFF(gc.jvm_poll), "20us", 0, 0, 0, "longest a running thread takes to reach a poll" },
+	/* ---- the JVM of the 1:1 models' runtime: java (analysis/measure/JavaThreadPhases.java) ---- */
+	{ "jvm.start", ROW_DURATION, OFF(jvm.start), "25us", 0, 0, 0, "creator CPU in Thread.start() besides kernel.thread_create" },
+	{ "jvm.thread_entry", ROW_DURATION, OFF(jvm.thread_entry), "5us", 0, 0, 0, "a new Java thread's CPU before the start handshake (thread_native_entry)" },
+	{ "jvm.thread_init", ROW_DURATION, OFF(jvm.thread_init), "50us", 0, 0, 0, "its CPU after the handshake, before run() (JavaThread::run)" },
+	{ "jvm.thread_exit", ROW_DURATION, OFF(jvm.thread_exit), "85us", 0, 0, 0, "a Java thread's exit path besides kernel.thread_exit" },
+	{ "jvm.threads", ROW_INT64, OFF(jvm.threads), "18", 0, 0, 100000, "the JVM's own threads besides main (VM thread, GC, JIT, ...)" },
+	{ "jvm.stack_touch", ROW_SIZE, OFF(jvm.stack_touch), "16KiB", 0, 0, 0, "memory a new Java thread commits" },
 	/* ---- models: one block per model; its ROW_MODEL row enables it ---- */
 	{ "models", ROW_SECTION, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "the models to run, at least one" },
 
 	{ "models.threads", ROW_MODEL, OFF(threads.enabled), NULL, 0, 0, 0, "one kernel thread per task" },
 	{ "models.threads.stack", ROW_SIZE, OFF(threads.stack), "1MiB", 0, 0, 0, "reserved stack per thread (-Xss)" },
 	{ "models.threads.queue_op", ROW_DURATION, OFF(threads.queue_op), "200ns", 0, 0, 0, "lock + queue op + unlock (a channel op)" },
+	{ "models.threads.runtime", ROW_STRING, OFF(threads.runtime_name), "java", 0, 0, 0, "java (HotSpot platform threads) or native (pthreads)" },
 
 	{ "models.pool", ROW_MODEL, OFF(pool.enabled), NULL, 0, 0, 0, "fixed pool of kernel threads serving a queue" },
 	{ "models.pool.workers", ROW_INT64, OFF(pool.workers), "200", 0, 1, 0, "worker threads (Tomcat maxThreads)" },
 	{ "models.pool.stack", ROW_SIZE, OFF(pool.stack), "1MiB", 0, 0, 0, "reserved stack per worker" },
 	{ "models.pool.enqueue", ROW_DURATION, OFF(pool.enqueue), "200ns", 0, 0, 0, "lock + queue op + unlock" },
 	{ "models.pool.queue", ROW_INT64, OFF(pool.queue), "0", 0, 0, 0, "queue capacity; 0 = unbounded" },
+	{ "models.pool.runtime", ROW_STRING, OFF(pool.runtime_name), "java", 0, 0, 0, "java (a ThreadPoolExecutor's platform threads) or native (pthreads)" },
 
 	{ "models.gmp", ROW_MODEL, OFF(gmp.enabled), NULL, 0, 0, 0, "Go GMP scheduler (Go 1.19)" },
 	{ "models.gmp.gomaxprocs", ROW_INT64, OFF(gmp.gomaxprocs), "0", 0, 0, 65536, "Ps; 0 = machine.cores" },
@@ -455,6 +464,25 @@ static int load_distance(struct loader *ld)
 	return 0;
 }
 
+/* models.threads.runtime / models.pool.runtime: java or native. */
+static int check_runtime(struct loader *ld, const char *key, const char *name, enum thread_runtime *out)
+{
+	if (!name || strcmp(name, "java") == 0 || strcmp(name, "native") == 0) {
+		*out = name && name[0] == 'n' ? RT_NATIVE : RT_JAVA;
+		return 0;
+	}
+	int node = ld->row_node[row_index(key)];
+	return yt_fail(ld->t, node ? node : ld->row_node[row_index("models")],
+		       "%s must be java or native, got '%s'", key, name);
+}
+
+static int check_runtimes(struct loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	return check_runtime(ld, "models.threads.runtime", sc->threads.runtime_name, &sc->threads.runtime) ||
+	       check_runtime(ld, "models.pool.runtime", sc->pool.runtime_name, &sc->pool.runtime);
+}
+
 static int check_models(struct loader *ld)
 {
 	if (ld->sc->nmodels > 0)
@@ -474,7 +502,7 @@ static int check_models(struct loader *ld)
 int sc__load_sections(struct loader *ld, int root)
 {
 	return walk_section(ld, root, "") || check_times(ld) || check_numa(ld) ||
-	       load_distance(ld) || check_models(ld) ? -1 : 0;
+	       load_distance(ld) || check_models(ld) || check_runtimes(ld) ? -1 : 0;
 }
 
 /* ---- the rows' parameters ------------------------------------------------ */
