@@ -196,6 +196,12 @@ struct gmp {
 	struct task *accept_cur;     /* the connection it has accepted */
 	struct task_fifo backlog;    /* the listen backlog */
 	bool accept_parked;
+	/* The in-process load generator of an open-loop class without the
+	 * acceptor: `for { time.Sleep(until next); go handle() }` */
+	struct task *gen_g;          /* the generating goroutine (NULL until the first arrival) */
+	struct gmp_p *gen_p;         /* the P whose timer heap holds its sleep */
+	struct task_fifo genq;       /* arrivals due, not yet started by it */
+	bool gen_parked;
 	struct gmp_stats st;
 	int64_t gstack_bytes, gstack_peak;  /* live goroutines' stacks */
 	int64_t *schedlat;           /* scheduling latencies (runnable -> running), ns */
@@ -296,6 +302,9 @@ void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by);
 void gmp_net_ready_fire(struct sim *sim, struct eq_event *ev);
 /* A connection arrives on the listening socket (model_ops.accept): backlog it, ready the acceptor. */
 void gmp_accept_arrival(struct gmp *s, struct task *conn);
+/* An open-loop arrival without the acceptor: the generating goroutine's
+ * timer is due (time.Sleep returns); it will `go` the request. */
+void gmp_gen_arrival(struct gmp *s, struct task *t);
 /* proc.go:stoplockedm — the M gives up its P and waits for its locked G. */
 void gmp_stoplockedm(struct gmp *s, struct gmp_m *m);
 /* proc.go:startlockedm — hand this M's P to g's locked M; this M stops. */

@@ -423,6 +423,44 @@ static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
 }
 
+/* The load generator goroutine of an open-loop class (the in-process
+ * generator of a Go benchmark): `for { time.Sleep(next - now); go
+ * handle(req) }`. Each request is started by newproc on the generator's P
+ * (runqput(pp, newg, true): runnext, then wakep); the generator then sleeps
+ * on its P's timer heap (time.go:timeSleep), so the request runs next on
+ * that P with the time slice inherited (proc.go:runqget's inheritTime,
+ * execute does not bump schedtick), and the generator is woken by
+ * checkTimers → goready, into the runnext of the P that ran the timer. */
+static void gen_run(struct gmp *s, struct gmp_m *m, struct task *g)
+{
+	if (g->gpreempt) {
+		g->phase = GP_NEXT;
+		gopreempt(s, m, g);
+		return;
+	}
+	struct task *t = tq_pop(&s->genq);
+	if (t) {
+		newproc_task(s, m, t);
+		gmp_owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
+		return;
+	}
+	g->phase = GP_NEXT;
+	s->gen_parked = true;
+	s->gen_p = m->p;
+	gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);
+}
+
+void gmp_gen_arrival(struct gmp *s, struct task *t)
+{
+	tq_push(&s->genq, t);
+	if (!s->gen_parked)
+		return;
+	s->gen_parked = false;
+	s->gen_g->when = now_of(s);  /* its time.Sleep ends now */
+	gmp_addtimer(s->gen_p, s->gen_g);
+	gmp_wake_netpoller(s, s->gen_g->when, NULL);
+}
+
 /* proc.go:newproc — the child goes to runnext, then wakep. */
 static void newproc(struct gmp *s, struct gmp_m *m, struct task *g)
 {
@@ -512,6 +550,10 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 	struct run *r = run_of(s);
 	if (g == s->accept_g) {
 		accept_run(s, m, g);
+		return;
+	}
+	if (g == s->gen_g) {
+		gen_run(s, m, g);
 		return;
 	}
 	if (g->home_node < 0)

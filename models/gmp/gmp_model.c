@@ -92,6 +92,7 @@ static void gmp_fini(struct run *r)
 	free(s->allp);
 	free(s->coprimes);
 	free(s->accept_g);
+	free(s->gen_g);
 	free(s->schedlat);
 	if (s->rng)
 		gsl_rng_free(s->rng);
@@ -111,6 +112,29 @@ static sim_ns gmp_start(struct run *r, struct task *t, struct kthread *starter)
 {
 	(void)starter;
 	struct gmp *s = gmp_of(r);
+	enum arrival_kind kind = r->sc->classes[t->cls].arrival.kind;
+	if (kind == ARR_POISSON || kind == ARR_CONSTANT) {
+		if (!s->gen_g) {  /* the generator starts with the first arrival */
+			struct task *g = calloc(1, sizeof *g);
+			if (!g)
+				return 0;
+			g->gstate = G_RUNNABLE;
+			g->timer_pos = -1;
+			g->home_node = -1;
+			g->cls = -1;
+			g->t_ready = r->sim.now;
+			s->gen_g = g;
+			tq_push(&s->genq, t);
+			gmp_globrunqput(s, g);
+			if (s->npidle > 0)
+				gmp_startm(s, NULL, false, NULL);
+			gmp_watch_starvation(s);
+			return 0;
+		}
+		gmp_gen_arrival(s, t);
+		gmp_watch_starvation(s);
+		return 0;
+	}
 	t->timer_pos = -1;
 	t->t_ready = r->sim.now;
 	gmp_gstatus(s, t, G_IDLE, G_RUNNABLE, t->t_ready);
