@@ -121,12 +121,6 @@ static void test_find_class(void **state)
 
 /* ---- the search against queueing theory -------------------------------------------- */
 
-/* M/M/c mean response time: s + C(c, λs) / (c/s - λ). */
-static double mmc_response(int c, double s, double lambda)
-{
-	return s + erlang_c(c, lambda * s) / (c / s - lambda);
-}
-
 /* The rate at which the M/M/c mean response time equals target (it
  * increases with the rate, so bisection over [0, c/s)). */
 static double mmc_rate_for(int c, double s, double target)

@@ -2,6 +2,7 @@
  * Every expectation comes from runtime/proc.go's rules (cited), not from
  * the model's own output. */
 #include "testrun.h"
+#include "testqueue.h"
 #include "gmp.h"
 #include <math.h>
 #include <signal.h>
@@ -397,12 +398,7 @@ static void test_gmp_matches_erlang_c(void **state)
 		 "                 schedule: 0, sysmon_cycle: 0, runnext_backoff: 0 } }\n"
 		 "workload:\n  req:\n    arrival: { poisson: %.6f/s }\n    program: [ { cpu: { exp: 1ms } } ]\n",
 		 c, lambda);
-	double a = lambda * s, term = 1, sum = 0;
-	for (int k = 0; k < c; k++) {
-		sum += term;
-		term *= a / (k + 1);
-	}
-	double top = term / (1 - a / c), expect = top / (sum + top) / (c / s - lambda) + s;
+	double expect = mmc_response(c, s, lambda);
 	struct run_result r = tr_run(yaml, "gmp", NULL, 0);
 	double got = M(&r, "latency_mean") / 1e9;
 	fprintf(stderr, "gmp M/M/%d: simulated %.6f s, Erlang C %.6f s (%+.2f%%)\n", c, got, expect,

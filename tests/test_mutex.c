@@ -25,9 +25,64 @@ static void test_critical_sections_serialise(void **state)
 	}
 }
 
-/* The lock's cache line moving across NUMA nodes costs line_remote (200
- * ns) instead of line_local (60 ns) inside the critical section, which
- * serialises: the same contended work takes longer on two nodes. */
+/* The lock's cache line moving to another core costs line_local (60 ns)
+ * on the same node and line_remote (200 ns) across nodes, inside the
+ * critical section. Two tasks on two cores take turns without ever
+ * contending: A runs N x (lock 1 us, cpu 20 us); B does the same after
+ * 10 us of cpu, so each acquisition finds the line on the other's core —
+ * A pays N - 1 transfers (its first finds the line nowhere), B pays N. So
+ * with 2 cores on one node (60 ns) and on two nodes (200 ns) A's latency
+ * differs by exactly (N - 1) x 140 ns and B's by N x 140 ns. Exactly,
+ * since nothing else on the machine differs between the two runs. On the
+ * threads model A's latency is also known outright: its thread starts on
+ * a core idle since time 0 (wake_idle 5 us + switch 3 us), then N x 21 us
+ * of work and (N - 1) line transfers; the task is done before its thread
+ * exits. gmp runs on 4 cores (2 per node with two nodes): its Ms and
+ * sysmon are created at time 0 on cores 0 and 1, so the M started for the
+ * second P lands on idle core 2 — the other node when there are two; on 2
+ * cores it would queue behind M0 on a busy core while core 1 could not
+ * pull it across nodes. With sysmon on a core of its own nothing else
+ * differs between the runs, so the difference is exact in every model. */
+static void test_numa_line_transfer_costs(void **state)
+{
+	(void)state;
+	enum { N = 100 };
+	static const char yaml[] =
+		"name: nu\nduration: 1s\nacceptor: { enabled: false }\n"
+		"machine: { cores: 2, numa: { nodes: 1, line_local: 60ns, line_remote: 200ns } }\n"
+		"kernel: { switch: 3us, wake_idle: 5us }\n"
+		"models: { gmp: { gomaxprocs: 2 }, threads: {}, pool: { workers: 2 } }\nworkload:\n"
+		"  a:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { repeat: { times: 100, do: [ { lock: { mutex: m, hold: 1us } }, { cpu: 20us } ] } } ]\n"
+		"  b:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { cpu: 10us }, { repeat: { times: 100, do: [ { lock: { mutex: m, hold: 1us } }, { cpu: 20us } ] } } ]\n";
+	for (int i = 0; i < 3; i++) {
+		const char *one_node[] = { "machine.cores=4" }, *two_nodes[] = { "machine.numa.nodes=2", "machine.cores=4" };
+		int nsets = i == 0 ? 1 : 0;  /* gmp: 4 cores */
+		struct run_result one = tr_run(yaml, models[i], one_node, nsets);
+		struct run_result rem = tr_run(yaml, models[i], two_nodes, 1 + nsets);
+		assert_int_equal((int)M(&one, "mutex_acquisitions"), 2 * N);
+		assert_int_equal((int)M(&rem, "mutex_acquisitions"), 2 * N);
+		assert_int_equal((int)M(&one, "mutex_waits"), 0);
+		assert_int_equal((int)M(&rem, "mutex_waits"), 0);
+		/* two latencies: p50 is their mean, max the later (B's) */
+		double a1 = 2 * M(&one, "latency_p50") - M(&one, "latency_max"), b1 = M(&one, "latency_max");
+		double a2 = 2 * M(&rem, "latency_p50") - M(&rem, "latency_max"), b2 = M(&rem, "latency_max");
+		fprintf(stderr, "%s: A %+.0f ns, B %+.0f ns on two nodes (expected %d, %d)\n", models[i],
+			a2 - a1, b2 - b1, (N - 1) * 140, N * 140);
+		assert_true(a2 - a1 == (N - 1) * 140.0);
+		assert_true(b2 - b1 == N * 140.0);
+		if (i == 1) {
+			assert_true(a1 == 8e3 + N * 21e3 + (N - 1) * 60.0);
+			assert_true(a2 == 8e3 + N * 21e3 + (N - 1) * 200.0);
+		}
+		res_free(&one);
+		res_free(&rem);
+	}
+}
+
+/* Under contention the same line costs lengthen the serial part: 16
+ * tasks x 500 sections of 500 ns on 8 cores take longer on two nodes. */
 static void test_numa_slows_a_contended_lock(void **state)
 {
 	(void)state;
@@ -107,6 +162,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_critical_sections_serialise),
+		cmocka_unit_test(test_numa_line_transfer_costs),
 		cmocka_unit_test(test_numa_slows_a_contended_lock),
 		cmocka_unit_test(test_starvation_mode_hands_off),
 		cmocka_unit_test(test_handoff_yields_to_the_waiter),

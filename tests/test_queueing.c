@@ -21,6 +21,22 @@ static double run_metric(const char *yaml, const char *model, const char *metric
 	return v;
 }
 
+/* The formulas in testqueue.h against closed forms they must reduce to:
+ * M/M/1 waits with probability rho and responds in s/(1-rho); M/M/2 has
+ * C = 2 rho^2 / (1 + rho); one client alone cycles every s + z; with as
+ * many servers as clients nobody queues, X = n/(s + z). */
+static void test_formulas_reduce_to_closed_forms(void **state)
+{
+	(void)state;
+	assert_true(fabs(erlang_c(1, 0.3) - 0.3) < 1e-12);
+	assert_true(fabs(mmc_response(1, 1e-3, 700) - 1e-3 / 0.3) < 1e-12);
+	assert_true(fabs(erlang_c(2, 2 * 0.6) - 2 * 0.36 / 1.6) < 1e-12);
+	assert_true(fabs(repairman_throughput(1, 1, 1e-3, 9e-3) - 100) < 1e-9);
+	assert_true(fabs(repairman_throughput(5, 5, 1e-3, 4e-3) - 1000) < 1e-9);
+	/* far more clients than the servers can keep up with: they never idle, X = c/s */
+	assert_true(fabs(repairman_throughput(1000, 4, 1e-3, 1e-3) - 4000) < 1e-6);
+}
+
 static void test_pool_matches_erlang_c(void **state)
 {
 	(void)state;
@@ -34,7 +50,7 @@ static void test_pool_matches_erlang_c(void **state)
 		 "workload:\n  req:\n    arrival: { poisson: %.6f/s }\n"
 		 "    program: [ { cpu: { exp: 1ms } } ]\n",
 		 c, zero_costs, c, lambda);
-	double expect = erlang_c(c, lambda * s) / (c / s - lambda) + s;
+	double expect = mmc_response(c, s, lambda);
 	double got = run_metric(yaml, "pool", "latency_mean") / 1e9;
 	fprintf(stderr, "M/M/%d rho %.2f: simulated %.6f s, Erlang C %.6f s (%+.2f%%)\n",
 		c, rho, got, expect, 100 * (got / expect - 1));
@@ -80,6 +96,7 @@ static void test_two_cpu_bound_tasks_share_a_core(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formulas_reduce_to_closed_forms),
 		cmocka_unit_test(test_pool_matches_erlang_c),
 		cmocka_unit_test(test_threads_one_core_is_processor_sharing),
 		cmocka_unit_test(test_two_cpu_bound_tasks_share_a_core),

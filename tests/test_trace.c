@@ -1,7 +1,11 @@
 /* tests/test_trace.c — per-run timelines (--trace) and their Chrome Trace
  * export: the tracks a traced run has, spans that never overlap within a
  * track and lie within the run, core spans that add up to the CPU metrics,
- * P spans that agree with them, a traced run's results equal to an
+ * P spans that agree with them, scheduler events counted exactly as the
+ * run's counters count them (steals, Gs stolen, hand-offs, retakes, Ms),
+ * GC stops in Go's cycle order, goroutine spans nested in their M's and
+ * P's spans (exactly two running spans for a G that parks once), a
+ * traced run's results equal to an
  * untraced one's, the record limit's truncation marker and warning, and
  * the exported JSON parsed with jansson (one thread per track, split files,
  * clear errors). */
@@ -24,12 +28,16 @@ static const char *const short_sets[] = {
 };
 enum { NSETS = sizeof short_sets / sizeof short_sets[0], GOMAXPROCS = 4, CORES = 6 };
 
-/* Runs the short scenario on model, traced with limit (0: untraced). */
-static struct run_result run_short(const char *model, int64_t limit)
+/* Runs the short scenario on model, traced with limit (0: untraced), with
+ * one more override when extra is not NULL. */
+static struct run_result run_short_with(const char *model, int64_t limit, const char *extra)
 {
 	struct scenario sc;
 	char err[512];
-	if (sc_load(SCENARIO, short_sets, NSETS, &sc, err, sizeof err) != 0) {
+	const char *sets[NSETS + 1];
+	memcpy(sets, short_sets, sizeof short_sets);
+	sets[NSETS] = extra;
+	if (sc_load(SCENARIO, sets, NSETS + (extra != NULL), &sc, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		fail();
 	}
@@ -39,6 +47,26 @@ static struct run_result run_short(const char *model, int64_t limit)
 	if (rc)
 		fprintf(stderr, "%s\n", err);
 	assert_int_equal(rc, 0);
+	sc_free(&sc);
+	return res;
+}
+
+static struct run_result run_short(const char *model, int64_t limit)
+{
+	return run_short_with(model, limit, NULL);
+}
+
+/* Runs yaml on model, traced. */
+static struct run_result run_traced(const char *yaml, const char *model)
+{
+	struct scenario sc;
+	char err[512];
+	if (sc_load_string("trace.yaml", yaml, NULL, 0, &sc, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	struct run_opts opts = { .trace = true };
+	struct run_result res;
+	if (run_model_opts(&sc, model, &opts, &res, err, sizeof err) != 0)
+		fail_msg("%s", err);
 	sc_free(&sc);
 	return res;
 }
@@ -71,6 +99,29 @@ static int count_tracks(const struct trc *tr, enum trc_tkind k)
 	return n;
 }
 
+/* Go's GC stops the world twice per cycle, in order: sweep termination
+ * (phase codes 0 start, 1 end), then mark termination (2, 3). So the
+ * TE_GC events, in time order, read 0 1 2 3 0 1 2 3 ..., each stop lasting
+ * from its start to its end; the short scenario allocates enough for at
+ * least one whole cycle. */
+static void check_gc_cycle_order(const struct trc *tr)
+{
+	int n = 0;
+	sim_ns last = -1;
+	for (int64_t i = 0; i < tr->nevs; i++) {
+		const struct trc_ev *e = &tr->evs[i];
+		if (e->kind != TE_GC)
+			continue;
+		if (e->a != n % 4)
+			fail_msg("GC event %d at %lld ns: phase %lld, expected %d", n, (long long)e->t,
+				 (long long)e->a, n % 4);
+		assert_true(e->t >= last);
+		last = e->t;
+		n++;
+	}
+	assert_true(n >= 4);
+}
+
 static void test_gmp_has_a_track_per_p_m_and_core(void **state)
 {
 	(void)state;
@@ -92,15 +143,145 @@ static void test_gmp_has_a_track_per_p_m_and_core(void **state)
 	int seen[TE_NEVENTS] = { 0 };
 	for (int64_t i = 0; i < tr->nevs; i++)
 		seen[tr->evs[i].kind]++;
-	assert_true(seen[TE_STARTM] > 0 && seen[TE_WAKEP] > 0 && seen[TE_NETPOLL] > 0);
-	assert_true(seen[TE_GC] >= 4);  /* the short scenario allocates: a cycle's two pauses, start and end */
+	/* the scheduler's counters (whole run) and the events are counted
+	 * apart: they agree; every thread is an M (sysmon included) */
+	assert_int_equal(seen[TE_STEAL], tr_metric(&r, "steals"));
+	assert_int_equal(seen[TE_HANDOFFP], tr_metric(&r, "handoffs"));
+	assert_int_equal(seen[TE_RETAKE], tr_metric(&r, "syscall_retakes"));
 	assert_int_equal(seen[TE_THREAD_CREATE], count_tracks(tr, TRC_THREAD));
+	assert_int_equal(seen[TE_THREAD_CREATE], tr_metric(&r, "ms_created"));
+	assert_int_equal(seen[TE_THREAD_EXIT], 0);  /* idle Ms are never freed */
+	/* each net op's G comes back through a netpoll that reported it */
+	assert_true(seen[TE_NETPOLL] > 0 && seen[TE_NETPOLL] <= tr_metric(&r, "netpoll_calls"));
+	check_gc_cycle_order(tr);
 	/* a track per goroutine that lived; Gs run exactly while their P runs them */
 	assert_true(count_tracks(tr, TRC_G) >= tr_metric(&r, "tasks_completed"));
 	double g_run = span_seconds(tr, TRC_G, TS_RUNNING, 0, r.sim_ns_run);
 	double p_run = span_seconds(tr, TRC_P, TS_RUNNING, 0, r.sim_ns_run);
 	assert_true(fabs(g_run - p_run) < 0.05 * p_run);
 	assert_int_equal(trc_truncated_at(tr), -1);
+	res_free(&r);
+}
+
+static void count_events(const struct trc *tr, int seen[TE_NEVENTS], int64_t *stolen)
+{
+	memset(seen, 0, sizeof(int) * TE_NEVENTS);
+	*stolen = 0;
+	for (int64_t i = 0; i < tr->nevs; i++) {
+		seen[tr->evs[i].kind]++;
+		if (tr->evs[i].kind == TE_STEAL)
+			*stolen += tr->evs[i].a;
+	}
+}
+
+/* With 1 ms syscalls (~10 in flight at 10,000/s on 4 Ps) sysmon retakes
+ * syscall Ps and hands them off, and idle Ps steal: the events the trace
+ * records and the counters the results report are kept apart in the model;
+ * each count agrees exactly (steal events carry the number of Gs taken:
+ * their sum is stolen_gs; every retake is a hand-off by sysmon, a = 1). */
+static void test_gmp_events_match_its_counters(void **state)
+{
+	(void)state;
+	struct run_result r = run_short_with("gmp", TRC_DEFAULT_LIMIT,
+		"workload.request.program=[{cpu: {exp: 100us}}, {syscall: 1ms}, {cpu: {exp: 100us}}]");
+	const struct trc *tr = r.trace;
+	int seen[TE_NEVENTS];
+	int64_t stolen;
+	count_events(tr, seen, &stolen);
+	fprintf(stderr, "gmp with syscalls: %d steals (%lld Gs), %d handoffs, %d retakes\n",
+		seen[TE_STEAL], (long long)stolen, seen[TE_HANDOFFP], seen[TE_RETAKE]);
+	assert_true(seen[TE_RETAKE] > 0 && seen[TE_STEAL] > 0);
+	assert_int_equal(seen[TE_STEAL], tr_metric(&r, "steals"));
+	assert_int_equal(stolen, tr_metric(&r, "stolen_gs"));
+	assert_int_equal(seen[TE_HANDOFFP], tr_metric(&r, "handoffs"));
+	assert_int_equal(seen[TE_RETAKE], tr_metric(&r, "syscall_retakes"));
+	assert_int_equal(seen[TE_THREAD_CREATE], tr_metric(&r, "ms_created"));
+	int by_sysmon = 0;
+	for (int64_t i = 0; i < tr->nevs; i++)
+		by_sysmon += tr->evs[i].kind == TE_HANDOFFP && tr->evs[i].a == 1;
+	assert_int_equal(by_sysmon, seen[TE_RETAKE]);
+	res_free(&r);
+}
+
+/* Is [t0, t1] inside a running span about obj on a track of kind k
+ * (number num; -1: any)? */
+static bool covered(const struct trc *tr, enum trc_tkind k, int num, int64_t obj, sim_ns t0, sim_ns t1)
+{
+	for (int64_t i = 0; i < tr->nspans; i++) {
+		const struct trc_span *s = &tr->spans[i];
+		const struct trc_track *tk = track_of(tr, s);
+		if (tk->tkind == k && (num < 0 || tk->num == num) && s->state == TS_RUNNING &&
+		    s->obj == obj && s->t0 <= t0 && t1 <= s->t1)
+			return true;
+	}
+	return false;
+}
+
+/* 40 goroutines started at once on 2 Ps, each running cpu 50us, sleep
+ * 1ms, cpu 50us: a G runs until it parks (no preemption: 50 us is far
+ * below sysmon's 10 ms), so each G's track has exactly 2 running spans
+ * with one waiting span (the sleep) between them; there are exactly 40 G
+ * tracks (no other goroutine: no acceptor, no GC). Each G running span
+ * lies inside a running span of its M (obj) that runs one G throughout
+ * (obj: the G's key), the same G for both of the G's spans, and inside a
+ * running span of a P for that G. */
+static void test_goroutine_spans_nest_in_m_and_p_spans(void **state)
+{
+	(void)state;
+	enum { NG = 40 };
+	struct run_result r = run_traced(
+		"name: nest\nduration: 100ms\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 2 } }\nworkload:\n  w:\n    arrival: { batch: { count: 40 } }\n"
+		"    program: [ { cpu: 50us }, { sleep: 1ms }, { cpu: 50us } ]\n", "gmp");
+	const struct trc *tr = r.trace;
+	assert_int_equal((int)tr_metric(&r, "tasks_completed"), NG);
+	assert_int_equal(count_tracks(tr, TRC_G), NG);
+	for (int g = 0; g < tr->ntracks; g++) {
+		if (tr->tracks[g].tkind != TRC_G)
+			continue;
+		int running = 0, waiting = 0;
+		int64_t key = 0;
+		sim_ns first_end = -1, second_start = -1;
+		for (int64_t i = 0; i < tr->nspans; i++) {
+			const struct trc_span *s = &tr->spans[i];
+			if (s->track != g)
+				continue;
+			if (s->state == TS_WAITING) {
+				waiting++;
+				assert_true(s->t1 - s->t0 >= SIM_NS_PER_MS);  /* the sleep */
+				continue;
+			}
+			if (s->state != TS_RUNNING)
+				continue;
+			running++;
+			if (running == 1)
+				first_end = s->t1;
+			else
+				second_start = s->t0;
+			/* find the M span covering it and the G key it runs */
+			int64_t k = 0;
+			bool found = false;
+			for (int64_t j = 0; j < tr->nspans && !found; j++) {
+				const struct trc_span *m = &tr->spans[j];
+				const struct trc_track *mt = track_of(tr, m);
+				if (mt->tkind == TRC_M && mt->num == s->obj && m->state == TS_RUNNING &&
+				    m->t0 <= s->t0 && s->t1 <= m->t1) {
+					k = m->obj;  /* a key: any 64-bit value */
+					found = true;
+				}
+			}
+			if (!found)
+				fail_msg("G track %d: running span [%lld, %lld] on M%lld is in no running span of that M",
+					 g, (long long)s->t0, (long long)s->t1, (long long)s->obj);
+			if (running == 2)
+				assert_true(k == key);
+			key = k;
+			assert_true(covered(tr, TRC_P, -1, key, s->t0, s->t1));
+		}
+		assert_int_equal(running, 2);
+		assert_int_equal(waiting, 1);
+		assert_true(second_start - first_end >= SIM_NS_PER_MS);
+	}
 	res_free(&r);
 }
 
@@ -532,6 +713,8 @@ int main(void)
 {
 	const struct CMUnitTest model[] = {
 		cmocka_unit_test(test_gmp_has_a_track_per_p_m_and_core),
+		cmocka_unit_test(test_gmp_events_match_its_counters),
+		cmocka_unit_test(test_goroutine_spans_nest_in_m_and_p_spans),
 		cmocka_unit_test(test_spans_never_overlap_within_a_track),
 		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
 		cmocka_unit_test(test_threads_show_their_blocking_calls),
