@@ -16,7 +16,7 @@ static const char base[] =
 	"name: acc\nduration: 2500ms\nwarmup: 500ms\nseed: 3\nmachine: { cores: 8 }\noutput: { sample: 0 }\n"
 	"kernel: { syscall: 1us, wake: 4us, thread_create: 50us }\n"
 	"acceptor: { enabled: true, accept: %s }\n"
-	"models: { threads: {}, pool: { workers: 8, enqueue: 15us } }\n"
+	"models: { threads: { runtime: native }, pool: { workers: 8, enqueue: 15us, runtime: native } }\n"
 	"workload:\n  req:\n    arrival: { poisson: %s }\n    program: [ { cpu: 10us } ]\n";
 
 static struct run_result run_acc(const char *model, const char *accept, const char *rate)

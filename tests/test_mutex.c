@@ -13,7 +13,7 @@ static void test_critical_sections_serialise(void **state)
 	(void)state;
 	static const char yaml[] =
 		"name: ex\nduration: 2s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
-		"models: { gmp: {}, threads: {}, pool: { workers: 8 } }\nworkload:\n  w:\n"
+		"models: { gmp: {}, threads: { runtime: native }, pool: { workers: 8, runtime: native } }\nworkload:\n  w:\n"
 		"    arrival: { batch: { count: 8 } }\n"
 		"    program: [ { repeat: { times: 200, do: [ { lock: { mutex: m, hold: 50us } } ] } } ]\n";
 	for (int i = 0; i < 3; i++) {
@@ -51,7 +51,7 @@ static void test_numa_line_transfer_costs(void **state)
 		"name: nu\nduration: 1s\nacceptor: { enabled: false }\n"
 		"machine: { cores: 2, numa: { nodes: 1, line_local: 60ns, line_remote: 200ns } }\n"
 		"kernel: { switch: 3us, wake_idle: 5us }\n"
-		"models: { gmp: { gomaxprocs: 2 }, threads: {}, pool: { workers: 2 } }\nworkload:\n"
+		"models: { gmp: { gomaxprocs: 2 }, threads: { runtime: native }, pool: { workers: 2, runtime: native } }\nworkload:\n"
 		"  a:\n    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { repeat: { times: 100, do: [ { lock: { mutex: m, hold: 1us } }, { cpu: 20us } ] } } ]\n"
 		"  b:\n    arrival: { batch: { count: 1 } }\n"
@@ -88,7 +88,7 @@ static void test_numa_slows_a_contended_lock(void **state)
 	(void)state;
 	static const char yaml[] =
 		"name: nu\nduration: 5s\nmachine: { cores: 8, numa: { nodes: 1 } }\nacceptor: { enabled: false }\n"
-		"models: { gmp: {}, threads: {} }\nworkload:\n  w:\n    arrival: { batch: { count: 16 } }\n"
+		"models: { gmp: {}, threads: { runtime: native } }\nworkload:\n  w:\n    arrival: { batch: { count: 16 } }\n"
 		"    program: [ { repeat: { times: 500, do: [ { lock: { mutex: m, hold: 500ns } }, { cpu: 2us } ] } } ]\n";
 	const char *two[] = { "machine.numa.nodes=2" };
 	for (int i = 0; i < 2; i++) {

@@ -20,7 +20,7 @@ static const char fmt[] =
 	"kernel: { switch: 3us, wake_idle: 5us, wake_idle_deep: 30us, idle_deep_after: 200us, syscall: 300ns,\n"
 	"          thread_exit: 14us, timer_slack: 50us }\n"
 	"gc: { jvm: { enabled: false } }\n"
-	"models: { threads: {}, pool: { workers: 1, enqueue: 700ns } }\n"
+	"models: { threads: { runtime: native }, pool: { workers: 1, enqueue: 700ns, runtime: native } }\n"
 	"workload:\n  t:\n    arrival: { batch: { count: 1, at: %s } }\n"
 	"    program: [ { cpu: 100us }, { %s: %s }, { cpu: 50us } ]\n";
 
