@@ -108,10 +108,13 @@ build/bench: tests/bench.c build/libgmpsim.a
 run: all
 	./gmpsim scenarios/10k_rps.yaml
 
+# the tests' scratch files live in build/tmp: two checkouts testing at once never share them
 test: all $(TESTS) $(ASAN_TESTS)
+	@mkdir -p build/tmp
 	@sh tests/run.sh $(TESTS) $(ASAN_TESTS)
 
 bench: all build/bench
+	@mkdir -p build/tmp
 	./build/bench
 
 install: gmpsim

@@ -130,7 +130,7 @@ static void time_traced(const struct scenario *sc, const char *model, int64_t li
 		double t0 = cpu_now();
 		run_model_opts(sc, model, &opts, &res, err, sizeof err);
 		double t1 = cpu_now();
-		struct db *db = db_create("/tmp/gmpsim-bench-trace.db", err, sizeof err);
+		struct db *db = db_create("build/tmp/gmpsim-bench-trace.db", err, sizeof err);
 		if (db && db_write_run(db, &res, err, sizeof err) > 0)
 			db_close_commit(db, err, sizeof err);
 		else if (db)
@@ -141,7 +141,7 @@ static void time_traced(const struct scenario *sc, const char *model, int64_t li
 		*records = res.trace ? trc_records(res.trace) : 0;
 		res_free(&res);
 	}
-	unlink("/tmp/gmpsim-bench-trace.db");
+	unlink("build/tmp/gmpsim-bench-trace.db");
 }
 
 /* --trace's cost on 10k_rps (2 s virtual): the run with recording against

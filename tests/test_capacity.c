@@ -237,7 +237,7 @@ static void test_given_bounds_and_database(void **state)
 				   "workload:\n  req:\n    arrival: { poisson: 100/s }\n"
 				   "    program: [ { cpu: { exp: 1ms } } ]\n", ".yaml");
 	assert_non_null(path);
-	char dbpath[] = "/tmp/gmpsim-test-capacity-XXXXXX.db";
+	char dbpath[] = "build/tmp/gmpsim-test-capacity-XXXXXX.db";
 	int fd = mkstemps(dbpath, 3);
 	assert_true(fd >= 0);
 	close(fd);

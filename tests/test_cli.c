@@ -25,11 +25,11 @@ static double query_double(sqlite3 *db, const char *sql)
 static void test_10k_rps_short_run(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-test-cli.db";
+	const char *db = "build/tmp/gmpsim-test-cli.db";
 	unlink(db);
 	static char out[1 << 16];
 	int rc = tu_run_gmpsim("scenarios/10k_rps.yaml --set duration=1500ms --set warmup=500ms "
-			 "-o /tmp/gmpsim-test-cli.db", out, sizeof out);
+			 "-o build/tmp/gmpsim-test-cli.db", out, sizeof out);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out);
 	assert_int_equal(rc, 0);
@@ -71,7 +71,7 @@ static void test_bad_input_exits_2_and_writes_nothing(void **state)
 				   ".yaml");
 	assert_non_null(yaml);
 	char args[512], out[4096], expect[512];
-	const char *db = "/tmp/gmpsim-test-bad.db";
+	const char *db = "build/tmp/gmpsim-test-bad.db";
 	unlink(db);
 	snprintf(args, sizeof args, "%s -o %s", yaml, db);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
@@ -116,8 +116,8 @@ static void test_schedtrace_lines(void **state)
 	(void)state;
 	char out[1 << 14];
 	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --model gmp --schedtrace 500ms --set duration=1s --set warmup=0s "
-				 "-o /tmp/gmpsim-test-st.db", out, sizeof out), 0);
-	unlink("/tmp/gmpsim-test-st.db");
+				 "-o build/tmp/gmpsim-test-st.db", out, sizeof out), 0);
+	unlink("build/tmp/gmpsim-test-st.db");
 	int lines = 0;
 	for (char *l = strstr(out, "SCHED "); l; l = strstr(l + 1, "SCHED ")) {
 		long ms;
@@ -142,11 +142,11 @@ static void test_schedtrace_lines(void **state)
 static void test_model_selection(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-test-model.db";
+	const char *db = "build/tmp/gmpsim-test-model.db";
 	char out[1 << 14];
 	unlink(db);
 	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --model pool --set duration=300ms --set warmup=100ms "
-				 "--seed 9 -q -o /tmp/gmpsim-test-model.db", out, sizeof out), 0);
+				 "--seed 9 -q -o build/tmp/gmpsim-test-model.db", out, sizeof out), 0);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(query_double(h, "select count(*) from runs"), 1);

@@ -21,7 +21,7 @@ static char tmpdir[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/gmpsim-test-compare-XXXXXX");
+	snprintf(tmpdir, sizeof tmpdir, "build/tmp/gmpsim-test-compare-XXXXXX");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 

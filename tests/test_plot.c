@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 static char out[1 << 16];
-static char dir[] = "/tmp/gmpsim-test-plot-XXXXXX";
+static char dir[] = "build/tmp/gmpsim-test-plot-XXXXXX";
 static char sweep_db[128], svg[128];
 
 static int setup(void **state)

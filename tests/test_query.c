@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 static char out[1 << 20];
-static char dir[] = "/tmp/gmpsim-test-query-XXXXXX";
+static char dir[] = "build/tmp/gmpsim-test-query-XXXXXX";
 static char sweep_db[128];
 
 /* A path in the suite's own directory (so parallel runs do not collide). */

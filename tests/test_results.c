@@ -16,7 +16,7 @@ struct tdir { char dir[64]; char target[96]; };
 
 static void tdir_make(struct tdir *t)
 {
-	snprintf(t->dir, sizeof t->dir, "/tmp/gmpsim-test-results-XXXXXX");
+	snprintf(t->dir, sizeof t->dir, "build/tmp/gmpsim-test-results-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->target, sizeof t->target, "%s/out.db", t->dir);
 }

@@ -149,8 +149,8 @@ static void test_run_filters(void **state)
 static void test_split_merge_equals_whole(void **state)
 {
 	(void)state;
-	const char *whole = "/tmp/gmpsim-sweep-whole.db", *merged = "/tmp/gmpsim-sweep-merged.db";
-	const char *parts[] = { "/tmp/gmpsim-sweep-p0.db", "/tmp/gmpsim-sweep-p1.db", "/tmp/gmpsim-sweep-p2.db" };
+	const char *whole = "build/tmp/gmpsim-sweep-whole.db", *merged = "build/tmp/gmpsim-sweep-merged.db";
+	const char *parts[] = { "build/tmp/gmpsim-sweep-p0.db", "build/tmp/gmpsim-sweep-p1.db", "build/tmp/gmpsim-sweep-p2.db" };
 	const char *ranges[] = { "0-7", "8,9,10-15", "16-23" };
 	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
 	assert_int_equal(tu_query_double(whole, "select count(*) from runs where status='complete'"), 24);
@@ -196,7 +196,7 @@ static void test_split_merge_equals_whole(void **state)
 static void test_jobs_identical(void **state)
 {
 	(void)state;
-	const char *a = "/tmp/gmpsim-sweep-j1.db", *b = "/tmp/gmpsim-sweep-j2.db";
+	const char *a = "build/tmp/gmpsim-sweep-j1.db", *b = "build/tmp/gmpsim-sweep-j2.db";
 	assert_int_equal(run_ok("sweep " GRID " -o %s -j 1%s", a, ""), 0);
 	assert_int_equal(run_ok("sweep " GRID " -o %s -j 2%s", b, ""), 0);
 	assert_int_equal(tu_query_double(b, "select count(*) from runs where status='complete'"), 24);
@@ -212,7 +212,7 @@ static void test_jobs_identical(void **state)
 static void test_merge_bad_inputs(void **state)
 {
 	(void)state;
-	const char *a = "/tmp/gmpsim-sweep-ma.db", *b = "/tmp/gmpsim-sweep-mb.db", *o = "/tmp/gmpsim-sweep-mo.db";
+	const char *a = "build/tmp/gmpsim-sweep-ma.db", *b = "build/tmp/gmpsim-sweep-mb.db", *o = "build/tmp/gmpsim-sweep-mo.db";
 	char args[1024], out[4096];
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-2%s", a, ""), 0);
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 3 --reps 3", b, ""), 0);
@@ -227,7 +227,7 @@ static void test_merge_bad_inputs(void **state)
 	assert_non_null(strstr(out, junk));
 	assert_non_null(strstr(out, "not a gmpsim results database"));
 	/* a damaged (truncated) database */
-	char trunc[] = "/tmp/gmpsim-sweep-trunc.db";
+	char trunc[] = "build/tmp/gmpsim-sweep-trunc.db";
 	snprintf(args, sizeof args, "head -c 8192 %s > %s", a, trunc);
 	assert_int_equal(system(args), 0);
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, trunc);
@@ -254,7 +254,7 @@ static void test_merge_bad_inputs(void **state)
 static void test_resume(void **state)
 {
 	(void)state;
-	const char *whole = "/tmp/gmpsim-sweep-rw.db", *db = "/tmp/gmpsim-sweep-rs.db";
+	const char *whole = "build/tmp/gmpsim-sweep-rw.db", *db = "build/tmp/gmpsim-sweep-rs.db";
 	char out[4096];
 	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-4,10%s", db, ""), 0);
@@ -294,7 +294,7 @@ static pid_t spawn(char *const argv[])
 static void test_interrupt_keeps_valid_database(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-sweep-int.db";
+	const char *db = "build/tmp/gmpsim-sweep-int.db";
 	unlink(db);
 	/* run 0 simulates 100 ms (done at once), run 1 60 s (seconds of wall
 	 * time): Ctrl-C lands in run 1 */
@@ -316,7 +316,7 @@ static void test_interrupt_keeps_valid_database(void **state)
 			       "where r.run_number = 1 and key = 'duration'"), 60e9);
 	/* no temporary file is left beside it */
 	char out[4096];
-	FILE *f = popen("ls /tmp/gmpsim-sweep-int.db.tmp-* 2>/dev/null | wc -l", "r");
+	FILE *f = popen("ls build/tmp/gmpsim-sweep-int.db.tmp-* 2>/dev/null | wc -l", "r");
 	assert_non_null(f);
 	assert_non_null(fgets(out, sizeof out, f));
 	pclose(f);
@@ -364,21 +364,21 @@ static const char tiny[] =
 static void test_bad_axes(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-sweep-bad.db";
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set machine.corez=1,2",
+	const char *db = "build/tmp/gmpsim-sweep-bad.db";
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --set machine.corez=1,2",
 		     "--set machine.corez=1:1:9: unknown key 'corez' in 'machine' (did you mean 'cores'?)", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set machine.cores=4,x",
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --set machine.cores=4,x",
 		     "--set machine.cores=x:1:1: expected an integer, got 'x'", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set 'machine.cores=8..1'",
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --set 'machine.cores=8..1'",
 		     "--set machine.cores=8..1: empty range", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set 'machine.cores=1..8 step 0'",
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --set 'machine.cores=1..8 step 0'",
 		     "--set machine.cores=1..8 step 0: range: step must be > 0", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set machine.numa.nodes=1,3",
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --set machine.numa.nodes=1,3",
 		     "--set machine.numa.nodes=3:1:1: machine.numa.nodes (3) must divide machine.cores (8)", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --set seed=1,2", "'seed' cannot be swept", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db --reps 0", "--reps", db);
-	expect_error("sweep " SHORT " -o /tmp/gmpsim-sweep-bad.db -j x", "-j", db);
-	expect_error(SHORT " -o /tmp/gmpsim-sweep-bad.db --reps 2 --set machine.cores=1,2",
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --set seed=1,2", "'seed' cannot be swept", db);
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --reps 0", "--reps", db);
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db -j x", "-j", db);
+	expect_error(SHORT " -o build/tmp/gmpsim-sweep-bad.db --reps 2 --set machine.cores=1,2",
 		     "use 'gmpsim sweep'", db);
 	/* the sweep: section: errors at the file's line and column */
 	struct { const char *from, *to, *msg; } cases[] = {
@@ -407,7 +407,7 @@ static void test_file_sweep_section(void **state)
 {
 	(void)state;
 	char *yaml = tu_write_temp(tiny, ".yaml");
-	const char *db = "/tmp/gmpsim-sweep-file.db";
+	const char *db = "build/tmp/gmpsim-sweep-file.db";
 	static char out[1 << 16];
 	char args[1024];
 	/* 3 x 2 x 2 points x 2 models x 2 reps */
@@ -437,7 +437,7 @@ static void test_file_sweep_section(void **state)
 static void test_plain_reps(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-sweep-plain.db";
+	const char *db = "build/tmp/gmpsim-sweep-plain.db";
 	assert_int_equal(run_ok(SHORT " --reps 3 -q -o %s%s", db, ""), 0);
 	assert_int_equal(tu_query_double(db, "select count(*) from runs where status = 'complete'"), 9);
 	assert_int_equal(tu_query_double(db, "select count(distinct seed) from runs"), 3);

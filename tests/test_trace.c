@@ -466,9 +466,9 @@ static bool exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-#define DB "/tmp/gmpsim-test-trace.db"
-#define PLAIN_DB "/tmp/gmpsim-test-trace-plain.db"
-#define JSON "/tmp/gmpsim-test-trace.json"
+#define DB "build/tmp/gmpsim-test-trace.db"
+#define PLAIN_DB "build/tmp/gmpsim-test-trace-plain.db"
+#define JSON "build/tmp/gmpsim-test-trace.json"
 #define CLI_SETS "--set duration=300ms --set warmup=100ms --set machine.cores=6 --set models.gmp.gomaxprocs=4"
 
 static char out[1 << 16];
@@ -515,9 +515,9 @@ static void test_database_holds_the_trace(void **state)
 static void test_cli_limit_warns_and_marks_the_database(void **state)
 {
 	(void)state;
-	const char *db = "/tmp/gmpsim-test-trace-limit.db";
+	const char *db = "build/tmp/gmpsim-test-trace-limit.db";
 	unlink(db);
-	int rc = tu_run_gmpsim(SCENARIO " " CLI_SETS " -q -m gmp --trace-limit 3000 -o /tmp/gmpsim-test-trace-limit.db",
+	int rc = tu_run_gmpsim(SCENARIO " " CLI_SETS " -q -m gmp --trace-limit 3000 -o build/tmp/gmpsim-test-trace-limit.db",
 			 out, sizeof out);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "warning"));
@@ -639,14 +639,14 @@ static void test_export_splits_with_max_events(void **state)
 	(void)state;
 	int64_t run = tu_query_int(DB, "select run_id from runs where model='pool'");
 	char args[256];
-	snprintf(args, sizeof args, "export " DB " --run %lld -o /tmp/gmpsim-test-split.json --max-events 5000",
+	snprintf(args, sizeof args, "export " DB " --run %lld -o build/tmp/gmpsim-test-split.json --max-events 5000",
 		 (long long)run);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	int64_t total = 0;
 	int parts = 0;
 	for (;; parts++) {
 		char path[64];
-		snprintf(path, sizeof path, "/tmp/gmpsim-test-split-%d.json", parts);
+		snprintf(path, sizeof path, "build/tmp/gmpsim-test-split-%d.json", parts);
 		if (!exists(path))
 			break;
 		json_t *root = load_json(path), *names = json_array();
@@ -683,7 +683,7 @@ static void test_export_errors_are_clear(void **state)
 	expect_export_error("export " DB " --run x -o " JSON, "--run: expected a positive integer, got 'x'");
 	expect_export_error("export " DB " -o " JSON, "missing --run");
 	expect_export_error("export " DB " --run 1", "missing -o");
-	expect_export_error("export /tmp/gmpsim-no-such.db --run 1 -o " JSON, "cannot open");
+	expect_export_error("export build/tmp/gmpsim-no-such.db --run 1 -o " JSON, "cannot open");
 	char *junk = tu_write_temp("this is not a database, just text\n", ".db");
 	char args[256];
 	assert_non_null(junk);
@@ -692,20 +692,20 @@ static void test_export_errors_are_clear(void **state)
 	unlink(junk);
 	free(junk);
 	/* a results database cut short (a damaged copy) */
-	const char *cut = "/tmp/gmpsim-test-trace-cut.db";
+	const char *cut = "build/tmp/gmpsim-test-trace-cut.db";
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "head -c 65536 " DB " > %s", cut);
 	assert_int_equal(system(cmd), 0);
-	expect_export_error("export /tmp/gmpsim-test-trace-cut.db --run 1 -o " JSON, "damaged");
+	expect_export_error("export build/tmp/gmpsim-test-trace-cut.db --run 1 -o " JSON, "damaged");
 	unlink(cut);
 	/* an SQLite file that is not ours */
-	const char *foreign = "/tmp/gmpsim-test-foreign.db";
+	const char *foreign = "build/tmp/gmpsim-test-foreign.db";
 	unlink(foreign);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(foreign, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, "create table t(x)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
-	expect_export_error("export /tmp/gmpsim-test-foreign.db --run 1 -o " JSON, "not a gmpsim results database");
+	expect_export_error("export build/tmp/gmpsim-test-foreign.db --run 1 -o " JSON, "not a gmpsim results database");
 	unlink(foreign);
 }
 
