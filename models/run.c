@@ -25,16 +25,9 @@ void run_fail(struct run *r, const char *fmt, ...)
 
 /* ---- measurement window and sampling ------------------------------------- */
 
-struct window {
-	sim_ns acct[CAT_COUNT];
-	struct kern_stats st;
-};
-
-static struct window *window_of(struct run *r) { return (struct window *)(r + 1); }
-
 static void open_window(struct run *r)
 {
-	struct window *w = window_of(r);
+	struct run_window *w = &r->window;
 	kern_account(&r->kern);
 	memset(w->acct, 0, sizeof w->acct);
 	for (int i = 0; i < r->kern.ncores; i++)
@@ -118,7 +111,7 @@ static void latency_metrics(struct run *r, struct run_result *res)
 
 static void cpu_metrics(struct run *r, struct run_result *res, double window_s)
 {
-	struct window *w = window_of(r);
+	struct run_window *w = &r->window;
 	sim_ns acct[CAT_COUNT] = { 0 };
 	kern_account(&r->kern);
 	for (int i = 0; i < r->kern.ncores; i++)
@@ -139,7 +132,7 @@ static void cpu_metrics(struct run *r, struct run_result *res, double window_s)
 
 static void thread_metrics(struct run *r, struct run_result *res, double window_s)
 {
-	const struct kern_stats *st = &r->kern.st, *w0 = &window_of(r)->st;
+	const struct kern_stats *st = &r->kern.st, *w0 = &r->window.st;
 	res_metric(res, "context_switches", (double)(st->switches - w0->switches), "count");
 	res_metric(res, "involuntary_switches", (double)(st->involuntary - w0->involuntary), "count");
 	res_metric(res, "migrations", (double)(st->migrations - w0->migrations), "count");
@@ -334,7 +327,7 @@ int run_model_opts(const struct scenario *sc, const char *model, const struct ru
 		return 2;
 	}
 	record_params(sc, out, model);
-	struct run *r = calloc(1, sizeof *r + sizeof(struct window));
+	struct run *r = calloc(1, sizeof *r);
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		return 2;

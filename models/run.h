@@ -26,6 +26,13 @@ struct run_opts {
 	int64_t trace_limit; /* its record limit; 0: TRC_DEFAULT_LIMIT */
 };
 
+/* The counters at the opening of the measured window (the warm-up's end):
+ * the CPU and thread metrics are the differences from them. */
+struct run_window {
+	sim_ns acct[CAT_COUNT];      /* CPU time per category, summed over the cores */
+	struct kern_stats st;
+};
+
 struct run {
 	struct sim sim;
 	const struct scenario *sc;
@@ -40,6 +47,7 @@ struct run {
 	struct heap_stats heap;      /* GC pauses and heap peak, whichever model */
 	struct run_result *res;
 	struct eq_event warmup_ev, sample_ev;
+	struct run_window window;
 	int series[8];
 	struct run_opts opts;
 	bool failed;

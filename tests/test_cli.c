@@ -109,6 +109,29 @@ static void test_usage_errors(void **state)
 				 "--set warmup=0s", out, sizeof out), 2);
 }
 
+/* validate --print lists every resolved parameter as KEY=VALUE with the
+ * parameter table's description as a trailing comment, and a section's
+ * description above its first key; --help says so. */
+static void test_validate_print_shows_docs(void **state)
+{
+	(void)state;
+	static char out[65536];
+	assert_int_equal(tu_run_gmpsim("validate scenarios/10k_rps.yaml --print --set machine.cores=16",
+				       out, sizeof out), 0);
+	assert_non_null(strstr(out, ": ok ("));
+	const char *line = strstr(out, "\nmachine.cores=16 ");
+	assert_non_null(line);
+	const char *doc = strstr(line, "# CPU cores\n");
+	assert_true(doc && doc < strchr(line + 1, '\n') + 1);
+	assert_non_null(strstr(out, "\nkernel.switch=3000 "));
+	assert_non_null(strstr(out, "# context switch on a core [ns]\n"));
+	assert_non_null(strstr(out, "\n# models: the models to run, at least one\n"));
+	assert_int_equal(tu_run_gmpsim("validate --help", out, sizeof out), 0);
+	assert_non_null(strstr(out, "--print"));
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --print", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--print is an option of gmpsim validate"));
+}
+
 /* proc.go:schedtrace: "SCHED 500ms: gomaxprocs=8 idleprocs=N threads=N
  * spinningthreads=N idlethreads=N runqueue=N [n n n n n n n n]" */
 static void test_schedtrace_lines(void **state)
@@ -161,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_10k_rps_short_run),
 		cmocka_unit_test(test_bad_input_exits_2_and_writes_nothing),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_validate_print_shows_docs),
 		cmocka_unit_test(test_model_selection),
 		cmocka_unit_test(test_schedtrace_lines),
 	};

@@ -123,7 +123,10 @@ static void test_go_two_short_pauses_per_cycle(void **state)
 	double cycles = M(&r, "gc_cycles"), pauses = M(&r, "gc_pauses");
 	assert_true(cycles >= 3);
 	assert_true(pauses >= 2 * cycles - 2 && pauses <= 2 * cycles + 2);  /* window edges */
-	assert_true(M(&r, "gc_pause_p50") >= 20000);     /* sweep_term 20 us at least */
+	/* about half the pauses are sweep terminations (gc.go.sweep_term of STW
+	 * work, 30 us by default), the others mark terminations (mark_term,
+	 * 5 us): the median sits where the two groups meet (about 23 us here) */
+	assert_true(M(&r, "gc_pause_p50") >= 20000);
 	assert_true(M(&r, "gc_pause_max") < 1000000);    /* well below 1 ms */
 	assert_true(M(&r, "gc_cpu_share") > 0 && M(&r, "gc_cpu_share") < 0.25 + 0.05);
 	res_free(&r);

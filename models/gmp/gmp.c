@@ -190,12 +190,12 @@ static bool any_runq(struct gmp *s)
 static void block_or_stop(struct gmp *s, struct gmp_m *m)
 {
 	sim_ns next = gmp_earliest_timer(s);
-	if ((s->netpollWaiters > 0 || next != SIM_NS_MAX) && s->lastpoll != 0) {
+	if ((s->netpoll_waiters > 0 || next != SIM_NS_MAX) && s->lastpoll != 0) {
 		s->lastpoll = 0;
 		s->st.netpoll_blocking++;
 		s->poller = m;
 		m->phase = M_NETPOLL;
-		s->pollUntil = next == SIM_NS_MAX ? 0 : next;
+		s->poll_until = next == SIM_NS_MAX ? 0 : next;
 		if (next != SIM_NS_MAX) {
 			sim_ns delay = next - now_of(s);
 			if (delay < SIM_NS_PER_MS)
@@ -254,7 +254,7 @@ static struct task *find_local(struct gmp *s, struct gmp_m *m, bool *inherit)
 		g = gmp_runqget(s, p, inherit);
 	if (!g)
 		g = gmp_globrunqget(s, p, 0);
-	if (!g && s->netpollWaiters > 0 && s->lastpoll != 0) {
+	if (!g && s->netpoll_waiters > 0 && s->lastpoll != 0) {
 		struct task_fifo list = { 0 };
 		gmp_owe_kernel(m, s->cfg.netpoll);
 		gmp_netpoll(s, &list);
@@ -274,7 +274,7 @@ static bool will_find_or_spin(struct gmp *s, struct gmp_m *m)
 {
 	struct gmp_p *p = m->p;
 	return !gmp_runqempty(p) || s->runq.len > 0 || gmp_nexttimer(p) <= gmp_m_clock(s, m) ||
-	       (s->netpollWaiters > 0 && s->lastpoll != 0 && s->netready.len > 0) ||
+	       (s->netpoll_waiters > 0 && s->lastpoll != 0 && s->netready.len > 0) ||
 	       m->spinning || 2 * s->nmspinning < s->nprocs - s->npidle;
 }
 
@@ -329,7 +329,7 @@ static void netpoll_return(struct gmp *s, struct gmp_m *m)
 {
 	eq_cancel(&run_of(s)->sim.q, &s->netpoll_ev);
 	s->lastpoll = now_of(s);
-	s->pollUntil = 0;
+	s->poll_until = 0;
 	s->poller = NULL;
 	struct task_fifo list = { 0 };
 	gmp_netpoll(s, &list);

@@ -178,9 +178,9 @@ struct gmp {
 	sim_ns starved_max;          /* the longest such stretch */
 	struct gmp_m *midle;
 	sim_ns lastpoll;             /* 0: an M is blocked in netpoll */
-	sim_ns pollUntil;
+	sim_ns poll_until;           /* sched.pollUntil: the blocked netpoll's timeout; 0: none */
 	struct task_fifo netready;   /* Gs whose fd became ready, not yet polled */
-	int64_t netpollWaiters;
+	int64_t netpoll_waiters;     /* netpoll.go: netpollWaiters, Gs parked on an fd */
 	/* sysmon */
 	struct gmp_m *sysmon;
 	struct eq_event sysmon_ev, netpoll_ev;
@@ -347,6 +347,6 @@ int gmp_sysmon_start(struct gmp *s);
 void gmp_sysmon_wake(struct gmp *s);
 void gmp_sysmon_step(struct gmp *s);
 /* Delivers SIGURG to m if its G is running user code (preempt.go:preemptM). */
-void gmp_preemptM(struct gmp *s, struct gmp_m *m);
+void gmp_preempt_m(struct gmp *s, struct gmp_m *m);
 
 #endif

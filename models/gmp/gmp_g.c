@@ -319,7 +319,7 @@ static void time_sleep(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 static void net_wait(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 {
 	g->phase = GP_NET_RETRY;
-	s->netpollWaiters++;
+	s->netpoll_waiters++;
 	eq_event_init(&g->ev, gmp_net_ready_fire);
 	sim_at(&run_of(s)->sim, &g->ev, gmp_m_clock(s, m) + d);
 	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
@@ -419,7 +419,7 @@ static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 	}
 	g->phase = GP_NEXT;
 	s->accept_parked = true;
-	s->netpollWaiters++;
+	s->netpoll_waiters++;
 	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
 }
 

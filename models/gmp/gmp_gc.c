@@ -139,7 +139,7 @@ static void preemptall(struct gmp *s, struct gmp_m *m)
 			continue;
 		pm->curg->gpreempt = 1;
 		gmp_owe_kernel(m, kcfg(s)->syscall);  /* tgkill */
-		gmp_preemptM(s, pm);
+		gmp_preempt_m(s, pm);
 	}
 }
 
@@ -409,7 +409,7 @@ bool gmp_gc_idle_worker(struct gmp *s, struct gmp_m *m)
 static bool poll_work(struct gmp *s, const struct gmp_p *p)
 {
 	return s->runq.len > 0 || !gmp_runqempty(p) ||
-	       (s->netpollWaiters > 0 && s->lastpoll != 0 && s->netready.len > 0);
+	       (s->netpoll_waiters > 0 && s->lastpoll != 0 && s->netready.len > 0);
 }
 
 /* The M will stop the world once it has paid for what it did before

@@ -161,7 +161,7 @@ static void gmp_resume(struct run *r, struct task *t, int core)
 
 /* preempt.go:preemptM → the signal handler's asyncPreempt: the G's CPU
  * burst stops where it is; the M then runs gopreempt_m. */
-void gmp_preemptM(struct gmp *s, struct gmp_m *m)
+void gmp_preempt_m(struct gmp *s, struct gmp_m *m)
 {
 	struct task *g = m->curg;
 	if (m->phase == M_RUN_G && g && g->phase == GP_ASSIST && m->kt->burst_cat == CAT_GC) {

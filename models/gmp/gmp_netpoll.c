@@ -29,7 +29,7 @@ static void netpoll_break(struct gmp *s, struct gmp_m *by)
 void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by)
 {
 	if (s->lastpoll == 0) {
-		if (s->pollUntil == 0 || s->pollUntil > when)
+		if (s->poll_until == 0 || s->poll_until > when)
 			netpoll_break(s, by);
 		return;
 	}
@@ -66,7 +66,7 @@ void gmp_netpoll(struct gmp *s, struct task_fifo *out)
 	s->st.netpoll_calls++;
 	for (int i = 0; i < 128 && s->netready.len > 0; i++) {
 		struct task *g = tq_pop(&s->netready);
-		s->netpollWaiters--;
+		s->netpoll_waiters--;
 		tq_push(out, g);
 	}
 	if (out->len > 0)

@@ -51,7 +51,7 @@ static void preemptone(struct gmp *s, struct gmp_p *p)
 	m->curg->gpreempt = 1;
 	trc_event(gmp_trc(s), TRC_SCHED, 0, TE_PREEMPT, (int64_t)m->curg->key, p->id, now_of(s));
 	s->sysmon->debt[CAT_KERNEL] += s->run->sc->kernel.syscall;  /* tgkill */
-	gmp_preemptM(s, m);
+	gmp_preempt_m(s, m);
 }
 
 /* Should sysmon take this syscall P away? (retake's syscall rule) */

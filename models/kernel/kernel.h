@@ -1,7 +1,7 @@
 /* models/kernel/kernel.h — the kernel model: kernel threads on cores.
  *
  * The kernel owns the cores and decides WHEN a thread gets one; the model
- * that owns a thread (threads, pool, the acceptor, later Go's Ms) decides
+ * that owns a thread (threads, pool, the acceptor, the gmp model's Ms) decides
  * WHAT the thread does. The contract:
  *
  *   - A thread on a core with nothing to do gets its owner's step() call.

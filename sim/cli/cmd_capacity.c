@@ -3,19 +3,18 @@
  * ratio between models. Parses the command line, drives cap_search
  * (sim/study/capacity.c) and prints; must not contain search or SLO logic. */
 #include "cmd_capacity.h"
+#include "cli.h"
 #include "capacity.h"
 #include "model.h"
 #include "db.h"
 #include "units.h"
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-enum { CAP_EXIT_USAGE = 2, CAP_MAX_SETS = 256, CAP_MAX_REPS = 1000, CAP_MAX_JOBS = 64 };
+enum { CAP_MAX_SETS = 256, CAP_MAX_REPS = 1000, CAP_MAX_JOBS = 64 };
 
 struct cap_cli {
 	const char *scenario, *output, *cls;
@@ -60,8 +59,7 @@ static void capacity_usage(FILE *f)
 
 static int cap_usage_error(const char *opt, const char *value, const char *why)
 {
-	fprintf(stderr, "gmpsim capacity: %s '%s': %s\nTry 'gmpsim capacity --help'.\n", opt, value, why);
-	return CAP_EXIT_USAGE;
+	return cli_usage_error("capacity", "%s '%s': %s", opt, value, why);
 }
 
 static int parse_rate_opt(const char *opt, const char *arg, double *out)
@@ -116,10 +114,8 @@ static int parse_cap_option(struct cap_cli *c, int opt, const char *arg)
 	char err[512];
 	switch (opt) {
 	case 'l':
-		if (slo_parse(arg, &c->opts.slo, err, sizeof err) != 0) {
-			fprintf(stderr, "gmpsim capacity: %s\n", err);
-			return CAP_EXIT_USAGE;
-		}
+		if (slo_parse(arg, &c->opts.slo, err, sizeof err) != 0)
+			return cli_usage_error("capacity", "%s", err);
 		c->have_slo = 1;
 		return 0;
 	case 'r': return parse_reps(arg, &c->opts.reps);
@@ -143,9 +139,7 @@ static int parse_cap_option(struct cap_cli *c, int opt, const char *arg)
 	case 'q': c->quiet = 1; return 0;
 	case 'j': return parse_jobs(arg, &c->opts.jobs);
 	case 'h': capacity_usage(stdout); exit(0);
-	default:
-		fprintf(stderr, "Try 'gmpsim capacity --help'.\n");
-		return CAP_EXIT_USAGE;
+	default: return cli_try_help("capacity");
 	}
 }
 
@@ -169,20 +163,14 @@ static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "gmpsim capacity: %s\nTry 'gmpsim capacity --help'.\n",
-			argc == optind ? "missing scenario file" : "expected one scenario file");
-		return CAP_EXIT_USAGE;
-	}
-	if (!c->have_slo) {
-		fprintf(stderr, "gmpsim capacity: missing --slo (e.g. --slo 'p99<200ms')\n");
-		return CAP_EXIT_USAGE;
-	}
-	if (c->opts.rate_lo > 0 && c->opts.rate_hi > 0 && c->opts.rate_lo >= c->opts.rate_hi) {
-		fprintf(stderr, "gmpsim capacity: --rate-lo %g/s must be below --rate-hi %g/s\n", c->opts.rate_lo,
-			c->opts.rate_hi);
-		return CAP_EXIT_USAGE;
-	}
+	if (argc - optind != 1)
+		return cli_usage_error("capacity", argc == optind ? "missing scenario file"
+								  : "expected one scenario file");
+	if (!c->have_slo)
+		return cli_usage_error("capacity", "missing --slo (e.g. --slo 'p99<200ms')");
+	if (c->opts.rate_lo > 0 && c->opts.rate_hi > 0 && c->opts.rate_lo >= c->opts.rate_hi)
+		return cli_usage_error("capacity", "--rate-lo %g/s must be below --rate-hi %g/s", c->opts.rate_lo,
+				       c->opts.rate_hi);
 	c->scenario = argv[optind];
 	return 0;
 }
@@ -250,16 +238,6 @@ static void print_report(const struct cap_cli *c, const char *const *models, int
 
 /* ---- running --------------------------------------------------------------------- */
 
-static const char *cap_temp;
-
-static void cap_on_signal(int sig)
-{
-	if (cap_temp)
-		unlink(cap_temp);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static void cap_progress(void *ctx, const char *line)
 {
 	(void)ctx;
@@ -273,7 +251,7 @@ static int resolve_models(struct cap_cli *c, const char **models, int *n)
 	char err[1024];
 	if (sc_load(c->scenario, c->sets, c->nsets, &sc, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
-		return CAP_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	int ci = cap_find_class(&sc, c->cls, err, sizeof err);
 	*n = c->nmodels ? c->nmodels : sc.nmodels;
@@ -281,8 +259,7 @@ static int resolve_models(struct cap_cli *c, const char **models, int *n)
 		models[i] = c->nmodels ? c->models[i] : sc.models[i];
 	sc_free(&sc); /* sc.models point at static names */
 	if (ci < 0) {
-		fprintf(stderr, "gmpsim capacity: %s\n", err);
-		return CAP_EXIT_USAGE;
+		return cli_error("capacity", EXIT_USAGE, "%s", err);
 	}
 	return 0;
 }
@@ -299,8 +276,7 @@ static int search_all(struct cap_cli *c, const char *const *models, int n, struc
 	c->opts.progress = c->quiet ? NULL : cap_progress;
 	for (int i = 0; i < n; i++) {
 		if (cap_search(&c->opts, models[i], &res[i], err, sizeof err) != 0) {
-			fprintf(stderr, "gmpsim capacity: %s\n", err);
-			return CAP_EXIT_USAGE;
+			return cli_error("capacity", EXIT_USAGE, "%s", err);
 		}
 	}
 	return 0;
@@ -318,20 +294,15 @@ int cmd_capacity_main(int argc, char **argv)
 		return rc;
 	char err[1024];
 	if (c.output && !(c.opts.db = db_create(c.output, err, sizeof err))) {
-		fprintf(stderr, "gmpsim capacity: %s\n", err);
-		return CAP_EXIT_USAGE;
+		return cli_error("capacity", EXIT_USAGE, "%s", err);
 	}
-	if (c.opts.db) {
-		cap_temp = db_temp_path(c.opts.db);
-		signal(SIGINT, cap_on_signal);
-		signal(SIGTERM, cap_on_signal);
-	}
+	if (c.opts.db)
+		cli_unlink_on_signal(db_temp_path(c.opts.db));
 	rc = search_all(&c, models, n, res);
 	if (c.opts.db && rc != 0)
 		db_close_abort(c.opts.db);
 	else if (c.opts.db && db_close_commit(c.opts.db, err, sizeof err) != 0) {
-		fprintf(stderr, "gmpsim capacity: %s\n", err);
-		rc = CAP_EXIT_USAGE;
+		rc = cli_error("capacity", EXIT_USAGE, "%s", err);
 	}
 	if (rc == 0)
 		print_report(&c, models, n, res);

@@ -2,6 +2,7 @@
  * confidence intervals of a results database (sim/study/compare.c does the
  * work). Must not contain statistics or SQL: it parses and reports. */
 #include "cmd_compare.h"
+#include "cli.h"
 #include "compare.h"
 #include <stdio.h>
 #include <string.h>
@@ -25,20 +26,14 @@ int cmd_compare_main(int argc, char **argv)
 		compare_usage(stdout);
 		return 0;
 	}
-	if (argc != 2 || argv[1][0] == '-') {
-		if (argc > 2)
-			fprintf(stderr, "gmpsim compare: expected one database, got %d arguments\n", argc - 1);
-		else if (argc == 2)
-			fprintf(stderr, "gmpsim compare: unknown option '%s'\n", argv[1]);
-		else
-			fprintf(stderr, "gmpsim compare: missing database file\n");
-		fprintf(stderr, "Try 'gmpsim compare --help'.\n");
-		return 2;
-	}
+	if (argc > 2)
+		return cli_usage_error("compare", "expected one database, got %d arguments", argc - 1);
+	if (argc < 2)
+		return cli_usage_error("compare", "missing database file");
+	if (argv[1][0] == '-')
+		return cli_usage_error("compare", "unknown option '%s'", argv[1]);
 	char err[1024];
-	if (cmp_report(argv[1], stdout, err, sizeof err) != 0) {
-		fprintf(stderr, "gmpsim compare: %s\n", err);
-		return 2;
-	}
-	return 0;
+	if (cmp_report(argv[1], stdout, err, sizeof err) != 0)
+		return cli_error("compare", EXIT_USAGE, "%s", err);
+	return EXIT_OK;
 }

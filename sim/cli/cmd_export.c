@@ -18,11 +18,11 @@
  * Must not write to the database (it is opened read-only).
  */
 #include "cmd_export.h"
+#include "cli.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,8 +30,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-enum { EXP_OK = 0, EXP_WRITE = 1, EXP_USAGE = 2 };
 
 /* Chrome trace processes, one per track kind. */
 enum { PID_CORE = 1, PID_P, PID_M, PID_THREAD, PID_SCHED, PID_COUNTER, PID_G };
@@ -68,19 +66,6 @@ struct exp {
 	bool first;                        /* no event written to f yet */
 };
 
-static int exp_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int exp_fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "gmpsim export: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	return code;
-}
-
 static void exp_usage(FILE *f)
 {
 	fprintf(f, "usage: gmpsim export DB --run N -o TRACE.json [--max-events N]\n"
@@ -103,7 +88,7 @@ static int exp_parse_count(const char *opt, const char *arg, int64_t *out)
 	errno = 0;
 	long long v = strtoll(arg, &end, 10);
 	if (errno || *end || !*arg || v <= 0)
-		return exp_fail(EXP_USAGE, "%s: expected a positive integer, got '%s'", opt, arg);
+		return cli_usage_error("export", "%s: expected a positive integer, got '%s'", opt, arg);
 	*out = v;
 	return 0;
 }
@@ -128,19 +113,19 @@ static int exp_parse_args(struct exp *x, int argc, char **argv)
 			exp_usage(stdout);
 			exit(0);
 		} else
-			rc = EXP_USAGE;
+			rc = cli_try_help("export");
 	}
 	if (rc)
 		return rc;
 	if (optind != argc - 1)
-		return exp_fail(EXP_USAGE, optind == argc ? "missing the results database (DB)"
-							 : "expected one results database, got extra '%s'",
-				optind < argc - 1 ? argv[optind + 1] : "");
+		return cli_usage_error("export", optind == argc ? "missing the results database (DB)"
+								: "expected one results database, got extra '%s'",
+				       optind < argc - 1 ? argv[optind + 1] : "");
 	x->db = argv[optind];
 	if (!x->run)
-		return exp_fail(EXP_USAGE, "missing --run N (the run to export)");
+		return cli_usage_error("export", "missing --run N (the run to export)");
 	if (!x->out || !*x->out)
-		return exp_fail(EXP_USAGE, "missing -o FILE (the JSON to write)");
+		return cli_usage_error("export", "missing -o FILE (the JSON to write)");
 	return 0;
 }
 
@@ -150,31 +135,31 @@ static int exp_db_error(struct exp *x, const char *what)
 {
 	int code = sqlite3_errcode(x->h);
 	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-		return exp_fail(EXP_USAGE, "'%s' is not a gmpsim results database or is damaged (%s)",
+		return cli_error("export", EXIT_USAGE, "'%s' is not a gmpsim results database or is damaged (%s)",
 				x->db, sqlite3_errmsg(x->h));
-	return exp_fail(EXP_USAGE, "'%s': %s: %s", x->db, what, sqlite3_errmsg(x->h));
+	return cli_error("export", EXIT_USAGE, "'%s': %s: %s", x->db, what, sqlite3_errmsg(x->h));
 }
 
 static int exp_open(struct exp *x)
 {
 	struct stat st;
 	if (stat(x->db, &st) != 0)
-		return exp_fail(EXP_USAGE, "cannot open '%s': %s", x->db, strerror(errno));
+		return cli_error("export", EXIT_USAGE, "cannot open '%s': %s", x->db, strerror(errno));
 	if (sqlite3_open_v2(x->db, &x->h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return exp_fail(EXP_USAGE, "cannot open '%s': %s", x->db,
+		return cli_error("export", EXIT_USAGE, "cannot open '%s': %s", x->db,
 				x->h ? sqlite3_errmsg(x->h) : "out of memory");
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(x->h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s,
 			       NULL) != SQLITE_OK) {
 		if (sqlite3_errcode(x->h) == SQLITE_ERROR)
-			return exp_fail(EXP_USAGE, "'%s' is not a gmpsim results database (%s)", x->db,
+			return cli_error("export", EXIT_USAGE, "'%s' is not a gmpsim results database (%s)", x->db,
 					sqlite3_errmsg(x->h));
 		return exp_db_error(x, "reading meta");
 	}
 	int rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? exp_fail(EXP_USAGE, "'%s' is not a gmpsim results database "
+		return rc == SQLITE_DONE ? cli_error("export", EXIT_USAGE, "'%s' is not a gmpsim results database "
 						     "(no schema_version)", x->db)
 					 : exp_db_error(x, "reading meta");
 	return 0;
@@ -206,15 +191,15 @@ static int exp_load_run(struct exp *x)
 	}
 	sqlite3_finalize(s);
 	if (hi == 0)
-		return exp_fail(EXP_USAGE, "--run %lld: '%s' holds no runs", (long long)x->run, x->db);
-	return exp_fail(EXP_USAGE, "--run %lld: no such run in '%s' (runs %lld..%lld; see: sqlite3 %s "
+		return cli_error("export", EXIT_USAGE, "--run %lld: '%s' holds no runs", (long long)x->run, x->db);
+	return cli_error("export", EXIT_USAGE, "--run %lld: no such run in '%s' (runs %lld..%lld; see: sqlite3 %s "
 			"'select run_id, model from runs')", (long long)x->run, x->db, (long long)lo,
 			(long long)hi, x->db);
 }
 
 static int exp_no_trace(struct exp *x)
 {
-	return exp_fail(EXP_USAGE, "run %lld (%s) of '%s' has no trace data: re-run the scenario with "
+	return cli_error("export", EXIT_USAGE, "run %lld (%s) of '%s' has no trace data: re-run the scenario with "
 			"--trace (e.g. gmpsim SCENARIO.yaml --trace -o %s)", (long long)x->run, x->model,
 			x->db, x->db);
 }
@@ -263,7 +248,7 @@ static int exp_load_tracks(struct exp *x)
 		int64_t id = sqlite3_column_int64(s, 0);
 		if (id != x->ntracks) {
 			sqlite3_finalize(s);
-			return exp_fail(EXP_USAGE, "'%s' is damaged: run %lld's tracks are not numbered "
+			return cli_error("export", EXIT_USAGE, "'%s' is damaged: run %lld's tracks are not numbered "
 					"0, 1, ... (found track %lld at position %lld)", x->db,
 					(long long)x->run, (long long)id, (long long)x->ntracks);
 		}
@@ -272,7 +257,7 @@ static int exp_load_tracks(struct exp *x)
 			struct exp_track *t = realloc(x->tracks, sizeof *t * (size_t)cap);
 			if (!t) {
 				sqlite3_finalize(s);
-				return exp_fail(EXP_WRITE, "out of memory");
+				return cli_error("export", EXIT_FAIL, "out of memory");
 			}
 			x->tracks = t;
 		}
@@ -371,19 +356,19 @@ static int exp_open_part(struct exp *x)
 {
 	struct exp_file *fl = realloc(x->files, sizeof *fl * (size_t)(x->nfiles + 1));
 	if (!fl)
-		return exp_fail(EXP_WRITE, "out of memory");
+		return cli_error("export", EXIT_FAIL, "out of memory");
 	x->files = fl;
 	struct exp_file *p = &x->files[x->nfiles];
 	p->final = exp_part_name(x, x->nfiles);
 	p->tmp = p->final ? malloc(strlen(p->final) + 32) : NULL;
 	if (!p->tmp) {
 		free(p->final);
-		return exp_fail(EXP_WRITE, "out of memory");
+		return cli_error("export", EXIT_FAIL, "out of memory");
 	}
 	sprintf(p->tmp, "%s.tmp-%ld-XXXXXX", p->final, (long)getpid());
 	int fd = mkstemp(p->tmp);
 	if (fd < 0) {  /* a missing or read-only directory: the -o value is bad */
-		int rc = exp_fail(EXP_USAGE, "-o %s: cannot create '%s': %s", x->out, p->final, strerror(errno));
+		int rc = cli_error("export", EXIT_USAGE, "-o %s: cannot create '%s': %s", x->out, p->final, strerror(errno));
 		free(p->tmp);
 		free(p->final);
 		return rc;
@@ -392,7 +377,7 @@ static int exp_open_part(struct exp *x)
 	x->f = fdopen(fd, "w");
 	if (!x->f) {
 		close(fd);
-		return exp_fail(EXP_WRITE, "cannot write '%s': %s", p->final, strerror(errno));
+		return cli_error("export", EXIT_FAIL, "cannot write '%s': %s", p->final, strerror(errno));
 	}
 	fchmod(fd, 0644);
 	x->first = true;
@@ -418,7 +403,7 @@ static int exp_close_part(struct exp *x)
 	fputs("}}\n", f);
 	bool bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad)
-		return exp_fail(EXP_WRITE, "cannot write '%s': %s", x->files[x->nfiles - 1].final,
+		return cli_error("export", EXIT_FAIL, "cannot write '%s': %s", x->files[x->nfiles - 1].final,
 				strerror(errno));
 	return 0;
 }
@@ -489,7 +474,7 @@ static void exp_obj_arg(FILE *f, sqlite3_stmt *s, int col, const char *name)
 
 static int exp_damaged(struct exp *x, const char *table)
 {
-	return exp_fail(EXP_USAGE, "'%s' is damaged: run %lld has a %s row on a track that is not in "
+	return cli_error("export", EXIT_USAGE, "'%s' is damaged: run %lld has a %s row on a track that is not in "
 			"its tracks table", x->db, (long long)x->run, table);
 }
 
@@ -606,7 +591,7 @@ static int exp_commit(struct exp *x)
 {
 	for (int i = 0; i < x->nfiles; i++) {
 		if (rename(x->files[i].tmp, x->files[i].final) != 0)
-			return exp_fail(EXP_WRITE, "cannot rename '%s' to '%s': %s", x->files[i].tmp,
+			return cli_error("export", EXIT_FAIL, "cannot rename '%s' to '%s': %s", x->files[i].tmp,
 					x->files[i].final, strerror(errno));
 		free(x->files[i].tmp);
 		x->files[i].tmp = NULL;
@@ -648,8 +633,6 @@ int cmd_export_main(int argc, char **argv)
 {
 	struct exp x = { .truncated_at = -1 };
 	int rc = exp_parse_args(&x, argc, argv);
-	if (rc == EXP_USAGE)
-		fprintf(stderr, "Try 'gmpsim export --help'.\n");
 	if (rc == 0)
 		rc = exp_open(&x);
 	if (rc == 0)

@@ -6,14 +6,13 @@
  * of a sweep gives the rows the whole sweep writes; it is built in a
  * temporary file and renamed into place. Must not run simulations. */
 #include "cmd_merge.h"
+#include "cli.h"
 #include "db.h"
 #include "sweep_db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { EXIT_USAGE = 2 };
 
 struct source {
 	int64_t number;
@@ -33,13 +32,11 @@ static int read_inputs(int n, char **paths, struct sdb_info *in)
 	char err[1024];
 	for (int i = 0; i < n; i++) {
 		if (sdb_read(paths[i], &in[i], err, sizeof err)) {
-			fprintf(stderr, "gmpsim: merge: %s\n", err);
-			return EXIT_USAGE;
+			return cli_error("merge", EXIT_USAGE, "%s", err);
 		}
 		if (strcmp(in[i].fingerprint, in[0].fingerprint) != 0) {
-			fprintf(stderr, "gmpsim: merge: %s is from a different sweep than %s "
-				"(fingerprint %s vs %s)\n", paths[i], paths[0], in[i].fingerprint, in[0].fingerprint);
-			return EXIT_USAGE;
+			return cli_error("merge", EXIT_USAGE, "%s is from a different sweep than %s (fingerprint %s vs %s)",
+					 paths[i], paths[0], in[i].fingerprint, in[0].fingerprint);
 		}
 	}
 	return 0;
@@ -53,7 +50,7 @@ static struct source *collect(int n, struct sdb_info *in, int64_t *count)
 		total += in[i].n;
 	struct source *s = malloc((size_t)(total ? total : 1) * sizeof *s);
 	if (!s) {
-		fprintf(stderr, "gmpsim: merge: out of memory\n");
+		cli_error("merge", EXIT_USAGE, "out of memory");
 		return NULL;
 	}
 	for (int i = 0; i < n; i++)
@@ -68,13 +65,13 @@ static struct source *collect(int n, struct sdb_info *in, int64_t *count)
 			const char *pa = in[s[out - 1].input].path, *pb = in[s[j].input].path;
 			if (sdb_run_digest(pa, s[j].number, &a, err, sizeof err) ||
 			    sdb_run_digest(pb, s[j].number, &b, err, sizeof err)) {
-				fprintf(stderr, "gmpsim: merge: %s\n", err);
+				cli_error("merge", EXIT_USAGE, "%s", err);
 				free(s);
 				return NULL;
 			}
 			if (a != b) {
-				fprintf(stderr, "gmpsim: merge: run %lld is in %s and in %s with different content\n",
-					(long long)s[j].number, pa, pb);
+				cli_error("merge", EXIT_USAGE, "run %lld is in %s and in %s with different content",
+					  (long long)s[j].number, pa, pb);
 				free(s);
 				return NULL;
 			}
@@ -95,8 +92,7 @@ static int copy_all(struct db *db, struct sdb_info *in, const struct source *s, 
 		while (e < n && s[e].input == s[j].input)
 			e++;
 		if (sdb_copy_runs(db, in[s[j].input].path, s[j].number, s[e - 1].number + 1, err, sizeof err)) {
-			fprintf(stderr, "gmpsim: merge: %s\n", err);
-			return -1;
+			return cli_error("merge", -1, "%s", err);
 		}
 		j = e;
 	}
@@ -115,7 +111,7 @@ static int merge(const char *out, int n, char **paths, struct sdb_info *in, bool
 	if (rc == 0 && sdb_copy_meta(db, paths[0], err, sizeof err))
 		rc = -1;
 	if (rc)
-		fprintf(stderr, "gmpsim: merge: %s\n", err);
+		cli_error("merge", rc, "%s", err);
 	if (rc == 0)
 		rc = copy_all(db, in, s, count);
 	free(s);
@@ -123,32 +119,29 @@ static int merge(const char *out, int n, char **paths, struct sdb_info *in, bool
 		db_close_abort(db);
 		return EXIT_USAGE;
 	}
-	if (db_close_commit(db, err, sizeof err)) {
-		fprintf(stderr, "gmpsim: merge: %s\n", err);
-		return EXIT_USAGE;
-	}
+	if (db_close_commit(db, err, sizeof err))
+		return cli_error("merge", EXIT_USAGE, "%s", err);
 	if (!quiet)
 		printf("merged %lld run(s) from %d database(s) into %s (the sweep has %s)\n", (long long)count, n,
 		       out, in[0].runs);
 	return 0;
 }
 
+#define MERGE_USAGE "usage: gmpsim merge [-q] OUT.db IN.db..."
+
 int cmd_merge_main(int argc, char **argv)
 {
 	bool quiet = false;
 	int first = 1;
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: gmpsim merge [-q] OUT.db IN.db...\n"
+		printf(MERGE_USAGE "\n"
 		       "Combines databases of one sweep (same fingerprint) into OUT.db, by run number.\n");
 		return 0;
 	}
 	if (argc > 1 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0))
 		quiet = true, first = 2;
-	if (argc - first < 2) {
-		fprintf(stderr, "gmpsim: merge: expected OUT.db and at least one IN.db\n"
-			"usage: gmpsim merge [-q] OUT.db IN.db...\n");
-		return EXIT_USAGE;
-	}
+	if (argc - first < 2)
+		return cli_usage_error("merge", "expected OUT.db and at least one IN.db (" MERGE_USAGE ")");
 	int n = argc - first - 1;
 	struct sdb_info *in = calloc((size_t)n, sizeof *in);
 	if (!in)

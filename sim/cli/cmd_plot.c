@@ -6,17 +6,15 @@
  * not leave a half-written chart (gnuplot.c renders to a temporary file).
  */
 #include "cmd_plot.h"
+#include "cli.h"
 #include "gnuplot.h"
 #include "plot.h"
 #include "qdb.h"
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { PLOT_EXIT_FAIL = 1, PLOT_EXIT_USAGE = 2 };
 
 static void plot_usage(FILE *f)
 {
@@ -42,31 +40,18 @@ static void plot_usage(FILE *f)
 		"\nexit status: 0 ok, 1 gnuplot missing or failed, 2 bad usage or an unreadable database\n");
 }
 
-static int plot_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int plot_fail(int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "gmpsim plot: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return status;
-}
-
 /* ---- command line ------------------------------------------------------------------------ */
 
 static int plot_add_where(struct plot_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq || eq == arg)
-		return plot_fail(PLOT_EXIT_USAGE, "--where: expected KEY=VALUE, got '%s'", arg);
+		return cli_error("plot", EXIT_USAGE, "--where: expected KEY=VALUE, got '%s'", arg);
 	if (o->nwhere == PLOT_MAX_WHERE)
-		return plot_fail(PLOT_EXIT_USAGE, "too many --where options");
+		return cli_error("plot", EXIT_USAGE, "too many --where options");
 	char *key = strndup(arg, (size_t)(eq - arg));
 	if (!key)
-		return plot_fail(PLOT_EXIT_USAGE, "out of memory");
+		return cli_error("plot", EXIT_USAGE, "out of memory");
 	o->where_owned[o->nwhere] = key;
 	o->where_key[o->nwhere] = key;
 	o->where_value[o->nwhere++] = eq + 1;
@@ -79,9 +64,9 @@ static int plot_add_run(struct plot_opts *o, const char *arg)
 	errno = 0;
 	long long v = strtoll(arg, &end, 10);
 	if (errno || *end || end == arg || v <= 0)
-		return plot_fail(PLOT_EXIT_USAGE, "--run: expected a run id (a positive integer), got '%s'", arg);
+		return cli_error("plot", EXIT_USAGE, "--run: expected a run id (a positive integer), got '%s'", arg);
 	if (o->nruns == PLOT_MAX_RUNS)
-		return plot_fail(PLOT_EXIT_USAGE, "too many --run options");
+		return cli_error("plot", EXIT_USAGE, "too many --run options");
 	o->runs[o->nruns++] = v;
 	return 0;
 }
@@ -99,9 +84,7 @@ static int plot_option(struct plot_opts *o, int opt, const char *arg)
 	case 'w': return plot_add_where(o, arg);
 	case 'r': return plot_add_run(o, arg);
 	case 'h': plot_usage(stdout); exit(0);
-	default:
-		fprintf(stderr, "Try 'gmpsim plot --help'.\n");
-		return PLOT_EXIT_USAGE;
+	default: return cli_try_help("plot");
 	}
 }
 
@@ -121,14 +104,13 @@ static int plot_parse(struct plot_opts *o, int argc, char **argv)
 		if ((rc = plot_option(o, opt, optarg)) != 0)
 			return rc;
 	if (argc - optind != 2)
-		return plot_fail(PLOT_EXIT_USAGE, "expected DB and KIND (metric, cdf or series)\n"
-				 "Try 'gmpsim plot --help'.");
+		return cli_usage_error("plot", "expected DB and KIND (metric, cdf or series)");
 	o->db = argv[optind];
 	o->kind = argv[optind + 1];
 	if (strcmp(o->kind, "metric") && strcmp(o->kind, "cdf") && strcmp(o->kind, "series"))
-		return plot_fail(PLOT_EXIT_USAGE, "unknown kind '%s' (expected metric, cdf or series)", o->kind);
+		return cli_error("plot", EXIT_USAGE, "unknown kind '%s' (expected metric, cdf or series)", o->kind);
 	if (!o->out)
-		return plot_fail(PLOT_EXIT_USAGE, "missing -o OUT.svg (or OUT.png)");
+		return cli_error("plot", EXIT_USAGE, "missing -o OUT.svg (or OUT.png)");
 	return 0;
 }
 
@@ -150,9 +132,9 @@ static int plot_check_where(sqlite3 *h, const struct plot_opts *o)
 		char *found = hit ? qdb_first_text(h, hit) : NULL;
 		int rc = 0;
 		if (!values || !*values)
-			rc = plot_fail(PLOT_EXIT_USAGE, "--where %s: no such parameter in %s", o->where_key[i], o->db);
+			rc = cli_error("plot", EXIT_USAGE, "--where %s: no such parameter in %s", o->where_key[i], o->db);
 		else if (!found)
-			rc = plot_fail(PLOT_EXIT_USAGE, "--where %s=%s: no run has that value (values: %s)",
+			rc = cli_error("plot", EXIT_USAGE, "--where %s=%s: no run has that value (values: %s)",
 				       o->where_key[i], o->where_value[i], values);
 		sqlite3_free(sql);
 		sqlite3_free(hit);
@@ -172,9 +154,9 @@ static int plot_check_runs(sqlite3 *h, const struct plot_opts *o)
 		sqlite3_free(sql);
 		int rc = 0;
 		if (!status)
-			rc = plot_fail(PLOT_EXIT_USAGE, "--run %lld: no such run in %s", o->runs[i], o->db);
+			rc = cli_error("plot", EXIT_USAGE, "--run %lld: no such run in %s", o->runs[i], o->db);
 		else if (strcmp(status, "complete") != 0)
-			rc = plot_fail(PLOT_EXIT_USAGE, "--run %lld: the run is '%s', not complete", o->runs[i], status);
+			rc = cli_error("plot", EXIT_USAGE, "--run %lld: the run is '%s', not complete", o->runs[i], status);
 		free(status);
 		if (rc)
 			return rc;
@@ -189,17 +171,17 @@ static int plot_render(const struct plot_opts *o, const char *body)
 	int png = plot_has_suffix(o->out, ".png");
 	int rc = gp_render(body, o->out, png ? GP_PNG : GP_SVG, err, sizeof err);
 	if (rc != 0)
-		return plot_fail(rc == GP_ERR_OUTPUT ? PLOT_EXIT_USAGE : PLOT_EXIT_FAIL, "%s", err);
+		return cli_error("plot", rc == GP_ERR_OUTPUT ? EXIT_USAGE : EXIT_FAIL, "%s", err);
 	if (!o->png_too || png)
 		return 0;
 	size_t n = strlen(o->out) - 4;
 	char *twin = malloc(n + 5);
 	if (!twin)
-		return plot_fail(PLOT_EXIT_FAIL, "out of memory");
+		return cli_error("plot", EXIT_FAIL, "out of memory");
 	snprintf(twin, n + 5, "%.*s.png", (int)n, o->out);
 	rc = gp_render(body, twin, GP_PNG, err, sizeof err);
 	if (rc != 0)
-		rc = plot_fail(rc == GP_ERR_OUTPUT ? PLOT_EXIT_USAGE : PLOT_EXIT_FAIL, "%s", err);
+		rc = cli_error("plot", rc == GP_ERR_OUTPUT ? EXIT_USAGE : EXIT_FAIL, "%s", err);
 	free(twin);
 	return rc;
 }
@@ -218,7 +200,7 @@ static int plot_build(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b)
 		rc = plot_cdf(h, o, b, err, sizeof err);
 	else
 		rc = plot_series(h, o, b, err, sizeof err);
-	return rc ? plot_fail(rc, "%s", err) : 0;
+	return rc ? cli_error("plot", rc, "%s", err) : 0;
 }
 
 int cmd_plot_main(int argc, char **argv)
@@ -226,11 +208,11 @@ int cmd_plot_main(int argc, char **argv)
 	struct plot_opts o = { 0 };
 	int rc = plot_parse(&o, argc, argv);
 	if (!rc && !plot_has_suffix(o.out, ".svg") && !plot_has_suffix(o.out, ".png"))
-		rc = plot_fail(PLOT_EXIT_USAGE, "-o: expected a file ending in .svg or .png, got '%s'", o.out);
+		rc = cli_error("plot", EXIT_USAGE, "-o: expected a file ending in .svg or .png, got '%s'", o.out);
 	char err[1024];
 	sqlite3 *h = rc ? NULL : qdb_open(o.db, err, sizeof err);
 	if (!rc && !h)
-		rc = plot_fail(PLOT_EXIT_USAGE, "%s", err);
+		rc = cli_error("plot", EXIT_USAGE, "%s", err);
 	struct plot_buf b = { 0 };
 	if (!rc)
 		rc = plot_build(h, &o, &b);

@@ -8,15 +8,15 @@
  * would write is refused before it runs. Must not change the database.
  */
 #include "cmd_query.h"
+#include "cli.h"
 #include "qdb.h"
 #include "qtable.h"
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { Q_EXIT_USAGE = 2, Q_MAX_RUNS = 256 };
+enum { Q_MAX_RUNS = 256 };
 
 struct query_cli {
 	const char *db, *query;
@@ -49,29 +49,15 @@ static void query_usage(FILE *f)
 		"\nexit status: 0 ok, 2 bad usage, bad SQL or an unreadable database\n");
 }
 
-static int query_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Prints "gmpsim query: <message>" and returns the usage exit status. */
-static int query_fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "gmpsim query: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return Q_EXIT_USAGE;
-}
-
 static int query_add_run(struct query_cli *c, const char *arg)
 {
 	char *end;
 	errno = 0;
 	long long v = strtoll(arg, &end, 10);
 	if (errno || *end || end == arg || v <= 0)
-		return query_fail("--run: expected a run id (a positive integer), got '%s'", arg);
+		return cli_error("query", EXIT_USAGE, "--run: expected a run id (a positive integer), got '%s'", arg);
 	if (c->nruns == Q_MAX_RUNS)
-		return query_fail("too many --run options");
+		return cli_error("query", EXIT_USAGE, "too many --run options");
 	c->runs[c->nruns++] = v;
 	return 0;
 }
@@ -89,7 +75,7 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 		if (opt == 'c' || opt == 'j') {
 			enum qt_format f = opt == 'c' ? QT_CSV : QT_JSON;
 			if (c->format != QT_ALIGNED && c->format != f)
-				return query_fail("--csv and --json exclude each other");
+				return cli_error("query", EXIT_USAGE, "--csv and --json exclude each other");
 			c->format = f;
 		} else if (opt == 'r') {
 			if ((rc = query_add_run(c, optarg)) != 0)
@@ -98,8 +84,7 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 			query_usage(stdout);
 			exit(0);
 		} else {
-			fprintf(stderr, "Try 'gmpsim query --help'.\n");
-			return Q_EXIT_USAGE;
+			return cli_try_help("query");
 		}
 	}
 	if (optind < argc)
@@ -107,9 +92,10 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 	if (optind < argc)
 		c->query = argv[optind++];
 	if (optind < argc)
-		return query_fail("unexpected argument '%s' (quote the SQL as one argument)", argv[optind]);
+		return cli_error("query", EXIT_USAGE, "unexpected argument '%s' (quote the SQL as one argument)",
+				 argv[optind]);
 	if (!c->db)
-		return query_fail("missing database file (see gmpsim query --help)");
+		return cli_error("query", EXIT_USAGE, "missing database file (see gmpsim query --help)");
 	if (!c->query)
 		c->query = "summary";
 	return 0;
@@ -298,7 +284,7 @@ static int query_run(sqlite3 *h, const struct query_cli *c, const char *sql)
 	char err[1024];
 	sqlite3_stmt *st = query_prepare(h, c->db, sql, err, sizeof err);
 	if (!st)
-		return query_fail("%s", err);
+		return cli_error("query", EXIT_USAGE, "%s", err);
 	struct qt_table t;
 	int rc = qt_fill(&t, st);
 	if (rc != SQLITE_DONE) {
@@ -313,7 +299,7 @@ static int query_run(sqlite3 *h, const struct query_cli *c, const char *sql)
 	if (rc == SQLITE_DONE)
 		qt_print(stdout, &t, c->format);
 	qt_free(&t);
-	return rc == SQLITE_DONE ? 0 : query_fail("%s", err);
+	return rc == SQLITE_DONE ? 0 : cli_error("query", EXIT_USAGE, "%s", err);
 }
 
 /* A single word: a table or view of the database is dumped whole; any
@@ -364,10 +350,10 @@ int cmd_query_main(int argc, char **argv)
 	char err[1024];
 	sqlite3 *h = qdb_open(c.db, err, sizeof err);
 	if (!h)
-		return query_fail("%s", err);
+		return cli_error("query", EXIT_USAGE, "%s", err);
 	int owned;
 	const char *sql = query_sql(h, &c, &owned, err, sizeof err);
-	rc = sql ? query_run(h, &c, sql) : query_fail("%s", err);
+	rc = sql ? query_run(h, &c, sql) : cli_error("query", EXIT_USAGE, "%s", err);
 	if (owned)
 		sqlite3_free((char *)sql);
 	sqlite3_close(h);

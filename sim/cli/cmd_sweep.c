@@ -6,6 +6,7 @@
  * --reps N`. Must not contain model logic or read results back beyond
  * what resume needs. */
 #include "cmd_sweep.h"
+#include "cli.h"
 #include "compare.h"
 #include "db.h"
 #include "sweep_db.h"
@@ -17,10 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-enum { EXIT_SIMFAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130, MAX_JOBS = 256 };
+enum { MAX_JOBS = 256 };
 
 struct sweep_cli {
 	bool plain;             /* gmpsim S.yaml --reps N: no axes, no sweep: section */
@@ -64,23 +64,22 @@ static void sweep_usage(FILE *f)
 		"exit status: 0 ok, 1 a run failed, 2 bad usage or input, 130 interrupted\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
+/* The command usage errors name: "sweep", or NULL for the plain
+ * `gmpsim S.yaml --reps N` (whose --help points to sweep's). */
+static const char *sweep_cmd(const struct sweep_cli *c)
 {
-	fprintf(stderr, "gmpsim: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'gmpsim sweep --help'.\n");
-	return EXIT_USAGE;
+	return c->plain ? NULL : "sweep";
 }
 
-static int parse_int_opt(const char *opt, const char *arg, long lo, long hi, int *out)
+static int parse_int_opt(const struct sweep_cli *c, const char *opt, const char *arg, long lo, long hi,
+			 int *out)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < lo || v > hi) {
-		fprintf(stderr, "gmpsim: %s: expected an integer from %ld to %ld, got '%s'\n", opt, lo, hi, arg);
-		return EXIT_USAGE;
-	}
+	if (errno || end == arg || *end || v < lo || v > hi)
+		return cli_usage_error(sweep_cmd(c), "%s: expected an integer from %ld to %ld, got '%s'", opt, lo,
+				       hi, arg);
 	*out = (int)v;
 	return 0;
 }
@@ -91,7 +90,7 @@ static int parse_seed(struct sweep_cli *c, const char *arg)
 	errno = 0;
 	unsigned long long v = strtoull(arg, &end, 10);
 	if (errno || *end || !*arg || arg[0] == '-')
-		return usage_error("--seed: expected a non-negative integer, got '%s'", arg);
+		return cli_usage_error(sweep_cmd(c), "--seed: expected a non-negative integer, got '%s'", arg);
 	snprintf(c->seedset, sizeof c->seedset, "seed=%llu", v);
 	return 0;
 }
@@ -104,25 +103,23 @@ static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 	case 'o': c->output = arg; return 0;
 	case 'm':
 		if (c->nmodels == SC_MAX_MODELS)
-			return usage_error("too many --model options%s", "");
+			return cli_usage_error(sweep_cmd(c), "too many --model options");
 		c->models[c->nmodels++] = arg;
 		return 0;
 	case 's': return parse_seed(c, arg);
 	case 'S':
 		if (c->nsets == PLAN_MAX_SETS)
-			return usage_error("too many --set options%s", "");
+			return cli_usage_error(sweep_cmd(c), "too many --set options");
 		c->sets[c->nsets++] = arg;
 		return 0;
-	case 'r': return parse_int_opt("--reps", arg, 1, 1000000, &c->reps);
-	case 'j': return parse_int_opt("-j", arg, 1, MAX_JOBS, &c->jobs);
+	case 'r': return parse_int_opt(c, "--reps", arg, 1, 1000000, &c->reps);
+	case 'j': return parse_int_opt(c, "-j", arg, 1, MAX_JOBS, &c->jobs);
 	case 'q': c->quiet = true; return 0;
 	case OPT_RUN: c->run_spec = arg; return 0;
 	case OPT_LIST: c->list = true; return 0;
 	case OPT_RESUME: c->resume = true; return 0;
 	case 'h': sweep_usage(stdout); exit(0);
-	default:
-		fprintf(stderr, "Try 'gmpsim sweep --help'.\n");
-		return EXIT_USAGE;
+	default: return cli_try_help(sweep_cmd(c));
 	}
 }
 
@@ -144,7 +141,8 @@ static int sweep_args(struct sweep_cli *c, int argc, char **argv)
 			return rc;
 	}
 	if (argc - optind != 1)
-		return usage_error(argc == optind ? "missing scenario file%s" : "expected one scenario file%s", "");
+		return cli_usage_error(sweep_cmd(c), argc == optind ? "missing scenario file"
+								   : "expected one scenario file");
 	c->scenario = argv[optind];
 	return 0;
 }
@@ -190,31 +188,12 @@ static void list_runs(const struct sweep_plan *p, const unsigned char *sel)
 	}
 }
 
-static char *default_output(const struct sweep_plan *p)
-{
-	size_t n = strlen(p->name) + 16;
-	char *s = malloc(n);
-	if (!s)
-		return NULL;
-	snprintf(s, n, "results/%s.db", p->name);
-	for (char *q = s + 8; *q; q++)
-		if (*q == '/' || *q == ' ')
-			*q = '_';
-	if (mkdir("results", 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "gmpsim: cannot create directory results: %s\n", strerror(errno));
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
 /* ---- resume: which runs to do, which to keep ------------------------------------- */
 
 struct work {
 	unsigned char *sel;   /* per run number: selected (--run, or all) */
 	int64_t *todo, ntodo; /* selected and not complete in the old database, ascending */
 	char *old;            /* the database resumed from, or NULL */
-	int64_t kept;         /* runs copied from it */
 };
 
 /* Reads the old database when resuming; refuses another sweep's. */
@@ -367,13 +346,13 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 	}
 	if (db_close_commit(db, err, sizeof err) != 0) {
 		fprintf(stderr, "gmpsim: %s\n", err);
-		return EXIT_SIMFAIL;
+		return EXIT_FAIL;
 	}
 	if (!c->quiet)
 		sweep_report(p, &st, w->ntodo, kept, out);
 	if (rc == 1)
 		fprintf(stderr, "gmpsim: interrupted; finished runs are in %s (--resume continues)\n", out);
-	return rc == 1 ? EXIT_INTERRUPTED : st.failed ? EXIT_SIMFAIL : 0;
+	return rc == 1 ? EXIT_INTERRUPTED : st.failed ? EXIT_FAIL : 0;
 }
 
 static int sweep(const struct sweep_cli *c)
@@ -384,7 +363,7 @@ static int sweep(const struct sweep_cli *c)
 	char *out = NULL;
 	int rc = build_plan(c, &p);
 	if (rc == 0 && !c->list)
-		rc = (out = c->output ? strdup(c->output) : default_output(&p)) ? 0 : EXIT_USAGE;
+		rc = (out = cli_output_path(c->output, p.name)) ? 0 : EXIT_USAGE;
 	if (rc == 0 && c->resume && !c->list)
 		rc = check_resume(&p, out, &w, &in);
 	if (rc == 0)

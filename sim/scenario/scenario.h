@@ -297,4 +297,10 @@ int sc_program_index(const struct scenario *sc, const char *name);
  * text) or for a key that is not in the parameter table. */
 const char *sc_param_unit(const char *key);
 
+/* The one-line description of a key of the parameter table, e.g.
+ * "CPU cores" for "machine.cores"; also for sections and subtrees read by
+ * their own code ("models", "workload", "machine.numa.distance"). NULL for
+ * a key without a row (a workload leaf, an unknown key). */
+const char *sc_param_doc(const char *key);
+
 #endif

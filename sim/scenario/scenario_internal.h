@@ -76,7 +76,7 @@ int sc__load_sections(struct loader *ld, int root);
 /* The value node that set the row at path (a path in sc_rows); 0 when the
  * document did not give it. */
 int sc__row_node(const struct loader *ld, const char *path);
-/* Adds every implemented row's resolved value to sc->params. */
+/* Adds every value row's resolved value to sc->params. */
 int sc__table_params(struct loader *ld);
 
 /* ---- scenario_workload.c: classes, programs, ops, distributions ---------- */

@@ -35,7 +35,6 @@ enum row_type {
 #define ROW_REQUIRED 1u /* missing: error at the enclosing mapping */
 #define ROW_POSITIVE 2u /* must be > 0, not just >= min */
 #define ROW_NONEMPTY 4u /* strings: "" is an error */
-#define ROW_NOT_YET 8u  /* a model that is announced but not implemented */
 
 struct sc_row {
 	const char *path;   /* dotted key */
@@ -44,7 +43,7 @@ struct sc_row {
 	const char *def;    /* default as YAML text; NULL: required, derived or none */
 	unsigned flags;
 	double min, max;    /* inclusive bounds on numbers; max 0 = none */
-	const char *doc;
+	const char *doc;    /* one line; gmpsim validate --print shows it */
 };
 
 #define OFF(member) offsetof(struct scenario, member)
@@ -326,8 +325,6 @@ static int enable_model(struct loader *ld, int ri, int key, int value)
 	const struct sc_row *r = &sc_rows[ri];
 	struct scenario *sc = ld->sc;
 	const char *name = r->path + strlen("models.");
-	if (r->flags & ROW_NOT_YET)
-		return yt_fail(ld->t, key, "model '%s' is not implemented yet (next release)", name);
 	if (sc->nmodels == SC_MAX_MODELS)
 		return yt_fail(ld->t, key, "too many models (at most %d)", SC_MAX_MODELS);
 	*(bool *)row_ptr(sc, r) = true;
@@ -490,7 +487,7 @@ static int check_models(struct loader *ld)
 	char names[128] = "";
 	for (int i = 0; i < NROWS; i++) {
 		const struct sc_row *r = &sc_rows[i];
-		if (r->type != ROW_MODEL || (r->flags & ROW_NOT_YET))
+		if (r->type != ROW_MODEL)
 			continue;
 		size_t len = strlen(names);
 		snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", r->path + strlen("models."));
@@ -530,8 +527,6 @@ int sc__table_params(struct loader *ld)
 	for (int i = 0; i < NROWS; i++) {
 		char buf[64];
 		const struct sc_row *r = &sc_rows[i];
-		if (r->flags & ROW_NOT_YET)
-			continue;
 		const char *v = format_row(ld->sc, r, buf, sizeof buf);
 		if (v && sc__add_param(ld, r->path, v))
 			return -1;
@@ -539,7 +534,7 @@ int sc__table_params(struct loader *ld)
 	return 0;
 }
 
-/* ---- units for readers of the results ------------------------------------ */
+/* ---- units and descriptions for readers of the results -------------------- */
 
 /* The unit a parameter's value is written in (params table): "ns" for
  * durations, "B" for sizes; NULL for other types and unknown keys. */
@@ -549,4 +544,10 @@ const char *sc_param_unit(const char *key)
 	if (i < 0)
 		return NULL;
 	return sc_rows[i].type == ROW_DURATION ? "ns" : sc_rows[i].type == ROW_SIZE ? "B" : NULL;
+}
+
+const char *sc_param_doc(const char *key)
+{
+	int i = row_index(key);
+	return i < 0 ? NULL : sc_rows[i].doc;
 }

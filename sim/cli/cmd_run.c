@@ -1,0 +1,454 @@
+/* sim/cli/cmd_run.c — the default command, `gmpsim SCENARIO.yaml`: run the
+ * scenario's models, write the results database and print the comparison;
+ * and `gmpsim validate SCENARIO.yaml [--print]`, which only loads it (and
+ * lists every resolved parameter with its description). Also --help and
+ * --version. Exit codes (cli.h): 0 ok, 1 a simulation failed, 2 bad usage
+ * or input (and then nothing is written). Must not contain model logic: it
+ * loads, runs, reports. */
+#include "cmd_run.h"
+#include "cli.h"
+#include "scenario.h"
+#include "db.h"
+#include "trace.h"
+#include "run.h"
+#include "units.h"
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MAX_SETS = 256 };
+enum { OPT_TRACE = 1000, OPT_TRACE_LIMIT, OPT_PRINT };  /* long options without a letter */
+
+struct run_cli {
+	const char *scenario;
+	const char *output;
+	const char *models[SC_MAX_MODELS];
+	int nmodels;
+	const char *sets[MAX_SETS];
+	int nsets;
+	char *owned[MAX_SETS];
+	int nowned;
+	bool validate_only, print, quiet;
+	sim_ns schedtrace;
+	bool trace;
+	int64_t trace_limit;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--set KEY=VALUE]... [-q]\n"
+		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
+		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]... [--print]\n"
+		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
+		"       gmpsim merge OUT.db IN.db...\n"
+		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
+		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
+		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
+		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
+		"       gmpsim export DB --run N -o TRACE.json [--max-events N]\n"
+		"       gmpsim --help | --version\n"
+		"\n"
+		"Simulates the scenario on every model it lists (or the ones named with\n"
+		"--model), prints a comparison and writes results/<scenario>.db (or DB).\n"
+		"\n"
+		"  -o, --output DB        results database (replaced atomically when the run ends)\n"
+		"  -m, --model NAME       run only this model (repeatable)\n"
+		"  -s, --seed N           override the scenario's seed\n"
+		"  -S, --set KEY=VALUE    override any scenario value, e.g. --set machine.cores=16\n"
+		"                         --set models.pool.workers=64 --set 'workload.request.arrival={poisson: 5000/s}'\n"
+		"  -t, --schedtrace DUR   gmp: print GODEBUG=schedtrace lines every DUR of virtual time\n"
+		"      --trace            record a timeline per run (tables tracks, spans, events;\n"
+		"                         see 'gmpsim export')\n"
+		"      --trace-limit N    --trace with at most N records per run (default 2000000)\n"
+		"  -q, --quiet            print only errors\n"
+		"      --print            validate: also print every resolved parameter as KEY=VALUE\n"
+		"                         (durations in ns, sizes in bytes) with its description\n"
+		"                         as a trailing comment\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          print the version\n"
+		"\nmodels:\n");
+	for (int i = 0; model_list[i]; i++)
+		fprintf(f, "  %-10s %s\n", model_list[i]->name, model_list[i]->summary);
+	fprintf(f, "\nexit status: 0 ok, 1 a simulation failed, 2 bad usage or input\n");
+}
+
+static int add_seed(struct run_cli *c, const char *arg)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || arg[0] == '-')
+		return cli_usage_error(NULL, "--seed: expected a non-negative integer, got '%s'", arg);
+	char *s = malloc(32);
+	if (!s)
+		return EXIT_USAGE;
+	snprintf(s, 32, "seed=%llu", v);
+	c->owned[c->nowned++] = s;
+	c->sets[c->nsets++] = s;
+	return 0;
+}
+
+static int parse_option(struct run_cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'o':
+		c->output = arg;
+		return 0;
+	case 'm':
+		if (c->nmodels == SC_MAX_MODELS)
+			return cli_usage_error(NULL, "too many --model options");
+		if (!model_find(arg))
+			return cli_usage_error(NULL, "unknown model '%s' (see --help for the list)", arg);
+		c->models[c->nmodels++] = arg;
+		return 0;
+	case 's':
+		return c->nsets == MAX_SETS ? cli_usage_error(NULL, "too many --set options") : add_seed(c, arg);
+	case 'S':
+		if (c->nsets == MAX_SETS)
+			return cli_usage_error(NULL, "too many --set options");
+		c->sets[c->nsets++] = arg;
+		return 0;
+	case 'q':
+		c->quiet = true;
+		return 0;
+	case 't': {
+		char why[128];
+		if (unit_parse_duration(arg, &c->schedtrace, why, sizeof why) != 0 || c->schedtrace <= 0)
+			return cli_usage_error(NULL, "--schedtrace: expected a positive duration such as 1000ms, got '%s'", arg);
+		return 0;
+	}
+	case OPT_TRACE:
+		c->trace = true;
+		return 0;
+	case OPT_PRINT:
+		c->print = true;
+		return 0;
+	case OPT_TRACE_LIMIT: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(arg, &end, 10);
+		if (errno || *end || !*arg || v <= 0)
+			return cli_usage_error(NULL, "--trace-limit: expected a positive number of records, got '%s'", arg);
+		c->trace = true;
+		c->trace_limit = v;
+		return 0;
+	}
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case 'V':
+		printf("gmpsim %s\n", GMPSIM_VERSION);
+		exit(0);
+	default:
+		return cli_try_help(NULL);
+	}
+}
+
+static int parse_args(struct run_cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, 0, 'o' }, { "model", required_argument, 0, 'm' },
+		{ "seed", required_argument, 0, 's' },   { "set", required_argument, 0, 'S' },
+		{ "quiet", no_argument, 0, 'q' },        { "help", no_argument, 0, 'h' },
+		{ "schedtrace", required_argument, 0, 't' },
+		{ "trace", no_argument, 0, OPT_TRACE },
+		{ "trace-limit", required_argument, 0, OPT_TRACE_LIMIT },
+		{ "print", no_argument, 0, OPT_PRINT },
+		{ "version", no_argument, 0, 'V' },      { 0, 0, 0, 0 },
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "o:m:s:S:t:qhV", longopts, NULL)) != -1) {
+		int rc = parse_option(c, opt, optarg);
+		if (rc)
+			return rc;
+	}
+	int rest = argc - optind;
+	if (rest >= 1 && strcmp(argv[optind], "validate") == 0) {
+		c->validate_only = true;
+		optind++;
+		rest--;
+	}
+	if (rest != 1)
+		return cli_usage_error(NULL, rest == 0 ? "missing scenario file" : "expected one scenario file");
+	if (c->print && !c->validate_only)
+		return cli_usage_error(NULL, "--print is an option of gmpsim validate");
+	c->scenario = argv[optind];
+	return 0;
+}
+
+/* ---- report -------------------------------------------------------------------- */
+
+static double metric(const struct run_result *r, const char *name)
+{
+	return res_get_metric(r, name);
+}
+
+static void fmt_ms(double ns, char *buf, size_t n)
+{
+	if (isnan(ns))
+		snprintf(buf, n, "-");
+	else
+		unit_fmt_duration(ns, buf, n);
+}
+
+static void print_row(const struct run_result *r)
+{
+	char mean[32], p50[32], p99[32], p999[32], max[32], rsv[32], cmt[32];
+	fmt_ms(metric(r, "latency_mean"), mean, sizeof mean);
+	fmt_ms(metric(r, "latency_p50"), p50, sizeof p50);
+	fmt_ms(metric(r, "latency_p99"), p99, sizeof p99);
+	fmt_ms(metric(r, "latency_p999"), p999, sizeof p999);
+	fmt_ms(metric(r, "latency_max"), max, sizeof max);
+	unit_fmt_size(metric(r, "stack_reserved_peak"), rsv, sizeof rsv);
+	unit_fmt_size(metric(r, "stack_committed_peak"), cmt, sizeof cmt);
+	double busy = metric(r, "cpu_task") + metric(r, "cpu_runtime") + metric(r, "cpu_kernel") +
+		      metric(r, "cpu_spin");
+	printf("%-8s %9.0f %7.0f %8.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s\n",
+	       r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"), metric(r, "tasks_live_end"),
+	       metric(r, "throughput"), mean, p50, p99, p999, max,
+	       100 * metric(r, "cpu_utilization"),
+	       busy > 0 ? 100 * metric(r, "cpu_kernel") / busy : 0.0,
+	       metric(r, "context_switches"), metric(r, "threads_peak"), rsv, cmt,
+	       strcmp(r->status, "complete") == 0 ? "" : r->status);
+}
+
+static void fmt_ratio(double x, char *buf, size_t n)
+{
+	if (isnan(x) || isinf(x))
+		snprintf(buf, n, "n/a");
+	else
+		snprintf(buf, n, "%.3fx", x);
+}
+
+static void print_ratios(struct run_result *res, int n)
+{
+	int ref = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(res[i].model, "gmp") == 0)
+			ref = i;
+	if (n < 2)
+		return;
+	printf("\nagainst %s:\n", res[ref].model);
+	for (int i = 0; i < n; i++) {
+		if (i == ref)
+			continue;
+		double thr = metric(&res[i], "throughput") / metric(&res[ref], "throughput");
+		double p99 = metric(&res[i], "latency_p99") / metric(&res[ref], "latency_p99");
+		double cpu = metric(&res[i], "cpu_utilization") / metric(&res[ref], "cpu_utilization");
+		double mem = metric(&res[i], "stack_committed_peak") / metric(&res[ref], "stack_committed_peak");
+		char t[32], l[32], c[32], s[32];
+		fmt_ratio(thr, t, sizeof t);
+		fmt_ratio(p99, l, sizeof l);
+		fmt_ratio(cpu, c, sizeof c);
+		fmt_ratio(mem, s, sizeof s);
+		printf("  %-8s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
+		       res[i].model, t, 100 * (thr - 1), l, c, s);
+	}
+}
+
+/* One line per model that collected garbage (nothing when none did). */
+static void print_gc(struct run_result *res, int n)
+{
+	bool any = false;
+	for (int i = 0; i < n; i++)
+		any |= metric(&res[i], "gc_cycles") > 0;
+	if (!any)
+		return;
+	printf("\ngarbage collection (pauses: from the stop request to the restart):\n");
+	for (int i = 0; i < n; i++) {
+		char p50[32], p99[32], max[32], heap[32];
+		fmt_ms(metric(&res[i], "gc_pause_p50"), p50, sizeof p50);
+		fmt_ms(metric(&res[i], "gc_pause_p99"), p99, sizeof p99);
+		fmt_ms(metric(&res[i], "gc_pause_max"), max, sizeof max);
+		unit_fmt_size(metric(&res[i], "heap_peak"), heap, sizeof heap);
+		printf("  %-8s %4.0f cycles, %4.0f pauses: p50 %s p99 %s max %s; GC CPU %.1f%% of all cores; heap peak %s\n",
+		       res[i].model, metric(&res[i], "gc_cycles"), metric(&res[i], "gc_pauses"), p50, p99, max,
+		       100 * metric(&res[i], "gc_cpu_share"), heap);
+	}
+}
+
+static void print_summary(const struct scenario *sc, struct run_result *res, int n, const char *db)
+{
+	char dur[32], warm[32];
+	unit_fmt_duration((double)sc->duration, dur, sizeof dur);
+	unit_fmt_duration((double)sc->warmup, warm, sizeof warm);
+	printf("\n%s: %s\n", sc->name, sc->description);
+	printf("%s simulated (%s warm-up excluded), seed %llu, %d cores in %d NUMA node(s)\n\n",
+	       dur, warm, (unsigned long long)sc->seed, sc->machine.cores, sc->machine.numa_nodes);
+	printf("%-8s %9s %7s %8s %10s %9s %9s %9s %9s %9s %7s %7s %9s %8s %9s %9s\n",
+	       "model", "done", "failed", "in-fl", "thru/s", "mean", "p50", "p99", "p99.9", "max",
+	       "cpu", "kern", "ctxsw", "threads", "stk rsv", "stk cmt");
+	for (int i = 0; i < n; i++)
+		print_row(&res[i]);
+	print_ratios(res, n);
+	print_gc(res, n);
+	printf("\ndone/failed: requests in the measured window; in-fl: still in flight at the end\n"
+	       "(a growing number means the model is overloaded); latency: requests that arrived\n"
+	       "after the warm-up and completed; cpu: busy share of all cores; kern: kernel share\n"
+	       "of busy time; threads: peak; stk rsv/cmt: peak reserved / committed stack.\n");
+	printf("results: %s  (try: sqlite3 %s 'select * from summary')\n", db, db);
+}
+
+/* ---- running --------------------------------------------------------------------- */
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void print_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+}
+
+/* A timeline cut short by --trace-limit is never cut silently. */
+static void warn_truncated(const struct run_result *r)
+{
+	if (!r->trace || trc_truncated_at(r->trace) < 0)
+		return;
+	char at[32];
+	unit_fmt_duration((double)trc_truncated_at(r->trace), at, sizeof at);
+	fprintf(stderr, "gmpsim: warning: %s: the trace reached --trace-limit %lld records and stops at "
+		"%s of virtual time (%lld ns); raise --trace-limit or shorten the run to trace it all\n",
+		r->model, (long long)r->trace->limit, at, (long long)trc_truncated_at(r->trace));
+}
+
+static int run_all(struct run_cli *c, const struct scenario *sc, const char *out)
+{
+	struct run_opts opts = { .schedtrace = c->schedtrace, .line = print_line,
+				 .trace = c->trace, .trace_limit = c->trace_limit };
+	const char *const *models = c->nmodels ? c->models : sc->models;
+	int n = c->nmodels ? c->nmodels : sc->nmodels;
+	char err[1024];
+	struct db *db = db_create(out, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "gmpsim: %s\n", err);
+		return EXIT_USAGE;
+	}
+	cli_unlink_on_signal(db_temp_path(db));
+	struct run_result *res = calloc((size_t)n, sizeof *res);
+	int status = 0, done = 0;
+	for (int i = 0; res && i < n && status != EXIT_USAGE; i++, done++) {
+		if (!c->quiet)
+			fprintf(stderr, "gmpsim: %s on %s ...", sc->name, models[i]);
+		double t0 = wall_now();
+		int rc = run_model_opts(sc, models[i], &opts, &res[i], err, sizeof err);
+		res[i].wall_s = wall_now() - t0;
+		res[i].run_number = i; /* a sweep of one point: run number = model index */
+		if (!c->quiet)
+			fprintf(stderr, " %.2fs wall, %llu events\n", res[i].wall_s,
+				(unsigned long long)res[i].events);
+		warn_truncated(&res[i]);
+		if (rc == 2) {
+			fprintf(stderr, "gmpsim: %s: %s\n", models[i], err);
+			status = EXIT_USAGE;
+		} else if (rc == 1) {
+			fprintf(stderr, "gmpsim: %s: simulation failed: %s\n", models[i], err);
+			status = EXIT_FAIL;
+		}
+		if (rc != 2 && db_write_run(db, &res[i], err, sizeof err) < 0) {
+			fprintf(stderr, "gmpsim: %s\n", err);
+			status = EXIT_USAGE;
+		}
+	}
+	if (!res || status == EXIT_USAGE) {
+		db_close_abort(db);
+		status = EXIT_USAGE;
+	} else if (db_close_commit(db, err, sizeof err) != 0) {
+		fprintf(stderr, "gmpsim: %s\n", err);
+		status = EXIT_FAIL;
+	} else if (!c->quiet) {
+		print_summary(sc, res, n, out);
+	}
+	cli_unlink_on_signal(NULL);
+	for (int i = 0; res && i < done; i++)
+		res_free(&res[i]);
+	free(res);
+	return status;
+}
+
+/* ---- validate --print ------------------------------------------------------------ */
+
+/* The descriptions of the sections key enters and prev was not in: the
+ * "models" row's above the first models.* key, and so on. */
+static void print_section_docs(const char *prev, const char *key)
+{
+	for (const char *dot = strchr(key, '.'); dot; dot = strchr(dot + 1, '.')) {
+		size_t n = (size_t)(dot - key);
+		char prefix[128];
+		if (n >= sizeof prefix || (strncmp(prev, key, n) == 0 && (prev[n] == '.' || !prev[n])))
+			continue;
+		snprintf(prefix, sizeof prefix, "%.*s", (int)n, key);
+		const char *doc = sc_param_doc(prefix);
+		if (doc)
+			printf("# %s: %s\n", prefix, doc);
+	}
+}
+
+/* One resolved parameter as --set takes it, its description as a comment. */
+static void print_param(const struct sc_param *p)
+{
+	const char *doc = sc_param_doc(p->key), *unit = sc_param_unit(p->key);
+	int n = printf("%s=%s", p->key, p->value);
+	if (doc)
+		printf("%*s# %s%s%s%s", n < 44 ? 46 - n : 2, "", doc, unit ? " [" : "", unit ? unit : "",
+		       unit ? "]" : "");
+	printf("\n");
+}
+
+static void print_params(const struct scenario *sc)
+{
+	for (int i = 0; i < sc->nparams; i++) {
+		print_section_docs(i ? sc->params[i - 1].key : "", sc->params[i].key);
+		print_param(&sc->params[i]);
+	}
+}
+
+static int validate(const struct run_cli *c, const struct scenario *sc)
+{
+	printf("%s: ok (%d model(s), %d task class(es))\n", c->scenario, sc->nmodels, sc->nclasses);
+	if (c->print)
+		print_params(sc);
+	return 0;
+}
+
+/* ---- the command ------------------------------------------------------------------ */
+
+static int run_or_validate(struct run_cli *c)
+{
+	struct scenario sc;
+	char err[1024];
+	if (sc_load(c->scenario, c->sets, c->nsets, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc;
+	if (c->validate_only) {
+		rc = validate(c, &sc);
+	} else {
+		char *out = cli_output_path(c->output, sc.name);
+		rc = out ? run_all(c, &sc, out) : EXIT_USAGE;
+		free(out);
+	}
+	sc_free(&sc);
+	return rc;
+}
+
+int cmd_run_main(int argc, char **argv)
+{
+	struct run_cli c = { 0 };
+	int rc = parse_args(&c, argc, argv);
+	if (rc == 0)
+		rc = run_or_validate(&c);
+	for (int i = 0; i < c.nowned; i++)
+		free(c.owned[i]);
+	return rc;
+}
