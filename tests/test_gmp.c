@@ -261,6 +261,35 @@ static void test_timer_wakeup_on_idle_system(void **state)
  * Before the generator was modelled, arrivals entered the global queue
  * from no P and each bumped a schedtick: sysmon stayed at 10 ms, 8 Ms
  * cycled on 8 lent Ps (8 / 5.3 ms = 1,509/s) and the median grew to 72 ms. */
+/* The same service behind the accept goroutine (the default acceptor) falls
+ * into sysmon's 10 ms trap and stays there, as a real go1.19 server does
+ * (analysis/measure/go/acceptcliff: runtime counters show sysmon at 10 ms with
+ * no retake for seconds, the accept goroutine in the global queue, Gs queued
+ * on local runqs). Every path that runs a G on a P bumps its schedtick: the
+ * accept goroutine comes from netpoll (proc.go:findRunnable returns it with
+ * inheritTime=false; sysmon's netpoll injects it into the global queue) and
+ * the handlers it kicked out of runnext come from the local ring
+ * (proc.go:runqget: inheritTime only for runnext), so no P keeps its
+ * schedtick for forcePreemptNS and retake never sysretakes; 5 ms syscalls
+ * are never seen on two 10 ms ticks. Requests queue behind the 8 Ps' syscalls
+ * although the CPU is mostly idle. */
+static void test_acceptor_syscall_service_falls_into_sysmon_trap(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: t\nduration: 4s\nwarmup: 1s\nmachine: { cores: 2 }\n"
+		"models: { gmp: { gomaxprocs: 8 } }\nworkload:\n  req:\n    arrival: { poisson: 1500/s }\n"
+		"    program: [ { cpu: 150us }, { syscall: 5ms }, { cpu: 150us } ]\n";
+	struct run_result r = tr_run(yaml, "gmp", NULL, 0);
+	fprintf(stderr, "acceptor syscall service: p50 %.2f ms, p99 %.2f ms, cpu %.0f%%, %g retakes\n",
+		M(&r, "latency_p50") / 1e6, M(&r, "latency_p99") / 1e6, 100 * M(&r, "cpu_utilization"),
+		M(&r, "syscall_retakes"));
+	assert_true(M(&r, "cpu_utilization") < 0.5);
+	assert_true(M(&r, "latency_p50") > 2 * 5.3e6);              /* queued behind syscalls */
+	assert_true(M(&r, "syscall_retakes") < 0.05 * M(&r, "tasks_completed"));  /* sysmon trapped */
+	res_free(&r);
+}
+
 static void test_syscall_service_keeps_up_at_low_cpu(void **state)
 {
 	(void)state;
@@ -479,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_syscall_service_keeps_up_at_low_cpu),
+		cmocka_unit_test(test_acceptor_syscall_service_falls_into_sysmon_trap),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
 		cmocka_unit_test(test_lock_os_thread),
 		cmocka_unit_test(test_cgo_is_a_syscall_for_the_scheduler),
