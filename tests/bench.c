@@ -3,6 +3,7 @@
  * and bytes per task on scenarios/10k_rps.yaml at 60 s of virtual time,
  * and what --trace costs (recording, then the database write).
  * Prints figures; asserts nothing (benchmarks are not tests). */
+#include "db.h"
 #include "engine.h"
 #include "rng.h"
 #include "run.h"
