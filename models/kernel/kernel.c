@@ -542,6 +542,7 @@ void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 		return;
 	}
 	struct kcore *c = select_core(k, t->core >= 0 ? t->core : waker_core);
+	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
 	int64_t floor_v = c->min_vruntime - k->cfg->sched_latency / 2;
 	t->vruntime += c->min_vruntime;
 	if (t->vruntime < floor_v)
@@ -655,6 +656,7 @@ struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *o
 		return t;
 	}
 	struct kcore *c = select_core(k, near_core);
+	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
 	t->vruntime = c->min_vruntime + (core_idle(c) ? 0 : slice_len(k, c) == SIM_NS_MAX ? k->cfg->sched_latency : slice_len(k, c));
 	core_enqueue(k, c, t);
 	return t;
