@@ -3,6 +3,7 @@
  * Must not print, write files or read the wall clock. */
 #include "run.h"
 #include "acceptor.h"
+#include "colocated.h"
 #include "stats.h"
 #include "trace.h"
 #include <math.h>
@@ -25,16 +26,27 @@ void run_fail(struct run *r, const char *fmt, ...)
 
 /* ---- measurement window and sampling ------------------------------------- */
 
+/* CPU time per category summed over the cores, and the part of it the
+ * co-located load's (foreign) threads had. */
+static void sum_acct(struct kern *k, sim_ns acct[CAT_COUNT], sim_ns foreign[CAT_COUNT])
+{
+	kern_account(k);
+	memset(acct, 0, sizeof(sim_ns) * CAT_COUNT);
+	memset(foreign, 0, sizeof(sim_ns) * CAT_COUNT);
+	for (int i = 0; i < k->ncores; i++)
+		for (int c = 0; c < CAT_COUNT; c++) {
+			acct[c] += k->cores[i].acct[c];
+			foreign[c] += k->cores[i].foreign_acct[c];
+		}
+}
+
 static void open_window(struct run *r)
 {
 	struct run_window *w = &r->window;
-	kern_account(&r->kern);
-	memset(w->acct, 0, sizeof w->acct);
-	for (int i = 0; i < r->kern.ncores; i++)
-		for (int c = 0; c < CAT_COUNT; c++)
-			w->acct[c] += r->kern.cores[i].acct[c];
+	sum_acct(&r->kern, w->acct, w->foreign);
 	kern_reset_peaks(&r->kern);
 	w->st = r->kern.st;
+	w->other = r->kern.other;
 	wl_reset_window(&r->wl);
 }
 
@@ -88,11 +100,15 @@ static void latency_histogram(struct run_result *res, const int64_t *lat, int64_
 	}
 }
 
-static void latency_metrics(struct run *r, struct run_result *res)
+/* The latency figures of st's arrivals, named prefix + "latency_..."; the
+ * histogram only for the service's (no prefix). */
+static void latency_metrics(struct run_result *res, struct wl_stats *st, const char *prefix)
 {
-	struct wl_stats *st = &r->wl.st;
+	char name[64];
+#define LAT_METRIC(suffix, v, unit) \
+	(snprintf(name, sizeof name, "%slatency_%s", prefix, suffix), res_metric(res, name, (v), unit))
 	int64_t n = st->nlat;
-	res_metric(res, "latency_samples", (double)n, "count");
+	LAT_METRIC("samples", (double)n, "count");
 	if (n == 0)
 		return;
 	stats_sort_ns(st->lat, n);
@@ -100,34 +116,61 @@ static void latency_metrics(struct run *r, struct run_result *res)
 	double sum = 0;
 	for (int64_t i = 0; i < n; i++)
 		sum += (double)x[i];
-	res_metric(res, "latency_mean", sum / (double)n, "ns");
-	res_metric(res, "latency_p50", stats_quantile_sorted(x, n, 0.50), "ns");
-	res_metric(res, "latency_p90", stats_quantile_sorted(x, n, 0.90), "ns");
-	res_metric(res, "latency_p99", stats_quantile_sorted(x, n, 0.99), "ns");
-	res_metric(res, "latency_p999", stats_quantile_sorted(x, n, 0.999), "ns");
-	res_metric(res, "latency_max", (double)x[n - 1], "ns");
-	latency_histogram(res, st->lat, n);
+	LAT_METRIC("mean", sum / (double)n, "ns");
+	LAT_METRIC("p50", stats_quantile_sorted(x, n, 0.50), "ns");
+	LAT_METRIC("p90", stats_quantile_sorted(x, n, 0.90), "ns");
+	LAT_METRIC("p99", stats_quantile_sorted(x, n, 0.99), "ns");
+	LAT_METRIC("p999", stats_quantile_sorted(x, n, 0.999), "ns");
+	LAT_METRIC("max", (double)x[n - 1], "ns");
+#undef LAT_METRIC
+	if (!*prefix)
+		latency_histogram(res, st->lat, n);
 }
 
+/* The service's CPU per category and its busy share; the co-located
+ * load's CPU (every category, its switches included) is left out of them
+ * and reported as colocated_cpu, so that cpu_* + colocated_cpu + cpu_idle
+ * = cores x window exactly. */
 static void cpu_metrics(struct run *r, struct run_result *res, double window_s)
 {
 	struct run_window *w = &r->window;
-	sim_ns acct[CAT_COUNT] = { 0 };
-	kern_account(&r->kern);
-	for (int i = 0; i < r->kern.ncores; i++)
-		for (int c = 0; c < CAT_COUNT; c++)
-			acct[c] += r->kern.cores[i].acct[c];
+	sim_ns acct[CAT_COUNT], foreign[CAT_COUNT];
+	sum_acct(&r->kern, acct, foreign);
 	static const char *const names[CAT_COUNT] = {
 		"cpu_task", "cpu_runtime", "cpu_kernel", "cpu_spin", "cpu_gc", "cpu_idle",
 	};
-	sim_ns busy = 0;
+	sim_ns busy = 0, colo = 0;
 	for (int c = 0; c < CAT_COUNT; c++) {
-		sim_ns d = acct[c] - w->acct[c];
+		sim_ns f = foreign[c] - w->foreign[c];
+		sim_ns d = acct[c] - w->acct[c] - f;
 		res_metric(res, names[c], (double)d / 1e9, "s");
 		if (c != CAT_IDLE)
 			busy += d;
+		colo += f;
 	}
 	res_metric(res, "cpu_utilization", (double)busy / 1e9 / (window_s * r->kern.ncores), "ratio");
+	if (!wl_has_colocated(r->sc))
+		return;
+	res_metric(res, "colocated_cpu", (double)colo / 1e9, "s");
+	res_metric(res, "colocated_cpu_task", (double)(foreign[CAT_TASK] - w->foreign[CAT_TASK]) / 1e9, "s");
+	res_metric(res, "colocated_cpu_utilization", (double)colo / 1e9 / (window_s * r->kern.ncores), "ratio");
+}
+
+/* The co-located load's own figures (its tasks never count in the
+ * service's). */
+static void colocated_metrics(struct run *r, struct run_result *res, double window_s)
+{
+	if (!wl_has_colocated(r->sc))
+		return;
+	struct wl_stats *st = &r->wl.colo;
+	const struct kern_stats *ks = &r->kern.other, *w0 = &r->window.other;
+	res_metric(res, "colocated_completed", (double)st->top_completed, "count");
+	res_metric(res, "colocated_failed", (double)st->top_failed, "count");
+	res_metric(res, "colocated_throughput", (double)st->top_completed / window_s, "1/s");
+	res_metric(res, "colocated_live_end", (double)st->live, "count");
+	res_metric(res, "colocated_threads_created", (double)(ks->created - w0->created), "count");
+	res_metric(res, "colocated_threads_peak", (double)ks->peak_live, "threads");
+	latency_metrics(res, st, "colocated_");
 }
 
 static void thread_metrics(struct run *r, struct run_result *res, double window_s)
@@ -177,8 +220,9 @@ static void write_metrics(struct run *r)
 	if (window_s <= 0)
 		window_s = 1e-9;
 	task_metrics(r, r->res, window_s);
-	latency_metrics(r, r->res);
+	latency_metrics(r->res, &r->wl.st, "");
 	cpu_metrics(r, r->res, window_s);
+	colocated_metrics(r, r->res, window_s);
 	heap_metrics(r, r->res, window_s);
 	thread_metrics(r, r->res, window_s);
 	if (r->model->metrics)
@@ -194,11 +238,14 @@ static void check_invariants(struct run *r)
 		run_fail(r, "%s", msg);
 		return;
 	}
-	const struct wl_stats *st = &r->wl.st;
-	if (st->created != st->completed + st->failed + st->live)
-		run_fail(r, "workload invariant: %lld tasks created but %lld finished + %lld failed + %lld live",
-			 (long long)st->created, (long long)st->completed, (long long)st->failed,
-			 (long long)st->live);
+	const struct wl_stats *sts[] = { &r->wl.st, &r->wl.colo };
+	for (int i = 0; i < 2; i++) {
+		const struct wl_stats *st = sts[i];
+		if (st->created != st->completed + st->failed + st->live)
+			run_fail(r, "workload invariant: %lld %stasks created but %lld finished + %lld failed + %lld live",
+				 (long long)st->created, i ? "co-located " : "", (long long)st->completed,
+				 (long long)st->failed, (long long)st->live);
+	}
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -235,6 +282,11 @@ static int build(struct run *r, char *err, size_t errlen)
 	}
 	if (r->acc || (sc->acceptor.enabled && r->model->accept))
 		r->wl.admit = admit;
+	if (wl_has_colocated(sc)) {
+		if (co_init(r, err, errlen) != 0)
+			return 2;
+		r->wl.colocated = co_start;
+	}
 	return 0;
 }
 
@@ -271,6 +323,7 @@ static void teardown(struct run *r)
 		r->model->fini(r);  /* the model's own teardown (its state, a JVM collector) */
 	if (r->acc)
 		acc_destroy(r->acc);
+	co_free(r);
 	wl_free(&r->wl);
 	heap_free(&r->heap);
 	kern_free(&r->kern);

@@ -16,6 +16,7 @@
 
 struct acceptor;
 struct jgc;
+struct colo;
 
 /* Optional run settings that are not part of the scenario. */
 struct run_opts {
@@ -30,7 +31,9 @@ struct run_opts {
  * the CPU and thread metrics are the differences from them. */
 struct run_window {
 	sim_ns acct[CAT_COUNT];      /* CPU time per category, summed over the cores */
+	sim_ns foreign[CAT_COUNT];   /* the part of it spent on the co-located load's threads */
 	struct kern_stats st;
+	struct kern_stats other;     /* the co-located load's threads */
 };
 
 struct run {
@@ -44,6 +47,7 @@ struct run {
 	void *mstate;
 	struct acceptor *acc;
 	struct jgc *jgc;             /* the 1:1 models' JVM collector, or NULL */
+	struct colo *colo;           /* the co-located load's executor (colocated.h), or NULL */
 	struct heap_stats heap;      /* GC pauses and heap peak, whichever model */
 	struct run_result *res;
 	struct eq_event warmup_ev, sample_ev;

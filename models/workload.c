@@ -15,7 +15,9 @@ enum { TASK_CHUNK = 4096 };
 
 /* ---- task storage ------------------------------------------------------- */
 
-static struct task *task_alloc(struct wl *w)
+/* A new zeroed task, counted in st (the service's or the co-located
+ * classes' figures). */
+static struct task *task_alloc(struct wl *w, struct wl_stats *st)
 {
 	struct task *t = w->free_list;
 	if (t) {
@@ -35,17 +37,27 @@ static struct task *task_alloc(struct wl *w)
 	}
 	memset(t, 0, sizeof *t);
 	t->home_node = -1;
-	w->st.created++;
-	w->st.live++;
-	if (w->st.live > w->peak_live)
+	st->created++;
+	st->live++;
+	if (st == &w->st && w->st.live > w->peak_live)
 		w->peak_live = w->st.live;
 	return t;
+}
+
+bool wl_colocated(const struct wl *w, const struct task *t)
+{
+	return t->cls >= 0 && w->sc->classes[t->cls].colocated;
+}
+
+static struct wl_stats *stats_of(struct wl *w, const struct task *t)
+{
+	return wl_colocated(w, t) ? &w->colo : &w->st;
 }
 
 static void task_release(struct wl *w, struct task *t)
 {
 	assert(!eq_pending(&t->ev));
-	w->st.live--;
+	stats_of(w, t)->live--;
 	w->heap_reachable -= (int64_t)t->heap_kib * 1024;  /* its allocations become garbage */
 	t->next = w->free_list;
 	w->free_list = t;
@@ -60,7 +72,7 @@ static uint64_t task_key(const struct wl *w, uint64_t class_hash, uint64_t index
 
 static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
 {
-	struct task *t = task_alloc(w);
+	struct task *t = task_alloc(w, w->sc->classes[cls].colocated ? &w->colo : &w->st);
 	t->key = task_key(w, w->classes[cls].class_hash, index);
 	t->cls = cls;
 	t->prog = w->sc->classes[cls].program;
@@ -72,12 +84,25 @@ static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
  * stream of connections). */
 static bool open_loop_kind(enum arrival_kind k) { return k == ARR_POISSON || k == ARR_CONSTANT; }
 
-/* Hands an arrival to the model: open-loop arrivals through the server's
- * accept loop when the run has one (w->admit, wired by models/run.c),
+/* Counts arrivals still to come from outside the service (checkdead's
+ * concern): a co-located class's are not. */
+static void arm_arrivals(struct wl *w, int cls, int64_t n)
+{
+	if (!w->sc->classes[cls].colocated)
+		w->arrivals_armed += n;
+}
+
+/* Hands an arrival to the model: a co-located class's to the native
+ * executor (w->colocated), open-loop arrivals through the server's accept
+ * loop when the run has one (w->admit; both wired by models/run.c),
  * directly otherwise. */
 static void submit(struct wl *w, struct task *t)
 {
 	struct run *r = w->run;
+	if (w->sc->classes[t->cls].colocated) {
+		w->colocated(r, t);
+		return;
+	}
 	if (w->admit && open_loop_kind(w->sc->classes[t->cls].arrival.kind)) {
 		w->admit(r, t);
 		return;
@@ -117,7 +142,7 @@ static void batch_fire(struct sim *sim, struct eq_event *ev)
 	(void)sim;
 	struct wl_class_state *cs = (struct wl_class_state *)ev;
 	struct wl *w = &cs->run->wl;
-	w->arrivals_armed--;
+	arm_arrivals(w, cs->cls, -1);
 	int64_t n = w->sc->classes[cs->cls].arrival.count;
 	for (int64_t i = 0; i < n; i++)
 		submit(w, new_arrival(w, cs->cls, cs->next_index++));
@@ -128,7 +153,7 @@ static void client_fire(struct sim *sim, struct eq_event *ev)
 	(void)sim;
 	struct wl_client *c = (struct wl_client *)ev;
 	struct wl *w = &c->run->wl;
-	w->arrivals_armed--;
+	arm_arrivals(w, c->cls, -1);
 	struct task *t = new_arrival(w, c->cls, ((uint64_t)c->id << 32) | c->cycle);
 	t->client = c->id;
 	t->cycle = c->cycle;
@@ -144,7 +169,7 @@ static void client_next(struct wl *w, const struct task *t)
 	uint64_t ckey = task_key(w, cs->class_hash, (uint64_t)c->id << 32 | 0xffffffffu);
 	double u = rng_u01(rng_mix(rng_mix(ckey, rng_name("think")), c->cycle));
 	c->cycle++;
-	w->arrivals_armed++;
+	arm_arrivals(w, t->cls, 1);
 	sim_after(&w->run->sim, &c->ev, dist_quantile_ns(think, u));
 }
 
@@ -216,18 +241,18 @@ static void start_class(struct wl *w, struct wl_class_state *cs)
 	case ARR_POISSON:
 	case ARR_CONSTANT:
 		eq_event_init(&cs->ev, poisson_fire);
-		w->arrivals_armed++;  /* re-armed by each arrival: always pending */
+		arm_arrivals(w, cs->cls, 1);  /* re-armed by each arrival: always pending */
 		sim_at(&w->run->sim, &cs->ev, poisson_gap(w, cs));
 		break;
 	case ARR_BATCH:
 		eq_event_init(&cs->ev, batch_fire);
-		w->arrivals_armed++;
+		arm_arrivals(w, cs->cls, 1);
 		sim_at(&w->run->sim, &cs->ev, a->at);
 		break;
 	case ARR_CLOSED:
 		/* clients are connected from outside (a server reads their
 		 * sockets): arrivals are always to come, as with Poisson */
-		w->arrivals_armed++;
+		arm_arrivals(w, cs->cls, 1);
 		cs->clients = calloc((size_t)a->clients, sizeof *cs->clients);
 		if (!cs->clients) {
 			fprintf(stderr, "gmpsim: out of memory (clients)\n");
@@ -239,7 +264,7 @@ static void start_class(struct wl *w, struct wl_class_state *cs)
 			c->run = w->run;
 			c->cls = cs->cls;
 			c->id = (uint32_t)i;
-			w->arrivals_armed++;
+			arm_arrivals(w, cs->cls, 1);
 			sim_at(&w->run->sim, &c->ev, 0);
 		}
 		break;
@@ -264,6 +289,7 @@ void wl_free(struct wl *w)
 		free(w->chunks[i]);
 	free(w->chunks);
 	free(w->st.lat);
+	free(w->colo.lat);
 	memset(w, 0, sizeof *w);
 }
 
@@ -347,7 +373,7 @@ void wl_alloc(struct wl *w, struct task *t, int64_t bytes, bool temp)
 
 struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j)
 {
-	struct task *t = task_alloc(w);
+	struct task *t = task_alloc(w, &w->st);
 	uint64_t k = rng_mix(rng_mix(parent->key, rng_name("spawn")), parent->spawn_seq);
 	t->key = rng_mix(k, (uint64_t)j);
 	t->cls = -1;
@@ -365,10 +391,10 @@ static bool in_window(const struct wl *w)
 	return w->run->sim.now >= w->sc->warmup;
 }
 
-static void record_latency(struct wl *w, sim_ns lat)
+static void record_latency(struct wl_stats *st, sim_ns lat)
 {
-	GROW(w->st.lat, w->st.nlat + 1, w->st.caplat, 4096, "latencies");
-	w->st.lat[w->st.nlat++] = lat;
+	GROW(st->lat, st->nlat + 1, st->caplat, 4096, "latencies");
+	st->lat[st->nlat++] = lat;
 }
 
 /* A child ended (done or failed): the parent may resume. */
@@ -395,14 +421,15 @@ static void finish(struct wl *w, struct task *t)
 
 bool wl_task_done(struct wl *w, struct task *t, int core)
 {
-	w->st.completed++;
+	struct wl_stats *st = stats_of(w, t);
+	st->completed++;
 	if (in_window(w)) {
 		if (t->cls >= 0) {
-			w->st.top_completed++;
+			st->top_completed++;
 			if (t->t_arrive >= w->sc->warmup)
-				record_latency(w, w->run->sim.now - t->t_arrive);
+				record_latency(st, w->run->sim.now - t->t_arrive);
 		} else {
-			w->st.child_completed++;
+			st->child_completed++;
 		}
 	}
 	bool woke = notify_parent(w, t, core);
@@ -412,12 +439,13 @@ bool wl_task_done(struct wl *w, struct task *t, int core)
 
 void wl_task_failed(struct wl *w, struct task *t, int core)
 {
-	w->st.failed++;
+	struct wl_stats *st = stats_of(w, t);
+	st->failed++;
 	if (in_window(w)) {
 		if (t->cls >= 0)
-			w->st.top_failed++;
+			st->top_failed++;
 		else
-			w->st.child_failed++;
+			st->child_failed++;
 	}
 	notify_parent(w, t, core);
 	finish(w, t);
@@ -428,6 +456,8 @@ void wl_reset_window(struct wl *w)
 	w->st.top_completed = w->st.top_failed = 0;
 	w->st.child_completed = w->st.child_failed = 0;
 	w->st.nlat = 0;
+	w->colo.top_completed = w->colo.top_failed = 0;
+	w->colo.nlat = 0;
 	w->peak_live = w->st.live;
 }
 
@@ -545,7 +575,15 @@ bool wl_uses_acceptor(const struct scenario *sc)
 	if (!sc->acceptor.enabled)
 		return false;
 	for (int i = 0; i < sc->nclasses; i++)
-		if (open_loop_kind(sc->classes[i].arrival.kind))
+		if (!sc->classes[i].colocated && open_loop_kind(sc->classes[i].arrival.kind))
+			return true;
+	return false;
+}
+
+bool wl_has_colocated(const struct scenario *sc)
+{
+	for (int i = 0; i < sc->nclasses; i++)
+		if (sc->classes[i].colocated)
 			return true;
 	return false;
 }

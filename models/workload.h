@@ -171,17 +171,22 @@ struct wl {
 	/* Where open-loop arrivals go when the server has an accept loop (the
 	 * acceptor thread, or the model's own); NULL: straight to the model. */
 	void (*admit)(struct run *r, struct task *t);
+	/* Where a co-located class's arrivals go (the native executor,
+	 * models/colocated.h, wired by models/run.c): never to the model. */
+	void (*colocated)(struct run *r, struct task *t);
 	struct wl_chan *chans;
 	struct wl_mutex *mutexes;
 	struct wl_class_state *classes;
 	struct task **chunks;
 	int nchunks, capchunks, chunk_used;
 	struct task *free_list;
-	struct wl_stats st;
-	int64_t peak_live;
+	struct wl_stats st;          /* the service's tasks (every class but the co-located ones) */
+	struct wl_stats colo;        /* the co-located classes' tasks (no children, no overflows) */
+	int64_t peak_live;           /* of st.live */
 	int64_t heap_allocated;      /* bytes allocated by alloc ops, whole run */
 	int64_t arrivals_armed;      /* arrivals still to come from outside: > 0 while a Poisson or
-				      * closed-loop class exists or a batch is pending (checkdead) */
+				      * closed-loop class exists or a batch is pending (checkdead);
+				      * co-located classes' arrivals are not the service's: not counted */
 	int64_t heap_reachable;      /* bytes reachable from live tasks (their alloc ops), not gc.live_heap */
 };
 
@@ -201,6 +206,8 @@ void wl_for_each_slot(struct wl *w, void (*fn)(struct task *t, void *ctx), void 
 /* Creates child j (running `program`) of the spawn op the parent is
  * executing; the parent's spawn_seq names that op. */
 struct task *wl_new_child(struct wl *w, struct task *parent, int program, int64_t j);
+/* Is t a co-located class's task (booked in w->colo, not w->st)? */
+bool wl_colocated(const struct wl *w, const struct task *t);
 /* The task's program ended: books it, resumes a waiting parent (returns
  * true when a parent was woken, whose wake-up the caller pays), re-arms a
  * closed-loop client, frees the task. */
@@ -236,9 +243,13 @@ sim_ns wl_mutex_line(struct wl *w, int mi, int core);
 /* Tasks parked on channels now (at the end of a run: leaked). */
 int64_t wl_chan_parked(const struct wl *w);
 
-/* Do open-loop arrivals enter through an acceptor (enabled, and some class
- * arrives by Poisson)? */
+/* Do open-loop arrivals enter through an acceptor (enabled, and some
+ * class of the service — not co-located — arrives by Poisson or at a
+ * constant rate)? */
 bool wl_uses_acceptor(const struct scenario *sc);
+
+/* Does some class run co-located (workload.<class>.colocated)? */
+bool wl_has_colocated(const struct scenario *sc);
 
 /* The maximum repeat nesting in the scenario's programs. */
 int wl_max_depth(const struct scenario *sc);

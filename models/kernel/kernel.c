@@ -78,6 +78,15 @@ static void update_min_vruntime(struct kcore *c)
 		c->min_vruntime = v;
 }
 
+/* Charges dt ns of category cat to core c (and to its foreign share when
+ * its thread is foreign). */
+static inline void charge(struct kcore *c, int cat, sim_ns dt)
+{
+	c->acct[cat] += dt;
+	if (cat != CAT_IDLE && c->curr && c->curr->foreign)
+		c->foreign_acct[cat] += dt;
+}
+
 /* Charges segment time [from, to) (ns since seg_start) of a burst with a
  * prefix: the prefix's categories in order, then the burst's. */
 static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
@@ -88,14 +97,14 @@ static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
 		sim_ns hi = lo + t->pre[cat];
 		if (from < hi) {
 			sim_ns end = to < hi ? to : hi;
-			c->acct[cat] += end - from;
+			charge(c, cat, end - from);
 			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + cat, t->id, c->seg_start + from, c->seg_start + end);
 			from = end;
 		}
 		lo = hi;
 	}
 	if (from < to)
-		c->acct[t->burst_cat] += to - from;
+		charge(c, t->burst_cat, to - from);
 	trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + t->burst_cat, t->id, c->seg_start + from, c->seg_start + to);
 }
 
@@ -114,7 +123,7 @@ static void core_account(struct kcore *c, sim_ns now)
 		sim_ns waking = c->wake_until - (now - dt);
 		waking = waking < 0 ? 0 : waking > dt ? dt : waking;
 		c->acct[CAT_IDLE] += waking;
-		c->acct[CAT_KERNEL] += dt - waking;
+		charge(c, CAT_KERNEL, dt - waking);
 		trc_cover(core_trc(c), TRC_CORE, c->id, TS_KERNEL, c->curr->id, now - dt + waking, now);
 		break;
 	}
@@ -122,7 +131,7 @@ static void core_account(struct kcore *c, sim_ns now)
 		if (c->seg_pre > 0 && now - dt - c->seg_start < c->seg_pre)
 			account_prefix(c, now - dt - c->seg_start, now - c->seg_start);
 		else {
-			c->acct[c->curr->burst_cat] += dt;
+			charge(c, c->curr->burst_cat, dt);
 			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + c->curr->burst_cat, c->curr->id, now - dt, now);
 		}
 		c->curr->cpu_ns += dt;
@@ -509,13 +518,20 @@ void kern_yield(struct kern *k, struct kthread *t)
 	core_switch_to(k, c, next, 0);
 }
 
+/* The figures t counts in: the service's, or other processes'. */
+static struct kern_stats *stats_of(struct kern *k, const struct kthread *t)
+{
+	return t->foreign ? &k->other : &k->st;
+}
+
 static void release_thread(struct kern *k, struct kthread *t)
 {
+	struct kern_stats *st = stats_of(k, t);
 	update_live_area(k);
-	k->st.live--;
-	k->st.exited++;
-	k->st.reserved -= t->stack_reserved;
-	k->st.committed -= t->stack_committed;
+	st->live--;
+	st->exited++;
+	st->reserved -= t->stack_reserved;
+	st->committed -= t->stack_committed;
 	t->state = KT_DEAD;
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
 	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_EXIT, t->id, -1, k->sim->now);
@@ -542,6 +558,7 @@ void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 		return;
 	}
 	struct kcore *c = select_core(k, t->core >= 0 ? t->core : waker_core);
+	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
 	int64_t floor_v = c->min_vruntime - k->cfg->sched_latency / 2;
 	t->vruntime += c->min_vruntime;
 	if (t->vruntime < floor_v)
@@ -606,14 +623,14 @@ static struct kthread *alloc_thread(struct kern *k)
 	return &k->chunks[k->nchunks - 1][k->chunk_used++];
 }
 
-static void note_memory_peaks(struct kern *k)
+static void note_memory_peaks(struct kern_stats *st)
 {
-	if (k->st.live > k->st.peak_live)
-		k->st.peak_live = k->st.live;
-	if (k->st.reserved > k->st.peak_reserved)
-		k->st.peak_reserved = k->st.reserved;
-	if (k->st.committed > k->st.peak_committed)
-		k->st.peak_committed = k->st.committed;
+	if (st->live > st->peak_live)
+		st->peak_live = st->live;
+	if (st->reserved > st->peak_reserved)
+		st->peak_reserved = st->reserved;
+	if (st->committed > st->peak_committed)
+		st->peak_committed = st->committed;
 }
 
 struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
@@ -622,12 +639,14 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 	return kern_create_touch(k, ops, owner, stack, k->cfg->stack_touch, near_core);
 }
 
-struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *ops, void *owner,
-				  int64_t stack, int64_t stack_touch, int near_core)
+static struct kthread *create(struct kern *k, const struct kern_owner_ops *ops, void *owner,
+			      int64_t stack, int64_t stack_touch, int near_core, bool foreign)
 {
 	int64_t touch = stack_touch < stack ? stack_touch : stack;
-	if (k->st.live >= k->cfg->max_threads || k->st.committed + touch > k->cfg->memory) {
-		k->st.create_failures++;
+	struct kern_stats *st = foreign ? &k->other : &k->st;
+	if (k->st.live + k->other.live >= k->cfg->max_threads ||
+	    k->st.committed + k->other.committed + touch > k->cfg->memory) {
+		st->create_failures++;
 		return NULL;
 	}
 	struct kthread *t = alloc_thread(k);
@@ -642,22 +661,37 @@ struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *o
 	eq_event_init(&t->wake_ev, wake_fire);
 	t->stack_reserved = stack;
 	t->stack_committed = touch;
+	t->foreign = foreign;
+	t->exempt = foreign;
 	update_live_area(k);
-	k->st.live++;
-	k->st.created++;
-	k->st.reserved += stack;
-	k->st.committed += touch;
-	note_memory_peaks(k);
+	st->live++;
+	st->created++;
+	st->reserved += stack;
+	st->committed += touch;
+	note_memory_peaks(st);
 	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_CREATE, t->id, -1, k->sim->now);
-	if (k->world_stopped) {  /* created by an event while the world is stopped */
+	if (k->world_stopped && !t->exempt) {  /* created by an event while the world is stopped */
 		t->core = (int16_t)(near_core >= 0 && near_core < k->ncores ? near_core : 0);
 		stop_thread(k, t);
 		return t;
 	}
 	struct kcore *c = select_core(k, near_core);
+	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
 	t->vruntime = c->min_vruntime + (core_idle(c) ? 0 : slice_len(k, c) == SIM_NS_MAX ? k->cfg->sched_latency : slice_len(k, c));
 	core_enqueue(k, c, t);
 	return t;
+}
+
+struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *ops, void *owner,
+				  int64_t stack, int64_t stack_touch, int near_core)
+{
+	return create(k, ops, owner, stack, stack_touch, near_core, false);
+}
+
+struct kthread *kern_create_foreign(struct kern *k, const struct kern_owner_ops *ops, void *owner,
+				    int64_t stack, int near_core)
+{
+	return create(k, ops, owner, stack, k->cfg->stack_touch, near_core, true);
 }
 
 sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
@@ -779,9 +813,10 @@ void kern_commit_stack(struct kern *k, struct kthread *t, int64_t bytes)
 		bytes = room;
 	if (bytes <= 0)
 		return;
+	struct kern_stats *st = stats_of(k, t);
 	t->stack_committed += bytes;
-	k->st.committed += bytes;
-	note_memory_peaks(k);
+	st->committed += bytes;
+	note_memory_peaks(st);
 }
 
 void kern_account(struct kern *k)
@@ -798,6 +833,9 @@ void kern_reset_peaks(struct kern *k)
 	k->st.peak_live = k->st.live;
 	k->st.peak_reserved = k->st.reserved;
 	k->st.peak_committed = k->st.committed;
+	k->other.peak_live = k->other.live;
+	k->other.peak_reserved = k->other.reserved;
+	k->other.peak_committed = k->other.committed;
 }
 
 int64_t kern_runnable(const struct kern *k)
@@ -882,9 +920,10 @@ int kern_check(struct kern *k, char *err, size_t errlen)
 			 (long long)count[KT_STOPPED], (long long)k->nstopped);
 		return -1;
 	}
-	if (count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED] + count[KT_STOPPED] != k->st.live) {
+	if (count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED] + count[KT_STOPPED] !=
+	    k->st.live + k->other.live) {
 		snprintf(err, errlen, "kernel invariant: %lld live threads but %lld in a live state",
-			 (long long)k->st.live,
+			 (long long)(k->st.live + k->other.live),
 			 (long long)(count[KT_RUNNING] + count[KT_RUNNABLE] + count[KT_BLOCKED]));
 		return -1;
 	}

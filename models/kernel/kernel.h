@@ -39,6 +39,15 @@
  * overhead on the core that pays them; the idle-state exit of a woken idle
  * core (on a VM: the host rescheduling the vCPU) delays the wakee but burns
  * no guest CPU, so it stays idle time.
+ *
+ * Foreign threads (kern_create_foreign) belong to another process on the
+ * machine than the modelled service (co-located load). They are scheduled
+ * like any other thread, but a stop-the-world does not stop them (they
+ * are exempt), their thread and stack figures are kept in kern.other
+ * instead of kern.st (whose event counters — switches, migrations,
+ * wake-ups — stay machine-wide), and the CPU time their cores spend on
+ * them (the switch to them included) is accounted in acct as usual and
+ * again in foreign_acct, so that a run can tell it apart.
  * Must not know about tasks, programs or any particular model.
  */
 #ifndef GMPSIM_KERNEL_H
@@ -84,7 +93,8 @@ struct kthread {
 	struct eq_event wake_ev; /* a wake-up decided ahead of time (kern_wake_after) */
 	int16_t wake_from;      /* its waker's core */
 	bool waking;            /* such a wake-up is pending */
-	bool exempt;            /* runs on while the world is stopped (a GC thread) */
+	bool exempt;            /* runs on while the world is stopped (a GC thread, a foreign thread) */
+	bool foreign;           /* another process's thread (kern_create_foreign) */
 	struct kthread *next_free; /* free list (dead), or the stopped list (KT_STOPPED) */
 };
 
@@ -102,6 +112,7 @@ struct kcore {
 	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
 	sim_ns idle_since;       /* when the core last went idle */
 	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
+	sim_ns foreign_acct[CAT_COUNT]; /* the part of acct spent on foreign threads (idle: 0) */
 	int64_t min_vruntime;
 	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */
 	int32_t nrq, caprq;
@@ -126,7 +137,8 @@ struct kern {
 	int ncores;
 	uint64_t next_rq_seq;
 	struct eq_event balance_ev;
-	struct kern_stats st;
+	struct kern_stats st;        /* thread and stack figures: the service's threads only */
+	struct kern_stats other;     /* foreign threads: live, created, exited, stacks and their peaks */
 	sim_ns area_since;           /* last time live_area was brought up to date */
 	/* thread storage: stable chunks with a free list */
 	struct kthread **chunks;
@@ -154,6 +166,11 @@ struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
  * commits more than kernel.stack_touch). */
 struct kthread *kern_create_touch(struct kern *k, const struct kern_owner_ops *ops, void *owner,
 				  int64_t stack, int64_t stack_touch, int near_core);
+/* kern_create for a foreign thread (see the top): counted in k->other,
+ * exempt from stop-the-world, its CPU also in the cores' foreign_acct.
+ * The thread and memory limits count every thread on the machine. */
+struct kthread *kern_create_foreign(struct kern *k, const struct kern_owner_ops *ops, void *owner,
+				    int64_t stack, int near_core);
 
 /* From step(): run a burst of `work` ns (>= 0) in category cat; memory
  * intensity mem with its memory on node home (-1 for none). */

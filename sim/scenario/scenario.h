@@ -102,10 +102,17 @@ struct channel_cfg {
 	int64_t capacity;
 };
 
+/* colocated: true — the class is load that shares the machine with the
+ * service (a load generator, a sidecar, a noisy neighbour): every model
+ * runs its tasks the same way, as bare native threads of another process
+ * (models/colocated.h), and they are left out of the service's metrics.
+ * Its program may only use the ops such a thread can do without the
+ * model: cpu, syscall, net, sleep, yield, repeat (checked by the loader). */
 struct task_class {
 	char *name;
 	struct arrival arrival;
 	int program;        /* index into scenario.programs */
+	bool colocated;     /* workload.<class>.colocated (default false) */
 };
 
 /* ---- machine and kernel ------------------------------------------------ */

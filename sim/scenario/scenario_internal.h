@@ -47,6 +47,7 @@ struct loader {
 	const char **chan_names; /* the channels' names, for suggestions */
 	long total_ops;
 	int params_cap;
+	const char *colocated_class; /* the co-located class whose program is being parsed, or NULL */
 };
 
 /* ---- scenario_value.c: scalars with positioned errors --------------------- */

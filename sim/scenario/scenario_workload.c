@@ -522,6 +522,13 @@ static int op_of_item(struct loader *ld, int item)
 	return oi;
 }
 
+/* What a co-located class's thread can do without the model's runtime. */
+static bool colocated_op(enum op_kind k)
+{
+	return k == OP_CPU || k == OP_SYSCALL || k == OP_NET || k == OP_SLEEP || k == OP_YIELD ||
+	       k == OP_REPEAT;
+}
+
 static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 {
 	struct yt *t = ld->t;
@@ -529,6 +536,10 @@ static int parse_op(struct loader *ld, struct builder *b, int item, int depth)
 	if (oi < 0)
 		return -1;
 	int key = yt_key(t, item, 0), value = yt_value(t, item, 0);
+	if (ld->colocated_class && !colocated_op(sc_ops[oi].kind))
+		return yt_fail(t, key, "op '%s' is not allowed in co-located class '%s': its tasks are "
+			       "native threads outside the model (allowed: cpu, syscall, net, sleep, yield, repeat)",
+			       sc_ops[oi].name, ld->colocated_class);
 	int at = push_op(ld, b, key);
 	if (at < 0)
 		return -1;
@@ -635,21 +646,26 @@ static int load_named_programs(struct loader *ld, int map)
 
 static int load_class(struct loader *ld, int key, int value)
 {
-	static const char *const keys[] = { "arrival", "program" };
+	static const char *const keys[] = { "arrival", "program", "colocated" };
 	struct yt *t = ld->t;
 	struct scenario *sc = ld->sc;
 	char where[128];
 	int an = 0, pn = 0;
+	union value v;
 	snprintf(where, sizeof where, "workload.%s", yt_text(t, key));
 	if (!yt_is_mapping(t, value))
 		return yt_fail_type(t, value, "a mapping with arrival: and program:");
-	if (yt_check_keys(t, value, keys, 2, "key", where) || sc__require_key(ld, value, "arrival", &an) ||
+	if (yt_check_keys(t, value, keys, 3, "key", where) || sc__require_key(ld, value, "arrival", &an) ||
 	    sc__require_key(ld, value, "program", &pn))
 		return -1;
 	struct task_class *c = &sc->classes[sc->nclasses];
 	if (!(c->name = strdup(yt_text(t, key))))
 		return sc__oom(ld, key);
 	sc->nclasses++;
+	int cn = yt_get(t, value, "colocated");
+	if (cn && sc__node_value(ld, cn, VK_BOOL, &v))
+		return -1;
+	c->colocated = cn && v.b;
 	if (parse_arrival(ld, an, &c->arrival))
 		return -1;
 	int pi = add_program(ld, key, "workload.", c->name);
@@ -657,7 +673,10 @@ static int load_class(struct loader *ld, int key, int value)
 		return -1;
 	c->program = pi;
 	struct builder b = { &sc->programs[pi], 0 };
-	return parse_ops(ld, &b, pn, 0);
+	ld->colocated_class = c->colocated ? c->name : NULL;
+	int rc = parse_ops(ld, &b, pn, 0);
+	ld->colocated_class = NULL;
+	return rc;
 }
 
 /* channels: NAME: { capacity: N } (or NAME: with no value, unbuffered). */

@@ -188,6 +188,11 @@ int cap_find_class(const struct scenario *sc, const char *want, char *err, size_
 		for (int i = 0; i < sc->nclasses; i++) {
 			if (strcmp(sc->classes[i].name, want) != 0)
 				continue;
+			if (sc->classes[i].colocated) {
+				snprintf(err, errlen, "%s: --class %s: the class is co-located load, not the service's",
+					 sc->path, want);
+				return -1;
+			}
 			if (sc->classes[i].arrival.kind == ARR_POISSON)
 				return i;
 			snprintf(err, errlen, "%s: --class %s: the class's arrival is not { poisson: RATE }", sc->path, want);
@@ -198,7 +203,7 @@ int cap_find_class(const struct scenario *sc, const char *want, char *err, size_
 	}
 	int found = -1, n = 0;
 	for (int i = 0; i < sc->nclasses; i++)
-		if (sc->classes[i].arrival.kind == ARR_POISSON)
+		if (!sc->classes[i].colocated && sc->classes[i].arrival.kind == ARR_POISSON)
 			found = i, n++;
 	if (n == 1)
 		return found;

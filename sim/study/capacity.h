@@ -53,7 +53,8 @@ int slo_parse(const char *text, struct slo *out, char *err, size_t errlen);
 int slo_met(const struct slo *slo, const double *values, char *why, size_t whylen);
 
 /* The index of the Poisson class to vary: the one named want (which must
- * exist and be Poisson), or the only Poisson class. Returns -1 with a
+ * exist, be Poisson and not co-located), or the only Poisson class of the
+ * service (co-located classes are not the service's load). Returns -1 with a
  * reason naming the scenario's path when there is none, or several. */
 int cap_find_class(const struct scenario *sc, const char *want, char *err, size_t errlen);
 
