@@ -125,15 +125,6 @@ static void test_switch_cost_is_kernel_time(void **state)
 static void test_start_debit_is_the_new_slice(void **state)
 {
 	(void)state;
-	/* MODEL BUG (models/kernel/kernel.c, kern_create): START_DEBIT uses the
-	 * slice before the new thread is counted — with one thread running,
-	 * slice_len is unbounded and the debit becomes sched_latency (6 ms),
-	 * not 3 ms; with two it debits 3 ms, not 2 ms. Run with
-	 * GMPSIM_KNOWN_BUGS=1 to see it fail. */
-	if (!getenv("GMPSIM_KNOWN_BUGS")) {
-		fprintf(stderr, "skipped: known model bug, START_DEBIT is the slice before the new thread is counted\n");
-		skip();
-	}
 	struct fixture f;
 	const sim_ns sw = 2 * SIM_NS_PER_US;
 	sim_ns a_first = -1, b_first = -1;

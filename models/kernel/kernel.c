@@ -633,6 +633,18 @@ static void note_memory_peaks(struct kern_stats *st)
 		st->peak_committed = st->committed;
 }
 
+/* START_DEBIT (fair.c: place_entity): a new thread starts one slice behind,
+ * the slice it gets once it is counted (sched_vslice with nr_running + 1);
+ * nothing on an idle core. */
+static sim_ns start_debit(const struct kern *k, const struct kcore *c)
+{
+	if (core_idle(c))
+		return 0;
+	int64_t nr = c->nrq + (c->curr ? 1 : 0);
+	sim_ns s = k->cfg->sched_latency / (nr + 1);
+	return s > k->cfg->min_granularity ? s : k->cfg->min_granularity;
+}
+
 struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 			    void *owner, int64_t stack, int near_core)
 {
@@ -677,7 +689,7 @@ static struct kthread *create(struct kern *k, const struct kern_owner_ops *ops, 
 	}
 	struct kcore *c = select_core(k, near_core);
 	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
-	t->vruntime = c->min_vruntime + (core_idle(c) ? 0 : slice_len(k, c) == SIM_NS_MAX ? k->cfg->sched_latency : slice_len(k, c));
+	t->vruntime = c->min_vruntime + start_debit(k, c);
 	core_enqueue(k, c, t);
 	return t;
 }
