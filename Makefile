@@ -43,7 +43,7 @@ LIB_SRC := $(filter-out sim/cli/main.c,$(LAYER_SRC)) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 # end-to-end tests that are slow under the sanitizers or run ./gmpsim itself
-ASAN_SKIP := tests/test_cli.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c
+ASAN_SKIP := tests/test_cli.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c
 ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(filter-out $(ASAN_SKIP),$(TEST_SRC)))
 SQL_FILES := analysis/schema.sql analysis/views.sql
 HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
@@ -52,7 +52,7 @@ LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps run test unit-tests asan-tests scenario-tests bench install clean
+.PHONY: all deps run test unit-tests asan-tests scenario-tests bench validate install clean
 
 all: deps gmpsim
 
@@ -116,6 +116,15 @@ test: all $(TESTS) $(ASAN_TESTS)
 bench: all build/bench
 	@mkdir -p build/tmp
 	./build/bench
+
+# the validation suite (README "Validation"): measures the real programs
+# (Go 1.19, OpenJDK 17, C) behind the quiet-machine gate, then compares
+# gmpsim's predictions with them into analysis/validate/table.md.
+# VALIDATE_FLAGS="--quick" for a smoke run, "--only CASE" for one family.
+validate: all build/tests/test_validation
+	sh analysis/validate/run.sh $(VALIDATE_FLAGS)
+	@mkdir -p build/tmp
+	VALIDATE_TABLE=analysis/validate/table.md ./build/tests/test_validation
 
 install: gmpsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gmpsim/scenarios $(DESTDIR)$(PREFIX)/share/gmpsim/analysis
