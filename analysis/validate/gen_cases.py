@@ -104,7 +104,8 @@ for name, model, extra in svc_models:
         for m in ('svc_p50', 'svc_p99'):
             none(c, m, 'ms', 'svc', 'latency from the actual issue time; gmpsim\'s arrival is the scheduled time, so lat_* is the counterpart')
         for m in ('gen_late_p50', 'gen_late_p99', 'gen_late_max'):
-            none(c, m, 'us', 'svc', 'the in-process generator\'s own lateness; gmpsim arrivals are exact (the acceptor backlog has no latency metric)')
+            none(c, m, 'us', 'svc', 'the in-process generator\'s own lateness (all issued requests); gmpsim arrivals are exact (the acceptor backlog has no latency metric)')
+        none(c, 'issued_per_s', '1/s', 'svc', 'the generator\'s achieved issue rate; for Java thread-per-request the accept loop\'s capacity (gmpsim: see the accept_backlog series)')
 
 # f. sys
 for kind in ('syscall', 'net', 'udp'):
@@ -133,7 +134,7 @@ for kind in ('syscall', 'net', 'udp'):
                 row(c, 'inflight_end', 'requests', 'sys', 'sys.yaml', 'gmp', s, 'tasks_live_end', 'x', BOTH, 'a snapshot at the window end (Poisson-noisy)')
                 none(c, 'offered', '1/s', 'sys', 'the input rate')
                 for m, u in (('unfinished', 'requests'), ('not_started', 'requests'), ('svc_p50', 'ms'), ('svc_p99', 'ms'),
-                             ('gen_late_p50', 'us'), ('gen_late_p99', 'us'), ('gen_late_max', 'us')):
+                             ('gen_late_p50', 'us'), ('gen_late_p99', 'us'), ('gen_late_max', 'us'), ('issued_per_s', '1/s')):
                     none(c, m, u, 'sys', 'generator-side or drain figure; no model counterpart')
 
 # g. gc (configurations of analysis/measure/gc)

@@ -25,7 +25,9 @@
  * issue time, threads_peak_proc (/proc/self/status Threads sampled every
  * 5 ms), java_threads_peak (ThreadMXBean peak, JVM life), cpu_cores (process
  * CPU in the window / window), inflight_end, unfinished, not_started,
- * gen_late_*, gen_cpu_per_req (generator thread's CPU per issued request).
+ * gen_late_* (over every issued request, warm-up included), issued_per_s
+ * (requests issued / time of the last issue: the accept loop's achieved
+ * rate), gen_cpu_per_req (generator thread's CPU per issued request).
  */
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -207,9 +209,9 @@ public class Svc {
                 lat[nl] = (d - sched[j]) / 1e6;
                 svc[nl++] = (d - issued[j]) / 1e6;
             }
+            if (j < i) gl[ng++] = (issued[j] - sched[j]) / 1e3;
             if (sched[j] < w0 || sched[j] >= w1) continue;
             inWin++;
-            if (j < i) gl[ng++] = (issued[j] - sched[j]) / 1e3;
             if (d == 0) unfinished++;
         }
         lat = Arrays.copyOf(lat, nl); svc = Arrays.copyOf(svc, nl); gl = Arrays.copyOf(gl, ng);
@@ -235,6 +237,7 @@ public class Svc {
         result(cs, "gen_late_p50", q(gl, 0.5), "us");
         result(cs, "gen_late_p99", q(gl, 0.99), "us");
         result(cs, "gen_late_max", q(gl, 1), "us");
+        result(cs, "issued_per_s", i > 0 ? i / (issued[i - 1] / 1e9) : 0, "1/s");
         result(cs, "gen_cpu_per_req", i > 0 ? genCpu / 1e3 / i : 0, "us");
         background(cs, j0);
         System.out.flush();

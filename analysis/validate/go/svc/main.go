@@ -32,7 +32,10 @@
 // threadcreate), cpu_cores (process user+sys CPU in the window / dur),
 // inflight_end (issued - completed at the window's end), unfinished
 // (requests scheduled in the window not completed after the drain),
-// not_started (scheduled but never issued: the generator ran out of time).
+// not_started (scheduled but never issued: the generator ran out of time),
+// gen_late_* over every issued request (warm-up included, so that a
+// generator that never reached the window still reports), issued_per_s
+// (requests issued / time of the last issue: the generator's achieved rate).
 package main
 
 import (
@@ -198,13 +201,13 @@ func main() {
 			lat = append(lat, float64(d-sched[j])/1e6)
 			svc = append(svc, float64(d-issued[j])/1e6)
 		}
+		if j < i {
+			gl = append(gl, float64(issued[j]-sched[j])/1e3)
+		}
 		if sched[j] < w0 || sched[j] >= w1 {
 			continue
 		}
 		inWin++
-		if j < i {
-			gl = append(gl, float64(issued[j]-sched[j])/1e3)
-		}
 		if d == 0 {
 			unfinished++
 		}
@@ -231,5 +234,10 @@ func main() {
 	r("gen_late_p50", vb.Quantile(G, 0.5), "us")
 	r("gen_late_p99", vb.Quantile(G, 0.99), "us")
 	r("gen_late_max", vb.Quantile(G, 1), "us")
+	lastIssue := int64(1)
+	if i > 0 {
+		lastIssue = issued[i-1]
+	}
+	r("issued_per_s", float64(i)/(float64(lastIssue)/1e9), "1/s")
 	vb.Background(*cs)
 }
