@@ -21,7 +21,9 @@
  * Request: CPU work CPU1 (a calibrated call-free loop: a fixed amount of
  * work), Thread.sleep(SLEEP), CPU work CPU2. Metrics as ../go/svc:
  * throughput (completions in the window / window), lat_* from the scheduled
- * time of the requests completed inside the window, svc_* from the
+ * time of the requests scheduled in the window that completed inside it
+ * (gmpsim's definition; lat_samples their number, no lat_* when 0), svc_*
+ * from the
  * issue time, threads_peak_proc (/proc/self/status Threads sampled every
  * 5 ms), java_threads_peak (ThreadMXBean peak, JVM life), cpu_cores (process
  * CPU in the window / window), inflight_end, unfinished, not_started,
@@ -204,15 +206,15 @@ public class Svc {
         int nl = 0, ng = 0, inWin = 0, unfinished = 0, compInWin = 0;
         for (int j = 0; j < n; j++) {
             long d = done.get(j);
-            if (d > 0 && d >= w0 && d < w1) {
-                compInWin++;
-                lat[nl] = (d - sched[j]) / 1e6;
-                svc[nl++] = (d - issued[j]) / 1e6;
-            }
+            if (d > 0 && d >= w0 && d < w1) compInWin++;
             if (j < i) gl[ng++] = (issued[j] - sched[j]) / 1e3;
             if (sched[j] < w0 || sched[j] >= w1) continue;
             inWin++;
             if (d == 0) unfinished++;
+            else if (d < w1) {
+                lat[nl] = (d - sched[j]) / 1e6;
+                svc[nl++] = (d - issued[j]) / 1e6;
+            }
         }
         lat = Arrays.copyOf(lat, nl); svc = Arrays.copyOf(svc, nl); gl = Arrays.copyOf(gl, ng);
         Arrays.sort(lat); Arrays.sort(svc); Arrays.sort(gl);
@@ -222,12 +224,15 @@ public class Svc {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), inWin, 1 / itersPerNs);
         result(cs, "offered", inWin / secs, "1/s");
         result(cs, "throughput", compInWin / secs, "1/s");
-        result(cs, "lat_p50", q(lat, 0.5), "ms");
-        result(cs, "lat_p99", q(lat, 0.99), "ms");
-        result(cs, "lat_p999", q(lat, 0.999), "ms");
-        result(cs, "lat_max", q(lat, 1), "ms");
-        result(cs, "svc_p50", q(svc, 0.5), "ms");
-        result(cs, "svc_p99", q(svc, 0.99), "ms");
+        result(cs, "lat_samples", nl, "count");
+        if (nl > 0) { /* none when nothing scheduled in the window finished inside it */
+            result(cs, "lat_p50", q(lat, 0.5), "ms");
+            result(cs, "lat_p99", q(lat, 0.99), "ms");
+            result(cs, "lat_p999", q(lat, 0.999), "ms");
+            result(cs, "lat_max", q(lat, 1), "ms");
+            result(cs, "svc_p50", q(svc, 0.5), "ms");
+            result(cs, "svc_p99", q(svc, 0.99), "ms");
+        }
         result(cs, "threads_peak_proc", pk, "threads");
         result(cs, "java_threads_peak", tmx.getPeakThreadCount(), "threads");
         result(cs, "cpu_cores", (double) (marks[1] - marks[0]) / (w1 - w0), "cores");

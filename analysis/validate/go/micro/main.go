@@ -20,8 +20,8 @@ import (
 	"gmpsim/validate/internal/vb"
 )
 
-func f(wg *sync.WaitGroup)       { wg.Done() }
-func ping(done chan struct{})    { done <- struct{}{} }
+func f(wg *sync.WaitGroup)    { wg.Done() }
+func ping(done chan struct{}) { done <- struct{}{} }
 
 func seq(n int) float64 {
 	done := make(chan struct{})

@@ -25,9 +25,11 @@
 // -drain for requests in flight.
 //
 // Metrics (RESULT lines): throughput = completions inside the window / dur;
-// lat_* = completion - scheduled time of the requests that completed inside
-// the window (as gmpsim's latency metrics: completions after the warm-up);
-// svc_* the same from the actual issue time; threads_peak_proc (Threads in
+// lat_* = completion - scheduled time of the requests scheduled inside the
+// window that also completed inside it (gmpsim's definition: requests that
+// arrived after the warm-up and completed before the end), lat_samples their
+// number (no lat_* lines when it is 0); svc_* the same from the actual issue
+// time; threads_peak_proc (Threads in
 // /proc/self/status sampled every -sample), threads_created (pprof
 // threadcreate), cpu_cores (process user+sys CPU in the window / dur),
 // inflight_end (issued - completed at the window's end), unfinished
@@ -198,8 +200,6 @@ func main() {
 		d := atomic.LoadInt64(&done[j])
 		if d > 0 && d >= w0 && d < w1 {
 			compInWin++
-			lat = append(lat, float64(d-sched[j])/1e6)
-			svc = append(svc, float64(d-issued[j])/1e6)
 		}
 		if j < i {
 			gl = append(gl, float64(issued[j]-sched[j])/1e3)
@@ -210,6 +210,9 @@ func main() {
 		inWin++
 		if d == 0 {
 			unfinished++
+		} else if d < w1 {
+			lat = append(lat, float64(d-sched[j])/1e6)
+			svc = append(svc, float64(d-issued[j])/1e6)
 		}
 	}
 	L, S, G := vb.Sorted(lat), vb.Sorted(svc), vb.Sorted(gl)
@@ -219,12 +222,15 @@ func main() {
 	r := func(m string, v float64, u string) { vb.Result(*cs, m, v, u) }
 	r("offered", float64(inWin)/secs, "1/s")
 	r("throughput", float64(compInWin)/secs, "1/s")
-	r("lat_p50", vb.Quantile(L, 0.5), "ms")
-	r("lat_p99", vb.Quantile(L, 0.99), "ms")
-	r("lat_p999", vb.Quantile(L, 0.999), "ms")
-	r("lat_max", vb.Quantile(L, 1), "ms")
-	r("svc_p50", vb.Quantile(S, 0.5), "ms")
-	r("svc_p99", vb.Quantile(S, 0.99), "ms")
+	r("lat_samples", float64(len(L)), "count")
+	if len(L) > 0 { // none when nothing scheduled in the window finished inside it
+		r("lat_p50", vb.Quantile(L, 0.5), "ms")
+		r("lat_p99", vb.Quantile(L, 0.99), "ms")
+		r("lat_p999", vb.Quantile(L, 0.999), "ms")
+		r("lat_max", vb.Quantile(L, 1), "ms")
+		r("svc_p50", vb.Quantile(S, 0.5), "ms")
+		r("svc_p99", vb.Quantile(S, 0.99), "ms")
+	}
 	r("threads_peak_proc", float64(peak), "threads")
 	r("threads_created", float64(vb.ThreadsCreated()), "threads")
 	r("cpu_cores", float64(cpuW1-cpuW0)/float64(w1-w0), "cores")
