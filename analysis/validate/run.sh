@@ -9,7 +9,9 @@
 #
 # Every run is preceded by a quiet-machine gate (1 s of /proc/stat; if other
 # processes use more than GATE_MAX % of a CPU, wait GATE_WAIT s and retry, up
-# to GATE_TRIES samples, then run anyway); a run is marked noisy when its gate
+# to GATE_TRIES samples and GATE_BUDGET s of retries per invocation, then run
+# anyway; the sub-second programs of a family - spawn, sysblock, micro - share
+# one gate per repetition); a run is marked noisy when its gate
 # never passed or when its own background line says other processes used more
 # than NOISY_MAX % of a CPU while it ran.  Raw logs: raw/<UTC date-time>/,
 # one per run; the table: measured.csv (rows of families not run this time
@@ -68,7 +70,9 @@ mkdir -p "$RAW"
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 	echo "nproc:   $(nproc)"
 	echo "kernel:  $(uname -r)"
-	echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+	echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), $(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') MHz"
+	echo "clock:   $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo '?')"
+	echo "memory:  $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 	echo "virt:    $(systemd-detect-virt --vm 2>/dev/null || echo '?') (vm), $(systemd-detect-virt 2>/dev/null || echo '?') (outermost); hypervisor flag: $(grep -qw hypervisor /proc/cpuinfo && echo yes || echo no)"
 	echo "go:      $("$GO" version)"
 	echo "java:    $("$JAVA" -version 2>&1 | head -1)"
@@ -78,52 +82,59 @@ mkdir -p "$RAW"
 cp "$RAW/machine.txt" "$HERE/machine.txt"
 cat "$RAW/machine.txt"
 
-# ---- quiet-machine gate: prints "ok X" or "noisy X" (X = others' % of a CPU)
+# ---- quiet-machine gate: sets GATE_RES to "ok X" or "noisy X" (X = others' % of a CPU)
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat; }
-GATE_SPENT=0
+GATE_SPENT=0 GATE_RES="noisy -"
 gate() {
 	tries=0
 	while :; do
 		b0=$(busy); sleep 1; b1=$(busy)
 		pct=$((b1 - b0))   # jiffies in 1 s at USER_HZ 100 = % of a CPU
 		tries=$((tries + 1))
-		if [ $pct -le $GATE_MAX ]; then echo "ok $pct"; return; fi
-		if [ $tries -ge $GATE_TRIES ] || [ $GATE_SPENT -ge $GATE_BUDGET ]; then echo "noisy $pct"; return; fi
+		if [ $pct -le $GATE_MAX ]; then GATE_RES="ok $pct"; return; fi
+		if [ $tries -ge $GATE_TRIES ] || [ $GATE_SPENT -ge $GATE_BUDGET ]; then GATE_RES="noisy $pct"; return; fi
 		sleep $GATE_WAIT
 		GATE_SPENT=$((GATE_SPENT + GATE_WAIT + 1))
 	done
 }
 
-# run CASE REP CMD...: gate, run, keep the log
+# run CASE REP CMD...: gate (unless SHARE_GATE=1: programs shorter than the
+# gate's own second share the gate of the first program of their family),
+# run, keep the log
 run() {
 	c=$1 rep=$2; shift 2
-	g=$(gate)
+	share=
+	if [ "${SHARE_GATE:-0}" = 1 ]; then share=" (shared)"; else gate; fi
 	log=$RAW/$c.r$rep.log
 	{
 		echo "# case $c rep $rep"
 		echo "# cmd $*"
 		echo "# start $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"
-		echo "GATE $c ${g% *} ${g#* }"
+		echo "GATE $c ${GATE_RES% *} ${GATE_RES#* }$share"
 	} >"$log"
 	# a hung program (e.g. a hog that cannot be preempted) is killed after RUN_TIMEOUT s
 	if ! timeout -k 5 "$RUN_TIMEOUT" "$@" >>"$log" 2>&1; then echo "FAILED $c exit $?" >>"$log"; fi
-	printf '%-34s r%s gate %-10s %s\n' "$c" "$rep" "$g" "$(grep '^BACKGROUND' "$log" | awk '{print "bg " $4 "%"}')"
+	printf '%-34s r%s gate %-10s %s\n' "$c" "$rep" "$GATE_RES$share" "$(grep '^BACKGROUND' "$log" | awk '{print "bg " $4 "%"}')"
 }
 
 J="$JAVA -Xss1m -XX:+UseG1GC -cp $BUILD/java"
 for rep in $(seq 1 "$REPS"); do
 	if want spawn; then
-		for p in 1 2 8; do run spawn_100k_p$p $rep $B/spawn -procs $p -case spawn_100k_p$p; done
+		SHARE_GATE=0
+		for p in 1 2 8; do run spawn_100k_p$p $rep $B/spawn -procs $p -case spawn_100k_p$p; SHARE_GATE=1; done
+		SHARE_GATE=0
 	fi
 	if want sysblock; then
-		for k in 1 10 100 500; do run syscall_block_k$k $rep $B/sysblock -procs 2 -k $k -block 50ms -case syscall_block_k$k; done
+		for k in 1 10 100 500; do run syscall_block_k$k $rep $B/sysblock -procs 2 -k $k -block 50ms -case syscall_block_k$k; SHARE_GATE=1; done
+		SHARE_GATE=0
 	fi
 	if want ticker; then
 		run tick_async_on $rep $B/ticker -dur $TICK_DUR -case tick_async_on
 		run tick_async_off $rep env GODEBUG=asyncpreemptoff=1 $B/ticker -dur $TICK_DUR -case tick_async_off
 	fi
 	if want micro; then
-		for p in 1 2; do run go_micro_p$p $rep $B/micro -procs $p -trials $MICRO_TRIALS; done
+		for p in 1 2; do run go_micro_p$p $rep $B/micro -procs $p -trials $MICRO_TRIALS; SHARE_GATE=1; done
+		SHARE_GATE=0
 	fi
 	if want java_thread; then
 		run java_thread $rep $J ThreadStart java_thread
