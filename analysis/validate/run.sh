@@ -48,8 +48,8 @@ else
 	GATE_TRIES=${GATE_TRIES:-3}
 fi
 GATE_MAX=${GATE_MAX:-15} GATE_WAIT=${GATE_WAIT:-2} NOISY_MAX=${NOISY_MAX:-25}
-GATE_BUDGET=${GATE_BUDGET:-120}
-RUN_TIMEOUT=${RUN_TIMEOUT:-60}   # seconds of gate retries per invocation, then sample once only
+GATE_BUDGET=${GATE_BUDGET:-60}    # seconds of gate retries per invocation, then sample once only
+RUN_TIMEOUT=${RUN_TIMEOUT:-60}    # seconds before a hung program is killed
 
 want() { [ "$ONLY" = all ] || echo ",$ONLY," | grep -q ",$1,"; }
 
