@@ -1,0 +1,3 @@
+module gmpsim/validate
+
+go 1.19
