@@ -67,15 +67,18 @@ for p in (1, 2):
     row(f'go_chan_p{p}', 'chan_handoff', 'ns', 'micro', 'micro_chan.yaml', 'gmp', s, 'latency_max', 'x/60000', REL,
         'round trip / 2; the model has no 1,000-round-trip warm-up')
     row(f'go_chan_p{p}', 'chan_rt', 'ns', 'micro', 'micro_chan.yaml', 'gmp', s, 'latency_max', 'x/30000', REL, '')
-jt = '--set kernel.thread_create=76us'
-jn = 'kernel.thread_create set to the JVM creator cost (README: set ~76 us for a JVM; analysis/measure ThreadCreate.java); default 13 us is pthread_create'
+jt = ''
+jn = 'threads model, runtime: java (the default): jvm.* costs and the Thread.start() handshake'
 row('java_thread', 'start_join', 'us', 'java_thread', 'java_thread.yaml', 'threads', jt, 'latency_max', 'x/3000/1e3', REL, jn)
 none('java_thread', 'start_call', 'us', 'java_thread', 'time inside Thread.start() (creation + start handshake); no per-call metric in gmpsim')
-none('java_thread', 'creator_cpu', 'us', 'java_thread', 'the creator thread\'s CPU per thread; gmpsim reports CPU by category, not per thread (it is the kernel.thread_create input)')
+none('java_thread', 'creator_cpu', 'us', 'java_thread', 'the creator thread\'s CPU per thread; gmpsim reports CPU by category, not per thread (the jvm.start + kernel.thread_create input)')
 none('java_thread', 'jvm_cpu', 'us', 'java_thread', 'whole JVM CPU per thread incl. JIT and GC threads; not modelled')
 
 # e. svc
-svc_models = (('go', 'gmp', ''), ('java_tpr', 'threads', jt), ('java_pool', 'pool', ''))
+# Go's generator is a goroutine (acceptor off: gmp's in-process generator);
+# Java's is a thread that starts a thread or submits a task per request (the
+# acceptor thread, with no accept cost).
+svc_models = (('go', 'gmp', '--set acceptor.enabled=false'), ('java_tpr', 'threads', jt), ('java_pool', 'pool', ''))
 for name, model, extra in svc_models:
     for a in ('const', 'poisson'):
         c = f'svc_{name}_{a}'

@@ -108,10 +108,10 @@ static const struct sc_row sc_rows[] = {
 	{ "gc.jvm.safepoint_sync", ROW_DURATION, OFF(gc.jvm_sync), "230ns", 0, 0, 0, "VM thread's safepoint bookkeeping per Java thread (serial)" },
 	{ "gc.jvm.safepoint_poll", ROW_DURATION, OFF(gc.jvm_poll), "20us", 0, 0, 0, "longest a running thread takes to reach a poll" },
 	/* ---- the JVM of the 1:1 models' runtime: java (analysis/measure/JavaThreadPhases.java) ---- */
-	{ "jvm.start", ROW_DURATION, OFF(jvm.start), "25us", 0, 0, 0, "creator CPU in Thread.start() besides kernel.thread_create" },
+	{ "jvm.start", ROW_DURATION, OFF(jvm.start), "95us", 0, 0, 0, "creator CPU in Thread.start() besides kernel.thread_create" },
 	{ "jvm.thread_entry", ROW_DURATION, OFF(jvm.thread_entry), "5us", 0, 0, 0, "a new Java thread's CPU before the start handshake (thread_native_entry)" },
-	{ "jvm.thread_init", ROW_DURATION, OFF(jvm.thread_init), "50us", 0, 0, 0, "its CPU after the handshake, before run() (JavaThread::run)" },
-	{ "jvm.thread_exit", ROW_DURATION, OFF(jvm.thread_exit), "85us", 0, 0, 0, "a Java thread's exit path besides kernel.thread_exit" },
+	{ "jvm.thread_init", ROW_DURATION, OFF(jvm.thread_init), "95us", 0, 0, 0, "its CPU after the handshake, before run() (JavaThread::run)" },
+	{ "jvm.thread_exit", ROW_DURATION, OFF(jvm.thread_exit), "145us", 0, 0, 0, "a Java thread's exit path besides kernel.thread_exit" },
 	{ "jvm.threads", ROW_INT64, OFF(jvm.threads), "18", 0, 0, 100000, "the JVM's own threads besides main (VM thread, GC, JIT, ...)" },
 	{ "jvm.stack_touch", ROW_SIZE, OFF(jvm.stack_touch), "16KiB", 0, 0, 0, "memory a new Java thread commits" },
 	/* ---- models: one block per model; its ROW_MODEL row enables it ---- */
