@@ -61,7 +61,7 @@ static void test_spawn_and_wait(void **state)
 	(void)state;
 	static const char yaml[] =
 		"name: sp\nduration: 5s\nacceptor: { enabled: false }\nmachine: { cores: 4 }\n"
-		"models: { threads: {}, pool: { workers: 8 } }\n"
+		"models: { threads: { runtime: native }, pool: { workers: 8, runtime: native } }\n"
 		"workload:\n  main:\n    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { spawn: { program: kid, count: 1000, wait: true } }, { cpu: 1ms } ]\n"
 		"programs:\n  kid: [ { sleep: 100ms }, { cpu: 100us } ]\n";
