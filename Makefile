@@ -52,14 +52,22 @@ LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps run test unit-tests asan-tests scenario-tests bench validate install clean
+.PHONY: all deps validate-deps install-debs run test unit-tests asan-tests scenario-tests bench validate install clean
 
 all: deps gmpsim
 
 # ---- dependencies --------------------------------------------------------
 deps:
+	@$(MAKE) -s --no-print-directory install-debs DEBS="$(DEB_PKGS)"
+
+# the real runtimes `make validate` measures (Go 1.19, OpenJDK 17)
+VALIDATE_DEBS := golang-1.19-go openjdk-17-jdk-headless
+validate-deps:
+	@$(MAKE) -s --no-print-directory install-debs DEBS="$(VALIDATE_DEBS)"
+
+install-debs:
 	@missing=""; \
-	for p in $(DEB_PKGS); do \
+	for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -121,7 +129,7 @@ bench: all build/bench
 # (Go 1.19, OpenJDK 17, C) behind the quiet-machine gate, then compares
 # gmpsim's predictions with them into analysis/validate/table.md.
 # VALIDATE_FLAGS="--quick" for a smoke run, "--only CASE" for one family.
-validate: all build/tests/test_validation
+validate: all validate-deps build/tests/test_validation
 	sh analysis/validate/run.sh $(VALIDATE_FLAGS)
 	@mkdir -p build/tmp
 	VALIDATE_TABLE=analysis/validate/table.md ./build/tests/test_validation
