@@ -56,7 +56,7 @@ struct task {
 	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
 	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
 	uint8_t failed;          /* the program ended in a failure (panic) */
-	uint8_t gstate;          /* gmp: enum gstatus (models/gmp/gmp.h) */
+	uint8_t gstate;          /* gmp: enum gstatus (models/gmp/gmp_sched.h) */
 	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
 	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
 	sim_ns t_ready;          /* gmp: when it last became runnable */

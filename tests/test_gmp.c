@@ -3,7 +3,7 @@
  * the model's own output. */
 #include "testrun.h"
 #include "testqueue.h"
-#include "gmp.h"
+#include "gmp_sched.h"
 #include <math.h>
 #include <signal.h>
 #include <sys/wait.h>

@@ -45,7 +45,7 @@
  * timers and sysmon; gmp_model.c the model's entry points.
  * Must not reach into the kernel's internals: only kernel.h's calls.
  */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
 #include "rng.h"

@@ -5,7 +5,7 @@
  * preemption, exit, and the server's accepting goroutine. Must not pick
  * the next G (gmp.c's schedule does) nor start or park Ms other than
  * through gmp_m.c's calls. */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "grow.h"
 #include "gmp_trace.h"
 #include "run.h"

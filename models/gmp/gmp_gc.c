@@ -31,7 +31,7 @@
  * the 100 us re-preemptall loop of a slow stop.
  * Must not pick user Gs: schedule() does; this file only answers whether
  * a worker runs and stops Ps. */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
 #include <math.h>

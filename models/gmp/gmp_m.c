@@ -4,7 +4,7 @@
  * into a P (ready, injectglist), parking an M (stopm), and the M's debt and
  * clock ("decide, then pay": see the essay in gmp.c). Must not choose what
  * an M runs next (gmp.c's schedule does) nor run a G's program (gmp_g.c). */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "grow.h"
 #include "gmp_trace.h"
 #include "run.h"

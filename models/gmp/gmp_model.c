@@ -2,7 +2,7 @@
  * GOMAXPROCS Ps, m0 and sysmon at time 0, starting external goroutines,
  * the accepting goroutine, async preemption's signal, the metrics and the
  * GODEBUG=schedtrace view. Must not make scheduling decisions: gmp.c does. */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "run.h"
 #include "rng.h"
 #include "stats.h"

@@ -3,7 +3,7 @@
  * socket's arrivals, the non-blocking poll that collects ready Gs, and
  * waking the one M blocked in epoll_wait. Must not make Gs runnable nor
  * acquire Ps: its callers (findRunnable, the M's return from netpoll) do. */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
 

@@ -2,7 +2,7 @@
  * global run queue, work stealing and the idle-P list, with the exact
  * arithmetic of Go 1.19's runtime/proc.go. Pure data-structure code: it
  * charges no CPU and wakes nobody (callers do, as the runtime's callers do). */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "run.h"
 #include <assert.h>
 

@@ -4,7 +4,7 @@
  * the kernel's timer slack — polls the network if nobody has for 10 ms,
  * retakes Ps stuck in syscalls and preempts Gs that have run 10 ms, and
  * sleeps deeply while every P is idle. Must not run timers (sysmon does not). */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
 #include <string.h>

@@ -1,7 +1,7 @@
 /* models/gmp/gmp_timers.c — each P's timer heap (time.go: a 4-ary min-heap by
  * expiry), holding the goroutines asleep in time.Sleep. Timers run only when
  * the scheduler looks (checkTimers); this file only keeps the heap. */
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "grow.h"
 #include <stdio.h>
 #include <stdlib.h>

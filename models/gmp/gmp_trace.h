@@ -3,7 +3,7 @@
  * Internal to models/gmp*.c. Must not change the model's state. */
 #ifndef GMPSIM_GMP_TRACE_H
 #define GMPSIM_GMP_TRACE_H
-#include "gmp.h"
+#include "gmp_sched.h"
 #include "trace.h"
 
 /* Brings M m's track (m may be NULL) and every P's track up to date at

@@ -1,6 +1,8 @@
-/* models/gmp/gmp.h — the Go GMP scheduler model's shared state: G, M and P
+/* models/gmp/gmp_sched.h — the Go GMP scheduler model's shared state: G, M and P
  * states with their legal transitions, the P's run queues and timers, the
  * global scheduler struct, and the functions the gmp_*.c files call across.
+ * (Not "gmp.h": that name is GNU MP's in /usr/include, which a layer
+ * without models/gmp on its include path would silently pick up.)
  *
  * A goroutine is a struct task (workload.h) with the gmp fields used; an M
  * is a kernel thread of the kernel model (models/kernel/kernel.h) whose step()
@@ -9,8 +11,8 @@
  * Internal to the gmp model: nothing outside models/gmp*.c includes it
  * except the gmp tests.
  */
-#ifndef GMPSIM_GMP_H
-#define GMPSIM_GMP_H
+#ifndef GMPSIM_GMP_SCHED_H
+#define GMPSIM_GMP_SCHED_H
 #include "types.h"
 #include "kernel.h"
 #include "workload.h"
