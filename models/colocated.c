@@ -5,6 +5,7 @@
  * task anywhere but through wl_task_done / wl_task_failed. */
 #include "colocated.h"
 #include "run.h"
+#include "ktask.h"
 #include "trace.h"
 #include <assert.h>
 #include <stdlib.h>
@@ -46,28 +47,13 @@ struct colo {
 
 /* ---- one task's ops on its thread ------------------------------------------ */
 
-static void timer_fire(struct sim *sim, struct eq_event *ev)
-{
-	struct task *t = (struct task *)((char *)ev - offsetof(struct task, ev));
-	struct run *r = sim->ctx;
-	kern_wake(&r->kern, t->kt, -1);
-}
 
-static void begin(struct task *t, struct kthread *kt, enum co_phase phase)
-{
-	t->kt = kt;
-	t->phase = (uint8_t)phase;
-	eq_event_init(&t->ev, timer_fire);
-}
-
-static sim_ns entry_cost(const struct run *r) { return r->sc->kernel.syscall / 2; }
-static sim_ns exit_cost(const struct run *r) { return r->sc->kernel.syscall - r->sc->kernel.syscall / 2; }
 
 static void start_blocking(struct run *r, struct task *t, sim_ns wait)
 {
 	t->arg = wait;
 	t->phase = PH_BLOCK;
-	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
 }
 
 /* The next op of t's program; false at its end (or on an op the loader
@@ -119,7 +105,7 @@ static bool exec_step(struct run *r, struct task *t)
 		return true;
 	case PH_BLOCK_EXIT:
 		t->phase = PH_READY;
-		kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+		kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
 		return true;
 	case PH_YIELD:
 		t->phase = --t->arg > 0 ? PH_YIELD_NEXT : PH_READY;
@@ -189,7 +175,7 @@ static void client_step(struct kern *k, struct kthread *kt)
 		/* fall through */
 	case CL_ASLEEP:
 		c->phase = CL_IDLE;
-		kern_run(k, kt, exit_cost(r), CAT_KERNEL, 0, -1);
+		kern_run(k, kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
 		return;
 	case CL_IDLE:
 		if (!c->t) {
@@ -210,7 +196,7 @@ static void client_step(struct kern *k, struct kthread *kt)
 			return;
 		}
 		c->phase = CL_THINK;
-		kern_run(k, kt, entry_cost(r), CAT_KERNEL, 0, -1);
+		kern_run(k, kt, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
 		return;
 	}
 	}
@@ -222,7 +208,7 @@ static void client_take(struct run *r, struct co_client *c, struct task *t)
 {
 	assert(!c->t);
 	c->t = t;
-	begin(t, c->kt, PH_READY);
+	ktask_begin(t, c->kt, PH_READY);
 	if (c->waiting) {
 		c->waiting = false;
 		kern_wake(&r->kern, c->kt, -1);  /* its timer (or its first request) */
@@ -305,5 +291,5 @@ void co_start(struct run *r, struct task *t)
 		wl_task_failed(&r->wl, t, -1);
 		return;
 	}
-	begin(t, kt, PH_BORN);
+	ktask_begin(t, kt, PH_BORN);
 }

@@ -3,6 +3,7 @@
  * (the other half). Must not free tasks: completion is the caller's. */
 #include "onthread.h"
 #include "run.h"
+#include "ktask.h"
 #include "jvmgc.h"
 #include "trace.h"
 #include <assert.h>
@@ -24,22 +25,8 @@ enum ot_phase {
 	PH_UNLOCK,      /* the critical section is done: release the mutex */
 };
 
-static void timer_fire(struct sim *sim, struct eq_event *ev)
-{
-	struct task *t = (struct task *)((char *)ev - offsetof(struct task, ev));
-	struct run *r = sim->ctx;
-	kern_wake(&r->kern, t->kt, -1);
-}
+void ot_begin(struct task *t, struct kthread *kt) { ktask_begin(t, kt, PH_READY); }
 
-void ot_begin(struct task *t, struct kthread *kt)
-{
-	t->kt = kt;
-	t->phase = PH_READY;
-	eq_event_init(&t->ev, timer_fire);
-}
-
-static sim_ns entry_cost(const struct run *r) { return r->sc->kernel.syscall / 2; }
-static sim_ns exit_cost(const struct run *r) { return r->sc->kernel.syscall - r->sc->kernel.syscall / 2; }
 
 /* Starts a blocking system call: arg >= 0 is a timed wait, -1 a wait for
  * children. */
@@ -47,7 +34,7 @@ static void start_blocking(struct run *r, struct task *t, sim_ns arg)
 {
 	t->arg = arg;
 	t->phase = PH_BLOCK;
-	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
 }
 
 static void do_block(struct run *r, struct task *t)
@@ -55,7 +42,7 @@ static void do_block(struct run *r, struct task *t)
 	if (t->arg < 0) {
 		if (t->children_left == 0) {  /* the children finished during entry */
 			t->phase = PH_BLOCK_EXIT;
-			kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+			kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
 			return;
 		}
 		t->waiting = 1;
@@ -150,7 +137,7 @@ static bool chan_op(struct run *r, struct task *t, const struct wl_step *s)
 		t->chan_wait = 1;
 		t->phase = PH_CHAN_BLOCK;
 		pre[CAT_RUNTIME] += qop;
-		kern_run_pre(&r->kern, t->kt, pre, entry_cost(r), CAT_KERNEL, 0, -1);
+		kern_run_pre(&r->kern, t->kt, pre, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
 		return true;
 	}
 	t->phase = PH_READY;
@@ -176,7 +163,7 @@ static bool futex_sleep(struct run *r, struct task *t, enum ot_phase woken)
 static bool mx_resume(struct run *r, struct task *t)
 {
 	t->phase = PH_LOCK;
-	kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
 	return true;
 }
 
@@ -189,7 +176,7 @@ static bool chan_resume(struct run *r, struct task *t)
 		return false;
 	}
 	t->phase = PH_READY;
-	kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
 	return true;
 }
 
@@ -214,7 +201,7 @@ static void lock_try(struct run *r, struct task *t)
 	wl_mutex_wait(&r->wl, mi, t, false);
 	t->chan_wait = 1;
 	t->phase = PH_MX_BLOCK;
-	kern_run(&r->kern, t->kt, entry_cost(r), CAT_KERNEL, 0, -1);
+	kern_run(&r->kern, t->kt, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
 }
 
 /* Unlock: a futex wake for the first waiter, if any. */
@@ -318,7 +305,7 @@ bool ot_step(struct run *r, struct task *t)
 		return true;
 	case PH_BLOCK_EXIT:
 		t->phase = PH_READY;
-		kern_run(&r->kern, t->kt, exit_cost(r), CAT_KERNEL, 0, -1);
+		kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
 		return true;
 	case PH_SPAWN:
 		do_spawn(r, t);
