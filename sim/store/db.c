@@ -9,6 +9,7 @@
  */
 #include "db.h"
 #include "trace_db.h"
+#include "outpath.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -100,7 +101,13 @@ static void db_temp_error(struct db *db, int e, char *err, size_t errlen)
 		dir = db->target;
 		dirlen = slash == dir ? 1 : (int)(slash - dir);
 	}
-	if (e == ENOENT)
+	struct stat st;
+	char dirpath[4096];
+	snprintf(dirpath, sizeof dirpath, "%.*s", dirlen, dir);
+	if (e == ENOENT && stat(dirpath, &st) == 0 && S_ISDIR(st.st_mode)) /* e.g. /proc */
+		db_err(err, errlen, "cannot create results database '%s': directory '%.*s' does not accept "
+		       "new files (%s)", db->target, dirlen, dir, strerror(e));
+	else if (e == ENOENT)
 		db_err(err, errlen, "cannot create results database '%s': directory '%.*s' does not exist",
 		       db->target, dirlen, dir);
 	else if (e == ENOTDIR)
@@ -174,8 +181,9 @@ static int db_open_schema(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
-/* Fails (NULL, err naming the path) when the directory of target does not
- * exist or is not writable, or SQLite cannot create the schema; no file is
+/* Fails (NULL, err naming the path) when target is not a regular file or a
+ * new path (outpath.h: a device, FIFO or directory is never replaced), the
+ * directory of target does not exist or is not writable, or SQLite cannot create the schema; no file is
  * left behind then. The target itself is not touched. */
 struct db *db_create(const char *target, char *err, size_t errlen)
 {
@@ -184,9 +192,12 @@ struct db *db_create(const char *target, char *err, size_t errlen)
 		return NULL;
 	}
 	struct db *db = calloc(1, sizeof *db);
-	if (!db || !(db->target = strdup(target))) {
-		free(db);
+	if (!db) {
 		db_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!(db->target = out_resolve(target, err, errlen))) {
+		free(db);
 		return NULL;
 	}
 	if (db_make_temp(db, err, errlen) < 0) {
@@ -385,12 +396,13 @@ int db_close_commit(struct db *db, char *err, size_t errlen)
 		db_err(err, errlen, "results database '%s': close: %s", tmp, sqlite3_errstr(rc));
 	} else {
 		db_sync_file(tmp);
-		if (rename(tmp, target) == 0) {
+		if (out_check(target, err, errlen) == 0 && rename(tmp, target) == 0) {
 			free(tmp);
 			free(target);
 			return 0;
 		}
-		db_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, target, strerror(errno));
+		else if (out_check(target, NULL, 0) == 0)
+			db_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, target, strerror(errno));
 	}
 	unlink(tmp);
 	free(tmp);
