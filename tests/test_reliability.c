@@ -200,6 +200,28 @@ static void test_no_progress_fails_the_run(void **state)
 	free(d);
 }
 
+/* D8: a FIFO (or a directory) as the scenario is refused at once instead
+ * of blocking in open() (timeout turns a hang into a failure). */
+static void test_scenario_must_be_a_regular_file(void **state)
+{
+	(void)state;
+	char *d = scratch(), fifo[256], args[1024];
+	static char out[1 << 14];
+	snprintf(fifo, sizeof fifo, "%s/s.yaml", d);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	const char *fmt[] = { "timeout 20 %s '%s' -q -o '%s/r.db' 2>&1", "timeout 20 %s validate '%s' 2>&1 #%s" };
+	for (int i = 0; i < 2; i++) {
+		snprintf(args, sizeof args, fmt[i], tu_gmpsim(), fifo, d);
+		assert_int_equal(tu_popen(args, out, sizeof out), 2);
+		assert_non_null(strstr(out, "it is a FIFO, not a regular file"));
+	}
+	snprintf(args, sizeof args, "validate '%s'", d);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "it is a directory, not a regular file"));
+	rm_rf(d);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_merge_and_export_refuse_a_device),
 		cmocka_unit_test(test_output_through_a_link_to_a_regular_file),
 		cmocka_unit_test(test_no_progress_fails_the_run),
+		cmocka_unit_test(test_scenario_must_be_a_regular_file),
 	};
 	return cmocka_run_group_tests_name("reliability", tests, NULL, NULL);
 }
