@@ -222,6 +222,68 @@ static void test_scenario_must_be_a_regular_file(void **state)
 	free(d);
 }
 
+/* D5, D7: a file-size limit (ulimit -f, in KiB for bash) met while the
+ * database is written — at the schema, a run or the indexes — ends a run
+ * and a sweep alike: exit 2 (not SIGXFSZ, not 1), EFBIG named, no
+ * temporary file and no database left. */
+static void test_file_size_limit_is_an_error_not_a_signal(void **state)
+{
+	(void)state;
+	char *d = scratch(), cmd[2048];
+	static char out[1 << 14];
+	const int limits[] = { 20, 60, 80 };
+	for (size_t i = 0; i < sizeof limits / sizeof *limits; i++)
+		for (int sweep = 0; sweep < 2; sweep++) {
+			snprintf(cmd, sizeof cmd, "bash -c 'ulimit -f %d; exec %s " SHORT " %s -o %s/x.db' 2>&1",
+				 limits[i], tu_gmpsim(), sweep ? "--reps 2" : "", d);
+			int rc = tu_popen(cmd, out, sizeof out);
+			if (rc != 2)
+				fprintf(stderr, "ulimit -f %d%s: exit %d: %s\n", limits[i], sweep ? " sweep" : "", rc, out);
+			assert_int_equal(rc, 2);
+			assert_non_null(strstr(out, "File too large"));
+			assert_int_equal(temp_files(d), 0);
+			snprintf(cmd, sizeof cmd, "%s/x.db", d);
+			assert_int_equal(access(cmd, F_OK), -1);
+		}
+	rm_rf(d);
+	free(d);
+}
+
+/* D4, D9: messages that say what happened. */
+static void test_clear_messages(void **state)
+{
+	(void)state;
+	char *d = scratch(), args[1024], path[256];
+	static char out[1 << 14];
+	/* calloc failing for a billion pool workers: the message is written */
+	snprintf(args, sizeof args, SHORT " --set models.pool.workers=1000000000 -o %s/w.db", d);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "pool: out of memory for 1000000000 workers (models.pool.workers)"));
+	/* /proc exists: it refuses new files */
+	if (access("/proc/self", F_OK) == 0) {
+		assert_int_equal(tu_run_gmpsim(SHORT " -o /proc/gmpsim-r.db", out, sizeof out), 2);
+		assert_null(strstr(out, "does not exist"));
+		assert_non_null(strstr(out, "does not accept new files"));
+	}
+	/* a damaged sweep database: the damage, not "not an error" */
+	snprintf(path, sizeof path, "%s/sw.db", d);
+	snprintf(args, sizeof args, SHORT " --reps 1 -o %s", path);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	char junk[3000];
+	memset(junk, 0xff, sizeof junk);
+	assert_int_equal(fseek(f, 4096 * 3, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+	assert_int_equal(fclose(f), 0);
+	snprintf(args, sizeof args, "merge -q %s/m.db %s", d, path);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
+	assert_null(strstr(out, "not an error"));
+	assert_non_null(strstr(out, "damaged"));
+	rm_rf(d);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_output_through_a_link_to_a_regular_file),
 		cmocka_unit_test(test_no_progress_fails_the_run),
 		cmocka_unit_test(test_scenario_must_be_a_regular_file),
+		cmocka_unit_test(test_file_size_limit_is_an_error_not_a_signal),
+		cmocka_unit_test(test_clear_messages),
 	};
 	return cmocka_run_group_tests_name("reliability", tests, NULL, NULL);
 }

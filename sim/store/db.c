@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,14 +148,33 @@ static int db_make_temp(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+/* SQLite's message for the last error, with the system's reason when an
+ * I/O error had one ("disk I/O error (File too large)" under ulimit -f,
+ * "... (No space left on device)"). */
+static const char *db_errmsg(struct db *db, const char *msg, char *buf, size_t len)
+{
+	int e = sqlite3_system_errno(db->h);
+	struct rlimit rl;
+	struct stat st;
+	if (!e && db->tmp && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    stat(db->tmp, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)
+		e = EFBIG; /* SQLite does not always keep the write's errno */
+	if (!e)
+		return msg;
+	snprintf(buf, len, "%s (%s%s)", msg, strerror(e),
+		 e == EFBIG ? ": the file-size limit, ulimit -f, was reached" : "");
+	return buf;
+}
+
 /* Runs a multi-statement SQL text; on error fills err with what. */
 static int db_exec(struct db *db, const char *sql, const char *what, char *err, size_t errlen)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
+	char why[512];
 	db_err(err, errlen, "results database '%s': %s: %s", db->target, what,
-	       msg ? msg : sqlite3_errmsg(db->h));
+	       db_errmsg(db, msg ? msg : sqlite3_errmsg(db->h), why, sizeof why));
 	sqlite3_free(msg);
 	return -1;
 }
@@ -337,10 +357,12 @@ static int64_t db_insert_all(struct db *db, const struct run_result *r, char *er
 			db_err(err, errlen, "results database '%s': run %s/%s: sample %d names unknown series %d",
 			       db->target, r->scenario ? r->scenario : "?", r->model ? r->model : "?",
 			       bad, r->samples[bad].name);
-		else
+		else {
+			char why[512];
 			db_err(err, errlen, "results database '%s': run %s/%s: %s", db->target,
 			       r->scenario ? r->scenario : "?", r->model ? r->model : "?",
-			       sqlite3_errmsg(db->h));
+			       db_errmsg(db, sqlite3_errmsg(db->h), why, sizeof why));
+		}
 		return -1;
 	}
 	return id;
