@@ -160,6 +160,27 @@ static void client_fire(struct sim *sim, struct eq_event *ev)
 	submit(w, t);
 }
 
+/* True (and the run failed, naming the class) when the class's clients
+ * keep getting responses at one instant: virtual time cannot advance. */
+static bool client_stuck(struct wl *w, int cls)
+{
+	struct wl_class_state *cs = &w->classes[cls];
+	sim_ns now = w->run->sim.now;
+	if (now != cs->stuck_at) {
+		cs->stuck_at = now;
+		cs->stuck_n = 0;
+	}
+	const struct task_class *tc = &w->sc->classes[cls];
+	if (++cs->stuck_n <= WL_STUCK_BASE + WL_STUCK_PER_CLIENT * tc->arrival.clients)
+		return false;
+	run_fail(w->run, "no progress: virtual time is stuck at %lld ns: the %lld closed-loop client(s) of "
+		 "class '%s' got %lld responses at that instant and ask again at once (think time 0, and "
+		 "requests that fail or finish without taking time, e.g. a thread limit or a full queue); "
+		 "give workload.%s.arrival.closed.think a positive time", (long long)now,
+		 (long long)tc->arrival.clients, tc->name, (long long)cs->stuck_n, tc->name);
+	return true;
+}
+
 /* The client got its response (or failure): think, then ask again. */
 static void client_next(struct wl *w, const struct task *t)
 {
@@ -169,6 +190,8 @@ static void client_next(struct wl *w, const struct task *t)
 	uint64_t ckey = task_key(w, cs->class_hash, (uint64_t)c->id << 32 | 0xffffffffu);
 	double u = rng_u01(rng_mix(rng_mix(ckey, rng_name("think")), c->cycle));
 	c->cycle++;
+	if (client_stuck(w, t->cls))
+		return;
 	arm_arrivals(w, t->cls, 1);
 	sim_after(&w->run->sim, &c->ev, dist_quantile_ns(think, u));
 }

@@ -153,7 +153,19 @@ struct wl_class_state {
 	uint64_t next_index;    /* arrivals so far */
 	uint64_t class_hash;
 	struct wl_client *clients;
+	/* No-progress guard (closed loop): responses at virtual time stuck_at
+	 * so far. More than WL_STUCK_PER_CLIENT per client at one instant means
+	 * the clients re-ask at the same instant forever (think 0 and requests
+	 * that fail or finish at once). */
+	sim_ns stuck_at;
+	int64_t stuck_n;
 };
+
+/* Responses one closed-loop client may get at a single instant before the
+ * run is failed as making no progress (a client whose request takes any
+ * time gets at most one), plus a constant allowance. */
+#define WL_STUCK_PER_CLIENT 100
+#define WL_STUCK_BASE 100000
 
 struct wl_stats {
 	int64_t created, completed, failed;        /* all tasks, whole run */

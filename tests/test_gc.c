@@ -250,6 +250,25 @@ static void test_go_assists(void **state)
 	res_free(&b);
 }
 
+/* Issue 12 D12: terabytes allocated during a mark make a scan debt of
+ * ~1e20 work units, beyond int64_t. The conversion saturates (it was
+ * undefined behaviour, INT64_MIN on x86: a negative debt that skipped
+ * every assist, gc_assists = 0); the allocating goroutines now pay — more
+ * debt than the cycle has work, so they park until it ends (gcParkAssist),
+ * which counts as an assist. */
+static void test_go_huge_allocation_assists(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run("name: huge\nduration: 1s\nwarmup: 0s\nmachine: { cores: 4 }\n"
+				     "gc: { live_heap: 64MiB }\nmodels: { gmp: {} }\nworkload:\n  req:\n"
+				     "    arrival: { poisson: 1000/s }\n"
+				     "    program: [ { alloc: { size: 1000GiB, temp: true } }, { cpu: 100us } ]\n",
+				     "gmp", NULL, 0);
+	assert_true(M(&r, "heap_allocated") > 1e12);
+	assert_true(M(&r, "gc_assists") > 0);
+	res_free(&r);
+}
+
 /* stack.go:shrinkstack at the scan halves a parked G's stack using less
  * than a quarter of it: 200 goroutines parked after growing to 128 KiB
  * are shrunk at every cycle until 2 KiB (6 halvings each). */
@@ -280,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_jvm_pause_and_gc_threads),
 		cmocka_unit_test(test_jvm_time_to_safepoint_under_load),
 		cmocka_unit_test(test_go_assists),
+		cmocka_unit_test(test_go_huge_allocation_assists),
 		cmocka_unit_test(test_go_stack_shrink),
 	};
 	return cmocka_run_group_tests_name("gc", tests, NULL, NULL);

@@ -398,8 +398,10 @@ static void test_commit_replaces_existing_target(void **state)
 	tdir_remove(&t);
 }
 
-/* When the rename fails (here: the target is a directory) commit reports
- * it, removes the temporary file and leaves the target alone. */
+/* A directory as the target is refused at db_create (issue 12: before
+ * anything is simulated), nothing created. When the target becomes a
+ * directory after db_create, commit refuses to rename over it, removes
+ * the temporary file and leaves the target alone. */
 static void test_commit_failure_cleans_up(void **state)
 {
 	(void)state;
@@ -407,13 +409,18 @@ static void test_commit_failure_cleans_up(void **state)
 	tdir_make(&t);
 	assert_int_equal(mkdir(t.target, 0755), 0);
 	char err[256] = "";
+	assert_null(db_create(t.target, err, sizeof err));
+	assert_non_null(strstr(err, "it is a directory"));
+	assert_int_equal(tdir_count(&t), 1);
+	assert_int_equal(rmdir(t.target), 0);
 	struct db *db = db_create(t.target, err, sizeof err);
 	assert_non_null(db);
+	assert_int_equal(mkdir(t.target, 0755), 0);
 	struct run_result r;
 	make_run(&r, "gmp", 1, 1, 1, 0);
 	write_run(db, &r, 1);
 	assert_int_equal(db_close_commit(db, err, sizeof err), -1);
-	assert_non_null(strstr(err, "cannot rename"));
+	assert_non_null(strstr(err, "refusing to replace"));
 	assert_int_equal(tdir_count(&t), 1);
 	struct stat st;
 	assert_int_equal(stat(t.target, &st), 0);

@@ -34,6 +34,7 @@
 #include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
+#include <stdint.h>
 #include <math.h>
 #include <string.h>
 
@@ -47,11 +48,26 @@ enum {
 #define DRAIN_IDLE (100 * SIM_NS_PER_US)
 #define DRAIN_MIN (50 * SIM_NS_PER_US)
 
+/* A double as an int64_t, saturating: converting a value out of range (a
+ * debt of 1e24 work units after terabytes allocated) is undefined
+ * behaviour in C and gives INT64_MIN on x86 — a "negative debt" that
+ * skipped every assist. NaN counts as 0. */
+static int64_t sat_i64(double x)
+{
+	if (!(x == x))
+		return 0;
+	if (x >= 9223372036854775807.0) /* 2^63: the first double above INT64_MAX */
+		return INT64_MAX;
+	if (x <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)x;
+}
+
 static const struct gc_cfg *gcfg(struct gmp *s) { return &run_of(s)->sc->gc; }
 static int64_t reachable_now(struct gmp *s) { return gcfg(s)->live_heap + run_of(s)->wl.heap_reachable; }
 static int64_t unclaimed(const struct gmp_gc *gc) { return gc->work_total - gc->work_claimed; }
 static sim_ns work_ns(const struct gmp_gc *gc, int64_t work) { return (sim_ns)ceil((double)work * gc->ns_per_byte); }
-static int64_t ns_work(const struct gmp_gc *gc, sim_ns ns) { return (int64_t)((double)ns / gc->ns_per_byte); }
+static int64_t ns_work(const struct gmp_gc *gc, sim_ns ns) { return sat_i64((double)ns / gc->ns_per_byte); }
 
 /* ---- the pacer (mgcpacer.go) ------------------------------------------------ */
 
@@ -70,7 +86,7 @@ static void pacer_commit(struct gmp *s)
 {
 	struct gmp_gc *gc = &s->gc;
 	int64_t gogc = gcfg(s)->gogc, marked = gc->heap_marked;
-	int64_t goal = marked + (int64_t)((double)(marked + gc->last_stack_scan) * (double)gogc / 100.0);
+	int64_t goal = sat_i64((double)marked + (double)(marked + gc->last_stack_scan) * (double)gogc / 100.0);
 	if (goal < gc->heap_min)
 		goal = gc->heap_min;
 	gc->goal = goal;
@@ -509,7 +525,7 @@ static double assist_work_per_byte(const struct gmp_gc *gc)
 {
 	int64_t goal = gc->goal;
 	if (gc->heap_live > goal)
-		goal = (int64_t)((double)goal * 1.1);
+		goal = sat_i64((double)goal * 1.1);
 	int64_t heap_left = goal - gc->heap_live, scan_left = gc->work_total - gc->work_done;
 	if (heap_left <= 0)
 		heap_left = 1;
@@ -524,7 +540,7 @@ static double assist_work_per_byte(const struct gmp_gc *gc)
 static bool assist(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes)
 {
 	struct gmp_gc *gc = &s->gc;
-	int64_t debt = (int64_t)((double)bytes * assist_work_per_byte(gc));
+	int64_t debt = sat_i64((double)bytes * assist_work_per_byte(gc));
 	int64_t steal = debt < gc->bg_credit ? debt : gc->bg_credit;
 	gc->bg_credit -= steal;
 	debt -= steal;
@@ -533,8 +549,8 @@ static bool assist(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes
 	int64_t work = debt > OVER_ASSIST_WORK ? debt : OVER_ASSIST_WORK;
 	if (work > unclaimed(gc))
 		work = unclaimed(gc);
+	run_of(s)->heap.assists += now_of(s) >= run_of(s)->sc->warmup; /* scanning or parked: it pays */
 	if (work > 0 && work >= debt) {
-		run_of(s)->heap.assists += now_of(s) >= run_of(s)->sc->warmup;
 		gc->work_claimed += work;
 		m->gc_claim = work;
 		g->arg = work - debt;  /* the over-assist becomes credit */

@@ -10,7 +10,8 @@ enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,          /* a simulation failed (run, sweep), gnuplot failed (plot),
 				   a write failed midway (export) */
-	EXIT_USAGE = 2,         /* bad usage or input; nothing written */
+	EXIT_USAGE = 2,         /* bad usage or input, or the results database could not be
+				   written (a full disk, ulimit -f); nothing written */
 	EXIT_INTERRUPTED = 130, /* sweep: interrupted, finished runs kept */
 };
 

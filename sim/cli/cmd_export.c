@@ -19,6 +19,7 @@
  */
 #include "cmd_export.h"
 #include "cli.h"
+#include "outpath.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -359,8 +360,14 @@ static int exp_open_part(struct exp *x)
 		return cli_error("export", EXIT_FAIL, "out of memory");
 	x->files = fl;
 	struct exp_file *p = &x->files[x->nfiles];
-	p->final = exp_part_name(x, x->nfiles);
-	p->tmp = p->final ? malloc(strlen(p->final) + 32) : NULL;
+	char *name = exp_part_name(x, x->nfiles), why[1024];
+	if (!name)
+		return cli_error("export", EXIT_FAIL, "out of memory");
+	p->final = out_resolve(name, why, sizeof why); /* never a device, FIFO or directory */
+	free(name);
+	if (!p->final)
+		return cli_error("export", EXIT_USAGE, "-o %s: %s", x->out, why);
+	p->tmp = malloc(strlen(p->final) + 32);
 	if (!p->tmp) {
 		free(p->final);
 		return cli_error("export", EXIT_FAIL, "out of memory");
@@ -589,6 +596,10 @@ static int exp_stream(struct exp *x)
 /* Renames every part over its final name (all parts are complete). */
 static int exp_commit(struct exp *x)
 {
+	char why[1024];
+	for (int i = 0; i < x->nfiles; i++)
+		if (out_check(x->files[i].final, why, sizeof why) != 0)
+			return cli_error("export", EXIT_USAGE, "-o %s: %s", x->out, why);
 	for (int i = 0; i < x->nfiles; i++) {
 		if (rename(x->files[i].tmp, x->files[i].final) != 0)
 			return cli_error("export", EXIT_FAIL, "cannot rename '%s' to '%s': %s", x->files[i].tmp,

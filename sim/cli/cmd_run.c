@@ -364,7 +364,7 @@ static int run_all(struct run_cli *c, const struct scenario *sc, const char *out
 		status = EXIT_USAGE;
 	} else if (db_close_commit(db, err, sizeof err) != 0) {
 		fprintf(stderr, "gmpsim: %s\n", err);
-		status = EXIT_FAIL;
+		status = EXIT_USAGE; /* the database could not be written (a full disk ...): nothing is */
 	} else if (!c->quiet) {
 		print_summary(sc, res, n, out);
 	}

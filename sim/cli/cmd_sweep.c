@@ -346,7 +346,7 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 	}
 	if (db_close_commit(db, err, sizeof err) != 0) {
 		fprintf(stderr, "gmpsim: %s\n", err);
-		return EXIT_FAIL;
+		return EXIT_USAGE; /* as a run whose database cannot be written: nothing is */
 	}
 	if (!c->quiet)
 		sweep_report(p, &st, w->ntodo, kept, out);

@@ -10,6 +10,7 @@
 #include "cmd_query.h"
 #include "cmd_run.h"
 #include "cmd_sweep.h"
+#include <signal.h>
 #include <string.h>
 
 /* Subcommands other than running one scenario: each lives in its own
@@ -30,6 +31,10 @@ static const struct subcommand {
 
 int main(int argc, char **argv)
 {
+	/* A file-size limit (ulimit -f) must not kill us silently with a temporary
+	 * file left: ignored, the write fails with EFBIG and the usual error path
+	 * reports it and removes the file. */
+	signal(SIGXFSZ, SIG_IGN);
 	for (int i = 0; argc > 1 && subcommands[i].name; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].main(argc - 1, argv + 1);

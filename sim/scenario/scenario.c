@@ -17,6 +17,9 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,14 +75,49 @@ int sc_load_string(const char *name, const char *yaml, const char *const *sets,
 	return load_text(name, yaml, strlen(yaml), sets, nsets, out, err, errlen);
 }
 
-/* Reads a whole file into a malloc'd buffer; *len gets its size. */
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+/* What a file that is not regular is, for the message. */
+static const char *file_kind(mode_t m)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Opens path for reading only when it is a regular file: a FIFO would
+ * block open() (and read()) until a writer came, a device could be read
+ * forever. Opened non-blocking, then checked with fstat, so a FIFO swapped
+ * in after a stat cannot block either. */
+static FILE *open_regular(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* not even opened: a device's open may act */
+		snprintf(err, errlen, "%s: cannot read: it is %s, not a regular file", path, file_kind(st.st_mode));
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot read: it is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+/* Reads a whole file into a malloc'd buffer; *len gets its size. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = open_regular(path, err, errlen);
+	if (!f)
+		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
 	while (buf) {

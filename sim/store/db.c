@@ -9,6 +9,7 @@
  */
 #include "db.h"
 #include "trace_db.h"
+#include "outpath.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,7 +102,13 @@ static void db_temp_error(struct db *db, int e, char *err, size_t errlen)
 		dir = db->target;
 		dirlen = slash == dir ? 1 : (int)(slash - dir);
 	}
-	if (e == ENOENT)
+	struct stat st;
+	char dirpath[4096];
+	snprintf(dirpath, sizeof dirpath, "%.*s", dirlen, dir);
+	if (e == ENOENT && stat(dirpath, &st) == 0 && S_ISDIR(st.st_mode)) /* e.g. /proc */
+		db_err(err, errlen, "cannot create results database '%s': directory '%.*s' does not accept "
+		       "new files (%s)", db->target, dirlen, dir, strerror(e));
+	else if (e == ENOENT)
 		db_err(err, errlen, "cannot create results database '%s': directory '%.*s' does not exist",
 		       db->target, dirlen, dir);
 	else if (e == ENOTDIR)
@@ -140,14 +148,33 @@ static int db_make_temp(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+/* SQLite's message for the last error, with the system's reason when an
+ * I/O error had one ("disk I/O error (File too large)" under ulimit -f,
+ * "... (No space left on device)"). */
+static const char *db_errmsg(struct db *db, const char *msg, char *buf, size_t len)
+{
+	int e = sqlite3_system_errno(db->h);
+	struct rlimit rl;
+	struct stat st;
+	if (!e && db->tmp && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    stat(db->tmp, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)
+		e = EFBIG; /* SQLite does not always keep the write's errno */
+	if (!e)
+		return msg;
+	snprintf(buf, len, "%s (%s%s)", msg, strerror(e),
+		 e == EFBIG ? ": the file-size limit, ulimit -f, was reached" : "");
+	return buf;
+}
+
 /* Runs a multi-statement SQL text; on error fills err with what. */
 static int db_exec(struct db *db, const char *sql, const char *what, char *err, size_t errlen)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
+	char why[512];
 	db_err(err, errlen, "results database '%s': %s: %s", db->target, what,
-	       msg ? msg : sqlite3_errmsg(db->h));
+	       db_errmsg(db, msg ? msg : sqlite3_errmsg(db->h), why, sizeof why));
 	sqlite3_free(msg);
 	return -1;
 }
@@ -174,8 +201,9 @@ static int db_open_schema(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
-/* Fails (NULL, err naming the path) when the directory of target does not
- * exist or is not writable, or SQLite cannot create the schema; no file is
+/* Fails (NULL, err naming the path) when target is not a regular file or a
+ * new path (outpath.h: a device, FIFO or directory is never replaced), the
+ * directory of target does not exist or is not writable, or SQLite cannot create the schema; no file is
  * left behind then. The target itself is not touched. */
 struct db *db_create(const char *target, char *err, size_t errlen)
 {
@@ -184,9 +212,12 @@ struct db *db_create(const char *target, char *err, size_t errlen)
 		return NULL;
 	}
 	struct db *db = calloc(1, sizeof *db);
-	if (!db || !(db->target = strdup(target))) {
-		free(db);
+	if (!db) {
 		db_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!(db->target = out_resolve(target, err, errlen))) {
+		free(db);
 		return NULL;
 	}
 	if (db_make_temp(db, err, errlen) < 0) {
@@ -326,10 +357,12 @@ static int64_t db_insert_all(struct db *db, const struct run_result *r, char *er
 			db_err(err, errlen, "results database '%s': run %s/%s: sample %d names unknown series %d",
 			       db->target, r->scenario ? r->scenario : "?", r->model ? r->model : "?",
 			       bad, r->samples[bad].name);
-		else
+		else {
+			char why[512];
 			db_err(err, errlen, "results database '%s': run %s/%s: %s", db->target,
 			       r->scenario ? r->scenario : "?", r->model ? r->model : "?",
-			       sqlite3_errmsg(db->h));
+			       db_errmsg(db, sqlite3_errmsg(db->h), why, sizeof why));
+		}
 		return -1;
 	}
 	return id;
@@ -385,12 +418,13 @@ int db_close_commit(struct db *db, char *err, size_t errlen)
 		db_err(err, errlen, "results database '%s': close: %s", tmp, sqlite3_errstr(rc));
 	} else {
 		db_sync_file(tmp);
-		if (rename(tmp, target) == 0) {
+		if (out_check(target, err, errlen) == 0 && rename(tmp, target) == 0) {
 			free(tmp);
 			free(target);
 			return 0;
 		}
-		db_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, target, strerror(errno));
+		else if (out_check(target, NULL, 0) == 0)
+			db_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, target, strerror(errno));
 	}
 	unlink(tmp);
 	free(tmp);

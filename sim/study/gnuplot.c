@@ -3,6 +3,7 @@
  * script) and must not write the target before the chart is complete.
  */
 #include "gnuplot.h"
+#include "outpath.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -177,7 +178,8 @@ static int gp_script_and_run(const char *body, const char *tmpout, enum gp_forma
 	return rc;
 }
 
-int gp_render(const char *body, const char *out, enum gp_format format, char *err, size_t errlen)
+/* The chart replaces only a regular file or a new path (outpath.h). */
+static int gp_render_to(const char *body, const char *out, enum gp_format format, char *err, size_t errlen)
 {
 	char tmpout[4096];
 	if (gp_output_temp(out, tmpout, sizeof tmpout, err, errlen) < 0)
@@ -186,10 +188,27 @@ int gp_render(const char *body, const char *out, enum gp_format format, char *er
 		unlink(tmpout);
 		return GP_ERR_GNUPLOT;
 	}
+	if (out_check(out, err, errlen) != 0) {
+		unlink(tmpout);
+		return GP_ERR_OUTPUT;
+	}
 	if (rename(tmpout, out) != 0) {
 		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmpout, out, strerror(errno));
 		unlink(tmpout);
 		return GP_ERR_GNUPLOT;
 	}
 	return 0;
+}
+
+int gp_render(const char *body, const char *out, enum gp_format format, char *err, size_t errlen)
+{
+	char why[1024];
+	char *target = out_resolve(out, why, sizeof why);
+	if (!target) {
+		snprintf(err, errlen, "-o %s: %s", out, why);
+		return GP_ERR_OUTPUT;
+	}
+	int rc = gp_render_to(body, target, format, err, errlen);
+	free(target);
+	return rc;
 }

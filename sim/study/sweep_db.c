@@ -79,9 +79,15 @@ static int query_text(sqlite3 *h, const char *sql, char *buf, size_t len)
 
 static int read_meta(sqlite3 *h, struct sdb_info *in, char *err, size_t errlen)
 {
-	char v[64];
-	if (query_text(h, "PRAGMA quick_check", v, sizeof v) || strcmp(v, "ok") != 0)
+	char v[256];
+	if (query_text(h, "PRAGMA quick_check", v, sizeof v))
 		return fail_db(h, in->path, "not a gmpsim results database, or damaged", err, errlen);
+	if (strcmp(v, "ok") != 0) { /* the check ran and found damage: SQLite's error is "not an error" */
+		for (char *c = v; *c; c++)
+			*c = *c == '\n' ? ' ' : *c;
+		snprintf(err, errlen, "%s: damaged database (SQLite's quick_check: %s)", in->path, v);
+		return -1;
+	}
 	if (query_text(h, "SELECT value FROM meta WHERE key = 'schema_version'", v, sizeof v))
 		return fail_db(h, in->path, "not a gmpsim results database", err, errlen);
 	if (strcmp(v, "2") != 0) {
