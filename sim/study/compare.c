@@ -624,7 +624,7 @@ static int unstable(const struct cmp_data *d, const int *idx, int n, const char 
 	if (lo > 0)
 		snprintf(span, sizeof span, "%.2f", hi / lo);
 	else
-		snprintf(span, sizeof span, "infinite (a rep served none)");
+		snprintf(span, sizeof span, "unbounded (a rep served none)");
 	if (o > 0 && (size_t)o < len)
 		snprintf(buf + o, len - (size_t)o, "/s): throughput max/min %s > %.1f; the intervals below are "
 			 "not meaningful", span, UNSTABLE_SPAN);
