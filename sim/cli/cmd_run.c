@@ -248,8 +248,10 @@ static void print_overloads(struct run_result *res, int n)
 		if (first)
 			printf("\n");
 		first = 0;
-		printf("OVERLOADED %s: %s; its latency is understated ('>': only the requests that completed)\n",
-		       res[i].model, why);
+		printf("OVERLOADED %s: %s;\n  %s\n", res[i].model, why,
+		       metric(&res[i], "latency_samples") > 0
+			       ? "its latency is understated ('>': only the requests that completed)"
+			       : "no request that arrived after the warm-up completed (latency: none)");
 	}
 }
 
@@ -307,6 +309,8 @@ static void print_ratios(struct run_result *res, int n)
 		char t[32], l[32], c[32], s[32];
 		fmt_ratio(r.thr, "", t, sizeof t);
 		fmt_ratio(r.p99, latency_mark(&res[i], &res[ref]), l, sizeof l);
+		if (isnan(r.p99) && *latency_mark(&res[i], &res[ref]))
+			snprintf(l, sizeof l, "none (overloaded)");
 		fmt_ratio(r.cpu, "", c, sizeof c);
 		fmt_ratio(r.mem, "", s, sizeof s);
 		printf("  %-8s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
