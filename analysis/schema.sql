@@ -68,8 +68,8 @@ CREATE TABLE params (
 );
 
 -- Scalar results of a run: one row per (run, metric).
--- Names written by the simulator (unit): tasks_completed, tasks_failed
--- (count); throughput (1/s); latency_mean, latency_p50, latency_p90,
+-- Names written by the simulator (unit): tasks_completed, tasks_failed,
+-- tasks_arrived (count); throughput (1/s); latency_mean, latency_p50, latency_p90,
 -- latency_p99, latency_p999, latency_max (ns); cpu_task, cpu_runtime,
 -- cpu_kernel, cpu_spin, cpu_gc, cpu_idle (s of CPU time); cpu_utilization (ratio,
 -- busy / (cores * time)); context_switches, threads_created,

@@ -51,8 +51,10 @@ GROUP BY r.run_id;
 -- only in model. Only status='complete' runs appear. Each row is one run
 -- with its reference run: the group's 'gmp' run if there is one (the lowest
 -- run_id among several), else the group's lowest run_id.
--- throughput_ratio = throughput / ref_throughput (> 1: more throughput than
--- the reference); p99_ratio = p99 / ref_p99 (> 1: worse tail latency).
+-- Ratios are MODEL ÷ reference, as everywhere in gmpsim (the run summary,
+-- `gmpsim compare`): throughput_ratio = throughput / ref_throughput (> 1:
+-- more throughput than the reference); p99_ratio = p99 / ref_p99 (> 1:
+-- worse tail latency).
 -- A ratio is NULL when either side is missing or the reference is 0.
 CREATE VIEW IF NOT EXISTS compare AS
 WITH ranked AS (

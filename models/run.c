@@ -194,6 +194,7 @@ static void task_metrics(struct run *r, struct run_result *res, double window_s)
 	const struct wl_stats *st = &r->wl.st;
 	res_metric(res, "tasks_completed", (double)st->top_completed, "count");
 	res_metric(res, "tasks_failed", (double)st->top_failed, "count");
+	res_metric(res, "tasks_arrived", (double)st->top_arrived, "count");
 	res_metric(res, "throughput", (double)st->top_completed / window_s, "1/s");
 	res_metric(res, "children_completed", (double)st->child_completed, "count");
 	res_metric(res, "children_failed", (double)st->child_failed, "count");

@@ -77,6 +77,8 @@ static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
 	t->cls = cls;
 	t->prog = w->sc->classes[cls].program;
 	t->t_arrive = w->run->sim.now;
+	if (t->t_arrive >= w->sc->warmup)
+		stats_of(w, t)->top_arrived++;
 	return t;
 }
 
@@ -479,6 +481,7 @@ void wl_reset_window(struct wl *w)
 	w->st.top_completed = w->st.top_failed = 0;
 	w->st.child_completed = w->st.child_failed = 0;
 	w->st.nlat = 0;
+	w->st.top_arrived = w->colo.top_arrived = 0;
 	w->colo.top_completed = w->colo.top_failed = 0;
 	w->colo.nlat = 0;
 	w->peak_live = w->st.live;

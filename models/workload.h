@@ -171,6 +171,7 @@ struct wl_stats {
 	int64_t created, completed, failed;        /* all tasks, whole run */
 	int64_t live;                              /* created - completed - failed */
 	int64_t top_completed, top_failed;         /* arrivals, in the window */
+	int64_t top_arrived;                       /* arrivals that came in the window */
 	int64_t stack_overflows;                   /* tasks failed past their thread's stack, whole run */
 	int64_t child_completed, child_failed;     /* spawned tasks, in the window */
 	int64_t *lat;                              /* latencies (ns) of arrivals in the window */

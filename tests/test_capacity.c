@@ -98,6 +98,30 @@ static const char two_classes[] =
 	"  b: { arrival: { poisson: 20/s }, program: [ { cpu: 1ms } ] }\n"
 	"  c: { arrival: { closed: { clients: 2 } }, program: [ { cpu: 1ms } ] }\n";
 
+/* The overload rule shared with the run summary and compare: slack
+ * max(2%, 4/sqrt(arrivals)); 0 samples with arrivals is overloaded too;
+ * a missing metric (an older database) leaves its test out. */
+static void test_overload_rule(void **state)
+{
+	(void)state;
+	/* 10,000 arrivals: slack 4% (4/100): 96% is the limit */
+	assert_false(cap_overloaded(9601, 10000));
+	assert_true(cap_overloaded(9599, 10000));
+	/* 1,000,000 arrivals: slack 2% (4/1000 is smaller) */
+	assert_false(cap_overloaded(980001, 1e6));
+	assert_true(cap_overloaded(979000, 1e6));
+	assert_false(cap_overloaded(0, 0));
+	assert_false(cap_overloaded(NAN, 100));
+	char why[256];
+	assert_true(cap_run_overloaded(41, 100, 30, 59, why, sizeof why));
+	assert_string_equal(why, "completed 41% of arrivals (41 of 100); backlog growing (59 in flight at the end)");
+	assert_true(cap_run_overloaded(100, 100, 0, 0, why, sizeof why));
+	assert_string_equal(why, "no request that arrived in the window completed");
+	assert_false(cap_run_overloaded(100, 100, 100, 0, why, sizeof why));
+	assert_false(cap_run_overloaded(100, NAN, 100, 3, why, sizeof why));
+	assert_false(cap_run_overloaded(100, 0, 0, 0, why, sizeof why)); /* nothing arrived: a batch before the window */
+}
+
 static void test_find_class(void **state)
 {
 	(void)state;
@@ -368,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_slo_parse_ok),
 		cmocka_unit_test(test_slo_parse_errors),
 		cmocka_unit_test(test_slo_met),
+		cmocka_unit_test(test_overload_rule),
 		cmocka_unit_test(test_find_class),
 		cmocka_unit_test(test_pool_capacity_matches_erlang_c),
 		cmocka_unit_test(test_overload_rule_finds_worker_limit),

@@ -178,10 +178,91 @@ static void test_model_selection(void **state)
 	unlink(db);
 }
 
+/* ---- overload marks and the verdict ---------------------------------------------- */
+
+/* A pool of 2 workers whose requests each hold a worker 100 ms can serve
+ * at most 2 / 0.1 s = 20 requests/s; at 100/s it completes about a fifth
+ * of the arrivals, while gmp (one goroutine per request, the wait in the
+ * netpoller) keeps up. With workers W = 50 the pool's bound is 500/s and
+ * it keeps up too. Runs the scenario in its own build/tmp directory;
+ * returns gmpsim's output (static). */
+static const char *run_pool_scenario(int workers)
+{
+	static char out[1 << 16];
+	char dir[64], path[128], args[512], yaml[1024];
+	snprintf(dir, sizeof dir, "build/tmp/gmpsim-test-cli-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pool.yaml", dir);
+	snprintf(yaml, sizeof yaml,
+		 "name: pool_bound\ndescription: a pool of %d workers, 100 ms per request, 100/s\n"
+		 "duration: 3s\nwarmup: 1s\nseed: 1\nmachine:\n  cores: 4\n"
+		 "models:\n  gmp: {}\n  pool: { workers: %d }\n"
+		 "workload:\n  request:\n    arrival: { poisson: 100/s }\n    program:\n      - net: 100ms\n",
+		 workers, workers);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(yaml, f);
+	fclose(f);
+	snprintf(args, sizeof args, "%s -o %s/pool.db 2>/dev/null", path, dir);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	snprintf(args, sizeof args, "rm -rf %s", dir);
+	if (!getenv("KEEP"))
+		assert_int_equal(system(args), 0);
+	return out;
+}
+
+static void test_overloaded_model_is_marked(void **state)
+{
+	(void)state;
+	const char *out = run_pool_scenario(2);
+	const char *row = strstr(out, "\npool ");
+	assert_non_null(row);
+	const char *eol = strchr(row + 1, '\n');
+	assert_non_null(strstr(row, "OVERLOADED"));
+	assert_true(strstr(row, "OVERLOADED") < eol);         /* on pool's own row */
+	assert_non_null(strstr(out, "OVERLOADED pool: completed "));
+	assert_non_null(strstr(out, "backlog growing"));
+	assert_null(strstr(out, "OVERLOADED gmp"));
+	const char *grow = strstr(out, "\ngmp ");
+	assert_non_null(grow);
+	assert_true(strstr(grow, "OVERLOADED") > strchr(grow + 1, '\n')); /* not on gmp's row */
+	/* pool's latency: understated ('>') or 'none', never a bare '-' */
+	char cells[5][32];
+	assert_int_equal(sscanf(row, "\npool %*s %*s %*s %*s %31s %31s %31s %31s %31s", cells[0], cells[1],
+				cells[2], cells[3], cells[4]), 5);
+	for (int i = 0; i < 5; i++)
+		assert_true(cells[i][0] == '>' || strcmp(cells[i], "none") == 0);
+	assert_non_null(strstr(out, "ratio = MODEL \u00f7 gmp"));
+	assert_non_null(strstr(out, "verdict (ratio = MODEL \u00f7 gmp"));
+	assert_non_null(strstr(out, "  pool     OVERLOADED (completed "));
+	assert_non_null(strstr(out, "  gmp      kept up"));
+	assert_non_null(strstr(out, "one run: `--reps 5` gives intervals; `gmpsim capacity` finds where each model breaks"));
+}
+
+static void test_model_that_keeps_up_is_not_marked(void **state)
+{
+	(void)state;
+	const char *out = run_pool_scenario(50);
+	assert_null(strstr(out, "OVERLOADED pool"));
+	assert_null(strstr(out, "OVERLOADED gmp"));
+	assert_null(strstr(out, "OVERLOADED ("));
+	for (const char *m = "\ngmp \0\npool \0"; *m; m += strlen(m) + 1) {
+		const char *row = strstr(out, m), *eol = row ? strchr(row + 1, '\n') : NULL;
+		assert_non_null(eol);
+		const char *over = strstr(row, "OVERLOADED"), *gt = strchr(row, '>');
+		assert_true(!over || over > eol);
+		assert_true(!gt || gt > eol);
+	}
+	assert_non_null(strstr(out, "  pool     kept up: "));
+	assert_non_null(strstr(out, "one run: `--reps 5`"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_10k_rps_short_run),
+		cmocka_unit_test(test_overloaded_model_is_marked),
+		cmocka_unit_test(test_model_that_keeps_up_is_not_marked),
 		cmocka_unit_test(test_bad_input_exits_2_and_writes_nothing),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_validate_print_shows_docs),

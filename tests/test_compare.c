@@ -45,7 +45,13 @@ struct spec {
 	const char *cores;  /* machine.cores param */
 };
 
-static void write_spec_run(struct db *db, const struct spec *s)
+/* The overload rule's inputs of a run: tasks_arrived and tasks_completed
+ * (latency_samples: done, or 0 without a p99); none when arrived is 0. */
+struct load {
+	double arrived, done;
+};
+
+static void write_loaded_run(struct db *db, const struct spec *s, struct load l)
 {
 	struct run_result r;
 	char err[256], seed[16];
@@ -63,10 +69,34 @@ static void write_spec_run(struct db *db, const struct spec *s)
 	res_metric(&r, "cpu_utilization", s->cpu, "ratio");
 	res_metric(&r, "stack_committed_peak", 1 << 20, "B");
 	res_metric(&r, "threads_peak", 10, "threads");
+	if (l.arrived > 0) {
+		res_metric(&r, "tasks_arrived", l.arrived, "count");
+		res_metric(&r, "tasks_completed", l.done, "count");
+		res_metric(&r, "latency_samples", isnan(s->p99) ? 0 : l.done, "count");
+		res_metric(&r, "tasks_live_end", l.arrived - l.done, "count");
+	}
 	res_set_status(&r, "complete", NULL);
 	if (db_write_run(db, &r, err, sizeof err) < 0)
 		fail_msg("db_write_run: %s", err);
 	res_free(&r);
+}
+
+static void write_spec_run(struct db *db, const struct spec *s)
+{
+	write_loaded_run(db, s, (struct load){ 0, 0 });
+}
+
+/* Writes the runs (with loads[i] when loads) and commits the database at path. */
+static void write_db_loaded(const char *path, const struct spec *runs, const struct load *loads, int n)
+{
+	char err[256];
+	struct db *db = db_create(path, err, sizeof err);
+	if (!db)
+		fail_msg("db_create: %s", err);
+	for (int i = 0; i < n; i++)
+		write_loaded_run(db, &runs[i], loads ? loads[i] : (struct load){ 0, 0 });
+	if (db_close_commit(db, err, sizeof err) != 0)
+		fail_msg("commit: %s", err);
 }
 
 /* Writes the runs and commits the database at path. */
@@ -97,7 +127,8 @@ static char *report(const char *path, int *rc, char *err, size_t errlen)
 /* The paired design of the synthetic databases: the reference model's
  * throughput varies a lot between repetitions (as common random numbers
  * do), the other model's is exactly base / k times a log-normal noise
- * exp(N(0, sigma)). The true ratio of the reference to the other is k. */
+ * exp(N(0, sigma)). The true ratio of the reference to the other is k, so
+ * the report's ratio (other ÷ reference) is 1/k. */
 static void synthetic_pairs(struct spec *runs, int reps, double k, double sigma, unsigned long seed)
 {
 	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
@@ -114,7 +145,7 @@ static void synthetic_pairs(struct spec *runs, int reps, double k, double sigma,
 /* Parses "(95% CI LO–HI)" from the quote line of out. */
 static void quote_ci(const char *out, double *lo, double *hi)
 {
-	const char *q = strstr(out, "quote: gmp served ");
+	const char *q = strstr(out, "quote: threads served ");
 	assert_non_null(q);
 	const char *ci = strstr(q, "(95% CI ");
 	assert_non_null(ci);
@@ -236,8 +267,8 @@ static void test_report_ci_contains_k_and_shrinks(void **state)
 		assert_int_equal(rc, 0);
 		double lo, hi;
 		quote_ci(out, &lo, &hi);
-		fprintf(stderr, "%d reps: 95%% CI %.4f-%.4f around %.2f\n", reps[c], lo, hi, k);
-		assert_true(lo <= k && k <= hi);  /* printed bounds are rounded outwards */
+		fprintf(stderr, "%d reps: 95%% CI %.4f-%.4f around %.4f\n", reps[c], lo, hi, 1 / k);
+		assert_true(lo <= 1 / k && 1 / k <= hi);  /* printed bounds are rounded outwards */
 		width[c] = hi - lo;
 		char expect[64];
 		snprintf(expect, sizeof expect, "(%d reps)", reps[c]);
@@ -251,14 +282,14 @@ static void test_report_ci_contains_k_and_shrinks(void **state)
 static void test_quote_format(void **state)
 {
 	(void)state;
-	struct cmp_estimate thr = { .n = 5, .value = 1.47, .lo = 1.44, .hi = 1.50, .has_ci = 1 };
+	struct cmp_estimate thr = { .n = 5, .value = 0.68, .lo = 0.66, .hi = 0.70, .has_ci = 1 };
 	char buf[256];
 	cmp_quote(buf, sizeof buf, "gmp", "threads", &thr, 31e6, 212e6, 5);
-	assert_string_equal(buf, "gmp served 1.47\u00d7 the requests of threads (95% CI 1.44\u20131.50) "
-				 "at p99 31.0 ms vs 212.0 ms (5 reps)");
+	assert_string_equal(buf, "threads served 0.680\u00d7 the requests of gmp (95% CI 0.660\u20130.700) "
+				 "at p99 212.0 ms vs 31.0 ms (5 reps)");
 	struct cmp_estimate one = { .n = 1, .value = 2.0, .lo = NAN, .hi = NAN };
 	cmp_quote(buf, sizeof buf, "gmp", "pool", &one, NAN, 5e6, 1);
-	assert_string_equal(buf, "gmp served 2.00\u00d7 the requests of pool (n=1, no CI) (1 rep)");
+	assert_string_equal(buf, "pool served 2.00\u00d7 the requests of gmp (n=1, no CI) (1 rep)");
 }
 
 static void test_one_rep_has_no_ci(void **state)
@@ -271,9 +302,9 @@ static void test_one_rep_has_no_ci(void **state)
 	int rc;
 	char *out = report(path, &rc, err, sizeof err);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(out, "gmp served 2.00\u00d7 the requests of threads (n=1, no CI) "
-				    "at p99 30.0 ms vs 60.0 ms (1 rep)"));
-	assert_null(strstr(out, "95% CI 2"));
+	assert_non_null(strstr(out, "threads served 0.500\u00d7 the requests of gmp (n=1, no CI) "
+				    "at p99 60.0 ms vs 30.0 ms (1 rep)"));
+	assert_null(strstr(out, "95% CI 0"));
 	free(out);
 }
 
@@ -321,8 +352,118 @@ static void test_sweep_keys_and_reference(void **state)
 	assert_non_null(strstr(out, "== web, point 0: machine.cores=4 =="));
 	assert_non_null(strstr(out, "== web, point 1: machine.cores=8 =="));
 	assert_null(strstr(out, "seed="));
-	assert_non_null(strstr(out, "pool vs threads: 2 paired reps"));
-	assert_null(strstr(out, "threads vs pool"));
+	assert_non_null(strstr(out, "threads vs pool: 2 paired reps"));
+	assert_non_null(strstr(out, "ratio = threads \u00f7 pool"));
+	assert_null(strstr(out, "pool vs threads"));
+	free(out);
+}
+
+/* The returned row of metric label in the pair block that starts at
+ * block (the first line after it that begins with "  label "). */
+static const char *row_of(const char *block, const char *label)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\n  %s ", label);
+	const char *r = strstr(block, key);
+	assert_non_null(r);
+	return r + 1;
+}
+
+/* The ratio column of a row: the number after the two values. */
+static double row_ratio(const char *row)
+{
+	char metric[32], a[32], b[32];
+	double r = NAN;
+	if (sscanf(row, "  %31s %31s %31s %lf", metric, a, b, &r) != 4)  /* one-word labels only */
+		fail_msg("no ratio in: %.80s", row);
+	return r;
+}
+
+/* One convention: ratio = model ÷ gmp and difference = model - gmp, as
+ * the run summary and the compare view; said in words in the header. */
+static void test_ratio_direction_is_model_over_gmp(void **state)
+{
+	(void)state;
+	struct spec runs[] = {
+		{ "gmp", 0, 0, 1000, 30e6, 0.40, NULL }, { "threads", 0, 0, 500, 60e6, 0.50, NULL },
+		{ "gmp", 1, 0, 1010, 30e6, 0.40, NULL }, { "threads", 1, 0, 505, 60e6, 0.50, NULL },
+	};
+	char path[128], err[256];
+	db_path(path, sizeof path, "direction.db");
+	write_db(path, runs, 4);
+	int rc;
+	char *out = report(path, &rc, err, sizeof err);
+	assert_int_equal(rc, 0);
+	const char *block = strstr(out, "threads vs gmp: 2 paired reps");
+	assert_non_null(block);
+	assert_non_null(strstr(block, "ratio = threads \u00f7 gmp (above 1: threads has more)"));
+	assert_non_null(strstr(block, "difference = threads - gmp"));
+	assert_true(fabs(row_ratio(row_of(block, "throughput")) - 0.5) < 1e-9);
+	assert_true(fabs(row_ratio(row_of(block, "cpu")) - 1.25) < 1e-9);
+	assert_non_null(strstr(row_of(block, "cpu"), "+10.00%"));
+	assert_null(strstr(out, "OVERLOADED"));
+	assert_null(strstr(out, "UNSTABLE"));
+	free(out);
+}
+
+/* A model that completed 41% of its arrivals in every rep, one that
+ * completed none: marked OVERLOADED with the reason, "overloaded (pool)"
+ * where there is no latency, never "no data"; the model that kept up
+ * (99.5%, inside the rule's slack) is not marked. */
+static void test_overloaded_pairs_are_marked(void **state)
+{
+	(void)state;
+	struct spec runs[] = {
+		{ "gmp", 0, 0, 995, 30e6, 0.4, NULL },      { "threads", 0, 0, 410, 900e6, 0.9, NULL },
+		{ "pool", 0, 0, 20, NAN, 0.1, NULL },       { "gmp", 1, 0, 998, 31e6, 0.4, NULL },
+		{ "threads", 1, 0, 415, 950e6, 0.9, NULL }, { "pool", 1, 0, 20, NAN, 0.1, NULL },
+	};
+	struct load loads[] = { { 1000, 995 }, { 1000, 410 }, { 1000, 20 }, { 1003, 998 }, { 1003, 415 }, { 1003, 20 } };
+	char path[128], err[256];
+	db_path(path, sizeof path, "overloaded.db");
+	write_db_loaded(path, runs, loads, 6);
+	int rc;
+	char *out = report(path, &rc, err, sizeof err);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "no data"));
+	assert_null(strstr(out, "OVERLOADED: gmp"));
+	assert_non_null(strstr(out, "OVERLOADED: threads in 2 of 2 reps (rep 0: completed 41% of arrivals (410 of 1,000)"));
+	assert_non_null(strstr(out, "OVERLOADED: pool in 2 of 2 reps"));
+	const char *pool = strstr(out, "pool vs gmp");
+	assert_non_null(pool);
+	assert_non_null(strstr(row_of(pool, "latency p99"), "overloaded (pool)"));
+	assert_non_null(strstr(row_of(pool, "latency p99"), "none"));
+	const char *thr = strstr(out, "threads vs gmp");
+	assert_non_null(thr);
+	assert_non_null(strstr(row_of(thr, "latency p99"), ">925.00ms"));
+	assert_non_null(strstr(row_of(thr, "latency p99"), "(understated: threads overloaded)"));
+	assert_non_null(strstr(out, "(not quotable as is: threads overloaded"));
+	free(out);
+}
+
+/* Repetitions in two regimes (the issue's figures) are flagged, with the
+ * rule's numbers; a spread within 1.5x is not. */
+static void test_unstable_reps_are_flagged(void **state)
+{
+	(void)state;
+	const double gmp[] = { 4424, 5327, 2279, 2029, 2120 };
+	struct spec runs[10];
+	for (int r = 0; r < 5; r++) {
+		runs[2 * r] = (struct spec){ "gmp", r, 0, gmp[r], 30e6, 0.4, NULL };
+		runs[2 * r + 1] = (struct spec){ "threads", r, 0, 2000 + 100 * r, 60e6, 0.5, NULL };
+	}
+	char path[128], err[256];
+	db_path(path, sizeof path, "unstable.db");
+	write_db(path, runs, 10);
+	int rc;
+	char *out = report(path, &rc, err, sizeof err);
+	assert_int_equal(rc, 0);
+	const char *u = strstr(out, "UNSTABLE: reps of gmp split (4,424, 5,327, 2,279, 2,029, 2,120/s): "
+				    "throughput max/min 2.63 > 1.5; the intervals below are not meaningful");
+	assert_non_null(u);
+	assert_true(u < strstr(out, "  metric "));  /* before the ratios */
+	assert_null(strstr(out, "reps of threads split"));  /* 2,000 .. 2,400: 1.2x */
+	assert_non_null(strstr(out, "(not quotable as is: UNSTABLE"));
 	free(out);
 }
 
@@ -384,7 +525,7 @@ static void test_cli(void **state)
 	size_t n = fread(out, 1, sizeof out - 1, p);
 	out[n] = 0;
 	assert_int_equal(WEXITSTATUS(pclose(p)), 0);
-	assert_non_null(strstr(out, "quote: gmp served 2.0"));
+	assert_non_null(strstr(out, "quote: threads served 0.50"));
 	snprintf(cmd, sizeof cmd, "%s compare %s/nope.db 2>&1", bin, tmpdir);
 	p = popen(cmd, "r");
 	n = fread(out, 1, sizeof out - 1, p);
@@ -402,6 +543,9 @@ int main(void)
 		cmocka_unit_test(test_bad_values_are_skipped),
 		cmocka_unit_test(test_report_ci_contains_k_and_shrinks),
 		cmocka_unit_test(test_quote_format),
+		cmocka_unit_test(test_ratio_direction_is_model_over_gmp),
+		cmocka_unit_test(test_overloaded_pairs_are_marked),
+		cmocka_unit_test(test_unstable_reps_are_flagged),
 		cmocka_unit_test(test_one_rep_has_no_ci),
 		cmocka_unit_test(test_report_skips_and_never_prints_nan),
 		cmocka_unit_test(test_sweep_keys_and_reference),

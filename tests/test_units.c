@@ -250,6 +250,10 @@ static void test_format(void **state)
 	assert_string_equal(unit_fmt_duration(3600e9, buf, sizeof buf), "3600.00s");
 	assert_string_equal(unit_fmt_duration(-2e6, buf, sizeof buf), "-2.00ms");
 	assert_string_equal(unit_fmt_size(1048576, buf, sizeof buf), "1.00MiB");
+	assert_string_equal(unit_fmt_count(4424.4, buf, sizeof buf), "4,424");
+	assert_string_equal(unit_fmt_count(999, buf, sizeof buf), "999");
+	assert_string_equal(unit_fmt_count(-1234567, buf, sizeof buf), "-1,234,567");
+	assert_string_equal(unit_fmt_count(NAN, buf, sizeof buf), "-");
 	assert_string_equal(unit_fmt_size(512, buf, sizeof buf), "512B");
 	assert_string_equal(unit_fmt_size(1536, buf, sizeof buf), "1.50KiB");
 	assert_string_equal(unit_fmt_size(24.0 * (1 << 30), buf, sizeof buf), "24.00GiB");

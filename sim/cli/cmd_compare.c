@@ -14,10 +14,17 @@ static void compare_usage(FILE *f)
 		"\n"
 		"Compares the models of every sweep point in the results database DB,\n"
 		"repetition by repetition (runs with the same seed and rep saw the same\n"
-		"random inputs): ratios (geometric mean, 95%% CI on log ratios) and\n"
-		"differences (95%% t-interval) of throughput, latency p50/p99/mean, CPU,\n"
-		"committed stack and peak threads, and one quotable line per pair.\n"
-		"The reference model is gmp when present, else the first alphabetically.\n");
+		"random inputs): ratios MODEL \u00f7 reference (geometric mean, 95%% CI on\n"
+		"log ratios; above 1, MODEL has more) and differences MODEL - reference\n"
+		"(95%% t-interval) of throughput, latency p50/p99/mean, CPU, committed\n"
+		"stack and peak threads, and one quotable line per pair.\n"
+		"The reference model is gmp when present, else the first alphabetically.\n"
+		"\n"
+		"OVERLOADED: MODEL completed fewer than max(98%%, 1 - 4/sqrt(arrivals)) of\n"
+		"the requests that arrived in the window in some rep (gmpsim capacity's\n"
+		"rule): its latency is understated ('>') or none. UNSTABLE: MODEL's\n"
+		"throughput over the reps spans more than 1.5x (max / min): the reps fell\n"
+		"into different regimes and the intervals are not meaningful.\n");
 }
 
 int cmd_compare_main(int argc, char **argv)

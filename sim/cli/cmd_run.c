@@ -7,6 +7,7 @@
  * loads, runs, reports. */
 #include "cmd_run.h"
 #include "cli.h"
+#include "capacity.h"
 #include "scenario.h"
 #include "db.h"
 #include "trace.h"
@@ -188,67 +189,190 @@ static double metric(const struct run_result *r, const char *name)
 	return res_get_metric(r, name);
 }
 
-static void fmt_ms(double ns, char *buf, size_t n)
+/* The overload rule of `gmpsim capacity` (capacity.h) applied to one run;
+ * the reason goes into why. */
+static int run_overloaded(const struct run_result *r, char *why, size_t n)
 {
+	why[0] = 0;
+	return cap_run_overloaded(metric(r, "tasks_completed"), metric(r, "tasks_arrived"),
+				  metric(r, "latency_samples"), metric(r, "tasks_live_end"), why, n);
+}
+
+/* A latency cell: ">" in front when the run is overloaded (the figure is
+ * the completed requests' only, so it understates), "none" when no request
+ * of the window completed; never a bare "-" for an overloaded run. */
+static void fmt_ms(double ns, int overloaded, char *buf, size_t n)
+{
+	char v[32];
 	if (isnan(ns))
-		snprintf(buf, n, "-");
+		snprintf(buf, n, overloaded ? "none" : "-");
 	else
-		unit_fmt_duration(ns, buf, n);
+		snprintf(buf, n, "%s%s", overloaded ? ">" : "", unit_fmt_duration(ns, v, sizeof v));
 }
 
 static void print_row(const struct run_result *r)
 {
-	char mean[32], p50[32], p99[32], p999[32], max[32], rsv[32], cmt[32];
-	fmt_ms(metric(r, "latency_mean"), mean, sizeof mean);
-	fmt_ms(metric(r, "latency_p50"), p50, sizeof p50);
-	fmt_ms(metric(r, "latency_p99"), p99, sizeof p99);
-	fmt_ms(metric(r, "latency_p999"), p999, sizeof p999);
-	fmt_ms(metric(r, "latency_max"), max, sizeof max);
+	char mean[32], p50[32], p99[32], p999[32], max[32], rsv[32], cmt[32], why[256];
+	int over = run_overloaded(r, why, sizeof why);
+	fmt_ms(metric(r, "latency_mean"), over, mean, sizeof mean);
+	fmt_ms(metric(r, "latency_p50"), over, p50, sizeof p50);
+	fmt_ms(metric(r, "latency_p99"), over, p99, sizeof p99);
+	fmt_ms(metric(r, "latency_p999"), over, p999, sizeof p999);
+	fmt_ms(metric(r, "latency_max"), over, max, sizeof max);
 	unit_fmt_size(metric(r, "stack_reserved_peak"), rsv, sizeof rsv);
 	unit_fmt_size(metric(r, "stack_committed_peak"), cmt, sizeof cmt);
 	double busy = metric(r, "cpu_task") + metric(r, "cpu_runtime") + metric(r, "cpu_kernel") +
 		      metric(r, "cpu_spin");
-	printf("%-8s %9.0f %7.0f %8.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s\n",
-	       r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"), metric(r, "tasks_live_end"),
-	       metric(r, "throughput"), mean, p50, p99, p999, max,
-	       100 * metric(r, "cpu_utilization"),
-	       busy > 0 ? 100 * metric(r, "cpu_kernel") / busy : 0.0,
-	       metric(r, "context_switches"), metric(r, "threads_peak"), rsv, cmt,
-	       strcmp(r->status, "complete") == 0 ? "" : r->status);
+	const char *status = strcmp(r->status, "complete") != 0 ? r->status : over ? "OVERLOADED" : "";
+	char line[512];
+	snprintf(line, sizeof line,
+		 "%-8s %9.0f %7.0f %8.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s",
+		 r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"), metric(r, "tasks_live_end"),
+		 metric(r, "throughput"), mean, p50, p99, p999, max, 100 * metric(r, "cpu_utilization"),
+		 busy > 0 ? 100 * metric(r, "cpu_kernel") / busy : 0.0, metric(r, "context_switches"),
+		 metric(r, "threads_peak"), rsv, cmt, status);
+	size_t len = strlen(line);
+	while (len && line[len - 1] == ' ')
+		line[--len] = 0;
+	printf("%s\n", line);
 }
 
-static void fmt_ratio(double x, char *buf, size_t n)
+/* One line per overloaded model, with the reason (nothing when all kept up). */
+static void print_overloads(struct run_result *res, int n)
+{
+	int first = 1;
+	for (int i = 0; i < n; i++) {
+		char why[256];
+		if (!run_overloaded(&res[i], why, sizeof why))
+			continue;
+		if (first)
+			printf("\n");
+		first = 0;
+		printf("OVERLOADED %s: %s;\n  %s\n", res[i].model, why,
+		       metric(&res[i], "latency_samples") > 0
+			       ? "its latency is understated ('>': only the requests that completed)"
+			       : "no request that arrived after the warm-up completed (latency: none)");
+	}
+}
+
+static int find_ref(struct run_result *res, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(res[i].model, "gmp") == 0)
+			return i;
+	return 0;
+}
+
+/* A ratio model ÷ reference as "1.091x"; "n/a" when not a number. mark is
+ * put in front (">" or "<": one side's figure is understated). */
+static void fmt_ratio(double x, const char *mark, char *buf, size_t n)
 {
 	if (isnan(x) || isinf(x))
 		snprintf(buf, n, "n/a");
 	else
-		snprintf(buf, n, "%.3fx", x);
+		snprintf(buf, n, "%s%.3fx", mark, x);
+}
+
+/* The mark of a latency ratio m ÷ ref: an overloaded model's latency is
+ * understated, so the ratio is at least (">") or at most ("<") the figure;
+ * with both overloaded the direction is unknown ("?"). */
+static const char *latency_mark(const struct run_result *m, const struct run_result *ref)
+{
+	char why[256];
+	int om = run_overloaded(m, why, sizeof why), oref = run_overloaded(ref, why, sizeof why);
+	return om && oref ? "?" : om ? ">" : oref ? "<" : "";
+}
+
+struct ratios { double thr, p99, cpu, mem; };
+
+static struct ratios ratios_of(const struct run_result *m, const struct run_result *ref)
+{
+	return (struct ratios){
+		.thr = metric(m, "throughput") / metric(ref, "throughput"),
+		.p99 = metric(m, "latency_p99") / metric(ref, "latency_p99"),
+		.cpu = metric(m, "cpu_utilization") / metric(ref, "cpu_utilization"),
+		.mem = metric(m, "stack_committed_peak") / metric(ref, "stack_committed_peak"),
+	};
 }
 
 static void print_ratios(struct run_result *res, int n)
 {
-	int ref = 0;
-	for (int i = 0; i < n; i++)
-		if (strcmp(res[i].model, "gmp") == 0)
-			ref = i;
+	int ref = find_ref(res, n);
 	if (n < 2)
 		return;
-	printf("\nagainst %s:\n", res[ref].model);
+	printf("\nagainst %s (ratio = MODEL \u00f7 %s: above 1, MODEL has more of it than %s):\n", res[ref].model,
+	       res[ref].model, res[ref].model);
 	for (int i = 0; i < n; i++) {
 		if (i == ref)
 			continue;
-		double thr = metric(&res[i], "throughput") / metric(&res[ref], "throughput");
-		double p99 = metric(&res[i], "latency_p99") / metric(&res[ref], "latency_p99");
-		double cpu = metric(&res[i], "cpu_utilization") / metric(&res[ref], "cpu_utilization");
-		double mem = metric(&res[i], "stack_committed_peak") / metric(&res[ref], "stack_committed_peak");
+		struct ratios r = ratios_of(&res[i], &res[ref]);
 		char t[32], l[32], c[32], s[32];
-		fmt_ratio(thr, t, sizeof t);
-		fmt_ratio(p99, l, sizeof l);
-		fmt_ratio(cpu, c, sizeof c);
-		fmt_ratio(mem, s, sizeof s);
+		fmt_ratio(r.thr, "", t, sizeof t);
+		fmt_ratio(r.p99, latency_mark(&res[i], &res[ref]), l, sizeof l);
+		if (isnan(r.p99) && *latency_mark(&res[i], &res[ref]))
+			snprintf(l, sizeof l, "none (overloaded)");
+		fmt_ratio(r.cpu, "", c, sizeof c);
+		fmt_ratio(r.mem, "", s, sizeof s);
 		printf("  %-8s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
-		       res[i].model, t, 100 * (thr - 1), l, c, s);
+		       res[i].model, t, 100 * (r.thr - 1), l, c, s);
 	}
+}
+
+/* "1.09× gmp's CPU"; "no p99 latency" when the ratio is not a number. */
+static void verdict_ratio(double x, const char *mark, const char *ref, const char *what, char *buf, size_t n)
+{
+	if (isnan(x) || isinf(x))
+		snprintf(buf, n, "no %s to compare", what);
+	else
+		snprintf(buf, n, "%s%.2f\u00d7 %s's %s", mark, x, ref, what);
+}
+
+/* The p99 part of a verdict line: "at 1.12× gmp's p99 latency". */
+static void verdict_p99(double x, const char *mark, const char *ref, char *buf, size_t n)
+{
+	char r[64];
+	verdict_ratio(x, mark, ref, "p99 latency", r, sizeof r);
+	snprintf(buf, n, "%s %s", isnan(x) || isinf(x) ? "with" : "at", r);
+}
+
+/* "OVERLOADED (completed 41% of arrivals)", "OVERLOADED (no request of the
+ * window completed)" or "kept up". */
+static void verdict_state(const struct run_result *r, char *buf, size_t n)
+{
+	char why[256];
+	double done = metric(r, "tasks_completed"), arrived = metric(r, "tasks_arrived");
+	if (!run_overloaded(r, why, sizeof why))
+		snprintf(buf, n, "kept up");
+	else if (cap_overloaded(done, arrived))
+		snprintf(buf, n, "OVERLOADED (completed %.0f%% of arrivals)", floor(100 * done / arrived));
+	else
+		snprintf(buf, n, "OVERLOADED (no request of the window completed)");
+}
+
+/* What the figures mean, one line per model, and what one run cannot say. */
+static void print_verdict(struct run_result *res, int n)
+{
+	int ref = find_ref(res, n);
+	const char *rn = res[ref].model;
+	printf("\nverdict (ratio = MODEL \u00f7 %s; '>': at least, the model's latency is understated):\n", rn);
+	for (int i = 0; i < n; i++) {
+		char state[128];
+		verdict_state(&res[i], state, sizeof state);
+		if (strcmp(res[i].status, "complete") != 0) {
+			printf("  %-8s %s: no figures to judge\n", res[i].model, res[i].status);
+		} else if (i == ref || n < 2) {
+			printf("  %-8s %s%s\n", res[i].model, state, n < 2 ? "" : "; the reference of the ratios");
+		} else {
+			struct ratios r = ratios_of(&res[i], &res[ref]);
+			char t[64], l[80], c[64], s[64];
+			verdict_ratio(r.thr, "", rn, "throughput", t, sizeof t);
+			verdict_p99(r.p99, latency_mark(&res[i], &res[ref]), rn, l, sizeof l);
+			verdict_ratio(r.cpu, "", rn, "CPU", c, sizeof c);
+			verdict_ratio(r.mem, "", rn, "committed stack", s, sizeof s);
+			printf("  %-8s %s: %s %s,\n  %-8s using %s and %s\n", res[i].model, state, t, l, "", c, s);
+		}
+	}
+	printf("  one run: `--reps 5` gives intervals; `gmpsim capacity` finds where each model breaks\n");
 }
 
 /* One line per model that collected garbage (nothing when none did). */
@@ -262,9 +386,9 @@ static void print_gc(struct run_result *res, int n)
 	printf("\ngarbage collection (pauses: from the stop request to the restart):\n");
 	for (int i = 0; i < n; i++) {
 		char p50[32], p99[32], max[32], heap[32];
-		fmt_ms(metric(&res[i], "gc_pause_p50"), p50, sizeof p50);
-		fmt_ms(metric(&res[i], "gc_pause_p99"), p99, sizeof p99);
-		fmt_ms(metric(&res[i], "gc_pause_max"), max, sizeof max);
+		fmt_ms(metric(&res[i], "gc_pause_p50"), 0, p50, sizeof p50);
+		fmt_ms(metric(&res[i], "gc_pause_p99"), 0, p99, sizeof p99);
+		fmt_ms(metric(&res[i], "gc_pause_max"), 0, max, sizeof max);
 		unit_fmt_size(metric(&res[i], "heap_peak"), heap, sizeof heap);
 		printf("  %-8s %4.0f cycles, %4.0f pauses: p50 %s p99 %s max %s; GC CPU %.1f%% of all cores; heap peak %s\n",
 		       res[i].model, metric(&res[i], "gc_cycles"), metric(&res[i], "gc_pauses"), p50, p99, max,
@@ -285,12 +409,16 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	       "cpu", "kern", "ctxsw", "threads", "stk rsv", "stk cmt");
 	for (int i = 0; i < n; i++)
 		print_row(&res[i]);
+	print_overloads(res, n);
 	print_ratios(res, n);
 	print_gc(res, n);
-	printf("\ndone/failed: requests in the measured window; in-fl: still in flight at the end\n"
-	       "(a growing number means the model is overloaded); latency: requests that arrived\n"
-	       "after the warm-up and completed; cpu: busy share of all cores; kern: kernel share\n"
-	       "of busy time; threads: peak; stk rsv/cmt: peak reserved / committed stack.\n");
+	printf("\ndone/failed: requests in the measured window; in-fl: still in flight at the end;\n"
+	       "OVERLOADED: completed fewer than max(98%%, 1 - 4/sqrt(arrivals)) of the requests that\n"
+	       "arrived in the window (the rule of gmpsim capacity); latency: requests that arrived\n"
+	       "after the warm-up and completed ('>': understated, the model is overloaded); cpu: busy\n"
+	       "share of all cores; kern: kernel share of busy time; threads: peak; stk rsv/cmt: peak\n"
+	       "reserved / committed stack.\n");
+	print_verdict(res, n);
 	printf("results: %s  (try: sqlite3 %s 'select * from summary')\n", db, db);
 }
 

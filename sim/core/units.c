@@ -377,3 +377,24 @@ const char *unit_fmt_size(double bytes, char *buf, size_t len)
 					 1099511627776.0 };
 	return fmt_scaled(bytes, names, scales, 5, "%.0f%s", buf, len);
 }
+
+const char *unit_fmt_count(double v, char *buf, size_t len)
+{
+	if (!isfinite(v) || fabs(v) >= 1e18) {
+		snprintf(buf, len, isfinite(v) ? "%.3g" : "-", v);
+		return buf;
+	}
+	char digits[32], out[48];
+	long long n = llround(fabs(v));
+	int nd = snprintf(digits, sizeof digits, "%lld", n), o = 0;
+	if (v < 0 && n)
+		out[o++] = '-';
+	for (int i = 0; i < nd; i++) {
+		if (i && (nd - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = 0;
+	snprintf(buf, len, "%s", out);
+	return buf;
+}

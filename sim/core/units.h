@@ -32,5 +32,8 @@ int unit_parse_uint64(const char *s, uint64_t *out, char *err, size_t errlen);
 const char *unit_fmt_duration(double ns, char *buf, size_t len);
 /* Formats a byte count ("1.00MiB") into buf; returns buf. */
 const char *unit_fmt_size(double bytes, char *buf, size_t len);
+/* Formats a count rounded to a whole number with thousands separators
+ * ("4,424", "-12,000"; "-" when not finite) into buf; returns buf. */
+const char *unit_fmt_count(double v, char *buf, size_t len);
 
 #endif

@@ -244,6 +244,33 @@ static int load_at(const struct cap_opts *o, const char *cls, double rate, const
 	return rc;
 }
 
+int cap_overloaded(double completed, double arrivals)
+{
+	if (!(arrivals > 0) || !isfinite(completed))
+		return 0;
+	double slack = fmax(0.02, 4 / sqrt(fmax(arrivals, 1)));
+	return completed < (1 - slack) * arrivals;
+}
+
+int cap_run_overloaded(double completed, double arrived, double samples, double live_end, char *why,
+		       size_t whylen)
+{
+	char backlog[96] = "", c[32], a[32], l[32];
+	if (isfinite(live_end) && live_end > 0)
+		snprintf(backlog, sizeof backlog, "; backlog growing (%s in flight at the end)",
+			 unit_fmt_count(live_end, l, sizeof l));
+	if (cap_overloaded(completed, arrived)) {
+		snprintf(why, whylen, "completed %.0f%% of arrivals (%s of %s)%s", floor(100 * completed / arrived),
+			 unit_fmt_count(completed, c, sizeof c), unit_fmt_count(arrived, a, sizeof a), backlog);
+		return 1;
+	}
+	if (samples == 0 && (arrived > 0 || (isnan(arrived) && completed > 0))) {
+		snprintf(why, whylen, "no request that arrived in the window completed%s", backlog);
+		return 1;
+	}
+	return 0;
+}
+
 /* Fewer completions than (1 - slack) of the expected arrivals: the queue
  * is growing (see capacity.h). */
 static int overloaded(const struct scenario *sc, const struct run_result *res, double rate, char *why,
@@ -251,8 +278,7 @@ static int overloaded(const struct scenario *sc, const struct run_result *res, d
 {
 	double window = (double)(sc->duration - sc->warmup) / 1e9;
 	double expected = rate * window, done = res_get_metric(res, "tasks_completed");
-	double slack = fmax(0.02, 4 / sqrt(fmax(expected, 1)));
-	if (!(done < (1 - slack) * expected))
+	if (!cap_overloaded(done, expected))
 		return 0;
 	snprintf(why, whylen, "overloaded: completed %.0f of ~%.0f arrivals (%.1f%%), seed %llu", done, expected,
 		 100 * done / expected, (unsigned long long)res->seed);

@@ -52,6 +52,21 @@ int slo_parse(const char *text, struct slo *out, char *err, size_t errlen);
  * not, a reason ("p99 212ms >= 200ms") goes into why. NaN fails. */
 int slo_met(const struct slo *slo, const double *values, char *why, size_t whylen);
 
+/* The overload rule (above), shared by capacity, the run summary and
+ * compare: whether completed requests fall short of (1 - slack) of the
+ * arrivals in the measured window, slack = max(2%, 4 / sqrt(arrivals)).
+ * False when arrivals is not a positive number (nothing to judge). */
+int cap_overloaded(double completed, double arrivals);
+
+/* Whether a run's metrics say it did not keep up: cap_overloaded on
+ * tasks_completed and tasks_arrived (the arrivals counted in the window),
+ * or latency_samples 0 while requests arrived. A missing metric (an older
+ * database) leaves its test out. When overloaded, a reason goes into why:
+ * "completed 41% of arrivals (412 of 1,003); backlog growing (588 in flight
+ * at the end)" or "no request that arrived in the window completed". */
+int cap_run_overloaded(double completed, double arrived, double samples, double live_end, char *why,
+		       size_t whylen);
+
 /* The index of the Poisson class to vary: the one named want (which must
  * exist, be Poisson and not co-located), or the only Poisson class of the
  * service (co-located classes are not the service's load). Returns -1 with a

@@ -8,6 +8,7 @@
  * print a NaN as if it were a number.
  */
 #include "compare.h"
+#include "capacity.h"
 #include "units.h"
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -154,10 +155,18 @@ static void fmt_ratio_ci(const struct cmp_estimate *e, const char *pre, const ch
 
 /* ---- the data ------------------------------------------------------------------ */
 
+/* Metrics read to judge a run, not compared: the overload rule's inputs. */
+enum { XM_COMPLETED, XM_ARRIVED, XM_SAMPLES, XM_LIVE_END, XM_COUNT };
+static const char *const extra_names[XM_COUNT] = {
+	[XM_COMPLETED] = "tasks_completed", [XM_ARRIVED] = "tasks_arrived",
+	[XM_SAMPLES] = "latency_samples", [XM_LIVE_END] = "tasks_live_end",
+};
+
 struct cmp_run {
 	int64_t id, seed, rep, point;
 	char *scenario, *model;
 	double m[CM_COUNT];
+	double x[XM_COUNT];
 };
 
 struct cmp_data {
@@ -258,6 +267,8 @@ static int load_runs(struct cmp_data *d, const char *path, char *err, size_t err
 		r->point = sqlite3_column_int64(q, 5);
 		for (int m = 0; m < CM_COUNT; m++)
 			r->m[m] = NAN;
+		for (int m = 0; m < XM_COUNT; m++)
+			r->x[m] = NAN;
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
@@ -293,6 +304,10 @@ static int load_metrics(struct cmp_data *d, const char *path, char *err, size_t 
 			int m = name ? metric_index((const char *)name) : -1;
 			if (m >= 0 && sqlite3_column_type(q, 1) != SQLITE_NULL)
 				d->runs[i].m[m] = sqlite3_column_double(q, 1);
+			for (int x = 0; name && x < XM_COUNT; x++)
+				if (strcmp((const char *)name, extra_names[x]) == 0 &&
+				    sqlite3_column_type(q, 1) != SQLITE_NULL)
+					d->runs[i].x[x] = sqlite3_column_double(q, 1);
 		}
 	}
 	sqlite3_finalize(q);
@@ -327,6 +342,10 @@ static int load_sweep_keys(struct cmp_data *d, const char *path, char *err, size
 }
 
 /* ---- one point --------------------------------------------------------------- */
+
+static int run_overloaded(const struct cmp_run *r, char *why, size_t n);
+static void fmt_side(enum fmt_kind k, double v, int over, char *buf, size_t len);
+static void put_row(FILE *out, char *line);
 
 struct point {
 	int first, n;            /* runs[first .. first+n) */
@@ -388,21 +407,36 @@ static double model_mean(const struct cmp_data *d, const struct point *p, const 
 	return n ? sum / n : NAN;
 }
 
+/* The model's runs in the point that did not keep up (capacity.h's rule). */
+static int model_overloaded(const struct cmp_data *d, const struct point *p, const char *model)
+{
+	int n = 0;
+	for (int i = p->first; i < p->first + p->n; i++) {
+		char why[256];
+		n += strcmp(d->runs[i].model, model) == 0 && run_overloaded(&d->runs[i], why, sizeof why);
+	}
+	return n;
+}
+
 static void print_model_table(const struct cmp_data *d, const struct point *p, FILE *out)
 {
-	fprintf(out, "%-10s %5s", "model", "runs");
+	char line[512];
+	int o = snprintf(line, sizeof line, "%-10s %5s", "model", "runs");
 	for (int m = 0; m < CM_COUNT; m++)
-		fprintf(out, " %15s", metric_defs[m].label);
-	fprintf(out, "\n");
+		o += snprintf(line + o, sizeof line - (size_t)o, " %15s", metric_defs[m].label);
+	put_row(out, line);
 	for (int i = 0; i < p->nmodels; i++) {
-		int reps = 0;
+		int reps = 0, over = model_overloaded(d, p, p->models[i]);
 		char buf[40];
 		model_mean(d, p, p->models[i], 0, &reps);
-		fprintf(out, "%-10s %5d", p->models[i], reps);
-		for (int m = 0; m < CM_COUNT; m++)
-			fprintf(out, " %15s", fmt_value(metric_defs[m].kind,
-							  model_mean(d, p, p->models[i], m, &reps), buf, sizeof buf));
-		fprintf(out, "\n");
+		o = snprintf(line, sizeof line, "%-10s %5d", p->models[i], reps);
+		for (int m = 0; m < CM_COUNT; m++) {
+			fmt_side(metric_defs[m].kind, model_mean(d, p, p->models[i], m, &reps), over, buf, sizeof buf);
+			o += snprintf(line + o, sizeof line - (size_t)o, " %15s", buf);
+		}
+		if (over)
+			snprintf(line + o, sizeof line - (size_t)o, "  OVERLOADED in %d of %d", over, reps);
+		put_row(out, line);
 	}
 }
 
@@ -429,10 +463,37 @@ static int pair_runs(const struct cmp_data *d, const struct point *p, const char
 	return n;
 }
 
-static void fmt_interval(const struct cmp_estimate *e, int ratio, enum fmt_kind kind, char *buf, size_t len)
+/* How the overload and instability rules judged a pair's runs. */
+struct pair_flags {
+	const char *ref, *other;
+	int over_ref, over_other;  /* repetitions in which each did not keep up */
+};
+
+/* Whether run r did not keep up: the rule of `gmpsim capacity`
+ * (capacity.h); the reason goes into why. */
+static int run_overloaded(const struct cmp_run *r, char *why, size_t n)
+{
+	return cap_run_overloaded(r->x[XM_COMPLETED], r->x[XM_ARRIVED], r->x[XM_SAMPLES], r->x[XM_LIVE_END], why,
+				  n);
+}
+
+/* "threads", "gmp and threads" or "" : the models of f that were overloaded. */
+static const char *overloaded_names(const struct pair_flags *f, char *buf, size_t len)
+{
+	if (f->over_ref && f->over_other)
+		snprintf(buf, len, "%s and %s", f->other, f->ref);
+	else
+		snprintf(buf, len, "%s", f->over_ref ? f->ref : f->over_other ? f->other : "");
+	return buf;
+}
+
+static void fmt_interval(const struct cmp_estimate *e, int ratio, enum fmt_kind kind, const char *over,
+			 char *buf, size_t len)
 {
 	char lo[40], hi[40];
-	if (e->n == 0)
+	if (e->n == 0 && *over)
+		snprintf(buf, len, "overloaded (%s)", over);
+	else if (e->n == 0)
 		snprintf(buf, len, "no data");
 	else if (!e->has_ci)
 		snprintf(buf, len, "n=1, no CI");
@@ -452,9 +513,37 @@ static void put_row(FILE *out, char *line)
 	fprintf(out, "%s\n", line);
 }
 
-/* One metric's row of a pair block; returns the pair means through ma/mb. */
-static void print_pair_metric(const struct cmp_data *d, int m, const int *ra, const int *rb, int n, FILE *out,
-			      struct cmp_estimate *ratio, double *ma, double *mb)
+/* Mean of the finite x[0..n); NAN when none. */
+static double finite_mean(const double *x, int n)
+{
+	double sum = 0;
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (isfinite(x[i]))
+			sum += x[i], k++;
+	return k ? sum / k : NAN;
+}
+
+/* A mean latency of a model that did not keep up: ">" in front (it covers
+ * only the completed requests, so it understates), "none" when no request
+ * completed; other values as fmt_value. */
+static void fmt_side(enum fmt_kind k, double v, int over, char *buf, size_t len)
+{
+	char x[24];
+	if (k != K_NS || !over)
+		fmt_value(k, v, buf, len);
+	else if (!isfinite(v))
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, ">%s", fmt_value(k, v, x, sizeof x));
+}
+
+/* One metric's row of a pair block (ratio = other ÷ ref, difference =
+ * other - ref); returns the ratio and the pair means through ma (ref) and
+ * mb (other): over the pairs where both are known, else each side's own. */
+static void print_pair_metric(const struct cmp_data *d, int m, const int *ra, const int *rb, int n,
+			      const struct pair_flags *f, FILE *out, struct cmp_estimate *ratio, double *ma,
+			      double *mb)
 {
 	double *a = malloc(sizeof *a * (size_t)(2 * n)), *b = a ? a + n : NULL, sa = 0, sb = 0;
 	int both = 0;
@@ -470,28 +559,112 @@ static void print_pair_metric(const struct cmp_data *d, int m, const int *ra, co
 		}
 	}
 	struct cmp_estimate diff;
-	cmp_ratio(a, b, n, ratio);
-	cmp_difference(a, b, n, &diff);
+	cmp_ratio(b, a, n, ratio);
+	cmp_difference(b, a, n, &diff);
+	*ma = both ? sa / both : finite_mean(a, n);
+	*mb = both ? sb / both : finite_mean(b, n);
 	free(a);
-	*ma = both ? sa / both : NAN;
-	*mb = both ? sb / both : NAN;
 	enum fmt_kind k = metric_defs[m].kind;
-	char va[40], vb[40], r[40], rci[64], dv[40], dci[96], skip[40] = "";
-	fmt_value(k, *ma, va, sizeof va);
-	fmt_value(k, *mb, vb, sizeof vb);
+	char va[40], vb[40], r[40], rci[96], dv[40], dci[96], note[96] = "", over[64] = "";
+	if (k == K_NS)
+		overloaded_names(f, over, sizeof over);
+	fmt_side(k, *ma, f->over_ref, va, sizeof va);
+	fmt_side(k, *mb, f->over_other, vb, sizeof vb);
 	if (ratio->n)
 		snprintf(r, sizeof r, "%.*f", ratio_decimals(ratio), ratio->value);
 	else
 		snprintf(r, sizeof r, "-");
-	fmt_interval(ratio, 1, k, rci, sizeof rci);
+	fmt_interval(ratio, 1, k, over, rci, sizeof rci);
 	fmt_signed(k, diff.value, dv, sizeof dv);
-	fmt_interval(&diff, 0, k, dci, sizeof dci);
-	if (ratio->skipped || diff.skipped)
-		snprintf(skip, sizeof skip, "  (%d skipped)", ratio->skipped > diff.skipped ? ratio->skipped : diff.skipped);
-	char line[512];
-	snprintf(line, sizeof line, "  %-16s %12s %12s %9s %-20s %12s %-26s%s", metric_defs[m].label, va, vb, r, rci,
-		 dv, dci, skip);
+	fmt_interval(&diff, 0, k, over, dci, sizeof dci);
+	int skipped = ratio->skipped > diff.skipped ? ratio->skipped : diff.skipped;
+	if (*over && ratio->n)
+		snprintf(note, sizeof note, "  (understated: %s overloaded)", over);
+	else if (skipped && !*over)
+		snprintf(note, sizeof note, "  (%d skipped)", skipped);
+	char line[640];
+	snprintf(line, sizeof line, "  %-16s %12s %12s %9s %-20s %12s %-26s%s", metric_defs[m].label, vb, va, r, rci,
+		 dv, dci, note);
 	put_row(out, line);
+}
+
+/* The instability rule: a model's throughput over the pair's repetitions
+ * spans more than a factor UNSTABLE_SPAN (max / min). Runs of one scenario
+ * with common random numbers differ by Poisson noise, a few percent; a
+ * factor 1.5 means the repetitions fell into different regimes (a model
+ * that keeps up in some and collapses in others), where a mean and its
+ * t-interval describe neither. With the 3-10 repetitions usual here a
+ * bimodality test has no power, and a dispersion figure (sd / mean) mixes
+ * one outlier with a split; max / min says plainly what a reader sees. */
+#define UNSTABLE_SPAN 1.5
+
+/* When the throughputs of runs idx[0..n) split, writes the warning line
+ * ("UNSTABLE: reps of gmp split (4,424, 5,327/s): ...") into buf, returns 1. */
+static int unstable(const struct cmp_data *d, const int *idx, int n, const char *model, char *buf, size_t len)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		double v = d->runs[idx[i]].m[CM_THROUGHPUT];
+		if (isfinite(v))
+			lo = fmin(lo, v), hi = fmax(hi, v), k++;
+	}
+	if (k < 2 || !(hi > 0) || (lo > 0 && hi / lo <= UNSTABLE_SPAN))
+		return 0;
+	int o = snprintf(buf, len, "UNSTABLE: reps of %s split (", model);
+	for (int i = 0, first = 1; i < n && o > 0 && (size_t)o < len; i++) {
+		char c[32];
+		double v = d->runs[idx[i]].m[CM_THROUGHPUT];
+		if (!isfinite(v))
+			continue;
+		o += snprintf(buf + o, len - (size_t)o, "%s%s", first ? "" : ", ", unit_fmt_count(v, c, sizeof c));
+		first = 0;
+	}
+	char span[48];
+	if (lo > 0)
+		snprintf(span, sizeof span, "%.2f", hi / lo);
+	else
+		snprintf(span, sizeof span, "unbounded (a rep served none)");
+	if (o > 0 && (size_t)o < len)
+		snprintf(buf + o, len - (size_t)o, "/s): throughput max/min %s > %.1f; the intervals below are "
+			 "not meaningful", span, UNSTABLE_SPAN);
+	return 1;
+}
+
+/* Counts the overloaded runs of one side of the pairs; the first one's
+ * reason (with its rep) goes into why. */
+static int count_overloaded(const struct cmp_data *d, const int *idx, int n, char *why, size_t len)
+{
+	int c = 0;
+	for (int i = 0; i < n; i++) {
+		char w[256];
+		if (!run_overloaded(&d->runs[idx[i]], w, sizeof w))
+			continue;
+		if (!c++)
+			snprintf(why, len, "rep %lld: %s", (long long)d->runs[idx[i]].rep, w);
+	}
+	return c;
+}
+
+/* The OVERLOADED and UNSTABLE lines of a pair, before its table. */
+static void print_pair_warnings(const struct cmp_data *d, const int *ra, const int *rb, int n,
+				struct pair_flags *f, int *split, FILE *out)
+{
+	const int *side[2] = { rb, ra };
+	const char *name[2] = { f->other, f->ref };
+	int *over[2] = { &f->over_other, &f->over_ref };
+	*split = 0;
+	for (int s = 0; s < 2; s++) {
+		char why[320], line[1024];
+		*over[s] = count_overloaded(d, side[s], n, why, sizeof why);
+		if (*over[s])
+			fprintf(out, "  OVERLOADED: %s in %d of %d rep%s (%s);\n  its latency covers only the "
+				"completed requests and is understated\n", name[s], *over[s], n, n == 1 ? "" : "s", why);
+		if (unstable(d, side[s], n, name[s], line, sizeof line)) {
+			fprintf(out, "  %s\n", line);
+			*split = 1;
+		}
+	}
 }
 
 static void print_pair(const struct cmp_data *d, const struct point *p, const char *ref, const char *other,
@@ -499,30 +672,38 @@ static void print_pair(const struct cmp_data *d, const struct point *p, const ch
 {
 	int *ra = malloc(sizeof *ra * (size_t)(2 * p->n)), *rb = ra ? ra + p->n : NULL;
 	int n = ra ? pair_runs(d, p, ref, other, ra, rb) : 0;
-	fprintf(out, "\n%s vs %s: %d paired rep%s (same seed and rep); ratio = %s / %s, geometric mean with\n"
-		"95%% t-interval on log ratios; difference = %s - %s with 95%% t-interval\n",
-		ref, other, n, n == 1 ? "" : "s", ref, other, ref, other);
+	fprintf(out, "\n%s vs %s: %d paired rep%s (same seed and rep); ratio = %s \u00f7 %s (above 1: %s has more),\n"
+		"geometric mean with 95%% t-interval on log ratios; difference = %s - %s with 95%% t-interval\n",
+		other, ref, n, n == 1 ? "" : "s", other, ref, other, other, ref);
 	if (n == 0) {
 		fprintf(out, "  no repetitions in common (no run of both models with the same seed and rep)\n");
 		free(ra);
 		return;
 	}
+	struct pair_flags f = { .ref = ref, .other = other };
+	int split;
+	print_pair_warnings(d, ra, rb, n, &f, &split, out);
 	char head[512];
-	snprintf(head, sizeof head, "  %-16s %12s %12s %9s %-20s %12s %-26s", "metric", ref, other, "ratio", "95% CI",
+	snprintf(head, sizeof head, "  %-16s %12s %12s %9s %-20s %12s %-26s", "metric", other, ref, "ratio", "95% CI",
 		 "difference", "95% CI");
 	put_row(out, head);
 	struct cmp_estimate thr, ratio;
 	double p99a = NAN, p99b = NAN, ma, mb;
 	for (int m = 0; m < CM_COUNT; m++) {
-		print_pair_metric(d, m, ra, rb, n, out, &ratio, &ma, &mb);
+		print_pair_metric(d, m, ra, rb, n, &f, out, &ratio, &ma, &mb);
 		if (m == CM_THROUGHPUT)
 			thr = ratio;
 		if (m == CM_P99)
 			p99a = ma, p99b = mb;
 	}
-	char quote[512];
+	char quote[512], over[64];
 	cmp_quote(quote, sizeof quote, ref, other, &thr, p99a, p99b, n);
 	fprintf(out, "  quote: %s\n", quote);
+	if (f.over_ref || f.over_other)
+		fprintf(out, "  (not quotable as is: %s overloaded, its p99 understated)\n",
+			overloaded_names(&f, over, sizeof over));
+	if (split)
+		fprintf(out, "  (not quotable as is: UNSTABLE repetitions, the interval is not meaningful)\n");
 	free(ra);
 }
 
@@ -559,7 +740,7 @@ void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 {
 	char ci[96], lat[128] = "", a[32], b[32];
 	if (thr->n == 0) {
-		snprintf(buf, len, "%s vs %s: no throughput measured in both (%d rep%s)", ref, other, reps,
+		snprintf(buf, len, "%s vs %s: no throughput measured in both (%d rep%s)", other, ref, reps,
 			 reps == 1 ? "" : "s");
 		return;
 	}
@@ -569,12 +750,12 @@ void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 	else
 		snprintf(ci, sizeof ci, "n=1, no CI");
 	if (isfinite(ref_p99) && isfinite(other_p99)) {
-		fmt_latency_words(ref_p99, a, sizeof a);
-		fmt_latency_words(other_p99, b, sizeof b);
+		fmt_latency_words(other_p99, a, sizeof a);
+		fmt_latency_words(ref_p99, b, sizeof b);
 		snprintf(lat, sizeof lat, " at p99 %s vs %s", a, b);
 	}
-	snprintf(buf, len, "%s served %.*f\u00d7 the requests of %s (%s)%s (%d rep%s)", ref, dec, thr->value,
-		 other, ci, lat, reps, reps == 1 ? "" : "s");
+	snprintf(buf, len, "%s served %.*f\u00d7 the requests of %s (%s)%s (%d rep%s)", other, dec, thr->value,
+		 ref, ci, lat, reps, reps == 1 ? "" : "s");
 }
 
 /* Says how many runs were left out because they did not complete. */

@@ -4,8 +4,16 @@
  * Runs with the same (scenario, point_id, seed, rep) saw the same random
  * inputs and differ only in model (common random numbers), so the models of
  * a sweep point are compared per repetition: for each repetition the ratio
- * and the difference of a metric between the reference model and another
- * model, then a Student-t interval over the repetitions.
+ * and the difference of a metric between another model and the reference
+ * model (ratio = MODEL ÷ reference, difference = MODEL - reference: the
+ * convention of the run summary and of the compare view, "threads uses
+ * 1.88× gmp's CPU"), then a Student-t interval over the repetitions.
+ *
+ * A pair says when its figures mislead: OVERLOADED when a model did not
+ * keep up in some repetition (capacity.h's rule: its latency then covers
+ * only the requests that completed), UNSTABLE when a model's throughput
+ * over the repetitions spans more than a factor 1.5 (the repetitions fell
+ * into different regimes and the interval describes neither).
  *
  * Ratios: the interval is computed on the log ratios and reported as the
  * geometric mean ratio exp(mean log r) with exp(mean ± t·sd/√n). Log ratios
@@ -40,16 +48,17 @@ void cmp_difference(const double *a, const double *b, int n, struct cmp_estimate
 /* Reads the database at db_path (read-only) and writes, per (scenario,
  * point_id), a table of the models' mean metrics and, per pair (reference
  * = 'gmp' if present, else the first model alphabetically, against each
- * other model), the ratio and difference with 95% intervals of throughput,
+ * other model), the ratio other ÷ reference and the difference other -
+ * reference with 95% intervals of throughput,
  * latency p50/p99/mean, CPU utilisation, committed stack and peak threads,
  * then one quotable line. Only runs with status 'complete' count.
  * Returns 0; or -1 with a one-line message naming db_path in err (missing
  * file, not an SQLite file, not a gmpsim database, no complete runs). */
 int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen);
 
-/* The quotable sentence for one pair, e.g. "gmp served 1.47x the requests
- * of threads (95% CI 1.44-1.50) at p99 31 ms vs 212 ms (5 reps)", written
- * into buf (UTF-8: × and –). thr is the throughput ratio ref/other; p99s
+/* The quotable sentence for one pair, e.g. "threads served 0.68x the
+ * requests of gmp (95% CI 0.66-0.70) at p99 212 ms vs 31 ms (5 reps)",
+ * written into buf (UTF-8: × and –). thr is the throughput ratio other ÷ ref; p99s
  * are the mean p99 latencies in ns (NAN when unknown); reps the pairs. */
 void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 	       const struct cmp_estimate *thr, double ref_p99, double other_p99, int reps);
