@@ -163,9 +163,9 @@ for rep in $(seq 1 "$REPS"); do
 		done
 	fi
 done
-if want gc; then   # not rerun: the three stored repetitions of analysis/measure/gc
+if want gc; then   # the three stored repetitions of analysis/measure/gc (its run.sh re-measures them; no gate there, so they count as noisy)
 	for rep in 1 2 3; do
-		{ echo "# case gc_stw rep $rep (parsed from analysis/measure/gc/raw, measured 2026-11-28)"; echo "GATE gc_stw noisy nan"
+		{ echo "# case gc_stw rep $rep (parsed from analysis/measure/gc/raw; see analysis/measure/gc/README.md for when)"; echo "GATE gc_stw noisy nan"
 		  python3 "$HERE/gcparse.py" $rep; } >"$RAW/gc_stw.r$rep.log"
 	done
 	echo "gc_stw: parsed 3 stored repetitions"
