@@ -11,14 +11,9 @@
 #include "jthread.h"
 #include <stdlib.h>
 
-/* The model's state: the Thread.start() handshakes (runtime: java). */
-struct threads { struct jthreads *jt; };
-
-static struct jthreads *java_of(struct run *r)
-{
-	struct threads *s = r->mstate;
-	return s ? s->jt : NULL;
-}
+/* The model's state is the Thread.start() handshakes (runtime: java);
+ * NULL for bare pthreads. */
+static struct jthreads *java_of(struct run *r) { return r->mstate; }
 
 static void threads_step(struct kern *k, struct kthread *kt)
 {
@@ -49,24 +44,22 @@ static const struct kern_owner_ops threads_thread_ops = { .step = threads_step }
 
 static int threads_init(struct run *r, char *err, size_t errlen)
 {
-	struct threads *s = calloc(1, sizeof *s);
-	r->mstate = s;
-	if (!s || (r->sc->threads.runtime == RT_JAVA && !(s->jt = jt_new()))) {
-		snprintf(err, errlen, "out of memory (threads model)");
-		return -1;
+	if (r->sc->threads.runtime == RT_JAVA) {
+		r->mstate = jt_new();
+		if (!r->mstate) {
+			snprintf(err, errlen, "out of memory (threads model)");
+			return -1;
+		}
+		if (jt_vm_threads(r, r->sc->threads.stack, err, errlen) != 0)
+			return -1;
 	}
-	if (s->jt && jt_vm_threads(r, r->sc->threads.stack, err, errlen) != 0)
-		return -1;
 	return jgc_init(r, err, errlen);
 }
 
 static void threads_fini(struct run *r)
 {
-	struct threads *s = r->mstate;
 	jgc_free(r);
-	if (s)
-		jt_free(s->jt);
-	free(s);
+	jt_free(r->mstate);
 	r->mstate = NULL;
 }
 
