@@ -203,8 +203,8 @@ static void test_10k_rps(void **state)
 	assert_param(&sc, "acceptor.enabled", "true");
 	assert_param(&sc, "models.threads", "true");
 	assert_param(&sc, "workload.request.arrival.poisson", "10000/s");
-	assert_param(&sc, "workload.request.program.0.cpu.exp", "100us");
-	assert_param(&sc, "workload.request.program.1.net", "100ms");
+	assert_param(&sc, "workload.request.program.0.cpu.exp", "100000");
+	assert_param(&sc, "workload.request.program.1.net", "100000000");
 	assert_param(&sc, "models.gmp", "false");
 	assert_param(&sc, "models.gmp.gomaxprocs", "0");
 	assert_params_unique(&sc);
@@ -258,10 +258,10 @@ static void test_shapes(void **state)
 	assert_int_equal(p->ops[2].kind, OP_SYSCALL);
 	assert_true(p->ops[2].d.p1 == 1e6);
 
-	assert_param(&sc, "programs.sleeper.0.sleep", "1ns");
-	assert_param(&sc, "workload.clients.program.0.repeat.do.1.syscall", "1ms");
+	assert_param(&sc, "programs.sleeper.0.sleep", "1");
+	assert_param(&sc, "workload.clients.program.0.repeat.do.1.syscall", "1000000");
 	assert_param(&sc, "workload.main.program.0.spawn.wait", "true");
-	assert_param(&sc, "workload.clients.arrival.closed.think.exp", "10ms");
+	assert_param(&sc, "workload.clients.arrival.closed.think.exp", "10000000");
 	assert_params_unique(&sc);
 	sc_free(&sc);
 }
@@ -353,9 +353,9 @@ static void test_every_distribution(void **state)
 	assert_true(o[5].d.values[0] == 1e6 && o[5].d.values[3] == 9e6);
 	assert_int_equal(o[6].d.kind, DIST_CONST);
 	assert_true(o[6].d.p1 == 0);
-	assert_param(&sc, "workload.w.program.1.cpu.uniform.1", "50us");
+	assert_param(&sc, "workload.w.program.1.cpu.uniform.1", "50000");
 	assert_param(&sc, "workload.w.program.1.cpu.mem", "0.25");
-	assert_param(&sc, "workload.w.program.5.cpu.empirical.3", "9ms");
+	assert_param(&sc, "workload.w.program.5.cpu.empirical.3", "9000000");
 	sc_free(&sc);
 }
 
@@ -473,7 +473,7 @@ static void test_machine_and_sections(void **state)
 	assert_param(&sc, "machine.numa.distance.2.2", "10.5");
 	assert_param(&sc, "machine.numa.distance.0.2", "22");
 	assert_param(&sc, "acceptor.enabled", "false");
-	assert_param(&sc, "seed", "18446744073709551615");
+	assert_param(&sc, "seed", "-1"); /* signed, as runs.seed */
 	sc_free(&sc);
 
 	load_ok(VALID "machine: { cores: 4, numa: { nodes: 2, ratio: 3 } }\n", NULL, 0, &sc);
@@ -588,7 +588,7 @@ static void test_set_flow_mapping_and_sequence(void **state)
 	assert_int_equal(sc.threads.stack, 2 << 20);
 	assert_int_equal(sc.pool.queue, 10);
 	assert_int_equal(sc.pool.workers, 200);
-	assert_param(&sc, "workload.request.program.0.cpu", "20us");
+	assert_param(&sc, "workload.request.program.0.cpu", "20000");
 	assert_param(&sc, "workload.extra.arrival.poisson", "5000/s");
 	assert_param(&sc, "workload.request.arrival.closed.clients", "7");
 	assert_null(param(&sc, "workload.request.arrival.poisson"));
@@ -714,7 +714,8 @@ static void test_wrong_types(void **state)
 	expect_error(with_extra("machine: { numa: { ratio: fast } }\n"), "t.yaml:9:27: expected a number, got 'fast'");
 	expect_error(with_extra("acceptor: { enabled: maybe }\n"),
 		     "t.yaml:9:22: expected a boolean (true or false), got 'maybe'");
-	expect_error(with_extra("seed: -1\n"), "t.yaml:9:7: expected an unsigned integer, got '-1'");
+	expect_error(with_extra("seed: 1.5\n"), "t.yaml:9:7: expected a 64-bit integer, got '1.5'");
+	expect_error(with_extra("seed: -9223372036854775809\n"), "t.yaml:9:7: bad integer '-9223372036854775809': out of range");
 	expect_error("name: [t]\n", "t.yaml:1:7: expected a string, got a sequence");
 	expect_error("name:\nduration: 1s\n", "t.yaml:1:6: expected a string, got null");
 	expect_error("name: ''\n", "t.yaml:1:7: name must not be empty");

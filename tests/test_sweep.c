@@ -73,7 +73,7 @@ static uint64_t content(const char *db)
 
 /* The fields of --list line n (after the header): run, point, model, rep,
  * seed, axis values. */
-struct row { long run, point, rep; char model[16]; unsigned long long seed; int gmp, nodes; };
+struct row { long run, point, rep; char model[16]; long long seed; int gmp, nodes; };
 
 static int parse_list(const char *out, struct row *rows, int max)
 {
@@ -81,7 +81,7 @@ static int parse_list(const char *out, struct row *rows, int max)
 	int n = 0;
 	while (l && l[1] && n < max) {
 		struct row *r = &rows[n];
-		if (sscanf(l + 1, "%ld\t%ld\t%15s\t%ld\t%llu\t%d\t%d", &r->run, &r->point, r->model, &r->rep,
+		if (sscanf(l + 1, "%ld\t%ld\t%15s\t%ld\t%lld\t%d\t%d", &r->run, &r->point, r->model, &r->rep,
 			   &r->seed, &r->gmp, &r->nodes) != 7)
 			break;
 		n++;
@@ -102,7 +102,7 @@ static void test_numbering_and_list(void **state)
 	assert_int_equal(n, 3 * 2 * 3 * 2); /* points x models x reps */
 	const char *models[] = { "gmp", "threads", "pool" };
 	for (int i = 0; i < n; i++) {
-		assert_int_equal(rows[i].run, i);
+		assert_int_equal(rows[i].run, i + 1);            /* run ids, from 1 as query/plot/export */
 		assert_int_equal(rows[i].rep, i % 2);           /* repetition innermost */
 		assert_string_equal(rows[i].model, models[i / 2 % 3]);
 		assert_int_equal(rows[i].point, i / 6);
@@ -129,19 +129,60 @@ static void test_run_filters(void **state)
 	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 3", out, sizeof out), 0);
 	assert_int_equal(parse_list(out, rows, 64), 1);
 	assert_int_equal(rows[0].run, 3);
-	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 0-9", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 1-10", out, sizeof out), 0);
 	assert_int_equal(parse_list(out, rows, 64), 10);
-	assert_int_equal(rows[9].run, 9);
-	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 0,4,7", out, sizeof out), 0);
+	assert_int_equal(rows[0].run, 1);
+	assert_int_equal(rows[9].run, 10);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 1,4,7", out, sizeof out), 0);
 	assert_int_equal(parse_list(out, rows, 64), 3);
 	assert_int_equal(rows[1].run, 4);
 	assert_int_equal(rows[2].run, 7);
-	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 24", out, sizeof out), 2);
-	assert_non_null(strstr(out, "--run 24: run 24 is out of range (this sweep has 24 runs: 0-23)"));
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 24", out, sizeof out), 0);
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 25", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--run 25: run 25 is out of range (runs are numbered from 1) (this sweep has 24 runs: 1-24)"));
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 0", out, sizeof out), 2);
+	assert_non_null(strstr(out, "run 0 is out of range"));
 	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run x", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--run x"));
 	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 5-2", out, sizeof out), 2);
 	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 1,", out, sizeof out), 2);
+}
+
+/* One way to print a seed: --list prints the seed as runs.seed stores it
+ * (signed 64-bit), and that text pasted into --seed (sweep and plain run)
+ * gives a run with exactly that seed. Rep 1's seed is SplitMix64-derived,
+ * so about half of them have the top bit set: seed 1 rep 1 does (it is
+ * asserted), which is the case that printed differently before. */
+static void test_seed_printed_as_stored(void **state)
+{
+	(void)state;
+	static char out[1 << 16];
+	struct row rows[64];
+	const char *db = "build/tmp/gmpsim-sweep-seed.db";
+	assert_int_equal(tu_run_gmpsim("sweep " GRID " --list --run 2", out, sizeof out), 0);
+	assert_int_equal(parse_list(out, rows, 64), 1);
+	assert_int_equal(rows[0].rep, 1);
+	assert_true(rows[0].seed < 0); /* the top bit set: signed, as SQLite stores it */
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 2%s", db, ""), 0);
+	char sql[256];
+	snprintf(sql, sizeof sql, "select count(*) from runs where run_id = 2 and seed = %lld", rows[0].seed);
+	assert_int_equal(tu_query_double(db, sql), 1);
+	snprintf(sql, sizeof sql, "select count(*) from params where run_id = 2 and key = 'seed' and value = '%lld'",
+		 rows[0].seed);
+	assert_int_equal(tu_query_double(db, sql), 1);
+	/* pasted back into --seed, the printed text selects that very seed */
+	char args[512];
+	snprintf(args, sizeof args, SHORT " -q --model gmp --seed %lld -o %s", rows[0].seed, db);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "select count(*) from runs where seed = %lld", rows[0].seed);
+	assert_int_equal(tu_query_double(db, sql), 1);
+	/* its unsigned spelling is the same 64 bits */
+	snprintf(args, sizeof args, SHORT " -q --model gmp --seed %llu -o %s", (unsigned long long)rows[0].seed, db);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	assert_int_equal(tu_query_double(db, sql), 1);
+	assert_int_equal(tu_run_gmpsim(SHORT " -q --seed 1x", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--seed: expected a 64-bit integer"));
+	unlink(db);
 }
 
 /* ---- running: split + merge, -j, the database ---------------------------------------- */
@@ -151,7 +192,7 @@ static void test_split_merge_equals_whole(void **state)
 	(void)state;
 	const char *whole = "build/tmp/gmpsim-sweep-whole.db", *merged = "build/tmp/gmpsim-sweep-merged.db";
 	const char *parts[] = { "build/tmp/gmpsim-sweep-p0.db", "build/tmp/gmpsim-sweep-p1.db", "build/tmp/gmpsim-sweep-p2.db" };
-	const char *ranges[] = { "0-7", "8,9,10-15", "16-23" };
+	const char *ranges[] = { "1-8", "9,10,11-16", "17-24" };
 	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
 	assert_int_equal(tu_query_double(whole, "select count(*) from runs where status='complete'"), 24);
 	assert_int_equal(tu_query_double(whole, "select count(*) from runs where run_id = run_number + 1"), 24);
@@ -214,7 +255,7 @@ static void test_merge_bad_inputs(void **state)
 	(void)state;
 	const char *a = "build/tmp/gmpsim-sweep-ma.db", *b = "build/tmp/gmpsim-sweep-mb.db", *o = "build/tmp/gmpsim-sweep-mo.db";
 	char args[1024], out[4096];
-	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-2%s", a, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 1-3%s", a, ""), 0);
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 3 --reps 3", b, ""), 0);
 	unlink(o);
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, b);
@@ -257,7 +298,7 @@ static void test_resume(void **state)
 	const char *whole = "build/tmp/gmpsim-sweep-rw.db", *db = "build/tmp/gmpsim-sweep-rs.db";
 	char out[4096];
 	assert_int_equal(run_ok("sweep " GRID " -o %s%s", whole, ""), 0);
-	assert_int_equal(run_ok("sweep " GRID " -o %s --run 0-4,10%s", db, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 1-5,11%s", db, ""), 0);
 	assert_int_equal(tu_query_double(db, "select count(*) from runs"), 6);
 	/* a resume with another sweep is refused and leaves the database alone */
 	uint64_t before = content(db);
@@ -455,6 +496,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbering_and_list),
 		cmocka_unit_test(test_run_filters),
+		cmocka_unit_test(test_seed_printed_as_stored),
 		cmocka_unit_test(test_split_merge_equals_whole),
 		cmocka_unit_test(test_jobs_identical),
 		cmocka_unit_test(test_merge_bad_inputs),

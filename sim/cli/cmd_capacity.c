@@ -39,7 +39,7 @@ static void capacity_usage(FILE *f)
 		"  --slo SLO          terms joined by ',', all must hold: p50 p90 p99 p999 mean max\n"
 		"                     (latency, with a unit) or cpu (busy share), with < or <=:\n"
 		"                     'p99<200ms', 'mean<=2ms,cpu<0.8'\n"
-		"  --reps N           repetitions per probe, seeds seed..seed+N-1 (default 1); the\n"
+		"  -r, --reps N       repetitions per probe, seeds seed..seed+N-1 (default 1); the\n"
 		"                     SLO is checked on the mean over them\n"
 		"  --model M          search this model only (repeatable; default: the scenario's)\n"
 		"  --set KEY=VALUE    override a scenario value, as for a run\n"
@@ -158,7 +158,7 @@ static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
 	c->opts.tolerance = 0.02;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "m:S:o:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:m:S:o:j:qh", longopts, NULL)) != -1) {
 		int rc = parse_cap_option(c, opt, optarg);
 		if (rc)
 			return rc;

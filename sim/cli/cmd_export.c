@@ -75,7 +75,8 @@ static void exp_usage(FILE *f)
 		   "'gmpsim SCENARIO.yaml --trace') as Chrome Trace Event JSON for\n"
 		   "ui.perfetto.dev or chrome://tracing.\n"
 		   "\n"
-		   "  -r, --run N           the run (runs.run_id; see: sqlite3 DB 'select run_id, model from runs')\n"
+		   "      --run N           the run, numbered from 1 as in query, plot and sweep --list\n"
+		   "                        (runs.run_id; see: gmpsim query DB runs)\n"
 		   "  -o, --output FILE     the JSON file (replaced atomically)\n"
 		   "  -n, --max-events N    split into FILE-0.json, FILE-1.json ... of at most N events each\n"
 		   "  -h, --help            this help\n");
@@ -97,14 +98,15 @@ static int exp_parse_count(const char *opt, const char *arg, int64_t *out)
 static int exp_parse_args(struct exp *x, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "run", required_argument, 0, 'r' },        { "output", required_argument, 0, 'o' },
+		{ "run", required_argument, 0, 'R' },        { "output", required_argument, 0, 'o' },
 		{ "max-events", required_argument, 0, 'n' }, { "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int opt, rc = 0;
 	optind = 0;  /* glibc: rescan from argv[1] */
-	while (rc == 0 && (opt = getopt_long(argc, argv, "r:o:n:h", longopts, NULL)) != -1) {
-		if (opt == 'r')
+	while (rc == 0 && (opt = getopt_long(argc, argv, "o:n:h", longopts, NULL)) != -1) {
+		/* no -r: in gmpsim -r is --reps (sweep, run, capacity) and never --run */
+		if (opt == 'R')
 			rc = exp_parse_count("--run", optarg, &x->run);
 		else if (opt == 'o')
 			x->out = optarg;

@@ -82,13 +82,16 @@ static int add_seed(struct run_cli *c, const char *arg)
 {
 	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (errno || *end || !*arg || arg[0] == '-')
-		return cli_usage_error(NULL, "--seed: expected a non-negative integer, got '%s'", arg);
+	if (arg[0] == '-') /* signed, as printed and stored; the loader takes both */
+		strtoll(arg, &end, 10);
+	else
+		strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || end == arg)
+		return cli_usage_error(NULL, "--seed: expected a 64-bit integer (as gmpsim prints it), got '%s'", arg);
 	char *s = malloc(32);
 	if (!s)
 		return EXIT_USAGE;
-	snprintf(s, 32, "seed=%llu", v);
+	snprintf(s, 32, "seed=%s", arg);
 	c->owned[c->nowned++] = s;
 	c->sets[c->nsets++] = s;
 	return 0;
@@ -402,8 +405,8 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	unit_fmt_duration((double)sc->duration, dur, sizeof dur);
 	unit_fmt_duration((double)sc->warmup, warm, sizeof warm);
 	printf("\n%s: %s\n", sc->name, sc->description);
-	printf("%s simulated (%s warm-up excluded), seed %llu, %d cores in %d NUMA node(s)\n\n",
-	       dur, warm, (unsigned long long)sc->seed, sc->machine.cores, sc->machine.numa_nodes);
+	printf("%s simulated (%s warm-up excluded), seed %lld, %d cores in %d NUMA node(s)\n\n",
+	       dur, warm, (long long)sc->seed, sc->machine.cores, sc->machine.numa_nodes);
 	printf("%-8s %9s %7s %8s %10s %9s %9s %9s %9s %9s %7s %7s %9s %8s %9s %9s\n",
 	       "model", "done", "failed", "in-fl", "thru/s", "mean", "p50", "p99", "p99.9", "max",
 	       "cpu", "kern", "ctxsw", "threads", "stk rsv", "stk cmt");

@@ -55,12 +55,14 @@ static void sweep_usage(FILE *f)
 		"  -o, --output DB   results database (default results/<scenario>.db)\n"
 		"  -m, --model NAME  run only this model (repeatable)\n"
 		"  -s, --seed S      base seed (default: the scenario's)\n"
-		"      --run SPEC    run only these run numbers: 3, 0-9, 0,4,7\n"
-		"      --list        print every run (number, point, model, rep, seed, axis values)\n"
+		"      --run SPEC    run only these runs (run ids, from 1, as query/plot/export): 3, 1-9, 1,4,7\n"
+		"      --list        print every run (run id, point, model, rep, seed, axis values);\n"
+		"                    the seed as the database stores it, accepted by --seed\n"
 		"      --resume      keep DB's complete runs, run only the missing or unfinished ones\n"
 		"  -q, --quiet       no progress bar and no report\n"
 		"\n"
-		"Run numbers: the first axis varies slowest, then the model, then the repetition.\n"
+		"Runs are numbered from 1 (runs.run_id): the first axis varies slowest, then the\n"
+		"model, then the repetition.\n"
 		"exit status: 0 ok, 1 a run failed, 2 bad usage or input, 130 interrupted\n");
 }
 
@@ -84,14 +86,20 @@ static int parse_int_opt(const struct sweep_cli *c, const char *opt, const char 
 	return 0;
 }
 
+/* A seed as printed (signed, as the database stores it) or as its unsigned
+ * 64-bit pattern: the scenario loader takes both (scenario_value.c). */
 static int parse_seed(struct sweep_cli *c, const char *arg)
 {
 	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (errno || *end || !*arg || arg[0] == '-')
-		return cli_usage_error(sweep_cmd(c), "--seed: expected a non-negative integer, got '%s'", arg);
-	snprintf(c->seedset, sizeof c->seedset, "seed=%llu", v);
+	if (arg[0] == '-')
+		strtoll(arg, &end, 10);
+	else
+		strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || end == arg)
+		return cli_usage_error(sweep_cmd(c), "--seed: expected a 64-bit integer (as --list prints it), got '%s'",
+				       arg);
+	snprintf(c->seedset, sizeof c->seedset, "seed=%s", arg);
 	return 0;
 }
 
@@ -180,8 +188,8 @@ static void list_runs(const struct sweep_plan *p, const unsigned char *sel)
 		if (!sel[n])
 			continue;
 		plan_run_of(p, n, &r);
-		printf("%lld\t%lld\t%s\t%d\t%llu", (long long)n, (long long)r.point, p->models[r.model], r.rep,
-		       (unsigned long long)r.seed);
+		printf("%lld\t%lld\t%s\t%d\t%lld", (long long)n + 1, (long long)r.point, p->models[r.model], r.rep,
+		       (long long)r.seed); /* the run_id, and the seed as the database stores it */
 		for (int i = 0; i < p->naxes; i++)
 			printf("\t%s", p->axes[i].values.v[plan_value_index(p, r.point, i)]);
 		printf("\n");
@@ -276,7 +284,7 @@ static int write_result(void *ctx, struct run_result *r, char *err, size_t errle
 	wr->copy_from = r->run_number + 1;
 	if (strcmp(r->status, "failed") == 0)
 		fprintf(stderr, "%sgmpsim: run %lld (%s, point %d, rep %d) failed: %s\n", wr->progress ? "\r\033[K" : "",
-			(long long)r->run_number, r->model, r->point_id, r->rep, r->error ? r->error : "?");
+			(long long)r->run_number + 1, r->model, r->point_id, r->rep, r->error ? r->error : "?");
 	return db_write_run(wr->db, r, err, errlen) < 0 ? -1 : 0;
 }
 
@@ -393,7 +401,8 @@ bool cmd_sweep_wants_plain(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return false;
-		if (strcmp(argv[i], "--reps") == 0 || strncmp(argv[i], "--reps=", 7) == 0)
+		if (strcmp(argv[i], "--reps") == 0 || strncmp(argv[i], "--reps=", 7) == 0 ||
+		    strncmp(argv[i], "-r", 2) == 0)
 			return true;
 	}
 	return false;

@@ -1,16 +1,20 @@
 /* sim/scenario/scenario_params.c — the scenario's resolved parameters as a flat
  * list of (dotted key, text) pairs in sc->params: every table row with its
  * default applied, the NUMA distance matrix cell by cell, and every scalar
- * under workload: and programs: as written. The results database stores
- * this list with each run (models/run.c).
+ * under workload:, programs: and channels: as written, except that a
+ * duration with a unit ("100ms", "100 ms") is stored in ns and a size with
+ * a unit ("256 KiB") in bytes, as the table's rows are. The results
+ * database stores this list with each run (models/run.c).
  *
  * Must not: validate (everything it reads was checked already), or change
  * anything in the scenario but sc->params. Limit: SC_MAX_PARAMS entries. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario_internal.h"
+#include "units.h"
 
 #define SC_MAX_PARAMS 1000000    /* same bound as SC_MAX_OPS, for the flattened parameter list */
 #define PATH_MAX_CHARS 4096      /* flattened parameter keys */
@@ -65,15 +69,36 @@ static int distance_params(struct loader *ld)
 	return 0;
 }
 
-/* Every scalar leaf below node, as written, keyed by its dotted path
+/* A workload scalar as stored: a duration with a unit in ns, a size with a
+ * unit in bytes (the form of the table's rows and of --set), anything else
+ * (counts, rates, names) as written. buf has room for any int64. */
+static const char *normal_value(const char *text, char *buf, size_t len)
+{
+	bool unit = false;
+	for (const char *c = text; *c; c++)
+		unit |= isalpha((unsigned char)*c) != 0;
+	sim_ns ns;
+	int64_t bytes;
+	char err[128];
+	if (!unit || strchr(text, '/'))
+		return text;
+	if (unit_parse_duration(text, &ns, err, sizeof err) == 0)
+		return snprintf(buf, len, "%lld", (long long)ns), buf;
+	if (unit_parse_size(text, &bytes, err, sizeof err) == 0)
+		return snprintf(buf, len, "%lld", (long long)bytes), buf;
+	return text;
+}
+
+/* Every scalar leaf below node, as written (durations and sizes resolved), keyed by its dotted path
  * (sequence items by index). path has room for PATH_MAX_CHARS. */
 static int tree_params(struct loader *ld, int node, char *path, size_t plen, int depth)
 {
 	struct yt *t = ld->t;
 	if (depth > PARAM_MAX_DEPTH)
 		return yt_fail(t, node, "nested too deeply (a recursive alias?)");
+	char num[32];
 	if (yt_is_scalar(t, node))
-		return sc__add_param(ld, path, yt_is_null(t, node) ? "" : yt_text(t, node));
+		return sc__add_param(ld, path, yt_is_null(t, node) ? "" : normal_value(yt_text(t, node), num, sizeof num));
 	bool map = yt_is_mapping(t, node);
 	for (int i = 0; i < yt_len(t, node); i++) {
 		int n = map ? snprintf(path + plen, PATH_MAX_CHARS - plen, ".%s", yt_text(t, yt_key(t, node, i)))

@@ -513,7 +513,9 @@ static const char *format_row(const struct scenario *sc, const struct sc_row *r,
 	case ROW_INT: snprintf(buf, len, "%d", *(const int *)p); break;
 	case ROW_INT64: case ROW_DURATION: case ROW_SIZE:
 		snprintf(buf, len, "%lld", (long long)*(const int64_t *)p); break;
-	case ROW_UINT64: snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+	case ROW_UINT64: /* the seed, signed as runs.seed stores it (parse_bits64 reads it back) */
+		snprintf(buf, len, "%lld", (long long)*(const uint64_t *)p);
+		break;
 	case ROW_DOUBLE: sc__format_double(*(const double *)p, buf, len); break;
 	case ROW_BOOL: case ROW_MODEL: snprintf(buf, len, "%s", *(const bool *)p ? "true" : "false"); break;
 	case ROW_STRING: return *(char *const *)p;

@@ -19,7 +19,7 @@ static const struct {
 	bool syntax_is_type;  /* a value that does not look like one is a type error */
 } vkinds[] = {
 	[VK_INT] = { "an integer", "integer", true },
-	[VK_UINT] = { "an unsigned integer", "integer", true },
+	[VK_UINT] = { "a 64-bit integer", "integer", true },
 	[VK_DURATION] = { "a duration", "duration", false },
 	[VK_SIZE] = { "a size", "size", false },
 	[VK_RATE] = { "a rate", "rate", false },
@@ -28,11 +28,28 @@ static const struct {
 	[VK_STRING] = { "a string", NULL, true },
 };
 
+/* A 64-bit pattern (the seed): 0 .. 2^64-1, or negative down to -2^63 for
+ * the same bits read as signed, which is how the results database stores
+ * a seed and every command prints it, so a printed seed can be pasted back. */
+static int parse_bits64(const char *text, uint64_t *out, char *why, size_t len)
+{
+	const char *t = text;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (*t != '-')
+		return unit_parse_uint64(text, out, why, len);
+	int64_t i;
+	if (unit_parse_int64(text, &i, why, len))
+		return -1;
+	*out = (uint64_t)i;
+	return 0;
+}
+
 int sc__parse_text(enum vkind k, const char *text, union value *v, char *why, size_t len)
 {
 	switch (k) {
 	case VK_INT: return unit_parse_int64(text, &v->i, why, len);
-	case VK_UINT: return unit_parse_uint64(text, &v->u, why, len);
+	case VK_UINT: return parse_bits64(text, &v->u, why, len);
 	case VK_DURATION: return unit_parse_duration(text, &v->i, why, len);
 	case VK_SIZE: return unit_parse_size(text, &v->i, why, len);
 	case VK_RATE: return unit_parse_rate(text, &v->d, why, len);

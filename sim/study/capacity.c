@@ -280,8 +280,8 @@ static int overloaded(const struct scenario *sc, const struct run_result *res, d
 	double expected = rate * window, done = res_get_metric(res, "tasks_completed");
 	if (!cap_overloaded(done, expected))
 		return 0;
-	snprintf(why, whylen, "overloaded: completed %.0f of ~%.0f arrivals (%.1f%%), seed %llu", done, expected,
-		 100 * done / expected, (unsigned long long)res->seed);
+	snprintf(why, whylen, "overloaded: completed %.0f of ~%.0f arrivals (%.1f%%), seed %lld", done, expected,
+		 100 * done / expected, (long long)res->seed);
 	return 1;
 }
 
@@ -313,7 +313,7 @@ static void *simulate_rep(void *arg)
 {
 	struct rep_slot *s = arg;
 	char seed_set[48];
-	snprintf(seed_set, sizeof seed_set, "seed=%llu", (unsigned long long)s->seed);
+	snprintf(seed_set, sizeof seed_set, "seed=%lld", (long long)s->seed);
 	if (load_at(s->o, s->cls, s->rate, seed_set, &s->sc, s->err, sizeof s->err) != 0) {
 		s->rc = 2;
 		return NULL;
@@ -341,7 +341,7 @@ static int book_rep(struct rep_slot *s, int rep, double *sums, struct probe *pr,
 		snprintf(err, errlen, "%s%s%s", s->loaded ? s->model : "", s->loaded ? ": " : "", s->err);
 	if (rc == 1 && pr->met) {
 		pr->met = 0;
-		snprintf(pr->why, sizeof pr->why, "simulation failed (seed %llu): %.150s", (unsigned long long)s->seed,
+		snprintf(pr->why, sizeof pr->why, "simulation failed (seed %lld): %.150s", (long long)s->seed,
 			 s->err);
 	}
 	if (rc == 0 && pr->met && overloaded(&s->sc, &s->res, s->rate, pr->why, sizeof pr->why))

@@ -41,7 +41,7 @@ int sdb_write_meta(struct db *db, const struct sweep_plan *p, char *err, size_t 
 	    meta_int(db, "sweep_runs", p->nruns, err, errlen))
 		return -1;
 	char seed[32];
-	snprintf(seed, sizeof seed, "%llu", (unsigned long long)p->base_seed);
+	snprintf(seed, sizeof seed, "%lld", (long long)p->base_seed);
 	if (db_set_meta(db, "sweep_seed", seed, err, errlen))
 		return -1;
 	for (int i = 0; i < p->naxes; i++) {
@@ -181,7 +181,7 @@ void sdb_explain_mismatch(const struct sdb_info *in, const struct sweep_plan *p,
 		size_t n = strlen(models);
 		snprintf(models + n, sizeof models - n, "%s%s", i ? " " : "", p->models[i]);
 	}
-	snprintf(seed, sizeof seed, "%llu", (unsigned long long)p->base_seed);
+	snprintf(seed, sizeof seed, "%lld", (long long)p->base_seed);
 	snprintf(reps, sizeof reps, "%d", p->reps);
 	snprintf(runs, sizeof runs, "%lld", (long long)p->nruns);
 	if (strcmp(in->reps, reps))

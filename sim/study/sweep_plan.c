@@ -378,7 +378,7 @@ static int point_sets(const struct sweep_plan *p, int64_t point, const char **se
 	for (int i = 0; i < p->naxes; i++)
 		sets[n++] = p->axes[i].sets[plan_value_index(p, point, i)];
 	if (with_seed) {
-		snprintf(seedbuf, seedlen, "seed=%llu", (unsigned long long)seed);
+		snprintf(seedbuf, seedlen, "seed=%lld", (long long)seed);
 		sets[n++] = seedbuf;
 	}
 	return n;
@@ -530,11 +530,12 @@ int plan_finish(struct sweep_plan *p, char *err, size_t errlen)
 
 static int bad_spec(const struct sweep_plan *p, const char *spec, const char *why, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "--run %s: %s (this sweep has %lld runs: 0-%lld)", spec, why,
-		 (long long)p->nruns, (long long)p->nruns - 1);
+	snprintf(err, errlen, "--run %s: %s (this sweep has %lld runs: 1-%lld)", spec, why,
+		 (long long)p->nruns, (long long)p->nruns);
 	return -1;
 }
 
+/* A run as the user numbers it: run_id, from 1. */
 static int parse_run_number(const char *s, char **end, long long *out)
 {
 	if (*s < '0' || *s > '9')
@@ -558,12 +559,12 @@ int plan_select(const struct sweep_plan *p, const char *spec, unsigned char *sel
 			return bad_spec(p, spec, "expected a number after '-'", err, errlen);
 		if (hi < lo)
 			return bad_spec(p, spec, "a range must not run backwards", err, errlen);
-		if (hi >= p->nruns) {
-			char why[64];
-			snprintf(why, sizeof why, "run %lld is out of range", hi);
+		if (lo < 1 || hi > p->nruns) {
+			char why[96];
+			snprintf(why, sizeof why, "run %lld is out of range (runs are numbered from 1)", lo < 1 ? lo : hi);
 			return bad_spec(p, spec, why, err, errlen);
 		}
-		memset(sel + lo, 1, (size_t)(hi - lo + 1));
+		memset(sel + lo - 1, 1, (size_t)(hi - lo + 1));
 		if (*end == 0)
 			return 0;
 		if (*end != ',')

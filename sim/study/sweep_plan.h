@@ -89,8 +89,10 @@ const char *plan_point_text(const struct sweep_plan *p, int64_t point, char *buf
 int plan_load(const struct sweep_plan *p, const struct plan_run *r, struct scenario *sc,
 	      char *err, size_t errlen);
 
-/* Parses a --run spec ("3", "0-9", "0,4,7", "0-3,7") into sel[0..nruns)
- * (1 = selected). Errors name the spec and the valid range. */
+/* Parses a --run spec of run ids, numbered from 1 as everywhere in gmpsim
+ * (run_id = run_number + 1: "3", "1-9", "1,4,7", "1-3,7"), into
+ * sel[0..nruns) indexed by run number (1 = selected). Errors name the spec
+ * and the valid range. */
 int plan_select(const struct sweep_plan *p, const char *spec, unsigned char *sel,
 		char *err, size_t errlen);
 
