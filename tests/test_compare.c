@@ -9,6 +9,7 @@
 #include "db.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <jansson.h>
 #include <ctype.h>
 #include <math.h>
 #include <sys/stat.h>
@@ -458,13 +459,153 @@ static void test_unstable_reps_are_flagged(void **state)
 	int rc;
 	char *out = report(path, &rc, err, sizeof err);
 	assert_int_equal(rc, 0);
-	const char *u = strstr(out, "UNSTABLE: reps of gmp split (4,424, 5,327, 2,279, 2,029, 2,120/s): "
-				    "throughput max/min 2.63 > 1.5; the intervals below are not meaningful");
+	const char *u = strstr(out, "UNSTABLE: gmp's throughput: reps split into two groups, 2,029-2,279/s (3 reps) "
+				    "and 4,424-5,327/s (2 reps): max/min 2.63 > 1.5; the intervals below describe none "
+				    "of the regimes");
 	assert_non_null(u);
 	assert_true(u < strstr(out, "  metric "));  /* before the ratios */
-	assert_null(strstr(out, "reps of threads split"));  /* 2,000 .. 2,400: 1.2x */
+	assert_null(strstr(out, "threads's throughput"));  /* 2,000 .. 2,400: 1.2x */
 	assert_non_null(strstr(out, "(not quotable as is: UNSTABLE"));
 	free(out);
+}
+
+/* cmp_report_opts' output as a malloc'd string. */
+static char *report_opts(const char *path, const struct cmp_opts *o, int *rc, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	*rc = cmp_report_opts(path, o, f, err, errlen);
+	fclose(f);
+	return buf;
+}
+
+/* --json rows parse with a real parser and carry the pair's estimates;
+ * --ref turns the ratio over (threads ÷ gmp = 1/2 becomes gmp ÷ threads
+ * = 2, exactly, with noise-free pairs); --metric keeps one metric; --csv
+ * has a header and one CRLF row per model x metric. */
+static void test_machine_rows_ref_and_metric(void **state)
+{
+	(void)state;
+	struct spec runs[6];
+	for (int r = 0; r < 3; r++) {
+		runs[2 * r] = (struct spec){ "gmp", r, 0, 1000 + 100 * r, 30e6, 0.4, NULL };
+		runs[2 * r + 1] = (struct spec){ "threads", r, 0, (1000 + 100 * r) / 2.0, 60e6, 0.5, NULL };
+	}
+	char path[128], err[256];
+	db_path(path, sizeof path, "rows.db");
+	write_db(path, runs, 6);
+	int rc;
+	struct cmp_opts o = { .format = CMP_JSON, .metric = "throughput" };
+	char *out = report_opts(path, &o, &rc, err, sizeof err);
+	assert_int_equal(rc, 0);
+	json_error_t je;
+	json_t *a = json_loads(out, 0, &je);
+	assert_non_null(a);
+	assert_int_equal(json_array_size(a), 1);
+	json_t *row = json_array_get(a, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "model")), "threads");
+	assert_string_equal(json_string_value(json_object_get(row, "ref")), "gmp");
+	assert_string_equal(json_string_value(json_object_get(row, "metric")), "throughput");
+	assert_int_equal(json_integer_value(json_object_get(row, "pairs")), 3);
+	assert_true(fabs(json_number_value(json_object_get(row, "ratio")) - 0.5) < 1e-12);
+	assert_true(fabs(json_number_value(json_object_get(row, "ratio_lo")) - 0.5) < 1e-9);
+	assert_true(fabs(json_number_value(json_object_get(row, "model_mean")) - 550) < 1e-9);
+	assert_true(json_is_integer(json_object_get(row, "unstable")) && json_integer_value(json_object_get(row, "unstable")) == 0);
+	json_decref(a);
+	free(out);
+
+	o.ref = "threads";
+	out = report_opts(path, &o, &rc, err, sizeof err);
+	a = json_loads(out, 0, &je);
+	assert_non_null(a);
+	row = json_array_get(a, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "model")), "gmp");
+	assert_true(fabs(json_number_value(json_object_get(row, "ratio")) - 2.0) < 1e-12);
+	json_decref(a);
+	free(out);
+
+	/* text with --ref: the pair is gmp vs threads */
+	o = (struct cmp_opts){ .ref = "threads" };
+	out = report_opts(path, &o, &rc, err, sizeof err);
+	assert_non_null(strstr(out, "gmp vs threads: 3 paired reps"));
+	assert_non_null(strstr(out, "quote: gmp served 2.00"));
+	free(out);
+
+	o = (struct cmp_opts){ .format = CMP_CSV };
+	out = report_opts(path, &o, &rc, err, sizeof err);
+	assert_int_equal(strncmp(out, "scenario,point_id,params,metric,model,ref,pairs,", 48), 0);
+	int lines = 0;
+	for (const char *c = out; (c = strstr(c, "\r\n")); c += 2)
+		lines++;
+	assert_int_equal(lines, 1 + 7); /* header + the 7 default metrics */
+	free(out);
+
+	o = (struct cmp_opts){ .ref = "pool" };
+	free(report_opts(path, &o, &rc, err, sizeof err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "--ref pool"));
+	assert_non_null(strstr(err, "gmp threads"));
+	o = (struct cmp_opts){ .metric = "nope" };
+	free(report_opts(path, &o, &rc, err, sizeof err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "latency_max"));
+}
+
+/* A batch scenario (every service class arrives as { batch: }; a
+ * colocated Poisson class does not count) leads with the time to finish
+ * and quotes it; an open-loop scenario does not. */
+static void write_batch_run(struct db *db, const char *model, int rep, double finish, int batch)
+{
+	struct run_result r;
+	char err[256];
+	res_init(&r, "mutex", model, 100 + (uint64_t)rep);
+	r.rep = rep;
+	res_param(&r, batch ? "workload.w.arrival.batch.count" : "workload.w.arrival.poisson", batch ? "100" : "5/s");
+	res_param(&r, "workload.side.arrival.poisson", "100/s");
+	res_param(&r, "workload.side.colocated", "true");
+	res_metric(&r, "throughput", 5, "1/s");
+	res_metric(&r, "latency_max", finish, "ns");
+	res_metric(&r, "latency_p99", finish * 0.99, "ns");
+	res_set_status(&r, "complete", NULL);
+	if (db_write_run(db, &r, err, sizeof err) < 0)
+		fail_msg("db_write_run: %s", err);
+	res_free(&r);
+}
+
+static void test_batch_leads_with_time_to_finish(void **state)
+{
+	(void)state;
+	for (int batch = 1; batch >= 0; batch--) {
+		char path[128], err[256];
+		db_path(path, sizeof path, batch ? "batch.db" : "open.db");
+		struct db *db = db_create(path, err, sizeof err);
+		assert_non_null(db);
+		for (int r = 0; r < 3; r++) {
+			write_batch_run(db, "gmp", r, 200e6 + 1e6 * r, batch);
+			write_batch_run(db, "threads", r, 300e6 + 1.5e6 * r, batch);
+		}
+		assert_int_equal(db_close_commit(db, err, sizeof err), 0);
+		int rc;
+		char *out = report(path, &rc, err, sizeof err);
+		assert_int_equal(rc, 0);
+		const char *metric_head = strstr(out, "  metric ");
+		assert_non_null(metric_head);
+		const char *first = strchr(metric_head, '\n') + 1;
+		if (batch) {
+			/* 300/200 = 301.5/201 = 303/202 = 1.5: the ratio is exact */
+			assert_int_equal(strncmp(first, "  time to finish ", 17), 0);
+			assert_non_null(strstr(out, "quote: threads took 1.50\u00d7 gmp's time to finish (95% CI 1.50\u20131.50): "
+						    "301.5 ms vs 201.0 ms (3 reps)"));
+			assert_null(strstr(out, "served"));
+		} else {
+			assert_int_equal(strncmp(first, "  throughput ", 13), 0);
+			assert_null(strstr(out, "time to finish"));
+			assert_non_null(strstr(out, "quote: threads served 1.00"));
+		}
+		free(out);
+	}
 }
 
 static void test_bad_databases(void **state)
@@ -546,6 +687,8 @@ int main(void)
 		cmocka_unit_test(test_ratio_direction_is_model_over_gmp),
 		cmocka_unit_test(test_overloaded_pairs_are_marked),
 		cmocka_unit_test(test_unstable_reps_are_flagged),
+		cmocka_unit_test(test_machine_rows_ref_and_metric),
+		cmocka_unit_test(test_batch_leads_with_time_to_finish),
 		cmocka_unit_test(test_one_rep_has_no_ci),
 		cmocka_unit_test(test_report_skips_and_never_prints_nan),
 		cmocka_unit_test(test_sweep_keys_and_reference),

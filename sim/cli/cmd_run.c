@@ -286,7 +286,23 @@ static const char *latency_mark(const struct run_result *m, const struct run_res
 	return om && oref ? "?" : om ? ">" : oref ? "<" : "";
 }
 
-struct ratios { double thr, p99, cpu, mem; };
+struct ratios { double thr, p99, cpu, mem, fin; };
+
+/* A batch scenario: every class of the service (colocated ones aside)
+ * arrives as { batch: }, all at once, so the question is how long the
+ * batch takes: the time to finish, latency_max, leads its summary. */
+static bool is_batch(const struct scenario *sc)
+{
+	int n = 0;
+	for (int i = 0; i < sc->nclasses; i++) {
+		if (sc->classes[i].colocated)
+			continue;
+		if (sc->classes[i].arrival.kind != ARR_BATCH)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
 
 static struct ratios ratios_of(const struct run_result *m, const struct run_result *ref)
 {
@@ -295,10 +311,11 @@ static struct ratios ratios_of(const struct run_result *m, const struct run_resu
 		.p99 = metric(m, "latency_p99") / metric(ref, "latency_p99"),
 		.cpu = metric(m, "cpu_utilization") / metric(ref, "cpu_utilization"),
 		.mem = metric(m, "stack_committed_peak") / metric(ref, "stack_committed_peak"),
+		.fin = metric(m, "latency_max") / metric(ref, "latency_max"),
 	};
 }
 
-static void print_ratios(struct run_result *res, int n)
+static void print_ratios(struct run_result *res, int n, bool batch)
 {
 	int ref = find_ref(res, n);
 	if (n < 2)
@@ -316,6 +333,12 @@ static void print_ratios(struct run_result *res, int n)
 			snprintf(l, sizeof l, "none (overloaded)");
 		fmt_ratio(r.cpu, "", c, sizeof c);
 		fmt_ratio(r.mem, "", s, sizeof s);
+		if (batch) {
+			fmt_ratio(r.fin, latency_mark(&res[i], &res[ref]), t, sizeof t);
+			printf("  %-8s time to finish %s (%+.1f%%)  CPU %s  committed stack %s\n", res[i].model, t,
+			       100 * (r.fin - 1), c, s);
+			continue;
+		}
 		printf("  %-8s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
 		       res[i].model, t, 100 * (r.thr - 1), l, c, s);
 	}
@@ -353,7 +376,7 @@ static void verdict_state(const struct run_result *r, char *buf, size_t n)
 }
 
 /* What the figures mean, one line per model, and what one run cannot say. */
-static void print_verdict(struct run_result *res, int n)
+static void print_verdict(struct run_result *res, int n, bool batch)
 {
 	int ref = find_ref(res, n);
 	const char *rn = res[ref].model;
@@ -364,7 +387,8 @@ static void print_verdict(struct run_result *res, int n)
 		if (strcmp(res[i].status, "complete") != 0) {
 			printf("  %-8s %s: no figures to judge\n", res[i].model, res[i].status);
 		} else if (i == ref || n < 2) {
-			printf("  %-8s %s%s\n", res[i].model, state, n < 2 ? "" : "; the reference of the ratios");
+			printf("  %-8s %s%s\n", res[i].model, batch && strcmp(state, "kept up") == 0 ? "finished" : state,
+			       n < 2 ? "" : "; the reference of the ratios");
 		} else {
 			struct ratios r = ratios_of(&res[i], &res[ref]);
 			char t[64], l[80], c[64], s[64];
@@ -372,10 +396,19 @@ static void print_verdict(struct run_result *res, int n)
 			verdict_p99(r.p99, latency_mark(&res[i], &res[ref]), rn, l, sizeof l);
 			verdict_ratio(r.cpu, "", rn, "CPU", c, sizeof c);
 			verdict_ratio(r.mem, "", rn, "committed stack", s, sizeof s);
+			if (batch) {
+				verdict_ratio(r.fin, latency_mark(&res[i], &res[ref]), rn, "time to finish", t, sizeof t);
+				printf("  %-8s %s: %s,\n  %-8s using %s and %s\n", res[i].model,
+				       strcmp(state, "kept up") == 0 ? "finished" : state, t, "", c, s);
+				continue;
+			}
 			printf("  %-8s %s: %s %s,\n  %-8s using %s and %s\n", res[i].model, state, t, l, "", c, s);
 		}
 	}
-	printf("  one run: `--reps 5` gives intervals; `gmpsim capacity` finds where each model breaks\n");
+	if (batch)
+		printf("  one run: `--reps 5` gives intervals (gmpsim compare: the time to finish leads)\n");
+	else
+		printf("  one run: `--reps 5` gives intervals; `gmpsim capacity` finds where each model breaks\n");
 }
 
 /* One line per model that collected garbage (nothing when none did). */
@@ -399,6 +432,19 @@ static void print_gc(struct run_result *res, int n)
 	}
 }
 
+/* A batch's headline: how long each model took to finish it. */
+static void print_finish(struct run_result *res, int n)
+{
+	printf("\ntime to finish the batch (its last task's latency, latency_max; throughput above is\n"
+	       "tasks / window and says nothing here):");
+	for (int i = 0; i < n; i++) {
+		char t[32];
+		fmt_ms(metric(&res[i], "latency_max"), 0, t, sizeof t);
+		printf("%s %s %s", i ? "," : "", res[i].model, t);
+	}
+	printf("\n");
+}
+
 static void print_summary(const struct scenario *sc, struct run_result *res, int n, const char *db)
 {
 	char dur[32], warm[32];
@@ -413,7 +459,9 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	for (int i = 0; i < n; i++)
 		print_row(&res[i]);
 	print_overloads(res, n);
-	print_ratios(res, n);
+	if (is_batch(sc))
+		print_finish(res, n);
+	print_ratios(res, n, is_batch(sc));
 	print_gc(res, n);
 	printf("\ndone/failed: requests in the measured window; in-fl: still in flight at the end;\n"
 	       "OVERLOADED: completed fewer than max(98%%, 1 - 4/sqrt(arrivals)) of the requests that\n"
@@ -421,7 +469,7 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	       "after the warm-up and completed ('>': understated, the model is overloaded); cpu: busy\n"
 	       "share of all cores; kern: kernel share of busy time; threads: peak; stk rsv/cmt: peak\n"
 	       "reserved / committed stack.\n");
-	print_verdict(res, n);
+	print_verdict(res, n, is_batch(sc));
 	printf("results: %s  (try: sqlite3 %s 'select * from summary')\n", db, db);
 }
 

@@ -9,6 +9,7 @@
  */
 #include "compare.h"
 #include "capacity.h"
+#include "dispersion.h"
 #include "units.h"
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -69,7 +70,10 @@ void cmp_difference(const double *a, const double *b, int n, struct cmp_estimate
 /* ---- the metrics compared --------------------------------------------------- */
 
 enum fmt_kind { K_RATE, K_NS, K_SHARE, K_BYTES, K_COUNT };
-enum { CM_THROUGHPUT, CM_P50, CM_P99, CM_MEAN, CM_CPU, CM_STACK, CM_THREADS, CM_COUNT };
+enum { CM_THROUGHPUT, CM_P50, CM_P99, CM_MEAN, CM_CPU, CM_STACK, CM_THREADS, CM_MAX, CM_P999, CM_CTXSW, CM_COUNT };
+/* Shown by default (CM_MAX leads instead of throughput in a batch point:
+ * the time the batch needs to finish is what such a scenario is about). */
+enum { CM_DEFAULT = CM_THREADS + 1 };
 
 static const struct {
 	const char *name, *label;
@@ -82,7 +86,25 @@ static const struct {
 	[CM_CPU] = { "cpu_utilization", "cpu", K_SHARE },
 	[CM_STACK] = { "stack_committed_peak", "stack committed", K_BYTES },
 	[CM_THREADS] = { "threads_peak", "threads peak", K_COUNT },
+	[CM_MAX] = { "latency_max", "latency max", K_NS },
+	[CM_P999] = { "latency_p999", "latency p99.9", K_NS },
+	[CM_CTXSW] = { "context_switches", "ctx switches", K_COUNT },
 };
+
+const char *cmp_metric_names(char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (int m = 0; m < CM_COUNT && o < len; m++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", m ? ", " : "", metric_defs[m].name);
+	return buf;
+}
+
+/* "time to finish" for latency_max in a batch point, else the metric's label. */
+static const char *metric_label(int m, int batch)
+{
+	return m == CM_MAX && batch ? "time to finish" : metric_defs[m].label;
+}
 
 /* A value in the metric's unit, never "nan": missing values print "-". */
 static const char *fmt_value(enum fmt_kind kind, double v, char *buf, size_t len)
@@ -171,6 +193,8 @@ struct cmp_run {
 
 struct cmp_data {
 	sqlite3 *h;
+	const struct cmp_opts *opts;
+	int *rows;    /* machine-readable rows written so far (JSON commas) */
 	struct cmp_run *runs;
 	int nruns;
 	char **keys;  /* sweep keys: constant within each point, differing across points */
@@ -351,42 +375,104 @@ struct point {
 	int first, n;            /* runs[first .. first+n) */
 	const char *models[64];  /* distinct models, alphabetical */
 	int nmodels;
-	int ref;                 /* index into models */
+	int ref;                 /* index into models; -1: --ref names a model absent here */
+	int batch;               /* every service class arrives as a batch: time to finish leads */
+	int order[CM_COUNT];     /* the metrics shown, in order */
+	int norder;
 };
+
+static int machine(const struct cmp_data *d)
+{
+	return d->opts->format != CMP_TEXT;
+}
+
+/* Whether the point's runs are a batch scenario: some class arrives as
+ * { batch: ... } and no class of the service (colocated ones aside) arrives
+ * otherwise. Read from the first run's parameters. */
+static int point_is_batch(const struct cmp_data *d, int64_t run_id)
+{
+	const char *sql =
+		"SELECT (SELECT count(*) FROM params WHERE run_id=?1 AND key GLOB 'workload.*.arrival.batch.*'), "
+		"(SELECT count(*) FROM params p WHERE run_id=?1 AND key GLOB 'workload.*.arrival.*' "
+		"  AND key NOT GLOB 'workload.*.arrival.batch.*' AND NOT EXISTS (SELECT 1 FROM params c "
+		"  WHERE c.run_id=?1 AND c.value='true' AND c.key = substr(p.key, 1, instr(p.key, '.arrival.') - 1) "
+		"  || '.colocated'))";
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, sql, -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(q, 1, run_id);
+	int batch = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0 && sqlite3_column_int(q, 1) == 0;
+	sqlite3_finalize(q);
+	return batch;
+}
+
+/* The metrics of the point's tables: --metric's alone, else the default
+ * set, led by time to finish in a batch point. */
+static void point_metrics(const struct cmp_data *d, struct point *p)
+{
+	p->norder = 0;
+	int only = d->opts->metric ? metric_index(d->opts->metric) : -1;
+	if (only >= 0) {
+		p->order[p->norder++] = only;
+		return;
+	}
+	if (p->batch)
+		p->order[p->norder++] = CM_MAX;
+	for (int m = 0; m < CM_DEFAULT; m++)
+		if (!(p->batch && m == CM_THROUGHPUT))
+			p->order[p->norder++] = m;
+	if (p->batch)
+		p->order[p->norder++] = CM_THROUGHPUT;
+}
 
 static void point_models(const struct cmp_data *d, struct point *p)
 {
+	const char *want = d->opts->ref ? d->opts->ref : "gmp";
 	p->nmodels = 0;
-	p->ref = 0;
+	p->ref = d->opts->ref ? -1 : 0;
 	for (int i = p->first; i < p->first + p->n; i++) {
 		const char *m = d->runs[i].model;
 		if (p->nmodels && strcmp(p->models[p->nmodels - 1], m) == 0)
 			continue;
 		if (p->nmodels == (int)(sizeof p->models / sizeof p->models[0]))
 			break;
-		if (strcmp(m, "gmp") == 0)
+		if (strcmp(m, want) == 0)
 			p->ref = p->nmodels;
 		p->models[p->nmodels++] = m;
 	}
 }
 
-static void print_point_header(const struct cmp_data *d, const struct point *p, FILE *out)
+/* "key=value, key=value" of the parameters that tell the point apart. */
+static const char *point_params_text(const struct cmp_data *d, const struct point *p, char *buf, size_t len)
 {
 	const struct cmp_run *r0 = &d->runs[p->first];
-	fprintf(out, "== %s, point %lld", r0->scenario, (long long)r0->point);
 	sqlite3_stmt *q = NULL;
+	size_t o = 0;
+	buf[0] = 0;
 	if (d->nkeys && sqlite3_prepare_v2(d->h, "SELECT value FROM params WHERE run_id=? AND key=?",
 					   -1, &q, NULL) == SQLITE_OK) {
-		for (int k = 0; k < d->nkeys; k++) {
+		for (int k = 0; k < d->nkeys && o < len; k++) {
 			sqlite3_reset(q);
 			sqlite3_bind_int64(q, 1, r0->id);
 			sqlite3_bind_text(q, 2, d->keys[k], -1, SQLITE_STATIC);
 			const unsigned char *v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
-			fprintf(out, "%s%s=%s", k ? ", " : ": ", d->keys[k], v ? (const char *)v : "-");
+			o += (size_t)snprintf(buf + o, len - o, "%s%s=%s", k ? ", " : "", d->keys[k],
+					      v ? (const char *)v : "-");
 		}
 	}
 	sqlite3_finalize(q);
-	fprintf(out, " ==\n");
+	return buf;
+}
+
+static void print_point_header(const struct cmp_data *d, const struct point *p, FILE *out)
+{
+	const struct cmp_run *r0 = &d->runs[p->first];
+	char params[2048];
+	point_params_text(d, p, params, sizeof params);
+	fprintf(out, "== %s, point %lld%s%s ==\n", r0->scenario, (long long)r0->point, *params ? ": " : "", params);
+	if (p->batch)
+		fprintf(out, "(a batch: every task arrives at once, so time to finish = latency max leads; "
+			"throughput is tasks / window)\n");
 }
 
 /* Mean of a model's finite values of metric m within the point. */
@@ -420,17 +506,18 @@ static int model_overloaded(const struct cmp_data *d, const struct point *p, con
 
 static void print_model_table(const struct cmp_data *d, const struct point *p, FILE *out)
 {
-	char line[512];
+	char line[1024];
 	int o = snprintf(line, sizeof line, "%-10s %5s", "model", "runs");
-	for (int m = 0; m < CM_COUNT; m++)
-		o += snprintf(line + o, sizeof line - (size_t)o, " %15s", metric_defs[m].label);
+	for (int k = 0; k < p->norder; k++)
+		o += snprintf(line + o, sizeof line - (size_t)o, " %15s", metric_label(p->order[k], p->batch));
 	put_row(out, line);
 	for (int i = 0; i < p->nmodels; i++) {
 		int reps = 0, over = model_overloaded(d, p, p->models[i]);
 		char buf[40];
 		model_mean(d, p, p->models[i], 0, &reps);
 		o = snprintf(line, sizeof line, "%-10s %5d", p->models[i], reps);
-		for (int m = 0; m < CM_COUNT; m++) {
+		for (int k = 0; k < p->norder; k++) {
+			int m = p->order[k];
 			fmt_side(metric_defs[m].kind, model_mean(d, p, p->models[i], m, &reps), over, buf, sizeof buf);
 			o += snprintf(line + o, sizeof line - (size_t)o, " %15s", buf);
 		}
@@ -467,6 +554,9 @@ static int pair_runs(const struct cmp_data *d, const struct point *p, const char
 struct pair_flags {
 	const char *ref, *other;
 	int over_ref, over_other;  /* repetitions in which each did not keep up */
+	int split;                 /* UNSTABLE: either side's repetitions disagree */
+	char why_split[1024];       /* the first UNSTABLE reason, "gmp: reps split ..." */
+	const struct point *p;
 };
 
 /* Whether run r did not keep up: the rule of `gmpsim capacity`
@@ -538,9 +628,100 @@ static void fmt_side(enum fmt_kind k, double v, int over, char *buf, size_t len)
 		snprintf(buf, len, ">%s", fmt_value(k, v, x, sizeof x));
 }
 
+/* ---- machine-readable rows (--csv, --json) ------------------------------------------ */
+
+static void csv_text(FILE *out, const char *t)
+{
+	fputc('"', out);
+	for (; *t; t++) {
+		if (*t == '"')
+			fputc('"', out);
+		fputc(*t, out);
+	}
+	fputc('"', out);
+}
+
+static void json_text(FILE *out, const char *t)
+{
+	fputc('"', out);
+	for (; *t; t++) {
+		if (*t == '"' || *t == '\\')
+			fprintf(out, "\\%c", *t);
+		else if ((unsigned char)*t < 0x20)
+			fprintf(out, "\\u%04x", *t);
+		else
+			fputc(*t, out);
+	}
+	fputc('"', out);
+}
+
+/* A number at full precision; empty (CSV) or null (JSON) when not finite. */
+static void put_num(FILE *out, int json, double v)
+{
+	if (isfinite(v))
+		fprintf(out, "%.17g", v);
+	else if (json)
+		fprintf(out, "null");
+}
+
+static const char *const row_fields[] = {
+	"scenario", "point_id", "params", "metric", "model", "ref", "pairs", "model_mean", "ref_mean",
+	"ratio", "ratio_lo", "ratio_hi", "difference", "difference_lo", "difference_hi",
+	"model_overloaded_reps", "ref_overloaded_reps", "unstable", "unstable_reason",
+};
+
+/* The header (CSV) or the opening bracket (JSON); nothing in text mode. */
+static void rows_begin(const struct cmp_opts *o, FILE *out)
+{
+	if (o->format == CMP_JSON)
+		fprintf(out, "[");
+	if (o->format != CMP_CSV)
+		return;
+	for (size_t i = 0; i < sizeof row_fields / sizeof *row_fields; i++)
+		fprintf(out, "%s%s", i ? "," : "", row_fields[i]);
+	fprintf(out, "\r\n");
+}
+
+static void rows_end(const struct cmp_opts *o, int rows, FILE *out)
+{
+	if (o->format == CMP_JSON)
+		fprintf(out, "%s]\n", rows ? "\n" : "");
+}
+
+/* One (point, metric, model against ref) row: the pair's estimates. */
+static void emit_row(const struct cmp_data *d, const struct pair_flags *f, int m, const struct cmp_estimate *ratio,
+		     const struct cmp_estimate *diff, double ma, double mb, FILE *out)
+{
+	const struct cmp_run *r0 = &d->runs[f->p->first];
+	char params[2048];
+	point_params_text(d, f->p, params, sizeof params);
+	int json = d->opts->format == CMP_JSON;
+	const char *texts[] = { r0->scenario, NULL, params, metric_defs[m].name, f->other, f->ref };
+	double nums[] = { ratio->n, mb, ma, ratio->value, ratio->lo, ratio->hi, diff->value, diff->lo, diff->hi,
+			  f->over_other, f->over_ref, f->split };
+	if (json)
+		fprintf(out, "%s\n  {", (*d->rows)++ ? "," : "");
+	for (size_t i = 0; i < sizeof row_fields / sizeof *row_fields; i++) {
+		if (json)
+			fprintf(out, "%s\"%s\": ", i ? ", " : "", row_fields[i]);
+		else if (i)
+			fputc(',', out);
+		if (i == 1)
+			fprintf(out, "%lld", (long long)r0->point);
+		else if (i < 6)
+			json ? json_text(out, texts[i]) : csv_text(out, texts[i]);
+		else if (i < 18)
+			put_num(out, json, i >= 9 && i <= 11 && !ratio->n ? NAN : nums[i - 6]);
+		else
+			json ? json_text(out, f->why_split) : csv_text(out, f->why_split);
+	}
+	fprintf(out, json ? "}" : "\r\n");
+}
+
 /* One metric's row of a pair block (ratio = other ÷ ref, difference =
  * other - ref); returns the ratio and the pair means through ma (ref) and
- * mb (other): over the pairs where both are known, else each side's own. */
+ * mb (other): over the pairs where both are known, else each side's own.
+ * With --csv or --json the row goes out machine-readable instead. */
 static void print_pair_metric(const struct cmp_data *d, int m, const int *ra, const int *rb, int n,
 			      const struct pair_flags *f, FILE *out, struct cmp_estimate *ratio, double *ma,
 			      double *mb)
@@ -564,6 +745,10 @@ static void print_pair_metric(const struct cmp_data *d, int m, const int *ra, co
 	*ma = both ? sa / both : finite_mean(a, n);
 	*mb = both ? sb / both : finite_mean(b, n);
 	free(a);
+	if (machine(d)) {
+		emit_row(d, f, m, ratio, &diff, *ma, *mb, out);
+		return;
+	}
 	enum fmt_kind k = metric_defs[m].kind;
 	char va[40], vb[40], r[40], rci[96], dv[40], dci[96], note[96] = "", over[64] = "";
 	if (k == K_NS)
@@ -583,51 +768,31 @@ static void print_pair_metric(const struct cmp_data *d, int m, const int *ra, co
 	else if (skipped && !*over)
 		snprintf(note, sizeof note, "  (%d skipped)", skipped);
 	char line[640];
-	snprintf(line, sizeof line, "  %-16s %12s %12s %9s %-20s %12s %-26s%s", metric_defs[m].label, vb, va, r, rci,
-		 dv, dci, note);
+	snprintf(line, sizeof line, "  %-16s %12s %12s %9s %-20s %12s %-26s%s", metric_label(m, f->p->batch), vb, va,
+		 r, rci, dv, dci, note);
 	put_row(out, line);
 }
 
-/* The instability rule: a model's throughput over the pair's repetitions
- * spans more than a factor UNSTABLE_SPAN (max / min). Runs of one scenario
- * with common random numbers differ by Poisson noise, a few percent; a
- * factor 1.5 means the repetitions fell into different regimes (a model
- * that keeps up in some and collapses in others), where a mean and its
- * t-interval describe neither. With the 3-10 repetitions usual here a
- * bimodality test has no power, and a dispersion figure (sd / mean) mixes
- * one outlier with a split; max / min says plainly what a reader sees. */
-#define UNSTABLE_SPAN 1.5
-
-/* When the throughputs of runs idx[0..n) split, writes the warning line
- * ("UNSTABLE: reps of gmp split (4,424, 5,327/s): ...") into buf, returns 1. */
-static int unstable(const struct cmp_data *d, const int *idx, int n, const char *model, char *buf, size_t len)
+/* The instability rule (dispersion.h) on the metric the point is about:
+ * throughput, or time to finish in a batch. When the runs idx[0..n) of
+ * model disagree, writes "UNSTABLE: gmp's throughput: reps split into two
+ * groups, ..." into buf and returns 1. */
+static int unstable(const struct cmp_data *d, const struct point *p, const int *idx, int n, const char *model,
+		    char *buf, size_t len)
 {
-	double lo = INFINITY, hi = -INFINITY;
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		double v = d->runs[idx[i]].m[CM_THROUGHPUT];
-		if (isfinite(v))
-			lo = fmin(lo, v), hi = fmax(hi, v), k++;
-	}
-	if (k < 2 || !(hi > 0) || (lo > 0 && hi / lo <= UNSTABLE_SPAN))
+	int m = p->batch ? CM_MAX : CM_THROUGHPUT;
+	double *x = malloc(sizeof *x * (size_t)(n > 0 ? n : 1));
+	struct disp_result r;
+	for (int i = 0; x && i < n; i++)
+		x[i] = d->runs[idx[i]].m[m];
+	disp_check(x, x ? n : 0, &r);
+	free(x);
+	if (r.verdict == DISP_OK)
 		return 0;
-	int o = snprintf(buf, len, "UNSTABLE: reps of %s split (", model);
-	for (int i = 0, first = 1; i < n && o > 0 && (size_t)o < len; i++) {
-		char c[32];
-		double v = d->runs[idx[i]].m[CM_THROUGHPUT];
-		if (!isfinite(v))
-			continue;
-		o += snprintf(buf + o, len - (size_t)o, "%s%s", first ? "" : ", ", unit_fmt_count(v, c, sizeof c));
-		first = 0;
-	}
-	char span[48];
-	if (lo > 0)
-		snprintf(span, sizeof span, "%.2f", hi / lo);
-	else
-		snprintf(span, sizeof span, "unbounded (a rep served none)");
-	if (o > 0 && (size_t)o < len)
-		snprintf(buf + o, len - (size_t)o, "/s): throughput max/min %s > %.1f; the intervals below are "
-			 "not meaningful", span, UNSTABLE_SPAN);
+	char why[384];
+	disp_reason(&r, p->batch ? " ms" : "/s", p->batch ? 1e6 : 1, why, sizeof why);
+	snprintf(buf, len, "UNSTABLE: %s's %s: %s; the intervals below describe none of the regimes", model,
+		 metric_label(m, p->batch), why);
 	return 1;
 }
 
@@ -646,23 +811,28 @@ static int count_overloaded(const struct cmp_data *d, const int *idx, int n, cha
 	return c;
 }
 
-/* The OVERLOADED and UNSTABLE lines of a pair, before its table. */
+/* The OVERLOADED and UNSTABLE lines of a pair, before its table (text
+ * mode); the flags in f either way. */
 static void print_pair_warnings(const struct cmp_data *d, const int *ra, const int *rb, int n,
-				struct pair_flags *f, int *split, FILE *out)
+				struct pair_flags *f, FILE *out)
 {
 	const int *side[2] = { rb, ra };
 	const char *name[2] = { f->other, f->ref };
 	int *over[2] = { &f->over_other, &f->over_ref };
-	*split = 0;
+	f->split = 0;
+	f->why_split[0] = 0;
 	for (int s = 0; s < 2; s++) {
 		char why[320], line[1024];
 		*over[s] = count_overloaded(d, side[s], n, why, sizeof why);
-		if (*over[s])
+		if (*over[s] && !machine(d))
 			fprintf(out, "  OVERLOADED: %s in %d of %d rep%s (%s);\n  its latency covers only the "
 				"completed requests and is understated\n", name[s], *over[s], n, n == 1 ? "" : "s", why);
-		if (unstable(d, side[s], n, name[s], line, sizeof line)) {
-			fprintf(out, "  %s\n", line);
-			*split = 1;
+		if (unstable(d, f->p, side[s], n, name[s], line, sizeof line)) {
+			if (!machine(d))
+				fprintf(out, "  %s\n", line);
+			if (!f->split)
+				snprintf(f->why_split, sizeof f->why_split, "%s", line + strlen("UNSTABLE: "));
+			f->split = 1;
 		}
 	}
 }
@@ -672,52 +842,69 @@ static void print_pair(const struct cmp_data *d, const struct point *p, const ch
 {
 	int *ra = malloc(sizeof *ra * (size_t)(2 * p->n)), *rb = ra ? ra + p->n : NULL;
 	int n = ra ? pair_runs(d, p, ref, other, ra, rb) : 0;
-	fprintf(out, "\n%s vs %s: %d paired rep%s (same seed and rep); ratio = %s \u00f7 %s (above 1: %s has more),\n"
-		"geometric mean with 95%% t-interval on log ratios; difference = %s - %s with 95%% t-interval\n",
-		other, ref, n, n == 1 ? "" : "s", other, ref, other, other, ref);
+	if (!machine(d))
+		fprintf(out, "\n%s vs %s: %d paired rep%s (same seed and rep); ratio = %s \u00f7 %s (above 1: %s has "
+			"more),\ngeometric mean with 95%% t-interval on log ratios; difference = %s - %s with 95%% "
+			"t-interval\n", other, ref, n, n == 1 ? "" : "s", other, ref, other, other, ref);
 	if (n == 0) {
-		fprintf(out, "  no repetitions in common (no run of both models with the same seed and rep)\n");
+		if (!machine(d))
+			fprintf(out, "  no repetitions in common (no run of both models with the same seed and rep)\n");
 		free(ra);
 		return;
 	}
-	struct pair_flags f = { .ref = ref, .other = other };
-	int split;
-	print_pair_warnings(d, ra, rb, n, &f, &split, out);
+	struct pair_flags f = { .ref = ref, .other = other, .p = p };
+	print_pair_warnings(d, ra, rb, n, &f, out);
 	char head[512];
 	snprintf(head, sizeof head, "  %-16s %12s %12s %9s %-20s %12s %-26s", "metric", other, ref, "ratio", "95% CI",
 		 "difference", "95% CI");
-	put_row(out, head);
-	struct cmp_estimate thr, ratio;
-	double p99a = NAN, p99b = NAN, ma, mb;
-	for (int m = 0; m < CM_COUNT; m++) {
+	if (!machine(d))
+		put_row(out, head);
+	struct cmp_estimate lead = { 0 }, ratio;
+	double leada = NAN, leadb = NAN, p99a = NAN, p99b = NAN, ma, mb;
+	int lead_m = p->batch ? CM_MAX : CM_THROUGHPUT, have_lead = 0;
+	for (int k = 0; k < p->norder; k++) {
+		int m = p->order[k];
 		print_pair_metric(d, m, ra, rb, n, &f, out, &ratio, &ma, &mb);
-		if (m == CM_THROUGHPUT)
-			thr = ratio;
+		if (m == lead_m)
+			lead = ratio, leada = ma, leadb = mb, have_lead = 1;
 		if (m == CM_P99)
 			p99a = ma, p99b = mb;
 	}
+	free(ra);
+	if (machine(d) || !have_lead || (d->opts->metric && p->norder == 1 && p->order[0] != lead_m))
+		return;
 	char quote[512], over[64];
-	cmp_quote(quote, sizeof quote, ref, other, &thr, p99a, p99b, n);
+	if (p->batch)
+		cmp_quote_finish(quote, sizeof quote, ref, other, &lead, leada, leadb, n);
+	else
+		cmp_quote(quote, sizeof quote, ref, other, &lead, p99a, p99b, n);
 	fprintf(out, "  quote: %s\n", quote);
 	if (f.over_ref || f.over_other)
 		fprintf(out, "  (not quotable as is: %s overloaded, its p99 understated)\n",
 			overloaded_names(&f, over, sizeof over));
-	if (split)
+	if (f.split)
 		fprintf(out, "  (not quotable as is: UNSTABLE repetitions, the interval is not meaningful)\n");
-	free(ra);
 }
 
 static void report_point(const struct cmp_data *d, struct point *p, FILE *out)
 {
 	point_models(d, p);
-	print_point_header(d, p, out);
-	print_model_table(d, p, out);
-	if (p->nmodels < 2)
-		fprintf(out, "(one model only: nothing to compare)\n");
-	for (int i = 0; i < p->nmodels; i++)
+	p->batch = point_is_batch(d, d->runs[p->first].id);
+	point_metrics(d, p);
+	if (!machine(d)) {
+		print_point_header(d, p, out);
+		print_model_table(d, p, out);
+		if (p->nmodels < 2)
+			fprintf(out, "(one model only: nothing to compare)\n");
+		if (p->ref < 0)
+			fprintf(out, "(no run of the reference model %s at this point: nothing to compare)\n",
+				d->opts->ref);
+	}
+	for (int i = 0; p->ref >= 0 && i < p->nmodels; i++)
 		if (i != p->ref)
 			print_pair(d, p, p->models[p->ref], p->models[i], out);
-	fprintf(out, "\n");
+	if (!machine(d))
+		fprintf(out, "\n");
 }
 
 /* ---- quotable line ------------------------------------------------------------- */
@@ -758,6 +945,25 @@ void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 		 ref, ci, lat, reps, reps == 1 ? "" : "s");
 }
 
+void cmp_quote_finish(char *buf, size_t len, const char *ref, const char *other, const struct cmp_estimate *t,
+		      double ref_ns, double other_ns, int reps)
+{
+	char ci[96], a[32], b[32];
+	if (t->n == 0) {
+		snprintf(buf, len, "%s vs %s: no time to finish measured in both (%d rep%s)", other, ref, reps,
+			 reps == 1 ? "" : "s");
+		return;
+	}
+	if (t->has_ci)
+		fmt_ratio_ci(t, "95% CI ", "\u2013", "", ci, sizeof ci);
+	else
+		snprintf(ci, sizeof ci, "n=1, no CI");
+	fmt_latency_words(other_ns, a, sizeof a);
+	fmt_latency_words(ref_ns, b, sizeof b);
+	snprintf(buf, len, "%s took %.*f\u00d7 %s's time to finish (%s): %s vs %s (%d rep%s)", other,
+		 ratio_decimals(t), t->value, ref, ci, a, b, reps, reps == 1 ? "" : "s");
+}
+
 /* Says how many runs were left out because they did not complete. */
 static void note_incomplete(const struct cmp_data *d, FILE *out)
 {
@@ -774,10 +980,46 @@ static void note_incomplete(const struct cmp_data *d, FILE *out)
 
 /* ---- entry ------------------------------------------------------------------------ */
 
+/* --ref must name a model with complete runs in the database. */
+static int check_ref(const struct cmp_data *d, const char *path, char *err, size_t errlen)
+{
+	if (!d->opts->ref)
+		return 0;
+	for (int i = 0; i < d->nruns; i++)
+		if (strcmp(d->runs[i].model, d->opts->ref) == 0)
+			return 0;
+	size_t o = (size_t)snprintf(err, errlen, "--ref %s: %s has no complete run of that model (models:", d->opts->ref,
+				    path);
+	for (int i = 0; i < d->nruns && o < errlen; i++)
+		if (i == 0 || strcmp(d->runs[i].model, d->runs[i - 1].model) != 0)
+			o += (size_t)snprintf(err + o, errlen - o, " %s", d->runs[i].model);
+	if (o < errlen)
+		snprintf(err + o, errlen - o, ")");
+	return -1;
+}
+
+int cmp_check_metric(const char *name, char *err, size_t errlen)
+{
+	if (!name || metric_index(name) >= 0)
+		return 0;
+	char names[512];
+	snprintf(err, errlen, "--metric %s: unknown metric (one of: %s)", name, cmp_metric_names(names, sizeof names));
+	return -1;
+}
+
 int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen)
 {
-	struct cmp_data d = { 0 };
-	int rc = open_db(&d, db_path, err, errlen);
+	static const struct cmp_opts defaults = { 0 };
+	return cmp_report_opts(db_path, &defaults, out, err, errlen);
+}
+
+int cmp_report_opts(const char *db_path, const struct cmp_opts *opts, FILE *out, char *err, size_t errlen)
+{
+	int rows = 0;
+	struct cmp_data d = { .opts = opts, .rows = &rows };
+	int rc = cmp_check_metric(opts->metric, err, errlen);
+	if (rc == 0)
+		rc = open_db(&d, db_path, err, errlen);
 	if (rc == 0)
 		rc = load_runs(&d, db_path, err, errlen);
 	if (rc == 0)
@@ -785,7 +1027,11 @@ int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen)
 	if (rc == 0)
 		rc = load_sweep_keys(&d, db_path, err, errlen);
 	if (rc == 0)
+		rc = check_ref(&d, db_path, err, errlen);
+	if (rc == 0 && !machine(&d))
 		note_incomplete(&d, out);
+	if (rc == 0)
+		rows_begin(opts, out);
 	for (int i = 0; rc == 0 && i < d.nruns;) {
 		struct point p = { .first = i };
 		while (i < d.nruns && d.runs[i].point == d.runs[p.first].point &&
@@ -794,6 +1040,8 @@ int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen)
 		p.n = i - p.first;
 		report_point(&d, &p, out);
 	}
+	if (rc == 0)
+		rows_end(opts, rows, out);
 	data_free(&d);
 	return rc;
 }

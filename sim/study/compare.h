@@ -45,6 +45,30 @@ void cmp_ratio(const double *a, const double *b, int n, struct cmp_estimate *out
  * values are finite. */
 void cmp_difference(const double *a, const double *b, int n, struct cmp_estimate *out);
 
+/* What cmp_report_opts shows. Zeroed: the default report. */
+enum cmp_format { CMP_TEXT, CMP_CSV, CMP_JSON };
+struct cmp_opts {
+	const char *ref;        /* the reference model (NULL: gmp if present, else the first alphabetically) */
+	const char *metric;     /* one metric's rows only (a name cmp_check_metric accepts), or NULL */
+	enum cmp_format format; /* CSV: RFC 4180 with a header row, CRLF; JSON: an array of objects */
+};
+
+/* The metric names --metric takes, ", "-separated, into buf; returns buf. */
+const char *cmp_metric_names(char *buf, size_t len);
+/* 0 when name is NULL or a metric compare knows; else -1 with a message
+ * listing them in err. */
+int cmp_check_metric(const char *name, char *err, size_t errlen);
+
+/* cmp_report with options: the reference model, one metric, and CSV or
+ * JSON rows (one per point x metric x model against the reference: the
+ * means, the ratio MODEL ÷ ref and the difference MODEL - ref with their
+ * 95% intervals, the overloaded repetitions of each side, and whether the
+ * pair is UNSTABLE with the reason) instead of the text report. In a point
+ * of a batch scenario (every service class arrives as { batch: }) the
+ * time to finish (latency_max) leads and the quote is about it. Errors as
+ * cmp_report's, plus an unknown --metric and a --ref model without runs. */
+int cmp_report_opts(const char *db_path, const struct cmp_opts *opts, FILE *out, char *err, size_t errlen);
+
 /* Reads the database at db_path (read-only) and writes, per (scenario,
  * point_id), a table of the models' mean metrics and, per pair (reference
  * = 'gmp' if present, else the first model alphabetically, against each
@@ -62,5 +86,10 @@ int cmp_report(const char *db_path, FILE *out, char *err, size_t errlen);
  * are the mean p99 latencies in ns (NAN when unknown); reps the pairs. */
 void cmp_quote(char *buf, size_t len, const char *ref, const char *other,
 	       const struct cmp_estimate *thr, double ref_p99, double other_p99, int reps);
+/* The same for a batch: "threads took 1.46× gmp's time to finish (95% CI
+ * 1.46–1.47): 337.2 ms vs 230.3 ms (5 reps)"; t the ratio other ÷ ref of
+ * the time to finish, the times in ns. */
+void cmp_quote_finish(char *buf, size_t len, const char *ref, const char *other, const struct cmp_estimate *t,
+		      double ref_ns, double other_ns, int reps);
 
 #endif
