@@ -210,6 +210,9 @@ static void test_pool_capacity_matches_erlang_c(void **state)
 	assert_int_equal(r.probes, probes_seen);
 	assert_true((r.fail_rate - r.rate) / r.rate <= 0.01);
 	assert_true(fabs(r.rate / expect - 1) < 0.03);
+	/* below saturation (rho = 0.75) the queue keeps up: the SLO is the limit */
+	assert_int_equal(r.limit, CAP_LIMIT_SLO);
+	assert_non_null(strstr(r.limit_why, "mean"));
 	unlink(path);
 	free(path);
 }
@@ -244,6 +247,9 @@ static void test_overload_rule_finds_worker_limit(void **state)
 	assert_int_equal(r.outcome, CAP_FOUND);
 	assert_true(r.rate > 0.97 * cap);
 	assert_true(r.rate < cap / 0.98 * 1.01);
+	/* the CPU SLO never fails here: the completion rule is what limited it */
+	assert_int_equal(r.limit, CAP_LIMIT_OVERLOAD);
+	assert_non_null(strstr(r.limit_why, "overloaded: completed"));
 	unlink(path);
 	free(path);
 }
@@ -330,6 +336,48 @@ static void test_jobs_do_not_change_results(void **state)
 	free(path);
 }
 
+/* --reps N: one search per seed, seed..seed+N-1. Seed i's search is the
+ * plain one-rep search with seed=seed+i, probe for probe, and searching
+ * the seeds on threads changes nothing. */
+static void test_search_per_seed(void **state)
+{
+	(void)state;
+	char err[512];
+	char *path = tu_write_temp("name: seeds\nduration: 10s\nwarmup: 1s\nseed: 5\nmachine: { cores: 1 }\n"
+				   "acceptor: { enabled: false }\noutput: { sample: 0 }\n"
+				   "models: { pool: { workers: 1 } }\n"
+				   "workload:\n  req:\n    arrival: { poisson: 100/s }\n"
+				   "    program: [ { cpu: { exp: 1ms } } ]\n", ".yaml");
+	assert_non_null(path);
+	struct cap_result seq[3], par[3], one;
+	struct cap_opts o = { .scenario_path = path, .reps = 7, .tolerance = 0.05 };
+	assert_int_equal(slo_parse("mean<5ms", &o.slo, err, sizeof err), 0);
+	if (cap_search_seeds(&o, "pool", 3, seq, err, sizeof err))
+		fail_msg("%s", err);
+	o.jobs = 3;
+	if (cap_search_seeds(&o, "pool", 3, par, err, sizeof err))
+		fail_msg("%s", err);
+	const char *set = "seed=7";
+	struct cap_opts p = { .scenario_path = path, .reps = 1, .tolerance = 0.05, .sets = &set, .nsets = 1 };
+	p.slo = o.slo;
+	if (cap_search(&p, "pool", &one, err, sizeof err))
+		fail_msg("%s", err);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(seq[i].seed, 5 + i);
+		assert_int_equal(seq[i].outcome, CAP_FOUND);
+		assert_int_equal(seq[i].probes, par[i].probes);
+		assert_memory_equal(&seq[i].rate, &par[i].rate, sizeof seq[i].rate);
+		/* M/M/1 with mean < 5 ms: rho < 0.8, 800/s; within the bracket and the noise of 9 s */
+		assert_true(seq[i].rate > 650 && seq[i].rate < 900);
+		assert_int_equal(seq[i].limit, CAP_LIMIT_SLO);
+	}
+	assert_memory_equal(&seq[2].rate, &one.rate, sizeof one.rate);
+	assert_memory_equal(&seq[2].fail_rate, &one.fail_rate, sizeof one.fail_rate);
+	assert_int_equal(seq[2].probes, one.probes);
+	unlink(path);
+	free(path);
+}
+
 /* ---- the command line ------------------------------------------------------------------ */
 
 static int run_cli(const char *args, char *out, size_t len)
@@ -381,9 +429,25 @@ static void test_cli_report(void **state)
 	assert_non_null(strstr(out, "capacity/s"));
 	assert_non_null(strstr(out, "\npool "));
 	assert_non_null(strstr(out, "\nthreads "));
-	/* no gmp: the first alphabetically is the reference */
-	assert_non_null(strstr(out, "pool sustains "));
-	assert_non_null(strstr(out, "the rate of threads at p99<150ms"));
+	/* no gmp: the first alphabetically is the reference; ratio = MODEL ÷ pool */
+	assert_non_null(strstr(out, "ratio = MODEL \u00f7 pool"));
+	assert_non_null(strstr(out, "threads sustains "));
+	assert_non_null(strstr(out, "\u00d7 pool's rate at p99<150ms"));
+	assert_non_null(strstr(out, "from the search brackets: the search's resolution, not a confidence interval"));
+	assert_non_null(strstr(out, "limited by"));
+	/* pool: 200 workers x 100 ms = 2,000/s, capped by its workers; on 2
+	 * cores its latency is the wait for a worker: overload or the SLO, named */
+	assert_true(strstr(out, "the completion rule") || strstr(out, "the SLO"));
+
+	/* --reps 3: an interval across seeds, paired by seed */
+	rc = run_cli("scenarios/10k_rps.yaml --slo 'p99<150ms' --model threads --model pool -q --reps 3 -j 2 "
+		     "--set duration=1500ms --set warmup=500ms --set machine.cores=2 --tolerance 10%", out, sizeof out);
+	if (rc != 0)
+		fail_msg("exit %d: %s", rc, out);
+	assert_non_null(strstr(out, "one search per seed, seeds 1..3"));
+	assert_non_null(strstr(out, "95% CI over seeds"));
+	assert_non_null(strstr(out, "over 3 seeds, paired by seed)"));
+	assert_non_null(strstr(out, "in 3 of 3 seeds") || strstr(out, "of 3 seeds"));
 }
 
 int main(void)
@@ -398,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_overload_rule_finds_worker_limit),
 		cmocka_unit_test(test_given_bounds_and_database),
 		cmocka_unit_test(test_jobs_do_not_change_results),
+		cmocka_unit_test(test_search_per_seed),
 		cmocka_unit_test(test_cli_errors),
 		cmocka_unit_test(test_cli_report),
 	};

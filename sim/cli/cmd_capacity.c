@@ -1,10 +1,12 @@
 /* sim/cli/cmd_capacity.c — `gmpsim capacity SCENARIO.yaml --slo 'p99<200ms'`:
- * per model, the highest Poisson arrival rate that meets the SLO, and the
- * ratio between models. Parses the command line, drives cap_search
+ * per model, the highest Poisson arrival rate that meets the SLO (one
+ * search per seed with --reps), the rule that limited it, and the ratio
+ * MODEL ÷ gmp with its interval. Parses the command line, drives cap_search
  * (sim/study/capacity.c) and prints; must not contain search or SLO logic. */
 #include "cmd_capacity.h"
 #include "cli.h"
 #include "capacity.h"
+#include "compare.h"
 #include "model.h"
 #include "db.h"
 #include "units.h"
@@ -39,8 +41,9 @@ static void capacity_usage(FILE *f)
 		"  --slo SLO          terms joined by ',', all must hold: p50 p90 p99 p999 mean max\n"
 		"                     (latency, with a unit) or cpu (busy share), with < or <=:\n"
 		"                     'p99<200ms', 'mean<=2ms,cpu<0.8'\n"
-		"  -r, --reps N       repetitions per probe, seeds seed..seed+N-1 (default 1); the\n"
-		"                     SLO is checked on the mean over them\n"
+		"  -r, --reps N       search each of N seeds, seed..seed+N-1 (default 1), one run\n"
+		"                     per probe; report the mean capacity and the ratios with\n"
+		"                     95%% intervals across the seeds\n"
 		"  --model M          search this model only (repeatable; default: the scenario's)\n"
 		"  --set KEY=VALUE    override a scenario value, as for a run\n"
 		"  --class NAME       the class whose rate varies (needed when several are Poisson)\n"
@@ -49,12 +52,17 @@ static void capacity_usage(FILE *f)
 		"                     scenario's rate, double until it fails or halve until it holds\n"
 		"  --tolerance T      stop when the bracket is narrower than T (default 2%%)\n"
 		"  -o, --output DB    write every probe run to DB (point_id = probe)\n"
-		"  -j, --jobs N       simulate up to N repetitions of a probe at once, on threads\n"
-		"                     (results are the same for any N)\n"
+		"  -j, --jobs N       search up to N seeds at once, on threads (without -o;\n"
+		"                     results are the same for any N)\n"
 		"  -q, --quiet        no progress lines\n"
 		"\n"
-		"A probe fails when a repetition's simulation fails, or completes fewer than\n"
-		"max(98%%, 1 - 4/sqrt(arrivals)) of the requests that arrived (overload).\n");
+		"A probe fails by one of three rules, and the report names the one that\n"
+		"limited each model (at its first failing rate): the SLO; the completion\n"
+		"rule (fewer than max(98%%, 1 - 4/sqrt(arrivals)) of the requests that\n"
+		"arrived completed: overload); or a failed simulation. Ratios are\n"
+		"MODEL \u00f7 gmp. With one seed the bounds of a ratio come from the search\n"
+		"brackets (the search's resolution); with --reps N they are a 95%%\n"
+		"t-interval across the seeds.\n");
 }
 
 static int cap_usage_error(const char *opt, const char *value, const char *why)
@@ -177,37 +185,137 @@ static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
 
 /* ---- report ------------------------------------------------------------------ */
 
-static void print_result(const char *model, const struct cap_result *r)
+/* A model's searches, one per seed. */
+struct cap_model {
+	const char *name;
+	struct cap_result *seeds;
+	int n;
+};
+
+static int all_found(const struct cap_model *m)
 {
-	if (r->outcome == CAP_FOUND)
-		printf("%-10s %14.6g %18.6g %7d\n", model, r->rate, r->fail_rate, r->probes);
-	else if (r->outcome == CAP_BELOW)
-		printf("%-10s %14s %18.6g %7d   (failed at every rate probed)\n", model, "< first fail", r->fail_rate,
-		       r->probes);
-	else
-		printf("%-10s %14.6g %18s %7d   (met at every rate probed: capacity at least this)\n", model,
-		       r->rate, "-", r->probes);
+	for (int i = 0; i < m->n; i++)
+		if (m->seeds[i].outcome != CAP_FOUND)
+			return 0;
+	return 1;
 }
 
-/* "gmp sustains 1.31× the rate of threads at p99<200ms (1.29–1.33 from
- * the search brackets)", or a one-sided bound when a search ran out. */
-static void print_ratio(const char *a, const struct cap_result *ra, const char *b, const struct cap_result *rb,
-			const char *slo)
+/* "the completion rule in 3 of 3 seeds (seed 1, 39,143/s: completed 96% ...)":
+ * the rule that failed most often at the first failing rate, with the
+ * first seed's reason. */
+static void limit_text(const struct cap_model *m, char *buf, size_t len)
 {
+	int count[CAP_LIMIT_FAILED + 1] = { 0 }, best = CAP_LIMIT_NONE;
+	for (int i = 0; i < m->n; i++)
+		count[m->seeds[i].limit]++;
+	for (int l = CAP_LIMIT_SLO; l <= CAP_LIMIT_FAILED; l++)
+		if (count[l] > count[best] || best == CAP_LIMIT_NONE)
+			best = count[l] ? l : best;
+	if (best == CAP_LIMIT_NONE) {
+		snprintf(buf, len, "none: every rate probed met the SLO");
+		return;
+	}
+	const struct cap_result *r = NULL;
+	for (int i = 0; i < m->n && !r; i++)
+		if ((int)m->seeds[i].limit == best)
+			r = &m->seeds[i];
+	char rate[32], seeds[48] = "";
+	if (m->n > 1)
+		snprintf(seeds, sizeof seeds, " in %d of %d seeds", count[best], m->n);
+	snprintf(buf, len, "%s%s (seed %lld at %s/s: %s)", cap_limit_name((enum cap_limit)best), seeds,
+		 (long long)r->seed, unit_fmt_count(r->fail_rate, rate, sizeof rate), r->limit_why);
+}
+
+/* One seed: the capacity, the bracket's failing end and the probes. */
+static void print_one_seed(const struct cap_model *m)
+{
+	const struct cap_result *r = &m->seeds[0];
+	char lim[400];
+	limit_text(m, lim, sizeof lim);
+	if (r->outcome == CAP_FOUND)
+		printf("%-10s %14.6g %18.6g %7d   %s\n", m->name, r->rate, r->fail_rate, r->probes, lim);
+	else if (r->outcome == CAP_BELOW)
+		printf("%-10s %14s %18.6g %7d   %s (failed at every rate probed)\n", m->name, "< first fail",
+		       r->fail_rate, r->probes, lim);
+	else
+		printf("%-10s %14.6g %18s %7d   met at every rate probed: capacity at least this\n", m->name, r->rate,
+		       "-", r->probes);
+}
+
+/* Several seeds: the mean capacity with its 95% t-interval over the seeds. */
+static void print_seeds(const struct cap_model *m)
+{
+	char lim[400], ci[64] = "-", mean[32] = "-", lo[32], hi[32];
+	limit_text(m, lim, sizeof lim);
+	if (all_found(m)) {
+		double *x = calloc((size_t)m->n * 2, sizeof *x);
+		struct cmp_estimate e = { 0 };
+		for (int i = 0; x && i < m->n; i++)
+			x[i] = m->seeds[i].rate;
+		if (x)
+			cmp_difference(x, x + m->n, m->n, &e); /* x - 0: the mean with its t-interval */
+		free(x);
+		unit_fmt_count(e.value, mean, sizeof mean);
+		snprintf(ci, sizeof ci, "[%s, %s]", unit_fmt_count(floor(e.lo), lo, sizeof lo),
+			 unit_fmt_count(ceil(e.hi), hi, sizeof hi));
+	} else {
+		snprintf(mean, sizeof mean, "not found");
+	}
+	printf("%-10s %12s %-22s  %s\n", m->name, mean, ci, lim);
+}
+
+/* A ratio with three significant digits, and its bounds at as many decimals. */
+static int ratio_decimals(double v)
+{
+	int d = v > 0 && v < 1 ? 2 - (int)floor(log10(v)) : 2;
+	return d > 6 ? 6 : d;
+}
+
+/* One seed: "threads sustains 0.21× gmp's rate at p99<200ms (0.20-0.21 from
+ * the search brackets: the search's resolution, not a confidence interval)",
+ * or a one-sided bound when a search ran out. */
+static void print_ratio_brackets(const struct cap_model *mm, const struct cap_model *ref, const char *slo)
+{
+	const struct cap_result *ra = &mm->seeds[0], *rb = &ref->seeds[0];
+	const char *a = mm->name, *b = ref->name;
 	double a_lo = isnan(ra->rate) ? 0 : ra->rate, a_hi = isnan(ra->fail_rate) ? INFINITY : ra->fail_rate;
 	double b_lo = isnan(rb->rate) ? 0 : rb->rate, b_hi = isnan(rb->fail_rate) ? INFINITY : rb->fail_rate;
 	double lo = a_lo / b_hi, hi = b_lo > 0 ? a_hi / b_lo : INFINITY;
+	int d = ratio_decimals(ra->rate / rb->rate);
 	if (ra->outcome == CAP_FOUND && rb->outcome == CAP_FOUND)
-		printf("%s sustains %.2f\u00d7 the rate of %s at %s (%.2f\u2013%.2f from the search brackets)\n", a,
-		       ra->rate / rb->rate, b, slo, lo, hi);
+		printf("%s sustains %.*f\u00d7 %s's rate at %s (%.*f\u2013%.*f from the search brackets: the search's "
+		       "resolution, not a confidence interval)\n", a, d, ra->rate / rb->rate, b, slo, d, lo, d, hi);
 	else if (lo > 0 && isfinite(hi))
-		printf("%s sustains %.2f\u2013%.2f\u00d7 the rate of %s at %s\n", a, lo, hi, b, slo);
+		printf("%s sustains %.2f\u2013%.2f\u00d7 %s's rate at %s\n", a, lo, hi, b, slo);
 	else if (lo > 0)
-		printf("%s sustains at least %.2f\u00d7 the rate of %s at %s\n", a, lo, b, slo);
+		printf("%s sustains at least %.2f\u00d7 %s's rate at %s\n", a, lo, b, slo);
 	else if (isfinite(hi))
-		printf("%s sustains at most %.2f\u00d7 the rate of %s at %s\n", a, hi, b, slo);
+		printf("%s sustains at most %.2f\u00d7 %s's rate at %s\n", a, hi, b, slo);
 	else
 		printf("%s vs %s at %s: no rate met the SLO on either side; no ratio\n", a, b, slo);
+}
+
+/* Several seeds: the ratio MODEL ÷ ref paired by seed, geometric mean with
+ * the 95% t-interval on the log ratios (compare.h's estimator). */
+static void print_ratio_seeds(const struct cap_model *mm, const struct cap_model *ref, const char *slo)
+{
+	if (!all_found(mm) || !all_found(ref)) {
+		printf("%s vs %s at %s: a search ran out of its range for some seed; no interval\n", mm->name,
+		       ref->name, slo);
+		return;
+	}
+	double *a = calloc((size_t)mm->n * 2, sizeof *a);
+	struct cmp_estimate e = { 0 };
+	for (int i = 0; a && i < mm->n; i++)
+		a[i] = mm->seeds[i].rate, a[mm->n + i] = ref->seeds[i].rate;
+	if (a)
+		cmp_ratio(a, a + mm->n, mm->n, &e);
+	free(a);
+	int d = ratio_decimals(e.value);
+	double scale = pow(10, d);
+	printf("%s sustains %.*f\u00d7 %s's rate at %s (95%% CI %.*f\u2013%.*f over %d seeds, paired by seed)\n",
+	       mm->name, d, e.value, ref->name, slo, d, floor(e.lo * scale) / scale, d, ceil(e.hi * scale) / scale,
+	       mm->n);
 }
 
 static int reference_index(const char *const *models, int n)
@@ -222,18 +330,39 @@ static int reference_index(const char *const *models, int n)
 	return ref;
 }
 
-static void print_report(const struct cap_cli *c, const char *const *models, int n, const struct cap_result *res)
+static void print_report(const struct cap_cli *c, const char *const *models, int n, const struct cap_model *res)
 {
-	printf("\ncapacity of %s at %s: the highest Poisson rate meeting it\n"
-	       "(%d rep%s per probe, SLO on the mean over them; bracket narrower than %.3g%%)\n",
-	       c->scenario, c->opts.slo.text, c->opts.reps, c->opts.reps == 1 ? "" : "s", 100 * c->opts.tolerance);
-	printf("%-10s %14s %18s %7s\n", "model", "capacity/s", "first failing/s", "probes");
-	for (int i = 0; i < n; i++)
-		print_result(models[i], &res[i]);
+	int seeds = res[0].n;
+	printf("\ncapacity of %s at %s: the highest Poisson rate meeting it\n", c->scenario, c->opts.slo.text);
+	if (seeds == 1) {
+		printf("(one seed, %lld; the search stops when [capacity, first failing) is narrower than %.3g%%;\n"
+		       "limited by: the rule that failed at the first failing rate)\n",
+		       (long long)res[0].seeds[0].seed, 100 * c->opts.tolerance);
+		printf("%-10s %14s %18s %7s   %s\n", "model", "capacity/s", "first failing/s", "probes", "limited by");
+		for (int i = 0; i < n; i++)
+			print_one_seed(&res[i]);
+	} else {
+		printf("(one search per seed, seeds %lld..%lld, one run per probe; capacity: the mean over the\n"
+		       "seeds with its 95%% t-interval (each seed's bracket is narrower than %.3g%%); limited by:\n"
+		       "the rule that failed at each seed's first failing rate)\n",
+		       (long long)res[0].seeds[0].seed, (long long)res[0].seeds[seeds - 1].seed, 100 * c->opts.tolerance);
+		printf("%-10s %12s %-22s  %s\n", "model", "capacity/s", "95% CI over seeds", "limited by");
+		for (int i = 0; i < n; i++)
+			print_seeds(&res[i]);
+	}
 	int ref = reference_index(models, n);
-	for (int i = 0; i < n; i++)
-		if (i != ref)
-			print_ratio(models[ref], &res[ref], models[i], &res[i], c->opts.slo.text);
+	if (n > 1)
+		printf("ratio = MODEL \u00f7 %s (above 1: MODEL sustains more)\n", models[ref]);
+	for (int i = 0; i < n; i++) {
+		if (i == ref)
+			continue;
+		if (seeds == 1)
+			print_ratio_brackets(&res[i], &res[ref], c->opts.slo.text);
+		else
+			print_ratio_seeds(&res[i], &res[ref], c->opts.slo.text);
+	}
+	if (seeds == 1)
+		printf("one seed: `--reps 5` searches 5 seeds and gives 95%% intervals across them\n");
 }
 
 /* ---- running --------------------------------------------------------------------- */
@@ -264,7 +393,7 @@ static int resolve_models(struct cap_cli *c, const char **models, int *n)
 	return 0;
 }
 
-static int search_all(struct cap_cli *c, const char *const *models, int n, struct cap_result *res)
+static int search_all(struct cap_cli *c, const char *const *models, int n, struct cap_model *res)
 {
 	char err[1024];
 	int point = 0;
@@ -275,7 +404,11 @@ static int search_all(struct cap_cli *c, const char *const *models, int n, struc
 	c->opts.next_point = &point;
 	c->opts.progress = c->quiet ? NULL : cap_progress;
 	for (int i = 0; i < n; i++) {
-		if (cap_search(&c->opts, models[i], &res[i], err, sizeof err) != 0) {
+		res[i].name = models[i];
+		res[i].n = c->opts.reps;
+		if (!(res[i].seeds = calloc((size_t)c->opts.reps, sizeof *res[i].seeds)))
+			return cli_error("capacity", EXIT_USAGE, "out of memory");
+		if (cap_search_seeds(&c->opts, models[i], c->opts.reps, res[i].seeds, err, sizeof err) != 0) {
 			return cli_error("capacity", EXIT_USAGE, "%s", err);
 		}
 	}
@@ -286,7 +419,7 @@ int cmd_capacity_main(int argc, char **argv)
 {
 	struct cap_cli c = { 0 };
 	const char *models[SC_MAX_MODELS];
-	struct cap_result res[SC_MAX_MODELS];
+	struct cap_model res[SC_MAX_MODELS] = { 0 };
 	int n = 0, rc = parse_cap_args(&c, argc, argv);
 	if (rc == 0)
 		rc = resolve_models(&c, models, &n);
@@ -306,5 +439,7 @@ int cmd_capacity_main(int argc, char **argv)
 	}
 	if (rc == 0)
 		print_report(&c, models, n, res);
+	for (int i = 0; i < n; i++)
+		free(res[i].seeds);
 	return rc;
 }

@@ -219,8 +219,20 @@ int cap_find_class(const struct scenario *sc, const char *want, char *err, size_
 struct probe {
 	double values[SLO_MAX_TERMS];  /* means over the repetitions */
 	int met;
+	enum cap_limit limit;          /* when not met: the rule that failed */
 	char why[200];
 };
+
+const char *cap_limit_name(enum cap_limit l)
+{
+	switch (l) {
+	case CAP_LIMIT_SLO: return "the SLO";
+	case CAP_LIMIT_OVERLOAD: return "the completion rule";
+	case CAP_LIMIT_FAILED: return "a failed simulation";
+	case CAP_LIMIT_NONE: break;
+	}
+	return "none";
+}
 
 /* Loads the scenario with the rate and the seed set after the user's sets. */
 static int load_at(const struct cap_opts *o, const char *cls, double rate, const char *seed_set,
@@ -280,8 +292,9 @@ static int overloaded(const struct scenario *sc, const struct run_result *res, d
 	double expected = rate * window, done = res_get_metric(res, "tasks_completed");
 	if (!cap_overloaded(done, expected))
 		return 0;
-	snprintf(why, whylen, "overloaded: completed %.0f of ~%.0f arrivals (%.1f%%), seed %lld", done, expected,
-		 100 * done / expected, (long long)res->seed);
+	char d[32], e[32];
+	snprintf(why, whylen, "overloaded: completed %.1f%% of ~%s arrivals (%s)", 100 * done / expected,
+		 unit_fmt_count(expected, e, sizeof e), unit_fmt_count(done, d, sizeof d));
 	return 1;
 }
 
@@ -289,7 +302,7 @@ static int write_probe_run(const struct cap_opts *o, struct run_result *res, int
 {
 	if (!o->db)
 		return 0;
-	res->rep = rep;
+	res->rep = rep + o->rep_base;
 	res->point_id = o->next_point ? *o->next_point : 0;
 	return db_write_run(o->db, res, err, errlen) < 0 ? -1 : 0;
 }
@@ -341,11 +354,12 @@ static int book_rep(struct rep_slot *s, int rep, double *sums, struct probe *pr,
 		snprintf(err, errlen, "%s%s%s", s->loaded ? s->model : "", s->loaded ? ": " : "", s->err);
 	if (rc == 1 && pr->met) {
 		pr->met = 0;
+		pr->limit = CAP_LIMIT_FAILED;
 		snprintf(pr->why, sizeof pr->why, "simulation failed (seed %lld): %.150s", (long long)s->seed,
 			 s->err);
 	}
 	if (rc == 0 && pr->met && overloaded(&s->sc, &s->res, s->rate, pr->why, sizeof pr->why))
-		pr->met = 0;
+		pr->met = 0, pr->limit = CAP_LIMIT_OVERLOAD;
 	for (int i = 0; rc == 0 && i < s->o->slo.n; i++)
 		sums[i] += res_get_metric(&s->res, s->o->slo.terms[i].metric);
 	if (rc != 2 && write_probe_run(s->o, &s->res, rep, err, errlen) != 0)
@@ -379,6 +393,7 @@ static int probe_rate(const struct cap_opts *o, const char *model, const char *c
 	if (!slots)
 		return snprintf(err, errlen, "out of memory"), 2;
 	pr->met = 1;
+	pr->limit = CAP_LIMIT_NONE;
 	pr->why[0] = 0;
 	for (int first = 0; first < o->reps; first += jobs) {
 		int n = o->reps - first < jobs ? o->reps - first : jobs;
@@ -404,6 +419,7 @@ static int probe_rate(const struct cap_opts *o, const char *model, const char *c
 	char why[200];
 	if (pr->met && !slo_met(&o->slo, pr->values, why, sizeof why)) {
 		pr->met = 0;
+		pr->limit = CAP_LIMIT_SLO;
 		snprintf(pr->why, sizeof pr->why, "%s", why);
 	}
 	return 0;
@@ -447,8 +463,11 @@ static int probe(struct search *s, double rate, int *met)
 	*met = pr.met;
 	if (pr.met && !(s->res->rate >= rate))
 		s->res->rate = rate;
-	if (!pr.met && !(s->res->fail_rate <= rate))
+	if (!pr.met && !(s->res->fail_rate <= rate)) {
 		s->res->fail_rate = rate;
+		s->res->limit = pr.limit;
+		snprintf(s->res->limit_why, sizeof s->res->limit_why, "%s", pr.why);
+	}
 	return 0;
 }
 
@@ -518,6 +537,7 @@ int cap_search(const struct cap_opts *o, const char *model, struct cap_result *o
 	}
 	char *cls = strdup(sc.classes[ci].name);
 	struct search s = { o, model, cls, sc.seed, out, err, errlen };
+	out->seed = sc.seed;
 	double start = sc.classes[ci].arrival.rate;
 	sc_free(&sc);
 	int rc = cls ? bracket(&s, start) : 2;
@@ -528,4 +548,91 @@ int cap_search(const struct cap_opts *o, const char *model, struct cap_result *o
 	free(cls);
 	out->outcome = isnan(out->rate) ? CAP_BELOW : isnan(out->fail_rate) ? CAP_ABOVE : CAP_FOUND;
 	return rc;
+}
+
+/* ---- one search per seed ---------------------------------------------------------------- */
+
+struct seed_job {
+	struct cap_opts o;
+	const char *model;
+	const char **sets;   /* the user's sets and "seed=N" */
+	char seed_set[48];
+	struct cap_result *out;
+	int rc;
+	char err[1024];
+};
+
+static void *seed_search(void *arg)
+{
+	struct seed_job *j = arg;
+	j->rc = cap_search(&j->o, j->model, j->out, j->err, sizeof j->err);
+	return NULL;
+}
+
+/* The scenario's seed after the user's sets. */
+static int base_seed(const struct cap_opts *o, uint64_t *seed, char *err, size_t errlen)
+{
+	struct scenario sc;
+	if (sc_load(o->scenario_path, o->sets, o->nsets, &sc, err, errlen) != 0)
+		return 2;
+	*seed = sc.seed;
+	sc_free(&sc);
+	return 0;
+}
+
+static int run_seed_jobs(struct seed_job *jobs, int n, int threads)
+{
+	for (int first = 0; first < n; first += threads) {
+		int k = n - first < threads ? n - first : threads;
+		pthread_t tid[k];
+		int started[k];
+		for (int i = 0; i < k; i++)
+			started[i] = k > 1 && pthread_create(&tid[i], NULL, seed_search, &jobs[first + i]) == 0;
+		for (int i = 0; i < k; i++)
+			started[i] ? (void)pthread_join(tid[i], NULL) : (void)seed_search(&jobs[first + i]);
+	}
+	for (int i = 0; i < n; i++)
+		if (jobs[i].rc)
+			return i + 1;
+	return 0;
+}
+
+int cap_search_seeds(const struct cap_opts *o, const char *model, int nseeds, struct cap_result *out, char *err,
+		     size_t errlen)
+{
+	uint64_t seed0;
+	if (base_seed(o, &seed0, err, errlen))
+		return 2;
+	struct seed_job *jobs = calloc((size_t)nseeds, sizeof *jobs);
+	const char **sets = malloc(sizeof *sets * (size_t)nseeds * (size_t)(o->nsets + 1));
+	if (!jobs || !sets) {
+		free(jobs);
+		free(sets);
+		return snprintf(err, errlen, "out of memory"), 2;
+	}
+	int threads = o->db || o->jobs < 2 ? 1 : o->jobs;
+	for (int i = 0; i < nseeds; i++) {
+		struct seed_job *j = &jobs[i];
+		j->o = *o;
+		j->o.reps = 1;
+		j->o.jobs = 1;
+		j->o.rep_base = i;
+		if (threads > 1)
+			j->o.next_point = NULL; /* only numbers the database's probes */
+		j->model = model;
+		j->out = &out[i];
+		j->sets = sets + (size_t)i * (size_t)(o->nsets + 1);
+		for (int k = 0; k < o->nsets; k++)
+			j->sets[k] = o->sets[k];
+		snprintf(j->seed_set, sizeof j->seed_set, "seed=%lld", (long long)(seed0 + (uint64_t)i));
+		j->sets[o->nsets] = j->seed_set;
+		j->o.sets = j->sets;
+		j->o.nsets = o->nsets + 1;
+	}
+	int bad = run_seed_jobs(jobs, nseeds, threads);
+	if (bad)
+		snprintf(err, errlen, "%s", jobs[bad - 1].err);
+	free(sets);
+	free(jobs);
+	return bad ? 2 : 0;
 }

@@ -27,6 +27,7 @@
 #include "scenario.h"
 #include "db.h"
 #include <stddef.h>
+#include <stdint.h>
 
 #define SLO_MAX_TERMS 8
 
@@ -83,6 +84,7 @@ struct cap_opts {
 	int jobs;                 /* repetitions simulated at once, on threads (0 or 1: one) */
 	double rate_lo, rate_hi;  /* a bracket to start from; 0 = search for it */
 	double tolerance;         /* stop when (hi - lo) / lo <= tolerance */
+	int rep_base;             /* added to the rep of every run written (cap_search_seeds: the seed's index) */
 	struct db *db;            /* every probe run is written here when not NULL */
 	int *next_point;          /* point_id for the next probe (shared across models) */
 	void (*progress)(void *ctx, const char *line);
@@ -95,17 +97,41 @@ enum cap_outcome {
 	CAP_ABOVE,   /* even the highest rate probed met it: capacity >= rate */
 };
 
+/* The rule that failed at fail_rate: what limited the model. */
+enum cap_limit {
+	CAP_LIMIT_NONE,     /* nothing failed (CAP_ABOVE) */
+	CAP_LIMIT_SLO,      /* a term of the SLO, on the mean over the repetitions */
+	CAP_LIMIT_OVERLOAD, /* the completion rule: fewer than max(98%, 1 - 4/sqrt(arrivals)) completed */
+	CAP_LIMIT_FAILED,   /* a simulation failed (thread exhaustion, a thread limit ...) */
+};
+
 struct cap_result {
 	enum cap_outcome outcome;
 	double rate;       /* highest rate that met the SLO (NAN for CAP_BELOW) */
 	double fail_rate;  /* lowest rate that failed it (NAN for CAP_ABOVE) */
 	int probes;
+	uint64_t seed;     /* the first repetition's seed */
+	enum cap_limit limit;   /* why fail_rate failed */
+	char limit_why[200];    /* its reason: "p99 212ms >= 200ms", "completed 96% ..." */
 };
+
+/* "the SLO (p99)", "the completion rule (98%)", "a failed simulation" or "none". */
+const char *cap_limit_name(enum cap_limit l);
 
 /* Searches model's capacity. Returns 0 with out filled; 2 for bad input
  * (scenario, --set, class, a model the scenario cannot run) or a database
  * write error, with the message in err. */
 int cap_search(const struct cap_opts *o, const char *model, struct cap_result *out,
 	       char *err, size_t errlen);
+
+/* One search per seed, for an interval across seeds: seeds seed0 + i for
+ * i in [0, nseeds) (seed0 the scenario's, after o->sets), each with one
+ * repetition per probe (o->reps is ignored), into out[i]; out[i].seed is
+ * the seed. With o->jobs > 1 and no database the searches run on up to
+ * o->jobs threads (each search is deterministic, so results do not depend
+ * on it); with a database they run in order and rep = i. Returns 0, or 2
+ * as cap_search. */
+int cap_search_seeds(const struct cap_opts *o, const char *model, int nseeds, struct cap_result *out, char *err,
+		     size_t errlen);
 
 #endif
