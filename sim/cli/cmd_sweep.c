@@ -31,7 +31,7 @@ struct sweep_cli {
 	int nmodels;
 	int reps;               /* 0: the scenario's (or 1) */
 	int jobs;
-	bool list, resume, quiet;
+	bool list, resume, quiet, no_reuse;
 	char seedset[40];
 };
 
@@ -59,6 +59,9 @@ static void sweep_usage(FILE *f)
 		"      --list        print every run (run id, point, model, rep, seed, axis values);\n"
 		"                    the seed as the database stores it, accepted by --seed\n"
 		"      --resume      keep DB's complete runs, run only the missing or unfinished ones\n"
+		"      --no-reuse    simulate every run; by default a model's run is shared across the\n"
+		"                    values of an axis that configures another model only (models.Y.*),\n"
+		"                    its params say so (sweep.shared_with_run = the run_id it copies)\n"
 		"  -q, --quiet       no progress bar and no report\n"
 		"\n"
 		"Runs are numbered from 1 (runs.run_id): the first axis varies slowest, then the\n"
@@ -103,7 +106,7 @@ static int parse_seed(struct sweep_cli *c, const char *arg)
 	return 0;
 }
 
-enum { OPT_RUN = 1000, OPT_LIST, OPT_RESUME };
+enum { OPT_RUN = 1000, OPT_LIST, OPT_RESUME, OPT_NO_REUSE };
 
 static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 {
@@ -126,6 +129,7 @@ static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 	case OPT_RUN: c->run_spec = arg; return 0;
 	case OPT_LIST: c->list = true; return 0;
 	case OPT_RESUME: c->resume = true; return 0;
+	case OPT_NO_REUSE: c->no_reuse = true; return 0;
 	case 'h': sweep_usage(stdout); exit(0);
 	default: return cli_try_help(sweep_cmd(c));
 	}
@@ -139,7 +143,8 @@ static int sweep_args(struct sweep_cli *c, int argc, char **argv)
 		{ "reps", required_argument, 0, 'r' },   { "jobs", required_argument, 0, 'j' },
 		{ "quiet", no_argument, 0, 'q' },        { "help", no_argument, 0, 'h' },
 		{ "run", required_argument, 0, OPT_RUN }, { "list", no_argument, 0, OPT_LIST },
-		{ "resume", no_argument, 0, OPT_RESUME }, { 0, 0, 0, 0 },
+		{ "resume", no_argument, 0, OPT_RESUME }, { "no-reuse", no_argument, 0, OPT_NO_REUSE },
+		{ 0, 0, 0, 0 },
 	};
 	int opt;
 	optind = 1;
@@ -170,6 +175,7 @@ static int build_plan(const struct sweep_cli *c, struct sweep_plan *p)
 		rc = plan_add_model(p, c->models[i], err, sizeof err);
 	if (rc == 0 && c->reps)
 		p->reps = c->reps;
+	p->no_reuse = c->no_reuse;
 	if (rc == 0)
 		rc = plan_finish(p, err, sizeof err);
 	if (rc)
@@ -198,9 +204,14 @@ static void list_runs(const struct sweep_plan *p, const unsigned char *sel)
 
 /* ---- resume: which runs to do, which to keep ------------------------------------- */
 
+/* A run not simulated: it copies the results of run canon (plan_shared_with). */
+struct shared { int64_t canon, number; };
+
 struct work {
 	unsigned char *sel;   /* per run number: selected (--run, or all) */
-	int64_t *todo, ntodo; /* selected and not complete in the old database, ascending */
+	int64_t *todo, ntodo; /* to simulate: selected, not complete in the old database, not shared; ascending */
+	struct shared *shared;/* to copy when canon is written, by canon then number */
+	int64_t nshared, next_shared;
 	char *old;            /* the database resumed from, or NULL */
 };
 
@@ -230,6 +241,13 @@ static int check_resume(const struct sweep_plan *p, const char *out, struct work
 	return 0;
 }
 
+static int by_canon(const void *a, const void *b)
+{
+	const struct shared *x = a, *y = b;
+	return x->canon != y->canon ? (x->canon > y->canon) - (x->canon < y->canon)
+				    : (x->number > y->number) - (x->number < y->number);
+}
+
 static int plan_work(const struct sweep_cli *c, const struct sweep_plan *p, const struct sdb_info *in,
 		     struct work *w)
 {
@@ -250,9 +268,23 @@ static int plan_work(const struct sweep_cli *c, const struct sweep_plan *p, cons
 	for (int64_t i = 0; in && i < in->n; i++)
 		if (in->numbers[i] >= 0 && in->numbers[i] < p->nruns && in->complete[i])
 			done[in->numbers[i]] = 1;
-	for (int64_t n = 0; n < p->nruns; n++)
-		if (w->sel[n] && !done[n])
+	w->shared = malloc((size_t)p->nruns * sizeof *w->shared);
+	if (!w->shared) {
+		free(done);
+		return EXIT_USAGE;
+	}
+	for (int64_t n = 0; n < p->nruns; n++) {
+		if (!w->sel[n] || done[n])
+			continue;
+		/* shared with a run simulated here: copy it (never when resuming: the old
+		 * database's rows must be copied in order; simulating gives the same rows) */
+		int64_t canon = plan_shared_with(p, n);
+		if (canon >= 0 && !in && w->sel[canon] && !done[canon])
+			w->shared[w->nshared++] = (struct shared){ canon, n };
+		else
 			w->todo[w->ntodo++] = n;
+	}
+	qsort(w->shared, (size_t)w->nshared, sizeof *w->shared, by_canon);
 	free(done);
 	return 0;
 }
@@ -261,6 +293,8 @@ static int plan_work(const struct sweep_cli *c, const struct sweep_plan *p, cons
 
 struct writer {
 	struct db *db;
+	const struct sweep_plan *p;
+	int64_t reused;       /* runs copied from the run they share with */
 	struct work *w;
 	int64_t copy_from;    /* old runs below this run number are already copied */
 	bool progress;        /* a progress bar is on the terminal's last line */
@@ -276,6 +310,27 @@ static int copy_old(struct writer *wr, int64_t upto, char *err, size_t errlen)
 	return rc;
 }
 
+/* Writes the runs that share r's results (they come after r's number, and
+ * no run of the old database is in between: never when resuming). */
+static int write_shared(struct writer *wr, const struct run_result *r, char *err, size_t errlen)
+{
+	struct work *w = wr->w;
+	while (w->next_shared < w->nshared && w->shared[w->next_shared].canon < r->run_number)
+		w->next_shared++;
+	for (; w->next_shared < w->nshared && w->shared[w->next_shared].canon == r->run_number; w->next_shared++) {
+		struct run_result copy;
+		if (strcmp(r->status, "interrupted") == 0)
+			continue; /* not run: its sharers are not either (--resume does them) */
+		exec_copy_shared(wr->p, w->shared[w->next_shared].number, r, &copy);
+		int rc = db_write_run(wr->db, &copy, err, errlen) < 0 ? -1 : 0;
+		res_free(&copy);
+		if (rc)
+			return -1;
+		wr->reused++;
+	}
+	return 0;
+}
+
 static int write_result(void *ctx, struct run_result *r, char *err, size_t errlen)
 {
 	struct writer *wr = ctx;
@@ -285,13 +340,15 @@ static int write_result(void *ctx, struct run_result *r, char *err, size_t errle
 	if (strcmp(r->status, "failed") == 0)
 		fprintf(stderr, "%sgmpsim: run %lld (%s, point %d, rep %d) failed: %s\n", wr->progress ? "\r\033[K" : "",
 			(long long)r->run_number + 1, r->model, r->point_id, r->rep, r->error ? r->error : "?");
-	return db_write_run(wr->db, r, err, errlen) < 0 ? -1 : 0;
+	if (db_write_run(wr->db, r, err, errlen) < 0)
+		return -1;
+	return write_shared(wr, r, err, errlen);
 }
 
 /* ---- the end-of-sweep report: what ran, then the paired comparison (compare.c) ---------- */
 
 static void sweep_report(const struct sweep_plan *p, const struct exec_stats *st, int64_t todo,
-			 int64_t kept, const char *db)
+			 int64_t kept, int64_t reused, const char *db)
 {
 	printf("%s: %lld points x %d model(s) x %d rep(s) = %lld runs\n", p->name, (long long)p->npoints,
 	       p->nmodels, p->reps, (long long)p->nruns);
@@ -300,11 +357,14 @@ static void sweep_report(const struct sweep_plan *p, const struct exec_stats *st
 	       (long long)st->interrupted, (long long)st->not_started);
 	if (kept)
 		printf("; %lld kept from the database", (long long)kept);
+	if (reused)
+		printf("; %lld shared with another point (an axis of another model's; --no-reuse simulates them)",
+		       (long long)reused);
 	printf("\n");
 	char err[1024];
-	if (st->complete + kept > 0 && cmp_report(db, stdout, err, sizeof err) != 0)
+	if (st->complete + kept > 0 && cmp_pivot(db, stdout, err, sizeof err) != 0)
 		fprintf(stderr, "gmpsim: comparison: %s\n", err);
-	printf("results: %s  (try: gmpsim query %s summary)\n", db, db);
+	printf("results: %s  (every point's paired comparison: gmpsim compare %s)\n", db, db);
 }
 
 /* ---- running ------------------------------------------------------------------------- */
@@ -331,7 +391,7 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 		return EXIT_USAGE;
 	}
 	exec_catch_signals(db_temp_path(db));
-	struct writer wr = { .db = db, .w = w, .progress = !c->quiet && isatty(2) };
+	struct writer wr = { .db = db, .p = p, .w = w, .progress = !c->quiet && isatty(2) };
 	struct exec_job job = {
 		.plan = p, .runs = w->todo, .nruns = w->ntodo, .workers = c->jobs ? c->jobs : 1,
 		.progress = wr.progress, .write = write_result, .ctx = &wr,
@@ -357,7 +417,7 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 		return EXIT_USAGE; /* as a run whose database cannot be written: nothing is */
 	}
 	if (!c->quiet)
-		sweep_report(p, &st, w->ntodo, kept, out);
+		sweep_report(p, &st, w->ntodo, kept, wr.reused, out);
 	if (rc == 1)
 		fprintf(stderr, "gmpsim: interrupted; finished runs are in %s (--resume continues)\n", out);
 	return rc == 1 ? EXIT_INTERRUPTED : st.failed ? EXIT_FAIL : 0;
@@ -383,6 +443,7 @@ static int sweep(const struct sweep_cli *c)
 	sdb_info_free(&in);
 	free(w.sel);
 	free(w.todo);
+	free(w.shared);
 	free(w.old);
 	free(out);
 	plan_free(&p);

@@ -199,6 +199,8 @@ struct cmp_data {
 	int nruns;
 	char **keys;  /* sweep keys: constant within each point, differing across points */
 	int nkeys;
+	char **axes;  /* the swept keys (sweep_axes); keys not among them are derived */
+	int naxes;
 };
 
 static void data_free(struct cmp_data *d)
@@ -211,6 +213,9 @@ static void data_free(struct cmp_data *d)
 	for (int i = 0; i < d->nkeys; i++)
 		free(d->keys[i]);
 	free(d->keys);
+	for (int i = 0; i < d->naxes; i++)
+		free(d->axes[i]);
+	free(d->axes);
 	if (d->h)
 		sqlite3_close(d->h);
 }
@@ -345,7 +350,7 @@ static int load_sweep_keys(struct cmp_data *d, const char *path, char *err, size
 	const char *sql =
 		"WITH pv AS (SELECT r.scenario AS s, coalesce(r.point_id,0) AS pt, p.key AS key, "
 		"  count(DISTINCT p.value) AS nv FROM params p JOIN runs r USING(run_id) "
-		"  WHERE r.status='complete' GROUP BY 1, 2, 3), "
+		"  WHERE r.status='complete' AND p.key NOT GLOB 'sweep.*' GROUP BY 1, 2, 3), "
 		"all_v AS (SELECT p.key AS key, count(DISTINCT p.value) AS nv FROM params p "
 		"  JOIN runs r USING(run_id) WHERE r.status='complete' GROUP BY 1) "
 		"SELECT pv.key FROM pv JOIN all_v USING(key) GROUP BY pv.key "
@@ -363,6 +368,35 @@ static int load_sweep_keys(struct cmp_data *d, const char *path, char *err, size
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : sql_fail(d, path, err, errlen);
+}
+
+/* The swept keys of a sweep database (sweep_axes, in axis order); none in
+ * a database without the table (a plain run, an older file). */
+static void load_axes(struct cmp_data *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "SELECT key FROM sweep_axes ORDER BY position", -1, &q, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		char **n = realloc(d->axes, sizeof *n * (size_t)(d->naxes + 1));
+		if (!n)
+			break;
+		d->axes = n;
+		d->axes[d->naxes++] = dup_text(q, 0);
+	}
+	sqlite3_finalize(q);
+}
+
+/* A key that differs between points but was not swept: set by a swept
+ * one (machine.numa.cores_per_node follows machine.numa.nodes). */
+static int key_derived(const struct cmp_data *d, const char *key)
+{
+	if (d->naxes == 0)
+		return 0;
+	for (int i = 0; i < d->naxes; i++)
+		if (strcmp(d->axes[i], key) == 0)
+			return 0;
+	return 1;
 }
 
 /* ---- one point --------------------------------------------------------------- */
@@ -456,7 +490,8 @@ static const char *point_params_text(const struct cmp_data *d, const struct poin
 			sqlite3_bind_int64(q, 1, r0->id);
 			sqlite3_bind_text(q, 2, d->keys[k], -1, SQLITE_STATIC);
 			const unsigned char *v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
-			o += (size_t)snprintf(buf + o, len - o, "%s%s=%s", k ? ", " : "", d->keys[k],
+			o += (size_t)snprintf(buf + o, len - o, "%s%s%s=%s", k ? ", " : "",
+					      key_derived(d, d->keys[k]) ? "derived " : "", d->keys[k],
 					      v ? (const char *)v : "-");
 		}
 	}
@@ -980,6 +1015,199 @@ static void note_incomplete(const struct cmp_data *d, FILE *out)
 
 /* ---- entry ------------------------------------------------------------------------ */
 
+/* ---- the sweep's pivot table ---------------------------------------------------------- */
+
+/* The mean of model's metric m in the point with half its 95% t-interval,
+ * "130.25ms ±722.51us", "2,614/s ±220" (no ± with one rep, "-" without
+ * data), then (OVL) when overloaded in some rep, (UNSTABLE) when the reps
+ * of the lead metric disagree (dispersion.h). */
+static void pivot_cell(const struct cmp_data *d, const struct point *p, const char *model, int m, char *buf,
+		       size_t len)
+{
+	double *x = calloc((size_t)p->n, sizeof *x), *zero = calloc((size_t)p->n, sizeof *zero);
+	int n = 0;
+	for (int i = p->first; x && zero && i < p->first + p->n; i++)
+		if (strcmp(d->runs[i].model, model) == 0)
+			x[n++] = d->runs[i].m[m];
+	struct cmp_estimate e;
+	struct disp_result dr = { 0 };
+	cmp_difference(x, zero, x && zero ? n : 0, &e);
+	if (x && (m == CM_THROUGHPUT || m == CM_MAX))
+		disp_check(x, n, &dr);
+	free(x);
+	free(zero);
+	char v[32], h[32];
+	enum fmt_kind k = metric_defs[m].kind;
+	int over = model_overloaded(d, p, model);
+	if (k == K_RATE) { /* "2,614/s ±220" */
+		unit_fmt_count(e.value, v, sizeof v);
+		strcat(v, "/s");
+		unit_fmt_count((e.hi - e.lo) / 2, h, sizeof h);
+	} else {
+		fmt_side(k, e.value, over, v, sizeof v);
+		fmt_value(k, (e.hi - e.lo) / 2, h, sizeof h);
+	}
+	if (e.n == 0)
+		snprintf(buf, len, "%s", k == K_NS && over ? "none" : "-");
+	else if (!e.has_ci)
+		snprintf(buf, len, "%s", v);
+	else
+		snprintf(buf, len, "%s \u00b1%s", v, e.hi > e.lo ? h : "0");
+	if (over)
+		snprintf(buf + strlen(buf), len - strlen(buf), " (OVL)");
+	if (dr.verdict != DISP_OK)
+		snprintf(buf + strlen(buf), len - strlen(buf), " (UNSTABLE)");
+}
+
+/* The paired ratio model ÷ ref of metric m in the point: "0.771 [0.770, 0.772]". */
+static void pivot_ratio(const struct cmp_data *d, const struct point *p, const char *ref, const char *model, int m,
+			char *buf, size_t len)
+{
+	int *ra = malloc(sizeof *ra * (size_t)(2 * p->n)), *rb = ra ? ra + p->n : NULL;
+	int n = ra ? pair_runs(d, p, ref, model, ra, rb) : 0;
+	double *a = malloc(sizeof *a * (size_t)(2 * (n ? n : 1))), *b = a ? a + (n ? n : 1) : NULL;
+	struct cmp_estimate e = { 0 };
+	for (int i = 0; a && i < n; i++)
+		a[i] = d->runs[ra[i]].m[m], b[i] = d->runs[rb[i]].m[m];
+	if (a)
+		cmp_ratio(b, a, n, &e);
+	free(a);
+	free(ra);
+	char split[64];
+	if (e.n == 0)
+		snprintf(buf, len, "-");
+	else if (!e.has_ci)
+		snprintf(buf, len, "%.*f", ratio_decimals(&e), e.value);
+	else {
+		int dd = ratio_decimals(&e);
+		fmt_ratio_ci(&e, " [", ", ", "]", split, sizeof split);
+		snprintf(buf, len, "%.*f%s", dd, e.value, split);
+	}
+}
+
+/* The cells of one point's row: the axis values, then per model the lead
+ * metric (and p99 when not a batch), then each model ÷ ref. */
+static int pivot_row(const struct cmp_data *d, struct point *p, char cells[][96], int max, int header)
+{
+	int c = 0, lead = p->batch ? CM_MAX : CM_THROUGHPUT;
+	sqlite3_stmt *q = NULL;
+	sqlite3_prepare_v2(d->h, "SELECT value FROM params WHERE run_id=? AND key=?", -1, &q, NULL);
+	for (int k = 0; k < d->naxes && c < max; k++, c++) {
+		const unsigned char *v = NULL;
+		if (!header && q) {
+			sqlite3_reset(q);
+			sqlite3_bind_int64(q, 1, d->runs[p->first].id);
+			sqlite3_bind_text(q, 2, d->axes[k], -1, SQLITE_STATIC);
+			v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
+		}
+		snprintf(cells[c], 96, "%s", header ? d->axes[k] : v ? (const char *)v : "-");
+	}
+	sqlite3_finalize(q);
+	for (int i = 0; i < p->nmodels && c + 2 < max; i++) {
+		if (header) {
+			snprintf(cells[c++], 96, "%s %s", p->models[i], metric_label(lead, p->batch));
+			if (!p->batch)
+				snprintf(cells[c++], 96, "%s p99", p->models[i]);
+			continue;
+		}
+		pivot_cell(d, p, p->models[i], lead, cells[c++], 96);
+		if (!p->batch)
+			pivot_cell(d, p, p->models[i], CM_P99, cells[c++], 96);
+	}
+	for (int i = 0; p->ref >= 0 && i < p->nmodels && c < max; i++) {
+		if (i == p->ref)
+			continue;
+		if (header)
+			snprintf(cells[c++], 96, "%s \u00f7 %s", p->models[i], p->models[p->ref]);
+		else
+			pivot_ratio(d, p, p->models[p->ref], p->models[i], lead, cells[c++], 96);
+	}
+	return c;
+}
+
+enum { PIVOT_MAX_ROWS = 10000, PIVOT_MAX_COLS = 48 };
+
+static void pivot_print(char (*rows)[PIVOT_MAX_COLS][96], int nrows, int ncols, FILE *out)
+{
+	int width[PIVOT_MAX_COLS] = { 0 };
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < ncols; c++) {
+			int w = (int)strlen(rows[r][c]);
+			for (const char *t = rows[r][c]; *t; t++)
+				w -= ((unsigned char)*t & 0xc0) == 0x80; /* UTF-8 continuation bytes take no column */
+			if (w > width[c])
+				width[c] = w;
+		}
+	for (int r = 0; r < nrows; r++) {
+		char line[PIVOT_MAX_COLS * 100];
+		size_t o = 0;
+		for (int c = 0; c < ncols && o < sizeof line; c++) {
+			int pad = width[c] - (int)strlen(rows[r][c]);
+			for (const char *t = rows[r][c]; *t; t++)
+				pad += ((unsigned char)*t & 0xc0) == 0x80;
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s%s%*s", c ? "  " : "", rows[r][c],
+					      pad > 0 ? pad : 0, "");
+		}
+		put_row(out, line);
+	}
+}
+
+/* "derived, not swept: machine.numa.cores_per_node" when some key varies
+ * across points without being an axis. */
+static void pivot_derived(const struct cmp_data *d, FILE *out)
+{
+	int first = 1;
+	for (int k = 0; k < d->nkeys; k++) {
+		if (!key_derived(d, d->keys[k]))
+			continue;
+		fprintf(out, "%s%s", first ? "derived from the swept keys, not swept: " : ", ", d->keys[k]);
+		first = 0;
+	}
+	if (!first)
+		fprintf(out, "\n");
+}
+
+int cmp_pivot(const char *db_path, FILE *out, char *err, size_t errlen)
+{
+	static const struct cmp_opts defaults = { 0 };
+	struct cmp_data d = { .opts = &defaults };
+	int rc = open_db(&d, db_path, err, errlen);
+	if (rc == 0)
+		rc = load_runs(&d, db_path, err, errlen);
+	if (rc == 0)
+		rc = load_metrics(&d, db_path, err, errlen);
+	if (rc == 0)
+		rc = load_sweep_keys(&d, db_path, err, errlen);
+	if (rc == 0)
+		load_axes(&d);
+	char (*rows)[PIVOT_MAX_COLS][96] = rc == 0 ? calloc(PIVOT_MAX_ROWS + 1, sizeof *rows) : NULL;
+	int nrows = 0, ncols = 0, batch = -1;
+	for (int i = 0; rows && i < d.nruns && nrows < PIVOT_MAX_ROWS;) {
+		struct point p = { .first = i };
+		while (i < d.nruns && d.runs[i].point == d.runs[p.first].point &&
+		       strcmp(d.runs[i].scenario, d.runs[p.first].scenario) == 0)
+			i++;
+		p.n = i - p.first;
+		point_models(&d, &p);
+		p.batch = point_is_batch(&d, d.runs[p.first].id);
+		if (nrows == 0)
+			ncols = pivot_row(&d, &p, rows[nrows++], PIVOT_MAX_COLS, 1), batch = p.batch;
+		pivot_row(&d, &p, rows[nrows++], PIVOT_MAX_COLS, 0);
+	}
+	if (rows && nrows) {
+		fprintf(out, "\nsweep summary (%s): mean over the repetitions \u00b1 half its 95%% t-interval;\n"
+			"(OVL): overloaded in some repetition (latency '>': understated); (UNSTABLE): the repetitions\n"
+			"disagree (gmpsim compare says why); ratio = MODEL \u00f7 reference "
+			"paired by seed and rep:\ngeometric mean [95%% t-interval on log ratios]\n",
+			batch ? "a batch: time to finish = latency_max" : "throughput and p99 latency");
+		pivot_print(rows, nrows, ncols, out);
+		pivot_derived(&d, out);
+	}
+	free(rows);
+	data_free(&d);
+	return rc;
+}
+
 /* --ref must name a model with complete runs in the database. */
 static int check_ref(const struct cmp_data *d, const char *path, char *err, size_t errlen)
 {
@@ -1026,6 +1254,8 @@ int cmp_report_opts(const char *db_path, const struct cmp_opts *opts, FILE *out,
 		rc = load_metrics(&d, db_path, err, errlen);
 	if (rc == 0)
 		rc = load_sweep_keys(&d, db_path, err, errlen);
+	if (rc == 0)
+		load_axes(&d);
 	if (rc == 0)
 		rc = check_ref(&d, db_path, err, errlen);
 	if (rc == 0 && !machine(&d))

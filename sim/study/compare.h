@@ -69,6 +69,14 @@ int cmp_check_metric(const char *name, char *err, size_t errlen);
  * cmp_report's, plus an unknown --metric and a --ref model without runs. */
 int cmp_report_opts(const char *db_path, const struct cmp_opts *opts, FILE *out, char *err, size_t errlen);
 
+/* The compact end-of-sweep table: one row per point, a column per swept
+ * key (derived keys, which vary with the swept ones, listed below it as
+ * derived), per model the mean of throughput and p99 latency (the time to
+ * finish in a batch) with 95% t-intervals over the repetitions and an
+ * OVERLOADED mark, and per model its paired ratio ÷ the reference. Errors
+ * as cmp_report's. */
+int cmp_pivot(const char *db_path, FILE *out, char *err, size_t errlen);
+
 /* Reads the database at db_path (read-only) and writes, per (scenario,
  * point_id), a table of the models' mean metrics and, per pair (reference
  * = 'gmp' if present, else the first model alphabetically, against each

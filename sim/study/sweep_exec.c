@@ -110,6 +110,35 @@ void exec_stub_result(const struct sweep_plan *p, int64_t number, const char *st
 	res_set_status(out, status, error);
 }
 
+void plan_mark_shared(const struct sweep_plan *p, int64_t number, struct run_result *res)
+{
+	int64_t with = plan_shared_with(p, number);
+	char id[32];
+	if (with < 0)
+		return;
+	snprintf(id, sizeof id, "%lld", (long long)with + 1);
+	res_param(res, PLAN_SHARED_KEY, id);
+}
+
+void exec_copy_shared(const struct sweep_plan *p, int64_t number, const struct run_result *from,
+		      struct run_result *out)
+{
+	exec_stub_result(p, number, from->status, from->error, out);
+	plan_mark_shared(p, number, out);
+	out->seed = from->seed;
+	out->sim_ns_run = from->sim_ns_run;
+	out->events = from->events;
+	out->wall_s = 0;
+	for (int i = 0; i < from->nmetrics; i++)
+		res_metric(out, from->metrics[i].name, from->metrics[i].value, from->metrics[i].unit);
+	for (int i = 0; i < from->nbuckets; i++)
+		res_bucket(out, from->buckets[i].name, from->buckets[i].lo, from->buckets[i].hi, from->buckets[i].count);
+	for (int i = 0; i < from->nseries_names; i++)
+		res_series(out, from->series_names[i]);
+	for (int i = 0; i < from->nsamples; i++)
+		res_sample(out, from->samples[i].t, from->samples[i].name, from->samples[i].value);
+}
+
 /* ---- the worker ------------------------------------------------------------------ */
 
 static double wall_now(void)
@@ -132,6 +161,7 @@ static void worker_run(const struct sweep_plan *p, int64_t number, struct run_re
 	}
 	run_model(&sc, p->models[r.model], res, err, sizeof err);
 	sc_free(&sc);
+	plan_mark_shared(p, number, res);
 	res->rep = r.rep;
 	res->point_id = (int)r.point;
 	res->run_number = number;

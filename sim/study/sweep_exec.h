@@ -45,4 +45,15 @@ int exec_run(const struct exec_job *job, struct exec_stats *st, char *err, size_
 void exec_stub_result(const struct sweep_plan *p, int64_t number, const char *status,
 		      const char *error, struct run_result *out);
 
+/* Adds the PLAN_SHARED_KEY param to a run that shares its results with
+ * another (plan_shared_with), whether it was simulated or copied, so the
+ * database is the same either way. */
+void plan_mark_shared(const struct sweep_plan *p, int64_t number, struct run_result *res);
+
+/* The result of run number copied from the run it shares with (from):
+ * number's own identity and parameters (and the marker), from's seed,
+ * status, metrics, histograms and time series. wall_s is 0. */
+void exec_copy_shared(const struct sweep_plan *p, int64_t number, const struct run_result *from,
+		      struct run_result *out);
+
 #endif

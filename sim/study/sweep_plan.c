@@ -356,6 +356,32 @@ void plan_run_of(const struct sweep_plan *p, int64_t number, struct plan_run *r)
 	r->seed = plan_seed(p->base_seed, r->rep);
 }
 
+/* Whether axis key configures only a model other than model. */
+static bool axis_other_model(const char *key, const char *model)
+{
+	if (strncmp(key, "models.", 7) != 0)
+		return false;
+	const char *y = key + 7, *dot = strchr(y, '.');
+	size_t n = dot ? (size_t)(dot - y) : strlen(y);
+	return !(strlen(model) == n && strncmp(y, model, n) == 0);
+}
+
+int64_t plan_shared_with(const struct sweep_plan *p, int64_t number)
+{
+	if (p->no_reuse)
+		return -1;
+	struct plan_run r;
+	plan_run_of(p, number, &r);
+	int64_t point = 0;
+	for (int i = 0; i < p->naxes; i++) {
+		int v = axis_other_model(p->axes[i].key, p->models[r.model]) ? 0 : plan_value_index(p, r.point, i);
+		point = point * p->axes[i].values.n + v;
+	}
+	if (point == r.point)
+		return -1;
+	return (point * p->nmodels + r.model) * p->reps + r.rep;
+}
+
 const char *plan_point_text(const struct sweep_plan *p, int64_t point, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -479,6 +505,8 @@ static uint64_t fingerprint(const struct sweep_plan *p, const struct scenario *s
 		hash_str(&h, p->models[m]);
 	snprintf(buf, sizeof buf, "reps %d seed %llu", p->reps, (unsigned long long)p->base_seed);
 	hash_str(&h, buf);
+	if (p->no_reuse) /* the shared runs' marker rows differ: another database */
+		hash_str(&h, "no-reuse");
 	return h;
 }
 

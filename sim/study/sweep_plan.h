@@ -46,6 +46,7 @@ struct sweep_plan {
 	uint64_t base_seed;
 	int64_t npoints, nruns;
 	uint64_t fingerprint;           /* see plan_finish */
+	bool no_reuse;                  /* --no-reuse: simulate every run (set before plan_finish) */
 };
 
 /* One run's coordinates. */
@@ -84,6 +85,18 @@ void plan_run_of(const struct sweep_plan *p, int64_t number, struct plan_run *r)
 int plan_value_index(const struct sweep_plan *p, int64_t point, int axis);
 /* "key=value key=value" of the point ("" without axes) into buf. */
 const char *plan_point_text(const struct sweep_plan *p, int64_t point, char *buf, size_t len);
+
+/* Reuse across an axis that cannot affect a model. An axis whose key is
+ * "models.Y" or "models.Y.*" configures model Y only (the models read
+ * nothing of another model's section: models/onethread/threads.c reads
+ * models.threads, pool.c models.pool, gmp models.gmp), so a run of model
+ * M != Y at any value of that axis equals the run at the axis's first
+ * value, bit for bit. Returns that run's number (the run this one shares
+ * its results with), or -1 when the run is its own (or reuse is off). */
+int64_t plan_shared_with(const struct sweep_plan *p, int64_t number);
+/* The params key that marks a shared run; its value is the run_id
+ * (number + 1) whose results it shares. */
+#define PLAN_SHARED_KEY "sweep.shared_with_run"
 
 /* Loads run r's scenario (sc_free it). 0, or -1 with err. */
 int plan_load(const struct sweep_plan *p, const struct plan_run *r, struct scenario *sc,
