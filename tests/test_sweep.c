@@ -250,6 +250,112 @@ static void test_jobs_identical(void **state)
 	unlink(b);
 }
 
+/* A digest of everything but the reuse markers (and the fingerprint,
+ * which records --no-reuse). */
+static uint64_t content_unmarked(const char *db)
+{
+	static const char *const sql[] = {
+		"SELECT run_id, scenario, model, seed, rep, point_id, status, error, sim_ns, events, version, run_number FROM runs ORDER BY run_id",
+		"SELECT run_id, key, value FROM params WHERE key NOT GLOB 'sweep.*' ORDER BY run_id, key",
+		"SELECT run_id, name, value, unit FROM metrics ORDER BY run_id, name",
+		"SELECT run_id, name, lo, hi, count FROM histograms ORDER BY run_id, name, lo",
+		"SELECT run_id, name, t_ns, value FROM timeseries ORDER BY run_id, name, t_ns",
+	};
+	uint64_t h = 0xcbf29ce484222325ULL;
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (size_t q = 0; q < sizeof sql / sizeof sql[0]; q++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(d, sql[q], -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *t = sqlite3_column_text(st, c);
+				hash(&h, t ? (const char *)t : "\1NULL", t ? (size_t)sqlite3_column_bytes(st, c) : 5);
+				hash(&h, "\0", 1);
+			}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(d);
+	return h;
+}
+
+/* Reuse: on GRID, threads and pool do not read models.gmp.gomaxprocs, so
+ * their runs at gomaxprocs=2 (points 2, 3) share the gomaxprocs=1 runs'
+ * results: 2 points x 2 models x 2 reps = 8 runs copied, each marked with
+ * the run_id it copies (point p-2, same model and rep: 12 runs earlier).
+ * The rows are the simulated ones exactly: with --no-reuse (every run
+ * simulated) and with -j 2 the database differs only in those markers. */
+static void test_reuse_across_other_models_axis(void **state)
+{
+	(void)state;
+	const char *a = "build/tmp/gmpsim-sweep-reuse.db", *b = "build/tmp/gmpsim-sweep-noreuse.db",
+		   *c = "build/tmp/gmpsim-sweep-reuse-j2.db";
+	static char out[1 << 16];
+	char args[1024];
+	snprintf(args, sizeof args, "sweep " GRID " -o %s", a);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --no-reuse%s", b, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s -j 2%s", c, ""), 0);
+	assert_int_equal(tu_query_double(a, "select count(*) from params where key = 'sweep.shared_with_run'"), 8);
+	assert_int_equal(tu_query_double(a, "select count(*) from params p join runs r using(run_id) "
+			       "where key = 'sweep.shared_with_run' and 0+value = run_id - 12 and model != 'gmp' "
+			       "and point_id >= 2"), 8);
+	assert_int_equal(tu_query_double(b, "select count(*) from params where key GLOB 'sweep.*'"), 0);
+	assert_int_equal(tu_query_double(a, "select count(*) from runs where status = 'complete'"), 24);
+	assert_true(content_unmarked(a) == content_unmarked(b));
+	assert_true(content(a) == content(c));
+	/* a part that has the shared run but not the one it copies simulates it, marked the same */
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 15%s", b, ""), 0);
+	assert_int_equal(tu_query_double(b, "select 0+value from params where run_id = 15 and "
+			       "key = 'sweep.shared_with_run'"), 3);
+	unlink(a);
+	unlink(b);
+	unlink(c);
+}
+
+/* The end-of-sweep report is a pivot table: one row per point with the
+ * swept keys' values, the models' means with intervals and the paired
+ * ratios; a key set by a swept one (cores_per_node follows the node
+ * count) is named as derived, not as a column. */
+static void test_pivot_table(void **state)
+{
+	(void)state;
+	static char out[1 << 16];
+	const char *db = "build/tmp/gmpsim-sweep-pivot.db";
+	char args[1024];
+	snprintf(args, sizeof args, "sweep " SHORT " --set models.gmp.gomaxprocs=1,2 --set machine.numa.nodes=1..2 "
+		 "--reps 2 -o %s", db);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	const char *t = strstr(out, "sweep summary (throughput and p99 latency)");
+	assert_non_null(t);
+	const char *head = strstr(t, "\nmodels.gmp.gomaxprocs  machine.numa.nodes  gmp throughput");
+	assert_non_null(head);
+	assert_non_null(strstr(head, "threads \u00f7 gmp"));
+	assert_non_null(strstr(head, "pool \u00f7 gmp"));
+	/* four rows, in point order: 1 1, 1 2, 2 1, 2 2 */
+	const char *row = strchr(head + 1, '\n') + 1;
+	const char *want[] = { "1 1", "1 2", "2 1", "2 2" };
+	for (int i = 0; i < 4; i++) {
+		int g, n;
+		assert_int_equal(sscanf(row, "%d %d", &g, &n), 2);
+		char got[8];
+		snprintf(got, sizeof got, "%d %d", g, n);
+		assert_string_equal(got, want[i]);
+		assert_non_null(strstr(row, "\u00b1"));
+		row = strchr(row, '\n') + 1;
+	}
+	assert_int_equal(strncmp(row, "derived from the swept keys, not swept: machine.numa.cores_per_node\n", 68), 0);
+	assert_null(strstr(head, "cores_per_node  ")); /* not a column */
+	assert_null(strstr(out, " vs gmp: 2 paired reps")); /* the per-point report is gmpsim compare's */
+	assert_non_null(strstr(out, "gmpsim compare build/tmp/gmpsim-sweep-pivot.db"));
+	/* compare's point headers say derived too */
+	snprintf(args, sizeof args, "compare %s", db);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "point 3: derived machine.numa.cores_per_node=4, machine.numa.nodes=2, "
+				    "models.gmp.gomaxprocs=2 =="));
+	unlink(db);
+}
+
 static void test_merge_bad_inputs(void **state)
 {
 	(void)state;
@@ -499,6 +605,8 @@ int main(void)
 		cmocka_unit_test(test_seed_printed_as_stored),
 		cmocka_unit_test(test_split_merge_equals_whole),
 		cmocka_unit_test(test_jobs_identical),
+		cmocka_unit_test(test_reuse_across_other_models_axis),
+		cmocka_unit_test(test_pivot_table),
 		cmocka_unit_test(test_merge_bad_inputs),
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_interrupt_keeps_valid_database),
