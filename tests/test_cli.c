@@ -95,7 +95,7 @@ static void test_usage_errors(void **state)
 	assert_int_equal(tu_run_gmpsim("/nonexistent/x.yaml", out, sizeof out), 2);
 	assert_non_null(strstr(out, "/nonexistent/x.yaml"));
 	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --model nosuch", out, sizeof out), 2);
-	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --seed -3", out, sizeof out), 2);
+	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --seed 3x", out, sizeof out), 2); /* -3 is a seed: signed, as printed */
 	assert_int_equal(tu_run_gmpsim("scenarios/10k_rps.yaml --set machine.cores=zero", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--set machine.cores=zero"));
 	assert_int_equal(tu_run_gmpsim("--bogus", out, sizeof out), 2);
@@ -257,6 +257,74 @@ static void test_model_that_keeps_up_is_not_marked(void **state)
 	assert_non_null(strstr(out, "one run: `--reps 5`"));
 }
 
+/* Every subcommand's --help exits 0, is its own (not the run's usage) and
+ * names every option the subcommand takes. */
+static void test_every_help_is_complete(void **state)
+{
+	(void)state;
+	static const struct { const char *cmd, *head, *opts[16]; } helps[] = {
+		{ "--help", "usage: gmpsim SCENARIO.yaml", { "--output", "--model", "--seed", "--set", "--schedtrace",
+							      "--trace", "--trace-limit", "--quiet", "--reps", "--print",
+							      "--version" } },
+		{ "validate --help", "usage: gmpsim validate", { "--set", "--print", "--help" } },
+		{ "validate scenarios/10k_rps.yaml -h", "usage: gmpsim validate", { "--set", "--print" } },
+		{ "sweep --help", "usage: gmpsim sweep", { "--set", "--reps", "--jobs", "--output", "--model", "--seed",
+							   "--run", "--list", "--resume", "--no-reuse", "--quiet" } },
+		{ "merge --help", "usage: gmpsim merge", { "--quiet", "--help", "fingerprint", "run_number + 1" } },
+		{ "compare --help", "usage: gmpsim compare", { "--metric", "--ref", "--csv", "--json", "UNSTABLE",
+							       "OVERLOADED", "latency_max" } },
+		{ "capacity --help", "usage: gmpsim capacity", { "--slo", "--reps", "--model", "--set", "--class",
+								 "--rate-lo", "--rate-hi", "--tolerance", "--output",
+								 "--jobs", "--quiet", "completion" } },
+		{ "query --help", "usage: gmpsim query", { "--csv", "--json", "--run" } },
+		{ "plot --help", "usage: gmpsim plot", { "--metric", "--x", "--where", "--hist", "--series", "--run",
+							 "--output", "--png", "--title" } },
+		{ "export --help", "usage: gmpsim export", { "--run", "--output", "--max-events", "from 1" } },
+	};
+	static char out[1 << 16];
+	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+		int rc = tu_run_gmpsim(helps[i].cmd, out, sizeof out);
+		if (rc != 0 || strncmp(out, helps[i].head, strlen(helps[i].head)) != 0)
+			fail_msg("gmpsim %s: exit %d, begins '%.60s'", helps[i].cmd, rc, out);
+		for (int k = 0; helps[i].opts[k]; k++)
+			if (!strstr(out, helps[i].opts[k]))
+				fail_msg("gmpsim %s does not mention %s", helps[i].cmd, helps[i].opts[k]);
+	}
+	/* -r means --reps wherever it exists, never --run */
+	assert_int_equal(tu_run_gmpsim("export x.db -r 1 -o x.json", out, sizeof out), 2);
+	assert_non_null(strstr(out, "invalid option"));
+}
+
+/* A duration written with a space ("100 ms") is parsed like "100ms" and
+ * stored in ns, in the table's rows and in the workload alike; a size
+ * with a unit is stored in bytes. */
+static void test_durations_with_spaces_stored_in_ns(void **state)
+{
+	(void)state;
+	char *yaml = tu_write_temp("name: spaced\nduration: 1 s\nwarmup: 100 ms\nmachine: { cores: 2 }\n"
+				   "models: { gmp: {} }\nworkload:\n  request:\n    arrival: { poisson: 100/s }\n"
+				   "    program: [ { cpu: 100 us }, { net: { exp: 10 ms } }, { alloc: 4 KiB },\n"
+				   "               { sleep: { uniform: [1ms, 2 ms] } } ]\n", ".yaml");
+	assert_non_null(yaml);
+	const char *db = "build/tmp/gmpsim-cli-spaced.db";
+	char args[512];
+	static char out[1 << 16];
+	snprintf(args, sizeof args, "%s -q -o %s", yaml, db);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_true(query_double(h, "select value from params where key='warmup'") == 1e8);
+	assert_true(query_double(h, "select count(*) from params where key='workload.request.program.0.cpu' and value='100000'") == 1);
+	assert_true(query_double(h, "select count(*) from params where key='workload.request.program.1.net.exp' and value='10000000'") == 1);
+	assert_true(query_double(h, "select count(*) from params where key='workload.request.program.2.alloc' and value='4096'") == 1);
+	assert_true(query_double(h, "select count(*) from params where key GLOB 'workload.request.program.3.sleep.uniform.*' and value IN ('1000000', '2000000')") == 2);
+	assert_true(query_double(h, "select count(*) from params where value GLOB '*[0-9] *s'") == 0); /* nothing raw */
+	sqlite3_close(h);
+	unlink(db);
+	unlink(yaml);
+	free(yaml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +333,8 @@ int main(void)
 		cmocka_unit_test(test_model_that_keeps_up_is_not_marked),
 		cmocka_unit_test(test_bad_input_exits_2_and_writes_nothing),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_every_help_is_complete),
+		cmocka_unit_test(test_durations_with_spaces_stored_in_ns),
 		cmocka_unit_test(test_validate_print_shows_docs),
 		cmocka_unit_test(test_model_selection),
 		cmocka_unit_test(test_schedtrace_lines),

@@ -135,7 +135,20 @@ int cmd_merge_main(int argc, char **argv)
 	int first = 1;
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		printf(MERGE_USAGE "\n"
-		       "Combines databases of one sweep (same fingerprint) into OUT.db, by run number.\n");
+		       "\n"
+		       "Combines the databases of one sweep, written part by part (a Slurm job\n"
+		       "array, GNU parallel: gmpsim sweep ... --run N -o part-N.db), into OUT.db.\n"
+		       "Every input must carry the same sweep fingerprint (scenario content,\n"
+		       "overrides, axes, models, reps, seed); a run found in two inputs must have\n"
+		       "identical rows; run_ids become run_number + 1, so the result has the same\n"
+		       "rows as the whole sweep run at once. OUT.db is written to a temporary file\n"
+		       "and renamed; a damaged, foreign or non-sweep input is an error naming the\n"
+		       "file, and nothing is written.\n"
+		       "\n"
+		       "  -q, --quiet   no summary line\n"
+		       "  -h, --help    this help\n"
+		       "\n"
+		       "exit status: 0 ok, 2 bad usage or an input that cannot be merged\n");
 		return 0;
 	}
 	if (argc > 1 && (strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0))

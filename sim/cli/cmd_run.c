@@ -46,8 +46,8 @@ static void usage(FILE *f)
 		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
 		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]... [--print]\n"
 		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
-		"       gmpsim merge OUT.db IN.db...\n"
-		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
+		"       gmpsim merge [-q] OUT.db IN.db...  (see gmpsim merge --help)\n"
+		"       gmpsim compare DB [--metric M] [--ref MODEL] [--csv|--json]   (paired comparison, 95%% CIs)\n"
 		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
 		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
@@ -59,7 +59,8 @@ static void usage(FILE *f)
 		"\n"
 		"  -o, --output DB        results database (replaced atomically when the run ends)\n"
 		"  -m, --model NAME       run only this model (repeatable)\n"
-		"  -s, --seed N           override the scenario's seed\n"
+		"  -s, --seed N           override the scenario's seed (a 64-bit integer; printed signed,\n"
+		"                         as the database stores it, and accepted so)\n"
 		"  -S, --set KEY=VALUE    override any scenario value, e.g. --set machine.cores=16\n"
 		"                         --set models.pool.workers=64 --set 'workload.request.arrival={poisson: 5000/s}'\n"
 		"  -t, --schedtrace DUR   gmp: print GODEBUG=schedtrace lines every DUR of virtual time\n"
@@ -153,8 +154,40 @@ static int parse_option(struct run_cli *c, int opt, const char *arg)
 	}
 }
 
+static void validate_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gmpsim validate SCENARIO.yaml [--set KEY=VALUE]... [--print]\n"
+		"\n"
+		"Loads the scenario with its overrides, checks every value (units, ranges,\n"
+		"unknown keys, with file:line:column) and prints 'SCENARIO: ok (N model(s),\n"
+		"M task class(es))'; simulates nothing and writes nothing.\n"
+		"\n"
+		"  -S, --set KEY=VALUE    override a scenario value, as for a run\n"
+		"      --print            also print every resolved parameter as KEY=VALUE\n"
+		"                         (durations in ns, sizes in bytes) with its description\n"
+		"  -h, --help             this help\n"
+		"\n"
+		"exit status: 0 valid, 2 bad usage or an invalid scenario\n");
+}
+
+/* `gmpsim validate ... --help`: validate's own help, not the run's. */
+static bool wants_validate_help(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "validate") != 0)
+		return false;
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
 static int parse_args(struct run_cli *c, int argc, char **argv)
 {
+	if (wants_validate_help(argc, argv)) {
+		validate_usage(stdout);
+		exit(0);
+	}
 	static const struct option longopts[] = {
 		{ "output", required_argument, 0, 'o' }, { "model", required_argument, 0, 'm' },
 		{ "seed", required_argument, 0, 's' },   { "set", required_argument, 0, 'S' },
