@@ -119,6 +119,7 @@ WITH per_point AS (
   SELECT r.scenario, r.model, r.point_id, p.key,
          MIN(p.value) AS value, COUNT(DISTINCT p.value) AS nvalues
   FROM runs AS r JOIN params AS p ON p.run_id = r.run_id
+  WHERE p.key NOT GLOB 'sweep.*'  -- a sweep's bookkeeping (sweep.shared_with_run), not a parameter
   GROUP BY r.scenario, r.model, r.point_id, p.key
 ),
 varying AS (

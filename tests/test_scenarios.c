@@ -207,9 +207,40 @@ static void test_gc_stw(void **state)
 	res_free(&j4);
 }
 
+/* The README's example scenario is the shipped file, byte for byte: the
+ * first ```yaml block of its Scenarios section. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return strdup(buf);
+}
+
+static void test_readme_example_is_the_shipped_file(void **state)
+{
+	(void)state;
+	char *readme = slurp("README.md"), *file = slurp("scenarios/10k_rps.yaml");
+	const char *sec = strstr(readme, "\n## Scenarios\n");
+	assert_non_null(sec);
+	const char *block = strstr(sec, "```yaml\n");
+	assert_non_null(block);
+	block += strlen("```yaml\n");
+	const char *end = strstr(block, "```\n");
+	assert_non_null(end);
+	assert_int_equal((size_t)(end - block), strlen(file));
+	assert_memory_equal(block, file, strlen(file));
+	free(readme);
+	free(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readme_example_is_the_shipped_file),
 		cmocka_unit_test(test_spawn_100k),
 		cmocka_unit_test(test_create_10k),
 		cmocka_unit_test(test_memory_5000),

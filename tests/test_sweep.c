@@ -301,6 +301,9 @@ static void test_reuse_across_other_models_axis(void **state)
 			       "where key = 'sweep.shared_with_run' and 0+value = run_id - 12 and model != 'gmp' "
 			       "and point_id >= 2"), 8);
 	assert_int_equal(tu_query_double(b, "select count(*) from params where key GLOB 'sweep.*'"), 0);
+	/* the marker is bookkeeping, not a swept parameter */
+	assert_int_equal(tu_query_double(a, "select count(*) from swept_params where key GLOB 'sweep.*'"), 0);
+	assert_int_equal(tu_query_double(a, "select count(distinct key) from swept_params where model = 'threads'"), 3);
 	assert_int_equal(tu_query_double(a, "select count(*) from runs where status = 'complete'"), 24);
 	assert_true(content_unmarked(a) == content_unmarked(b));
 	assert_true(content(a) == content(c));
