@@ -307,6 +307,10 @@ static void test_reuse_across_other_models_axis(void **state)
 	assert_int_equal(tu_query_double(a, "select count(*) from runs where status = 'complete'"), 24);
 	assert_true(content_unmarked(a) == content_unmarked(b));
 	assert_true(content(a) == content(c));
+	/* --resume refuses to mix the two, naming the difference */
+	snprintf(args, sizeof args, "sweep " GRID " -o %s --resume --no-reuse", a);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "shared runs on there, off here (--no-reuse)"));
 	/* a part that has the shared run but not the one it copies simulates it, marked the same */
 	assert_int_equal(run_ok("sweep " GRID " -o %s --run 15%s", b, ""), 0);
 	assert_int_equal(tu_query_double(b, "select 0+value from params where run_id = 15 and "

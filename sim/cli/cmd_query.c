@@ -45,7 +45,8 @@ static void query_usage(FILE *f)
 		"\n"
 		"  --csv      CSV (RFC 4180) with a header row\n"
 		"  --json     a JSON array of objects\n"
-		"  --run N    only run N (repeatable; summary, compare, runs, params)\n"
+		"  --run N    only run N, its run_id (from 1, as in sweep --list, plot and export;\n"
+		"             repeatable; summary, compare, runs, params)\n"
 		"\nexit status: 0 ok, 2 bad usage, bad SQL or an unreadable database\n");
 }
 

@@ -1180,9 +1180,15 @@ int cmp_pivot(const char *db_path, FILE *out, char *err, size_t errlen)
 		rc = load_sweep_keys(&d, db_path, err, errlen);
 	if (rc == 0)
 		load_axes(&d);
-	char (*rows)[PIVOT_MAX_COLS][96] = rc == 0 ? calloc(PIVOT_MAX_ROWS + 1, sizeof *rows) : NULL;
+	int npoints = 0;
+	for (int i = 0; rc == 0 && i < d.nruns; i++)
+		npoints += i == 0 || d.runs[i].point != d.runs[i - 1].point ||
+			   strcmp(d.runs[i].scenario, d.runs[i - 1].scenario) != 0;
+	if (npoints > PIVOT_MAX_ROWS)
+		npoints = PIVOT_MAX_ROWS;
+	char (*rows)[PIVOT_MAX_COLS][96] = rc == 0 ? calloc((size_t)npoints + 1, sizeof *rows) : NULL;
 	int nrows = 0, ncols = 0, batch = -1;
-	for (int i = 0; rows && i < d.nruns && nrows < PIVOT_MAX_ROWS;) {
+	for (int i = 0; rows && i < d.nruns && nrows < npoints + 1;) {
 		struct point p = { .first = i };
 		while (i < d.nruns && d.runs[i].point == d.runs[p.first].point &&
 		       strcmp(d.runs[i].scenario, d.runs[p.first].scenario) == 0)

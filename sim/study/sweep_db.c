@@ -42,7 +42,8 @@ int sdb_write_meta(struct db *db, const struct sweep_plan *p, char *err, size_t 
 		return -1;
 	char seed[32];
 	snprintf(seed, sizeof seed, "%lld", (long long)p->base_seed);
-	if (db_set_meta(db, "sweep_seed", seed, err, errlen))
+	if (db_set_meta(db, "sweep_seed", seed, err, errlen) ||
+	    db_set_meta(db, "sweep_reuse", p->no_reuse ? "off" : "on", err, errlen))
 		return -1;
 	for (int i = 0; i < p->naxes; i++) {
 		char *sql = sqlite3_mprintf("INSERT INTO sweep_axes(position, key, nvalues) VALUES (%d, %Q, %d)",
@@ -104,6 +105,7 @@ static int read_meta(sqlite3 *h, struct sdb_info *in, char *err, size_t errlen)
 	query_text(h, "SELECT value FROM meta WHERE key = 'sweep_models'", in->models, sizeof in->models);
 	query_text(h, "SELECT value FROM meta WHERE key = 'sweep_seed'", in->seed, sizeof in->seed);
 	query_text(h, "SELECT value FROM meta WHERE key = 'sweep_runs'", in->runs, sizeof in->runs);
+	query_text(h, "SELECT value FROM meta WHERE key = 'sweep_reuse'", in->reuse, sizeof in->reuse);
 	return 0;
 }
 
@@ -192,6 +194,8 @@ void sdb_explain_mismatch(const struct sdb_info *in, const struct sweep_plan *p,
 		snprintf(buf, len, "base seed %s there, %s here", in->seed, seed);
 	else if (strcmp(in->runs, runs))
 		snprintf(buf, len, "%s runs there, %s here: the axes differ", in->runs, runs);
+	else if (in->reuse[0] && strcmp(in->reuse, p->no_reuse ? "off" : "on"))
+		snprintf(buf, len, "shared runs %s there, %s here (--no-reuse)", in->reuse, p->no_reuse ? "off" : "on");
 	else
 		snprintf(buf, len, "the scenario, its overrides or the axis values differ");
 }

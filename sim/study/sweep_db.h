@@ -13,7 +13,7 @@
 /* An existing sweep database, read-only. */
 struct sdb_info {
 	char *path;
-	char fingerprint[40], reps[24], models[160], seed[32], runs[32];
+	char fingerprint[40], reps[24], models[160], seed[32], runs[32], reuse[8];
 	int64_t n;              /* rows of runs */
 	int64_t *numbers;       /* their run_number, ascending */
 	unsigned char *complete;/* per row: status = 'complete' */
