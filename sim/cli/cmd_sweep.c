@@ -362,7 +362,9 @@ static void sweep_report(const struct sweep_plan *p, const struct exec_stats *st
 		       (long long)reused);
 	printf("\n");
 	char err[1024];
-	if (st->complete + kept > 0 && cmp_pivot(db, stdout, err, sizeof err) != 0)
+	/* one point: its paired comparison in full; a grid: one row per point */
+	if (st->complete + kept > 0 && (p->npoints == 1 ? cmp_report(db, stdout, err, sizeof err)
+						      : cmp_pivot(db, stdout, err, sizeof err)) != 0)
 		fprintf(stderr, "gmpsim: comparison: %s\n", err);
 	printf("results: %s  (every point's paired comparison: gmpsim compare %s)\n", db, db);
 }
