@@ -3,7 +3,7 @@
  * every model; GOMAXPROCS follows the allowed cores), memory policy homes
  * (first touch, membind, interleave) and what a cpu op's mem: work pays for
  * them, and the kernel's scheduler domains (cross-node balancing happens,
- * but every nnodes-th interval only). Expected figures come from the
+ * but every nnodes-th interval only) and wake_affine. Expected figures come from the
  * policy's definition and the distance matrix, not from the model's output. */
 #include "testutil.h"
 #include "testrun.h"
@@ -380,6 +380,62 @@ static void test_cross_node_migrations_rarer_under_load(void **state)
 	}
 }
 
+/* A sleeper ran on core 0 (node 0), now busy with two hogs; cores 1 and 3
+ * are idle, the waker runs on core 2 (node 1). fair.c: wake_affine —
+ * the waker's core, with the wakee added, (1 + 1) x 100 = 200 is below
+ * the previous core's 2 x 108 = 216: the target is the waker's core and
+ * the idle search (select_idle_sibling) stays on its node: core 3. Woken
+ * by an interrupt (no waker), the search starts from the previous core:
+ * core 1, its own node. */
+static void sleep_once_step(struct kern *k, struct kthread *t)
+{
+	if (t->owner) {
+		kern_run(k, t, SIM_NS_PER_S, CAT_TASK, 0, -1);
+		return;
+	}
+	t->owner = (void *)1;
+	kern_block(k, t);
+}
+static const struct kern_owner_ops sleep_once_ops = { .step = sleep_once_step };
+
+static int wake_from(int waker)
+{
+	struct dom f;
+	memset(&f, 0, sizeof f);
+	sim_init(&f.sim, NULL);
+	f.dist[0] = f.dist[3] = 10;
+	f.dist[1] = f.dist[2] = 21;
+	f.mach = (struct machine){ .ncores = 4, .nnodes = 2, .cores_per_node = 2, .distance = f.dist };
+	f.cfg = (struct kernel_cfg){
+		.sched_latency = 6 * SIM_NS_PER_MS, .min_granularity = 750 * SIM_NS_PER_US,
+		.wakeup_granularity = SIM_NS_PER_MS, .balance_interval = SIM_NS_PER_S,
+		.max_threads = 1000, .memory = (int64_t)1 << 40, .idle_deep_after = SIM_NS_MAX,
+	};
+	assert_int_equal(kern_init(&f.k, &f.sim, &f.cfg, &f.mach, &f), 0);
+	f.allowed[0] = 1;
+	kern_bind(&f.k, f.allowed, NULL);
+	struct kthread *s = kern_create(&f.k, &sleep_once_ops, NULL, 1 << 20, 0);
+	sim_run_until(&f.sim, 1000);
+	assert_true(kern_blocked(s) && s->core == 0);
+	kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	memset(f.allowed, 1, sizeof f.allowed);
+	kern_create_foreign(&f.k, &hog_ops, NULL, 1 << 20, 2);
+	assert_true(f.k.cores[0].nrq == 1 && f.k.cores[1].curr == NULL && f.k.cores[3].curr == NULL);
+	kern_wake(&f.k, s, waker);
+	int core = s->core;
+	kern_free(&f.k);
+	sim_free(&f.sim);
+	return core;
+}
+
+static void test_wake_affine_pulls_to_the_wakers_node(void **state)
+{
+	(void)state;
+	assert_int_equal(wake_from(2), 3);
+	assert_int_equal(wake_from(-1), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_first_touch_is_local),
 		cmocka_unit_test(test_cross_node_balancing_is_rarer),
 		cmocka_unit_test(test_cross_node_migrations_rarer_under_load),
+		cmocka_unit_test(test_wake_affine_pulls_to_the_wakers_node),
 	};
 	return cmocka_run_group_tests_name("numa", tests, NULL, NULL);
 }

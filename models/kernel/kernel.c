@@ -553,19 +553,36 @@ static struct node_load node_load(const struct kern *k, int node)
 	return l;
 }
 
-/* The cores of node `from` and `to` with the most waiting threads that may
- * move / the least load that can take one; false when no pair exists. */
+/* The core of node `from` with the most waiting threads of which one may
+ * run on core `to`, or NULL. */
+static struct kcore *numa_source(struct kern *k, int from, int to)
+{
+	int per = k->mach->cores_per_node;
+	struct kcore *src = NULL;
+	for (int i = from * per; i < (from + 1) * per; i++) {
+		struct kcore *c = &k->cores[i];
+		if (c->nrq > 0 && (!src || c->nrq > src->nrq) && rq_find_allowed(k, c, to) >= 0)
+			src = c;
+	}
+	return src;
+}
+
+/* A move from node `from` to node `to`: the least loaded core of `to`
+ * that a waiting thread of `from` may run on, and that thread's core;
+ * false when no such pair exists. */
 static bool numa_pair(struct kern *k, int from, int to, struct kcore **src, struct kcore **dst)
 {
 	int per = k->mach->cores_per_node;
 	*src = *dst = NULL;
-	for (int i = to * per; i < (to + 1) * per; i++)
-		if (!*dst || core_load(&k->cores[i]) < core_load(*dst))
-			*dst = &k->cores[i];
-	for (int i = from * per; i < (from + 1) * per; i++) {
+	for (int i = to * per; i < (to + 1) * per; i++) {
 		struct kcore *c = &k->cores[i];
-		if (c->nrq > 0 && (!*src || c->nrq > (*src)->nrq) && rq_find_allowed(k, c, (*dst)->id) >= 0)
-			*src = c;
+		if (*dst && core_load(c) >= core_load(*dst))
+			continue;
+		struct kcore *from_core = numa_source(k, from, i);
+		if (from_core) {
+			*dst = c;
+			*src = from_core;
+		}
 	}
 	return *src != NULL;
 }
