@@ -99,16 +99,19 @@ static void test_bad_lists_are_positioned_errors(void **state)
 /* ---- binding ---------------------------------------------------------------- */
 
 /* A workload that creates, blocks, wakes and migrates threads: arrivals,
- * a mutex, network waits (no spawn-and-wait: a pool would starve). */
+ * a mutex, network waits (no spawn-and-wait: a pool would starve), and
+ * allocation enough for collections (Go's workers, the JVM's GC threads). */
 static const char *BUSY =
 	"name: bound\n"
 	"duration: 300ms\n"
 	"machine: { cores: 8, numa: { nodes: 2 } }\n"
 	"models: { gmp: {}, threads: { runtime: native }, pool: { workers: 16 } }\n"
+	"gc: { live_heap: 4MiB, jvm: { young: 8MiB } }\n"
 	"workload:\n"
 	"  req:\n"
 	"    arrival: { poisson: 4000/s }\n"
 	"    program:\n"
+	"      - alloc: { size: 32KiB, temp: true }\n"
 	"      - cpu: { exp: 400us, mem: 0.5 }\n"
 	"      - net: { exp: 1ms }\n"
 	"      - cpu: { exp: 300us, mem: 0.5 }\n"
@@ -160,6 +163,7 @@ static void check_bound(const char *set, const uint8_t allowed[8], int nallowed)
 				fail_msg("%s, %s: allowed core %d never ran", MODELS[i], set, c);
 		}
 		assert_true(tr_metric(&r, "tasks_completed") > 100);
+		assert_true(tr_metric(&r, "gc_cycles") >= 1);
 		if (strcmp(MODELS[i], "gmp") == 0)  /* os_linux.go:getproccount */
 			assert_int_equal((int)tr_metric(&r, "gomaxprocs"), nallowed);
 		res_free(&r);
@@ -385,16 +389,18 @@ static void test_cross_node_balancing_is_rarer(void **state)
 }
 
 /* Under a real load on two nodes, in-node migrations outnumber
- * cross-node ones (newly idle cores look on their node first, and the
- * NUMA level runs half as often with the larger threshold), yet threads
- * do cross nodes. */
+ * cross-node ones by far: a newly idle core looks on its node first and
+ * takes from another only a core with two waiting, and the NUMA level runs
+ * half as often with the larger threshold. (That cross-node balancing
+ * happens at all is test_cross_node_balancing_is_rarer's.) */
 static void test_cross_node_migrations_rarer_under_load(void **state)
 {
 	(void)state;
 	for (int i = 1; i < NMODELS; i++) {  /* gmp's Ms barely migrate: its Ps keep them busy */
 		struct run_result r = tr_run(BUSY, MODELS[i], NULL, 0);
 		double all = tr_metric(&r, "migrations"), remote = tr_metric(&r, "migrations_remote");
-		if (!(remote > 0 && remote < all - remote))
+		fprintf(stderr, "%s: %.0f of %.0f migrations cross nodes\n", MODELS[i], remote, all);
+		if (!(all - remote > 0 && remote <= (all - remote) / 4))
 			fail_msg("%s: %.0f cross-node of %.0f migrations", MODELS[i], remote, all);
 		res_free(&r);
 	}
