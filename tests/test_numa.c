@@ -80,6 +80,8 @@ static void test_bad_lists_are_positioned_errors(void **state)
 	expect_error("numactl.cpunodebind=+1", "not supported");
 	expect_error("numactl.preferred=0,1", "numactl.preferred takes one node");
 	expect_error("numactl.cpunodebind=0x", "expected ',' or the end");
+	expect_error("numactl.cpunodebind=0,", "expected a number at the end");
+	expect_error("numactl.physcpubind=99999999999999999999999", "number too large");
 	/* two policies, two bindings: numactl refuses them too */
 	const char *yaml =
 		"name: numa\nduration: 1s\nmachine: { cores: 8, numa: { nodes: 2 } }\n"

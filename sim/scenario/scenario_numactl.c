@@ -12,6 +12,7 @@
  *
  * Must not: know how the kernel places threads or memory; only what the
  * lists mean. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,15 @@
 static int list_item(const char **p, long *lo, long *hi, char *why, size_t len)
 {
 	char *end;
+	if (**p == '\0') {
+		snprintf(why, len, "expected a number at the end");
+		return -1;
+	}
 	if (**p < '0' || **p > '9') {
 		snprintf(why, len, "expected a number at '%s' (numactl's '+' and '!' forms are not supported)", *p);
 		return -1;
 	}
+	errno = 0;
 	*lo = *hi = strtol(*p, &end, 10);
 	if (*end == '-') {
 		const char *q = end + 1;
@@ -35,10 +41,18 @@ static int list_item(const char **p, long *lo, long *hi, char *why, size_t len)
 			return -1;
 		}
 		*hi = strtol(q, &end, 10);
+		if (errno == ERANGE) {
+			snprintf(why, len, "number too large at '%s'", *p);
+			return -1;
+		}
 		if (*hi < *lo) {
 			snprintf(why, len, "range %ld-%ld runs backwards", *lo, *hi);
 			return -1;
 		}
+	}
+	if (errno == ERANGE) {
+		snprintf(why, len, "number too large at '%s'", *p);
+		return -1;
 	}
 	*p = end;
 	return 0;
