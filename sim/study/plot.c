@@ -86,13 +86,15 @@ char *plot_where_keys(const struct plot_opts *o)
 	return keys;
 }
 
-char *plot_label_expr(const struct plot_opts *o, const char *except)
+char *plot_rest_expr(const struct plot_opts *o, const char *except)
 {
 	char *keys = plot_where_keys(o);
 	char *e = keys ? sqlite3_mprintf(
-		"r.model || COALESCE(' (' || (SELECT GROUP_CONCAT(kv, ', ') FROM (SELECT sp.key || '=' || sp.value AS kv"
+		"(SELECT GROUP_CONCAT(kv, ', ') FROM (SELECT sp.key || '=' || sp.value AS kv"
 		" FROM swept_params AS sp WHERE sp.scenario = r.scenario AND sp.point_id = r.point_id"
-		" AND sp.model = r.model AND sp.key NOT IN (%s, %Q) ORDER BY sp.key)) || ')', '')",
+		" AND sp.model = r.model AND sp.key NOT IN (%s, %Q)"
+		" AND (NOT EXISTS (SELECT 1 FROM sweep_axes) OR EXISTS (SELECT 1 FROM sweep_axes AS a"
+		" WHERE sp.key = a.key OR sp.key LIKE a.key || '.%%')) ORDER BY sp.key))",
 		keys, except ? except : "") : NULL;
 	sqlite3_free(keys);
 	return e;
