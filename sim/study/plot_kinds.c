@@ -12,6 +12,7 @@
 #include "grow.h"
 #include "qdb.h"
 #include "scenario.h"
+#include "units.h"
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -224,21 +225,28 @@ static int pk_metric_rows(sqlite3 *h, const struct plot_opts *o, const char *x, 
 	return pk_finish(h, o, st, rc, err, errlen);
 }
 
-/* Numeric x when every x value reads as a finite number; else categories
- * in order of first appearance. Fills xnum; returns 1 when numeric. */
+/* Numeric x when every x value reads as a finite number (PK_X_NUMBER) or
+ * every one as a rate ("10000/s", "2.5k/s": PK_X_RATE, per second); else
+ * categories in order of first appearance (PK_X_CATEGORY). Fills xnum. */
+enum { PK_X_CATEGORY, PK_X_NUMBER, PK_X_RATE };
+
 static int pk_place_x(struct pk_chart *c, char ***cats, int *ncats)
 {
-	int numeric = 1, cap = 0;
+	int numeric = 1, rate = 1, cap = 0;
+	char why[128];
 	for (int i = 0; i < c->nlines; i++)
 		for (int j = 0; j < c->lines[i].npts; j++) {
 			char *end;
-			double v = strtod(c->lines[i].pts[j].x, &end);
+			double v = strtod(c->lines[i].pts[j].x, &end), r = 0;
 			numeric &= *c->lines[i].pts[j].x && !*end && isfinite(v);
-			c->lines[i].pts[j].xnum = v;
+			rate &= unit_parse_rate(c->lines[i].pts[j].x, &r, why, sizeof why) == 0;
+			c->lines[i].pts[j].xnum = numeric ? v : r;
 		}
 	*cats = NULL;
 	*ncats = 0;
-	for (int i = 0; !numeric && i < c->nlines; i++)
+	if (numeric || rate)
+		return numeric ? PK_X_NUMBER : PK_X_RATE;
+	for (int i = 0; i < c->nlines; i++)
 		for (int j = 0; j < c->lines[i].npts; j++) {
 			int k = 0;
 			while (k < *ncats && strcmp((*cats)[k], c->lines[i].pts[j].x) != 0)
@@ -249,7 +257,7 @@ static int pk_place_x(struct pk_chart *c, char ***cats, int *ncats)
 			}
 			c->lines[i].pts[j].xnum = k;
 		}
-	return numeric;
+	return PK_X_CATEGORY;
 }
 
 static int pk_by_x(const void *a, const void *b)
@@ -388,7 +396,7 @@ int plot_metric(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b, char 
 		snprintf(ylabel, sizeof ylabel, "%s (%s%s)", metric, u.label, logy ? ", log scale" : "");
 		free(scen);
 		char xlabel[256];
-		const char *xunit = sc_param_unit(x);
+		const char *xunit = numeric == PK_X_RATE ? "per second" : sc_param_unit(x);
 		snprintf(xlabel, sizeof xlabel, "%s%s%s%s", x, xunit ? " (" : "", xunit ? xunit : "", xunit ? ")" : "");
 		pk_header(b, o, &c, title, xlabel, ylabel);
 		pk_x_axis(b, &c, numeric, cats, ncats);
