@@ -104,8 +104,8 @@ static void test_metric_other_keys_as_lines(void **state)
 	(void)state;
 	char *s = plot_svg("metric --metric latency_p99");
 	assert_int_equal(count(s, "id=\"gnuplot_plot_"), 6);
-	assert_non_null(strstr(s, "<text>gmp (models.gmp.gomaxprocs=4)</text>"));
-	assert_non_null(strstr(s, "<text>threads (models.gmp.gomaxprocs=1)</text>"));
+	assert_non_null(strstr(s, "<text>gmp (gomaxprocs=4)</text>"));
+	assert_non_null(strstr(s, "<text>threads (gomaxprocs=1)</text>"));
 	assert_non_null(strstr(s, "<text>machine.numa.nodes</text>"));
 	assert_non_null(strstr(s, "<text>latency_p99 (ms)</text>"));
 	free(s);
@@ -221,9 +221,9 @@ static void test_metric_colour_by_model_dash_by_axis(void **state)
 	char *s = script(plot_metric, &o);
 	char c1[16], c2[16], c3[16];
 	int d1, d2, d3;
-	line_style(s, "gmp (machine.numa.nodes=1)", c1, &d1);
-	line_style(s, "gmp (machine.numa.nodes=2)", c2, &d2);
-	line_style(s, "threads (machine.numa.nodes=1)", c3, &d3);
+	line_style(s, "gmp (nodes=1)", c1, &d1);
+	line_style(s, "gmp (nodes=2)", c2, &d2);
+	line_style(s, "threads (nodes=1)", c3, &d3);
 	assert_string_equal(c1, c2);
 	assert_true(d1 != d2);
 	assert_string_not_equal(c1, c3);
@@ -234,6 +234,26 @@ static void test_metric_colour_by_model_dash_by_axis(void **state)
 	/* throughput cannot be negative: the y axis starts at 0 */
 	assert_non_null(strstr(s, "set yrange [0:"));
 	free(s);
+}
+
+/* Legend keys by their last component, whole when that would be ambiguous. */
+static void test_short_keys(void **state)
+{
+	(void)state;
+	const char *cases[][2] = {
+		{ "machine.numa.nodes=2, models.gmp.gomaxprocs=8", "nodes=2, gomaxprocs=8" },
+		{ "machine.numa.nodes=2", "nodes=2" },
+		{ "seed=3", "seed=3" },
+		{ "", "" },
+		{ "models.gmp.stack=1024, models.threads.stack=2048", "models.gmp.stack=1024, models.threads.stack=2048" },
+		{ "kernel.switch=5000, models.pool.workers=1.5", "switch=5000, workers=1.5" },
+		{ "not a pair", "not a pair" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = plot_short_keys(cases[i][0]);
+		assert_string_equal(got, cases[i][1]);
+		free(got);
+	}
 }
 
 static void test_axis_rules(void **state)
@@ -369,7 +389,7 @@ static void test_series(void **state)
 	/* --run picks runs: run 1 is gmp at point 0, repetition 0 */
 	s = plot_svg("series --series threads --run 1 --run 2 --title 'two runs'");
 	assert_int_equal(count(s, "id=\"gnuplot_plot_"), 2);
-	assert_non_null(strstr(s, "<text>gmp (machine.numa.nodes=1, models.gmp.gomaxprocs=1)</text>"));
+	assert_non_null(strstr(s, "<text>gmp (nodes=1, gomaxprocs=1)</text>"));
 	assert_non_null(strstr(s, "<text>two runs</text>"));
 	free(s);
 	char args[512];
@@ -505,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_cdf),
 		cmocka_unit_test(test_metric_colour_by_model_dash_by_axis),
 		cmocka_unit_test(test_axis_rules),
+		cmocka_unit_test(test_short_keys),
 		cmocka_unit_test(test_interval_never_below_zero),
 		cmocka_unit_test(test_legend_leaves_out_derived_keys),
 		cmocka_unit_test(test_tail),

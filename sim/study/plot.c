@@ -100,6 +100,50 @@ char *plot_rest_expr(const struct plot_opts *o, const char *except)
 	return e;
 }
 
+char *plot_strdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d) {
+		fprintf(stderr, "gmpsim: out of memory (plot)\n");
+		abort();
+	}
+	return d;
+}
+
+char *plot_short_keys(const char *rest)
+{
+	char *out = plot_strdup(rest), *o = out;
+	const char *p = rest;
+	while (*p) {
+		const char *eq = strchr(p, '='), *end = strstr(p, ", ");
+		end = end ? end : p + strlen(p);
+		if (!eq || eq > end) {  /* not key=value: keep as is */
+			free(out);
+			return plot_strdup(rest);
+		}
+		const char *key = p;
+		for (const char *d = p; d < eq; d++)
+			if (*d == '.')
+				key = d + 1;
+		size_t klen = (size_t)(eq - key);
+		for (const char *q = rest; (q = strstr(q, ".")) != NULL; q++)  /* another key ending alike? */
+			if (q + 1 != key && strncmp(q + 1, key, klen + 1) == 0) {
+				free(out);
+				return plot_strdup(rest);
+			}
+		memcpy(o, key, (size_t)(end - key));
+		o += end - key;
+		if (*end) {
+			memcpy(o, ", ", 2);
+			o += 2;
+			end += 2;
+		}
+		p = end;
+	}
+	*o = 0;
+	return out;
+}
+
 char *plot_list(sqlite3 *h, const char *sql)
 {
 	char *q = sqlite3_mprintf("SELECT GROUP_CONCAT(v, ', ') FROM (%s)", sql);

@@ -40,6 +40,13 @@ char *plot_where_keys(const struct plot_opts *o);
  * machine.numa.nodes) are left out when the database lists its axes
  * (sweep_axes). sqlite3_mprintf'd. */
 char *plot_rest_expr(const struct plot_opts *o, const char *except);
+/* "machine.numa.nodes=2, models.gmp.gomaxprocs=8" as "nodes=2,
+ * gomaxprocs=8" for a legend: each key by its last component, unless two
+ * keys would then read alike (models.gmp.stack, models.threads.stack:
+ * then all kept whole), or a part is not KEY=VALUE. malloc'd. */
+char *plot_short_keys(const char *rest);
+/* strdup that aborts on OOM. */
+char *plot_strdup(const char *s);
 /* The scenario names of the selected runs, ", "-separated (malloc'd). */
 char *plot_scenarios(sqlite3 *h, const struct plot_opts *o);
 /* Comma-separated distinct values of sql's first column (malloc'd; "" when none). */
@@ -67,7 +74,8 @@ void plot_y_axis(struct plot_buf *b, double lo, double hi);
  * model_order), dash and point type by the other swept values' order. */
 const char *plot_model_colour(const char *model, int model_order);
 void plot_line_style(struct plot_buf *b, const char *model, int model_order, int rest_order);
-/* The legend above the graph, in columns when there are many lines. */
+/* The legend: above the graph for up to 6 lines (two columns from 5),
+ * else in a column beside it. */
 void plot_key(struct plot_buf *b, int nlines);
 
 /* Half the width of the 95% confidence interval of the mean of n values:

@@ -133,8 +133,12 @@ void plot_line_style(struct plot_buf *b, const char *model, int model_order, int
 
 void plot_key(struct plot_buf *b, int nlines)
 {
+	if (nlines > 6) {  /* many lines: a column beside the graph, which keeps its height */
+		pb_printf(b, "set key outside right top vertical box Left reverse width 1 samplen 2\n");
+		return;
+	}
 	/* above the graph, in columns; 'width' pads the box, whose size
 	 * gnuplot estimates from the font and can undershoot */
 	pb_printf(b, "set key above box Left reverse width 2 samplen 3 spacing 1.1 maxrows %d\n",
-		  nlines > 8 ? (nlines + 2) / 3 : nlines > 4 ? (nlines + 1) / 2 : nlines);
+		  nlines > 4 ? (nlines + 1) / 2 : nlines);
 }

@@ -82,11 +82,13 @@ static struct pk_line *pk_line(struct pk_chart *c, sqlite3_stmt *st, long long r
 	memset(l, 0, sizeof *l);
 	l->model = pk_text(st, 0);
 	l->rest = pk_text(st, 1);
-	size_t n = strlen(model) + strlen(rest) + 4;
+	char *short_rest = plot_short_keys(rest);
+	size_t n = strlen(model) + strlen(short_rest) + 4;
 	l->label = malloc(n);
 	if (!l->label)
 		abort();
-	snprintf(l->label, n, *rest ? "%s (%s)" : "%s", model, rest);
+	snprintf(l->label, n, *short_rest ? "%s (%s)" : "%s", model, short_rest);
+	free(short_rest);
 	l->run_id = run_id;
 	l->model_order = pk_order(c, c->nlines - 1, 0);
 	l->rest_order = pk_order(c, c->nlines - 1, 1);
@@ -187,9 +189,12 @@ static char *pk_x_key(sqlite3 *h, const struct plot_opts *o, char *err, size_t e
 		if (!x)
 			snprintf(err, errlen, "--x %s: not a swept parameter of %s (swept: %s)", o->x, o->db, swept);
 	} else {
+		/* the first axis the sweep was given (sweep_axes), else the first swept key */
 		char *fixed = plot_where_keys(o);
-		char *sql = fixed ? sqlite3_mprintf("SELECT key FROM swept_params WHERE key NOT IN (%s) ORDER BY key LIMIT 1",
-						    fixed) : NULL;
+		char *sql = fixed ? sqlite3_mprintf("SELECT sp.key FROM swept_params AS sp"
+						    " LEFT JOIN sweep_axes AS a ON sp.key = a.key OR sp.key LIKE a.key || '.%%'"
+						    " WHERE sp.key NOT IN (%s)"
+						    " ORDER BY a.position IS NULL, a.position, sp.key LIMIT 1", fixed) : NULL;
 		x = sql ? qdb_first_text(h, sql) : NULL;
 		sqlite3_free(fixed);
 		sqlite3_free(sql);
