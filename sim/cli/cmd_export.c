@@ -3,10 +3,12 @@
  * analysis/schema.sql) and its time series into Chrome Trace Event Format
  * JSON, which Perfetto UI (ui.perfetto.dev) and chrome://tracing open.
  *
- * Layout: one process per track kind (cores, Ps, Ms, kernel threads,
- * scheduler events, counters) and one thread per track, named by "M"
- * metadata events; spans become "X" complete events, scheduler events "i"
- * instant events, the run's timeseries rows "C" counter events. ts and dur
+ * Layout: one process per track kind that has tracks (cores, Ps, Ms,
+ * kernel threads, scheduler events, goroutines; counters) and one thread
+ * per track, named by "M" metadata events; spans become "X" complete
+ * events, scheduler events "i" instant events, the run's timeseries rows
+ * and the counters derived from the spans (exact at every change) "C"
+ * counter events. ts and dur
  * are microseconds with the nanoseconds kept exactly (three decimals).
  * Records are streamed in time order (a three-way merge of SQL cursors), so
  * memory does not grow with the trace; each output file is written to a
@@ -74,7 +76,10 @@ static void exp_usage(FILE *f)
 		   "\n"
 		   "Writes the timeline of run N of results database DB (recorded with\n"
 		   "'gmpsim SCENARIO.yaml --trace') as Chrome Trace Event JSON for\n"
-		   "ui.perfetto.dev or chrome://tracing.\n"
+		   "ui.perfetto.dev or chrome://tracing: a process per track kind that has\n"
+		   "tracks, a P's or M's goroutine named as its own track (G17), the run's\n"
+		   "sampled timeseries and counters exact at every change counted off the\n"
+		   "spans (busy cores, running/runnable goroutines and threads, spinning Ms).\n"
 		   "\n"
 		   "  -r, --run N           the run (runs.run_id; see: sqlite3 DB 'select run_id, model from runs')\n"
 		   "  -o, --output FILE     the JSON file (replaced atomically)\n"
