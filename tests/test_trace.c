@@ -549,7 +549,7 @@ static json_t *load_json(const char *path)
  * opposed to the sampled timeseries rows. */
 static const char *const derived[] = {
 	"busy cores", "Ps running a G", "spinning Ms", "running threads", "runnable threads",
-	"running goroutines", "runnable goroutines", "waiting goroutines",
+	"running goroutines", "runnable goroutines", "waiting goroutines", "live goroutines", "live threads",
 };
 
 static bool is_derived(const char *name)
@@ -756,6 +756,7 @@ static void test_export_counters_are_fine(void **state)
 	size_t i;
 	json_t *e;
 	int early = 0, seen_running = 0;
+	double max_threads = 0, max_live_gs = 0, last_threads = -1;
 	json_array_foreach(json_object_get(root, "traceEvents"), i, e) {
 		const char *ph = json_string_value(json_object_get(e, "ph"));
 		const char *name = json_string_value(json_object_get(e, "name"));
@@ -772,9 +773,24 @@ static void test_export_counters_are_fine(void **state)
 			assert_true(v <= GOMAXPROCS);
 			seen_running++;
 		}
+		if (strcmp(name, "live threads") == 0) {
+			max_threads = fmax(max_threads, v);
+			last_threads = v;
+		}
+		if (strcmp(name, "live goroutines") == 0)
+			max_live_gs = fmax(max_live_gs, v);
 	}
 	assert_true(early > 100);
 	assert_true(seen_running > 100);
+	/* live threads, counted off thread_create/thread_exit, end where the
+	 * kernel's count ends (threads_end; no co-located load here) and peak
+	 * no lower than the 100 ms samples saw; live goroutines reach at least
+	 * the requests in flight at once (~ 10,000/s x 100 ms = 1,000) */
+	assert_true(last_threads == (double)tu_query_int(DB, "select value from metrics m join runs r using(run_id) "
+								 "where r.model='gmp' and m.name='threads_end'"));
+	assert_true(max_threads >= (double)tu_query_int(DB, "select max(value) from timeseries t join runs r "
+							  "using(run_id) where r.model='gmp' and t.name='threads'"));
+	assert_true(max_live_gs > 500);
 	json_decref(root);
 }
 

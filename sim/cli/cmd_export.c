@@ -79,7 +79,7 @@ static void exp_usage(FILE *f)
 		   "ui.perfetto.dev or chrome://tracing: a process per track kind that has\n"
 		   "tracks, a P's or M's goroutine named as its own track (G17), the run's\n"
 		   "sampled timeseries and counters exact at every change counted off the\n"
-		   "spans (busy cores, running/runnable goroutines and threads, spinning Ms).\n"
+		   "spans (busy cores, live/running/runnable goroutines and threads, spinning Ms).\n"
 		   "\n"
 		   "  -r, --run N           the run (runs.run_id; see: sqlite3 DB 'select run_id, model from runs')\n"
 		   "  -o, --output FILE     the JSON file (replaced atomically)\n"
@@ -448,19 +448,23 @@ static const char *const exp_stream_sql[ST_COUNT] = {
 	[ST_EVENTS] = "SELECT t_ns, track, name, arg, arg2 FROM events WHERE run_id = ?1 ORDER BY t_ns, rowid",
 	/* the run's sampled timeseries, and counters exact at every change,
 	 * counted off the spans: +1 where a span in the state starts, -1
-	 * where it ends (same-instant changes that cancel are left out) */
+	 * where it ends (same-instant changes that cancel are left out); live
+	 * threads from the thread_create / thread_exit events (every kernel
+	 * thread, co-located ones included) */
 	[ST_COUNTERS] =
 		"WITH defs(kind, state, name) AS (VALUES ('core', NULL, 'busy cores'),"
 		" ('P', 'running', 'Ps running a G'), ('M', 'spinning', 'spinning Ms'),"
 		" ('thread', 'running', 'running threads'), ('thread', 'runnable', 'runnable threads'),"
 		" ('G', 'running', 'running goroutines'), ('G', 'runnable', 'runnable goroutines'),"
-		" ('G', 'waiting', 'waiting goroutines')),"
+		" ('G', 'waiting', 'waiting goroutines'), ('G', NULL, 'live goroutines')),"
 		" d AS (SELECT f.name, s.t0_ns AS t, 1 AS delta FROM spans s"
 		"   JOIN tracks k ON k.run_id = s.run_id AND k.track = s.track"
 		"   JOIN defs f ON f.kind = k.kind AND (f.state IS NULL OR f.state = s.kind) WHERE s.run_id = ?1"
 		" UNION ALL SELECT f.name, s.t1_ns, -1 FROM spans s"
 		"   JOIN tracks k ON k.run_id = s.run_id AND k.track = s.track"
-		"   JOIN defs f ON f.kind = k.kind AND (f.state IS NULL OR f.state = s.kind) WHERE s.run_id = ?1),"
+		"   JOIN defs f ON f.kind = k.kind AND (f.state IS NULL OR f.state = s.kind) WHERE s.run_id = ?1"
+		" UNION ALL SELECT 'live threads', t_ns, CASE name WHEN 'thread_create' THEN 1 ELSE -1 END"
+		"   FROM events WHERE run_id = ?1 AND name IN ('thread_create', 'thread_exit')),"
 		" g AS (SELECT name, t, SUM(delta) AS delta FROM d GROUP BY name, t HAVING SUM(delta) <> 0)"
 		" SELECT t_ns, 0, name, value FROM timeseries WHERE run_id = ?1"
 		" UNION ALL SELECT t, 0, name, SUM(delta) OVER (PARTITION BY name ORDER BY t) FROM g"
