@@ -79,7 +79,11 @@ else
 fi
 
 # ---- Slurm: a single-node cluster of our own -------------------------------
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# a port the kernel says is free now (python3), else a random high one
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
+    shuf -i 20000-60000 -n 1
+}
 
 start_slurm() {
   for p in munged mungekey slurmctld slurmd sbatch squeue sinfo; do
