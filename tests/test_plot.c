@@ -269,6 +269,16 @@ static void test_axis_rules(void **state)
 	assert_false(plot_y_is_log(0, 1000));     /* zero: linear from zero */
 	assert_false(plot_y_is_log(100, 9000));
 	assert_true(plot_y_is_log(100, 10000));   /* two decades */
+	/* more than 12 values over a log axis: tics at 1, 2, 5 x 10^k, not
+	 * at decades only (a capacity search's probes, 1,250/s .. 56,000/s) */
+	double probes[13];
+	for (int i = 0; i < 13; i++)
+		probes[i] = 1250 * pow(1.37, i);
+	struct plot_buf b = { 0 };
+	plot_x_axis(&b, probes, 13);
+	assert_non_null(strstr(b.s, "set logscale x 10"));
+	assert_non_null(strstr(b.s, "set xtics (2000, 5000, 10000, 20000, 50000)"));
+	pb_free(&b);
 	/* time units keep the tick labels short: sched latency in µs */
 	assert_string_equal(plot_time_unit(520).label, "ns");
 	assert_string_equal(plot_time_unit(5.2e3).label, "µs");

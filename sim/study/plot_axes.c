@@ -81,6 +81,18 @@ void plot_x_axis(struct plot_buf *b, const double *xs, int n)
 		for (int i = 0; i < k; i++)
 			pb_printf(b, "%s%.17g", i ? ", " : "", d[i]);
 		pb_printf(b, ")\nset format x '%%g'\n");
+	} else if (plot_x_is_log(xs, n)) {  /* many values: 1-2-5 tics (gnuplot's sit at decades only) */
+		pb_printf(b, "set xtics (");
+		int first = 1;
+		for (double dec = pow(10, floor(log10(d[0]))); dec <= d[k - 1]; dec *= 10)
+			for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
+				double t = dec * m;
+				if (t >= d[0] / 1.2 && t <= d[k - 1] * 1.2) {
+					pb_printf(b, "%s%.17g", first ? "" : ", ", t);
+					first = 0;
+				}
+			}
+		pb_printf(b, ")\nset format x '%%g'\n");
 	}
 	if (k >= 2 && plot_x_is_log(xs, n))  /* a margin of 5% of the span, on the log scale */
 		pb_printf(b, "set xrange [%.17g:%.17g]\n", d[0] / pow(d[k - 1] / d[0], 0.05),
