@@ -142,7 +142,7 @@ EOF
 if start_slurm; then
   mkdir -p "$T/sparts"
   # the README's recipe: one array task per run
-  job=$(sbatch --parsable --array=0-$((N - 1)) -o "$T/sparts/slurm-%A_%a.out" -D "$PWD" \
+  job=$(sbatch --parsable --array=1-$N -o "$T/sparts/slurm-%A_%a.out" -D "$PWD" \
         --wrap "$GMPSIM sweep $SWEEP -q --run \$SLURM_ARRAY_TASK_ID -o $T/sparts/part-\$SLURM_ARRAY_TASK_ID.db" 2>&1)
   i=0
   while [ $i -lt 240 ] && [ -n "$(squeue -h -j "${job%%;*}" 2>/dev/null)" ]; do sleep 0.5; i=$((i + 1)); done
