@@ -7,6 +7,7 @@
 # results/selector/summary.txt: the median over the runs of each figure,
 # over every run and over the quiet ones only.
 #   analysis/measure/selector.sh [REPS]
+#   SUMMARY_ONLY=1 analysis/measure/selector.sh    # summary.txt from the logs only
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPS=${1:-5}
@@ -28,6 +29,7 @@ gate() {   # as analysis/validate/run.sh's gate(): sets GATE_RES to "ok X" or "n
 	done
 }
 
+[ "${SUMMARY_ONLY:-0}" = 1 ] && REPS=0   # only re-make summary.txt from the logs
 for i in $(seq 1 "$REPS"); do
 	gate
 	log=$OUT/run$i.log
@@ -50,8 +52,8 @@ awk '
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	function cnt(s,   a) { return split(s, a, " ") }
-	END {
-		printf "%-13s %18s %26s\n", "figure", "median, all runs", "median, quiet runs (n)"
-		for (k in names) printf "%-13s %15s ns %20s ns (%d)\n", k, med(v[k]), med(q[k]), cnt(q[k])
-	}' "$OUT"/run*.log | sort >"$OUT/summary.txt"
+	END { for (k in names) printf "%-13s %15s ns %20s ns (%d)\n", k, med(v[k]), med(q[k]), cnt(q[k]) }
+	' "$OUT"/run*.log | sort >"$OUT/summary.body"
+{ printf "%-13s %18s %26s\n" figure "median, all runs" "median, quiet runs (n)"; cat "$OUT/summary.body"; } >"$OUT/summary.txt"
+rm -f "$OUT/summary.body"
 cat "$OUT/summary.txt"
