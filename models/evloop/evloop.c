@@ -217,18 +217,12 @@ static sim_ns evl_start(struct run *r, struct task *t, struct kthread *starter)
 	return cost[CAT_KERNEL];  /* the put itself is start_cost, paid before */
 }
 
-/* A parent's children are done: its continuation is posted to its loop. */
+/* A parent's children are done: its continuation is posted to its loop
+ * (the waker's CPU is charged where the last child ended). */
 static void evl_resume(struct run *r, struct task *t, int waker_core)
 {
-	struct evl_loop *l = loop_of(evl_of(r), t);
-	t->phase = TW_PARKED;
-	tq_push(&l->pending, t);
-	if (l->selecting && !l->interrupted) {
-		l->interrupted = true;
-		l->wakeups++;
-		if (kern_blocked(l->th.kt))
-			kern_wake(&r->kern, l->th.kt, waker_core);
-	}
+	sim_ns charged_by_waker[CAT_IDLE] = { 0 };
+	evl_post(r, t, NULL, waker_core, charged_by_waker);
 }
 
 static void evl_metrics(struct run *r, struct run_result *res)
