@@ -152,6 +152,8 @@ for rep in $(seq 1 "$REPS"); do
 			run evl_net_$a $rep $J EvLoop evl_net_$a net 10000 $a $SVC_WARM $SVC_DUR 50 100 50 4 $rep
 			run evl_block_$a $rep $J EvLoop evl_block_$a block 500 $a $SYS_WARM $SYS_DUR 150 5 150 4 $rep
 		done
+		# the net shape at a fifth of the rate: 0.2 cores of demand, which a shared machine still has
+		run evl_net2k_poisson $rep $J EvLoop evl_net2k_poisson net 2000 poisson $SVC_WARM $SVC_DUR 50 100 50 4 $rep
 	fi
 	if want sys; then
 		for kind in syscall net; do
