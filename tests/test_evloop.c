@@ -118,6 +118,7 @@ static void test_handoff_pays_a_wakeup_each_way(void **state)
 	double n = m(&r, "tasks_completed");
 	assert_int_equal((int)n, 99);  /* arrivals at 10, 20, ... 990 ms */
 	assert_int_equal((int)m(&r, "evl_handoffs"), (int)n);
+	assert_int_equal((int)m(&r, "evl_posts_back"), (int)n);  /* the end goes back to the loop */
 	assert_int_equal((int)m(&r, "evl_wakeups"), 2 * (int)n);
 	/* one select per event and the loop is asleep between requests */
 	assert_int_equal((int)m(&r, "evl_selects"), 2 * (int)n);
@@ -138,6 +139,7 @@ static void test_connections_round_robin(void **state)
 	assert_int_equal((int)lat_below(&r, 15e6), 3);
 	assert_int_equal((int)lat_below(&r, 25e6), 6);
 	assert_true(m(&r, "latency_max") >= 30e6 && m(&r, "latency_max") < 30.5e6);
+	assert_int_equal((int)m(&r, "evl_conn_spread"), 0);  /* 9 connections, 3 each */
 	res_free(&r);
 }
 

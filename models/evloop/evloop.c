@@ -9,6 +9,7 @@
 #include "jvmgc.h"
 #include "jthread.h"
 #include "trace.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -228,10 +229,12 @@ static void evl_resume(struct run *r, struct task *t, int waker_core)
 static void evl_metrics(struct run *r, struct run_result *res)
 {
 	struct evl *e = evl_of(r);
-	int64_t events = 0, selects = 0, wakeups = 0;
+	int64_t events = 0, selects = 0, wakeups = 0, most = 0, fewest = INT64_MAX;
 	sim_ns blocked = 0, worst = 0;
 	for (int64_t i = 0; i < e->nloops; i++) {
 		struct evl_loop *l = &e->loops[i];
+		most = l->connections > most ? l->connections : most;
+		fewest = l->connections < fewest ? l->connections : fewest;
 		events += l->events;
 		selects += l->selects;
 		wakeups += l->wakeups;
@@ -244,7 +247,9 @@ static void evl_metrics(struct run *r, struct run_result *res)
 	res_metric(res, "evl_wakeups", (double)wakeups, "calls");
 	res_metric(res, "evl_loop_blocked", (double)blocked, "ns");
 	res_metric(res, "evl_loop_blocked_max", (double)worst, "ns");
+	res_metric(res, "evl_conn_spread", (double)(most - fewest), "tasks");
 	res_metric(res, "evl_handoffs", (double)e->handoffs, "tasks");
+	res_metric(res, "evl_posts_back", (double)e->posts_back, "tasks");
 	res_metric(res, "evl_work_queue_peak", (double)e->work_peak, "tasks");
 }
 
