@@ -134,9 +134,11 @@ static void loop_step(struct kern *k, struct kthread *kt)
 
 static const struct kern_owner_ops loop_ops = { .step = loop_step };
 
+/* Netty: NettyRuntime.availableProcessors() * 2, and the JVM's
+ * availableProcessors counts the affinity mask (numactl's binding). */
 static int64_t nloops(const struct run *r)
 {
-	return r->sc->evloop.loops > 0 ? r->sc->evloop.loops : 2 * (int64_t)r->mach.ncores;
+	return r->sc->evloop.loops > 0 ? r->sc->evloop.loops : 2 * (int64_t)r->sc->numactl.ncpus;
 }
 
 static int create_loops(struct run *r, struct evl *e, char *err, size_t errlen)

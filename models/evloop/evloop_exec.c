@@ -291,7 +291,7 @@ static bool next_op(struct run *r, struct evl_thread *th, struct task *t)
 		return task_end(r, th, t);
 	}
 	if (t->home_node < 0)
-		t->home_node = (int16_t)mach_node_of(&r->mach, th->kt->core);
+		t->home_node = (int16_t)mpol_home(&r->mpol, th->kt->core);  /* first touch, by the policy */
 	int kind = wl_peek(&r->wl, t);
 	if (!th->is_loop && loop_only(kind)) {  /* back to the loop: execute() + wakeup() */
 		evl_of(r)->posts_back++;

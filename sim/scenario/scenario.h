@@ -211,7 +211,7 @@ struct pool_cfg {
  * models/evloop/evloop.h. */
 struct evloop_cfg {
 	bool enabled;
-	int64_t loops;     /* models.eventloop.loops: selector threads; 0 = 2 x machine.cores (Netty's default) */
+	int64_t loops;     /* models.eventloop.loops: selector threads; 0 = 2 x numactl.ncpus (Netty's default) */
 	int64_t workers;   /* models.eventloop.workers: a worker pool for the handlers' work; 0 = none, it runs on the loop */
 	int64_t stack;     /* models.eventloop.stack: reserved stack per loop and worker thread */
 	sim_ns select;     /* models.eventloop.select: a select()'s Java-side CPU besides epoll_wait */

@@ -158,7 +158,7 @@ static const struct sc_row sc_rows[] = {
 
 	/* Java NIO selector threads (analysis/measure/SelectorCosts.java measured the costs) */
 	{ "models.eventloop", ROW_MODEL, OFF(evloop.enabled), NULL, 0, 0, 0, "event loop: selector threads multiplexing connections (Java NIO, Netty)" },
-	{ "models.eventloop.loops", ROW_INT64, OFF(evloop.loops), "0", 0, 0, 4096, "selector threads; 0 = 2 x machine.cores (Netty)" },
+	{ "models.eventloop.loops", ROW_INT64, OFF(evloop.loops), "0", 0, 0, 4096, "selector threads; 0 = 2 x the CPUs the process may use (Netty)" },
 	{ "models.eventloop.workers", ROW_INT64, OFF(evloop.workers), "0", 0, 0, 100000, "worker pool for the handlers' work; 0 = run it on the loop" },
 	{ "models.eventloop.stack", ROW_SIZE, OFF(evloop.stack), "1MiB", 0, 0, 0, "reserved stack per loop or worker thread" },
 	{ "models.eventloop.select", ROW_DURATION, OFF(evloop.select), "1us", 0, 0, 0, "a select()'s Java-side CPU besides epoll_wait (SelectorCosts select_now - kernel.syscall)" },
