@@ -35,7 +35,7 @@ static void acc_next(struct acceptor *a, struct kern *k)
 		return;
 	}
 	a->phase = ACC_ACCEPTED;
-	kern_run(k, a->kt, a->run->sc->acceptor.accept, CAT_KERNEL, 0, -1);
+	kern_run_cz(k, a->kt, a->run->sc->acceptor.accept, CZ_K_SYSCALL, 0, -1);
 }
 
 static void acc_step(struct kern *k, struct kthread *kt)
@@ -46,13 +46,14 @@ static void acc_step(struct kern *k, struct kthread *kt)
 	switch (a->phase) {
 	case ACC_ACCEPTED:
 		a->phase = ACC_PAID;
-		kern_run(k, kt, r->model->start_cost(r, &cat), cat, 0, -1);
+		sim_ns cost = r->model->start_cost(r, &cat);
+		kern_run_cz(k, kt, cost, model_start_cost_cause(r->model, cat), 0, -1);
 		return;
 	case ACC_PAID: {
 		struct task *t = a->cur;
 		a->cur = NULL;
 		a->phase = ACC_STARTED;
-		kern_run(k, kt, r->model->start(r, t, kt), CAT_KERNEL, 0, -1);
+		kern_run_cz(k, kt, r->model->start(r, t, kt), model_start_cause(r->model), 0, -1);
 		return;
 	}
 	case ACC_STARTED: {
@@ -67,7 +68,7 @@ static void acc_step(struct kern *k, struct kthread *kt)
 			return;
 		}
 		a->phase = ACC_NOTIFIED;
-		kern_run(k, kt, cost, CAT_KERNEL, 0, -1);
+		kern_run_cz(k, kt, cost, CZ_K_WAKE, 0, -1);
 		return;
 	}
 	case ACC_IDLE:

@@ -37,6 +37,7 @@ static struct task *task_alloc(struct wl *w, struct wl_stats *st)
 	}
 	memset(t, 0, sizeof *t);
 	t->home_node = -1;
+	tb_start(&t->tb, TB_ACCEPT, w->run->sim.now);
 	st->created++;
 	st->live++;
 	if (st == &w->st && w->st.live > w->peak_live)
@@ -314,6 +315,7 @@ void wl_free(struct wl *w)
 		free(w->chunks[i]);
 	free(w->chunks);
 	free(w->st.lat);
+	free(w->st.tb);
 	free(w->colo.lat);
 	memset(w, 0, sizeof *w);
 }
@@ -422,6 +424,15 @@ static void record_latency(struct wl_stats *st, sim_ns lat)
 	st->lat[st->nlat++] = lat;
 }
 
+/* A completed request's breakdown, beside its latency (the service's only). */
+static void record_breakdown(struct wl *w, struct wl_stats *st, const struct task *t)
+{
+	if (st != &w->st)
+		return;
+	GROW(st->tb, st->nlat, st->captb, 4096, "time breakdowns");
+	memcpy(st->tb[st->nlat - 1], t->tb.part, sizeof t->tb.part);
+}
+
 /* A child ended (done or failed): the parent may resume. */
 static bool notify_parent(struct wl *w, struct task *t, int core)
 {
@@ -448,11 +459,17 @@ bool wl_task_done(struct wl *w, struct task *t, int core)
 {
 	struct wl_stats *st = stats_of(w, t);
 	st->completed++;
+	assert(!t->kt || t->kt->tb != &t->tb);  /* no thread carries it any more */
+	sim_ns lat = w->run->sim.now - t->t_arrive;
+	if (tb_close(&t->tb, w->run->sim.now) != lat && st == &w->st)
+		st->tb_unbalanced++;
 	if (in_window(w)) {
 		if (t->cls >= 0) {
 			st->top_completed++;
-			if (t->t_arrive >= w->sc->warmup)
-				record_latency(st, w->run->sim.now - t->t_arrive);
+			if (t->t_arrive >= w->sc->warmup) {
+				record_latency(st, lat);
+				record_breakdown(w, st, t);
+			}
 		} else {
 			st->child_completed++;
 		}

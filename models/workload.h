@@ -11,6 +11,7 @@
 #include "types.h"
 #include "engine.h"
 #include "scenario.h"
+#include "tb.h"
 
 #define WL_MAX_DEPTH 4  /* repeat nesting levels; more is refused at run start */
 
@@ -62,6 +63,7 @@ struct task {
 	sim_ns t_ready;          /* gmp: when it last became runnable */
 	int32_t loop_op[WL_MAX_DEPTH];
 	uint32_t loop_left[WL_MAX_DEPTH];
+	struct tb_acct tb;       /* where its time went since it arrived (tb.h) */
 };
 
 /* A FIFO of tasks linked through task.next (listen backlog, pool queue). */
@@ -176,6 +178,11 @@ struct wl_stats {
 	int64_t child_completed, child_failed;     /* spawned tasks, in the window */
 	int64_t *lat;                              /* latencies (ns) of arrivals in the window */
 	int64_t nlat, caplat;
+	/* The service's: each latency's breakdown (tb.h), in lat's order
+	 * (before it is sorted); ntb = nlat. */
+	sim_ns (*tb)[TB_COUNT];
+	int64_t captb;
+	int64_t tb_unbalanced;                     /* completions whose parts did not sum to the latency (a bug) */
 };
 
 struct wl {

@@ -38,7 +38,7 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 sim_ns gmp_m_debt(const struct gmp_m *m)
 {
 	sim_ns d = 0;
-	for (int c = 0; c < CAT_IDLE; c++)
+	for (int c = 0; c < CZ_COUNT; c++)
 		d += m->debt[c];
 	return d;
 }
@@ -54,8 +54,19 @@ sim_ns gmp_m_clock(struct gmp *s, const struct gmp_m *m)
 void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat,
 		    double mem, int home)
 {
-	kern_run_pre(&run_of(s)->kern, m->kt, m->debt, work, cat, mem, home);
+	gmp_m_burst_cz(s, m, work, gmp_cause(cat), mem, home);
+}
+
+void gmp_m_burst_cz(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cause cz,
+		    double mem, int home)
+{
+	kern_run_pre(&run_of(s)->kern, m->kt, m->debt, work, cz, mem, home);
 	memset(m->debt, 0, sizeof m->debt);
+}
+
+enum cpu_cause gmp_cause(enum cpu_cat cat)
+{
+	return cat == CAT_KERNEL ? CZ_K_SYSCALL : (enum cpu_cause)kern_cat_cause[cat];
 }
 
 /* ---- Ms ---------------------------------------------------------------------- */
@@ -80,12 +91,17 @@ struct gmp_p *gmp_releasep(struct gmp_m *m)
 
 void gmp_owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns)
 {
-	if (by)
-		by->debt[cat] += ns;
+	gmp_owe_cz(by, gmp_cause(cat), ns);
 }
 
-void gmp_owe_kernel(struct gmp_m *by, sim_ns ns) { gmp_owe(by, CAT_KERNEL, ns); }
-void gmp_owe_runtime(struct gmp_m *by, sim_ns ns) { gmp_owe(by, CAT_RUNTIME, ns); }
+void gmp_owe_cz(struct gmp_m *by, enum cpu_cause cz, sim_ns ns)
+{
+	if (by)
+		by->debt[cz] += ns;
+}
+
+void gmp_owe_kernel(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_K_SYSCALL, ns); }
+void gmp_owe_runtime(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_RT_SCHED, ns); }
 
 static const struct kern_owner_ops m_ops = { .step = gmp_m_step };
 
@@ -116,7 +132,7 @@ struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
 	s->st.ms_created++;
 	if (s->nm > s->st.peak_ms)
 		s->st.peak_ms = s->nm;
-	gmp_owe_kernel(by, kcfg(s)->thread_create);
+	gmp_owe_cz(by, CZ_K_THREAD, kcfg(s)->thread_create);
 	return m;
 }
 
@@ -147,7 +163,7 @@ void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by)
 	m->spinning = spinning;
 	m->nextp = p;
 	trc_event(gmp_trc(s), TRC_M, m->id, TE_STARTM, p->id, spinning, gmp_m_clock(s, by));
-	gmp_owe_kernel(by, kcfg(s)->syscall + kcfg(s)->wake_cost);  /* notewakeup: futex wake */
+	gmp_owe_cz(by, CZ_K_WAKE, kcfg(s)->syscall + kcfg(s)->wake_cost);  /* notewakeup: futex wake */
 	kern_wake_after(&run_of(s)->kern, m->kt, by && by->kt ? by->kt->core : -1,
 			gmp_m_clock(s, by) - now_of(s));
 }
@@ -289,7 +305,7 @@ void gmp_startlockedm(struct gmp *s, struct gmp_m *m, struct task *g)
 	lm->nextp = gmp_releasep(m);
 	s->st.lockedm_handoffs++;
 	if (lm->phase == M_LOCKED_WAIT && lm->kt->state == KT_BLOCKED) {
-		gmp_owe_kernel(m, s->run->sc->kernel.syscall + s->run->sc->kernel.wake_cost);
+		gmp_owe_cz(m, CZ_K_WAKE, s->run->sc->kernel.syscall + s->run->sc->kernel.wake_cost);
 		kern_wake(&s->run->kern, lm->kt, m->kt->core);
 	}
 	gmp_stopm(s, m);

@@ -105,7 +105,7 @@ struct gmp_m {
 	uint32_t syscalltick;
 	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
-	sim_ns debt[CAT_IDLE];       /* CPU owed per category for decisions taken instantly;
+	sim_ns debt[CZ_COUNT];       /* CPU owed per cause (kernel.h) for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
 };
 
@@ -256,11 +256,17 @@ sim_ns gmp_m_debt(const struct gmp_m *m);
 sim_ns gmp_m_clock(struct gmp *s, const struct gmp_m *m);
 /* Hands the M's thread to the kernel for a burst of `work` prefixed by its debt; the debt is paid. */
 void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat, double mem, int home);
+/* gmp_m_burst with the burst's cause named. */
+void gmp_m_burst_cz(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cause cz, double mem, int home);
+/* The cause the model books a category's CPU to when it names none (kernel: a system call). */
+enum cpu_cause gmp_cause(enum cpu_cat cat);
+/* gmp_owe with the cause named. */
+void gmp_owe_cz(struct gmp_m *by, enum cpu_cause cz, sim_ns ns);
 /* M `by` (NULL: nobody, a no-op) owes ns of CPU in category cat, paid before its next burst. */
 void gmp_owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns);
-/* gmp_owe in CAT_KERNEL. */
+/* gmp_owe in CAT_KERNEL, as a system call. */
 void gmp_owe_kernel(struct gmp_m *by, sim_ns ns);
-/* gmp_owe in CAT_RUNTIME. */
+/* gmp_owe in CAT_RUNTIME, as a scheduler decision. */
 void gmp_owe_runtime(struct gmp_m *by, sim_ns ns);
 /* proc.go:acquirep — m (without a P) takes the idle p: Pidle → Prunning. */
 void gmp_acquirep(struct gmp_m *m, struct gmp_p *p);
