@@ -14,7 +14,8 @@ enum bd_cause bd_cause_of(enum cpu_cause cz)
 	static const uint8_t of[CZ_COUNT] = {
 		[CZ_USER] = BD_USER, [CZ_RT_SCHED] = BD_SCHED, [CZ_RT_THREAD] = BD_THREAD,
 		[CZ_RT_OTHER] = BD_OTHER, [CZ_K_SWITCH] = BD_SWITCH, [CZ_K_WAKE] = BD_WAKE,
-		[CZ_K_THREAD] = BD_THREAD, [CZ_K_SYSCALL] = BD_SYSCALL, [CZ_K_OTHER] = BD_OTHER,
+		[CZ_K_THREAD] = BD_THREAD, [CZ_K_SYSCALL] = BD_SYSCALL, [CZ_K_QUEUE] = BD_SCHED,
+		[CZ_K_OTHER] = BD_OTHER,
 		[CZ_SPIN_SCHED] = BD_SCHED, [CZ_SPIN_LOCK] = BD_LOCKSPIN, [CZ_GC] = BD_GC,
 	};
 	return (enum bd_cause)of[cz];

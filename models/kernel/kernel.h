@@ -79,6 +79,7 @@ enum cpu_cause {
 	CZ_K_WAKE,      /* kernel: waking a thread (futex wake) */
 	CZ_K_THREAD,    /* kernel: thread creation and exit (clone, exit, their futexes) */
 	CZ_K_SYSCALL,   /* kernel: system calls (I/O, accept, sched_yield, sysmon's signals) */
+	CZ_K_QUEUE,     /* kernel: a start's queue op (see model_start_cost_cause) */
 	CZ_K_OTHER,     /* kernel: anything else (page faults) */
 	CZ_SPIN_SCHED,  /* spinning Ms looking for work (findRunnable, steals) */
 	CZ_SPIN_LOCK,   /* spinning for a lock */
