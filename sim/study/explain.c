@@ -440,6 +440,11 @@ static void print_pair(FILE *f, const struct ex_group *g, int o)
 		fmt_ci(&e, false, ci, sizeof ci);
 		fprintf(f, "  %-18s %+12.*f %s\n", ex_cause_label[c], fabs(e.value) < 0.1 ? 3 : 1, e.value, ci);
 	}
+	if (!isfinite(m->mean[V_LMEAN]) || !isfinite(r->mean[V_LMEAN])) {
+		fprintf(f, "  time parts: none to compare (%s completed no request that arrived in the window)\n",
+			isfinite(m->mean[V_LMEAN]) ? r->name : m->name);
+		return;
+	}
 	fprintf(f, "  %-18s %12s %-26s %12s %-26s\n", "time part", "mean", "95% CI", "p99 part", "95% CI");
 	for (int p = 0; p < TB_COUNT; p++) {
 		paired(m, r, V_MEAN + p, &e);
