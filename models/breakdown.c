@@ -43,11 +43,13 @@ static void time_metrics(const struct wl_stats *st, struct run_result *res)
 	sim_ns sum[TB_COUNT] = { 0 }, tail[TB_COUNT] = { 0 }, total = 0, tail_total = 0;
 	int64_t ntail = 0;
 	double p99 = res_get_metric(res, "latency_p99");
+	const uint8_t *at = st->tb;
 	for (int64_t i = 0; i < n; i++) {
-		sim_ns lat = 0;
+		sim_ns part[TB_COUNT], lat = 0;
+		at += tb_decode(at, part);
 		for (int p = 0; p < TB_COUNT; p++) {
-			sum[p] += st->tb[i][p];
-			lat += st->tb[i][p];
+			sum[p] += part[p];
+			lat += part[p];
 		}
 		total += lat;
 		if (isnan(p99) || (double)lat < p99)
@@ -55,7 +57,7 @@ static void time_metrics(const struct wl_stats *st, struct run_result *res)
 		ntail++;
 		tail_total += lat;
 		for (int p = 0; p < TB_COUNT; p++)
-			tail[p] += st->tb[i][p];
+			tail[p] += part[p];
 	}
 	res_metric(res, "tb_latency_sum", (double)total, "ns");
 	res_metric(res, "tb_tail_requests", (double)ntail, "count");

@@ -70,7 +70,7 @@ void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct 
 	g->t_ready = gmp_m_clock(s, by);
 	gmp_gstatus(s, g, from, G_RUNNABLE, g->t_ready);
 	if (from == G_WAITING || from == G_IDLE)  /* not on an M: it waits for one from now */
-		tb_off(&g->tb, TB_SCHED, now_of(s));
+		tb_off(wl_tb(&run_of(s)->wl, g), TB_SCHED, now_of(s));
 }
 
 /* The G leaves its M (the M's thread no longer carries its time) and
@@ -78,7 +78,7 @@ void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct 
 static void g_leave(struct gmp *s, struct gmp_m *m, struct task *g, enum tb_part part)
 {
 	kern_carry(&run_of(s)->kern, m->kt, NULL);
-	tb_off(&g->tb, part, now_of(s));
+	tb_off(wl_tb(&run_of(s)->wl, g), part, now_of(s));
 }
 
 static void record_schedlat(struct gmp *s, sim_ns lat)
@@ -98,7 +98,7 @@ void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 	}
 	g->gpreempt = s->gc.waiting;  /* a G started while the world stops (a locked G) stops at once */
 	g->kt = m->kt;
-	kern_carry(&run_of(s)->kern, m->kt, &g->tb);
+	kern_carry(&run_of(s)->kern, m->kt, wl_tb(&run_of(s)->wl, g));
 	gmp_gstatus(s, g, G_RUNNABLE, G_RUNNING, now_of(s) + gmp_m_debt(m) + s->cfg.gogo);
 	m->curg = g;
 	m->inherit = inherit;

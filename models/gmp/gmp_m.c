@@ -37,10 +37,7 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 /* CPU the M owes for decisions already taken. */
 sim_ns gmp_m_debt(const struct gmp_m *m)
 {
-	sim_ns d = 0;
-	for (int c = 0; c < CZ_COUNT; c++)
-		d += m->debt[c];
-	return d;
+	return m->debt_sum;
 }
 
 /* The instant of the M's current decision: when it would be taken had the
@@ -60,8 +57,10 @@ void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat,
 void gmp_m_burst_cz(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cause cz,
 		    double mem, int home)
 {
-	kern_run_pre(&run_of(s)->kern, m->kt, m->debt, work, cz, mem, home);
-	memset(m->debt, 0, sizeof m->debt);
+	kern_run_pre(&run_of(s)->kern, m->kt, m->debt_sum ? m->debt : NULL, work, cz, mem, home);
+	if (m->debt_sum)
+		memset(m->debt, 0, sizeof m->debt);
+	m->debt_sum = 0;
 }
 
 enum cpu_cause gmp_cause(enum cpu_cat cat)
@@ -96,8 +95,10 @@ void gmp_owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns)
 
 void gmp_owe_cz(struct gmp_m *by, enum cpu_cause cz, sim_ns ns)
 {
-	if (by)
-		by->debt[cz] += ns;
+	if (!by)
+		return;
+	by->debt[cz] += ns;
+	by->debt_sum += ns;
 }
 
 void gmp_owe_kernel(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_K_SYSCALL, ns); }

@@ -517,8 +517,8 @@ void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns w
 	struct kcore *c = stepping_core(k, t);
 	assert(work >= 0 && cz < CZ_COUNT);
 	t->pre_left = 0;
-	for (int i = 0; i < CZ_COUNT; i++) {
-		t->pre[i] = pre ? pre[i] : 0;
+	for (int i = 0; pre && i < CZ_COUNT; i++) {  /* pre[] is read only while pre_left > 0 */
+		t->pre[i] = pre[i];
 		assert(t->pre[i] >= 0);
 		t->pre_left += t->pre[i];
 	}

@@ -28,7 +28,7 @@ enum ot_phase {
 void ot_begin(struct run *r, struct task *t, struct kthread *kt)
 {
 	ktask_begin(t, kt, PH_READY);
-	kern_carry(&r->kern, kt, &t->tb);
+	kern_carry(&r->kern, kt, wl_tb(&r->wl, t));
 }
 
 /* A kernel burst of cause cz on the task's thread. */
@@ -50,7 +50,7 @@ static void start_blocking(struct run *r, struct task *t, sim_ns arg, enum tb_pa
 {
 	t->arg = arg;
 	t->phase = PH_BLOCK;
-	t->tb.block = (uint8_t)why;
+	wl_tb(&r->wl, t)->block = (uint8_t)why;
 	krun(r, t, ktask_entry_cost(r), CZ_K_SYSCALL);
 }
 
@@ -67,7 +67,7 @@ static void do_block(struct run *r, struct task *t)
 		sim_after(&r->sim, &t->ev, t->arg);
 	}
 	t->phase = PH_BLOCK_EXIT;
-	kblock(r, t, (enum tb_part)t->tb.block);
+	kblock(r, t, (enum tb_part)wl_tb(&r->wl, t)->block);
 	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_BLOCKED, (int64_t)t->key, r->sim.now);
 }
 

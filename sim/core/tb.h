@@ -66,6 +66,14 @@ static inline void tb_on(struct tb_acct *a, sim_ns now)
 	a->on = 1;
 }
 
+/* A breakdown in at most TB_MAX_ENCODED bytes (LEB128 varints: a request's
+ * few non-zero parts take 2-4 bytes each, its zeros one): the completed
+ * requests' breakdowns are kept until the run ends, compactly. */
+#define TB_MAX_ENCODED (TB_COUNT * 10)
+size_t tb_encode(const sim_ns part[TB_COUNT], uint8_t *out);
+/* Decodes one breakdown at in; returns the bytes read. */
+size_t tb_decode(const uint8_t *in, sim_ns part[TB_COUNT]);
+
 /* Closes the breakdown at now; returns the sum of the parts. */
 static inline sim_ns tb_close(struct tb_acct *a, sim_ns now)
 {
