@@ -19,6 +19,16 @@
 
 #define M tr_metric
 
+/* The shipped scenarios and the CLI run in the normal build only: under
+ * the sanitizers they take long and exercise nothing the smaller
+ * scenarios (every part, thread creation, sleep) do not. */
+static void skip_under_asan(void)
+{
+#ifdef GMPSIM_ASAN
+	skip();
+#endif
+}
+
 static const char *const models[] = { "gmp", "threads", "pool" };
 enum { NMODELS = 3 };
 
@@ -76,6 +86,7 @@ static void check_sums(const struct run_result *r, const char *what)
 static void test_shipped_scenarios_add_up(void **state)
 {
 	(void)state;
+	skip_under_asan();
 	static const char *const files[] = {
 		"scenarios/10k_rps.yaml", "scenarios/gc_stw.yaml", "scenarios/syscall_storm.yaml",
 		"scenarios/mutex_numa.yaml",
@@ -338,6 +349,7 @@ static void test_report_intervals(void **state)
 static void test_cli(void **state)
 {
 	(void)state;
+	skip_under_asan();
 	char out[65536];
 	char args[512];
 	snprintf(args, sizeof args, "scenarios/10k_rps.yaml --set duration=400ms --set warmup=100ms -q "
