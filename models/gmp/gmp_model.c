@@ -91,6 +91,10 @@ static void gmp_fini(struct run *r)
 		free(s->allp[i].timers);
 	free(s->allp);
 	free(s->coprimes);
+	if (s->accept_g)  /* not the workload's tasks: their breakdowns are ours to free */
+		free(s->accept_g->tb);
+	if (s->gen_g)
+		free(s->gen_g->tb);
 	free(s->accept_g);
 	free(s->gen_g);
 	free(s->schedlat);
