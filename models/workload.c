@@ -54,10 +54,8 @@ static struct wl_stats *stats_of(struct wl *w, const struct task *t)
 	return wl_colocated(w, t) ? &w->colo : &w->st;
 }
 
-struct tb_acct *wl_tb(struct wl *w, struct task *t)
+struct tb_acct *wl_tb_new(struct wl *w, struct task *t)
 {
-	if (t->tb)
-		return t->tb;
 	if (w->ntb_free)
 		t->tb = w->tb_free[--w->ntb_free];
 	else if (!(t->tb = malloc(sizeof *t->tb))) {

@@ -218,7 +218,11 @@ void wl_free(struct wl *w);
 /* The task's time breakdown, created when it first leaves its wait to be
  * accepted (all of its time so far, accept wait): a task that is only
  * queued costs no breakdown. */
-struct tb_acct *wl_tb(struct wl *w, struct task *t);
+struct tb_acct *wl_tb_new(struct wl *w, struct task *t);
+static inline struct tb_acct *wl_tb(struct wl *w, struct task *t)
+{
+	return t->tb ? t->tb : wl_tb_new(w, t);
+}
 /* Arms the arrival events. */
 void wl_start(struct wl *w);
 /* Fills step with the task's next op and returns true, or false at the end. */

@@ -57,9 +57,10 @@ void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat,
 void gmp_m_burst_cz(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cause cz,
 		    double mem, int home)
 {
-	kern_run_pre(&run_of(s)->kern, m->kt, m->debt_sum ? m->debt : NULL, work, cz, mem, home);
-	if (m->debt_sum)
-		memset(m->debt, 0, sizeof m->debt);
+	kern_run_pre_mask(&run_of(s)->kern, m->kt, m->debt, m->debt_mask, work, cz, mem, home);
+	for (unsigned b = m->debt_mask; b; b &= b - 1)
+		m->debt[__builtin_ctz(b)] = 0;
+	m->debt_mask = 0;
 	m->debt_sum = 0;
 }
 
@@ -99,6 +100,7 @@ void gmp_owe_cz(struct gmp_m *by, enum cpu_cause cz, sim_ns ns)
 		return;
 	by->debt[cz] += ns;
 	by->debt_sum += ns;
+	by->debt_mask |= 1u << cz;
 }
 
 void gmp_owe_kernel(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_K_SYSCALL, ns); }

@@ -106,6 +106,7 @@ struct gmp_m {
 	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
 	sim_ns debt_sum;             /* the sum of debt[] (gmp_m_debt, asked at every decision) */
+	unsigned debt_mask;          /* the causes whose debt[] is not 0 */
 	sim_ns debt[CZ_COUNT];       /* CPU owed per cause (kernel.h) for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
 };

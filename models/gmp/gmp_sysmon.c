@@ -117,6 +117,7 @@ static void cycle(struct gmp *s)
 	memcpy(pre, s->sysmon->debt, sizeof pre);
 	memset(s->sysmon->debt, 0, sizeof s->sysmon->debt);
 	s->sysmon->debt_sum = 0;
+	s->sysmon->debt_mask = 0;
 	kern_run_pre(&run_of(s)->kern, s->sysmon->kt, pre, s->cfg.sysmon_cycle, CZ_RT_SCHED, 0, -1);
 }
 

@@ -19,6 +19,7 @@ enum { CHUNK = 1024 };
 #define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
 
 _Static_assert(TS_TASK + CAT_IDLE == TS_NONE, "trace.h's core states follow enum cpu_cat");
+_Static_assert(CZ_COUNT <= 16, "pre_mask holds a bit per cause");
 
 const uint8_t kern_cause_cat[CZ_COUNT] = {
 	[CZ_USER] = CAT_TASK,
@@ -136,7 +137,8 @@ static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
 {
 	const struct kthread *t = c->curr;
 	sim_ns lo = 0;
-	for (int cz = 0; cz < CZ_COUNT && from < to; cz++) {
+	for (unsigned m = t->pre_mask; m && from < to; m &= m - 1) {
+		int cz = __builtin_ctz(m);
 		sim_ns hi = lo + t->pre[cz];
 		if (from < hi) {
 			sim_ns end = to < hi ? to : hi;
@@ -254,9 +256,12 @@ static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
 {
 	t->pre_left -= paid;
 	elapsed -= paid;
-	for (int cz = 0; cz < CZ_COUNT && paid > 0; cz++) {
+	for (unsigned m = t->pre_mask; m && paid > 0; m &= m - 1) {
+		int cz = __builtin_ctz(m);
 		sim_ns d = t->pre[cz] < paid ? t->pre[cz] : paid;
 		t->pre[cz] -= d;
+		if (t->pre[cz] == 0)
+			t->pre_mask &= (uint16_t)~(1u << cz);
 		paid -= d;
 	}
 	return elapsed;
@@ -502,25 +507,39 @@ void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home)
 {
 	assert(cat < CAT_IDLE);
-	kern_run_pre(k, t, NULL, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
+	kern_run_pre_mask(k, t, NULL, 0, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
 }
 
 void kern_run_cz(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cause cz,
 		 double mem, int home)
 {
-	kern_run_pre(k, t, NULL, work, cz, mem, home);
+	kern_run_pre_mask(k, t, NULL, 0, work, cz, mem, home);
 }
 
 void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
 		  enum cpu_cause cz, double mem, int home)
 {
+	unsigned mask = 0;
+	for (int i = 0; pre && i < CZ_COUNT; i++)
+		mask |= (unsigned)(pre[i] != 0) << i;
+	kern_run_pre_mask(k, t, pre, mask, work, cz, mem, home);
+}
+
+void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, unsigned mask, sim_ns work,
+		       enum cpu_cause cz, double mem, int home)
+{
 	struct kcore *c = stepping_core(k, t);
 	assert(work >= 0 && cz < CZ_COUNT);
 	t->pre_left = 0;
-	for (int i = 0; pre && i < CZ_COUNT; i++) {  /* pre[] is read only while pre_left > 0 */
+	t->pre_mask = 0;
+	for (; mask; mask &= mask - 1) {  /* pre[] is read only through pre_mask */
+		int i = __builtin_ctz(mask);
+		assert(pre[i] >= 0);
+		if (pre[i] == 0)
+			continue;
 		t->pre[i] = pre[i];
-		assert(t->pre[i] >= 0);
-		t->pre_left += t->pre[i];
+		t->pre_left += pre[i];
+		t->pre_mask |= (uint16_t)(1u << i);
 	}
 	t->burst_left = work;
 	t->burst_cz = (uint8_t)cz;
@@ -574,6 +593,7 @@ void kern_yield(struct kern *k, struct kthread *t)
 		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 		t->burst_left = 0;
 		t->pre_left = 0;
+		t->pre_mask = 0;
 		t->burst_cat = CAT_KERNEL;
 		t->burst_cz = CZ_K_SYSCALL;
 		core_start_burst(k, c);

@@ -108,6 +108,7 @@ struct kthread {
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
 	sim_ns pre[CZ_COUNT];   /* prefix left per cause, paid in cause (so category) order */
+	uint16_t pre_mask;      /* the causes whose pre[] is not 0 (only those are read) */
 	uint8_t burst_cz;       /* enum cpu_cause of the current burst */
 	struct tb_acct *tb;     /* the time breakdown of the task it carries now, or NULL (tb.h) */
 	int64_t vruntime;
@@ -211,6 +212,10 @@ void kern_run_cz(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cause 
  * (c < CZ_COUNT; NULL for none), accounted before the work, unscaled. */
 void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
 		  enum cpu_cause cz, double mem, int home);
+/* kern_run_pre reading only the causes whose bit is set in mask (the
+ * others are taken as 0). */
+void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, unsigned mask, sim_ns work,
+		       enum cpu_cause cz, double mem, int home);
 /* The time up to which nothing else can happen to t's core or the rest of
  * the simulation while t steps: the earliest pending event or t's slice
  * end. An owner may take a later decision at once when its CPU debt ends
