@@ -35,6 +35,7 @@ struct run_window {
 	sim_ns cause[CZ_COUNT];      /* the service's CPU per cause (breakdown.h) */
 	struct kern_stats st;
 	struct kern_stats other;     /* the co-located load's threads */
+	double mem_access, mem_remote; /* the kernel's memory-access sums */
 };
 
 struct run {
@@ -42,6 +43,7 @@ struct run {
 	const struct scenario *sc;
 	uint64_t seed;
 	struct machine mach;
+	struct mpol mpol;            /* the service's memory policy (numactl:) */
 	struct kern kern;
 	struct wl wl;
 	const struct model_ops *model;
