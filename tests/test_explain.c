@@ -352,9 +352,17 @@ static void test_cli(void **state)
 	skip_under_asan();
 	char out[65536];
 	char args[512];
-	snprintf(args, sizeof args, "scenarios/10k_rps.yaml --set duration=400ms --set warmup=100ms -q "
+	snprintf(args, sizeof args, "scenarios/10k_rps.yaml --set duration=400ms --set warmup=100ms "
 		 "-o /tmp/gmpsim-explain-cli.db");
 	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);
+	/* the verdict ends with each model's two largest causes: for Java
+	 * thread-per-request against gmp, thread creation first */
+	const char *why = strstr(out, "why, against gmp");
+	assert_non_null(why);
+	const char *line = strstr(why, "\n    threads  ");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "us CPU per request (thread create/exit +"));
+	assert_non_null(strstr(why, "one run:"));
 	assert_int_equal(td_run("", "explain /tmp/gmpsim-explain-cli.db", 0, out, sizeof out), 0);
 	assert_non_null(strstr(out, "threads vs gmp"));
 	assert_non_null(strstr(out, "CPU per completed request"));
