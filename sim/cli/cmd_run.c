@@ -50,6 +50,7 @@ static void usage(FILE *f)
 		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
 		"       gmpsim merge OUT.db IN.db...\n"
 		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
+		"       gmpsim explain DB [--run N]... [--ref MODEL] [--csv|--json]   (where time and CPU go, and why)\n"
 		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
 		"       gmpsim plot DB metric|cdf|tail|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
