@@ -71,6 +71,7 @@ static inline enum cpu_cause model_start_cause(const struct model_ops *m)
 extern const struct model_ops threads_model;
 extern const struct model_ops pool_model;
 extern const struct model_ops gmp_model;
+extern const struct model_ops evloop_model;
 
 /* The model named name, or NULL. */
 const struct model_ops *model_find(const char *name);
