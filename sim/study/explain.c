@@ -410,8 +410,10 @@ static void fmt_ci(const struct cmp_estimate *e, bool ns, char *buf, size_t len)
 	}
 	if (ns)
 		snprintf(buf, len, "[%s, %s]", fmt_signed_ns(e->lo, lo, sizeof lo), fmt_signed_ns(e->hi, hi, sizeof hi));
-	else
-		snprintf(buf, len, "[%+.1f, %+.1f]", e->lo, e->hi);
+	else {
+		int dec = fabs(e->value) < 0.1 ? 3 : 1;
+		snprintf(buf, len, "[%+.*f, %+.*f]", dec, e->lo, dec, e->hi);
+	}
 }
 
 static void print_pair(FILE *f, const struct ex_group *g, int o)
