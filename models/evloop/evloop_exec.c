@@ -15,11 +15,17 @@
  * (kernel.h), in category order as before. */
 void evl_run(struct run *r, struct evl_thread *th, sim_ns work, enum cpu_cat cat, double mem, int home)
 {
-	sim_ns pre[CZ_COUNT] = { 0 };
+	sim_ns pre[CZ_COUNT];  /* read only where mask says (the causes are distinct per category) */
+	unsigned mask = 0;
 	for (int c = 0; c < CAT_IDLE; c++)
-		pre[kern_cat_cause[c]] += th->pre[c];
-	kern_run_pre(&r->kern, th->kt, pre, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
-	memset(th->pre, 0, sizeof th->pre);
+		if (th->pre[c]) {
+			int cz = kern_cat_cause[c];
+			pre[cz] = th->pre[c];
+			mask |= 1u << cz;
+		}
+	kern_run_pre_mask(&r->kern, th->kt, pre, mask, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
+	if (mask)
+		memset(th->pre, 0, sizeof th->pre);
 }
 
 void evl_take(struct run *r, struct evl_thread *th, struct task *t)
