@@ -32,6 +32,7 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 		abort();
 	}
 	p->status = (uint8_t)to;
+	gmp_p_sync(p);
 }
 
 /* CPU the M owes for decisions already taken. */
@@ -242,9 +243,8 @@ static void checkdead(struct gmp *s)
 	struct wl *w = &run_of(s)->wl;
 	if (run > 0 || w->arrivals_armed > 0 || w->st.live == 0 || s->nqueued > 0)
 		return;
-	for (int i = 0; i < s->nprocs; i++)
-		if (s->allp[i].ntimers > 0)
-			return;
+	if (gmp_pidx_count(s->pidx.bits[PB_TIMERS], s->pidx.nwords) > 0)
+		return;
 	run_fail(run_of(s), "gmp: fatal error: all goroutines are asleep - deadlock! "
 		 "(%lld goroutines waiting, no timer, no arrival to come)", (long long)w->st.live);
 }

@@ -53,10 +53,10 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 	s->nprocs = s->cfg.gomaxprocs;
 	s->allp = calloc((size_t)s->nprocs, sizeof *s->allp);
 	s->rng = rng_stream(r->seed, "gmp.steal");
-	if (!s->allp || !s->rng)
+	if (!s->allp || !s->rng || gmp_pidx_init(&s->pidx, s->nprocs) != 0)
 		return -1;
 	for (int i = 0; i < s->nprocs; i++)
-		s->allp[i] = (struct gmp_p){ .id = i, .status = P_IDLE };
+		s->allp[i] = (struct gmp_p){ .id = i, .status = P_IDLE, .idx = &s->pidx };
 	gmp_init_coprimes(s);
 	gmp_gc_init(s);
 	for (int i = s->nprocs - 1; i >= 1; i--)
@@ -91,6 +91,8 @@ static void gmp_fini(struct run *r)
 		free(s->allp[i].timers);
 	free(s->allp);
 	free(s->coprimes);
+	free(s->coprime_inv);
+	gmp_pidx_free(&s->pidx);
 	free(s->accept_g);
 	free(s->gen_g);
 	free(s->schedlat);

@@ -17,6 +17,7 @@
 #include "kernel.h"
 #include "workload.h"
 #include "run.h"
+#include "gmp_pidx.h"
 #include <gsl/gsl_rng.h>
 
 struct run;
@@ -59,6 +60,7 @@ struct gmp_p {
 	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
+	struct gmp_pidx *idx;        /* the indexes it is in (NULL: none, a test's lone P) */
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
 	sim_ns slice_start;          /* when the current schedtick began */
 	uint32_t syscalltick;
@@ -192,6 +194,8 @@ struct gmp {
 	int sysmon_phase;
 	gsl_rng *rng;
 	int *coprimes, ncoprimes;    /* proc.go:randomOrder's strides */
+	int *coprime_inv;            /* each stride's inverse modulo nprocs (gmp_pidx_first_in_order) */
+	struct gmp_pidx pidx;        /* bitmaps of the Ps that are busy, have a ring, a runnext, timers */
 	struct gmp_m *poller;        /* the M blocked in netpoll, or NULL */
 	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
 	struct task *accept_g;       /* the accepting goroutine (NULL: no acceptor) */
@@ -218,6 +222,19 @@ struct gmp {
 static inline struct run *run_of(struct gmp *s) { return s->run; }
 static inline sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
 static inline const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
+
+/* Brings p's bits in its indexes up to date; called after every change of
+ * its status, run queue or timers (gmp_caspstatus, gmp_runq.c, gmp_timers.c). */
+static inline void gmp_p_sync(struct gmp_p *p)
+{
+	struct gmp_pidx *x = p->idx;
+	if (!x)
+		return;
+	gmp_pidx_put(x, PB_BUSY, p->id, p->status != P_IDLE);
+	gmp_pidx_put(x, PB_RING, p->id, p->runqtail != p->runqhead);
+	gmp_pidx_put(x, PB_NEXT, p->id, p->runnext != NULL);
+	gmp_pidx_put(x, PB_TIMERS, p->id, p->ntimers > 0);
+}
 
 /* ---- run queues (gmp_runq.c) ---- */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
