@@ -50,7 +50,8 @@ HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
 
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h)
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
 
 .PHONY: all deps validate-deps install-debs run test unit-tests asan-tests scenario-tests bench validate install clean
 

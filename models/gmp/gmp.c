@@ -151,7 +151,7 @@ static int steal_targets(struct gmp *s, struct gmp_p *pp, bool last, sim_ns cloc
  * every P but pp, an attempt for every busy one but pp. */
 static void steal_visited(struct gmp *s, struct gmp_p *pp, struct steal_pass e, int k, sim_ns *cost)
 {
-	int n = s->nprocs, nbusy = gmp_pidx_count(s->pidx.bits[PB_BUSY], s->pidx.nwords);
+	int n = s->nprocs, nbusy = s->pidx.count[PB_BUSY];
 	bool pp_before = gmp_pidx_order_index(pp->id, e.start, e.inv, n) < k;
 	int busy = k == n ? nbusy : gmp_pidx_count_before(s->pidx.bits[PB_BUSY], nbusy, n, k, e.start, e.stride, e.inv);
 	bool pp_busy = pp->status != P_IDLE;
@@ -478,6 +478,9 @@ void gmp_m_step(struct kern *k, struct kthread *kt)
 {
 	m_step_inner(k, kt);
 	gmp_watch_starvation(gmp_of(k->ctx));
+#ifdef GMP_PIDX_CHECK
+	gmp_pidx_verify(gmp_of(k->ctx));
+#endif
 }
 
 /* The M decides until the kernel has its thread: iteratively, as long as

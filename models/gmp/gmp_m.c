@@ -35,6 +35,31 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 	gmp_p_sync(p);
 }
 
+/* Aborts unless every P's bits in the indexes match its fields (the
+ * sanitizer builds check this after every step: -DGMP_PIDX_CHECK). */
+void gmp_pidx_verify(const struct gmp *s)
+{
+	const struct gmp_pidx *x = &s->pidx;
+	int count[PB_NBITS] = { 0 };
+	for (int i = 0; i < s->nprocs; i++) {
+		const struct gmp_p *p = &s->allp[i];
+		bool want[PB_NBITS] = { p->status != P_IDLE, p->runqtail != p->runqhead,
+					p->runnext != NULL, p->ntimers > 0 };
+		for (int b = 0; b < PB_NBITS; b++) {
+			count[b] += want[b];
+			if (gmp_pidx_has(x->bits[b], i) != want[b]) {
+				fprintf(stderr, "gmpsim: gmp: P%d's index bit %d is stale\n", i, b);
+				abort();
+			}
+		}
+	}
+	for (int b = 0; b < PB_NBITS; b++)
+		if (count[b] != x->count[b]) {
+			fprintf(stderr, "gmpsim: gmp: index %d counts %d, not %d\n", b, x->count[b], count[b]);
+			abort();
+		}
+}
+
 /* CPU the M owes for decisions already taken. */
 sim_ns gmp_m_debt(const struct gmp_m *m)
 {
@@ -243,7 +268,7 @@ static void checkdead(struct gmp *s)
 	struct wl *w = &run_of(s)->wl;
 	if (run > 0 || w->arrivals_armed > 0 || w->st.live == 0 || s->nqueued > 0)
 		return;
-	if (gmp_pidx_count(s->pidx.bits[PB_TIMERS], s->pidx.nwords) > 0)
+	if (s->pidx.count[PB_TIMERS] > 0)
 		return;
 	run_fail(run_of(s), "gmp: fatal error: all goroutines are asleep - deadlock! "
 		 "(%lld goroutines waiting, no timer, no arrival to come)", (long long)w->st.live);

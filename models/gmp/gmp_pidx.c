@@ -24,15 +24,6 @@ void gmp_pidx_free(struct gmp_pidx *x)
 	x->bits[0] = NULL;
 }
 
-void gmp_pidx_put(struct gmp_pidx *x, enum gmp_pbit b, int id, bool on)
-{
-	uint64_t bit = (uint64_t)1 << (id & 63);
-	if (on)
-		x->bits[b][id >> 6] |= bit;
-	else
-		x->bits[b][id >> 6] &= ~bit;
-}
-
 int gmp_pidx_count(const uint64_t *bits, int nwords)
 {
 	int c = 0;

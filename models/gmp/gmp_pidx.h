@@ -17,6 +17,7 @@ struct gmp_pidx {
 	int n;                        /* GOMAXPROCS */
 	int nwords;                   /* 64-bit words per bitmap */
 	uint64_t *bits[PB_NBITS];     /* bit i: allp[i] has the property */
+	int count[PB_NBITS];          /* each bitmap's members */
 	uint64_t *scratch;            /* a bitmap for the caller's set algebra */
 };
 
@@ -26,11 +27,18 @@ int gmp_pidx_next(const uint64_t *bits, int nwords, int from);
 /* Allocates the bitmaps of n Ps, all clear; -1 when out of memory. */
 int gmp_pidx_init(struct gmp_pidx *x, int n);
 void gmp_pidx_free(struct gmp_pidx *x);
-/* Sets bit id of bitmap b to on. */
-void gmp_pidx_put(struct gmp_pidx *x, enum gmp_pbit b, int id, bool on);
 static inline bool gmp_pidx_has(const uint64_t *bits, int id)
 {
 	return (bits[id >> 6] >> (id & 63)) & 1;
+}
+/* Sets bit id of bitmap b to on (and its count). */
+static inline void gmp_pidx_put(struct gmp_pidx *x, enum gmp_pbit b, int id, bool on)
+{
+	uint64_t *w = &x->bits[b][id >> 6], bit = (uint64_t)1 << (id & 63);
+	if (((*w & bit) != 0) == on)
+		return;
+	*w ^= bit;
+	x->count[b] += on ? 1 : -1;
 }
 /* The number of members of bits. */
 int gmp_pidx_count(const uint64_t *bits, int nwords);

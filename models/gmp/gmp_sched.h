@@ -236,6 +236,9 @@ static inline void gmp_p_sync(struct gmp_p *p)
 	gmp_pidx_put(x, PB_TIMERS, p->id, p->ntimers > 0);
 }
 
+/* Aborts unless the indexes match every P (gmp_m.c; the sanitizer builds call it after each step). */
+void gmp_pidx_verify(const struct gmp *s);
+
 /* ---- run queues (gmp_runq.c) ---- */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
 struct task *gmp_runqget(struct gmp *s, struct gmp_p *p, bool *inherit);
