@@ -25,18 +25,24 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 	};
 }
 
-/* The accepting goroutine starts runnable on the global queue. */
+/* The accepting goroutines, one per listening socket, start runnable on
+ * the global queue. */
 static int start_acceptor(struct gmp *s)
 {
-	struct task *g = calloc(1, sizeof *g);
-	if (!g)
+	int n = run_of(s)->sc->acceptor.listeners;
+	s->accept_gs = calloc((size_t)n, sizeof *s->accept_gs);
+	s->listeners = calloc((size_t)n, sizeof *s->listeners);
+	if (!s->accept_gs || !s->listeners)
 		return -1;
-	g->gstate = G_RUNNABLE;
-	g->timer_pos = -1;
-	g->home_node = -1;
-	g->cls = -1;
-	s->accept_g = g;
-	gmp_globrunqput(s, g);
+	s->nlisteners = n;
+	for (int i = 0; i < n; i++) {
+		struct task *g = &s->accept_gs[i];
+		g->gstate = G_RUNNABLE;
+		g->timer_pos = -1;
+		g->home_node = -1;
+		g->cls = -1;
+		gmp_globrunqput(s, g);
+	}
 	return 0;
 }
 
@@ -93,7 +99,8 @@ static void gmp_fini(struct run *r)
 	free(s->coprimes);
 	free(s->coprime_inv);
 	gmp_pidx_free(&s->pidx);
-	free(s->accept_g);
+	free(s->accept_gs);
+	free(s->listeners);
 	free(s->gen_g);
 	free(s->schedlat);
 	if (s->rng)

@@ -76,6 +76,13 @@ struct gmp_p {
 	sim_ns gc_worker_start;      /* when its current worker began */
 };
 
+/* A listening socket and the state of the goroutine accepting on it. */
+struct gmp_listener {
+	struct task *cur;            /* the connection it has accepted */
+	struct task_fifo backlog;    /* the socket's listen backlog */
+	bool parked;                 /* its goroutine waits in netpoll for a connection */
+};
+
 /* What an M is doing between kernel bursts. */
 enum m_phase {
 	M_SCHEDULE,     /* about to run schedule() */
@@ -198,10 +205,12 @@ struct gmp {
 	struct gmp_pidx pidx;        /* bitmaps of the Ps that are busy, have a ring, a runnext, timers */
 	struct gmp_m *poller;        /* the M blocked in netpoll, or NULL */
 	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
-	struct task *accept_g;       /* the accepting goroutine (NULL: no acceptor) */
-	struct task *accept_cur;     /* the connection it has accepted */
-	struct task_fifo backlog;    /* the listen backlog */
-	bool accept_parked;
+	/* The accepting goroutines, one per listening socket (acceptor.listeners;
+	 * SO_REUSEPORT when more than one): accept_gs[i] serves listeners[i]. */
+	struct task *accept_gs;      /* NULL: no acceptor */
+	struct gmp_listener *listeners;
+	int nlisteners;
+	uint64_t accepted;           /* connections handed to the listeners (the round robin) */
 	/* The in-process load generator of an open-loop class without the
 	 * acceptor: `for { time.Sleep(until next); go handle() }` */
 	struct task *gen_g;          /* the generating goroutine (NULL until the first arrival) */
@@ -238,6 +247,14 @@ static inline void gmp_p_sync(struct gmp_p *p)
 
 /* Aborts unless the indexes match every P (gmp_m.c; the sanitizer builds call it after each step). */
 void gmp_pidx_verify(const struct gmp *s);
+
+/* The listener whose accepting goroutine g is, or NULL. */
+static inline struct gmp_listener *gmp_listener_of(const struct gmp *s, const struct task *g)
+{
+	if (!s->accept_gs || g < s->accept_gs || g >= s->accept_gs + s->nlisteners)
+		return NULL;
+	return &s->listeners[g - s->accept_gs];
+}
 
 /* ---- run queues (gmp_runq.c) ---- */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
