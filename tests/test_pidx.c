@@ -122,6 +122,7 @@ static void test_bits_follow_the_p(void **state)
 	gmp_caspstatus(a, P_RUNNING, P_IDLE);
 	assert_int_equal(s.pidx.count[PB_BUSY], 1);
 	gmp_pidx_verify(&s);
+	free(b->timers);
 	free(s.allp);
 	gmp_pidx_free(&s.pidx);
 }
