@@ -307,6 +307,7 @@ static void bench_trace(void)
 /* Runs the sections named on the command line (all when none). */
 int main(int argc, char **argv)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);  /* each figure as soon as it is measured, even into a file */
 	bool all = argc < 2;
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "all") == 0)
