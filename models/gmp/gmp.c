@@ -118,9 +118,8 @@ struct steal_pass {
 	int start, stride, inv;
 };
 
-static struct steal_pass steal_pass_draw(struct gmp *s)
+static struct steal_pass steal_pass_of(struct gmp *s, uint32_t r)
 {
-	uint32_t r = (uint32_t)gsl_rng_get(s->rng);
 	uint32_t n = (uint32_t)s->nprocs, c = (r / n) % (uint32_t)s->ncoprimes;
 	return (struct steal_pass){ (int)(r % n), s->coprimes[c], s->coprime_inv[c] };
 }
@@ -132,11 +131,14 @@ static struct steal_pass steal_pass_draw(struct gmp *s)
 static int steal_targets(struct gmp *s, struct gmp_p *pp, bool last, sim_ns clock)
 {
 	struct gmp_pidx *x = &s->pidx;
-	uint64_t *t = x->scratch;
+	uint64_t *t = x->scratch, any = 0;
 	for (int w = 0; w < x->nwords; w++) {
 		uint64_t work = x->bits[PB_RING][w] | (last ? x->bits[PB_NEXT][w] : 0);
 		t[w] = x->bits[PB_BUSY][w] & work;
+		any |= t[w];
 	}
+	if (!any && (!last || x->count[PB_TIMERS] == 0))
+		return 0;
 	if (last)
 		for (int i = gmp_pidx_next(x->bits[PB_TIMERS], x->nwords, 0); i >= 0;
 		     i = gmp_pidx_next(x->bits[PB_TIMERS], x->nwords, i + 1))
@@ -152,7 +154,7 @@ static int steal_targets(struct gmp *s, struct gmp_p *pp, bool last, sim_ns cloc
 static void steal_visited(struct gmp *s, struct gmp_p *pp, struct steal_pass e, int k, sim_ns *cost)
 {
 	int n = s->nprocs, nbusy = s->pidx.count[PB_BUSY];
-	bool pp_before = gmp_pidx_order_index(pp->id, e.start, e.inv, n) < k;
+	bool pp_before = k == n || gmp_pidx_order_index(pp->id, e.start, e.inv, n) < k;
 	int busy = k == n ? nbusy : gmp_pidx_count_before(s->pidx.bits[PB_BUSY], nbusy, n, k, e.start, e.stride, e.inv);
 	bool pp_busy = pp->status != P_IDLE;
 	*cost += (sim_ns)(k - pp_before) * s->cfg.steal;
@@ -198,10 +200,18 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 	int n = s->nprocs;
 	sim_ns clock = gmp_m_clock(s, m);
 	*cost = 0;
+	int ntargets = steal_targets(s, pp, false, clock);  /* the same until a pass takes something */
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
-		struct steal_pass e = steal_pass_draw(s);
-		int ntargets = steal_targets(s, pp, last, clock);
+		uint32_t r = (uint32_t)gsl_rng_get(s->rng);  /* enum.start(fastrand()) */
+		if (last)
+			ntargets = steal_targets(s, pp, true, clock);
+		if (ntargets == 0) {  /* the whole pass visits every P but pp and takes nothing */
+			*cost += (sim_ns)(n - 1) * s->cfg.steal;
+			s->st.steal_attempts += (uint64_t)(s->pidx.count[PB_BUSY] - (pp->status != P_IDLE));
+			continue;
+		}
+		struct steal_pass e = steal_pass_of(s, r);
 		int k = gmp_pidx_first_in_order(s->pidx.scratch, ntargets, s->pidx.nwords, n,
 						e.start, e.stride, e.inv);
 		steal_visited(s, pp, e, k, cost);

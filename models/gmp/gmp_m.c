@@ -32,7 +32,7 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 		abort();
 	}
 	p->status = (uint8_t)to;
-	gmp_p_sync(p);
+	gmp_p_sync_status(p);
 }
 
 /* Aborts unless every P's bits in the indexes match its fields (the

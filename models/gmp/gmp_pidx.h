@@ -1,7 +1,7 @@
 /* models/gmp/gmp_pidx.h — indexes over allp that let the scheduler's
  * decisions cost O(work) instead of O(GOMAXPROCS): one bitmap per property
  * a decision scans allp for (not idle, a non-empty ring, a runnext, a
- * timer), kept exact by gmp_p_sync after every change of a P, and the
+ * timer), kept exact by gmp_p_sync_* after every change of a P, and the
  * first P of a randomOrder enumeration (proc.go:randomOrder) found among a
  * bitmap's members without visiting the others. Pure data structure: it
  * decides nothing and charges nothing. */

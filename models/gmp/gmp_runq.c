@@ -45,7 +45,7 @@ static void runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next)
 {
 	runqput(s, p, g, next);
-	gmp_p_sync(p);
+	gmp_p_sync_runq(p);
 }
 
 static void runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next)
@@ -75,7 +75,7 @@ struct task *gmp_runqget(struct gmp *s, struct gmp_p *p, bool *inherit)
 	struct task *g = runqget(p, inherit);
 	if (g) {
 		s->nqueued--;
-		gmp_p_sync(p);
+		gmp_p_sync_runq(p);
 	}
 	return g;
 }
@@ -103,8 +103,8 @@ static struct task *runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *vict
 struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext)
 {
 	struct task *g = runqsteal(s, p, victim, steal_runnext);
-	gmp_p_sync(p);
-	gmp_p_sync(victim);
+	gmp_p_sync_runq(p);
+	gmp_p_sync_runq(victim);
 	return g;
 }
 

@@ -232,17 +232,26 @@ static inline struct run *run_of(struct gmp *s) { return s->run; }
 static inline sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
 static inline const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
 
-/* Brings p's bits in its indexes up to date; called after every change of
- * its status, run queue or timers (gmp_caspstatus, gmp_runq.c, gmp_timers.c). */
-static inline void gmp_p_sync(struct gmp_p *p)
+/* Bring p's bits in its indexes up to date after a change of its status
+ * (gmp_caspstatus), its run queue (gmp_runq.c) or its timers (gmp_timers.c). */
+static inline void gmp_p_sync_status(struct gmp_p *p)
 {
-	struct gmp_pidx *x = p->idx;
-	if (!x)
+	if (p->idx)
+		gmp_pidx_put(p->idx, PB_BUSY, p->id, p->status != P_IDLE);
+}
+
+static inline void gmp_p_sync_runq(struct gmp_p *p)
+{
+	if (!p->idx)
 		return;
-	gmp_pidx_put(x, PB_BUSY, p->id, p->status != P_IDLE);
-	gmp_pidx_put(x, PB_RING, p->id, p->runqtail != p->runqhead);
-	gmp_pidx_put(x, PB_NEXT, p->id, p->runnext != NULL);
-	gmp_pidx_put(x, PB_TIMERS, p->id, p->ntimers > 0);
+	gmp_pidx_put(p->idx, PB_RING, p->id, p->runqtail != p->runqhead);
+	gmp_pidx_put(p->idx, PB_NEXT, p->id, p->runnext != NULL);
+}
+
+static inline void gmp_p_sync_timers(struct gmp_p *p)
+{
+	if (p->idx)
+		gmp_pidx_put(p->idx, PB_TIMERS, p->id, p->ntimers > 0);
 }
 
 /* Aborts unless the indexes match every P (gmp_m.c; the sanitizer builds call it after each step). */

@@ -44,7 +44,7 @@ void gmp_addtimer(struct gmp_p *p, struct task *g)
 {
 	GROW(p->timers, p->ntimers + 1, p->captimers, 64, "timers");
 	sift_up(p, p->ntimers++, g);
-	gmp_p_sync(p);
+	gmp_p_sync_timers(p);
 }
 
 /* The earliest expiry on p, or SIM_NS_MAX. */
@@ -65,7 +65,7 @@ int gmp_expired_timers(struct gmp_p *p, sim_ns now, struct task **out, int max)
 			sift_down(p, 0, last);
 	}
 	if (n > 0)
-		gmp_p_sync(p);
+		gmp_p_sync_timers(p);
 	return n;
 }
 
