@@ -53,7 +53,7 @@ ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 # GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h)
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
 
-.PHONY: all deps validate-deps simgrid-deps install-debs run test unit-tests asan-tests scenario-tests bench bench-simgrid validate install clean
+.PHONY: all deps validate-deps cluster-deps simgrid-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate install clean
 
 all: deps gmpsim
 
@@ -65,6 +65,12 @@ deps:
 VALIDATE_DEBS := golang-1.19-go openjdk-17-jdk-headless
 validate-deps:
 	@$(MAKE) -s --no-print-directory install-debs DEBS="$(VALIDATE_DEBS)"
+
+# the cluster engines tests/cluster.sh runs the README's recipes on: a
+# single-node Slurm of its own (slurmctld, slurmd, munged) and GNU parallel
+CLUSTER_DEBS := slurm-wlm munge parallel
+cluster-deps:
+	@$(MAKE) -s --no-print-directory install-debs DEBS="$(CLUSTER_DEBS)"
 
 # the SimGrid peer `make bench-simgrid` times gmpsim against (never needed by `make test`)
 SIMGRID_DEBS := libsimgrid-dev
@@ -128,9 +134,15 @@ run: all
 	./gmpsim scenarios/10k_rps.yaml
 
 # the tests' scratch files live in build/tmp: two checkouts testing at once never share them
+# tests/cluster.sh skips (saying why) an engine that cannot be installed or started
 test: all $(TESTS) $(ASAN_TESTS)
 	@mkdir -p build/tmp
-	@sh tests/run.sh $(TESTS) $(ASAN_TESTS)
+	@$(MAKE) -s --no-print-directory cluster-deps || echo "cluster-deps: not installed; tests/cluster.sh will skip what is missing"
+	@sh tests/run.sh $(TESTS) $(ASAN_TESTS) tests/cluster.sh
+
+cluster-test: all cluster-deps
+	@mkdir -p build/tmp
+	@sh tests/run.sh tests/cluster.sh
 
 # every section; the SimGrid comparison too when SimGrid is installed
 # (`make bench-simgrid` installs it and runs that section alone)

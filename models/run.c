@@ -47,6 +47,8 @@ static void open_window(struct run *r)
 	kern_reset_peaks(&r->kern);
 	w->st = r->kern.st;
 	w->other = r->kern.other;
+	w->mem_access = r->kern.mem_access;
+	w->mem_remote = r->kern.mem_remote;
 	wl_reset_window(&r->wl);
 }
 
@@ -81,22 +83,14 @@ static void sample_fire(struct sim *sim, struct eq_event *ev)
 
 /* ---- metrics ------------------------------------------------------------------ */
 
-/* Log-spaced buckets, a hundred per decade (2.3% wide) from 100 ns; the
- * first also holds everything below. Only non-empty buckets are kept. */
+/* The sorted latencies in log-linear buckets (stats.h: at most 0.1% wide);
+ * only non-empty buckets are kept. */
 static void latency_histogram(struct run_result *res, const int64_t *lat, int64_t n)
 {
-	int64_t i = 0;
-	for (int b = 0; i < n; b++) {
-		double lo = 100.0 * pow(10.0, b / 100.0), hi = 100.0 * pow(10.0, (b + 1) / 100.0);
-		if (b == 0)
-			lo = 0;
-		int64_t count = 0;
-		while (i < n && (double)lat[i] < hi) {
-			count++;
-			i++;
-		}
-		if (count)
-			res_bucket(res, "latency", lo, hi, count);
+	for (int64_t i = 0, next; i < n; i = next) {
+		sim_ns lo, hi;
+		next = stats_hist_run(lat, n, i, &lo, &hi);
+		res_bucket(res, "latency", (double)lo, (double)hi, next - i);
 	}
 }
 
@@ -173,12 +167,23 @@ static void colocated_metrics(struct run *r, struct run_result *res, double wind
 	latency_metrics(res, st, "colocated_");
 }
 
+/* The share of the service's memory accesses (cpu ops' mem: work) that
+ * went to another node than the running core's; none without any. */
+static void memory_metrics(struct run *r, struct run_result *res)
+{
+	double access = r->kern.mem_access - r->window.mem_access;
+	if (access > 0)
+		res_metric(res, "remote_access_share", (r->kern.mem_remote - r->window.mem_remote) / access, "ratio");
+}
+
 static void thread_metrics(struct run *r, struct run_result *res, double window_s)
 {
 	const struct kern_stats *st = &r->kern.st, *w0 = &r->window.st;
 	res_metric(res, "context_switches", (double)(st->switches - w0->switches), "count");
 	res_metric(res, "involuntary_switches", (double)(st->involuntary - w0->involuntary), "count");
 	res_metric(res, "migrations", (double)(st->migrations - w0->migrations), "count");
+	res_metric(res, "migrations_remote", (double)(st->migrations_remote - w0->migrations_remote), "count");
+	memory_metrics(r, res);
 	res_metric(res, "wakeups", (double)(st->wakeups - w0->wakeups), "count");
 	res_metric(res, "threads_created", (double)(st->created - w0->created), "count");
 	res_metric(res, "thread_create_failures", (double)(st->create_failures - w0->create_failures), "count");
@@ -269,6 +274,8 @@ static int build(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory building the machine");
 		return 2;
 	}
+	mpol_init(&r->mpol, &r->mach, &sc->numactl);
+	kern_bind(&r->kern, sc->numactl.cpus, &r->mpol);
 	if (wl_init(&r->wl, r, err, errlen) != 0)
 		return 2;
 	if (r->model->init(r, err, errlen) != 0)
