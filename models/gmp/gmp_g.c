@@ -412,9 +412,10 @@ static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 	gmp_wakep(s, m);
 }
 
-/* The server's accepting goroutine: `for { c := ln.Accept(); go serve(c) }`.
- * Accept parks it in netpoll when the backlog is empty (EAGAIN). */
-static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
+/* The server's accepting goroutine: `for { c := ln.Accept(); go serve(c) }`,
+ * one per listening socket l. Accept parks it in netpoll when the
+ * socket's backlog is empty (EAGAIN). */
+static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g, struct gmp_listener *l)
 {
 	struct run *r = run_of(s);
 	if (g->gpreempt) {
@@ -422,22 +423,22 @@ static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 		gopreempt(s, m, g);
 		return;
 	}
-	if (g->phase == GP_SPAWN && s->accept_cur) {  /* accepted: go serve(c) */
-		newproc_task(s, m, s->accept_cur);
-		s->accept_cur = NULL;
+	if (g->phase == GP_SPAWN && l->cur) {  /* accepted: go serve(c) */
+		newproc_task(s, m, l->cur);
+		l->cur = NULL;
 		g->phase = GP_NEXT;
 		gmp_owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
 		return;
 	}
-	struct task *conn = tq_pop(&s->backlog);
+	struct task *conn = tq_pop(&l->backlog);
 	if (conn) {
-		s->accept_cur = conn;
+		l->cur = conn;
 		g->phase = GP_SPAWN;
 		gmp_owe_kernel(m, r->sc->acceptor.accept);
 		return;
 	}
 	g->phase = GP_NEXT;
-	s->accept_parked = true;
+	l->parked = true;
 	s->netpoll_waiters++;
 	gopark(s, m, g, TB_NET, kcfg(s)->syscall, CAT_KERNEL);
 }
@@ -567,8 +568,9 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 {
 	struct task *g = m->curg;
 	struct run *r = run_of(s);
-	if (g == s->accept_g) {
-		accept_run(s, m, g);
+	struct gmp_listener *l = gmp_listener_of(s, g);
+	if (l) {
+		accept_run(s, m, g, l);
 		return;
 	}
 	if (g == s->gen_g) {

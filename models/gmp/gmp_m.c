@@ -32,6 +32,32 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 		abort();
 	}
 	p->status = (uint8_t)to;
+	gmp_p_sync_status(p);
+}
+
+/* Aborts unless every P's bits in the indexes match its fields (the
+ * sanitizer builds check this after every step: -DGMP_PIDX_CHECK). */
+void gmp_pidx_verify(const struct gmp *s)
+{
+	const struct gmp_pidx *x = &s->pidx;
+	int count[PB_NBITS] = { 0 };
+	for (int i = 0; i < s->nprocs; i++) {
+		const struct gmp_p *p = &s->allp[i];
+		bool want[PB_NBITS] = { p->status != P_IDLE, p->runqtail != p->runqhead,
+					p->runnext != NULL, p->ntimers > 0 };
+		for (int b = 0; b < PB_NBITS; b++) {
+			count[b] += want[b];
+			if (gmp_pidx_has(x->bits[b], i) != want[b]) {
+				fprintf(stderr, "gmpsim: gmp: P%d's index bit %d is stale\n", i, b);
+				abort();
+			}
+		}
+	}
+	for (int b = 0; b < PB_NBITS; b++)
+		if (count[b] != x->count[b]) {
+			fprintf(stderr, "gmpsim: gmp: index %d counts %d, not %d\n", b, x->count[b], count[b]);
+			abort();
+		}
 }
 
 /* CPU the M owes for decisions already taken. */
@@ -261,9 +287,8 @@ static void checkdead(struct gmp *s)
 	struct wl *w = &run_of(s)->wl;
 	if (run > 0 || w->arrivals_armed > 0 || w->st.live == 0 || s->nqueued > 0)
 		return;
-	for (int i = 0; i < s->nprocs; i++)
-		if (s->allp[i].ntimers > 0)
-			return;
+	if (s->pidx.count[PB_TIMERS] > 0)
+		return;
 	run_fail(run_of(s), "gmp: fatal error: all goroutines are asleep - deadlock! "
 		 "(%lld goroutines waiting, no timer, no arrival to come)", (long long)w->st.live);
 }

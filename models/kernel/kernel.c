@@ -74,6 +74,8 @@ static void rq_push(struct kern *k, struct kcore *c, struct kthread *t)
 	t->core = (int16_t)c->id;
 	kt_tb_off(k, t, TB_SCHED);
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNABLE, c->id, k->sim->now);
+	if (c->nrq == 0)
+		k->queued_cores++;
 	int32_t i = c->nrq++;
 	while (i > 0 && rq_before(t, c->rq[(i - 1) / 2])) {
 		c->rq[i] = c->rq[(i - 1) / 2];
@@ -98,10 +100,13 @@ static struct kthread *rq_pop(struct kcore *c)
 	}
 	if (c->nrq > 0)
 		c->rq[i] = last;
+	else
+		c->kern->queued_cores--;
 	return top;
 }
 
-/* Takes the thread at heap index i out of c's run queue (rq_pop for the top). */
+/* Takes the thread at heap index i out of c's run queue (rq_pop for the top;
+ * below the top at least one thread stays queued, so queued_cores holds). */
 static struct kthread *rq_remove_at(struct kcore *c, int32_t i)
 {
 	if (i == 0)
@@ -545,6 +550,8 @@ static void migrate(struct kern *k, struct kcore *from, struct kcore *to)
  * node first; another node only from a core with at least two waiting. */
 static bool newidle_balance(struct kern *k, struct kcore *c)
 {
+	if (k->queued_cores == 0)
+		return false;  /* no core has a thread waiting: the scan would find none */
 	struct kcore *best = NULL;
 	for (int i = 0; i < k->ncores; i++) {
 		struct kcore *o = &k->cores[i];

@@ -178,6 +178,7 @@ struct kern {
 	struct kcore *cores;
 	int ncores;
 	uint64_t next_rq_seq;
+	int queued_cores;            /* cores with a thread waiting in their run queue (nrq > 0) */
 	struct eq_event balance_ev;
 	struct kern_stats st;        /* thread and stack figures: the service's threads only */
 	struct kern_stats other;     /* foreign threads: live, created, exited, stacks and their peaks */
