@@ -64,6 +64,18 @@ int yt_fail(struct yt *t, int id, const char *fmt, ...)
 	return -1;
 }
 
+const char *yt_where(const struct yt *t, int id, char *buf, size_t len)
+{
+	yaml_node_t *n = yt_node(t, id);
+	size_t line = n ? n->start_mark.line : 0, col = n ? n->start_mark.column : 0;
+	const char *origin = origin_of(t, id);
+	if (origin)
+		snprintf(buf, len, "--set %s:%zu:%zu", origin, line + 1, col + 1);
+	else
+		snprintf(buf, len, "%s:%zu:%zu", t->file, line + 1, col + 1);
+	return buf;
+}
+
 int yt_fail_type(struct yt *t, int id, const char *what)
 {
 	char buf[DESCRIBE_MAX + 8];
