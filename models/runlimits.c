@@ -97,6 +97,7 @@ static void class_needs(const struct scenario *sc, const struct task_class *c, s
 	e->mem += bytes;
 	e->events += ev;
 	consider(&e->mem_top, bytes, a->where, what);
+	consider(&e->class_top, ev, a->where, what);
 	int heavy = heaviest_op(sc, p);
 	if (heavy < 0 || per < 1000) {
 		consider(&e->events_top, ev, a->where, what);
@@ -138,25 +139,32 @@ static const char *fmt_bytes(double b, char *buf, size_t len)
 	return buf;
 }
 
-int lim_check(const struct scenario *sc, char *msg, size_t len)
+int lim_check_share(const struct scenario *sc, double share, char *msg, size_t len)
 {
 	struct lim_estimate e;
 	lim_estimate(sc, &e);
-	char a[32], b[32];
-	if (e.mem > (double)sc->limits.memory) {
+	char a[32], b[32], part[32] = "";
+	if (share < 1)
+		snprintf(part, sizeof part, "%.0f%% of ", share * 100);
+	if (e.mem > share * (double)sc->limits.memory) {
 		snprintf(msg, len, "%s: memory budget: the run needs at least %s (%s), more than "
-			 "limits.memory %s (raise it with --set limits.memory=SIZE)",
-			 e.mem_top.where, fmt_bytes(e.mem, a, sizeof a), e.mem_top.what,
+			 "%slimits.memory %s (raise it with --set limits.memory=SIZE)",
+			 e.mem_top.where, fmt_bytes(e.mem, a, sizeof a), e.mem_top.what, part,
 			 fmt_bytes((double)sc->limits.memory, b, sizeof b));
 		return 1;
 	}
-	if (e.events > (double)sc->limits.events) {
+	if (e.events > share * (double)sc->limits.events) {
 		snprintf(msg, len, "%s: event budget: the run fires at least %.3g events (%s), more than "
-			 "limits.events %lld (raise it with --set limits.events=N)",
-			 e.events_top.where, e.events, e.events_top.what, (long long)sc->limits.events);
+			 "%slimits.events %lld (raise it with --set limits.events=N)",
+			 e.events_top.where, e.events, e.events_top.what, part, (long long)sc->limits.events);
 		return 1;
 	}
 	return 0;
+}
+
+int lim_check(const struct scenario *sc, char *msg, size_t len)
+{
+	return lim_check_share(sc, 1.0, msg, len);
 }
 
 void lim_halt_message(const struct scenario *sc, enum sim_halt why, sim_ns now, uint64_t events,
@@ -166,8 +174,8 @@ void lim_halt_message(const struct scenario *sc, enum sim_halt why, sim_ns now, 
 	lim_estimate(sc, &e);
 	if (why == SIM_HALT_STUCK)
 		snprintf(msg, len, "no progress: %lld events at virtual time %.9g s without time advancing "
-			 "(limits.stuck_events); the largest load is %s: %s",
-			 (long long)sc->limits.stuck_events, (double)now / 1e9, e.events_top.where, e.events_top.what);
+			 "(limits.stuck_events); the busiest task class is %s: %s",
+			 (long long)sc->limits.stuck_events, (double)now / 1e9, e.class_top.where, e.class_top.what);
 	else
 		snprintf(msg, len, "event budget: %llu events fired by virtual time %.9g s of %.9g s "
 			 "(limits.events); the largest load is %s: %s",

@@ -26,6 +26,7 @@ struct lim_item {
 struct lim_estimate {
 	double mem, events;
 	struct lim_item mem_top, events_top;
+	struct lim_item class_top;  /* the task class that fires the most events */
 };
 
 void lim_estimate(const struct scenario *sc, struct lim_estimate *e);
@@ -33,6 +34,8 @@ void lim_estimate(const struct scenario *sc, struct lim_estimate *e);
 /* When the estimate exceeds a budget: 1 and the reason, naming the place,
  * in msg ("memory budget: ..."); 0 otherwise. */
 int lim_check(const struct scenario *sc, char *msg, size_t len);
+/* The same against share (0..1] of each budget (validate warns at half). */
+int lim_check_share(const struct scenario *sc, double share, char *msg, size_t len);
 
 /* The message for a run the engine halted (why) at virtual time now. */
 void lim_halt_message(const struct scenario *sc, enum sim_halt why, sim_ns now, uint64_t events,

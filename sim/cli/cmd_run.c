@@ -6,6 +6,7 @@
  * or input (and then nothing is written). Must not contain model logic: it
  * loads, runs, reports. */
 #include "cmd_run.h"
+#include "runlimits.h"
 #include "cli.h"
 #include "capacity.h"
 #include "scenario.h"
@@ -121,6 +122,9 @@ static int parse_option(struct run_cli *c, int opt, const char *arg)
 		char why[128];
 		if (unit_parse_duration(arg, &c->schedtrace, why, sizeof why) != 0 || c->schedtrace <= 0)
 			return cli_usage_error(NULL, "--schedtrace: expected a positive duration such as 1000ms, got '%s'", arg);
+		/* GODEBUG=schedtrace=X counts milliseconds (runtime/proc.go:sysmon) */
+		if (c->schedtrace < SIM_NS_PER_MS)
+			return cli_usage_error(NULL, "--schedtrace: at least 1ms (GODEBUG=schedtrace counts milliseconds), got '%s'", arg);
 		return 0;
 	}
 	case OPT_TRACE:
@@ -543,6 +547,11 @@ static void print_params(const struct scenario *sc)
 static int validate(const struct run_cli *c, const struct scenario *sc)
 {
 	printf("%s: ok (%d model(s), %d task class(es))\n", c->scenario, sc->nmodels, sc->nclasses);
+	char why[1024];
+	if (lim_check(sc, why, sizeof why))  /* a run would fail at once */
+		fprintf(stderr, "gmpsim: warning: every run will fail: %s\n", why);
+	else if (lim_check_share(sc, 0.5, why, sizeof why))  /* and may fail later */
+		fprintf(stderr, "gmpsim: warning: %s\n", why);
 	if (c->print)
 		print_params(sc);
 	return 0;
