@@ -43,7 +43,7 @@ LIB_SRC := $(filter-out sim/cli/main.c,$(LAYER_SRC)) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 # end-to-end tests that are slow under the sanitizers or run ./gmpsim itself
-ASAN_SKIP := tests/test_budgets.c tests/test_cli.c tests/test_reliability.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c
+ASAN_SKIP := tests/test_budgets.c tests/test_durable.c tests/test_cli.c tests/test_reliability.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c
 ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(filter-out $(ASAN_SKIP),$(TEST_SRC)))
 SQL_FILES := analysis/schema.sql analysis/views.sql
 HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
