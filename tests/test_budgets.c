@@ -9,6 +9,7 @@
 #include "testutil.h"
 #include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define BASE "scenarios/10k_rps.yaml --model pool --set duration=2s --set warmup=0s -q"
 
@@ -178,6 +179,47 @@ static void test_runaway_settings_refused(void **state)
 	free(cmd);
 }
 
+/* Issue 12 Q: query is bounded and hardened. A billion-byte blob is
+ * refused at once (the largest string or blob is 1e8 bytes), an endless
+ * recursive CTE stops at --timeout, SQLite's heap is capped by
+ * --max-memory, and fts3_tokenizer (which returns a code pointer), ATTACH
+ * and PRAGMA are not authorized. */
+static void test_query_bounded(void **state)
+{
+	(void)state;
+	char *d = scratch(), args[1024];
+	snprintf(args, sizeof args, BASE " -o %s/q.db", d);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	static const char *const cases[][3] = {
+		{ "", "select length(randomblob(1e9))", "string or blob too big" },
+		{ "--timeout 1", "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c",
+		  "stopped after 1 s (the time limit; raise it with --timeout SECONDS)" },
+		{ "--max-memory 8MiB", "select length(group_concat(randomblob(1000))) from (with recursive c(x) as "
+		  "(select 1 union all select x + 1 from c limit 100000) select x from c)", "out of memory" },
+		{ "", "select fts3_tokenizer('simple')", "not authorized to use function: fts3_tokenizer" },
+		{ "", "select load_extension('/tmp/x.so')", "not authorized" },
+		{ "", "attach '/tmp/other.db' as o", "not authorized" },
+		{ "", "pragma writable_schema = 1", "not authorized" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		snprintf(args, sizeof args, "timeout 30 %s query %s %s/q.db \"%s\" 2>&1", tu_gmpsim(), cases[i][0], d, cases[i][1]);
+		int rc = tu_popen(args, out, sizeof out);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (rc != 2 || !strstr(out, cases[i][2]) || s > 10)
+			fail_msg("query %s '%s': exit %d after %.1f s: %s", cases[i][0], cases[i][1], rc, s, out);
+	}
+	/* the reports still work under the defences */
+	snprintf(args, sizeof args, "query %s/q.db summary", d);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	snprintf(args, sizeof args, "query %s/q.db compare", d);
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	rm_rf(d);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_stuck_events),
 		cmocka_unit_test(test_validate_warns),
 		cmocka_unit_test(test_runaway_settings_refused),
+		cmocka_unit_test(test_query_bounded),
 	};
 	return cmocka_run_group_tests_name("budgets", tests, NULL, NULL);
 }

@@ -225,9 +225,12 @@ static const char *db_errmsg(struct db *db, const char *msg, char *buf, size_t l
 	int e = sqlite3_system_errno(db->h);
 	struct rlimit rl;
 	struct stat st;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", db->tmp ? db->tmp : "");
 	if (!e && db->tmp && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    stat(db->tmp, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)
-		e = EFBIG; /* SQLite does not always keep the write's errno */
+	    ((stat(db->tmp, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur) ||
+	     (stat(wal, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)))
+		e = EFBIG; /* SQLite does not always keep the write's errno (nor say which file) */
 	if (!e)
 		return msg;
 	snprintf(buf, len, "%s (%s%s)", msg, strerror(e),
