@@ -32,6 +32,22 @@
 #define FUZZ_EVENTS 300000LL
 #define FUZZ_MAX_INPUT (1 << 20)
 
+/* What the runs came to (the generator's summary): a generator whose
+ * scenarios all fail at once would test nothing. */
+static long n_complete, n_budget, n_failed, n_refused_model;
+
+static void count_outcome(int rc, const char *why)
+{
+	if (rc == 0)
+		n_complete++;
+	else if (rc == 2)
+		n_refused_model++;
+	else if (strstr(why, "budget") || strstr(why, "no progress"))
+		n_budget++;
+	else
+		n_failed++;
+}
+
 /* Loads text and runs each model for a short while. Returns 0 when it
  * loaded, 1 when the loader refused it (with the message in err). */
 static int fuzz_one(const char *name, const char *text, char *err, size_t errlen)
@@ -50,7 +66,8 @@ static int fuzz_one(const char *name, const char *text, char *err, size_t errlen
 	for (int m = 0; m < sc.nmodels; m++) {
 		struct run_result res;
 		char why[1024];
-		run_model(&sc, sc.models[m], &res, why, sizeof why);
+		why[0] = 0;
+		count_outcome(run_model(&sc, sc.models[m], &res, why, sizeof why), why);
 		res_free(&res);
 	}
 	sc_free(&sc);
@@ -219,6 +236,8 @@ static int generate(uint64_t seed, int count, const char *dump)
 	free(b.s);
 	printf("fuzz_scenario: %d generated scenario(s) from seed %llu: %d refused by the loader\n", count,
 	       (unsigned long long)seed, refused);
+	printf("fuzz_scenario: runs: %ld complete, %ld stopped by a budget or no progress, %ld failed otherwise, "
+	       "%ld refused by a model (e.g. out of threads at start)\n", n_complete, n_budget, n_failed, n_refused_model);
 	return refused ? 3 : 0;
 }
 
