@@ -34,7 +34,7 @@
 
 /* What the runs came to (the generator's summary): a generator whose
  * scenarios all fail at once would test nothing. */
-static long n_complete, n_budget, n_failed, n_refused_model;
+static long n_complete, n_budget, n_stuck, n_failed, n_refused_model;
 
 static void count_outcome(int rc, const char *why)
 {
@@ -42,7 +42,9 @@ static void count_outcome(int rc, const char *why)
 		n_complete++;
 	else if (rc == 2)
 		n_refused_model++;
-	else if (strstr(why, "budget") || strstr(why, "no progress"))
+	else if (strstr(why, "no progress"))
+		n_stuck++;  /* virtual time stuck: issue 12 D11's kind, caught */
+	else if (strstr(why, "budget"))
 		n_budget++;
 	else
 		n_failed++;
@@ -236,8 +238,9 @@ static int generate(uint64_t seed, int count, const char *dump)
 	free(b.s);
 	printf("fuzz_scenario: %d generated scenario(s) from seed %llu: %d refused by the loader\n", count,
 	       (unsigned long long)seed, refused);
-	printf("fuzz_scenario: runs: %ld complete, %ld stopped by a budget or no progress, %ld failed otherwise, "
-	       "%ld refused by a model (e.g. out of threads at start)\n", n_complete, n_budget, n_failed, n_refused_model);
+	printf("fuzz_scenario: runs: %ld complete, %ld stopped by a budget, %ld stopped for no progress (time "
+	       "stuck), %ld failed otherwise, %ld refused by a model (e.g. out of threads at start)\n",
+	       n_complete, n_budget, n_stuck, n_failed, n_refused_model);
 	return refused ? 3 : 0;
 }
 
