@@ -6,6 +6,7 @@
 #include "colocated.h"
 #include "budget.h"
 #include "runlimits.h"
+#include "breakdown.h"
 #include "stats.h"
 #include "trace.h"
 #include <math.h>
@@ -47,6 +48,7 @@ static void open_window(struct run *r)
 {
 	struct run_window *w = &r->window;
 	sum_acct(&r->kern, w->acct, w->foreign);
+	bd_cause_now(&r->kern, w->cause);
 	kern_reset_peaks(&r->kern);
 	w->st = r->kern.st;
 	w->other = r->kern.other;
@@ -234,6 +236,7 @@ static void write_metrics(struct run *r)
 	colocated_metrics(r, r->res, window_s);
 	heap_metrics(r, r->res, window_s);
 	thread_metrics(r, r->res, window_s);
+	bd_metrics(r, r->res);
 	if (r->model->metrics)
 		r->model->metrics(r, r->res);
 }

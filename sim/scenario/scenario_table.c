@@ -97,6 +97,7 @@ static const struct sc_row sc_rows[] = {
 	/* ---- acceptor and output ---- */
 	{ "acceptor.enabled", ROW_BOOL, OFF(acceptor.enabled), "true", 0, 0, 0, "an acceptor thread hands out connections" },
 	{ "acceptor.accept", ROW_DURATION, OFF(acceptor.accept), "5us", 0, 0, 0, "acceptor CPU per connection" },
+	{ "acceptor.listeners", ROW_INT, OFF(acceptor.listeners), "1", 0, 1, 4096, "SO_REUSEPORT listening sockets, an accept loop each" },
 	{ "output.sample", ROW_DURATION, OFF(output.sample), "100ms", 0, 0, 0, "time-series interval; 0 = off" },
 	/* ---- a run's budgets (models/runlimits.c; README "Reliability") ---- */
 	{ "limits.memory", ROW_SIZE, OFF(limits.memory), "2GiB", ROW_NOPARAM, 1048576, 0, "bytes a run's growing state may hold" },
