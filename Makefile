@@ -44,17 +44,18 @@ LIB_SRC := $(filter-out sim/cli/main.c,$(LAYER_SRC)) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 # end-to-end tests that are slow under the sanitizers or run ./gmpsim itself
-ASAN_SKIP := tests/test_cli.c tests/test_reliability.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c
+ASAN_SKIP := tests/test_budgets.c tests/test_durable.c tests/test_fuzz.c tests/test_cli.c tests/test_reliability.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c
 ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(filter-out $(ASAN_SKIP),$(TEST_SRC)))
 SQL_FILES := analysis/schema.sql analysis/views.sql
 HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
 
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
+# float-cast-overflow is not part of GCC's 'undefined' group; issue 12 D12 was such a cast
 # GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h)
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
 
-.PHONY: all deps validate-deps cluster-deps simgrid-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate install clean
+.PHONY: all deps validate-deps cluster-deps simgrid-deps fuzz-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate fuzz install clean
 
 all: deps gmpsim
 
@@ -66,6 +67,11 @@ deps:
 VALIDATE_DEBS := golang-1.19-go openjdk-17-jdk-headless
 validate-deps:
 	@$(MAKE) -s --no-print-directory install-debs DEBS="$(VALIDATE_DEBS)"
+
+# AFL++ for `make fuzz` (the smoke in `make test` needs only the ASan build)
+FUZZ_DEBS := afl++
+fuzz-deps:
+	@$(MAKE) -s --no-print-directory install-debs DEBS="$(FUZZ_DEBS)"
 
 # the cluster engines tests/cluster.sh runs the README's recipes on: a
 # single-node Slurm of its own (slurmctld, slurmd, munged) and GNU parallel
@@ -122,6 +128,40 @@ build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libgmpsim.a
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -D_GNU_SOURCE $(addprefix -I,$(INC_ALL)) -DGMPSIM_ASAN $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
 
+# ---- fuzzing (issue 12 point 6; tests/fuzz/fuzz_scenario.c) ---------------
+# the harness under ASan+UBSan: the smoke of make test (tests/test_fuzz.c)
+# and the generator's runs of make fuzz
+build/asan/fuzz_scenario: tests/fuzz/fuzz_scenario.c build/asan/libgmpsim.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -Wall -Wextra -D_GNU_SOURCE $(addprefix -I,$(INC_ALL)) $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS)
+
+# the harness instrumented by afl-cc, persistent mode
+AFL_CC ?= afl-cc
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC))
+build/fuzz/obj/%.o: %.c $(HEADERS) | fuzz-deps
+	@mkdir -p $(dir $@)
+	$(AFL_CC) -O2 -g -std=c17 -D_GNU_SOURCE $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/libgmpsim.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c build/fuzz/libgmpsim.a
+	$(AFL_CC) -O2 -g -std=c17 -D_GNU_SOURCE $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< build/fuzz/libgmpsim.a $(PKG_LIBS)
+
+# make fuzz [FUZZ_SECONDS=1200] [FUZZ_SEED=1] [FUZZ_COUNT=2000]: AFL++ on the
+# loader + a short simulation from the committed corpus, then the generator
+# of valid extreme scenarios under ASan+UBSan. Findings: build/fuzz/out/default/crashes, hangs.
+FUZZ_SECONDS ?= 1200
+FUZZ_SEED ?= 1
+FUZZ_COUNT ?= 2000
+fuzz: fuzz-deps build/fuzz/fuzz_scenario build/asan/fuzz_scenario
+	@mkdir -p build/fuzz/out
+	AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
+	  nice -n 15 afl-fuzz -i tests/fuzz/corpus -o build/fuzz/out -x tests/fuzz/yaml.dict -t 2000 -m none \
+	  -V $(FUZZ_SECONDS) -- build/fuzz/fuzz_scenario
+	@grep -E 'execs_done|saved_crashes|saved_hangs|run_time' build/fuzz/out/default/fuzzer_stats
+	nice -n 15 build/asan/fuzz_scenario --generate $(FUZZ_SEED) $(FUZZ_COUNT) 2>/dev/null
+
 build/bench: tests/bench.c build/libgmpsim.a
 	$(CC) $(CFLAGS) $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< build/libgmpsim.a $(PKG_LIBS)
 
@@ -136,7 +176,7 @@ run: all
 
 # the tests' scratch files live in build/tmp: two checkouts testing at once never share them
 # tests/cluster.sh skips (saying why) an engine that cannot be installed or started
-test: all $(TESTS) $(ASAN_TESTS)
+test: all $(TESTS) $(ASAN_TESTS) build/asan/fuzz_scenario
 	@mkdir -p build/tmp
 	@$(MAKE) -s --no-print-directory cluster-deps || echo "cluster-deps: not installed; tests/cluster.sh will skip what is missing"
 	@sh tests/run.sh $(TESTS) $(ASAN_TESTS) tests/cluster.sh

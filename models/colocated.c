@@ -3,6 +3,7 @@
  * until its timer -> exit (the other half), as models/onethread/onthread.c
  * runs it for a pthread. Must not call model_ops, and must not book a
  * task anywhere but through wl_task_done / wl_task_failed. */
+#include "budget.h"
 #include "colocated.h"
 #include "run.h"
 #include "ktask.h"
@@ -226,7 +227,7 @@ static int make_clients(struct run *r, struct colo *co, int cls, char *err, size
 {
 	const struct task_class *tc = &r->sc->classes[cls];
 	int64_t n = tc->arrival.clients;
-	struct co_client *cl = calloc((size_t)n, sizeof *cl);
+	struct co_client *cl = bud_calloc((size_t)n, sizeof *cl, "co-located clients");
 	co->clients[cls] = cl;
 	if (!cl) {
 		snprintf(err, errlen, "out of memory (co-located clients)");

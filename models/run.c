@@ -4,10 +4,13 @@
 #include "run.h"
 #include "acceptor.h"
 #include "colocated.h"
+#include "budget.h"
+#include "runlimits.h"
 #include "breakdown.h"
 #include "stats.h"
 #include "trace.h"
 #include <math.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +377,22 @@ static void record_params(const struct scenario *sc, struct run_result *res, con
 	res_param(res, "model", model);
 }
 
+/* The run's memory account ran out (budget.h): the run fails with the
+ * reason; its state, half-updated where the allocation failed, is leaked
+ * rather than torn down. */
+static int run_out_of_memory(struct run *r, struct bud *outer, char *err, size_t errlen)
+{
+	const char *what = bud_cur->what;
+	char msg[sizeof r->error];
+	lim_oom_message(r->sc, what, r->sim.now, msg, sizeof msg);
+	bud_cur = outer;
+	snprintf(err, errlen, "%s", msg);
+	r->res->sim_ns_run = r->sim.now;
+	r->res->events = r->sim.events;
+	res_set_status(r->res, "failed", msg);
+	return 1;
+}
+
 int run_model(const struct scenario *sc, const char *model, struct run_result *out,
 	      char *err, size_t errlen)
 {
@@ -403,12 +422,30 @@ int run_model_opts(const struct scenario *sc, const char *model, const struct ru
 	r->model = ops;
 	r->res = out;
 	sim_init(&r->sim, r);
+	r->sim.event_limit = (uint64_t)sc->limits.events;
+	r->sim.stuck_limit = (uint64_t)sc->limits.stuck_events;
+	if (lim_check(sc, err, errlen)) {  /* cannot fit: fail before simulating */
+		res_set_status(out, "failed", err);
+		teardown(r);
+		return 1;
+	}
+	jmp_buf escape;
+	struct bud bud = { .mem_limit = sc->limits.memory, .escape = &escape };
+	struct bud *outer = bud_cur;
+	bud_cur = &bud;
+	if (setjmp(escape))
+		return run_out_of_memory(r, outer, err, errlen);
 	int rc = start_trace(r, err, errlen);
 	if (rc == 0)
 		rc = build(r, err, errlen);
 	if (rc == 0) {
 		arm(r);
 		sim_run_until(&r->sim, sc->duration);
+		if (r->sim.halt != SIM_RUNNING) {
+			char msg[sizeof r->error];
+			lim_halt_message(sc, r->sim.halt, r->sim.now, r->sim.events, msg, sizeof msg);
+			run_fail(r, "%s", msg);
+		}
 		if (!r->failed)
 			check_invariants(r);
 		out->sim_ns_run = r->sim.now;
@@ -425,6 +462,7 @@ int run_model_opts(const struct scenario *sc, const char *model, const struct ru
 	} else {
 		res_set_status(out, "failed", err);
 	}
+	bud_cur = outer;
 	trc_free(r->sim.trace);  /* NULL unless handed to out */
 	teardown(r);
 	return rc;

@@ -1,6 +1,7 @@
 /* models/workload.c — arrivals, program walking with common random numbers,
  * and completion bookkeeping (see workload.h). Must not schedule threads or
  * charge CPU: that is the model's and the kernel's business. */
+#include "budget.h"
 #include "workload.h"
 #include "grow.h"
 #include "run.h"
@@ -25,11 +26,7 @@ static struct task *task_alloc(struct wl *w, struct wl_stats *st)
 	} else {
 		if (w->nchunks == 0 || w->chunk_used == TASK_CHUNK) {
 			GROW(w->chunks, w->nchunks + 1, w->capchunks, 16, "tasks");
-			struct task *chunk = malloc(sizeof *chunk * TASK_CHUNK);
-			if (!chunk) {
-				fprintf(stderr, "gmpsim: out of memory (tasks)\n");
-				abort();
-			}
+			struct task *chunk = bud_malloc(sizeof *chunk * TASK_CHUNK, "tasks");
 			w->chunks[w->nchunks++] = chunk;
 			w->chunk_used = 0;
 		}
@@ -295,11 +292,7 @@ static void start_class(struct wl *w, struct wl_class_state *cs)
 		/* clients are connected from outside (a server reads their
 		 * sockets): arrivals are always to come, as with Poisson */
 		arm_arrivals(w, cs->cls, 1);
-		cs->clients = calloc((size_t)a->clients, sizeof *cs->clients);
-		if (!cs->clients) {
-			fprintf(stderr, "gmpsim: out of memory (clients)\n");
-			abort();
-		}
+		cs->clients = bud_calloc((size_t)a->clients, sizeof *cs->clients, "closed-loop clients");
 		for (int64_t i = 0; i < a->clients; i++) {
 			struct wl_client *c = &cs->clients[i];
 			eq_event_init(&c->ev, client_fire);

@@ -783,7 +783,7 @@ static void test_out_of_range(void **state)
 		     "t.yaml:9:52: machine.numa.distance entries must be > 0, got '0'");
 	expect_error(with_extra("machine: { numa: { nodes: 2, distance: [[10, x], [1, 10]] } }\n"),
 		     "t.yaml:9:46: expected a number, got 'x'");
-	expect_error(with_extra("kernel: { sched_latency: 0 }\n"), "t.yaml:9:26: kernel.sched_latency must be > 0, got '0'");
+	expect_error(with_extra("kernel: { sched_latency: 0 }\n"), "t.yaml:9:26: kernel.sched_latency must be >= 100000 ns, got '0'");
 	expect_error(with_extra("kernel: { max_threads: 0 }\n"), "t.yaml:9:24: kernel.max_threads must be >= 1, got '0'");
 	expect_error("name: t\nduration: 1s\nmodels: { pool: { workers: 0 } }\n",
 		     "t.yaml:3:28: models.pool.workers must be >= 1, got '0'");

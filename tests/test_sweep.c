@@ -247,7 +247,7 @@ static void test_jobs_identical(void **state)
 	assert_int_equal(tu_query_double(b, "select count(*) from runs where status='complete'"), 24);
 	assert_true(content(a) == content(b));
 	/* another base seed gives other results */
-	assert_int_equal(run_ok("sweep " GRID " -o %s --seed 7%s", b, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --seed 7%s", b, " --force"), 0);  /* another sweep */
 	assert_true(content(a) != content(b));
 	assert_int_equal(tu_query_double(b, "select seed from runs where run_number = 0"), 7);
 	unlink(a);
@@ -394,7 +394,7 @@ static void test_merge_bad_inputs(void **state)
 	assert_non_null(strstr(out, "damaged"));
 	unlink(trunc);
 	/* a plain run's database has no sweep fingerprint */
-	snprintf(args, sizeof args, SHORT " -q -o %s", b);
+	snprintf(args, sizeof args, SHORT " -q --force -o %s", b);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	snprintf(args, sizeof args, "merge %s %s %s", o, a, b);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
@@ -584,7 +584,7 @@ static void test_file_sweep_section(void **state)
 		n++;
 	assert_int_equal(n, 2 * 2 * 2);
 	/* the plain command ignores the sweep: section: one point, run number = model index */
-	assert_int_equal(run_ok("%s -q -o %s", yaml, db), 0);
+	assert_int_equal(run_ok("%s -q --force -o %s", yaml, db), 0);  /* over the sweep's database */
 	assert_int_equal(tu_query_double(db, "select count(*) from runs"), 2);
 	assert_int_equal(tu_query_double(db, "select run_number from runs where model = 'threads'"), 1);
 	unlink(yaml);

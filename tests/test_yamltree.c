@@ -5,6 +5,7 @@
  * duplicate and unknown keys with suggestions, and the edit distance. */
 #include "testutil.h"
 #include "yamltree.h"
+#include <time.h>
 
 static char err[512];
 
@@ -186,6 +187,43 @@ static void test_edit_distance_and_suggestions(void **state)
 	assert_null(yt_suggest("gomaxprocs", c, 4));
 }
 
+/* Issue 12 D2: 100k nested flow brackets (200 KB) took libyaml's scanner
+ * 23 s, quadratic in the depth, before the loader's own depth check. The
+ * pre-scan refuses them at the 65th bracket, in milliseconds; quoted
+ * brackets and comments do not count, and 64 levels still load. */
+static void test_deep_flow_nesting_refused_fast(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	char *doc = malloc(2 * N + 16);
+	assert_non_null(doc);
+	strcpy(doc, "a: 1\nb: ");
+	size_t n = strlen(doc);
+	memset(doc + n, '[', N);
+	memset(doc + n + N, ']', N);
+	doc[n + 2 * N] = '\0';
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct yt t;
+	assert_int_equal(open_text(&t, doc), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	yt_close(&t);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(s < 1.0);
+	assert_string_equal(err, "s.yaml:2:68: flow collections ([ ] or { }) nested deeper than 64 levels");
+	/* 64 levels load; quoted or commented brackets are not nesting */
+	memset(doc + n, '[', 64);
+	memset(doc + n + 64, ']', 64);
+	doc[n + 128] = '\0';
+	must_open(&t, doc);
+	yt_close(&t);
+	char q[600];
+	snprintf(q, sizeof q, "a: '%.*s'\nb: \"%.*s\" # %.*s\n", 100, doc + n, 100, doc + n, 100, doc + n);
+	must_open(&t, q);
+	yt_close(&t);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_set_overrides_the_tree),
 		cmocka_unit_test(test_set_errors),
 		cmocka_unit_test(test_edit_distance_and_suggestions),
+		cmocka_unit_test(test_deep_flow_nesting_refused_fast),
 	};
 	return cmocka_run_group_tests_name("yamltree", tests, NULL, NULL);
 }

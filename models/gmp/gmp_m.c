@@ -4,6 +4,7 @@
  * into a P (ready, injectglist), parking an M (stopm), and the M's debt and
  * clock ("decide, then pay": see the essay in gmp.c). Must not choose what
  * an M runs next (gmp.c's schedule does) nor run a G's program (gmp_g.c). */
+#include "budget.h"
 #include "gmp_sched.h"
 #include "grow.h"
 #include "gmp_trace.h"
@@ -143,11 +144,7 @@ struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
 		return NULL;
 	}
 	GROW(s->allm, s->nm + 1, s->capm, 64, "Ms");
-	struct gmp_m *m = calloc(1, sizeof *m);
-	if (!m) {
-		fprintf(stderr, "gmpsim: out of memory (Ms)\n");
-		abort();
-	}
+	struct gmp_m *m = bud_calloc(1, sizeof *m, "Ms");
 	m->id = s->nm;
 	m->phase = (uint8_t)phase;
 	s->allm[s->nm++] = m;

@@ -3,6 +3,7 @@
  * the end of its current segment (a switch-in overhead, or a burst cut at
  * the slice end). Must not call a thread's owner except through step(),
  * and only from an engine event. */
+#include "budget.h"
 #include "kernel.h"
 #include "grow.h"
 #include "scenario.h"
@@ -943,11 +944,7 @@ static struct kthread *alloc_thread(struct kern *k)
 	}
 	if (k->nchunks == 0 || k->chunk_used == CHUNK) {
 		GROW(k->chunks, k->nchunks + 1, k->capchunks, 16, "threads");
-		struct kthread *chunk = calloc(CHUNK, sizeof *chunk);
-		if (!chunk) {
-			fprintf(stderr, "gmpsim: out of memory (threads)\n");
-			abort();
-		}
+		struct kthread *chunk = bud_calloc(CHUNK, sizeof *chunk, "threads");
 		k->chunks[k->nchunks++] = chunk;
 		k->chunk_used = 0;
 	}
@@ -1087,10 +1084,8 @@ static void stop_queued(struct kern *k, struct kcore *c)
 {
 	int n = c->nrq, keep = 0;
 	struct kthread **all = malloc(sizeof *all * (size_t)(n ? n : 1));
-	if (!all) {
-		fprintf(stderr, "gmpsim: out of memory (stop-the-world)\n");
-		abort();
-	}
+	if (!all)
+		bud_oom("stop-the-world", (int64_t)(sizeof *all * (size_t)(n ? n : 1)));
 	for (int i = 0; i < n; i++)
 		all[i] = rq_pop(c);
 	for (int i = 0; i < n; i++) {

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "qdb.h"
 #include "qtable.h"
+#include "units.h"
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct query_cli {
 	enum qt_format format;
 	long long runs[Q_MAX_RUNS];
 	int nruns;
+	struct qdb_limits lim;
 };
 
 static const char *const query_names[] = { "summary", "compare", "sweep", "runs", "params", NULL };
@@ -47,6 +49,10 @@ static void query_usage(FILE *f)
 		"  --json     a JSON array of objects\n"
 		"  --run N    only run N, its run_id (from 1, as in sweep --list, plot and export;\n"
 		"             repeatable; summary, compare, runs, params)\n"
+		"  --timeout S       stop a query running longer than S seconds (default 60; 0 = none)\n"
+		"  --max-memory SIZE SQLite's memory for the query (default 1GiB; 0 = none)\n"
+		"The file is read as untrusted: no triggers, no ATTACH or PRAGMA, no\n"
+		"fts3_tokenizer, load_extension or other function that returns a pointer.\n"
 		"\nexit status: 0 ok, 2 bad usage, bad SQL or an unreadable database\n");
 }
 
@@ -63,11 +69,30 @@ static int query_add_run(struct query_cli *c, const char *arg)
 	return 0;
 }
 
+static int query_limit(struct query_cli *c, int opt, const char *arg)
+{
+	char *end, why[128];
+	if (opt == 't') {
+		errno = 0;
+		double v = strtod(arg, &end);
+		if (errno || *end || end == arg || !(v >= 0) || v > 1e9)
+			return cli_error("query", EXIT_USAGE, "--timeout: expected seconds (>= 0), got '%s'", arg);
+		c->lim.seconds = v;
+		return 0;
+	}
+	int64_t bytes;
+	if (unit_parse_size(arg, &bytes, why, sizeof why) != 0 || bytes < 0)
+		return cli_error("query", EXIT_USAGE, "--max-memory: expected a size such as 2GiB, got '%s'", arg);
+	c->lim.heap = bytes;
+	return 0;
+}
+
 static int query_parse(struct query_cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "csv", no_argument, 0, 'c' }, { "json", no_argument, 0, 'j' },
 		{ "run", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' },
+		{ "timeout", required_argument, 0, 't' }, { "max-memory", required_argument, 0, 'M' },
 		{ 0, 0, 0, 0 },
 	};
 	int opt, rc;
@@ -80,6 +105,9 @@ static int query_parse(struct query_cli *c, int argc, char **argv)
 			c->format = f;
 		} else if (opt == 'r') {
 			if ((rc = query_add_run(c, optarg)) != 0)
+				return rc;
+		} else if (opt == 't' || opt == 'M') {
+			if ((rc = query_limit(c, opt, optarg)) != 0)
 				return rc;
 		} else if (opt == 'h') {
 			query_usage(stdout);
@@ -291,6 +319,12 @@ static int query_run(sqlite3 *h, const struct query_cli *c, const char *sql)
 	if (rc != SQLITE_DONE) {
 		if (qdb_is_damage(rc))
 			qdb_error(h, c->db, rc, err, sizeof err);
+		else if ((rc & 0xff) == SQLITE_INTERRUPT)
+			snprintf(err, sizeof err, "stopped after %g s (the time limit; raise it with --timeout SECONDS)",
+				 c->lim.seconds);
+		else if ((rc & 0xff) == SQLITE_NOMEM || (rc & 0xff) == SQLITE_TOOBIG)
+			snprintf(err, sizeof err, "%s (the memory limit is %lld bytes, --max-memory; a string or "
+				 "blob may hold at most %d bytes)", sqlite3_errmsg(h), (long long)c->lim.heap, QDB_MAX_LENGTH);
 		else if ((rc & 0xff) == SQLITE_READONLY)
 			snprintf(err, sizeof err, "refused: %s (query is read-only)", sqlite3_errmsg(h));
 		else
@@ -344,12 +378,12 @@ static const char *query_sql(sqlite3 *h, const struct query_cli *c, int *owned, 
 
 int cmd_query_main(int argc, char **argv)
 {
-	struct query_cli c = { 0 };
+	struct query_cli c = { .lim = { QDB_DEFAULT_SECONDS, QDB_DEFAULT_HEAP } };
 	int rc = query_parse(&c, argc, argv);
 	if (rc)
 		return rc;
 	char err[1024];
-	sqlite3 *h = qdb_open(c.db, err, sizeof err);
+	sqlite3 *h = qdb_open_limited(c.db, &c.lim, err, sizeof err);
 	if (!h)
 		return cli_error("query", EXIT_USAGE, "%s", err);
 	int owned;

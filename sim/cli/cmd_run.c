@@ -6,6 +6,8 @@
  * or input (and then nothing is written). Must not contain model logic: it
  * loads, runs, reports. */
 #include "cmd_run.h"
+#include "runlimits.h"
+#include "overwrite.h"
 #include "cli.h"
 #include "capacity.h"
 #include "breakdown.h"
@@ -24,7 +26,7 @@
 #include <time.h>
 
 enum { MAX_SETS = 256 };
-enum { OPT_TRACE = 1000, OPT_TRACE_LIMIT, OPT_PRINT };  /* long options without a letter */
+enum { OPT_TRACE = 1000, OPT_TRACE_LIMIT, OPT_PRINT, OPT_FORCE };  /* long options without a letter */
 
 struct run_cli {
 	const char *scenario;
@@ -35,7 +37,7 @@ struct run_cli {
 	int nsets;
 	char *owned[MAX_SETS];
 	int nowned;
-	bool validate_only, print, quiet;
+	bool validate_only, print, quiet, force;
 	sim_ns schedtrace;
 	bool trace;
 	int64_t trace_limit;
@@ -60,7 +62,9 @@ static void usage(FILE *f)
 		"Simulates the scenario on every model it lists (or the ones named with\n"
 		"--model), prints a comparison and writes results/<scenario>.db (or DB).\n"
 		"\n"
-		"  -o, --output DB        results database (replaced atomically when the run ends)\n"
+		"  -o, --output DB        results database (replaced atomically when the run ends; a\n"
+		"                         database of another scenario, or with more runs, only with --force)\n"
+		"      --force            replace DB whatever it holds (the line printed says what it held)\n"
 		"  -m, --model NAME       run only this model (repeatable)\n"
 		"  -s, --seed N           override the scenario's seed (a 64-bit integer; printed signed,\n"
 		"                         as the database stores it, and accepted so)\n"
@@ -128,10 +132,16 @@ static int parse_option(struct run_cli *c, int opt, const char *arg)
 		char why[128];
 		if (unit_parse_duration(arg, &c->schedtrace, why, sizeof why) != 0 || c->schedtrace <= 0)
 			return cli_usage_error(NULL, "--schedtrace: expected a positive duration such as 1000ms, got '%s'", arg);
+		/* GODEBUG=schedtrace=X counts milliseconds (runtime/proc.go:sysmon) */
+		if (c->schedtrace < SIM_NS_PER_MS)
+			return cli_usage_error(NULL, "--schedtrace: at least 1ms (GODEBUG=schedtrace counts milliseconds), got '%s'", arg);
 		return 0;
 	}
 	case OPT_TRACE:
 		c->trace = true;
+		return 0;
+	case OPT_FORCE:
+		c->force = true;
 		return 0;
 	case OPT_PRINT:
 		c->print = true;
@@ -199,6 +209,7 @@ static int parse_args(struct run_cli *c, int argc, char **argv)
 		{ "trace", no_argument, 0, OPT_TRACE },
 		{ "trace-limit", required_argument, 0, OPT_TRACE_LIMIT },
 		{ "print", no_argument, 0, OPT_PRINT },
+		{ "force", no_argument, 0, OPT_FORCE },
 		{ "version", no_argument, 0, 'V' },      { 0, 0, 0, 0 },
 	};
 	int opt;
@@ -579,6 +590,37 @@ static void warn_truncated(const struct run_result *r)
 		r->model, (long long)r->trace->limit, at, (long long)trc_truncated_at(r->trace));
 }
 
+/* The replace rule (sim/store/overwrite.h) for a run's database. */
+struct replace_ctx {
+	struct ovw_new n;
+	bool quiet;
+};
+
+static int may_replace(void *ctx, const char *target, char *err, size_t errlen)
+{
+	struct replace_ctx *r = ctx;
+	char said[512];
+	if (ovw_check(target, &r->n, said, sizeof said, err, errlen))
+		return -1;
+	if (said[0] && (!r->quiet || strstr(said, "(--force)")))
+		fprintf(stderr, "gmpsim: %s\n", said);
+	return 0;
+}
+
+/* The output database, locked, checked against the replace rule before
+ * anything is simulated. */
+static struct db *open_output(const struct run_cli *c, const struct scenario *sc, const char *out, int nruns,
+			      char *err, size_t errlen)
+{
+	struct replace_ctx rc = { { sc->name, NULL, nruns, c->force }, c->quiet };
+	struct db_open_opts o = { .check = may_replace, .check_ctx = &rc };
+	struct db *db = db_open(out, &o, err, errlen);
+	if (db && o.discarded && !c->quiet)
+		fprintf(stderr, "gmpsim: discarded the unfinished results an interrupted earlier run left "
+			"beside %s\n", out);
+	return db;
+}
+
 static int run_all(struct run_cli *c, const struct scenario *sc, const char *out)
 {
 	struct run_opts opts = { .schedtrace = c->schedtrace, .line = print_line,
@@ -586,7 +628,7 @@ static int run_all(struct run_cli *c, const struct scenario *sc, const char *out
 	const char *const *models = c->nmodels ? c->models : sc->models;
 	int n = c->nmodels ? c->nmodels : sc->nmodels;
 	char err[1024];
-	struct db *db = db_create(out, err, sizeof err);
+	struct db *db = open_output(c, sc, out, n, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "gmpsim: %s\n", err);
 		return EXIT_USAGE;
@@ -673,6 +715,11 @@ static void print_params(const struct scenario *sc)
 static int validate(const struct run_cli *c, const struct scenario *sc)
 {
 	printf("%s: ok (%d model(s), %d task class(es))\n", c->scenario, sc->nmodels, sc->nclasses);
+	char why[1024];
+	if (lim_check(sc, why, sizeof why))  /* a run would fail at once */
+		fprintf(stderr, "gmpsim: warning: every run will fail: %s\n", why);
+	else if (lim_check_share(sc, 0.5, why, sizeof why))  /* and may fail later */
+		fprintf(stderr, "gmpsim: warning: %s\n", why);
 	if (c->print)
 		print_params(sc);
 	return 0;

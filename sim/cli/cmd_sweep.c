@@ -5,6 +5,7 @@
  * comparison with confidence intervals). Also the plain `gmpsim S.yaml
  * --reps N`. Must not contain model logic or read results back beyond
  * what resume needs. */
+#include "overwrite.h"
 #include "cmd_sweep.h"
 #include "cli.h"
 #include "compare.h"
@@ -31,7 +32,7 @@ struct sweep_cli {
 	int nmodels;
 	int reps;               /* 0: the scenario's (or 1) */
 	int jobs;
-	bool list, resume, quiet, no_reuse;
+	bool list, resume, quiet, no_reuse, force;
 	char seedset[40];
 };
 
@@ -39,7 +40,7 @@ static void sweep_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gmpsim sweep SCENARIO.yaml [--set KEY=VALUES]... [--reps N] [-j N] [-o DB]\n"
-		"                    [--model NAME]... [--seed S] [--run SPEC] [--list] [--resume] [-q]\n"
+		"                    [--model NAME]... [--seed S] [--run SPEC] [--list] [--resume] [--force] [-q]\n"
 		"       gmpsim SCENARIO.yaml --reps N [-j N] [-o DB] [--model NAME]... [--seed S] [--set KEY=VALUE]...\n"
 		"\n"
 		"Runs every combination of the axis values x every model x every repetition.\n"
@@ -58,10 +59,13 @@ static void sweep_usage(FILE *f)
 		"      --run SPEC    run only these runs (run ids, from 1, as query/plot/export): 3, 1-9, 1,4,7\n"
 		"      --list        print every run (run id, point, model, rep, seed, axis values);\n"
 		"                    the seed as the database stores it, accepted by --seed\n"
-		"      --resume      keep DB's complete runs, run only the missing or unfinished ones\n"
 		"      --no-reuse    simulate every run; by default a model's run is shared across the\n"
 		"                    values of an axis that configures another model only (models.Y.*),\n"
 		"                    its params say so (sweep.shared_with_run = the run_id it copies)\n"
+		"      --resume      keep DB's complete runs, and those an interrupted (even killed) sweep\n"
+		"                    left in DB.tmp-partial; run only the missing or unfinished ones\n"
+		"      --force       replace DB even if it holds another sweep's runs, or more runs\n"
+		"                    than this one writes (refused otherwise)\n"
 		"  -q, --quiet       no progress bar and no report\n"
 		"\n"
 		"Runs are numbered from 1 (runs.run_id): the first axis varies slowest, then the\n"
@@ -106,7 +110,7 @@ static int parse_seed(struct sweep_cli *c, const char *arg)
 	return 0;
 }
 
-enum { OPT_RUN = 1000, OPT_LIST, OPT_RESUME, OPT_NO_REUSE };
+enum { OPT_RUN = 1000, OPT_LIST, OPT_RESUME, OPT_NO_REUSE, OPT_FORCE };
 
 static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 {
@@ -130,6 +134,7 @@ static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 	case OPT_LIST: c->list = true; return 0;
 	case OPT_RESUME: c->resume = true; return 0;
 	case OPT_NO_REUSE: c->no_reuse = true; return 0;
+	case OPT_FORCE: c->force = true; return 0;
 	case 'h': sweep_usage(stdout); exit(0);
 	default: return cli_try_help(sweep_cmd(c));
 	}
@@ -144,6 +149,7 @@ static int sweep_args(struct sweep_cli *c, int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' },        { "help", no_argument, 0, 'h' },
 		{ "run", required_argument, 0, OPT_RUN }, { "list", no_argument, 0, OPT_LIST },
 		{ "resume", no_argument, 0, OPT_RESUME }, { "no-reuse", no_argument, 0, OPT_NO_REUSE },
+		{ "force", no_argument, 0, OPT_FORCE },
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
@@ -248,8 +254,17 @@ static int by_canon(const void *a, const void *b)
 				    : (x->number > y->number) - (x->number < y->number);
 }
 
+/* Marks the complete runs of info (an old database, or an interrupted
+ * sweep's partial file) as done. */
+static void mark_done(const struct sdb_info *in, int64_t nruns, unsigned char *done)
+{
+	for (int64_t i = 0; in && i < in->n; i++)
+		if (in->numbers[i] >= 0 && in->numbers[i] < nruns && in->complete[i])
+			done[in->numbers[i]] = 1;
+}
+
 static int plan_work(const struct sweep_cli *c, const struct sweep_plan *p, const struct sdb_info *in,
-		     struct work *w)
+		     const struct sdb_info *partial, struct work *w)
 {
 	char err[512];
 	w->sel = malloc((size_t)p->nruns);
@@ -265,9 +280,9 @@ static int plan_work(const struct sweep_cli *c, const struct sweep_plan *p, cons
 	unsigned char *done = calloc((size_t)p->nruns, 1);
 	if (!done)
 		return EXIT_USAGE;
-	for (int64_t i = 0; in && i < in->n; i++)
-		if (in->numbers[i] >= 0 && in->numbers[i] < p->nruns && in->complete[i])
-			done[in->numbers[i]] = 1;
+	mark_done(in, p->nruns, done);
+	mark_done(partial, p->nruns, done);
+	w->ntodo = 0;
 	w->shared = malloc((size_t)p->nruns * sizeof *w->shared);
 	if (!w->shared) {
 		free(done);
@@ -279,7 +294,7 @@ static int plan_work(const struct sweep_cli *c, const struct sweep_plan *p, cons
 		/* shared with a run simulated here: copy it (never when resuming: the old
 		 * database's rows must be copied in order; simulating gives the same rows) */
 		int64_t canon = plan_shared_with(p, n);
-		if (canon >= 0 && !in && w->sel[canon] && !done[canon])
+		if (canon >= 0 && !in && !partial && w->sel[canon] && !done[canon])
 			w->shared[w->nshared++] = (struct shared){ canon, n };
 		else
 			w->todo[w->ntodo++] = n;
@@ -371,6 +386,14 @@ static void sweep_report(const struct sweep_plan *p, const struct exec_stats *st
 
 /* ---- running ------------------------------------------------------------------------- */
 
+static int64_t complete_runs(const struct sdb_info *in)
+{
+	int64_t n = 0;
+	for (int64_t i = 0; i < in->n; i++)
+		n += in->complete[i];
+	return n;
+}
+
 static int64_t count_kept(const struct sdb_info *in, const struct work *w, int64_t nruns)
 {
 	int64_t kept = 0, t = 0;
@@ -383,15 +406,75 @@ static int64_t count_kept(const struct sdb_info *in, const struct work *w, int64
 	return kept;
 }
 
-static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, struct work *w,
-		     const char *out, int64_t kept)
+/* ---- the output: locked, checked, an interrupted sweep's partial file adopted ---- */
+
+struct sweep_out {
+	const struct sweep_cli *c;
+	const struct sweep_plan *p;
+	struct db_open_opts o;
+	struct ovw_new n;
+	char fp[40];
+	struct sdb_info partial;  /* an adopted partial file's runs */
+};
+
+/* db_open's check: the replace rule (not when resuming: the old runs are
+ * kept), then an adopted partial file must be this sweep's. */
+static int sweep_may_write(void *ctx, const char *target, char *err, size_t errlen)
+{
+	struct sweep_out *so = ctx;
+	char said[512];
+	if (!so->c->resume) {
+		if (ovw_check(target, &so->n, said, sizeof said, err, errlen))
+			return -1;
+		if (said[0] && (!so->c->quiet || strstr(said, "(--force)")))
+			fprintf(stderr, "gmpsim: %s\n", said);
+	}
+	if (!so->o.adopted)
+		return 0;
+	char path[4200], why[1024];
+	snprintf(path, sizeof path, "%s" DB_PARTIAL_SUFFIX, target);
+	if (sdb_read(path, &so->partial, why, sizeof why) != 0) {
+		fprintf(stderr, "gmpsim: --resume: discarding %s, which holds no finished run (%s)\n", path, why);
+		return DB_CHECK_DISCARD;
+	}
+	if (strcmp(so->partial.fingerprint, so->fp) != 0) {
+		char how[512];
+		sdb_explain_mismatch(&so->partial, so->p, how, sizeof how);
+		snprintf(err, errlen, "--resume: %s, left by an interrupted sweep, is another sweep's (%s); "
+			 "drop --resume to discard it", path, how);
+		sdb_info_free(&so->partial);
+		return -1;
+	}
+	return 0;
+}
+
+static struct db *open_sweep_output(struct sweep_out *so, const char *out, int64_t nruns)
 {
 	char err[2048];
-	struct db *db = db_create(out, err, sizeof err);
+	sdb_fingerprint_text(so->p->fingerprint, so->fp, sizeof so->fp);
+	so->n = (struct ovw_new){ so->p->name, so->fp, nruns, so->c->force };
+	so->o = (struct db_open_opts){ .durable = true, .adopt = so->c->resume, .check = sweep_may_write,
+				       .check_ctx = so };
+	struct db *db = db_open(out, &so->o, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "gmpsim: %s\n", err);
-		return EXIT_USAGE;
+		return NULL;
 	}
+	if (so->o.discarded && !so->c->quiet && !so->c->resume)
+		fprintf(stderr, "gmpsim: discarded the runs an interrupted sweep left in %s" DB_PARTIAL_SUFFIX
+			" (--resume would have kept them)\n", out);
+	if (so->o.adopted && sdb_keep_complete(db, err, sizeof err) != 0) {
+		fprintf(stderr, "gmpsim: %s\n", err);
+		db_close_abort(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, struct work *w,
+		     struct db *db, const char *out, int64_t kept)
+{
+	char err[2048];
 	exec_catch_signals(db_temp_path(db));
 	struct writer wr = { .db = db, .p = p, .w = w, .progress = !c->quiet && isatty(2) };
 	struct exec_job job = {
@@ -425,23 +508,54 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 	return rc == 1 ? EXIT_INTERRUPTED : st.failed ? EXIT_FAIL : 0;
 }
 
+/* The runs the new database will hold: the selected ones (with --resume,
+ * the old ones too, so no limit). */
+static int64_t runs_written(const struct sweep_cli *c, const struct sweep_plan *p)
+{
+	if (c->resume)
+		return INT64_MAX;
+	if (!c->run_spec)
+		return p->nruns;
+	unsigned char *sel = malloc((size_t)p->nruns);
+	char err[512];
+	int64_t n = 0;
+	if (sel && plan_select(p, c->run_spec, sel, err, sizeof err) == 0)
+		for (int64_t i = 0; i < p->nruns; i++)
+			n += sel[i];
+	free(sel);
+	return n;
+}
+
 static int sweep(const struct sweep_cli *c)
 {
 	struct sweep_plan p;
 	struct work w = { 0 };
 	struct sdb_info in = { 0 };
+	struct sweep_out so = { .c = c, .p = &p };
+	struct db *db = NULL;
 	char *out = NULL;
 	int rc = build_plan(c, &p);
 	if (rc == 0 && !c->list)
 		rc = (out = cli_output_path(c->output, p.name)) ? 0 : EXIT_USAGE;
 	if (rc == 0 && c->resume && !c->list)
 		rc = check_resume(&p, out, &w, &in);
+	if (rc == 0 && !c->list)  /* locked and checked before anything is simulated */
+		rc = (db = open_sweep_output(&so, out, runs_written(c, &p))) ? 0 : EXIT_USAGE;
 	if (rc == 0)
-		rc = plan_work(c, &p, w.old ? &in : NULL, &w);
-	if (rc == 0 && c->list)
+		rc = plan_work(c, &p, w.old ? &in : NULL, so.o.adopted ? &so.partial : NULL, &w);
+	if (rc == 0 && c->list) {
 		list_runs(&p, w.sel);
-	else if (rc == 0)
-		rc = run_sweep(c, &p, &w, out, count_kept(w.old ? &in : NULL, &w, p.nruns));
+	} else if (rc == 0) {
+		int64_t kept = count_kept(w.old ? &in : NULL, &w, p.nruns);
+		if (so.o.adopted && !c->quiet)
+			fprintf(stderr, "gmpsim: --resume: %lld finished run(s) kept from %s" DB_PARTIAL_SUFFIX
+				", left by an interrupted sweep\n", (long long)complete_runs(&so.partial), out);
+		rc = run_sweep(c, &p, &w, db, out, kept);
+		db = NULL;
+	}
+	if (db)
+		db_close_abort(db);
+	sdb_info_free(&so.partial);
 	sdb_info_free(&in);
 	free(w.sel);
 	free(w.todo);

@@ -2,6 +2,7 @@
  * wheel, see engine.h) and the run loop. Must not allocate on the hot path
  * beyond growing arrays, and must not read wall-clock time: the engine is
  * deterministic by construction. */
+#include "budget.h"
 #include "engine.h"
 #include "grow.h"
 #include <assert.h>
@@ -149,10 +150,8 @@ void eq_init(struct eq *q)
 	memset(q, 0, sizeof *q);
 	q->horizon = (sim_ns)1 << EQ_SLOT_SHIFT;
 	q->wheel = calloc(EQ_WHEEL_SLOTS, sizeof *q->wheel);
-	if (!q->wheel) {
-		fprintf(stderr, "gmpsim: out of memory (event wheel)\n");
-		abort();
-	}
+	if (!q->wheel)
+		bud_oom("event wheel", EQ_WHEEL_SLOTS * (int64_t)sizeof *q->wheel);
 }
 
 /* Events are not touched: their owners may already be freed. */
@@ -200,6 +199,8 @@ void sim_init(struct sim *s, void *ctx)
 	s->now = 0;
 	s->events = 0;
 	s->stop = false;
+	s->event_limit = s->stuck_limit = s->at_instant = 0;
+	s->halt = SIM_RUNNING;
 	s->ctx = ctx;
 	eq_init(&s->q);
 }
@@ -218,11 +219,28 @@ void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
 	eq_push(&s->q, ev, t);
 }
 
+/* Would firing one more event at time t pass a limit? Sets halt and stop. */
+static bool over_limit(struct sim *s, sim_ns t, uint64_t fired)
+{
+	if (t != s->now)
+		s->at_instant = 0;
+	if (s->stuck_limit && ++s->at_instant > s->stuck_limit)
+		s->halt = SIM_HALT_STUCK;
+	else if (s->event_limit && s->events + fired >= s->event_limit)
+		s->halt = SIM_HALT_EVENTS;
+	else
+		return false;
+	s->stop = true;
+	return true;
+}
+
 uint64_t sim_run_until(struct sim *s, sim_ns until)
 {
 	uint64_t fired = 0;
-	while (!s->stop && eq_peek_time(&s->q) <= until) {
-		sim_ns t = 0;
+	sim_ns t;
+	while (!s->stop && (t = eq_peek_time(&s->q)) <= until) {
+		if (over_limit(s, t, fired))
+			break;
 		struct eq_event *ev = eq_pop(&s->q, &t);
 		if (!ev)
 			break;

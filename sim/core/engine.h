@@ -64,11 +64,22 @@ struct eq {
 	uint64_t next_seq;
 };
 
+/* Why the engine itself ended a run early (the event budgets, budget.h). */
+enum sim_halt {
+	SIM_RUNNING,
+	SIM_HALT_EVENTS,  /* event_limit events fired */
+	SIM_HALT_STUCK,   /* stuck_limit events fired at one instant: time does not advance */
+};
+
 struct sim {
 	sim_ns now;          /* virtual clock; only the engine advances it */
 	struct eq q;
 	uint64_t events;     /* events fired so far */
 	bool stop;           /* set by a model to end the run early (e.g. failure) */
+	uint64_t event_limit;  /* halt after this many events; 0 = none */
+	uint64_t stuck_limit;  /* halt after this many events at one instant; 0 = none */
+	uint64_t at_instant;   /* events fired at now so far */
+	enum sim_halt halt;    /* set (with stop) when a limit ended the run */
 	void *ctx;           /* the run that owns this engine */
 	struct trc *trace;   /* the run's timeline recorder (sim/core/trace.h); NULL: not traced */
 };
@@ -104,7 +115,9 @@ void sim_after(struct sim *s, struct eq_event *ev, sim_ns delay);
 /* Schedules ev at absolute time t (t >= now). */
 void sim_at(struct sim *s, struct eq_event *ev, sim_ns t);
 /* Fires events in order until the next one is later than until, the queue
- * is empty, or s->stop is set; then sets now = until (unless stopped).
+ * is empty, or s->stop is set, or a limit halts it (s->halt, s->stop set;
+ * the event that would pass the limit is not fired); then sets now = until
+ * (unless stopped).
  * Returns the number of events fired. */
 uint64_t sim_run_until(struct sim *s, sim_ns until);
 

@@ -1,6 +1,6 @@
 /* sim/core/grow.c — the growable-array helper (grow.h). */
 #include "grow.h"
-#include <stdio.h>
+#include "budget.h"
 #include <stdlib.h>
 
 int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max)
@@ -17,9 +17,14 @@ int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first,
 		ncap = max;
 	if (ncap < need || elem == 0 || (uint64_t)ncap > SIZE_MAX / elem)
 		return -1;
-	void *p = realloc(*arr, elem * (size_t)ncap);
-	if (!p)
+	int64_t more = (int64_t)(elem * (size_t)(ncap - (*cap > 0 ? *cap : 0)));
+	if (!bud_charge(more))
 		return -1;
+	void *p = realloc(*arr, elem * (size_t)ncap);
+	if (!p) {
+		bud_charge(-more);
+		return -1;
+	}
 	*arr = p;
 	*cap = ncap;
 	return 0;
@@ -30,6 +35,6 @@ void grow_or_die(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t fi
 {
 	if (grow_try(arr, need, cap, elem, first, max) == 0)
 		return;
-	fprintf(stderr, "gmpsim: out of memory (%s)\n", what);
-	abort();
+	int64_t bytes = need > 0 && (uint64_t)need < INT64_MAX / (elem ? elem : 1) ? need * (int64_t)elem : INT64_MAX;
+	bud_oom(what, bytes - *cap * (int64_t)elem);
 }

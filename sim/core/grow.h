@@ -5,9 +5,10 @@
  *     GROW(w->lat, w->nlat + 1, w->caplat, 4096, "latencies");
  *     w->lat[w->nlat++] = x;
  *
- * GROW treats running out of memory as fatal: it prints "gmpsim: out of
- * memory (WHAT)" and aborts, for the simulation's own state, where a run
- * that lost part of itself must not go on. grow_try reports it instead.
+ * GROW treats running out of memory (or of the run's memory budget,
+ * budget.h) as fatal to the run: bud_oom fails the run with "WHAT" named,
+ * for the simulation's own state, where a run that lost part of itself
+ * must not go on. grow_try reports it instead.
  * The capacity may be any signed integer type (or size_t); a capacity that
  * would not fit its type counts as out of memory. Must not know what the
  * arrays hold. */
@@ -22,7 +23,7 @@
  * growing to first, then doubling; at most max elements. Returns 0, or -1
  * with *arr and *cap unchanged when that cannot be had. */
 int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max);
-/* The same; on failure prints "gmpsim: out of memory (what)" and aborts. */
+/* The same; on failure calls bud_oom(what) (budget.h), which does not return. */
 void grow_or_die(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max,
 		 const char *what);
 

@@ -1,6 +1,7 @@
 /* sim/core/stats.c — radix sort, quantiles and log-linear histogram buckets
  * for duration samples (stats.h).
  * No allocation besides the sort's scratch buffer. */
+#include "budget.h"
 #include "stats.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +36,9 @@ void stats_sort_ns(sim_ns *a, int64_t n)
 	sim_ns *tmp = malloc(sizeof *tmp * (size_t)n);
 	int64_t *count = malloc(sizeof *count * RADIX);
 	if (!tmp || !count) {
-		fprintf(stderr, "gmpsim: out of memory (sorting %lld samples)\n", (long long)n);
-		abort();
+		free(tmp);
+		free(count);
+		bud_oom("sorting latency samples", (int64_t)(sizeof *tmp * (size_t)n));
 	}
 	sim_ns *src = a, *dst = tmp;
 	for (int shift = 0; shift < 64 && ((uint64_t)max >> shift) != 0; shift += RADIX_BITS) {

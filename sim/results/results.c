@@ -6,6 +6,7 @@
  * sim/store/db.c). Allocation failure is fatal (message on stderr, abort):
  * a run that lost part of its results must not be written as complete.
  */
+#include "budget.h"
 #include "results.h"
 #include "grow.h"
 #include "trace.h"
@@ -18,8 +19,7 @@
 
 static void res_oom(void)
 {
-	fprintf(stderr, "gmpsim: out of memory (results)\n");
-	abort();
+	bud_oom("results", 0);
 }
 
 static char *res_strdup(const char *s)

@@ -13,6 +13,8 @@
 #include "types.h"
 #include "rng.h"
 
+#define SC_WHERE_CHARS 160  /* "file:line:column" of a key, for messages after loading */
+
 /* ---- distributions: struct dist is the RNG's (sim/core/rng.h) ---------- */
 
 /* ---- ops ----------------------------------------------------------------
@@ -94,6 +96,7 @@ struct arrival {
 	struct dist think;  /* CLOSED: think time between a response and the next request */
 	int64_t count;      /* BATCH: tasks (>= 1) */
 	sim_ns at;          /* BATCH: when */
+	char where[SC_WHERE_CHARS]; /* "file:line:column" of the arrival, for budget messages */
 };
 
 /* channels: { NAME: { capacity: N } }  (capacity defaults to 0: unbuffered) */
@@ -273,6 +276,14 @@ struct output_cfg {
 	sim_ns sample;     /* output.sample: time-series sampling interval (default 100ms; 0 = off) */
 };
 
+/* A run's budgets (models/runlimits.c, sim/core/budget.h); not model
+ * parameters, so not stored in the params table. */
+struct limits_cfg {
+	int64_t memory;        /* limits.memory: bytes the run's growing state may hold (default 2GiB) */
+	int64_t events;        /* limits.events: events per run (default 2e10) */
+	int64_t stuck_events;  /* limits.stuck_events: events at one instant of virtual time (default 1e8) */
+};
+
 #define SC_MAX_MODELS 8
 
 struct sc_param {
@@ -299,6 +310,9 @@ struct scenario {
 	struct evloop_cfg evloop;
 	struct output_cfg output;
 	struct gc_cfg gc;
+	struct limits_cfg limits;
+	char where_duration[SC_WHERE_CHARS]; /* where duration: was set */
+	char where_sample[SC_WHERE_CHARS];   /* where output.sample was set, or "output.sample (default)" */
 
 	int nmodels;                     /* models in the order written under models: */
 	const char *models[SC_MAX_MODELS];

@@ -35,6 +35,7 @@ enum row_type {
 #define ROW_REQUIRED 1u /* missing: error at the enclosing mapping */
 #define ROW_POSITIVE 2u /* must be > 0, not just >= min */
 #define ROW_NONEMPTY 4u /* strings: "" is an error */
+#define ROW_NOPARAM 8u  /* not a model parameter: left out of sc->params (the run's budgets) */
 
 struct sc_row {
 	const char *path;   /* dotted key */
@@ -86,8 +87,8 @@ static const struct sc_row sc_rows[] = {
 	{ "kernel.page_fault", ROW_DURATION, OFF(kernel.page_fault), "1us", 0, 0, 0, "first touch of a stack page (minor fault)" },
 	{ "kernel.lock_spin", ROW_DURATION, OFF(kernel.lock_spin), "1us", 0, 0, 0, "a futex lock's spin before it sleeps" },
 	{ "kernel.timer_slack", ROW_DURATION, OFF(kernel.timer_slack), "50us", 0, 0, 0, "a sleeping thread's timer fires this late (PR_SET_TIMERSLACK default)" },
-	{ "kernel.sched_latency", ROW_DURATION, OFF(kernel.sched_latency), "6ms", ROW_POSITIVE, 0, 0, "CFS target latency" },
-	{ "kernel.min_granularity", ROW_DURATION, OFF(kernel.min_granularity), "750us", ROW_POSITIVE, 0, 0, "CFS minimum slice" },
+	{ "kernel.sched_latency", ROW_DURATION, OFF(kernel.sched_latency), "6ms", 0, 100000, 1e9, "CFS target latency (Linux's sysctl range: 100us..1s)" },
+	{ "kernel.min_granularity", ROW_DURATION, OFF(kernel.min_granularity), "750us", 0, 100000, 1e9, "CFS minimum slice (Linux's sysctl range: 100us..1s)" },
 	{ "kernel.wakeup_granularity", ROW_DURATION, OFF(kernel.wakeup_granularity), "1ms", 0, 0, 0, "vruntime lead for wake-up preemption" },
 	{ "kernel.balance_interval", ROW_DURATION, OFF(kernel.balance_interval), "4ms", ROW_POSITIVE, 0, 0, "periodic load balancing" },
 	{ "kernel.max_threads", ROW_INT64, OFF(kernel.max_threads), "32768", 0, 1, 0, "live threads limit" },
@@ -98,6 +99,10 @@ static const struct sc_row sc_rows[] = {
 	{ "acceptor.accept", ROW_DURATION, OFF(acceptor.accept), "5us", 0, 0, 0, "acceptor CPU per connection" },
 	{ "acceptor.listeners", ROW_INT, OFF(acceptor.listeners), "1", 0, 1, 4096, "SO_REUSEPORT listening sockets, an accept loop each" },
 	{ "output.sample", ROW_DURATION, OFF(output.sample), "100ms", 0, 0, 0, "time-series interval; 0 = off" },
+	/* ---- a run's budgets (models/runlimits.c; README "Reliability") ---- */
+	{ "limits.memory", ROW_SIZE, OFF(limits.memory), "2GiB", ROW_NOPARAM, 1048576, 0, "bytes a run's growing state may hold" },
+	{ "limits.events", ROW_INT64, OFF(limits.events), "20000000000", ROW_NOPARAM, 1, 0, "events a run may fire" },
+	{ "limits.stuck_events", ROW_INT64, OFF(limits.stuck_events), "100000000", ROW_NOPARAM, 1, 0, "events at one instant of virtual time before the run fails" },
 	/* ---- allocation and GC (gc.go: the gmp model; gc.jvm: threads and pool) ---- */
 	{ "gc.live_heap", ROW_SIZE, OFF(gc.live_heap), "0", 0, 0, 0, "long-lived heap, reachable all run" },
 	{ "gc.go.gogc", ROW_INT64, OFF(gc.gogc), "100", 0, -1, 1000000, "GOGC percent; -1 = off" },
@@ -252,10 +257,11 @@ static int check_row_range(struct loader *ld, const struct sc_row *r, int node, 
 		return 0;
 	if ((r->flags & ROW_POSITIVE) && !(x > 0))
 		return yt_fail(ld->t, node, "%s must be > 0, got %s", r->path, sc__describe(ld, node, d));
+	const char *unit = r->type == ROW_DURATION ? " ns" : r->type == ROW_SIZE ? " bytes" : "";
 	if (x < r->min)
-		return yt_fail(ld->t, node, "%s must be >= %g, got %s", r->path, r->min, sc__describe(ld, node, d));
+		return yt_fail(ld->t, node, "%s must be >= %.15g%s, got %s", r->path, r->min, unit, sc__describe(ld, node, d));
 	if (r->max != 0 && x > r->max)
-		return yt_fail(ld->t, node, "%s must be <= %g, got %s", r->path, r->max, sc__describe(ld, node, d));
+		return yt_fail(ld->t, node, "%s must be <= %.15g%s, got %s", r->path, r->max, unit, sc__describe(ld, node, d));
 	return 0;
 }
 
@@ -513,9 +519,23 @@ static int check_models(struct loader *ld)
 		       "models must enable at least one model (%s)", names);
 }
 
+/* Where duration: and output.sample were set, for the budgets' messages
+ * (models/runlimits.c) after the document is gone. */
+static int note_places(struct loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	int dn = ld->row_node[row_index("duration")], sn = ld->row_node[row_index("output.sample")];
+	yt_where(ld->t, dn, sc->where_duration, sizeof sc->where_duration);
+	if (sn)
+		yt_where(ld->t, sn, sc->where_sample, sizeof sc->where_sample);
+	else
+		snprintf(sc->where_sample, sizeof sc->where_sample, "output.sample (default)");
+	return 0;
+}
+
 int sc__load_sections(struct loader *ld, int root)
 {
-	return walk_section(ld, root, "") || check_times(ld) || check_numa(ld) ||
+	return walk_section(ld, root, "") || note_places(ld) || check_times(ld) || check_numa(ld) ||
 	       load_distance(ld) || sc__load_numactl(ld) || check_models(ld) || check_runtimes(ld) ? -1 : 0;
 }
 
@@ -546,7 +566,7 @@ int sc__table_params(struct loader *ld)
 	for (int i = 0; i < NROWS; i++) {
 		char buf[64];
 		const struct sc_row *r = &sc_rows[i];
-		const char *v = format_row(ld->sc, r, buf, sizeof buf);
+		const char *v = r->flags & ROW_NOPARAM ? NULL : format_row(ld->sc, r, buf, sizeof buf);
 		if (v && sc__add_param(ld, r->path, v))
 			return -1;
 	}

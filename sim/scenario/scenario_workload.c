@@ -315,6 +315,7 @@ static int parse_arrival(struct loader *ld, int node, struct arrival *a)
 	for (int i = 0; i < NELEMS(sc_arrivals); i++)
 		if (strcmp(kind, sc_arrivals[i].name) == 0) {
 			a->kind = sc_arrivals[i].kind;
+			yt_where(t, yt_value(t, node, 0), a->where, sizeof a->where);
 			return sc_arrivals[i].parse(ld, yt_value(t, node, 0), a);
 		}
 	return -1; /* unreachable: keys were checked */

@@ -48,6 +48,10 @@ int yt_apply_set(struct yt *t, const char *set);
 
 void yt_close(struct yt *t);
 
+/* "file:line:column" of node id (1-based; "--set TEXT:line:column" for a
+ * grafted node) into buf; returns buf. */
+const char *yt_where(const struct yt *t, int id, char *buf, size_t len);
+
 /* ---- access ---- */
 int yt_root(const struct yt *t);
 yaml_node_t *yt_node(const struct yt *t, int id);

@@ -1,11 +1,17 @@
 /* sim/store/db.c — the SQLite writer (db_*) that puts runs into the
  * invocation's results database.
  *
- * It builds the database in a private temporary file beside the target
- * ("<target>.tmp-<pid>-XXXXXX") and only db_close_commit renames it over the
+ * It builds the database in the target's partial file beside it
+ * ("<target>.tmp-partial") and only db_close_commit renames it over the
  * target; must not ever write to the target path directly, so a crash or a
  * failed invocation leaves either no target or the old one, never a
- * half-written one. Must not be used from several threads at once.
+ * half-written one. The partial file has one name per target and is
+ * locked (flock) while a writer has it: a second writer to the same target
+ * is refused before it simulates anything (issue 12 point 4), and a
+ * partial file left by a killed writer is found by the next one, which
+ * adopts it (a sweep's --resume) or discards it. A durable database (a
+ * sweep's) is in WAL mode with a commit per run, so kill -9 loses only the
+ * runs in flight. Must not be used from several threads at once.
  */
 #include "db.h"
 #include "trace_db.h"
@@ -18,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -57,10 +64,20 @@ static const char db_pragmas_sql[] =
 	"PRAGMA synchronous = OFF;\n"
 	"PRAGMA foreign_keys = ON;\n";
 
+/* Durable while building (a sweep): each committed run survives kill -9
+ * (WAL: a transaction cut short is never seen), and a power loss loses at
+ * most the last runs, never the file (synchronous NORMAL). */
+static const char db_durable_pragmas_sql[] =
+	"PRAGMA journal_mode = WAL;\n"
+	"PRAGMA synchronous = NORMAL;\n"
+	"PRAGMA foreign_keys = ON;\n";
+
 struct db {
 	sqlite3 *h;
 	char *target;
 	char *tmp;
+	int lock_fd;          /* the partial file, flock()ed while we write it; -1: none */
+	bool durable;
 	sqlite3_stmt *stmt[DB_NSTMT];
 };
 
@@ -86,6 +103,8 @@ static int db_release(struct db *db)
 		sqlite3_finalize(db->stmt[i]);
 	if (db->h)
 		rc = sqlite3_close(db->h);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);  /* after SQLite's close: ends the flock */
 	free(db->target);
 	free(db->tmp);
 	free(db);
@@ -122,10 +141,51 @@ static void db_temp_error(struct db *db, int e, char *err, size_t errlen)
 		       db->target, db->tmp, strerror(e));
 }
 
-/* Creates the empty temporary file beside target; stores its path in
- * db->tmp. Mode follows the umask like a plain fopen would (mkstemp's 0600
- * would otherwise survive the rename). */
-static int db_make_temp(struct db *db, char *err, size_t errlen)
+/* Removes the partial file's WAL and shared-memory companions (a killed
+ * writer's; SQLite would replay a stale WAL into a fresh file). */
+static void db_unlink_companions(const char *tmp)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s-wal", tmp);
+	unlink(path);
+	snprintf(path, sizeof path, "%s-shm", tmp);
+	unlink(path);
+}
+
+/* Opens and flock()s target's partial file; 1 when another writer holds
+ * it, 0 when locked by us (db->lock_fd) and still at its path, -1 on an
+ * error (errno). A writer that finished renamed the file away between our
+ * open and our lock: then the lock is on a stale file, so try again. */
+static int db_lock_partial(struct db *db)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = open(db->tmp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			int e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				return 1;
+			errno = e;
+			return -1;
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(db->tmp, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
+		    S_ISREG(a.st_mode)) {
+			db->lock_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+/* Takes target's partial file: "<target>.tmp-partial", created with the
+ * umask's mode and locked. A partial file left by a killed writer is kept
+ * when adopt (*found set), else emptied. */
+static int db_make_temp(struct db *db, bool adopt, bool *found, char *err, size_t errlen)
 {
 	size_t len = strlen(db->target) + 64;
 	db->tmp = malloc(len);
@@ -133,19 +193,28 @@ static int db_make_temp(struct db *db, char *err, size_t errlen)
 		db_err(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(db->tmp, len, "%s.tmp-%ld-XXXXXX", db->target, (long)getpid());
-	int fd = mkstemp(db->tmp);
-	if (fd < 0) {
+	snprintf(db->tmp, len, "%s" DB_PARTIAL_SUFFIX, db->target);
+	int rc = db_lock_partial(db);
+	if (rc == 1) {
+		db_err(err, errlen, "results database '%s' is being written by another gmpsim (its partial "
+		       "file '%s' is locked): wait for it to finish, or choose another -o", db->target, db->tmp);
+	} else if (rc < 0) {
 		db_temp_error(db, errno, err, errlen);
-		free(db->tmp);
-		db->tmp = NULL;
-		return -1;
+	} else {
+		struct stat st;
+		*found = fstat(db->lock_fd, &st) == 0 && st.st_size > 0;
+		if (!adopt || !*found) {
+			db_unlink_companions(db->tmp);
+			if (ftruncate(db->lock_fd, 0) == 0)
+				return 0;
+			db_temp_error(db, errno, err, errlen);
+		} else {
+			return 0;
+		}
 	}
-	mode_t mask = umask(0); /* read back the umask: not thread-safe */
-	umask(mask);
-	(void)fchmod(fd, 0666 & ~mask);
-	close(fd);
-	return 0;
+	free(db->tmp);
+	db->tmp = NULL;
+	return -1;
 }
 
 /* SQLite's message for the last error, with the system's reason when an
@@ -156,9 +225,12 @@ static const char *db_errmsg(struct db *db, const char *msg, char *buf, size_t l
 	int e = sqlite3_system_errno(db->h);
 	struct rlimit rl;
 	struct stat st;
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", db->tmp ? db->tmp : "");
 	if (!e && db->tmp && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    stat(db->tmp, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)
-		e = EFBIG; /* SQLite does not always keep the write's errno */
+	    ((stat(db->tmp, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur) ||
+	     (stat(wal, &st) == 0 && (rlim_t)st.st_size + 65536 >= rl.rlim_cur)))
+		e = EFBIG; /* SQLite does not always keep the write's errno (nor say which file) */
 	if (!e)
 		return msg;
 	snprintf(buf, len, "%s (%s%s)", msg, strerror(e),
@@ -179,17 +251,18 @@ static int db_exec(struct db *db, const char *sql, const char *what, char *err, 
 	return -1;
 }
 
-static int db_open_schema(struct db *db, char *err, size_t errlen)
+static int db_open_schema(struct db *db, bool adopted, char *err, size_t errlen)
 {
 	if (sqlite3_open_v2(db->tmp, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		db_err(err, errlen, "cannot open results database '%s': %s", db->tmp,
 		       db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		return -1;
 	}
-	if (db_exec(db, db_pragmas_sql, "pragmas", err, errlen) < 0 ||
-	    db_exec(db, sql_schema, "schema", err, errlen) < 0 ||
-	    db_exec(db, "INSERT INTO meta(key, value) VALUES ('gmpsim_version', '"
-			GMPSIM_VERSION "')", "meta", err, errlen) < 0)
+	if (db_exec(db, db->durable ? db_durable_pragmas_sql : db_pragmas_sql, "pragmas", err, errlen) < 0)
+		return -1;
+	if (!adopted && (db_exec(db, sql_schema, "schema", err, errlen) < 0 ||
+			 db_exec(db, "INSERT INTO meta(key, value) VALUES ('gmpsim_version', '"
+				 GMPSIM_VERSION "')", "meta", err, errlen) < 0))
 		return -1;
 	for (int i = 0; i < DB_NSTMT; i++) {
 		if (sqlite3_prepare_v2(db->h, db_stmt_sql[i], -1, &db->stmt[i], NULL) != SQLITE_OK) {
@@ -207,6 +280,12 @@ static int db_open_schema(struct db *db, char *err, size_t errlen)
  * left behind then. The target itself is not touched. */
 struct db *db_create(const char *target, char *err, size_t errlen)
 {
+	struct db_open_opts o = { 0 };
+	return db_open(target, &o, err, errlen);
+}
+
+struct db *db_open(const char *target, struct db_open_opts *o, char *err, size_t errlen)
+{
 	if (!target || !*target) {
 		db_err(err, errlen, "results database: empty path");
 		return NULL;
@@ -216,15 +295,33 @@ struct db *db_create(const char *target, char *err, size_t errlen)
 		db_err(err, errlen, "out of memory");
 		return NULL;
 	}
+	db->lock_fd = -1;
+	db->durable = o->durable;
+	bool found = false;
 	if (!(db->target = out_resolve(target, err, errlen))) {
 		free(db);
 		return NULL;
 	}
-	if (db_make_temp(db, err, errlen) < 0) {
+	if (db_make_temp(db, o->adopt, &found, err, errlen) < 0) {
 		db_release(db);
 		return NULL;
 	}
-	if (db_open_schema(db, err, errlen) < 0) {
+	o->adopted = o->adopt && found;
+	o->discarded = !o->adopt && found;
+	int verdict = o->check ? o->check(o->check_ctx, db->target, err, errlen) : 0;
+	if (verdict == DB_CHECK_DISCARD) {  /* nothing in the partial file worth keeping */
+		db_unlink_companions(db->tmp);
+		verdict = ftruncate(db->lock_fd, 0) == 0 ? 0 : -1;
+		if (verdict)
+			db_temp_error(db, errno, err, errlen);
+		o->adopted = false;
+		o->discarded = true;
+	}
+	if (verdict != 0 || db_open_schema(db, o->adopted, err, errlen) < 0) {
+		if (o->adopted) {  /* keep what a killed writer left: it may be resumed later */
+			db_release(db);
+			return NULL;
+		}
 		db_close_abort(db);
 		return NULL;
 	}
@@ -411,14 +508,21 @@ int db_close_commit(struct db *db, char *err, size_t errlen)
 		db_close_abort(db);
 		return -1;
 	}
+	if (db->durable && db_exec(db, "PRAGMA journal_mode = DELETE", "journal", err, errlen) < 0) {
+		db_close_abort(db);  /* readers must not need write access for a WAL */
+		return -1;
+	}
 	char *tmp = db->tmp, *target = db->target;
+	int lock_fd = db->lock_fd;
 	db->tmp = db->target = NULL;
+	db->lock_fd = -1;  /* held until the rename is done */
 	int rc = db_release(db);
 	if (rc != SQLITE_OK) {
 		db_err(err, errlen, "results database '%s': close: %s", tmp, sqlite3_errstr(rc));
 	} else {
 		db_sync_file(tmp);
 		if (out_check(target, err, errlen) == 0 && rename(tmp, target) == 0) {
+			close(lock_fd);
 			free(tmp);
 			free(target);
 			return 0;
@@ -427,6 +531,8 @@ int db_close_commit(struct db *db, char *err, size_t errlen)
 			db_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, target, strerror(errno));
 	}
 	unlink(tmp);
+	db_unlink_companions(tmp);
+	close(lock_fd);
 	free(tmp);
 	free(target);
 	return -1;
@@ -437,10 +543,16 @@ void db_close_abort(struct db *db)
 	if (!db)
 		return;
 	char *tmp = db->tmp;
+	int lock_fd = db->lock_fd;
 	db->tmp = NULL;
+	db->lock_fd = -1;
 	db_release(db);
-	if (tmp)
+	if (tmp) {  /* removed while still locked: no other writer can have taken it */
 		unlink(tmp);
+		db_unlink_companions(tmp);
+	}
+	if (lock_fd >= 0)
+		close(lock_fd);
 	free(tmp);
 }
 

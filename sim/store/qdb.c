@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 /* Generated from analysis/views.sql (build/sql_embed.c). */
@@ -146,7 +147,66 @@ int qdb_view_count(void)
 	return n;
 }
 
+/* ---- defences: a results file is data from anywhere, SQL from the user --- */
+
+/* Functions a query may not call: pointer-returning (fts3_tokenizer hands
+ * out a code address) or reaching outside the file. */
+static const char *const qdb_denied_functions[] = {
+	"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit", "sqlite_offset", NULL,
+};
+
+static int qdb_authorize(void *ctx, int action, const char *a, const char *b, const char *db, const char *trigger)
+{
+	(void)ctx, (void)a, (void)db, (void)trigger;
+	if (action == SQLITE_ATTACH || action == SQLITE_DETACH || action == SQLITE_PRAGMA)
+		return SQLITE_DENY;
+	if (action == SQLITE_FUNCTION && b)  /* b: the function's name */
+		for (int i = 0; qdb_denied_functions[i]; i++)
+			if (sqlite3_stricmp(b, qdb_denied_functions[i]) == 0)
+				return SQLITE_DENY;
+	return SQLITE_OK;
+}
+
+static double qdb_deadline;  /* CLOCK_MONOTONIC seconds; 0: none */
+
+static double qdb_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int qdb_progress(void *ctx)
+{
+	(void)ctx;
+	return qdb_deadline > 0 && qdb_now() > qdb_deadline;  /* non-zero interrupts the statement */
+}
+
+/* Untrusted-schema defences, no ATTACH/PRAGMA and no dangerous function
+ * (authorizer, set after the views are made), a time limit (progress
+ * handler), a heap limit and a smaller largest string or blob. */
+static void qdb_harden(sqlite3 *h, const struct qdb_limits *lim)
+{
+	int off = 0, on = 1;
+	sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, off, NULL);
+	sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, on, NULL);
+	sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, off, NULL);
+	sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, off, NULL);
+	sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_TRIGGER, off, NULL);
+	sqlite3_limit(h, SQLITE_LIMIT_LENGTH, QDB_MAX_LENGTH);
+	if (lim->heap > 0)
+		sqlite3_hard_heap_limit64(lim->heap);
+	qdb_deadline = lim->seconds > 0 ? qdb_now() + lim->seconds : 0;
+	sqlite3_progress_handler(h, 10000, qdb_progress, NULL);
+}
+
 sqlite3 *qdb_open(const char *path, char *err, size_t errlen)
+{
+	struct qdb_limits lim = { QDB_DEFAULT_SECONDS, QDB_DEFAULT_HEAP };
+	return qdb_open_limited(path, &lim, err, errlen);
+}
+
+sqlite3 *qdb_open_limited(const char *path, const struct qdb_limits *lim, char *err, size_t errlen)
 {
 	if (qdb_check_file(path, err, errlen) < 0)
 		return NULL;
@@ -157,9 +217,11 @@ sqlite3 *qdb_open(const char *path, char *err, size_t errlen)
 		sqlite3_close(h);
 		return NULL;
 	}
+	qdb_harden(h, lim);
 	if (qdb_check_meta(h, path, err, errlen) < 0 || qdb_ensure_views(h, path, err, errlen) < 0) {
 		sqlite3_close(h);
 		return NULL;
 	}
+	sqlite3_set_authorizer(h, qdb_authorize, NULL);
 	return h;
 }

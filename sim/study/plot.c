@@ -28,7 +28,7 @@ void pb_printf(struct plot_buf *b, const char *fmt, ...)
 		char *s = realloc(b->s, cap);
 		if (!s || n < 0) {
 			fprintf(stderr, "gmpsim: out of memory (plot)\n");
-			abort();
+			exit(2);  /* out of memory: a clear exit, not abort() */
 		}
 		b->s = s;
 		b->cap = cap;

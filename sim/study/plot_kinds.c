@@ -38,7 +38,7 @@ static char *pk_strdup(const unsigned char *s)
 	char *d = strdup(s ? (const char *)s : "");
 	if (!d) {
 		fprintf(stderr, "gmpsim: out of memory (plot)\n");
-		abort();
+		exit(2);  /* out of memory: a clear exit, not abort() */
 	}
 	return d;
 }
@@ -671,8 +671,10 @@ static int pk_series_rows(sqlite3 *h, const struct plot_opts *o, struct pk_chart
 static void pk_series_titles(struct pk_chart *c)
 {
 	int *repeats = calloc((size_t)c->nlines + 1, sizeof *repeats);
-	if (!repeats)
-		abort();
+	if (!repeats) {
+		fprintf(stderr, "gmpsim: out of memory (plot)\n");
+		exit(2);
+	}
 	for (int i = 0; i < c->nlines; i++)
 		for (int j = 0; j < c->nlines; j++)
 			repeats[i] += j != i && strcmp(c->lines[i].label, c->lines[j].label) == 0;
@@ -681,8 +683,10 @@ static void pk_series_titles(struct pk_chart *c)
 			continue;
 		size_t n = strlen(c->lines[i].label) + 32;
 		char *t = malloc(n);
-		if (!t)
-			abort();
+		if (!t) {
+			fprintf(stderr, "gmpsim: out of memory (plot)\n");
+			exit(2);
+		}
 		snprintf(t, n, "%s run %lld", c->lines[i].label, c->lines[i].run_id);
 		free(c->lines[i].label);
 		c->lines[i].label = t;

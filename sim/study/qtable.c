@@ -15,7 +15,7 @@ static void *qt_alloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 	if (!q) {
 		fprintf(stderr, "gmpsim: out of memory (query result)\n");
-		abort();
+		exit(2);  /* out of memory: a clear exit, not abort() */
 	}
 	return q;
 }

@@ -202,26 +202,32 @@ void sdb_explain_mismatch(const struct sdb_info *in, const struct sweep_plan *p,
 
 /* ---- copying ---------------------------------------------------------------------------- */
 
+/* Copies src's runs in [lo, hi) that main does not hold yet (a resumed
+ * sweep's partial file may hold some already). */
 static const char copy_sql[] =
 	"ATTACH %Q AS src;\n"
 	"BEGIN;\n"
+	"CREATE TEMP TABLE copy_set AS SELECT run_id FROM src.runs"
+	" WHERE run_number >= %lld AND run_number < %lld"
+	" AND run_number NOT IN (SELECT run_number FROM main.runs WHERE run_number IS NOT NULL);\n"
 	"INSERT INTO main.runs(run_id, scenario, model, seed, rep, point_id, status, error, sim_ns,"
 	" events, wall_s, version, created_at, run_number)"
 	" SELECT run_number + 1, scenario, model, seed, rep, point_id, status, error, sim_ns, events,"
 	" wall_s, version, created_at, run_number FROM src.runs"
-	" WHERE run_number >= %lld AND run_number < %lld ORDER BY run_number;\n"
+	" WHERE run_id IN (SELECT run_id FROM temp.copy_set) ORDER BY run_number;\n"
 	"INSERT INTO main.params(run_id, key, value) SELECT r.run_number + 1, x.key, x.value"
 	" FROM src.params x JOIN src.runs r ON r.run_id = x.run_id"
-	" WHERE r.run_number >= %lld AND r.run_number < %lld ORDER BY r.run_number, x.rowid;\n"
+	" WHERE r.run_id IN (SELECT run_id FROM temp.copy_set) ORDER BY r.run_number, x.rowid;\n"
 	"INSERT INTO main.metrics(run_id, name, value, unit) SELECT r.run_number + 1, x.name, x.value, x.unit"
 	" FROM src.metrics x JOIN src.runs r ON r.run_id = x.run_id"
-	" WHERE r.run_number >= %lld AND r.run_number < %lld ORDER BY r.run_number, x.rowid;\n"
+	" WHERE r.run_id IN (SELECT run_id FROM temp.copy_set) ORDER BY r.run_number, x.rowid;\n"
 	"INSERT INTO main.histograms(run_id, name, lo, hi, count) SELECT r.run_number + 1, x.name, x.lo, x.hi, x.count"
 	" FROM src.histograms x JOIN src.runs r ON r.run_id = x.run_id"
-	" WHERE r.run_number >= %lld AND r.run_number < %lld ORDER BY r.run_number, x.rowid;\n"
+	" WHERE r.run_id IN (SELECT run_id FROM temp.copy_set) ORDER BY r.run_number, x.rowid;\n"
 	"INSERT INTO main.timeseries(run_id, t_ns, name, value) SELECT r.run_number + 1, x.t_ns, x.name, x.value"
 	" FROM src.timeseries x JOIN src.runs r ON r.run_id = x.run_id"
-	" WHERE r.run_number >= %lld AND r.run_number < %lld ORDER BY r.run_number, x.rowid;\n"
+	" WHERE r.run_id IN (SELECT run_id FROM temp.copy_set) ORDER BY r.run_number, x.rowid;\n"
+	"DROP TABLE temp.copy_set;\n"
 	"COMMIT;\n";
 
 /* Runs sql (with an ATTACH of src); on failure rolls back and detaches. */
@@ -247,8 +253,33 @@ int sdb_copy_runs(struct db *db, const char *src, int64_t lo, int64_t hi, char *
 	if (lo >= hi)
 		return 0;
 	long long l = lo, h = hi;
-	char *sql = sqlite3_mprintf(copy_sql, src, l, h, l, h, l, h, l, h, l, h);
+	char *sql = sqlite3_mprintf(copy_sql, src, l, h);
 	return exec_attached(db, src, sql, err, errlen);
+}
+
+int sdb_keep_complete(struct db *db, char *err, size_t errlen)
+{
+	static const char sql[] =
+		"BEGIN;\n"
+		"CREATE TEMP TABLE drop_set AS SELECT run_id FROM runs WHERE status IS NOT 'complete';\n"
+		"DELETE FROM params WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM metrics WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM histograms WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM timeseries WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM events WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM spans WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM tracks WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM traces WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM runs WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM sweep_axes;\n"
+		"DROP TABLE temp.drop_set;\n"
+		"COMMIT;\n";
+	char why[512];
+	if (db_exec_sql(db, sql, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: keeping the interrupted sweep's complete runs: %s", db_temp_path(db), why);
+	db_exec_sql(db, "ROLLBACK", why, sizeof why);
+	return -1;
 }
 
 int sdb_copy_meta(struct db *db, const char *src, char *err, size_t errlen)

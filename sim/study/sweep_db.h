@@ -35,9 +35,14 @@ void sdb_fingerprint_text(uint64_t fp, char *buf, size_t len);
 /* Why info's sweep differs from p ("reps 5 here, 3 in x.db"); for errors. */
 void sdb_explain_mismatch(const struct sdb_info *info, const struct sweep_plan *p, char *buf, size_t len);
 
-/* Copies every run of src with lo <= run_number < hi, with all its rows,
- * into db as run_id = run_number + 1, in run-number order. */
+/* Copies every run of src with lo <= run_number < hi that db does not
+ * hold yet, with all its rows, into db as run_id = run_number + 1, in
+ * run-number order. */
 int sdb_copy_runs(struct db *db, const char *src, int64_t lo, int64_t hi, char *err, size_t errlen);
+/* In a resumed sweep's partial file (an interrupted sweep's): removes the
+ * runs that are not complete, with all their rows, and the axes (written
+ * again). */
+int sdb_keep_complete(struct db *db, char *err, size_t errlen);
 /* Copies src's sweep_* meta facts and sweep_axes rows into db. */
 int sdb_copy_meta(struct db *db, const char *src, char *err, size_t errlen);
 

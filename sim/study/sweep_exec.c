@@ -264,7 +264,7 @@ static void add_pending(struct pool *pl, int64_t idx, struct run_result *r)
 		struct pending *p = realloc(pl->pend, (size_t)cap * sizeof *p);
 		if (!p) {
 			fprintf(stderr, "gmpsim: out of memory\n");
-			abort();
+			exit(2);  /* out of memory: a clear exit, not abort() */
 		}
 		pl->pend = p;
 		pl->cappend = cap;

@@ -510,17 +510,25 @@ static uint64_t fingerprint(const struct sweep_plan *p, const struct scenario *s
 	return h;
 }
 
+/* The points are the product of the axes' lengths; more than
+ * PLAN_MAX_POINTS is refused before any is loaded (the product counted in
+ * double: it cannot overflow). */
 static int count_points(struct sweep_plan *p, char *err, size_t errlen)
 {
-	p->npoints = 1;
+	double n = 1;
+	char shape[256] = "";
+	size_t k = 0;
 	for (int i = 0; i < p->naxes; i++) {
-		p->npoints *= p->axes[i].values.n;
-		if (p->npoints > PLAN_MAX_RUNS)
-			break;
+		n *= p->axes[i].values.n;
+		if (k < sizeof shape)
+			k += (size_t)snprintf(shape + k, sizeof shape - k, "%s%d", i ? " x " : "", p->axes[i].values.n);
 	}
-	if (p->npoints <= PLAN_MAX_RUNS)
+	if (n <= PLAN_MAX_POINTS) {
+		p->npoints = (int64_t)n;
 		return 0;
-	snprintf(err, errlen, "%s: the sweep has more than %lld points", p->scenario, PLAN_MAX_RUNS);
+	}
+	snprintf(err, errlen, "%s: the sweep has %.0f points (%s), more than %lld: sweep fewer values "
+		 "per axis, or split it into sweeps of fewer axes", p->scenario, n, shape, PLAN_MAX_POINTS);
 	return -1;
 }
 

@@ -22,7 +22,8 @@
 
 #define PLAN_MAX_AXES 32
 #define PLAN_MAX_SETS 256
-#define PLAN_MAX_RUNS 10000000LL
+#define PLAN_MAX_RUNS 1000000LL    /* runs of one sweep (issue 12 D6: a 1000x1000 sweep) */
+#define PLAN_MAX_POINTS 100000LL   /* points: each is loaded and checked up front (~0.1 ms each) */
 
 struct plan_axis {
 	char *key;
