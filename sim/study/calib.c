@@ -57,6 +57,16 @@ static const struct calib_param calib_table[] = {
 
 #define NPARAMS ((int)(sizeof calib_table / sizeof calib_table[0]))
 
+int calib_param_count(void)
+{
+	return NPARAMS;
+}
+
+const char *calib_param_key(int i)
+{
+	return calib_table[i].key;
+}
+
 static const char *const family_names[CALIB_NFAMILIES] = { "kernel", "go", "java" };
 
 const char *calib_family_name(enum calib_family f)

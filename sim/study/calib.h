@@ -49,6 +49,11 @@ struct calib_profile {
 const char *calib_family_name(enum calib_family f);
 int calib_family_parse(const char *name);
 
+/* The parameters calibrate measures (the calibration table's keys, e.g.
+ * "kernel.switch"), i from 0 to calib_param_count() - 1. */
+int calib_param_count(void);
+const char *calib_param_key(int i);
+
 /* Adds the figure a line of a measurement program's output carries to run:
  * "SUMMARY key value unit ..." or "RESULT java key value unit ...", in ns
  * (us and ms converted) or bytes; a background line ("other processes N%",
