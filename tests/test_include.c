@@ -233,6 +233,36 @@ static void test_validate_print_provenance(void **state)
 	assert_non_null(strstr(out, want));
 }
 
+/* --profile reaches the runs of every command that simulates: a run, the
+ * repetitions (the sweep path) and capacity's probes store its value. */
+static void test_profile_in_run_sweep_capacity(void **state)
+{
+	(void)state;
+	const char *prof = put("prof.yaml", "kernel:\n  wake: 9us\n");
+	const char *s = put("s.yaml", "name: s\nmodels: { gmp: }\n" BODY);
+	static const char *const cmds[] = { "%s --profile %s -q -o %s",
+					    "%s --reps 2 --profile %s -q -o %s",
+					    "sweep %s --set models.gmp.gomaxprocs=1,2 --profile %s -q -o %s",
+					    "capacity %s --slo p99<50ms --rate-lo 10/s --rate-hi 40/s --profile %s -q -o %s" };
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		char db[600], args[2000], out[8192];
+		snprintf(db, sizeof db, "%s/r%zu.db", dir, i);
+		snprintf(args, sizeof args, cmds[i], s, prof, db);
+		char quoted[2100];
+		snprintf(quoted, sizeof quoted, "%s", args);
+		char *lt = strchr(quoted, '<');
+		if (lt) { /* the SLO's '<' must reach gmpsim, not the shell */
+			memmove(lt + 1, lt, strlen(lt) + 1);
+			*lt = '\\';
+		}
+		int rc = tu_run_gmpsim(quoted, out, sizeof out);
+		if (rc)
+			fail_msg("%s: exit %d: %s", quoted, rc, out);
+		assert_int_equal(tu_query_int(db, "select count(distinct value) from params where key='kernel.wake'"), 1);
+		assert_int_equal(tu_query_int(db, "select min(value) from params where key='kernel.wake'"), 9000);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_the_included_file),
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_validate_print_provenance),
+		cmocka_unit_test(test_profile_in_run_sweep_capacity),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
