@@ -291,6 +291,9 @@ static void test_usage_and_failures_write_nothing(void **state)
 	assert_non_null(strstr(out, "kernel: run 1 printed no figures"));
 	assert_non_null(strstr(out, "nothing written"));
 	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(calibrate("", "-o /nonexistent-dir/p.yaml", out, sizeof out), 2);
+	assert_non_null(strstr(out, "/nonexistent-dir/p.yaml: cannot write in /nonexistent-dir: No such file or directory"));
+	assert_null(strstr(out, "building")); /* refused before measuring */
 	assert_int_equal(calibrate("", "--help", out, sizeof out), 0);
 	assert_non_null(strstr(out, "usage: gmpsim calibrate"));
 }

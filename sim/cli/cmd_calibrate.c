@@ -375,6 +375,26 @@ static int write_out(const struct calib_cli *c, const struct calib_profile *p)
 	return cli_error(CMD, EXIT_USAGE, "%s: cannot write: %s", c->output, strerror(e));
 }
 
+/* Refuses, before minutes of measuring, an output whose directory cannot be written. */
+static int check_output(const struct calib_cli *c)
+{
+	if (!c->output)
+		return 0;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", c->output);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	struct stat st;
+	if (stat(c->output, &st) == 0 && !S_ISREG(st.st_mode))
+		return cli_error(CMD, EXIT_USAGE, "%s: not a regular file", c->output);
+	if (access(dir, W_OK) != 0)
+		return cli_error(CMD, EXIT_USAGE, "%s: cannot write in %s: %s", c->output, dir, strerror(errno));
+	return 0;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st, (void)flag, (void)ftw;
@@ -460,7 +480,7 @@ int cmd_calibrate_main(int argc, char **argv)
 	int rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc;
-	if ((rc = find_scripts(&c)))
+	if ((rc = find_scripts(&c)) || (rc = check_output(&c)))
 		return rc;
 	struct calib_profile *p = calloc(1, sizeof *p);
 	if (!p)
