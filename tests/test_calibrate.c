@@ -128,7 +128,7 @@ static const char fake_measure[] =
 	"java)\n"
 	"  echo \"RESULT java vm_threads 25 threads x\"\n"
 	"  echo \"RESULT java creator_cpu $(pick x 100 100 100).00 us [1-2]\"\n"
-	"  echo \"RESULT java child_init_cpu 85.0 us [1-2]\"\n"
+	"  echo \"RESULT java child_init_cpu 105.0 us [1-2]\"\n"
 	"  echo \"RESULT java exit_and_rest_cpu 150.0 us [1-2]\"\n"
 	"  echo \"SUMMARY java.thread.rss 20480 B x\" ;;\n"
 	"esac\n";
@@ -188,6 +188,7 @@ static void test_fake_full_run_round_trip(void **state)
 	assert_non_null(strstr(text, "  switch: 2.5us    # median 2.5us, p10-p90 2.1us-2.9us over 3 runs; "
 				     "analysis/measure/switch.c: switch.futex.only\n"));
 	assert_non_null(strstr(text, "# QUIET: the gate passed before all 9 runs"));
+	assert_non_null(strstr(text, "  thread_init: 100us ")); /* three figures, not 1e+02us */
 	assert_non_null(strstr(text, "# go      measured with go version go1.19.8"));
 	struct scenario sc;
 	load_with_profile(args, &sc);
@@ -204,7 +205,7 @@ static void test_fake_full_run_round_trip(void **state)
 	assert_int_equal(sc.gmp.steal, 33);
 	assert_int_equal(sc.gmp.signal, 7100);
 	assert_int_equal(sc.jvm.start, 90000);                /* 100 us - kernel.thread_create measured */
-	assert_int_equal(sc.jvm.thread_init, 80000);          /* 85 us - jvm.thread_entry's default 5 us */
+	assert_int_equal(sc.jvm.thread_init, 100000);         /* 105 us - jvm.thread_entry's default 5 us */
 	assert_int_equal(sc.jvm.thread_exit, 140000);         /* 150 us - kernel.thread_exit measured */
 	assert_int_equal(sc.jvm.threads, 24);                 /* the JVM's threads less main */
 	assert_int_equal(sc.jvm.stack_touch, 20000);

@@ -242,15 +242,26 @@ static double round2(double x)
 	return round(x / mag) * mag;
 }
 
-/* A duration (ns) in the largest unit it is at least 1 of, "%.*g" digits. */
+/* x to digits significant figures, never in exponent form ("100", not "1e+02"). */
+static void fmt_sig(double x, int digits, const char *unit, char *buf, size_t len)
+{
+	if (x >= pow(10, digits))
+		snprintf(buf, len, "%.0f%s", x, unit);
+	else
+		snprintf(buf, len, "%.*g%s", digits, x, unit);
+}
+
+/* A duration (ns) in the largest unit it is at least 1 of, to digits figures. */
 static void fmt_ns(double ns, int digits, char *buf, size_t len)
 {
-	if (ns >= 1e6)
-		snprintf(buf, len, "%.*gms", digits, ns / 1e6);
+	if (ns >= 1e9)
+		fmt_sig(ns / 1e9, digits, "s", buf, len);
+	else if (ns >= 1e6)
+		fmt_sig(ns / 1e6, digits, "ms", buf, len);
 	else if (ns >= 1e3)
-		snprintf(buf, len, "%.*gus", digits, ns / 1e3);
+		fmt_sig(ns / 1e3, digits, "us", buf, len);
 	else
-		snprintf(buf, len, "%.*gns", digits, ns);
+		fmt_sig(ns, digits, "ns", buf, len);
 }
 
 static void fmt_value(enum calib_unit u, double v, char *buf, size_t len)
