@@ -47,6 +47,8 @@ static void open_window(struct run *r)
 	kern_reset_peaks(&r->kern);
 	w->st = r->kern.st;
 	w->other = r->kern.other;
+	w->mem_access = r->kern.mem_access;
+	w->mem_remote = r->kern.mem_remote;
 	wl_reset_window(&r->wl);
 }
 
@@ -173,12 +175,23 @@ static void colocated_metrics(struct run *r, struct run_result *res, double wind
 	latency_metrics(res, st, "colocated_");
 }
 
+/* The share of the service's memory accesses (cpu ops' mem: work) that
+ * went to another node than the running core's; none without any. */
+static void memory_metrics(struct run *r, struct run_result *res)
+{
+	double access = r->kern.mem_access - r->window.mem_access;
+	if (access > 0)
+		res_metric(res, "remote_access_share", (r->kern.mem_remote - r->window.mem_remote) / access, "ratio");
+}
+
 static void thread_metrics(struct run *r, struct run_result *res, double window_s)
 {
 	const struct kern_stats *st = &r->kern.st, *w0 = &r->window.st;
 	res_metric(res, "context_switches", (double)(st->switches - w0->switches), "count");
 	res_metric(res, "involuntary_switches", (double)(st->involuntary - w0->involuntary), "count");
 	res_metric(res, "migrations", (double)(st->migrations - w0->migrations), "count");
+	res_metric(res, "migrations_remote", (double)(st->migrations_remote - w0->migrations_remote), "count");
+	memory_metrics(r, res);
 	res_metric(res, "wakeups", (double)(st->wakeups - w0->wakeups), "count");
 	res_metric(res, "threads_created", (double)(st->created - w0->created), "count");
 	res_metric(res, "thread_create_failures", (double)(st->create_failures - w0->create_failures), "count");
@@ -269,6 +282,8 @@ static int build(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory building the machine");
 		return 2;
 	}
+	mpol_init(&r->mpol, &r->mach, &sc->numactl);
+	kern_bind(&r->kern, sc->numactl.cpus, &r->mpol);
 	if (wl_init(&r->wl, r, err, errlen) != 0)
 		return 2;
 	if (r->model->init(r, err, errlen) != 0)

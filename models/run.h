@@ -34,6 +34,7 @@ struct run_window {
 	sim_ns foreign[CAT_COUNT];   /* the part of it spent on the co-located load's threads */
 	struct kern_stats st;
 	struct kern_stats other;     /* the co-located load's threads */
+	double mem_access, mem_remote; /* the kernel's memory-access sums */
 };
 
 struct run {
@@ -41,6 +42,7 @@ struct run {
 	const struct scenario *sc;
 	uint64_t seed;
 	struct machine mach;
+	struct mpol mpol;            /* the service's memory policy (numactl:) */
 	struct kern kern;
 	struct wl wl;
 	const struct model_ops *model;

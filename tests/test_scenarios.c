@@ -177,6 +177,33 @@ static void test_mutex_numa(void **state)
 	}
 }
 
+/* numa_mutex_seed: with one P the goroutines take turns on one M, the
+ * lock is never contended and its line never moves: at least 10^6 x (20
+ * ns held + 20 ns between) = 40 ms, and little more. With 56 Ps most
+ * acquisitions move the line; bound to node 0 (numactl -N 0) every move is
+ * local (60 ns), across both nodes some are remote (200 ns), so the
+ * unbound run is slower. GOMAXPROCS defaults to the bound cores (28). */
+static void test_numa_mutex_seed(void **state)
+{
+	(void)state;
+	const char *path = "scenarios/numa_mutex_seed.yaml";
+	struct run_result one = run_file(path, "gmp", "models.gmp.gomaxprocs=1");
+	struct run_result bound = run_file(path, "gmp", NULL);
+	struct run_result spread = run_file(path, "gmp", "numactl.cpunodebind=all");
+	struct run_result dflt = run_file(path, "gmp", "models.gmp.gomaxprocs=0");
+	fprintf(stderr, "numa_mutex_seed: 1 P %.1f ms, 56 Ps on node 0 %.1f ms, 56 Ps across %.1f ms\n",
+		M(&one, "latency_max") / 1e6, M(&bound, "latency_max") / 1e6, M(&spread, "latency_max") / 1e6);
+	assert_true(M(&one, "latency_max") >= 40e6 && M(&one, "latency_max") < 1.05 * 40e6);
+	assert_true(M(&bound, "latency_max") > M(&one, "latency_max"));
+	assert_true(M(&spread, "latency_max") > 1.2 * M(&bound, "latency_max"));
+	assert_int_equal((int)M(&bound, "mutex_acquisitions"), 1000000);
+	assert_int_equal((int)M(&dflt, "gomaxprocs"), 28);
+	res_free(&one);
+	res_free(&bound);
+	res_free(&spread);
+	res_free(&dflt);
+}
+
 /* gc_stw: Go stops the world twice per cycle for a fixed, small amount of
  * work (sweep and mark termination) and marks — stacks included —
  * concurrently; a JVM young pause scans every thread's stack and copies
@@ -218,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_cgo_sleep),
 		cmocka_unit_test(test_chan_leak),
 		cmocka_unit_test(test_mutex_numa),
+		cmocka_unit_test(test_numa_mutex_seed),
 		cmocka_unit_test(test_gc_stw),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);

@@ -233,7 +233,7 @@ static bool stack_grow(struct gmp *s, struct gmp_m *m, struct task *g, int64_t d
  * tries, a multicore machine, another P running, and nothing queued here. */
 static bool can_spin(struct gmp *s, struct gmp_m *m, int iter)
 {
-	return iter < 4 && run_of(s)->mach.ncores > 1 && s->nprocs > s->npidle + s->nmspinning + 1 &&
+	return iter < 4 && run_of(s)->sc->numactl.ncpus > 1 && s->nprocs > s->npidle + s->nmspinning + 1 &&
 	       gmp_runqempty(m->p);
 }
 
@@ -557,7 +557,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		return;
 	}
 	if (g->home_node < 0)
-		g->home_node = (int16_t)mach_node_of(&r->mach, m->kt->core);
+		g->home_node = (int16_t)mpol_home(&r->mpol, m->kt->core);  /* first touch, by the policy */
 	for (;;) {
 		if (g->chan_panic) {  /* a send released by close panics */
 			g->failed = 1;

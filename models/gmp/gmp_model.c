@@ -15,7 +15,9 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 {
 	const struct gmp_model_cfg *c = &sc->gmp;
 	s->cfg = (struct gmp_cfg){
-		.gomaxprocs = c->gomaxprocs ? (int)c->gomaxprocs : sc->machine.cores,
+		/* os_linux.go:getproccount — ncpu counts the affinity mask's CPUs
+		 * (sched_getaffinity), so numactl's binding sets the default */
+		.gomaxprocs = c->gomaxprocs ? (int)c->gomaxprocs : sc->numactl.ncpus,
 		.newproc = c->newproc, .gogo = c->gogo, .runqput = c->runqput, .steal = c->steal,
 		.netpoll = c->netpoll, .signal = c->signal, .schedule = c->schedule,
 		.sysmon_cycle = c->sysmon_cycle, .runnext_backoff = c->runnext_backoff,

@@ -65,6 +65,49 @@ static struct kthread *rq_pop(struct kcore *c)
 	return top;
 }
 
+/* Takes the thread at heap index i out of c's run queue (rq_pop for the top). */
+static struct kthread *rq_remove_at(struct kcore *c, int32_t i)
+{
+	if (i == 0)
+		return rq_pop(c);
+	struct kthread *t = c->rq[i], *last = c->rq[--c->nrq];
+	if (i == c->nrq)
+		return t;
+	while (i > 0 && rq_before(last, c->rq[(i - 1) / 2])) {  /* sift up */
+		c->rq[i] = c->rq[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	for (;;) {  /* sift down */
+		int32_t l = 2 * i + 1;
+		if (l >= c->nrq)
+			break;
+		int32_t m = (l + 1 < c->nrq && rq_before(c->rq[l + 1], c->rq[l])) ? l + 1 : l;
+		if (!rq_before(c->rq[m], last))
+			break;
+		c->rq[i] = c->rq[m];
+		i = m;
+	}
+	c->rq[i] = last;
+	return t;
+}
+
+/* The heap index of the first thread in run-queue order (vruntime, then
+ * enqueue order) on `from` that may run on core `to`, or -1. The top when
+ * it may (always when nothing is bound). */
+static int32_t rq_find_allowed(const struct kern *k, const struct kcore *from, int to)
+{
+	int32_t best = -1;
+	for (int32_t i = 0; i < from->nrq; i++) {
+		if (!kern_allowed(k, from->rq[i], to))
+			continue;
+		if (i == 0)
+			return 0;
+		if (best < 0 || rq_before(from->rq[i], from->rq[best]))
+			best = i;
+	}
+	return best;
+}
+
 /* ---- accounting --------------------------------------------------------- */
 
 static void update_min_vruntime(struct kcore *c)
@@ -190,6 +233,16 @@ static void core_arm_burst(struct kern *k, struct kcore *c)
 	eq_push(&k->sim->q, &c->ev, when);
 }
 
+/* NUMA slowdown of t's burst on a core of `node`. */
+static double burst_factor(const struct kern *k, const struct kthread *t, int node)
+{
+	if (!k->mach)
+		return 1.0;
+	if (t->burst_home == MACH_HOME_INTERLEAVE)
+		return mach_slowdown_spread(k->mach, k->mpol ? k->mpol->nodes : 0, node, t->burst_mem);
+	return mach_slowdown(k->mach, t->burst_home, node, t->burst_mem);
+}
+
 static void core_start_burst(struct kern *k, struct kcore *c)
 {
 	struct kthread *t = c->curr;
@@ -198,7 +251,7 @@ static void core_start_burst(struct kern *k, struct kcore *c)
 	c->seg_pre = t->pre_left;
 	if (c->slice_end == SIM_NS_MAX && c->nrq > 0)  /* a competitor came during the switch-in */
 		c->slice_end = c->seg_start + slice_len(k, c);
-	c->factor = k->mach ? mach_slowdown(k->mach, t->burst_home, c->node, t->burst_mem) : 1.0;
+	c->factor = burst_factor(k, t, c->node);
 	core_arm_burst(k, c);
 }
 
@@ -216,6 +269,18 @@ static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
 	return elapsed;
 }
 
+/* Books `done` ns of t's burst work on core c as memory accesses: the
+ * service's only, weighted by the burst's memory intensity. */
+static void count_memory(struct kern *k, const struct kcore *c, const struct kthread *t, sim_ns done)
+{
+	if (t->foreign || t->burst_mem <= 0 || t->burst_home == -1 || done <= 0)
+		return;
+	double w = (double)t->burst_mem * (double)done;
+	uint64_t mask = k->mpol ? k->mpol->nodes : 0;
+	k->mem_access += w;
+	k->mem_remote += w * mach_remote_share(k->mach, t->burst_home, mask, c->node);
+}
+
 /* Stops the running burst now, keeping its remainder in the thread. */
 static void core_stop_burst(struct kern *k, struct kcore *c)
 {
@@ -224,7 +289,9 @@ static void core_stop_burst(struct kern *k, struct kcore *c)
 	sim_ns elapsed = k->sim->now - c->seg_start;
 	if (c->seg_pre > 0)
 		elapsed = consume_prefix(t, elapsed < c->seg_pre ? elapsed : c->seg_pre, elapsed);
-	t->burst_left -= work_done(c, elapsed, t->burst_left);
+	sim_ns done = work_done(c, elapsed, t->burst_left);
+	t->burst_left -= done;
+	count_memory(k, c, t, done);
 	eq_cancel(&k->sim->q, &c->ev);
 }
 
@@ -313,30 +380,65 @@ static void core_fire(struct sim *sim, struct eq_event *ev)
 static inline bool core_idle(const struct kcore *c) { return c->curr == NULL; }
 static inline int64_t core_load(const struct kcore *c) { return c->nrq + (c->curr ? 1 : 0); }
 
-/* Wake-up placement: previous core if idle, else an idle core on its node,
- * else any idle core, else the least loaded (previous core on ties). */
-static struct kcore *select_core(struct kern *k, int prev)
+/* The first core at or after `from` (cyclically) that t may run on. */
+static int first_allowed(const struct kern *k, const struct kthread *t, int from)
+{
+	for (int i = 0; i < k->ncores; i++) {
+		int c = (from + i) % k->ncores;
+		if (kern_allowed(k, t, c))
+			return c;
+	}
+	assert(!"a thread allowed on no core");
+	return from;
+}
+
+/* fair.c: wake_affine, for a waker on another node than t's previous core
+ * (on the same node both lead to the same idle search): the waker's core
+ * becomes the target when wake_affine_weight finds it less loaded — its
+ * load with t added, x 100, below the previous core's x (100 + (117 -
+ * 100) / 2) (WA_BIAS, the domain's imbalance_pct 117) — and the node
+ * distance keeps SD_WAKE_AFFINE (<= node_reclaim_distance, 30).
+ * wake_affine_idle's cases are covered by the caller's idle checks. */
+static int wake_affine(const struct kern *k, const struct kthread *t, int prev, int waker)
+{
+	if (waker < 0 || waker >= k->ncores || !kern_allowed(k, t, waker))
+		return prev;
+	const struct kcore *w = &k->cores[waker], *p = &k->cores[prev];
+	if (w->node == p->node || k->mach->distance[p->node * k->mach->nnodes + w->node] > 30)
+		return prev;
+	int64_t this_eff = (core_load(w) + 1) * 100, prev_eff = core_load(p) * (100 + (117 - 100) / 2);
+	return this_eff < prev_eff ? waker : prev;
+}
+
+/* Wake-up placement: previous core if idle (t may run there), else an
+ * idle core on the wake-affine target's node (select_idle_sibling: its
+ * LLC), else any idle core, else the least loaded (the target on ties).
+ * Only cores t may run on. */
+static struct kcore *select_core(struct kern *k, const struct kthread *t, int prev, int waker)
 {
 	if (prev < 0 || prev >= k->ncores)
 		prev = 0;
+	if (!kern_allowed(k, t, prev))
+		prev = first_allowed(k, t, prev);
 	if (core_idle(&k->cores[prev]))
 		return &k->cores[prev];
+	int target = wake_affine(k, t, prev, waker);
 	int per = k->mach ? k->mach->cores_per_node : k->ncores;
-	int base = (prev / per) * per;
+	int base = (target / per) * per;
 	for (int i = 1; i < per; i++) {
-		int c = base + (prev - base + i) % per;
-		if (c < k->ncores && core_idle(&k->cores[c]))
+		int c = base + (target - base + i) % per;
+		if (c < k->ncores && core_idle(&k->cores[c]) && kern_allowed(k, t, c))
 			return &k->cores[c];
 	}
 	for (int i = 1; i < k->ncores; i++) {
-		int c = (prev + i) % k->ncores;
-		if (core_idle(&k->cores[c]))
+		int c = (target + i) % k->ncores;
+		if (core_idle(&k->cores[c]) && kern_allowed(k, t, c))
 			return &k->cores[c];
 	}
-	struct kcore *best = &k->cores[prev];
+	struct kcore *best = &k->cores[target];
 	for (int i = 1; i < k->ncores; i++) {
-		struct kcore *c = &k->cores[(prev + i) % k->ncores];
-		if (core_load(c) < core_load(best))
+		struct kcore *c = &k->cores[(target + i) % k->ncores];
+		if (kern_allowed(k, t, c->id) && core_load(c) < core_load(best))
 			best = c;
 	}
 	return best;
@@ -374,23 +476,27 @@ static void core_enqueue(struct kern *k, struct kcore *c, struct kthread *t)
 
 /* ---- balancing ------------------------------------------------------------------- */
 
+/* Moves the first queued thread of `from` that may run on `to` there. */
 static void migrate(struct kern *k, struct kcore *from, struct kcore *to)
 {
-	struct kthread *t = rq_pop(from);
+	int32_t i = rq_find_allowed(k, from, to->id);
+	assert(i >= 0);
+	struct kthread *t = rq_remove_at(from, i);
 	t->vruntime = t->vruntime - from->min_vruntime + to->min_vruntime;
 	k->st.migrations++;
+	k->st.migrations_remote += from->node != to->node;
 	core_enqueue(k, to, t);
 }
 
-/* A core going idle pulls one waiting thread: same node first; another
- * node only from a core with at least two waiting. */
+/* A core going idle pulls one waiting thread that may run on it: same
+ * node first; another node only from a core with at least two waiting. */
 static bool newidle_balance(struct kern *k, struct kcore *c)
 {
 	struct kcore *best = NULL;
 	for (int i = 0; i < k->ncores; i++) {
 		struct kcore *o = &k->cores[i];
 		bool same = o->node == c->node;
-		if (o == c || o->nrq < (same ? 1 : 2))
+		if (o == c || o->nrq < (same ? 1 : 2) || rq_find_allowed(k, o, c->id) < 0)
 			continue;
 		if (!best || (same && best->node != c->node) ||
 		    ((same == (best->node == c->node)) && o->nrq > best->nrq))
@@ -398,30 +504,142 @@ static bool newidle_balance(struct kern *k, struct kcore *c)
 	}
 	if (!best)
 		return false;
-	struct kthread *t = rq_pop(best);
+	struct kthread *t = rq_remove_at(best, rq_find_allowed(k, best, c->id));
 	t->vruntime = t->vruntime - best->min_vruntime + c->min_vruntime;
 	k->st.migrations++;
+	k->st.migrations_remote += best->node != c->node;
 	t->core = (int16_t)c->id;
 	core_switch_to(k, c, t, 0);
 	return true;
 }
 
-static void balance_fire(struct sim *sim, struct eq_event *ev)
+/* The node-level domain (fair.c: load_balance within an MC domain): over
+ * cores [base, base + n), move a waiting thread from the most to the
+ * least loaded core (that one of its threads may run on) while they
+ * differ by two or more. */
+static void balance_span(struct kern *k, int base, int n)
 {
-	struct kern *k = (struct kern *)((char *)ev - offsetof(struct kern, balance_ev));
-	for (int round = 0; round < k->ncores; round++) {
+	for (int round = 0; round < n; round++) {
 		struct kcore *hi = NULL, *lo = NULL;
-		for (int i = 0; i < k->ncores; i++) {
+		for (int i = base; i < base + n; i++) {
 			struct kcore *c = &k->cores[i];
 			if (c->nrq > 0 && (!hi || core_load(c) > core_load(hi)))
 				hi = c;
-			if (!lo || core_load(c) < core_load(lo))
+		}
+		for (int i = base; hi && i < base + n; i++) {
+			struct kcore *c = &k->cores[i];
+			if ((!lo || core_load(c) < core_load(lo)) && (c == hi || rq_find_allowed(k, hi, i) >= 0))
 				lo = c;
 		}
 		if (!hi || core_load(hi) - core_load(lo) < 2)
 			break;
 		migrate(k, hi, lo);
 	}
+}
+
+struct node_load {
+	int64_t load;  /* running + waiting threads on its cores */
+	int idle;      /* idle cores */
+};
+
+static struct node_load node_load(const struct kern *k, int node)
+{
+	struct node_load l = { 0, 0 };
+	int per = k->mach->cores_per_node;
+	for (int i = node * per; i < (node + 1) * per; i++) {
+		l.load += core_load(&k->cores[i]);
+		l.idle += core_idle(&k->cores[i]);
+	}
+	return l;
+}
+
+/* The core of node `from` with the most waiting threads of which one may
+ * run on core `to`, or NULL. */
+static struct kcore *numa_source(struct kern *k, int from, int to)
+{
+	int per = k->mach->cores_per_node;
+	struct kcore *src = NULL;
+	for (int i = from * per; i < (from + 1) * per; i++) {
+		struct kcore *c = &k->cores[i];
+		if (c->nrq > 0 && (!src || c->nrq > src->nrq) && rq_find_allowed(k, c, to) >= 0)
+			src = c;
+	}
+	return src;
+}
+
+/* A move from node `from` to node `to`: the least loaded core of `to`
+ * that a waiting thread of `from` may run on, and that thread's core;
+ * false when no such pair exists. */
+static bool numa_pair(struct kern *k, int from, int to, struct kcore **src, struct kcore **dst)
+{
+	int per = k->mach->cores_per_node;
+	*src = *dst = NULL;
+	for (int i = to * per; i < (to + 1) * per; i++) {
+		struct kcore *c = &k->cores[i];
+		if (*dst && core_load(c) >= core_load(*dst))
+			continue;
+		struct kcore *from_core = numa_source(k, from, i);
+		if (from_core) {
+			*dst = c;
+			*src = from_core;
+		}
+	}
+	return *src != NULL;
+}
+
+/* How many threads the NUMA-level domain moves from busiest node b to
+ * local node l (fair.c: calculate_imbalance). Only a node with waiting
+ * threads gives any (an overloaded group; the model migrates queued
+ * threads only, not running ones). Into a node with idle cores: as many
+ * as it has idle cores (group_has_spare: use the spare capacity); into a
+ * busy node: half the difference, and only when b's load exceeds l's by
+ * imbalance_pct 117 % (topology.c: sd_init) — the larger threshold that
+ * makes cross-node moves rarer than the node level's difference of two. */
+static int64_t numa_imbalance(const struct kern *k, struct node_load b, struct node_load l)
+{
+	int64_t waiting = b.load - k->mach->cores_per_node;
+	if (waiting <= 0)
+		return 0;
+	if (l.idle > 0)
+		return waiting < l.idle ? waiting : l.idle;
+	if (b.load * 100 <= l.load * 117)
+		return 0;
+	return (b.load - l.load) / 2;
+}
+
+/* The NUMA-level domain: from the busiest node to the least loaded one
+ * (the lower id on ties). */
+static void balance_numa(struct kern *k)
+{
+	int nn = k->mach->nnodes, busiest = 0, local = 0;
+	for (int n = 1; n < nn; n++) {
+		if (node_load(k, n).load > node_load(k, busiest).load)
+			busiest = n;
+		if (node_load(k, n).load < node_load(k, local).load)
+			local = n;
+	}
+	if (busiest == local)
+		return;
+	int64_t moves = numa_imbalance(k, node_load(k, busiest), node_load(k, local));
+	for (int64_t i = 0; i < moves; i++) {
+		struct kcore *src, *dst;
+		if (!numa_pair(k, busiest, local, &src, &dst))
+			break;
+		migrate(k, src, dst);
+	}
+}
+
+/* rebalance_domains: every node's domain each interval; the NUMA domain,
+ * whose span is nnodes times larger, every nnodes-th (a domain's
+ * balance_interval is its span weight in ms, topology.c: sd_init). */
+static void balance_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kern *k = (struct kern *)((char *)ev - offsetof(struct kern, balance_ev));
+	int nn = k->mach->nnodes, per = k->mach->cores_per_node;
+	for (int n = 0; n < nn; n++)
+		balance_span(k, n * per, per);
+	if (nn > 1 && ++k->balance_ticks % (uint64_t)nn == 0)
+		balance_numa(k);
 	sim_after(sim, ev, k->cfg->balance_interval);
 }
 
@@ -557,7 +775,7 @@ void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 		stop_thread(k, t);  /* runnable, but held until the world restarts */
 		return;
 	}
-	struct kcore *c = select_core(k, t->core >= 0 ? t->core : waker_core);
+	struct kcore *c = select_core(k, t, t->core >= 0 ? t->core : waker_core, waker_core);
 	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
 	int64_t floor_v = c->min_vruntime - k->cfg->sched_latency / 2;
 	t->vruntime += c->min_vruntime;
@@ -687,7 +905,7 @@ static struct kthread *create(struct kern *k, const struct kern_owner_ops *ops, 
 		stop_thread(k, t);
 		return t;
 	}
-	struct kcore *c = select_core(k, near_core);
+	struct kcore *c = select_core(k, t, near_core, -1);
 	core_account(c, k->sim->now);  /* min_vruntime as of now (CFS: update_curr first) */
 	t->vruntime = c->min_vruntime + start_debit(k, c);
 	core_enqueue(k, c, t);
@@ -892,6 +1110,13 @@ int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
 	if (cfg->balance_interval > 0)
 		sim_after(sim, &k->balance_ev, cfg->balance_interval);
 	return 0;
+}
+
+void kern_bind(struct kern *k, const uint8_t *allowed, const struct mpol *mpol)
+{
+	assert(k->next_id == 0);
+	k->allowed = allowed;
+	k->mpol = mpol;
 }
 
 void kern_free(struct kern *k)

@@ -18,7 +18,9 @@
  *     kernel keeps the burst's remainder and resumes it later, as user code
  *     never sees an involuntary context switch.
  *   - kern_wake places a blocked thread (previous core if idle, else an idle
- *     core on the same node, else any idle core, else the least loaded) and
+ *     core on the node of the wake-affine target — the waker's core when
+ *     it is on another node and less loaded, fair.c: wake_affine —, else
+ *     any idle core, else the least loaded) and
  *     delays it by the idle core's wake-up (IPI + idle exit): wake_idle for
  *     a core idle less than idle_deep_after (a VM's halt-polling window, a
  *     shallow C-state), wake_idle_deep after that.
@@ -32,8 +34,17 @@
  * min_granularity), sleeper credit of half the target latency, new threads
  * placed one slice behind (START_DEBIT), wake-up preemption when the wakee
  * leads by wakeup_granularity, newly-idle balancing (pull from the busiest
- * core, same node first) and periodic balancing every balance_interval.
+ * core, same node first) and periodic balancing in two scheduler-domain
+ * levels (topology.c: sd_init, fair.c: rebalance_domains): within each
+ * node every balance_interval, across nodes every balance_interval x
+ * nodes (a domain's interval is its span in CPUs) and only for a node
+ * with waiting threads — into another node's idle cores, or, when that
+ * node is busy too, when its load exceeds the other's by imbalance_pct
+ * (117 %).
  *
+ * CPU affinity (kern_bind): the service's threads run only on the allowed
+ * cores — placement, wake-ups and both balancers skip the others, as
+ * can_migrate_task does; foreign threads are not bound. *
  * A core's time is always in exactly one category: task work, runtime
  * overhead, kernel overhead, spinning, or idle. Context switches are kernel
  * overhead on the core that pays them; the idle-state exit of a woken idle
@@ -55,6 +66,7 @@
 #include "types.h"
 #include "engine.h"
 #include "machine.h"
+#include "mempolicy.h"
 
 struct kernel_cfg;
 
@@ -122,6 +134,7 @@ struct kern_stats {
 	uint64_t switches;           /* a core switches a thread in (from another or from idle) */
 	uint64_t involuntary;        /* of which preemptions */
 	uint64_t created, create_failures, exited, migrations, wakeups;
+	uint64_t migrations_remote;  /* of the migrations, those to another node */
 	int64_t live;                /* threads created and not exited */
 	int64_t peak_live;
 	double live_area;            /* integral of live over time, thread*ns */
@@ -149,11 +162,28 @@ struct kern {
 	struct kthread *stopped_head, *stopped_tail;
 	int64_t nstopped;
 	void *ctx;                   /* the run that owns this kernel */
+	const uint8_t *allowed;      /* per core, the service's threads may run there; NULL: anywhere */
+	const struct mpol *mpol;     /* the service's memory policy (interleave set); NULL: default */
+	uint64_t balance_ticks;      /* periodic balances so far (the NUMA level runs every nnodes-th) */
+	double mem_access;           /* the service's memory-intensive work, sum of mem x ns (local-node ns) */
+	double mem_remote;           /* the part of it whose memory was on another node */
 };
 
 int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
 	      const struct machine *mach, void *ctx);
 void kern_free(struct kern *k);
+
+/* Binds the service's threads (not foreign ones) to the cores with
+ * allowed[c] != 0 (NULL: every core; sched_setaffinity, numactl -N/-C)
+ * and gives the kernel the memory policy whose interleave set a burst
+ * homed MACH_HOME_INTERLEAVE spreads over (NULL: none). Before any thread
+ * is created; both arrays must outlive the kernel. */
+void kern_bind(struct kern *k, const uint8_t *allowed, const struct mpol *mpol);
+/* May t run on core c? */
+static inline bool kern_allowed(const struct kern *k, const struct kthread *t, int c)
+{
+	return !k->allowed || t->foreign || k->allowed[c];
+}
 
 /* Creates a runnable thread owned by (ops, owner), reserving `stack` bytes
  * and committing cfg->stack_touch of them, placed as a fork would be (near
@@ -173,7 +203,8 @@ struct kthread *kern_create_foreign(struct kern *k, const struct kern_owner_ops 
 				    int64_t stack, int near_core);
 
 /* From step(): run a burst of `work` ns (>= 0) in category cat; memory
- * intensity mem with its memory on node home (-1 for none). */
+ * intensity mem with its memory on node home (-1 for none,
+ * MACH_HOME_INTERLEAVE for the policy's interleave set). */
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home);
 /* From step(): the same burst opened by a prefix: pre[c] ns of category c

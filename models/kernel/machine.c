@@ -32,3 +32,28 @@ double mach_slowdown(const struct machine *m, int home, int node, double mem)
 	double remote = m->distance[home * m->nnodes + node];
 	return 1.0 + mem * (remote / local - 1.0);
 }
+
+double mach_slowdown_spread(const struct machine *m, uint64_t mask, int node, double mem)
+{
+	double sum = 0;
+	int k = 0;
+	for (int n = 0; n < m->nnodes && n < 64; n++)
+		if (mask >> n & 1) {
+			sum += mach_slowdown(m, n, node, mem);
+			k++;
+		}
+	return k ? sum / k : 1.0;
+}
+
+double mach_remote_share(const struct machine *m, int home, uint64_t mask, int node)
+{
+	if (home != MACH_HOME_INTERLEAVE)
+		return home >= 0 && home != node ? 1.0 : 0.0;
+	int k = 0, local = 0;
+	for (int n = 0; n < m->nnodes && n < 64; n++)
+		if (mask >> n & 1) {
+			k++;
+			local += n == node;
+		}
+	return k ? (double)(k - local) / k : 0.0;
+}

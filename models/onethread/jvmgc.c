@@ -44,10 +44,12 @@ static int64_t in_use(const struct run *r, const struct jgc *g)
 	return r->sc->gc.live_heap + g->survivor + g->eden;
 }
 
-/* HotSpot's ParallelGCThreads default: all CPUs up to 8, then 5/8 of the rest. */
+/* HotSpot's ParallelGCThreads default: all CPUs up to 8, then 5/8 of the
+ * rest — of the CPUs the process may use (os::active_processor_count
+ * counts the sched_getaffinity mask). */
 static int parallel_gc_threads(const struct run *r)
 {
-	int n = r->kern.ncores;
+	int n = r->sc->numactl.ncpus;
 	if (r->sc->gc.jvm_threads > 0)
 		return (int)r->sc->gc.jvm_threads;
 	return n <= 8 ? n : 8 + (n - 8) * 5 / 8;

@@ -241,7 +241,7 @@ static bool do_next_op(struct run *r, struct task *t)
 {
 	struct wl_step s;
 	if (t->home_node < 0)
-		t->home_node = (int16_t)mach_node_of(&r->mach, t->kt->core);
+		t->home_node = (int16_t)mpol_home(&r->mpol, t->kt->core);  /* first touch, by the policy */
 	if (!wl_next(&r->wl, t, &s))
 		return false;
 	switch (s.kind) {

@@ -184,6 +184,12 @@ void sc_free(struct scenario *sc)
 	free(sc->threads.runtime_name);
 	free(sc->pool.runtime_name);
 	free(sc->machine.distance);
+	free(sc->numactl.cpunodebind);
+	free(sc->numactl.physcpubind);
+	free(sc->numactl.membind);
+	free(sc->numactl.interleave);
+	free(sc->numactl.preferred);
+	free(sc->numactl.cpus);
 	for (int i = 0; i < sc->nclasses; i++) {
 		free(sc->classes[i].name);
 		dist_free(&sc->classes[i].arrival.think);

@@ -128,6 +128,30 @@ struct machine_cfg {
 	                         * diagonal and 10*ratio elsewhere. Owned. */
 };
 
+/* numactl: how the service's process is started, with numactl(8)'s option
+ * names. cpunodebind (nodes) / physcpubind (cores) restrict where its
+ * threads may run (sched_setaffinity); membind, interleave, preferred and
+ * localalloc choose its memory policy (set_mempolicy), at most one of them.
+ * Lists are numactl's: "all", or comma-separated N or N-M ("0", "0,2-3").
+ * Default: no binding, local allocation on first touch (MPOL_DEFAULT).
+ * Other processes (co-located load) are not bound. */
+enum mem_policy {
+	MEMPOL_DEFAULT,     /* first touch: the node of the core that first uses it */
+	MEMPOL_LOCAL,       /* --localalloc: the same rule, said explicitly (MPOL_LOCAL) */
+	MEMPOL_BIND,        /* --membind: only mem_nodes; the toucher's node if in them, else the nearest */
+	MEMPOL_PREFERRED,   /* --preferred: that node (memory is never short in the model) */
+	MEMPOL_INTERLEAVE,  /* --interleave: pages round-robin over mem_nodes */
+};
+
+struct numactl_cfg {
+	char *cpunodebind, *physcpubind, *membind, *interleave, *preferred; /* as given; "" = absent */
+	bool localalloc;
+	int ncpus;              /* cores the service may run on (machine.cores when unbound) */
+	uint8_t *cpus;          /* per core, 1 = allowed; NULL when unbound. Owned. */
+	enum mem_policy policy;
+	uint64_t mem_nodes;     /* BIND, INTERLEAVE: the nodes; PREFERRED: the one node (bit n = node n) */
+};
+
 struct kernel_cfg {
 	sim_ns switch_cost;        /* kernel.switch: a context switch on a core */
 	sim_ns wake_cost;          /* kernel.wake: the waker's CPU for waking a thread (try_to_wake_up) */
@@ -185,7 +209,7 @@ struct pool_cfg {
 
 struct gmp_model_cfg {
 	bool enabled;
-	int64_t gomaxprocs;     /* models.gmp.gomaxprocs: 0 = machine.cores (the runtime's default, ncpu) */
+	int64_t gomaxprocs;     /* models.gmp.gomaxprocs: 0 = the cores numactl allows (the runtime's ncpu) */
 	sim_ns newproc;         /* models.gmp.newproc: creator's CPU for a go statement */
 	sim_ns gogo;            /* models.gmp.gogo: user-level switch to a G (execute + gogo) */
 	sim_ns runqput;         /* models.gmp.runqput: one run-queue or timer-heap operation */
@@ -254,6 +278,7 @@ struct scenario {
 	uint64_t seed;      /* seed (default 1) */
 
 	struct machine_cfg machine;
+	struct numactl_cfg numactl;
 	struct kernel_cfg kernel;
 	struct acceptor_cfg acceptor;
 	struct jvm_cfg jvm;

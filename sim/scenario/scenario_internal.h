@@ -80,6 +80,12 @@ int sc__row_node(const struct loader *ld, const char *path);
 /* Adds every value row's resolved value to sc->params. */
 int sc__table_params(struct loader *ld);
 
+/* ---- scenario_numactl.c: the numactl: section's lists and policy ---------- */
+
+/* Reads the numactl rows' text (after the walk and the NUMA checks) into
+ * sc->numactl's core mask and memory policy. */
+int sc__load_numactl(struct loader *ld);
+
 /* ---- scenario_workload.c: classes, programs, ops, distributions ---------- */
 
 /* Fills sc->programs and sc->classes from workload: and programs:. */

@@ -67,6 +67,13 @@ static const struct sc_row sc_rows[] = {
 	{ "machine.numa.line_remote", ROW_DURATION, OFF(machine.line_remote), "200ns", 0, 0, 0, "a lock's cache line to another node" },
 	{ "machine.numa.ratio", ROW_DOUBLE, OFF(machine.numa_ratio), "2.1", 0, 1, 0, "remote / local memory latency" },
 	{ "machine.numa.distance", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "nodes x nodes SLIT matrix; default 10 local, 10*ratio remote" },
+	/* ---- numactl: the service's CPU binding and memory policy (scenario_numactl.c) ---- */
+	{ "numactl.cpunodebind", ROW_STRING, OFF(numactl.cpunodebind), "", 0, 0, 0, "nodes whose cores the service may run on (numactl -N); '' = all" },
+	{ "numactl.physcpubind", ROW_STRING, OFF(numactl.physcpubind), "", 0, 0, 0, "cores the service may run on (numactl -C); '' = all" },
+	{ "numactl.membind", ROW_STRING, OFF(numactl.membind), "", 0, 0, 0, "memory only from these nodes (numactl -m)" },
+	{ "numactl.interleave", ROW_STRING, OFF(numactl.interleave), "", 0, 0, 0, "memory pages round-robin over these nodes (numactl -i)" },
+	{ "numactl.preferred", ROW_STRING, OFF(numactl.preferred), "", 0, 0, 0, "memory from this node (numactl --preferred)" },
+	{ "numactl.localalloc", ROW_BOOL, OFF(numactl.localalloc), "false", 0, 0, 0, "memory on the node that first touches it (numactl -l; the default policy)" },
 	/* ---- kernel ---- */
 	{ "kernel.switch", ROW_DURATION, OFF(kernel.switch_cost), "3us", 0, 0, 0, "context switch on a core" },
 	{ "kernel.wake", ROW_DURATION, OFF(kernel.wake_cost), "2500ns", 0, 0, 0, "waker's CPU for a wake-up" },
@@ -130,7 +137,7 @@ static const struct sc_row sc_rows[] = {
 	{ "models.pool.runtime", ROW_STRING, OFF(pool.runtime_name), "java", 0, 0, 0, "java (a ThreadPoolExecutor's platform threads) or native (pthreads)" },
 
 	{ "models.gmp", ROW_MODEL, OFF(gmp.enabled), NULL, 0, 0, 0, "Go GMP scheduler (Go 1.19)" },
-	{ "models.gmp.gomaxprocs", ROW_INT64, OFF(gmp.gomaxprocs), "0", 0, 0, 65536, "Ps; 0 = machine.cores" },
+	{ "models.gmp.gomaxprocs", ROW_INT64, OFF(gmp.gomaxprocs), "0", 0, 0, 65536, "Ps; 0 = the cores numactl allows (all by default)" },
 	{ "models.gmp.newproc", ROW_DURATION, OFF(gmp.newproc), "180ns", 0, 0, 0, "creator's CPU per go statement" },
 	{ "models.gmp.gogo", ROW_DURATION, OFF(gmp.gogo), "100ns", 0, 0, 0, "user-level switch to a G" },
 	{ "models.gmp.runqput", ROW_DURATION, OFF(gmp.runqput), "5ns", 0, 0, 0, "one run-queue or timer-heap operation" },
@@ -499,7 +506,7 @@ static int check_models(struct loader *ld)
 int sc__load_sections(struct loader *ld, int root)
 {
 	return walk_section(ld, root, "") || check_times(ld) || check_numa(ld) ||
-	       load_distance(ld) || check_models(ld) || check_runtimes(ld) ? -1 : 0;
+	       load_distance(ld) || sc__load_numactl(ld) || check_models(ld) || check_runtimes(ld) ? -1 : 0;
 }
 
 /* ---- the rows' parameters ------------------------------------------------ */
