@@ -55,7 +55,7 @@ static void calibrate_usage(FILE *f)
 		"`gmpsim SCENARIO.yaml --profile PROFILE.yaml` or `include: PROFILE.yaml`.\n"
 		"\n"
 		"  -o, --output FILE   write the profile to FILE (replaced atomically; default stdout)\n"
-		"      --quick         one run per family instead of %d (under a minute; no spread)\n"
+		"      --quick         one run per family instead of %d (no spread), ThreadCreate left out\n"
 		"      --only FAMILY   measure only kernel, go or java (repeatable); the others keep\n"
 		"                      the defaults\n"
 		"  -h, --help          this help\n"
