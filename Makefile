@@ -53,7 +53,7 @@ LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps validate-deps install-debs run test unit-tests asan-tests scenario-tests bench validate install clean
+.PHONY: all deps validate-deps cluster-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench validate install clean
 
 all: deps gmpsim
 
@@ -65,6 +65,12 @@ deps:
 VALIDATE_DEBS := golang-1.19-go openjdk-17-jdk-headless
 validate-deps:
 	@$(MAKE) -s --no-print-directory install-debs DEBS="$(VALIDATE_DEBS)"
+
+# the cluster engines tests/cluster.sh runs the README's recipes on: a
+# single-node Slurm of its own (slurmctld, slurmd, munged) and GNU parallel
+CLUSTER_DEBS := slurm-wlm munge parallel
+cluster-deps:
+	@$(MAKE) -s --no-print-directory install-debs DEBS="$(CLUSTER_DEBS)"
 
 install-debs:
 	@missing=""; \
@@ -118,9 +124,15 @@ run: all
 	./gmpsim scenarios/10k_rps.yaml
 
 # the tests' scratch files live in build/tmp: two checkouts testing at once never share them
+# tests/cluster.sh skips (saying why) an engine that cannot be installed or started
 test: all $(TESTS) $(ASAN_TESTS)
 	@mkdir -p build/tmp
-	@sh tests/run.sh $(TESTS) $(ASAN_TESTS)
+	@$(MAKE) -s --no-print-directory cluster-deps || echo "cluster-deps: not installed; tests/cluster.sh will skip what is missing"
+	@sh tests/run.sh $(TESTS) $(ASAN_TESTS) tests/cluster.sh
+
+cluster-test: all cluster-deps
+	@mkdir -p build/tmp
+	@sh tests/run.sh tests/cluster.sh
 
 bench: all build/bench
 	@mkdir -p build/tmp

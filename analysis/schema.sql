@@ -86,10 +86,13 @@ CREATE TABLE metrics (
   unit   TEXT            -- 'count', '1/s', 'ns', 's', 'ratio', 'threads', 'B' ...
 );
 
--- Distributions (latency, scheduling delay ...) as buckets [lo, hi).
+-- Distributions (latency, scheduling delay ...) as buckets [lo, hi):
+-- log-linear as HdrHistogram's, 1 ns wide below 2048 ns, then 1024 per
+-- power of two, so every bucket is at most 0.1% of its lo wide (a
+-- quantile read off them is within 0.1%); only non-empty buckets stored.
 CREATE TABLE histograms (
   run_id INTEGER NOT NULL REFERENCES runs(run_id),
-  name   TEXT NOT NULL,  -- distribution name, e.g. 'latency', 'sched_delay'
+  name   TEXT NOT NULL,  -- distribution name, e.g. 'latency', 'sched_latency' (gmp)
   lo     REAL,           -- bucket lower bound, inclusive (ns)
   hi     REAL,           -- bucket upper bound, exclusive (ns)
   count  INTEGER         -- observations that fell in [lo, hi)

@@ -198,14 +198,14 @@ LEFT JOIN stats AS st
 ORDER BY pt.scenario, pt.point_id, pt.model;
 
 -- trace_spans: spans with their track's name and a readable label, e.g.
--- track 'P2', label 'running G 0x1f2e3d4c' (a G key's low 32 bits in hex).
+-- track 'P2', label 'running G17' (the goroutine whose own track is G17).
 CREATE VIEW IF NOT EXISTS trace_spans AS
 SELECT s.run_id, s.track, t.kind AS track_kind, t.name AS track_name, s.kind,
   s.obj, s.t0_ns, s.t1_ns, s.t1_ns - s.t0_ns AS dur_ns,
   s.kind || CASE
     WHEN s.obj IS NULL THEN ''
     WHEN (t.kind = 'M' AND s.kind IN ('running', 'syscall')) OR (t.kind = 'P' AND s.kind = 'running')
-      THEN printf(' G 0x%08x', s.obj & 4294967295)
+      THEN ' G' || s.obj
     WHEN t.kind = 'P' THEN ' M' || s.obj
     WHEN t.kind = 'core' THEN ' T' || s.obj
     WHEN t.kind = 'thread' AND s.kind IN ('blocked', 'futex') THEN printf(' task 0x%08x', s.obj & 4294967295)

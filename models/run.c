@@ -83,22 +83,14 @@ static void sample_fire(struct sim *sim, struct eq_event *ev)
 
 /* ---- metrics ------------------------------------------------------------------ */
 
-/* Log-spaced buckets, a hundred per decade (2.3% wide) from 100 ns; the
- * first also holds everything below. Only non-empty buckets are kept. */
+/* The sorted latencies in log-linear buckets (stats.h: at most 0.1% wide);
+ * only non-empty buckets are kept. */
 static void latency_histogram(struct run_result *res, const int64_t *lat, int64_t n)
 {
-	int64_t i = 0;
-	for (int b = 0; i < n; b++) {
-		double lo = 100.0 * pow(10.0, b / 100.0), hi = 100.0 * pow(10.0, (b + 1) / 100.0);
-		if (b == 0)
-			lo = 0;
-		int64_t count = 0;
-		while (i < n && (double)lat[i] < hi) {
-			count++;
-			i++;
-		}
-		if (count)
-			res_bucket(res, "latency", lo, hi, count);
+	for (int64_t i = 0, next; i < n; i = next) {
+		sim_ns lo, hi;
+		next = stats_hist_run(lat, n, i, &lo, &hi);
+		res_bucket(res, "latency", (double)lo, (double)hi, next - i);
 	}
 }
 

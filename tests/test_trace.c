@@ -507,7 +507,7 @@ static void test_database_holds_the_trace(void **state)
 			 tu_query_int(DB, "select (select count(*) from spans) + (select count(*) from events)"));
 	/* the readable view labels P spans by G */
 	assert_true(tu_query_int(DB, "select count(*) from trace_spans where track_name='P0' and "
-				  "label like 'running G %'") > 0);
+				  "label like 'running G%'") > 0);
 	/* a run without --trace has none */
 	assert_int_equal(tu_query_int(PLAIN_DB, "select count(*) from spans"), 0);
 }
@@ -545,8 +545,23 @@ static json_t *load_json(const char *path)
 	return j;
 }
 
-/* Counts the non-metadata events and checks each event's fields; fills
- * names with the thread names (tracks). */
+/* The counters export derives from the spans (exact at every change), as
+ * opposed to the sampled timeseries rows. */
+static const char *const derived[] = {
+	"busy cores", "Ps running a G", "spinning Ms", "running threads", "runnable threads",
+	"running goroutines", "runnable goroutines", "waiting goroutines", "live goroutines", "live threads",
+};
+
+static bool is_derived(const char *name)
+{
+	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
+		if (strcmp(name, derived[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Counts the non-metadata events but the derived counters and checks each
+ * event's fields; fills names with the thread names (tracks). */
 static int64_t check_events(json_t *root, json_t *thread_names)
 {
 	json_t *evs = json_object_get(root, "traceEvents");
@@ -564,7 +579,7 @@ static int64_t check_events(json_t *root, json_t *thread_names)
 				json_array_append(thread_names, json_object_get(json_object_get(e, "args"), "name"));
 			continue;
 		}
-		n++;
+		n += !(strcmp(ph, "C") == 0 && is_derived(json_string_value(json_object_get(e, "name"))));
 		assert_true(json_is_number(json_object_get(e, "ts")));
 		assert_true(json_number_value(json_object_get(e, "ts")) >= 0);
 		if (strcmp(ph, "X") == 0)
@@ -666,6 +681,119 @@ static void test_export_splits_with_max_events(void **state)
 	assert_int_equal(total, tu_query_int(DB, sql));
 }
 
+/* Exports run `model` of DB into JSON and loads it. */
+static json_t *export_model(const char *model)
+{
+	unlink(JSON);
+	char sql[128], args[256];
+	snprintf(sql, sizeof sql, "select run_id from runs where model='%s'", model);
+	snprintf(args, sizeof args, "export " DB " --run %lld -o " JSON, (long long)tu_query_int(DB, sql));
+	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
+	json_t *root = load_json(JSON);
+	unlink(JSON);
+	return root;
+}
+
+static bool has_process(json_t *root, const char *name)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(root, "traceEvents"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "ph")), "M") == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "name")), "process_name") == 0 &&
+		    strcmp(json_string_value(json_object_get(json_object_get(e, "args"), "name")), name) == 0)
+			return true;
+	return false;
+}
+
+/* One goroutine identity: every G a P or M span names ("G17") is the name
+ * of a goroutine track, and each goroutine track is named by some P span. */
+static void test_export_names_goroutines_alike(void **state)
+{
+	(void)state;
+	json_t *root = export_model("gmp"), *names = json_array();
+	check_events(root, names);
+	size_t i;
+	json_t *e;
+	int named = 0;
+	json_array_foreach(json_object_get(root, "traceEvents"), i, e) {
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		const char *name = json_string_value(json_object_get(e, "name"));
+		if (strcmp(ph, "X") != 0 || name[0] != 'G')
+			continue;
+		if (!has_name(names, name))
+			fail_msg("a P/M span names %s, which no goroutine track is called", name);
+		named++;
+	}
+	assert_true(named > 100);
+	json_decref(names);
+	json_decref(root);
+}
+
+/* A 1:1 model has no Ps, Ms or goroutines: no such (empty) processes. */
+static void test_export_declares_no_empty_process(void **state)
+{
+	(void)state;
+	json_t *root = export_model("threads");
+	assert_true(has_process(root, "cores") && has_process(root, "kernel threads"));
+	assert_false(has_process(root, "Ps (GOMAXPROCS)"));
+	assert_false(has_process(root, "Ms (Go threads)"));
+	assert_false(has_process(root, "goroutines"));
+	json_decref(root);
+	root = export_model("gmp");
+	assert_true(has_process(root, "Ps (GOMAXPROCS)") && has_process(root, "goroutines"));
+	json_decref(root);
+}
+
+/* Counters from the spans change at every change, not every 100 ms: many
+ * values within the first sample interval; and they obey the machine's
+ * limits — never more busy cores than cores, never more running
+ * goroutines than GOMAXPROCS (only a P runs a G), never negative. */
+static void test_export_counters_are_fine(void **state)
+{
+	(void)state;
+	json_t *root = export_model("gmp");
+	size_t i;
+	json_t *e;
+	int early = 0, seen_running = 0;
+	double max_threads = 0, max_live_gs = 0, last_threads = -1;
+	json_array_foreach(json_object_get(root, "traceEvents"), i, e) {
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		const char *name = json_string_value(json_object_get(e, "name"));
+		if (strcmp(ph, "C") != 0 || !is_derived(name))
+			continue;
+		double v = json_number_value(json_object_get(json_object_get(e, "args"), "value"));
+		double ts = json_number_value(json_object_get(e, "ts"));
+		assert_true(v >= 0);
+		if (strcmp(name, "busy cores") == 0) {
+			assert_true(v <= CORES);
+			early += ts < 100000;  /* µs: the first 100 ms */
+		}
+		if (strcmp(name, "running goroutines") == 0 || strcmp(name, "Ps running a G") == 0) {
+			assert_true(v <= GOMAXPROCS);
+			seen_running++;
+		}
+		if (strcmp(name, "live threads") == 0) {
+			max_threads = fmax(max_threads, v);
+			last_threads = v;
+		}
+		if (strcmp(name, "live goroutines") == 0)
+			max_live_gs = fmax(max_live_gs, v);
+	}
+	assert_true(early > 100);
+	assert_true(seen_running > 100);
+	/* live threads, counted off thread_create/thread_exit, end where the
+	 * kernel's count ends (threads_end; no co-located load here) and peak
+	 * no lower than the 100 ms samples saw; live goroutines reach at least
+	 * the requests in flight at once (~ 10,000/s x 100 ms = 1,000) */
+	assert_true(last_threads == (double)tu_query_int(DB, "select value from metrics m join runs r using(run_id) "
+								 "where r.model='gmp' and m.name='threads_end'"));
+	assert_true(max_threads >= (double)tu_query_int(DB, "select max(value) from timeseries t join runs r "
+							  "using(run_id) where r.model='gmp' and t.name='threads'"));
+	assert_true(max_live_gs > 500);
+	json_decref(root);
+}
+
 static void expect_export_error(const char *args, const char *needle)
 {
 	unlink(JSON);
@@ -727,6 +855,9 @@ int main(void)
 		cmocka_unit_test(test_cli_limit_warns_and_marks_the_database),
 		cmocka_unit_test(test_export_writes_chrome_trace_json),
 		cmocka_unit_test(test_export_splits_with_max_events),
+		cmocka_unit_test(test_export_names_goroutines_alike),
+		cmocka_unit_test(test_export_declares_no_empty_process),
+		cmocka_unit_test(test_export_counters_are_fine),
 		cmocka_unit_test(test_export_errors_are_clear),
 	};
 	int failed = cmocka_run_group_tests_name("trace", model, NULL, NULL);

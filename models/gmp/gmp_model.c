@@ -198,16 +198,10 @@ static void schedlat_metrics(struct gmp *s, struct run_result *res)
 	res_metric(res, "sched_latency_p50", stats_quantile_sorted(s->schedlat, n, 0.50), "ns");
 	res_metric(res, "sched_latency_p99", stats_quantile_sorted(s->schedlat, n, 0.99), "ns");
 	res_metric(res, "sched_latency_max", (double)s->schedlat[n - 1], "ns");
-	int64_t i = 0;
-	for (int b = 0; i < n; b++) {
-		double lo = b ? 10.0 * pow(10.0, (b - 1) / 20.0) : 0, hi = 10.0 * pow(10.0, b / 20.0);
-		int64_t count = 0;
-		while (i < n && (double)s->schedlat[i] < hi) {
-			count++;
-			i++;
-		}
-		if (count)
-			res_bucket(res, "sched_latency", lo, hi, count);
+	for (int64_t i = 0, next; i < n; i = next) {
+		sim_ns lo, hi;
+		next = stats_hist_run(s->schedlat, n, i, &lo, &hi);
+		res_bucket(res, "sched_latency", (double)lo, (double)hi, next - i);
 	}
 }
 

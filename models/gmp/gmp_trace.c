@@ -3,24 +3,35 @@
  * to a syscall, or shows nothing (idle, or held by an M in the scheduler:
  * the M's track says whether it spins, so the P's does not repeat it); an
  * M runs a G, schedules, spins, sits in a syscall or in epoll_wait, does GC
- * work (a mark worker, a stop-the-world), or is parked (nothing). Must not change any model state. */
+ * work (a mark worker, a stop-the-world), or is parked (nothing). Must not change any model state
+ * (it only hands out goroutine ids for the timeline, task.goid). */
 #include "gmp_trace.h"
 
-static int64_t g_obj(const struct task *g) { return g ? (int64_t)g->key : -1; }
+/* The G's id on the timeline — the number of its own goroutine track
+ * (G17) — handed out on first sight, so P, M and goroutine tracks name a
+ * goroutine the same way; -1: none. */
+static int64_t g_obj(struct gmp *s, struct task *g)
+{
+	if (!g)
+		return -1;
+	if (!g->goid)
+		g->goid = ++s->goid_next;
+	return (int64_t)(g->goid & INT32_MAX);
+}
 
-static enum trc_state m_state(const struct gmp_m *m, int64_t *obj)
+static enum trc_state m_state(struct gmp *s, const struct gmp_m *m, int64_t *obj)
 {
 	*obj = -1;
 	switch (m->phase) {
 	case M_RUN_G:
-		*obj = g_obj(m->curg);
+		*obj = g_obj(s, m->curg);
 		return TS_RUNNING;
 	case M_SCHEDULE:
 	case M_SPIN_DONE:
 		return m->spinning ? TS_SPINNING : TS_SCHEDULE;
 	case M_SYSCALL:
 	case M_EXITSYSCALL:
-		*obj = g_obj(m->curg);
+		*obj = g_obj(s, m->curg);
 		return TS_SYSCALL;
 	case M_NETPOLL:
 		return TS_NETPOLL;
@@ -43,14 +54,14 @@ static int64_t syscall_m(const struct gmp *s, const struct gmp_p *p)
 	return -1;
 }
 
-static enum trc_state p_state(const struct gmp *s, const struct gmp_p *p, int64_t *obj)
+static enum trc_state p_state(struct gmp *s, const struct gmp_p *p, int64_t *obj)
 {
 	const struct gmp_m *m = p->m;
 	*obj = -1;
 	switch (p->status) {
 	case P_RUNNING:
 		if (m && m->phase == M_RUN_G && m->curg) {
-			*obj = g_obj(m->curg);
+			*obj = g_obj(s, m->curg);
 			return TS_RUNNING;
 		}
 		if (m && m->phase == M_GC_WORK)
@@ -71,7 +82,7 @@ void gmp_trace_sync_rec(struct gmp *s, struct gmp_m *m, sim_ns t)
 	struct trc *tr = gmp_trc(s);
 	int64_t obj;
 	if (m && m != s->sysmon) {
-		enum trc_state st = m_state(m, &obj);
+		enum trc_state st = m_state(s, m, &obj);
 		trc_set(tr, TRC_M, m->id, st, obj, t);
 	}
 	for (int i = 0; i < s->nprocs; i++) {

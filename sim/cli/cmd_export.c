@@ -3,10 +3,12 @@
  * analysis/schema.sql) and its time series into Chrome Trace Event Format
  * JSON, which Perfetto UI (ui.perfetto.dev) and chrome://tracing open.
  *
- * Layout: one process per track kind (cores, Ps, Ms, kernel threads,
- * scheduler events, counters) and one thread per track, named by "M"
- * metadata events; spans become "X" complete events, scheduler events "i"
- * instant events, the run's timeseries rows "C" counter events. ts and dur
+ * Layout: one process per track kind that has tracks (cores, Ps, Ms,
+ * kernel threads, scheduler events, goroutines; counters) and one thread
+ * per track, named by "M" metadata events; spans become "X" complete
+ * events, scheduler events "i" instant events, the run's timeseries rows
+ * and the counters derived from the spans (exact at every change) "C"
+ * counter events. ts and dur
  * are microseconds with the nanoseconds kept exactly (three decimals).
  * Records are streamed in time order (a three-way merge of SQL cursors), so
  * memory does not grow with the trace; each output file is written to a
@@ -65,6 +67,7 @@ struct exp {
 	int nfiles;
 	int64_t in_file, total;            /* events in the current file, in all */
 	bool first;                        /* no event written to f yet */
+	bool pid_used[PID_G + 1];          /* processes that have a track (or counters) */
 };
 
 static void exp_usage(FILE *f)
@@ -73,7 +76,10 @@ static void exp_usage(FILE *f)
 		   "\n"
 		   "Writes the timeline of run N of results database DB (recorded with\n"
 		   "'gmpsim SCENARIO.yaml --trace') as Chrome Trace Event JSON for\n"
-		   "ui.perfetto.dev or chrome://tracing.\n"
+		   "ui.perfetto.dev or chrome://tracing: a process per track kind that has\n"
+		   "tracks, a P's or M's goroutine named as its own track (G17), the run's\n"
+		   "sampled timeseries and counters exact at every change counted off the\n"
+		   "spans (busy cores, live/running/runnable goroutines and threads, spinning Ms).\n"
 		   "\n"
 		   "  -r, --run N           the run (runs.run_id; see: sqlite3 DB 'select run_id, model from runs')\n"
 		   "  -o, --output FILE     the JSON file (replaced atomically)\n"
@@ -269,6 +275,8 @@ static int exp_load_tracks(struct exp *x)
 		snprintf(t->name, sizeof t->name, "%s", name ? name : "?");
 		t->num = sqlite3_column_int64(s, 2);
 		t->pid = exp_pid_of(t->kind);
+		x->pid_used[t->pid] = true;
+		x->pid_used[PID_COUNTER] = true;  /* spans give counters (busy cores ...) */
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : exp_db_error(x, "reading tracks");
@@ -320,6 +328,8 @@ static void exp_meta(struct exp *x, int pid, int64_t tid, const char *what, cons
 static void exp_write_metadata(struct exp *x)
 {
 	for (int pid = PID_CORE; pid <= PID_G; pid++) {
+		if (!x->pid_used[pid])
+			continue;  /* no empty processes: a threads run has no Ps, Ms or goroutines */
 		exp_meta(x, pid, 0, "process_name", exp_pid_names[pid]);
 		exp_sep(x);
 		fprintf(x->f, "{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,"
@@ -436,7 +446,29 @@ enum { ST_SPANS, ST_EVENTS, ST_COUNTERS, ST_COUNT };
 static const char *const exp_stream_sql[ST_COUNT] = {
 	[ST_SPANS] = "SELECT t0_ns, track, kind, obj, t1_ns FROM spans WHERE run_id = ?1 ORDER BY t0_ns, track",
 	[ST_EVENTS] = "SELECT t_ns, track, name, arg, arg2 FROM events WHERE run_id = ?1 ORDER BY t_ns, rowid",
-	[ST_COUNTERS] = "SELECT t_ns, 0, name, value FROM timeseries WHERE run_id = ?1 ORDER BY t_ns, rowid",
+	/* the run's sampled timeseries, and counters exact at every change,
+	 * counted off the spans: +1 where a span in the state starts, -1
+	 * where it ends (same-instant changes that cancel are left out); live
+	 * threads from the thread_create / thread_exit events (every kernel
+	 * thread, co-located ones included) */
+	[ST_COUNTERS] =
+		"WITH defs(kind, state, name) AS (VALUES ('core', NULL, 'busy cores'),"
+		" ('P', 'running', 'Ps running a G'), ('M', 'spinning', 'spinning Ms'),"
+		" ('thread', 'running', 'running threads'), ('thread', 'runnable', 'runnable threads'),"
+		" ('G', 'running', 'running goroutines'), ('G', 'runnable', 'runnable goroutines'),"
+		" ('G', 'waiting', 'waiting goroutines'), ('G', NULL, 'live goroutines')),"
+		" d AS (SELECT f.name, s.t0_ns AS t, 1 AS delta FROM spans s"
+		"   JOIN tracks k ON k.run_id = s.run_id AND k.track = s.track"
+		"   JOIN defs f ON f.kind = k.kind AND (f.state IS NULL OR f.state = s.kind) WHERE s.run_id = ?1"
+		" UNION ALL SELECT f.name, s.t1_ns, -1 FROM spans s"
+		"   JOIN tracks k ON k.run_id = s.run_id AND k.track = s.track"
+		"   JOIN defs f ON f.kind = k.kind AND (f.state IS NULL OR f.state = s.kind) WHERE s.run_id = ?1"
+		" UNION ALL SELECT 'live threads', t_ns, CASE name WHEN 'thread_create' THEN 1 ELSE -1 END"
+		"   FROM events WHERE run_id = ?1 AND name IN ('thread_create', 'thread_exit')),"
+		" g AS (SELECT name, t, SUM(delta) AS delta FROM d GROUP BY name, t HAVING SUM(delta) <> 0)"
+		" SELECT t_ns, 0, name, value FROM timeseries WHERE run_id = ?1"
+		" UNION ALL SELECT t, 0, name, SUM(delta) OVER (PARTITION BY name ORDER BY t) FROM g"
+		" ORDER BY 1, 3",
 };
 
 /* A span's label: what Perfetto prints on the slice. */
@@ -451,8 +483,8 @@ static void exp_span_label(const struct exp_track *t, const char *state, sqlite3
 	bool g = (t->pid == PID_P && strcmp(state, "running") == 0) ||
 		 (t->pid == PID_M && (strcmp(state, "running") == 0 || strcmp(state, "syscall") == 0));
 	bool task = t->pid == PID_THREAD && (strcmp(state, "blocked") == 0 || strcmp(state, "futex") == 0);
-	if (g)
-		snprintf(buf, len, "G %08llx", (unsigned long long)obj & 0xffffffffULL);
+	if (g)  /* the goroutine's id, as its own track is named */
+		snprintf(buf, len, "G%lld", (long long)obj);
 	else if (task)
 		snprintf(buf, len, "%s task %08llx", state, (unsigned long long)obj & 0xffffffffULL);
 	else if (t->pid == PID_CORE)

@@ -1,6 +1,6 @@
 /* sim/cli/cmd_plot.c — `gmpsim plot`: the command line, its checks of the
  * --run and --where selection, and the hand-over to gnuplot. The kinds
- * (metric, cdf, series) and what they share are in sim/study/plot*.c.
+ * (metric, cdf, tail, series) and what they share are in sim/study/plot*.c.
  *
  * Must not change the database (read-only connection, see qdb.h) and must
  * not leave a half-written chart (gnuplot.c renders to a temporary file).
@@ -20,7 +20,7 @@ static void plot_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gmpsim plot DB metric [--metric NAME] [--x KEY] [--where KEY=VALUE]... -o OUT.svg\n"
-		"       gmpsim plot DB cdf [--hist NAME] [--where KEY=VALUE]... [--run N]... -o OUT.svg\n"
+		"       gmpsim plot DB cdf|tail [--hist NAME] [--where KEY=VALUE]... [--run N]... -o OUT.svg\n"
 		"       gmpsim plot DB series --series NAME [--where KEY=VALUE]... [--run N]... -o OUT.svg\n"
 		"\n"
 		"Draws a chart of a results database with gnuplot, one line per model.\n"
@@ -28,7 +28,10 @@ static void plot_usage(FILE *f)
 		"          the first swept key), mean and 95%% confidence interval over repetitions\n"
 		"          (Student t); other swept keys give separate lines unless fixed by --where\n"
 		"  cdf     the latency distribution (--hist latency, or sched_latency) as a CDF,\n"
-		"          log-scaled latency axis; repetitions pooled\n"
+		"          (log-scaled latency axis when it spans more than a decade); repetitions\n"
+		"          pooled; buckets at most 0.1%% wide\n"
+		"  tail    the same distribution's tail: the fraction of observations above each\n"
+		"          latency on a log axis, p90/p99/p99.9 marked: p99s 1%% apart separate\n"
 		"  series  a time series (--series threads, busy_cores, ...), one line per run\n"
 		"\n"
 		"  -o, --output OUT     OUT.svg or OUT.png (written only when complete)\n"
@@ -104,11 +107,11 @@ static int plot_parse(struct plot_opts *o, int argc, char **argv)
 		if ((rc = plot_option(o, opt, optarg)) != 0)
 			return rc;
 	if (argc - optind != 2)
-		return cli_usage_error("plot", "expected DB and KIND (metric, cdf or series)");
+		return cli_usage_error("plot", "expected DB and KIND (metric, cdf, tail or series)");
 	o->db = argv[optind];
 	o->kind = argv[optind + 1];
-	if (strcmp(o->kind, "metric") && strcmp(o->kind, "cdf") && strcmp(o->kind, "series"))
-		return cli_error("plot", EXIT_USAGE, "unknown kind '%s' (expected metric, cdf or series)", o->kind);
+	if (strcmp(o->kind, "metric") && strcmp(o->kind, "cdf") && strcmp(o->kind, "tail") && strcmp(o->kind, "series"))
+		return cli_error("plot", EXIT_USAGE, "unknown kind '%s' (expected metric, cdf, tail or series)", o->kind);
 	if (!o->out)
 		return cli_error("plot", EXIT_USAGE, "missing -o OUT.svg (or OUT.png)");
 	return 0;
@@ -198,6 +201,8 @@ static int plot_build(sqlite3 *h, const struct plot_opts *o, struct plot_buf *b)
 		rc = plot_metric(h, o, b, err, sizeof err);
 	else if (strcmp(o->kind, "cdf") == 0)
 		rc = plot_cdf(h, o, b, err, sizeof err);
+	else if (strcmp(o->kind, "tail") == 0)
+		rc = plot_tail(h, o, b, err, sizeof err);
 	else
 		rc = plot_series(h, o, b, err, sizeof err);
 	return rc ? cli_error("plot", rc, "%s", err) : 0;

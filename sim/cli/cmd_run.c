@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
 		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
-		"       gmpsim plot DB metric|cdf|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
+		"       gmpsim plot DB metric|cdf|tail|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
 		"       gmpsim export DB --run N -o TRACE.json [--max-events N]\n"
 		"       gmpsim --help | --version\n"
 		"\n"

@@ -1,4 +1,5 @@
-/* sim/core/stats.c — radix sort and quantiles for duration samples (stats.h).
+/* sim/core/stats.c — radix sort, quantiles and log-linear histogram buckets
+ * for duration samples (stats.h).
  * No allocation besides the sort's scratch buffer. */
 #include "stats.h"
 #include <stdio.h>
@@ -60,4 +61,22 @@ double stats_quantile_sorted(const sim_ns *a, int64_t n, double q)
 	if (lhs >= n - 1)
 		return (double)a[n - 1];
 	return (1 - delta) * (double)a[lhs] + delta * (double)a[lhs + 1];
+}
+
+void stats_hist_bucket(sim_ns v, sim_ns *lo, sim_ns *hi)
+{
+	if (v < 0)
+		v = 0;
+	int top = 63 - __builtin_clzll((unsigned long long)v | 1);  /* floor(log2 v) */
+	int shift = top > STATS_HIST_BITS ? top - STATS_HIST_BITS : 0;
+	*lo = (sim_ns)(((uint64_t)v >> shift) << shift);
+	*hi = *lo + ((sim_ns)1 << shift);
+}
+
+int64_t stats_hist_run(const sim_ns *a, int64_t n, int64_t i, sim_ns *lo, sim_ns *hi)
+{
+	stats_hist_bucket(a[i], lo, hi);
+	while (i < n && a[i] < *hi)
+		i++;
+	return i;
 }

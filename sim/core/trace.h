@@ -31,11 +31,11 @@ enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_G, TRC_NTKIN
 enum trc_state {
 	TS_TASK, TS_RUNTIME, TS_KERNEL, TS_SPIN, TS_GCCPU,  /* a core's burst category (obj: thread id) */
 	TS_NONE,
-	TS_RUNNING,   /* P/M: running G obj; thread: on core obj; G: on M obj */
+	TS_RUNNING,   /* P/M: running the G whose id is obj (its G track's number); thread: on core obj; G: on M obj */
 	TS_RUNNABLE,  /* thread: queued on core obj, waiting for it; G: in a run queue */
 	TS_SCHEDULE,  /* P/M: in schedule()/findRunnable, not spinning (obj: M id for a P) */
 	TS_SPINNING,  /* P/M: a spinning M looking for work (obj: M id for a P) */
-	TS_SYSCALL,   /* P: lent to a syscall (obj: M id); M: in a syscall with G obj; G: in a syscall on M obj */
+	TS_SYSCALL,   /* P: lent to a syscall (obj: M id); M: in a syscall with G id obj; G: in a syscall on M obj */
 	TS_NETPOLL,   /* M: blocked in epoll_wait */
 	TS_GCSTOP,    /* P: stopped for GC; thread: held by a stop-the-world (JVM safepoint) */
 	TS_GC,        /* P/M: GC work (a mark worker, a stop-the-world) */
@@ -63,7 +63,7 @@ enum trc_event {
 
 struct trc_span {
 	sim_ns t0, t1;
-	int64_t obj;       /* the state's object: G key, thread id, core id, M id; -1: none */
+	int64_t obj;       /* the state's object: G id, thread id, core id, M id, task key; -1: none */
 	int32_t track;
 	uint8_t state;     /* enum trc_state */
 };

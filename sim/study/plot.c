@@ -86,16 +86,62 @@ char *plot_where_keys(const struct plot_opts *o)
 	return keys;
 }
 
-char *plot_label_expr(const struct plot_opts *o, const char *except)
+char *plot_rest_expr(const struct plot_opts *o, const char *except)
 {
 	char *keys = plot_where_keys(o);
 	char *e = keys ? sqlite3_mprintf(
-		"r.model || COALESCE(' (' || (SELECT GROUP_CONCAT(kv, ', ') FROM (SELECT sp.key || '=' || sp.value AS kv"
+		"(SELECT GROUP_CONCAT(kv, ', ') FROM (SELECT sp.key || '=' || sp.value AS kv"
 		" FROM swept_params AS sp WHERE sp.scenario = r.scenario AND sp.point_id = r.point_id"
-		" AND sp.model = r.model AND sp.key NOT IN (%s, %Q) ORDER BY sp.key)) || ')', '')",
+		" AND sp.model = r.model AND sp.key NOT IN (%s, %Q)"
+		" AND (NOT EXISTS (SELECT 1 FROM sweep_axes) OR EXISTS (SELECT 1 FROM sweep_axes AS a"
+		" WHERE sp.key = a.key OR sp.key LIKE a.key || '.%%')) ORDER BY sp.key))",
 		keys, except ? except : "") : NULL;
 	sqlite3_free(keys);
 	return e;
+}
+
+char *plot_strdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d) {
+		fprintf(stderr, "gmpsim: out of memory (plot)\n");
+		abort();
+	}
+	return d;
+}
+
+char *plot_short_keys(const char *rest)
+{
+	char *out = plot_strdup(rest), *o = out;
+	const char *p = rest;
+	while (*p) {
+		const char *eq = strchr(p, '='), *end = strstr(p, ", ");
+		end = end ? end : p + strlen(p);
+		if (!eq || eq > end) {  /* not key=value: keep as is */
+			free(out);
+			return plot_strdup(rest);
+		}
+		const char *key = p;
+		for (const char *d = p; d < eq; d++)
+			if (*d == '.')
+				key = d + 1;
+		size_t klen = (size_t)(eq - key);
+		for (const char *q = rest; (q = strstr(q, ".")) != NULL; q++)  /* another key ending alike? */
+			if (q + 1 != key && strncmp(q + 1, key, klen + 1) == 0) {
+				free(out);
+				return plot_strdup(rest);
+			}
+		memcpy(o, key, (size_t)(end - key));
+		o += end - key;
+		if (*end) {
+			memcpy(o, ", ", 2);
+			o += 2;
+			end += 2;
+		}
+		p = end;
+	}
+	*o = 0;
+	return out;
 }
 
 char *plot_list(sqlite3 *h, const char *sql)
