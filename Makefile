@@ -21,20 +21,21 @@ TEST_LIBS += $(shell pkg-config --libs jansson 2>/dev/null)
 # and of the layers below it only, so an upward #include does not build
 # (README, "Layout"). Bottom to top:
 LAYERS := sim/core sim/scenario sim/results models/kernel models \
-	  models/onethread models/gmp sim/store sim/study sim/cli
+	  models/onethread models/evloop models/gmp sim/store sim/study sim/cli
 INC_sim/core         := sim/core
 INC_sim/scenario     := $(INC_sim/core) sim/scenario
 INC_sim/results      := $(INC_sim/core) sim/results
 INC_models/kernel    := $(INC_sim/scenario) models/kernel
 INC_models           := $(INC_sim/scenario) sim/results models/kernel models
 INC_models/onethread := $(INC_models) models/onethread
+INC_models/evloop    := $(INC_models/onethread) models/evloop
 INC_models/gmp       := $(INC_models) models/gmp
 INC_sim/store        := $(INC_sim/scenario) sim/results sim/store
 INC_sim/study        := $(INC_models) sim/store sim/study
 INC_sim/cli          := $(INC_sim/study) sim/cli
 INC_build            :=
 # tests and benchmarks see every layer
-INC_ALL := $(INC_sim/cli) models/onethread models/gmp tests
+INC_ALL := $(INC_sim/cli) models/onethread models/evloop models/gmp tests
 layer_inc = $(addprefix -I,$(INC_$(patsubst %/,%,$(dir $(1)))))
 
 # every layer's .c but the CLI's entry point; a subcommand is one sim/cli/cmd_*.c

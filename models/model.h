@@ -50,6 +50,7 @@ struct model_ops {
 extern const struct model_ops threads_model;
 extern const struct model_ops pool_model;
 extern const struct model_ops gmp_model;
+extern const struct model_ops evloop_model;
 
 /* The model named name, or NULL. */
 const struct model_ops *model_find(const char *name);

@@ -375,6 +375,13 @@ bool wl_next(struct wl *w, struct task *t, struct wl_step *s)
 	}
 }
 
+int wl_peek(struct wl *w, const struct task *t)
+{
+	struct task copy = *t;  /* wl_next only moves the task's own cursor */
+	struct wl_step s;
+	return wl_next(w, &copy, &s) ? (int)s.kind : -1;
+}
+
 void wl_for_each_slot(struct wl *w, void (*fn)(struct task *t, void *ctx), void *ctx)
 {
 	for (int c = 0; c < w->nchunks; c++) {

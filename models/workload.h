@@ -52,6 +52,7 @@ struct task {
 	uint32_t heap_kib;       /* its allocations still reachable (until it ends), KiB */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	int32_t gstack_kib;      /* gmp: the goroutine's stack size, KiB */
+	int32_t loop;            /* eventloop: the loop its connection is registered with */
 	uint32_t goid;           /* gmp, traced runs: the goroutine's id on the timeline (0: none yet) */
 	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
 	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
@@ -209,6 +210,9 @@ void wl_free(struct wl *w);
 void wl_start(struct wl *w);
 /* Fills step with the task's next op and returns true, or false at the end. */
 bool wl_next(struct wl *w, struct task *t, struct wl_step *step);
+/* The kind of the op wl_next would yield next (enum op_kind), or -1 at the
+ * program's end; takes nothing and draws nothing. */
+int wl_peek(struct wl *w, const struct task *t);
 /* The task allocates bytes (an alloc op). Unless temp, they stay
  * reachable until the task ends (counted in whole KiB). The collector
  * itself is the model's. */

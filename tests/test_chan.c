@@ -3,12 +3,14 @@
  * an unbuffered send completes only with a receiver; a buffer of capacity
  * N takes N sends without a receiver and the N+1st blocks; close releases
  * parked receivers (zero value) and makes parked and later senders panic;
- * tasks parked forever are reported, with their memory still held. */
+ * tasks parked forever are reported, with their memory still held. The
+ * event loop (futures: a parked task holds no thread) obeys the same rules. */
 #include "testrun.h"
 
 #define M tr_metric
 
-static const char *const models[] = { "gmp", "threads", "pool" };
+static const char *const models[] = { "gmp", "threads", "pool", "eventloop" };
+#define NMODELS (int)(sizeof models / sizeof *models)
 
 static struct run_result run(const char *yaml, const char *model)
 {
@@ -27,7 +29,7 @@ static void test_unbuffered_pairs_complete(void **state)
 		"    program: [ { repeat: { times: 1000, do: [ { cpu: 10us }, { send: c } ] } } ]\n"
 		"  consumer:\n    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { repeat: { times: 1000, do: [ { recv: c }, { cpu: 10us } ] } } ]\n";
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NMODELS; i++) {
 		struct run_result r = run(yaml, models[i]);
 		assert_int_equal((int)M(&r, "tasks_completed"), 2);
 		assert_int_equal((int)M(&r, "chan_blocked_end"), 0);
@@ -53,7 +55,7 @@ static void test_buffer_capacity(void **state)
 	char ten[1024], eleven[1024];
 	snprintf(ten, sizeof ten, fmt, 10);
 	snprintf(eleven, sizeof eleven, fmt, 11);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NMODELS; i++) {
 		struct run_result a = run(ten, models[i]);
 		assert_int_equal((int)M(&a, "tasks_completed"), 1);
 		res_free(&a);
@@ -88,7 +90,7 @@ static void test_close_releases_and_panics(void **state)
 		"workload:\n  readers:\n    arrival: { batch: { count: 5 } }\n    program: [ { recv: c } ]\n"
 		"  closer:\n    arrival: { batch: { count: 1, at: 100ms } }\n    program: [ { close: c } ]\n"
 		"  late:\n    arrival: { batch: { count: 3, at: 200ms } }\n    program: [ { send: c } ]\n";
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NMODELS; i++) {
 		struct run_result r = run(yaml, models[i]);
 		assert_int_equal((int)M(&r, "tasks_completed"), 5 + 1);
 		assert_int_equal((int)M(&r, "tasks_failed"), 3);
@@ -109,7 +111,7 @@ static void test_parked_sender_panics_on_close(void **state)
 		"models: { gmp: {}, threads: {}, pool: { workers: 4 } }\nchannels: { c: }\n"
 		"workload:\n  sender:\n    arrival: { batch: { count: 2 } }\n    program: [ { send: c } ]\n"
 		"  closer:\n    arrival: { batch: { count: 1, at: 50ms } }\n    program: [ { close: c } ]\n";
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NMODELS; i++) {
 		struct run_result r = run(yaml, models[i]);
 		assert_int_equal((int)M(&r, "tasks_failed"), 2);
 		assert_int_equal((int)M(&r, "tasks_completed"), 1);

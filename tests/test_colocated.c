@@ -11,8 +11,8 @@
 
 #define M tr_metric
 
-static const char *const models[] = { "gmp", "threads", "pool" };
-enum { NMODELS = 3 };
+static const char *const models[] = { "gmp", "threads", "pool", "eventloop" };
+enum { NMODELS = 4 };
 
 /* 1:1 models as bare pthreads (no JVM costs), gmp at GOMAXPROCS = cores. */
 #define MODELS "models: { gmp: {}, threads: { runtime: native }, pool: { workers: 8, runtime: native } }\n"

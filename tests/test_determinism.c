@@ -73,6 +73,12 @@ static void test_pool_deterministic(void **state)
 	check_model("pool");
 }
 
+static void test_eventloop_deterministic(void **state)
+{
+	(void)state;
+	check_model("eventloop");
+}
+
 static void test_gmp_deterministic(void **state)
 {
 	(void)state;
@@ -116,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_threads_deterministic),
 		cmocka_unit_test(test_pool_deterministic),
 		cmocka_unit_test(test_gmp_deterministic),
+		cmocka_unit_test(test_eventloop_deterministic),
 		cmocka_unit_test(test_common_random_numbers_end_to_end),
 	};
 	return cmocka_run_group_tests_name("determinism", tests, NULL, NULL);

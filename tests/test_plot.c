@@ -510,7 +510,7 @@ static void test_real_run(void **state)
 	snprintf(args, sizeof args, "plot %s series --series threads -o %s", db, svg);
 	assert_int_equal(td_run("", args, 1, out, sizeof out), 0);
 	char *s = slurp(svg);
-	assert_int_equal(count(s, "id=\"gnuplot_plot_"), 3);
+	assert_int_equal(count(s, "id=\"gnuplot_plot_"), 4);  /* one line per model of 10k_rps */
 	assert_non_null(strstr(s, "<text>pool</text>"));
 	free(s);
 	snprintf(args, sizeof args, "plot %s cdf -o %s", db, svg);

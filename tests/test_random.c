@@ -69,7 +69,7 @@ static void test_random_scenarios_keep_invariants(void **state)
 {
 	(void)state;
 	static char yaml[8192];
-	const char *models[] = { "gmp", "threads", "pool" };
+	const char *models[] = { "gmp", "threads", "pool", "eventloop" };
 	for (uint64_t seed = 1; seed <= 40; seed++) {
 		make_scenario(seed, yaml, sizeof yaml);
 		struct scenario sc;
@@ -78,7 +78,7 @@ static void test_random_scenarios_keep_invariants(void **state)
 			fprintf(stderr, "%s\n%s\n", err, yaml);
 			fail();
 		}
-		for (int m = 0; m < 3; m++) {
+		for (int m = 0; m < 4; m++) {
 			struct run_result a, b;
 			int ra = run_model(&sc, models[m], &a, err, sizeof err);
 			/* a thread limit may legitimately end gmp with "thread exhaustion"

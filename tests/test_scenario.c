@@ -821,7 +821,7 @@ static void test_unknown_names(void **state)
 	expect_error("name: t\nduration: 1s\nmodels:\n  threads:\n  gmp: { gomaxproc: 4 }\n" WORKLOAD,
 		     "t.yaml:5:10: unknown key 'gomaxproc' in 'models.gmp' (did you mean 'gomaxprocs'?)");
 	expect_error("name: t\nduration: 1s\nmodels: {}\n" WORKLOAD,
-		     "t.yaml:3:9: models must enable at least one model (threads, pool, gmp)");
+		     "t.yaml:3:9: models must enable at least one model (threads, pool, gmp, eventloop)");
 	expect_error(HEAD "workload: {}\n", "t.yaml:4:11: workload must define at least one class");
 	expect_error(HEAD "workload:\n", "t.yaml:4:10: workload must define at least one class");
 	expect_error(with_op("cpuu: 1ms"), "t.yaml:8:9: unknown op 'cpuu' (did you mean 'cpu'?)");

@@ -497,12 +497,19 @@ static int group_teardown(void **state)
 static void test_database_holds_the_trace(void **state)
 {
 	(void)state;
-	assert_int_equal(tu_query_int(DB, "select count(*) from traces"), 3);
+	assert_int_equal(tu_query_int(DB, "select count(*) from traces"), 4);  /* one per model of 10k_rps */
 	assert_int_equal(tu_query_int(DB, "select count(*) from traces where truncated_at_ns is not null"), 0);
 	assert_int_equal(tu_query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
 				       "where r.model='gmp' and t.kind='P'"), GOMAXPROCS);
 	assert_int_equal(tu_query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
 				       "where r.model='threads' and t.kind='core'"), CORES);
+	/* the event loop's 2 x cores loop threads are thread tracks, each of
+	 * them asleep in epoll_wait (netpoll) at some point, as is the acceptor */
+	assert_true(tu_query_int(DB, "select count(*) from tracks t join runs r using(run_id) "
+				 "where r.model='eventloop' and t.kind='thread'") >= 2 * CORES);
+	assert_int_equal(tu_query_int(DB, "select count(distinct s.track) from spans s join runs r using(run_id) "
+				      "join tracks t using(run_id, track) where r.model='eventloop' and s.kind='netpoll'"),
+			 2 * CORES + 1);
 	assert_int_equal(tu_query_int(DB, "select sum(records) from traces"),
 			 tu_query_int(DB, "select (select count(*) from spans) + (select count(*) from events)"));
 	/* the readable view labels P spans by G */

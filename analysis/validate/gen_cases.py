@@ -142,6 +142,35 @@ for kind in ('syscall', 'net', 'udp'):
                              ('gen_late_p50', 'us'), ('gen_late_p99', 'us'), ('gen_late_max', 'us'), ('issued_per_s', '1/s')):
                     none(c, m, u, 'sys', 'generator-side or drain figure; no model counterpart')
 
+# h. eventloop (java/EvLoop): a Java NIO event loop, 4 loops on 2 cores
+evl_block = ("--set 'workload.request.program=[{cpu: 150us}, {sleep: 5ms}, {cpu: 150us}]'"
+             " --set duration=2.5s --set warmup=0.5s")
+for shape, a in (('net', 'const'), ('net', 'poisson'), ('block', 'const'), ('block', 'poisson'), ('net2k', 'poisson')):
+    c = f'evl_{shape}_{a}'
+    rate = {'net': 10000, 'block': 500, 'net2k': 2000}[shape]
+    s = ('' if shape != 'block' else evl_block + ' ') + (f"--set 'workload.request.arrival={{poisson: {rate}/s}}'" if a == 'poisson'
+                                                    else f"--set 'workload.request.arrival={{constant: {rate}/s}}'")
+    sc = 'evloop.yaml'
+    kn = ('handlers on the loops; the 100 ms wait a network reply (real: a backend thread writing to the loop\'s pipe)' if shape != 'block'
+          else 'Thread.sleep(5 ms) on the loop thread: the loop serves one request at a time (4 loops: at most ~750/s)')
+    ln = 'real: from the scheduled time (includes the in-process generator\'s lateness); model: from arrival; requests arriving in the window that complete inside it'
+    row(c, 'throughput', '1/s', 'eventloop', sc, 'eventloop', s, 'throughput', 'x', REL, kn)
+    row(c, 'lat_samples', 'count', 'eventloop', sc, 'eventloop', s, 'latency_samples', 'x', REL, 'requests arriving in the window and completing inside it')
+    for m, q in (('lat_p50', 'latency_p50'), ('lat_p99', 'latency_p99'), ('lat_p999', 'latency_p999'), ('lat_max', 'latency_max')):
+        row(c, m, 'ms', 'eventloop', sc, 'eventloop', s, q, 'x/1e6', REL, ln)
+    row(c, 'threads_peak_proc', 'threads', 'eventloop', sc, 'eventloop', s, 'threads_peak', 'x', BOTH,
+        '/proc Threads every 5 ms: the 4 loops, main (the generator), the backend and sampler threads and the JVM\'s own; model: the loops, the acceptor and jvm.threads (18)')
+    row(c, 'cpu_cores', 'cores', 'eventloop', sc, 'eventloop', s, 'cpu_utilization', 'x*2', REL,
+        'process CPU in the window / window (includes the backend thread\'s pipe writes and the generator); model busy share of 2 cores')
+    row(c, 'inflight_end', 'requests', 'eventloop', sc, 'eventloop', s, 'tasks_live_end', 'x', BOTH, 'issued - completed at the window end')
+    none(c, 'offered', '1/s', 'eventloop', 'the input rate')
+    none(c, 'java_threads_peak', 'threads', 'eventloop', 'ThreadMXBean peak; threads_peak_proc is the counterpart')
+    for m, u in (('unfinished', 'requests'), ('not_started', 'requests'), ('gen_late_p50', 'us'), ('gen_late_p99', 'us'),
+                 ('gen_cpu_per_req', 'us')):
+        none(c, m, u, 'eventloop', 'generator-side or drain figure; no model counterpart')
+    none(c, 'wakeups_per_req', 'calls', 'eventloop', 'the generator\'s Selector.wakeup() calls per request (loops found in select()); gmpsim: evl_wakeups over the whole run, not per request')
+    none(c, 'selects_per_req', 'calls', 'eventloop', 'select calls per request over all loops; gmpsim: evl_selects over the whole run')
+
 # g. gc (configurations of analysis/measure/gc)
 for P in (1, 2):
     for L in (16, 64, 256):

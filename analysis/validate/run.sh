@@ -4,7 +4,7 @@
 #   analysis/validate/run.sh [--quick] [--reps N] [--only FAMILY[,FAMILY...]]
 #
 # Families (cases.tsv's `family` column): spawn sysblock ticker micro
-# java_thread svc sys gc.  --quick: 1 repetition, shorter durations (a smoke
+# java_thread svc sys eventloop gc.  --quick: 1 repetition, shorter durations (a smoke
 # test, ~2-3 min); default 5 repetitions (~11 min on a quiet 2-core machine).
 #
 # Every run is preceded by a quiet-machine gate (1 s of /proc/stat; if other
@@ -58,7 +58,7 @@ export GOCACHE=$BUILD/gocache GOPATH=$BUILD/gopath GOPROXY=off GOFLAGS= GO111MOD
 unset GOMAXPROCS GODEBUG GOGC 2>/dev/null || true
 mkdir -p "$BUILD/bin" "$BUILD/java"
 (cd "$HERE/go" && "$GO" vet ./... && "$GO" build -o "$BUILD/bin/" ./...)
-"$JAVAC" -d "$BUILD/java" "$HERE/java/Svc.java" "$HERE/java/ThreadStart.java"
+"$JAVAC" -d "$BUILD/java" "$HERE/java/Svc.java" "$HERE/java/ThreadStart.java" "$HERE/java/EvLoop.java"
 B=$BUILD/bin
 
 STAMP=$(date -u +%Y-%m-%dT%H%M%S)
@@ -135,6 +135,14 @@ for rep in $(seq 1 "$REPS"); do
 			run svc_java_tpr_$a $rep $J Svc svc_java_tpr_$a tpr 10000 $a $SVC_WARM $SVC_DUR 50 100 50 0 $rep
 			run svc_java_pool_$a $rep $J Svc svc_java_pool_$a pool 10000 $a $SVC_WARM $SVC_DUR 50 100 50 200 $rep
 		done
+	fi
+	if want eventloop; then   # case h: a Java NIO event loop, 4 loops (Netty's 2 x cores)
+		for a in const poisson; do
+			run evl_net_$a $rep $J EvLoop evl_net_$a net 10000 $a $SVC_WARM $SVC_DUR 50 100 50 4 $rep
+			run evl_block_$a $rep $J EvLoop evl_block_$a block 500 $a $SYS_WARM $SYS_DUR 150 5 150 4 $rep
+		done
+		# the net shape at a fifth of the rate: 0.2 cores of demand, which a shared machine still has
+		run evl_net2k_poisson $rep $J EvLoop evl_net2k_poisson net 2000 poisson $SVC_WARM $SVC_DUR 50 100 50 4 $rep
 	fi
 	if want sys; then
 		for kind in syscall net; do

@@ -220,6 +220,10 @@ static void fmt_ms(double ns, int overloaded, char *buf, size_t n)
 		snprintf(buf, n, "%s%s", overloaded ? ">" : "", unit_fmt_duration(ns, v, sizeof v));
 }
 
+/* Width of the model-name column: the longest name of the summary, at
+ * least 8 (set by print_summary before anything is printed). */
+static int name_w = 8;
+
 static void print_row(const struct run_result *r)
 {
 	char mean[32], p50[32], p99[32], p999[32], max[32], rsv[32], cmt[32], why[256];
@@ -236,8 +240,8 @@ static void print_row(const struct run_result *r)
 	const char *status = strcmp(r->status, "complete") != 0 ? r->status : over ? "OVERLOADED" : "";
 	char line[512];
 	snprintf(line, sizeof line,
-		 "%-8s %9.0f %7.0f %8.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s",
-		 r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"), metric(r, "tasks_live_end"),
+		 "%-*s %9.0f %7.0f %8.0f %10.1f %9s %9s %9s %9s %9s %6.1f%% %6.1f%% %9.0f %8.0f %9s %9s %s",
+		 name_w, r->model, metric(r, "tasks_completed"), metric(r, "tasks_failed"), metric(r, "tasks_live_end"),
 		 metric(r, "throughput"), mean, p50, p99, p999, max, 100 * metric(r, "cpu_utilization"),
 		 busy > 0 ? 100 * metric(r, "cpu_kernel") / busy : 0.0, metric(r, "context_switches"),
 		 metric(r, "threads_peak"), rsv, cmt, status);
@@ -323,8 +327,8 @@ static void print_ratios(struct run_result *res, int n)
 			snprintf(l, sizeof l, "none (overloaded)");
 		fmt_ratio(r.cpu, "", c, sizeof c);
 		fmt_ratio(r.mem, "", s, sizeof s);
-		printf("  %-8s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
-		       res[i].model, t, 100 * (r.thr - 1), l, c, s);
+		printf("  %-*s throughput %s (%+.1f%%)  p99 latency %s  CPU %s  committed stack %s\n",
+		       name_w, res[i].model, t, 100 * (r.thr - 1), l, c, s);
 	}
 }
 
@@ -369,9 +373,9 @@ static void print_verdict(struct run_result *res, int n)
 		char state[128];
 		verdict_state(&res[i], state, sizeof state);
 		if (strcmp(res[i].status, "complete") != 0) {
-			printf("  %-8s %s: no figures to judge\n", res[i].model, res[i].status);
+			printf("  %-*s %s: no figures to judge\n", name_w, res[i].model, res[i].status);
 		} else if (i == ref || n < 2) {
-			printf("  %-8s %s%s\n", res[i].model, state, n < 2 ? "" : "; the reference of the ratios");
+			printf("  %-*s %s%s\n", name_w, res[i].model, state, n < 2 ? "" : "; the reference of the ratios");
 		} else {
 			struct ratios r = ratios_of(&res[i], &res[ref]);
 			char t[64], l[80], c[64], s[64];
@@ -379,7 +383,8 @@ static void print_verdict(struct run_result *res, int n)
 			verdict_p99(r.p99, latency_mark(&res[i], &res[ref]), rn, l, sizeof l);
 			verdict_ratio(r.cpu, "", rn, "CPU", c, sizeof c);
 			verdict_ratio(r.mem, "", rn, "committed stack", s, sizeof s);
-			printf("  %-8s %s: %s %s,\n  %-8s using %s and %s\n", res[i].model, state, t, l, "", c, s);
+			printf("  %-*s %s: %s %s,\n  %-*s using %s and %s\n", name_w, res[i].model, state, t, l,
+			       name_w, "", c, s);
 		}
 	}
 	printf("  one run: `--reps 5` gives intervals; `gmpsim capacity` finds where each model breaks\n");
@@ -400,8 +405,8 @@ static void print_gc(struct run_result *res, int n)
 		fmt_ms(metric(&res[i], "gc_pause_p99"), 0, p99, sizeof p99);
 		fmt_ms(metric(&res[i], "gc_pause_max"), 0, max, sizeof max);
 		unit_fmt_size(metric(&res[i], "heap_peak"), heap, sizeof heap);
-		printf("  %-8s %4.0f cycles, %4.0f pauses: p50 %s p99 %s max %s; GC CPU %.1f%% of all cores; heap peak %s\n",
-		       res[i].model, metric(&res[i], "gc_cycles"), metric(&res[i], "gc_pauses"), p50, p99, max,
+		printf("  %-*s %4.0f cycles, %4.0f pauses: p50 %s p99 %s max %s; GC CPU %.1f%% of all cores; heap peak %s\n",
+		       name_w, res[i].model, metric(&res[i], "gc_cycles"), metric(&res[i], "gc_pauses"), p50, p99, max,
 		       100 * metric(&res[i], "gc_cpu_share"), heap);
 	}
 }
@@ -414,8 +419,12 @@ static void print_summary(const struct scenario *sc, struct run_result *res, int
 	printf("\n%s: %s\n", sc->name, sc->description);
 	printf("%s simulated (%s warm-up excluded), seed %llu, %d cores in %d NUMA node(s)\n\n",
 	       dur, warm, (unsigned long long)sc->seed, sc->machine.cores, sc->machine.numa_nodes);
-	printf("%-8s %9s %7s %8s %10s %9s %9s %9s %9s %9s %7s %7s %9s %8s %9s %9s\n",
-	       "model", "done", "failed", "in-fl", "thru/s", "mean", "p50", "p99", "p99.9", "max",
+	name_w = 8;
+	for (int i = 0; i < n; i++)
+		if ((int)strlen(res[i].model) > name_w)
+			name_w = (int)strlen(res[i].model);
+	printf("%-*s %9s %7s %8s %10s %9s %9s %9s %9s %9s %7s %7s %9s %8s %9s %9s\n",
+	       name_w, "model", "done", "failed", "in-fl", "thru/s", "mean", "p50", "p99", "p99.9", "max",
 	       "cpu", "kern", "ctxsw", "threads", "stk rsv", "stk cmt");
 	for (int i = 0; i < n; i++)
 		print_row(&res[i]);

@@ -207,6 +207,18 @@ struct pool_cfg {
 	enum thread_runtime runtime;
 };
 
+/* An event loop (Java NIO selectors, Netty's EventLoopGroup): see
+ * models/evloop/evloop.h. */
+struct evloop_cfg {
+	bool enabled;
+	int64_t loops;     /* models.eventloop.loops: selector threads; 0 = 2 x numactl.ncpus (Netty's default) */
+	int64_t workers;   /* models.eventloop.workers: a worker pool for the handlers' work; 0 = none, it runs on the loop */
+	int64_t stack;     /* models.eventloop.stack: reserved stack per loop and worker thread */
+	sim_ns select;     /* models.eventloop.select: a select()'s Java-side CPU besides epoll_wait */
+	sim_ns dispatch;   /* models.eventloop.dispatch: CPU to dispatch one ready event to its handler */
+	sim_ns enqueue;    /* models.eventloop.enqueue: a task-queue put (execute(), a hand-off) */
+};
+
 struct gmp_model_cfg {
 	bool enabled;
 	int64_t gomaxprocs;     /* models.gmp.gomaxprocs: 0 = the cores numactl allows (the runtime's ncpu) */
@@ -285,6 +297,7 @@ struct scenario {
 	struct threads_cfg threads;
 	struct pool_cfg pool;
 	struct gmp_model_cfg gmp;
+	struct evloop_cfg evloop;
 	struct output_cfg output;
 	struct gc_cfg gc;
 

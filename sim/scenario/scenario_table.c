@@ -155,6 +155,15 @@ static const struct sc_row sc_rows[] = {
 	{ "models.gmp.stack", ROW_SIZE, OFF(gmp.stack), "2KiB", 0, 1024, 1073741824.0, "initial goroutine stack (_StackMin)" },
 	{ "models.gmp.mstack", ROW_SIZE, OFF(gmp.mstack), "40KiB", 0, 0, 0, "an M's g0 (8 KiB) + gsignal (32 KiB) stacks" },
 	{ "models.gmp.maxmcount", ROW_INT64, OFF(gmp.maxmcount), "10000", 0, 1, 0, "sched.maxmcount" },
+
+	/* Java NIO selector threads (analysis/measure/SelectorCosts.java measured the costs) */
+	{ "models.eventloop", ROW_MODEL, OFF(evloop.enabled), NULL, 0, 0, 0, "event loop: selector threads multiplexing connections (Java NIO, Netty)" },
+	{ "models.eventloop.loops", ROW_INT64, OFF(evloop.loops), "0", 0, 0, 4096, "selector threads; 0 = 2 x the CPUs the process may use (Netty)" },
+	{ "models.eventloop.workers", ROW_INT64, OFF(evloop.workers), "0", 0, 0, 100000, "worker pool for the handlers' work; 0 = run it on the loop" },
+	{ "models.eventloop.stack", ROW_SIZE, OFF(evloop.stack), "1MiB", 0, 0, 0, "reserved stack per loop or worker thread" },
+	{ "models.eventloop.select", ROW_DURATION, OFF(evloop.select), "1us", 0, 0, 0, "a select()'s Java-side CPU besides epoll_wait (SelectorCosts select_now - kernel.syscall)" },
+	{ "models.eventloop.dispatch", ROW_DURATION, OFF(evloop.dispatch), "150ns", 0, 0, 0, "CPU to dispatch one ready event to its handler (SelectorCosts dispatch)" },
+	{ "models.eventloop.enqueue", ROW_DURATION, OFF(evloop.enqueue), "200ns", 0, 0, 0, "a task-queue put: execute(), a hand-off, a posted completion" },
 	/* ---- workload ---- */
 	{ "workload", ROW_NODE, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "task classes: arrival + program" },
 	{ "programs", ROW_NODE, NO_OFF, NULL, 0, 0, 0, "named programs for spawn" },
