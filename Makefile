@@ -52,9 +52,10 @@ HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
 
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h)
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
 
-.PHONY: all deps validate-deps cluster-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench validate install clean
+.PHONY: all deps validate-deps cluster-deps simgrid-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate install clean
 
 all: deps gmpsim
 
@@ -72,6 +73,11 @@ validate-deps:
 CLUSTER_DEBS := slurm-wlm munge parallel
 cluster-deps:
 	@$(MAKE) -s --no-print-directory install-debs DEBS="$(CLUSTER_DEBS)"
+
+# the SimGrid peer `make bench-simgrid` times gmpsim against (never needed by `make test`)
+SIMGRID_DEBS := libsimgrid-dev
+simgrid-deps:
+	@$(MAKE) -s --no-print-directory install-debs DEBS="$(SIMGRID_DEBS)"
 
 install-debs:
 	@missing=""; \
@@ -120,6 +126,11 @@ build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libgmpsim.a
 build/bench: tests/bench.c build/libgmpsim.a
 	$(CC) $(CFLAGS) $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< build/libgmpsim.a $(PKG_LIBS)
 
+# the same workload as a SimGrid S4U program (C binding), for the bench's ratio
+build/bench_simgrid: tests/bench_simgrid.c | simgrid-deps
+	@mkdir -p build
+	$(CC) $(CFLAGS) $$(pkg-config --cflags simgrid) -o $@ $< $$(pkg-config --libs simgrid) -lm
+
 # ---- use -----------------------------------------------------------------
 run: all
 	./gmpsim scenarios/10k_rps.yaml
@@ -135,9 +146,16 @@ cluster-test: all cluster-deps
 	@mkdir -p build/tmp
 	@sh tests/run.sh tests/cluster.sh
 
-bench: all build/bench
+# every section; the SimGrid comparison too when SimGrid is installed
+# (`make bench-simgrid` installs it and runs that section alone)
+HAVE_SIMGRID = $(shell pkg-config --exists simgrid 2>/dev/null && echo build/bench_simgrid)
+bench: all build/bench $(HAVE_SIMGRID)
 	@mkdir -p build/tmp
 	./build/bench
+
+bench-simgrid: all build/bench build/bench_simgrid
+	@mkdir -p build/tmp
+	./build/bench simgrid
 
 # the validation suite (README "Validation"): measures the real programs
 # (Go 1.19, OpenJDK 17, C) behind the quiet-machine gate, then compares

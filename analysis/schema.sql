@@ -77,6 +77,16 @@ CREATE TABLE params (
 -- stack_reserved_peak, stack_committed_peak (B); gc_cycles, gc_pauses
 -- (count), gc_pause_p50, gc_pause_p99, gc_pause_max, gc_pause_total (ns),
 -- gc_pause_share, gc_cpu_share (ratio), heap_peak, heap_allocated (B).
+-- The breakdown (issue 15, gmpsim explain; views breakdown and cpu_causes):
+-- tb_PART_sum, tb_PART_mean, tb_PART_p99 (ns) for PART in accept, sched,
+-- run, overhead, net, syscall, chan, mutex, sleep, join, gc — each request's
+-- time in that state, summed over the window's requests (integers: they
+-- add up to tb_latency_sum exactly), per request (they add up to
+-- latency_mean) and its part of the p99; tb_latency_sum (ns),
+-- tb_tail_requests, tb_unbalanced (count: always 0); cpu_cause_CAUSE (ns)
+-- and cpu_per_req_CAUSE (us per completed request) for CAUSE in user,
+-- switch, wake, thread, syscall, sched, gc, lockspin, other (they add up
+-- to the busy CPU exactly).
 -- Models may add others.
 CREATE TABLE metrics (
   run_id INTEGER NOT NULL REFERENCES runs(run_id),

@@ -212,3 +212,39 @@ SELECT s.run_id, s.track, t.kind AS track_kind, t.name AS track_name, s.kind,
     WHEN t.kind = 'thread' THEN ' core ' || s.obj
     ELSE '' END AS label
 FROM spans AS s JOIN tracks AS t ON t.run_id = s.run_id AND t.track = s.track;
+
+-- breakdown: where each run's requests spent their time (issue 15, gmpsim
+-- explain), one row per run and part: accept, sched (runnable, not
+-- running), run, overhead (runtime/kernel CPU on its behalf), net, syscall,
+-- chan, mutex, sleep, join (its children), gc. sum_ns: the part over the
+-- requests of the window (integers; the parts add up to the latencies'
+-- sum exactly); mean_ns: per request (they add up to latency_mean);
+-- p99_ns: its part of the p99 (latency_p99 x its share in the requests at
+-- or above the p99; they add up to latency_p99).
+CREATE VIEW IF NOT EXISTS breakdown AS
+SELECT
+  r.run_id, r.scenario, r.point_id, r.model, r.seed, r.rep,
+  substr(s.name, 4, length(s.name) - 7) AS part,
+  s.value AS sum_ns,
+  (SELECT value FROM metrics x WHERE x.run_id = r.run_id
+     AND x.name = 'tb_' || substr(s.name, 4, length(s.name) - 7) || '_mean') AS mean_ns,
+  (SELECT value FROM metrics x WHERE x.run_id = r.run_id
+     AND x.name = 'tb_' || substr(s.name, 4, length(s.name) - 7) || '_p99') AS p99_ns
+FROM runs r JOIN metrics s ON s.run_id = r.run_id
+WHERE s.name LIKE 'tb\_%\_sum' ESCAPE '\' AND s.name <> 'tb_latency_sum';
+
+-- cpu_causes: the service's CPU in the window by cause, one row per run
+-- and cause: user, switch, wake (futex wakes), thread (create/exit, the
+-- JVM's start and exit), syscall, sched (scheduler decisions, spinning Ms,
+-- queue ops), gc, lockspin, other. cpu_ns add up to the busy CPU
+-- (cpu_task + cpu_runtime + cpu_kernel + cpu_spin + cpu_gc) exactly;
+-- us_per_request = cpu_ns / tasks_completed / 1000.
+CREATE VIEW IF NOT EXISTS cpu_causes AS
+SELECT
+  r.run_id, r.scenario, r.point_id, r.model, r.seed, r.rep,
+  substr(c.name, 11) AS cause,
+  c.value AS cpu_ns,
+  (SELECT value FROM metrics x WHERE x.run_id = r.run_id
+     AND x.name = 'cpu_per_req_' || substr(c.name, 11)) AS us_per_request
+FROM runs r JOIN metrics c ON c.run_id = r.run_id
+WHERE c.name LIKE 'cpu\_cause\_%' ESCAPE '\';

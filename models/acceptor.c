@@ -1,4 +1,9 @@
-/* models/acceptor.c — the accept loop's kernel thread (see acceptor.h).
+/* models/acceptor.c — the accept loop's kernel threads (see acceptor.h):
+ * one per listening socket (acceptor.listeners). With several, the sockets
+ * share the port with SO_REUSEPORT and the kernel gives each connection to
+ * one socket (net/core/sock_reuseport.c: reuseport_select_sock, a hash of
+ * the 4-tuple); distinct clients spread evenly, modelled as round robin.
+ * Each socket has its own backlog and its own accepting thread.
  * Phases per connection: accept burst (kernel) -> start-cost burst (model's
  * category) -> start -> after-start burst (e.g. the futex wake) -> the
  * model's start_wait (Java's Thread.start() handshake: blocked until the
@@ -11,7 +16,8 @@
 
 enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED, ACC_NOTIFIED };
 
-struct acceptor {
+/* One listening socket and the thread accepting on it. */
+struct acc_listener {
 	struct run *run;
 	struct kthread *kt;
 	struct task_fifo backlog;
@@ -20,11 +26,17 @@ struct acceptor {
 	bool blocked;
 };
 
+struct acceptor {
+	int n;                      /* listening sockets */
+	uint64_t next;              /* connections handed out (the round robin) */
+	struct acc_listener l[];
+};
+
 static void acc_step(struct kern *k, struct kthread *kt);
 static const struct kern_owner_ops acc_ops = { .step = acc_step };
 
 /* Takes the next connection, or sleeps in epoll_wait. */
-static void acc_next(struct acceptor *a, struct kern *k)
+static void acc_next(struct acc_listener *a, struct kern *k)
 {
 	a->cur = tq_pop(&a->backlog);
 	if (!a->cur) {
@@ -35,24 +47,25 @@ static void acc_next(struct acceptor *a, struct kern *k)
 		return;
 	}
 	a->phase = ACC_ACCEPTED;
-	kern_run(k, a->kt, a->run->sc->acceptor.accept, CAT_KERNEL, 0, -1);
+	kern_run_cz(k, a->kt, a->run->sc->acceptor.accept, CZ_K_SYSCALL, 0, -1);
 }
 
 static void acc_step(struct kern *k, struct kthread *kt)
 {
-	struct acceptor *a = kt->owner;
+	struct acc_listener *a = kt->owner;
 	struct run *r = a->run;
 	enum cpu_cat cat = CAT_KERNEL;
 	switch (a->phase) {
 	case ACC_ACCEPTED:
 		a->phase = ACC_PAID;
-		kern_run(k, kt, r->model->start_cost(r, &cat), cat, 0, -1);
+		sim_ns cost = r->model->start_cost(r, &cat);
+		kern_run_cz(k, kt, cost, model_start_cost_cause(r->model, cat), 0, -1);
 		return;
 	case ACC_PAID: {
 		struct task *t = a->cur;
 		a->cur = NULL;
 		a->phase = ACC_STARTED;
-		kern_run(k, kt, r->model->start(r, t, kt), CAT_KERNEL, 0, -1);
+		kern_run_cz(k, kt, r->model->start(r, t, kt), model_start_cause(r->model), 0, -1);
 		return;
 	}
 	case ACC_STARTED: {
@@ -67,7 +80,7 @@ static void acc_step(struct kern *k, struct kthread *kt)
 			return;
 		}
 		a->phase = ACC_NOTIFIED;
-		kern_run(k, kt, cost, CAT_KERNEL, 0, -1);
+		kern_run_cz(k, kt, cost, CZ_K_WAKE, 0, -1);
 		return;
 	}
 	case ACC_IDLE:
@@ -79,15 +92,20 @@ static void acc_step(struct kern *k, struct kthread *kt)
 
 struct acceptor *acc_create(struct run *r)
 {
-	struct acceptor *a = calloc(1, sizeof *a);
+	int n = r->sc->acceptor.listeners;
+	struct acceptor *a = calloc(1, sizeof *a + (size_t)n * sizeof a->l[0]);
 	if (!a)
 		return NULL;
-	a->run = r;
-	a->phase = ACC_IDLE;
-	a->kt = kern_create(&r->kern, &acc_ops, a, r->sc->kernel.stack_touch, 0);
-	if (!a->kt) {
-		free(a);
-		return NULL;
+	a->n = n;
+	for (int i = 0; i < n; i++) {
+		struct acc_listener *l = &a->l[i];
+		l->run = r;
+		l->phase = ACC_IDLE;
+		l->kt = kern_create(&r->kern, &acc_ops, l, r->sc->kernel.stack_touch, 0);
+		if (!l->kt) {
+			free(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -96,11 +114,18 @@ void acc_destroy(struct acceptor *a) { free(a); }
 
 void acc_put(struct acceptor *a, struct task *t)
 {
-	tq_push(&a->backlog, t);
-	if (a->blocked) {
-		a->blocked = false;
-		kern_wake(&a->run->kern, a->kt, -1);
+	struct acc_listener *l = &a->l[a->next++ % (uint64_t)a->n];
+	tq_push(&l->backlog, t);
+	if (l->blocked) {
+		l->blocked = false;
+		kern_wake(&l->run->kern, l->kt, -1);
 	}
 }
 
-int64_t acc_backlog(const struct acceptor *a) { return a->backlog.len; }
+int64_t acc_backlog(const struct acceptor *a)
+{
+	int64_t n = 0;
+	for (int i = 0; i < a->n; i++)
+		n += a->l[i].backlog.len;
+	return n;
+}

@@ -4,6 +4,7 @@
 #include "run.h"
 #include "acceptor.h"
 #include "colocated.h"
+#include "breakdown.h"
 #include "stats.h"
 #include "trace.h"
 #include <math.h>
@@ -44,6 +45,7 @@ static void open_window(struct run *r)
 {
 	struct run_window *w = &r->window;
 	sum_acct(&r->kern, w->acct, w->foreign);
+	bd_cause_now(&r->kern, w->cause);
 	kern_reset_peaks(&r->kern);
 	w->st = r->kern.st;
 	w->other = r->kern.other;
@@ -231,6 +233,7 @@ static void write_metrics(struct run *r)
 	colocated_metrics(r, r->res, window_s);
 	heap_metrics(r, r->res, window_s);
 	thread_metrics(r, r->res, window_s);
+	bd_metrics(r, r->res);
 	if (r->model->metrics)
 		r->model->metrics(r, r->res);
 }

@@ -32,6 +32,7 @@ struct run_opts {
 struct run_window {
 	sim_ns acct[CAT_COUNT];      /* CPU time per category, summed over the cores */
 	sim_ns foreign[CAT_COUNT];   /* the part of it spent on the co-located load's threads */
+	sim_ns cause[CZ_COUNT];      /* the service's CPU per cause (breakdown.h) */
 	struct kern_stats st;
 	struct kern_stats other;     /* the co-located load's threads */
 	double mem_access, mem_remote; /* the kernel's memory-access sums */

@@ -54,9 +54,26 @@ static struct wl_stats *stats_of(struct wl *w, const struct task *t)
 	return wl_colocated(w, t) ? &w->colo : &w->st;
 }
 
+struct tb_acct *wl_tb_new(struct wl *w, struct task *t)
+{
+	if (w->ntb_free)
+		t->tb = w->tb_free[--w->ntb_free];
+	else if (!(t->tb = malloc(sizeof *t->tb))) {
+		fprintf(stderr, "gmpsim: out of memory (time breakdowns)\n");
+		abort();
+	}
+	tb_start(t->tb, TB_ACCEPT, t->t_arrive);
+	return t->tb;
+}
+
 static void task_release(struct wl *w, struct task *t)
 {
 	assert(!eq_pending(&t->ev));
+	if (t->tb) {
+		GROW(w->tb_free, w->ntb_free + 1, w->captb_free, 1024, "time breakdowns");
+		w->tb_free[w->ntb_free++] = t->tb;
+		t->tb = NULL;
+	}
 	stats_of(w, t)->live--;
 	w->heap_reachable -= (int64_t)t->heap_kib * 1024;  /* its allocations become garbage */
 	t->next = w->free_list;
@@ -310,10 +327,18 @@ void wl_free(struct wl *w)
 	free(w->classes);
 	free(w->chans);
 	free(w->mutexes);
-	for (int i = 0; i < w->nchunks; i++)
+	for (int i = 0; i < w->nchunks; i++) {
+		int used = i == w->nchunks - 1 ? w->chunk_used : TASK_CHUNK;
+		for (int j = 0; j < used; j++)
+			free(w->chunks[i][j].tb);  /* tasks still live at the end */
 		free(w->chunks[i]);
+	}
 	free(w->chunks);
+	for (int64_t i = 0; i < w->ntb_free; i++)
+		free(w->tb_free[i]);
+	free(w->tb_free);
 	free(w->st.lat);
+	free(w->st.tb);
 	free(w->colo.lat);
 	memset(w, 0, sizeof *w);
 }
@@ -429,6 +454,15 @@ static void record_latency(struct wl_stats *st, sim_ns lat)
 	st->lat[st->nlat++] = lat;
 }
 
+/* A completed request's breakdown, beside its latency (the service's only). */
+static void record_breakdown(struct wl *w, struct wl_stats *st, const struct task *t)
+{
+	if (st != &w->st)
+		return;
+	GROW(st->tb, st->tblen + TB_MAX_ENCODED, st->captb, 65536, "time breakdowns");
+	st->tblen += (int64_t)tb_encode(t->tb->part, st->tb + st->tblen);
+}
+
 /* A child ended (done or failed): the parent may resume. */
 static bool notify_parent(struct wl *w, struct task *t, int core)
 {
@@ -455,11 +489,18 @@ bool wl_task_done(struct wl *w, struct task *t, int core)
 {
 	struct wl_stats *st = stats_of(w, t);
 	st->completed++;
+	struct tb_acct *tb = wl_tb(w, t);
+	assert(!t->kt || t->kt->tb != tb);  /* no thread carries it any more */
+	sim_ns lat = w->run->sim.now - t->t_arrive;
+	if (tb_close(tb, w->run->sim.now) != lat && st == &w->st)
+		st->tb_unbalanced++;
 	if (in_window(w)) {
 		if (t->cls >= 0) {
 			st->top_completed++;
-			if (t->t_arrive >= w->sc->warmup)
-				record_latency(st, w->run->sim.now - t->t_arrive);
+			if (t->t_arrive >= w->sc->warmup) {
+				record_latency(st, lat);
+				record_breakdown(w, st, t);
+			}
 		} else {
 			st->child_completed++;
 		}
@@ -488,6 +529,7 @@ void wl_reset_window(struct wl *w)
 	w->st.top_completed = w->st.top_failed = 0;
 	w->st.child_completed = w->st.child_failed = 0;
 	w->st.nlat = 0;
+	w->st.tblen = 0;
 	w->st.top_arrived = w->colo.top_arrived = 0;
 	w->colo.top_completed = w->colo.top_failed = 0;
 	w->colo.nlat = 0;

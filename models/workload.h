@@ -11,6 +11,7 @@
 #include "types.h"
 #include "engine.h"
 #include "scenario.h"
+#include "tb.h"
 
 #define WL_MAX_DEPTH 4  /* repeat nesting levels; more is refused at run start */
 
@@ -63,6 +64,8 @@ struct task {
 	sim_ns t_ready;          /* gmp: when it last became runnable */
 	int32_t loop_op[WL_MAX_DEPTH];
 	uint32_t loop_left[WL_MAX_DEPTH];
+	struct tb_acct *tb;      /* where its time went since it arrived (tb.h); NULL while it is
+				  * still waiting to be accepted or started, since t_arrive: wl_tb */
 };
 
 /* A FIFO of tasks linked through task.next (listen backlog, pool queue). */
@@ -177,6 +180,11 @@ struct wl_stats {
 	int64_t child_completed, child_failed;     /* spawned tasks, in the window */
 	int64_t *lat;                              /* latencies (ns) of arrivals in the window */
 	int64_t nlat, caplat;
+	/* The service's: each latency's breakdown (tb.h), tb_encode'd one
+	 * after the other in lat's order (before it is sorted). */
+	uint8_t *tb;
+	int64_t tblen, captb;
+	int64_t tb_unbalanced;                     /* completions whose parts did not sum to the latency (a bug) */
 };
 
 struct wl {
@@ -202,10 +210,20 @@ struct wl {
 				      * closed-loop class exists or a batch is pending (checkdead);
 				      * co-located classes' arrivals are not the service's: not counted */
 	int64_t heap_reachable;      /* bytes reachable from live tasks (their alloc ops), not gc.live_heap */
+	struct tb_acct **tb_free;    /* breakdown records of ended tasks, for reuse */
+	int64_t ntb_free, captb_free;
 };
 
 int wl_init(struct wl *w, struct run *r, char *err, size_t errlen);
 void wl_free(struct wl *w);
+/* The task's time breakdown, created when it first leaves its wait to be
+ * accepted (all of its time so far, accept wait): a task that is only
+ * queued costs no breakdown. */
+struct tb_acct *wl_tb_new(struct wl *w, struct task *t);
+static inline struct tb_acct *wl_tb(struct wl *w, struct task *t)
+{
+	return t->tb ? t->tb : wl_tb_new(w, t);
+}
 /* Arms the arrival events. */
 void wl_start(struct wl *w);
 /* Fills step with the task's next op and returns true, or false at the end. */

@@ -1,8 +1,13 @@
 /* tests/bench.c — `make bench`: the engine's hold rate (pop + push with
  * 1,000 pending events) and the whole simulator's events per wall second
  * and bytes per task on scenarios/10k_rps.yaml at 60 s of virtual time,
- * and what --trace costs (recording, then the database write).
- * Prints figures; asserts nothing (benchmarks are not tests). */
+ * memory per live goroutine (1,000,000 on 256 Ps), the cost per simulated
+ * request from GOMAXPROCS 8 to 256 at equal per-core load, gmpsim against
+ * SimGrid on the same model (when build/bench_simgrid exists), and what
+ * --trace costs (recording, then the database write). The machine may be
+ * shared: compare the ratios within one run, not absolute times between
+ * runs. Prints figures; asserts nothing (benchmarks are not tests).
+ * Usage: build/bench [memory] [hold] [scenario] [scale] [simgrid] [trace] (none: all) */
 #include "db.h"
 #include "engine.h"
 #include "rng.h"
@@ -12,8 +17,21 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <stdbool.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <spawn.h>
+#include <fcntl.h>
+
+static bool want(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
 
 static double wall(void)
 {
@@ -83,11 +101,13 @@ static long maxrss_kib(void)
 }
 
 /* Simulator memory per live goroutine: 1,000,000 goroutines parked in
- * time.Sleep at once (spawned by one G, all asleep before any wakes). */
+ * time.Sleep at once on 256 Ps (spawned by one G, spread by stealing, all
+ * asleep before any wakes); and the process's peak RSS (goal: 512 MiB). */
 static void bench_goroutine_memory(void)
 {
 	static const char yaml[] =
 		"name: million\nduration: 3s\nacceptor: { enabled: false }\noutput: { sample: 0 }\n"
+		"machine: { cores: 256 }\n"
 		"models: { gmp: {} }\nworkload:\n  main:\n    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { spawn: { program: sleeper, count: 1000000, wait: true } } ]\n"
 		"programs:\n  sleeper: [ { sleep: 2s } ]\n";
@@ -103,10 +123,10 @@ static void bench_goroutine_memory(void)
 	int rc = run_model(&sc, "gmp", &res, err, sizeof err);
 	double dt = wall() - t0;
 	long after = maxrss_kib();
-	printf("1M goroutines (gmp, all asleep at once): peak live tasks %.0f, %.2f s wall, "
-	       "max RSS grew %ld KiB = %.0f bytes per goroutine%s%s\n",
+	printf("1M goroutines (gmp, 256 Ps, all asleep at once): peak live tasks %.0f, %.2f s wall, "
+	       "max RSS grew %ld KiB = %.0f bytes per goroutine; peak RSS %.1f MiB (goal 512)%s%s\n",
 	       res_get_metric(&res, "tasks_live_peak"), dt, after - before,
-	       (double)(after - before) * 1024.0 / 1e6, rc ? ", FAILED: " : "", rc ? err : "");
+	       (double)(after - before) * 1024.0 / 1e6, after / 1024.0, rc ? ", FAILED: " : "", rc ? err : "");
 	res_free(&res);
 	sc_free(&sc);
 }
@@ -116,6 +136,121 @@ static double cpu_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Cost per simulated request as GOMAXPROCS grows at equal per-core load:
+ * P = cores = 8, 32, 128, 256, each core offered 1,500 requests/s of
+ * 200 us CPU + 50 ms `net` + 200 us CPU (60% busy), P/8 SO_REUSEPORT
+ * listeners (12,000 connections/s each, as at P = 8), and the same
+ * 300,000 requests at every P (virtual time 300,000 / (1,500 P) s). */
+static void bench_scale(void)
+{
+	static const int ps[] = { 8, 32, 128, 256 };
+	enum { REQUESTS = 300000 };
+	double us_wall[4], us_cpu[4];
+	for (int i = 0; i < 4; i++) {
+		int p = ps[i];
+		char yaml[1024], err[1024];
+		snprintf(yaml, sizeof yaml,
+			 "name: scale\nduration: %.0fms\nwarmup: 0s\nseed: 1\noutput: { sample: 0 }\n"
+			 "machine: { cores: %d }\nacceptor: { listeners: %d }\nmodels: { gmp: {} }\n"
+			 "workload:\n  request:\n    arrival: { poisson: %d/s }\n"
+			 "    program: [ { cpu: 200us }, { net: 50ms }, { cpu: 200us } ]\n",
+			 REQUESTS / (1500.0 * p) * 1e3, p, p / 8, 1500 * p);
+		struct scenario sc;
+		if (sc_load_string("scale.yaml", yaml, NULL, 0, &sc, err, sizeof err) != 0) {
+			fprintf(stderr, "%s\n", err);
+			exit(2);
+		}
+		struct run_result res;
+		double w0 = wall(), c0 = cpu_now();
+		int rc = run_model(&sc, "gmp", &res, err, sizeof err);
+		double dw = wall() - w0, dc = cpu_now() - c0;
+		double arrived = res_get_metric(&res, "tasks_arrived");
+		us_wall[i] = dw / arrived * 1e6;
+		us_cpu[i] = dc / arrived * 1e6;
+		printf("scale P=%3d (%6d req/s, %3d listeners, %.2f s virtual): %.0f requests, %.1f events each, "
+		       "throughput %.0f/s, p99 %.2f ms; %.2f us wall (%.2f us CPU) per request%s%s\n",
+		       p, 1500 * p, p / 8, REQUESTS / (1500.0 * p), arrived, (double)res.events / arrived,
+		       res_get_metric(&res, "throughput"), res_get_metric(&res, "latency_p99") / 1e6,
+		       us_wall[i], us_cpu[i], rc ? ", FAILED: " : "", rc ? err : "");
+		res_free(&res);
+		sc_free(&sc);
+	}
+	printf("scale: per-request cost relative to P=8 (goal <= 1.5x): wall");
+	for (int i = 1; i < 4; i++)
+		printf(" P=%d %.2fx", ps[i], us_wall[i] / us_wall[0]);
+	printf("; CPU");
+	for (int i = 1; i < 4; i++)
+		printf(" P=%d %.2fx", ps[i], us_cpu[i] / us_cpu[0]);
+	printf("\n");
+}
+
+/* Runs argv as a child, its output discarded; its CPU (user + system) and
+ * wall seconds. -1: it failed. */
+static int run_child(char *const argv[], double *cpu_s, double *wall_s)
+{
+	extern char **environ;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	double w0 = wall();
+	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return -1;
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) != pid)
+		return -1;
+	*wall_s = wall() - w0;
+	*cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* gmpsim against SimGrid 3.32 (tests/bench_simgrid.c) on the 10k_rps
+ * workload (8 cores, Poisson 10,000/s, Exp(100 us) CPU, 100 ms net,
+ * Exp(100 us) CPU), 20 s of virtual time, gmp only: whole processes,
+ * taking turns, twice each; the best of each. SimGrid runs with raw
+ * contexts and 16 KiB stacks, once with its default guard page per actor
+ * stack (an mmap + mprotect per actor) and once without (its fastest).
+ * The ratios are SimGrid's time over gmpsim's (goal: >= 10). */
+static void bench_simgrid(void)
+{
+	static const char sg_bin[] = "build/bench_simgrid";
+	if (access(sg_bin, X_OK) != 0) {
+		printf("simgrid: %s not built (`make bench-simgrid` installs libsimgrid-dev and builds it)\n", sg_bin);
+		return;
+	}
+	char *gmpsim[] = { "./gmpsim", "scenarios/10k_rps.yaml", "--model", "gmp", "--set", "duration=20s",
+			   "-q", "-o", "build/tmp/gmpsim-bench-simgrid.db", NULL };
+	char *sg_guard[] = { (char *)sg_bin, "tests/bench_simgrid.xml", "10000", "20",
+			     "--cfg=contexts/factory:raw", "--cfg=contexts/stack-size:16",
+			     "--log=root.thres:critical", NULL };
+	char *sg_noguard[] = { (char *)sg_bin, "tests/bench_simgrid.xml", "10000", "20",
+			       "--cfg=contexts/factory:raw", "--cfg=contexts/stack-size:16",
+			       "--cfg=contexts/guard-size:0", "--log=root.thres:critical", NULL };
+	char *const *who[3] = { gmpsim, sg_guard, sg_noguard };
+	static const char *const name[3] = { "gmpsim", "SimGrid (guard page)", "SimGrid (no guard page)" };
+	double best[3][2] = { { 1e9, 1e9 }, { 1e9, 1e9 }, { 1e9, 1e9 } };  /* [who][cpu, wall] */
+	for (int rep = 0; rep < 2; rep++)
+		for (int w = 0; w < 3; w++) {
+			double c, t;
+			if (run_child(who[w], &c, &t) != 0) {
+				printf("simgrid: %s failed\n", name[w]);
+				return;
+			}
+			best[w][0] = c < best[w][0] ? c : best[w][0];
+			best[w][1] = t < best[w][1] ? t : best[w][1];
+		}
+	unlink("build/tmp/gmpsim-bench-simgrid.db");
+	printf("simgrid: 10k_rps gmp, 20 s virtual (200,000 requests), best of 2, CPU (wall): gmpsim %.2f s (%.2f s)\n",
+	       best[0][0], best[0][1]);
+	for (int w = 1; w < 3; w++)
+		printf("simgrid:   %-24s %.2f s (%.2f s): gmpsim %.1fx faster in CPU, %.1fx in wall (goal >= 10x)\n",
+		       name[w], best[w][0], best[w][1], best[w][0] / best[0][0], best[w][1] / best[0][1]);
 }
 
 /* CPU seconds of one run of sc on model (traced when limit > 0), and of
@@ -169,11 +304,26 @@ static void bench_trace(void)
 	sc_free(&sc);
 }
 
-int main(void)
+/* Runs the sections named on the command line (all when none). */
+int main(int argc, char **argv)
 {
-	bench_goroutine_memory();  /* first: max RSS must start from a fresh process */
-	bench_hold();
-	bench_scenario("scenarios/10k_rps.yaml", "60s");
-	bench_trace();
+	setvbuf(stdout, NULL, _IOLBF, 0);  /* each figure as soon as it is measured, even into a file */
+	bool all = argc < 2;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "all") == 0)
+			all = true;
+#define WANT(name) (all || want(argc, argv, name))
+	if (WANT("memory"))
+		bench_goroutine_memory();  /* first: max RSS must start from a fresh process */
+	if (WANT("hold"))
+		bench_hold();
+	if (WANT("scenario"))
+		bench_scenario("scenarios/10k_rps.yaml", "60s");
+	if (WANT("scale"))
+		bench_scale();
+	if (WANT("simgrid"))
+		bench_simgrid();
+	if (WANT("trace"))
+		bench_trace();
 	return 0;
 }

@@ -314,7 +314,7 @@ static void test_bad_usage(void **state)
 	(void)state;
 	char args[512];
 	snprintf(args, sizeof args, "query %s sumary", sweep_db);
-	expect_error(args, "unknown report 'sumary'", "tables and views: compare, events, histograms");
+	expect_error(args, "unknown report 'sumary'", "tables and views: breakdown, compare, cpu_causes, events, histograms");
 	/* a table's or view's name dumps it */
 	snprintf(args, sizeof args, "query %s meta --csv", sweep_db);
 	assert_int_equal(td_run("", args, 0, out, sizeof out), 0);

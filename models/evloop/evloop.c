@@ -36,6 +36,7 @@ void evl_post(struct run *r, struct task *t, const struct evl_thread *from, int 
 	struct evl_loop *l = loop_of(evl_of(r), t);
 	t->phase = TW_PARKED;
 	tq_push(&l->pending, t);
+	tb_off(wl_tb(&r->wl, t), TB_SCHED, r->sim.now);  /* ready: it waits for its loop */
 	cost[CAT_RUNTIME] += r->sc->evloop.enqueue;
 	/* SingleThreadEventExecutor.execute: no wakeup from the loop itself */
 	if (from != &l->th && l->selecting)
@@ -47,6 +48,7 @@ void evl_net_ready(struct run *r, struct task *t)
 	struct evl_loop *l = loop_of(evl_of(r), t);
 	t->phase = TW_PARKED;
 	tq_push(&l->pending, t);
+	tb_off(wl_tb(&r->wl, t), TB_SCHED, r->sim.now);  /* the reply is in: it waits for its loop */
 	if (l->selecting && kern_blocked(l->th.kt))
 		kern_wake(&r->kern, l->th.kt, -1);  /* the NIC's interrupt makes the socket readable */
 }
@@ -103,7 +105,7 @@ static void loop_next(struct run *r, struct evl_loop *l)
 	l->events++;
 	t->kt = l->th.kt;
 	t->phase = TW_THREAD;
-	l->th.cur = t;
+	evl_take(r, &l->th, t);
 	l->th.phase = EP_OP;
 	evl_run(r, &l->th, r->sc->evloop.dispatch, CAT_RUNTIME, 0, -1);
 }

@@ -136,6 +136,8 @@ void evl_net_ready(struct run *r, struct task *t);
 bool evl_exec_step(struct run *r, struct evl_thread *th);
 /* The thread's next burst, with th->pre as its prefix (then cleared). */
 void evl_run(struct run *r, struct evl_thread *th, sim_ns work, enum cpu_cat cat, double mem, int home);
+/* The thread takes task t (th->cur): its thread carries its time breakdown. */
+void evl_take(struct run *r, struct evl_thread *th, struct task *t);
 /* Starts connection-like task t on the next loop, round-robin, from
  * `from` (NULL: the acceptor or outside); the poster's CPU goes to cost. */
 void evl_assign(struct run *r, struct task *t, const struct evl_thread *from, int core, sim_ns cost[CAT_IDLE]);

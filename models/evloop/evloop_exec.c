@@ -11,10 +11,27 @@
 #include <assert.h>
 #include <string.h>
 
+/* th->pre is per category: each is paid as its category's default cause
+ * (kernel.h), in category order as before. */
 void evl_run(struct run *r, struct evl_thread *th, sim_ns work, enum cpu_cat cat, double mem, int home)
 {
-	kern_run_pre(&r->kern, th->kt, th->pre, work, cat, mem, home);
-	memset(th->pre, 0, sizeof th->pre);
+	sim_ns pre[CZ_COUNT];  /* read only where mask says (the causes are distinct per category) */
+	unsigned mask = 0;
+	for (int c = 0; c < CAT_IDLE; c++)
+		if (th->pre[c]) {
+			int cz = kern_cat_cause[c];
+			pre[cz] = th->pre[c];
+			mask |= 1u << cz;
+		}
+	kern_run_pre_mask(&r->kern, th->kt, pre, mask, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
+	if (mask)
+		memset(th->pre, 0, sizeof th->pre);
+}
+
+void evl_take(struct run *r, struct evl_thread *th, struct task *t)
+{
+	th->cur = t;
+	kern_carry(&r->kern, th->kt, wl_tb(&r->wl, t));
 }
 
 void evl_task_timer(struct sim *sim, struct eq_event *ev)
@@ -27,14 +44,14 @@ void evl_task_timer(struct sim *sim, struct eq_event *ev)
 		kern_wake(&r->kern, t->kt, -1);
 }
 
-/* The thread sleeps in a handler's call; on a loop every connection of
- * the loop waits with it. */
-static void block_thread(struct run *r, struct evl_thread *th, enum trc_state st)
+/* The thread sleeps in a handler's call (its task in part why); on a loop
+ * every connection of the loop waits with it. */
+static void block_thread(struct run *r, struct evl_thread *th, enum trc_state st, enum tb_part why)
 {
 	for (int c = 0; c < CAT_IDLE; c++)
 		assert(th->pre[c] == 0);
 	th->block_start = r->sim.now;
-	kern_block(&r->kern, th->kt);
+	kern_block_for(&r->kern, th->kt, why);
 	trc_set(r->sim.trace, TRC_THREAD, th->kt->id, st, th->cur ? (int64_t)th->cur->key : -1, r->sim.now);
 }
 
@@ -46,9 +63,13 @@ static void account_block(struct run *r, struct evl_thread *th)
 	th->block_start = -1;
 }
 
-/* The task leaves the thread (th->pre keeps what is owed). */
-static bool leave(struct evl_thread *th)
+/* The task leaves the thread (th->pre keeps what is owed), to wait in
+ * part why. */
+static bool leave(struct run *r, struct evl_thread *th, enum tb_part why)
 {
+	kern_carry(&r->kern, th->kt, NULL);
+	if (th->cur)
+		tb_off(wl_tb(&r->wl, th->cur), why, r->sim.now);
 	th->cur = NULL;
 	return false;
 }
@@ -58,20 +79,24 @@ static bool leave(struct evl_thread *th)
 static bool task_end(struct run *r, struct evl_thread *th, struct task *t)
 {
 	int core = th->kt->core;
+	kern_carry(&r->kern, th->kt, NULL);  /* its breakdown closes in wl_task_done */
+	th->cur = NULL;
 	if (t->failed) {
 		wl_task_failed(&r->wl, t, core);
 	} else if (wl_task_done(&r->wl, t, core)) {
 		th->pre[CAT_RUNTIME] += r->sc->evloop.enqueue;
 		th->pre[CAT_KERNEL] += r->sc->kernel.syscall + r->sc->kernel.wake_cost;
 	}
-	return leave(th);
+	return false;
 }
 
 /* A blocking system call (syscall, sleep, a native call): entry, then the
  * thread sleeps until the call's timer. */
-static bool start_blocking(struct run *r, struct evl_thread *th, struct task *t, sim_ns dur)
+static bool start_blocking(struct run *r, struct evl_thread *th, struct task *t, sim_ns dur,
+			   enum tb_part why)
 {
 	t->arg = dur;
+	wl_tb(&r->wl, t)->block = (uint8_t)why;
 	th->phase = EP_BLOCK;
 	evl_run(r, th, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
 	return true;
@@ -82,7 +107,7 @@ static bool do_block(struct run *r, struct evl_thread *th, struct task *t)
 	t->phase = TW_THREAD;
 	sim_after(&r->sim, &t->ev, t->arg);
 	th->phase = EP_BLOCK_EXIT;
-	block_thread(r, th, TS_BLOCKED);
+	block_thread(r, th, TS_BLOCKED, (enum tb_part)wl_tb(&r->wl, t)->block);
 	return true;
 }
 
@@ -93,7 +118,7 @@ static bool net_wait(struct run *r, struct evl_thread *th, struct task *t, sim_n
 	th->pre[CAT_KERNEL] += r->sc->kernel.syscall;
 	t->phase = TW_NET;
 	sim_after(&r->sim, &t->ev, dur);
-	return leave(th);
+	return leave(r, th, TB_NET);
 }
 
 /* ---- mutex: a futex lock, as the 1:1 models' (onthread.c) ---- */
@@ -132,7 +157,7 @@ static bool mx_sleep(struct run *r, struct evl_thread *th, struct task *t)
 	if (!t->chan_wait)
 		return mx_resume(r, th);  /* released during the entry: futex_wait returns EAGAIN */
 	th->phase = EP_MX_EXIT;
-	block_thread(r, th, TS_FUTEX);
+	block_thread(r, th, TS_FUTEX, TB_MUTEX);
 	return true;
 }
 
@@ -175,7 +200,7 @@ static bool chan_op(struct run *r, struct evl_thread *th, struct task *t, const 
 		evl_post(r, p, th, th->kt->core, th->pre);
 	if (res == CH_BLOCK) {
 		t->phase = TW_PARKED;
-		return leave(th);
+		return leave(r, th, TB_CHAN);
 	}
 	evl_run(r, th, 0, CAT_TASK, 0, -1);
 	return true;
@@ -192,7 +217,7 @@ static bool spawn(struct run *r, struct evl_thread *th, struct task *t, const st
 	if (s->wait && t->children_left > 0) {
 		t->waiting = 1;
 		t->phase = TW_PARKED;
-		return leave(th);
+		return leave(r, th, TB_JOIN);
 	}
 	evl_run(r, th, 0, CAT_TASK, 0, -1);
 	return true;
@@ -218,7 +243,7 @@ static bool stack_grow(struct run *r, struct evl_thread *th, struct task *t, int
 static bool alloc(struct run *r, struct evl_thread *th, struct task *t, const struct wl_step *s)
 {
 	if (jgc_alloc(r, t, s->count, s->temp))
-		block_thread(r, th, TS_GCSTOP);  /* woken in EP_OP when it fits */
+		block_thread(r, th, TS_GCSTOP, TB_GC);  /* woken in EP_OP when it fits */
 	else
 		evl_run(r, th, 0, CAT_TASK, 0, -1);
 	return true;
@@ -247,9 +272,9 @@ static bool run_op(struct run *r, struct evl_thread *th, struct task *t, const s
 		return true;
 	case OP_SYSCALL:
 	case OP_CGO:
-		return start_blocking(r, th, t, s->dur);
+		return start_blocking(r, th, t, s->dur, TB_SYSCALL);
 	case OP_SLEEP:  /* Thread.sleep: nanosleep, up to the timer slack late */
-		return start_blocking(r, th, t, s->dur + r->sc->kernel.timer_slack);
+		return start_blocking(r, th, t, s->dur + r->sc->kernel.timer_slack, TB_SLEEP);
 	case OP_NET:
 		return net_wait(r, th, t, s->dur);
 	case OP_SEND:
@@ -296,11 +321,11 @@ static bool next_op(struct run *r, struct evl_thread *th, struct task *t)
 	if (!th->is_loop && loop_only(kind)) {  /* back to the loop: execute() + wakeup() */
 		evl_of(r)->posts_back++;
 		evl_post(r, t, th, th->kt->core, th->pre);
-		return leave(th);
+		return leave(r, th, TB_SCHED);
 	}
 	if (th->is_loop && evl_of(r)->nworkers > 0 && offloaded(kind)) {
 		evl_pool_submit(r, evl_of(r), t, th);
-		return leave(th);
+		return leave(r, th, TB_SCHED);
 	}
 	if (kind < 0)
 		return task_end(r, th, t);

@@ -62,7 +62,7 @@ static void worker_fetch(struct run *r, struct evl *e, struct evl_thread *w)
 {
 	struct task *t = tq_pop(&e->work);
 	if (t) {
-		w->cur = t;
+		evl_take(r, w, t);
 		t->kt = w->kt;
 		t->phase = TW_THREAD;
 		w->phase = EP_OP;

@@ -89,11 +89,14 @@ static int check_timers(struct gmp *s, struct gmp_p *p, struct gmp_m *m)
 
 /* proc.go:randomOrder — the numbers coprime with GOMAXPROCS, computed once;
  * each pass starts at a random P and steps by a random coprime stride, both
- * from one draw (enum.start(fastrand())). */
+ * from one draw (enum.start(fastrand())). Each stride's inverse modulo
+ * GOMAXPROCS lets a pass find its first P with work without visiting the
+ * others (gmp_pidx_first_in_order). */
 void gmp_init_coprimes(struct gmp *s)
 {
 	int n = s->nprocs;
 	s->coprimes = malloc(sizeof *s->coprimes * (size_t)n);
+	s->coprime_inv = malloc(sizeof *s->coprime_inv * (size_t)n);
 	s->ncoprimes = 0;
 	for (int c = 1; c <= n; c++) {
 		int a = c, b = n;
@@ -102,86 +105,128 @@ void gmp_init_coprimes(struct gmp *s)
 			a = b;
 			b = t;
 		}
-		if (a == 1)
+		if (a == 1) {
+			s->coprime_inv[s->ncoprimes] = gmp_pidx_modinv(c, n);
 			s->coprimes[s->ncoprimes++] = c;
+		}
 	}
 }
 
-/* No P but pp has a G in its queues or a timer: every steal pass would
- * come back empty. Counts the Ps that are not idle into *busy. */
-static bool nothing_to_steal(struct gmp *s, struct gmp_p *pp, int *busy)
+/* One pass of proc.go:stealWork's loop over randomOrder: its start, stride
+ * and the stride's inverse, from one draw. */
+struct steal_pass {
+	int start, stride, inv;
+};
+
+static struct steal_pass steal_pass_of(struct gmp *s, uint32_t r)
 {
-	int64_t local = s->nqueued - s->runq.len - gmp_runqlen(pp) - (pp->runnext != NULL);
-	if (local > 0)
-		return false;
-	*busy = 0;
-	for (int i = 0; i < s->nprocs; i++) {
-		const struct gmp_p *p2 = &s->allp[i];
-		if (p2 == pp)
-			continue;
-		if (p2->ntimers > 0)
-			return false;
-		*busy += p2->status != P_IDLE;
+	uint32_t n = (uint32_t)s->nprocs, c = (r / n) % (uint32_t)s->ncoprimes;
+	return (struct steal_pass){ (int)(r % n), s->coprimes[c], s->coprime_inv[c] };
+}
+
+/* The Ps a pass would take something from, but pp: on every pass a busy P
+ * with a non-empty ring; on the last, also a busy P with a runnext and any
+ * P with an expired timer (checkTimers runs them into pp's runnext).
+ * Built in the index's scratch bitmap; returns its member count. */
+static int steal_targets(struct gmp *s, struct gmp_p *pp, bool last, sim_ns clock)
+{
+	struct gmp_pidx *x = &s->pidx;
+	uint64_t *t = x->scratch, any = 0;
+	for (int w = 0; w < x->nwords; w++) {
+		uint64_t work = x->bits[PB_RING][w] | (last ? x->bits[PB_NEXT][w] : 0);
+		t[w] = x->bits[PB_BUSY][w] & work;
+		any |= t[w];
 	}
-	return true;
+	if (!any && (!last || x->count[PB_TIMERS] == 0))
+		return 0;
+	if (last)
+		for (int i = gmp_pidx_next(x->bits[PB_TIMERS], x->nwords, 0); i >= 0;
+		     i = gmp_pidx_next(x->bits[PB_TIMERS], x->nwords, i + 1))
+			if (gmp_nexttimer(&s->allp[i]) <= clock)
+				t[i >> 6] |= (uint64_t)1 << (i & 63);
+	t[pp->id >> 6] &= ~((uint64_t)1 << (pp->id & 63));
+	return gmp_pidx_count(t, x->nwords);
+}
+
+/* What a pass's walk over allp counts for the Ps it visits before reaching
+ * index k of its enumeration (all of them when k = n): the steal cost of
+ * every P but pp, an attempt for every busy one but pp. */
+static void steal_visited(struct gmp *s, struct gmp_p *pp, struct steal_pass e, int k, sim_ns *cost)
+{
+	int n = s->nprocs, nbusy = s->pidx.count[PB_BUSY];
+	bool pp_before = k == n || gmp_pidx_order_index(pp->id, e.start, e.inv, n) < k;
+	int busy = k == n ? nbusy : gmp_pidx_count_before(s->pidx.bits[PB_BUSY], nbusy, n, k, e.start, e.stride, e.inv);
+	bool pp_busy = pp->status != P_IDLE;
+	*cost += (sim_ns)(k - pp_before) * s->cfg.steal;
+	s->st.steal_attempts += (uint64_t)(busy - (pp_before && pp_busy));
+}
+
+/* The body of stealWork's loop for p2, the pass's first target: its
+ * expired timers (last pass), else a steal. Returns the G it yields. */
+static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last, sim_ns *cost)
+{
+	struct gmp_p *pp = m->p;
+	*cost += s->cfg.steal;
+	if (last && p2->ntimers > 0 && check_timers(s, p2, m) > 0) {
+		bool inherit;
+		struct task *g = gmp_runqget(s, pp, &inherit);
+		assert(g && "checkTimers readied a G into runnext");
+		return g;
+	}
+	assert(p2->status != P_IDLE);
+	s->st.steal_attempts++;
+	uint32_t before = gmp_runqlen(pp);
+	bool had_next = p2->runnext != NULL && gmp_runqlen(p2) == 0;
+	struct task *g = gmp_runqsteal(s, pp, p2, last);
+	assert(g && "a steal target yields a G");
+	if (had_next && p2->status == P_RUNNING)
+		*cost += s->cfg.runnext_backoff;
+	s->st.steals++;
+	trc_event(gmp_trc(s), TRC_P, pp->id, TE_STEAL, 1 + gmp_runqlen(pp) - before, p2->id, gmp_m_clock(s, m));
+	s->st.stolen_gs += 1 + gmp_runqlen(pp) - before;
+	return g;
 }
 
 /* proc.go:stealWork — 4 passes over all Ps in random order; timers and
- * runnext only on the last. Returns a G and the CPU the passes cost. When
- * nothing can be stolen the passes' outcome is known: the same draws,
- * attempts and cost without visiting the Ps. */
+ * runnext only on the last. Returns a G and the CPU the passes cost.
+ * A pass visits (start + k*stride) mod n for k = 0..n-1 and stops at the
+ * first P it takes something from; that P is found from the bitmap of
+ * targets, and what the visits before it cost and count is computed, so
+ * a decision costs O(Ps with work), not O(GOMAXPROCS), with the same draws,
+ * choices, costs and counters as the walk. */
 static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 {
 	struct gmp_p *pp = m->p;
-	int n = s->nprocs, busy;
+	int n = s->nprocs;
+	sim_ns clock = gmp_m_clock(s, m);
 	*cost = 0;
-	if (nothing_to_steal(s, pp, &busy)) {
-		for (int i = 0; i < GMP_STEAL_TRIES; i++)
-			gsl_rng_get(s->rng);
-		*cost = (sim_ns)GMP_STEAL_TRIES * (n - 1) * s->cfg.steal;
-		s->st.steal_attempts += (uint64_t)GMP_STEAL_TRIES * (uint64_t)busy;
-		return NULL;
-	}
+	int ntargets = steal_targets(s, pp, false, clock);  /* the same until a pass takes something */
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
-		uint32_t r = (uint32_t)gsl_rng_get(s->rng);
-		int pos = (int)(r % (uint32_t)n);
-		int inc = s->coprimes[(r / (uint32_t)n) % (uint32_t)s->ncoprimes];
-		for (int j = 0; j < n; j++, pos = pos + inc >= n ? pos + inc - n : pos + inc) {
-			struct gmp_p *p2 = &s->allp[pos];
-			if (p2 == pp)
-				continue;
-			*cost += s->cfg.steal;
-			if (last && p2->ntimers > 0 && check_timers(s, p2, m) > 0) {
-				bool inherit;
-				struct task *g = gmp_runqget(s, pp, &inherit);
-				if (g)
-					return g;
-			}
-			if (p2->status == P_IDLE)
-				continue;
-			s->st.steal_attempts++;
-			uint32_t before = gmp_runqlen(pp);
-			bool had_next = p2->runnext != NULL && gmp_runqlen(p2) == 0;
-			struct task *g = gmp_runqsteal(s, pp, p2, last);
-			if (g) {
-				if (had_next && p2->status == P_RUNNING)
-					*cost += s->cfg.runnext_backoff;
-				s->st.steals++;
-				trc_event(gmp_trc(s), TRC_P, pp->id, TE_STEAL, 1 + gmp_runqlen(pp) - before, p2->id, gmp_m_clock(s, m));
-				s->st.stolen_gs += 1 + gmp_runqlen(pp) - before;
-				return g;
-			}
+		uint32_t r = (uint32_t)gsl_rng_get(s->rng);  /* enum.start(fastrand()) */
+		if (last)
+			ntargets = steal_targets(s, pp, true, clock);
+		if (ntargets == 0) {  /* the whole pass visits every P but pp and takes nothing */
+			*cost += (sim_ns)(n - 1) * s->cfg.steal;
+			s->st.steal_attempts += (uint64_t)(s->pidx.count[PB_BUSY] - (pp->status != P_IDLE));
+			continue;
 		}
+		struct steal_pass e = steal_pass_of(s, r);
+		int k = gmp_pidx_first_in_order(s->pidx.scratch, ntargets, s->pidx.nwords, n,
+						e.start, e.stride, e.inv);
+		steal_visited(s, pp, e, k, cost);
+		if (k < n)
+			return steal_from(s, m, &s->allp[(e.start + (int64_t)k * e.stride) % n], last, cost);
 	}
 	return NULL;
 }
 
-/* Any P (not idle) with a runnable G? proc.go:checkRunqsNoP */
+/* Any P (not idle) with a runnable G? proc.go:checkRunqsNoP, through the bitmaps. */
 static bool any_runq(struct gmp *s)
 {
-	for (int i = 0; i < s->nprocs; i++)
-		if (s->allp[i].status != P_IDLE && !gmp_runqempty(&s->allp[i]))
+	const struct gmp_pidx *x = &s->pidx;
+	for (int w = 0; w < x->nwords; w++)
+		if (x->bits[PB_BUSY][w] & (x->bits[PB_RING][w] | x->bits[PB_NEXT][w]))
 			return true;
 	return false;
 }
@@ -443,6 +488,9 @@ void gmp_m_step(struct kern *k, struct kthread *kt)
 {
 	m_step_inner(k, kt);
 	gmp_watch_starvation(gmp_of(k->ctx));
+#ifdef GMP_PIDX_CHECK
+	gmp_pidx_verify(gmp_of(k->ctx));
+#endif
 }
 
 /* The M decides until the kernel has its thread: iteratively, as long as

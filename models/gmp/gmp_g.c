@@ -69,6 +69,16 @@ void gmp_make_runnable(struct gmp *s, struct task *g, enum gstatus from, struct 
 {
 	g->t_ready = gmp_m_clock(s, by);
 	gmp_gstatus(s, g, from, G_RUNNABLE, g->t_ready);
+	if (from == G_WAITING || from == G_IDLE)  /* not on an M: it waits for one from now */
+		tb_off(wl_tb(&run_of(s)->wl, g), TB_SCHED, now_of(s));
+}
+
+/* The G leaves its M (the M's thread no longer carries its time) and
+ * waits in part `part` from now. */
+static void g_leave(struct gmp *s, struct gmp_m *m, struct task *g, enum tb_part part)
+{
+	kern_carry(&run_of(s)->kern, m->kt, NULL);
+	tb_off(wl_tb(&run_of(s)->wl, g), part, now_of(s));
 }
 
 static void record_schedlat(struct gmp *s, sim_ns lat)
@@ -88,6 +98,7 @@ void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 	}
 	g->gpreempt = s->gc.waiting;  /* a G started while the world stops (a locked G) stops at once */
 	g->kt = m->kt;
+	kern_carry(&run_of(s)->kern, m->kt, wl_tb(&run_of(s)->wl, g));
 	gmp_gstatus(s, g, G_RUNNABLE, G_RUNNING, now_of(s) + gmp_m_debt(m) + s->cfg.gogo);
 	m->curg = g;
 	m->inherit = inherit;
@@ -96,9 +107,13 @@ void gmp_execute(struct gmp *s, struct gmp_m *m, struct task *g, bool inherit)
 	m->phase = M_RUN_G;
 }
 
-/* The G leaves the M for the scheduler (park, exit, preemption). */
-static void to_schedule(struct gmp *s, struct gmp_m *m, sim_ns cost, enum cpu_cat cat)
+/* The G leaves the M for the scheduler (park, exit, preemption), waiting
+ * in part `part` (g NULL: it has ended). */
+static void to_schedule(struct gmp *s, struct gmp_m *m, struct task *g, enum tb_part part,
+			sim_ns cost, enum cpu_cat cat)
 {
+	if (g)
+		g_leave(s, m, g, part);
 	m->curg = NULL;
 	m->phase = M_SCHEDULE;
 	gmp_owe(m, cat, cost + s->cfg.schedule);
@@ -112,7 +127,7 @@ static void gosched(struct gmp *s, struct gmp_m *m, struct task *g)
 	g->phase = --g->arg > 0 ? GP_YIELD : GP_NEXT;
 	gmp_make_runnable(s, g, G_RUNNING, m);
 	gmp_globrunqput(s, g);
-	to_schedule(s, m, s->cfg.runqput, CAT_RUNTIME);
+	to_schedule(s, m, g, TB_SCHED, s->cfg.runqput, CAT_RUNTIME);
 }
 
 static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
@@ -126,7 +141,8 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 		s->st.slice_max = ran;
 	gmp_make_runnable(s, g, G_RUNNING, m);
 	gmp_globrunqput(s, g);
-	to_schedule(s, m, s->cfg.signal, CAT_RUNTIME);
+	/* preempted for a stop-the-world: it waits for the collector */
+	to_schedule(s, m, g, s->gc.waiting ? TB_GC : TB_SCHED, s->cfg.signal, CAT_RUNTIME);
 }
 
 /* proc.go:goexit0 — the G is done; a waiting parent is readied by this M. */
@@ -136,6 +152,7 @@ static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 	s->gstack_bytes -= (int64_t)g->gstack_kib * 1024;  /* gfput: the stack goes with the G */
 	g->gstack_kib = 0;
 	m->curg = NULL;
+	kern_carry(&run_of(s)->kern, m->kt, NULL);  /* its breakdown closes in wl_task_done */
 	s->current = m;  /* a waiting parent is readied into this M's P */
 	if (g->failed)   /* a panic that kills only this G (recovered, say) */
 		wl_task_failed(&run_of(s)->wl, g, m->kt->core);
@@ -151,14 +168,15 @@ static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 		kern_exit(&run_of(s)->kern, m->kt);
 		return;
 	}
-	to_schedule(s, m, 0, CAT_RUNTIME);
+	to_schedule(s, m, NULL, TB_SCHED, 0, CAT_RUNTIME);
 }
 
-/* proc.go:park_m — the G waits; the M schedules. */
-static void gopark(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns cost, enum cpu_cat cat)
+/* proc.go:park_m — the G waits (in part `why`); the M schedules. */
+static void gopark(struct gmp *s, struct gmp_m *m, struct task *g, enum tb_part why, sim_ns cost,
+		   enum cpu_cat cat)
 {
 	gmp_gstatus(s, g, G_RUNNING, G_WAITING, gmp_m_clock(s, m));
-	to_schedule(s, m, cost, cat);
+	to_schedule(s, m, g, why, cost, cat);
 }
 
 /* chan.go: chansend / chanrecv / closechan. A released parked G is readied
@@ -186,7 +204,7 @@ static bool chan_op(struct gmp *s, struct gmp_m *m, struct task *g, const struct
 		gmp_ready(s, p, m);
 	g->phase = GP_NEXT;
 	if (res == CH_BLOCK) {
-		gopark(s, m, g, 0, CAT_RUNTIME);
+		gopark(s, m, g, TB_CHAN, 0, CAT_RUNTIME);
 		return false;
 	}
 	return true;
@@ -269,7 +287,7 @@ static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
 	if (!x->starving && can_spin(s, m, g->mx_spins)) {
 		g->mx_spins++;
 		g->phase = GP_LOCK;
-		gmp_m_burst(s, m, s->cfg.procyield, CAT_SPIN, 0, -1);
+		gmp_m_burst_cz(s, m, s->cfg.procyield, CZ_SPIN_LOCK, 0, -1);
 		return;
 	}
 	bool waited = g->mx_wait_start != 0;
@@ -279,7 +297,7 @@ static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
 		x->starving = true;  /* starvationThresholdNs */
 	wl_mutex_wait(&run_of(s)->wl, g->mx_index, g, waited);
 	g->phase = GP_LOCK;
-	gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);  /* semacquire */
+	gopark(s, m, g, TB_MUTEX, s->cfg.runqput, CAT_RUNTIME);  /* semacquire */
 }
 
 /* sync/mutex.go:(*Mutex).Unlock — wake the first waiter (semrelease →
@@ -301,7 +319,7 @@ static bool unlock(struct gmp *s, struct gmp_m *m, struct task *g)
 	s->st.goyields++;
 	gmp_make_runnable(s, g, G_RUNNING, m);  /* proc.go:goyield_m */
 	gmp_runqput(s, m->p, g, false);
-	to_schedule(s, m, s->cfg.runqput, CAT_RUNTIME);
+	to_schedule(s, m, g, TB_SCHED, s->cfg.runqput, CAT_RUNTIME);
 	return false;
 }
 
@@ -312,7 +330,7 @@ static void time_sleep(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 	g->phase = GP_NEXT;
 	gmp_addtimer(m->p, g);
 	gmp_wake_netpoller(s, g->when, m);
-	gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);
+	gopark(s, m, g, TB_SLEEP, s->cfg.runqput, CAT_RUNTIME);
 }
 
 /* internal/poll: the read returns EAGAIN; netpollblock parks the G. */
@@ -322,7 +340,7 @@ static void net_wait(struct gmp *s, struct gmp_m *m, struct task *g, sim_ns d)
 	s->netpoll_waiters++;
 	eq_event_init(&g->ev, gmp_net_ready_fire);
 	sim_at(&run_of(s)->sim, &g->ev, gmp_m_clock(s, m) + d);
-	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
+	gopark(s, m, g, TB_NET, kcfg(s)->syscall, CAT_KERNEL);
 }
 
 /* proc.go:reentersyscall — the P is lent (Psyscall), not handed off. */
@@ -368,6 +386,7 @@ void gmp_exitsyscall(struct gmp *s, struct gmp_m *m)
 	} else {
 		gmp_make_runnable(s, g, G_SYSCALL, m);
 		gmp_globrunqput(s, g);
+		g_leave(s, m, g, TB_SCHED);
 		m->curg = NULL;
 		if (s->sysmon_deep)
 			gmp_sysmon_wake(s);  /* exitsyscall0 */
@@ -393,9 +412,10 @@ static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 	gmp_wakep(s, m);
 }
 
-/* The server's accepting goroutine: `for { c := ln.Accept(); go serve(c) }`.
- * Accept parks it in netpoll when the backlog is empty (EAGAIN). */
-static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
+/* The server's accepting goroutine: `for { c := ln.Accept(); go serve(c) }`,
+ * one per listening socket l. Accept parks it in netpoll when the
+ * socket's backlog is empty (EAGAIN). */
+static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g, struct gmp_listener *l)
 {
 	struct run *r = run_of(s);
 	if (g->gpreempt) {
@@ -403,24 +423,24 @@ static void accept_run(struct gmp *s, struct gmp_m *m, struct task *g)
 		gopreempt(s, m, g);
 		return;
 	}
-	if (g->phase == GP_SPAWN && s->accept_cur) {  /* accepted: go serve(c) */
-		newproc_task(s, m, s->accept_cur);
-		s->accept_cur = NULL;
+	if (g->phase == GP_SPAWN && l->cur) {  /* accepted: go serve(c) */
+		newproc_task(s, m, l->cur);
+		l->cur = NULL;
 		g->phase = GP_NEXT;
 		gmp_owe_runtime(m, s->cfg.newproc + s->cfg.runqput);
 		return;
 	}
-	struct task *conn = tq_pop(&s->backlog);
+	struct task *conn = tq_pop(&l->backlog);
 	if (conn) {
-		s->accept_cur = conn;
+		l->cur = conn;
 		g->phase = GP_SPAWN;
 		gmp_owe_kernel(m, r->sc->acceptor.accept);
 		return;
 	}
 	g->phase = GP_NEXT;
-	s->accept_parked = true;
+	l->parked = true;
 	s->netpoll_waiters++;
-	gopark(s, m, g, kcfg(s)->syscall, CAT_KERNEL);
+	gopark(s, m, g, TB_NET, kcfg(s)->syscall, CAT_KERNEL);
 }
 
 /* The load generator goroutine of an open-loop class (the in-process
@@ -447,7 +467,7 @@ static void gen_run(struct gmp *s, struct gmp_m *m, struct task *g)
 	g->phase = GP_NEXT;
 	s->gen_parked = true;
 	s->gen_p = m->p;
-	gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);
+	gopark(s, m, g, TB_SLEEP, s->cfg.runqput, CAT_RUNTIME);
 }
 
 void gmp_gen_arrival(struct gmp *s, struct task *t)
@@ -515,7 +535,7 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 		lock_slow(s, m, g);
 		return false;
 	case OP_CGO:  /* cgocall.go:cgocall: entersyscall, the C call, exitsyscall */
-		gmp_owe_runtime(m, s->cfg.cgocall);
+		gmp_owe_cz(m, CZ_RT_OTHER, s->cfg.cgocall);
 		entersyscall(s, m, g, op->dur);
 		return false;
 	case OP_NET:
@@ -548,8 +568,9 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 {
 	struct task *g = m->curg;
 	struct run *r = run_of(s);
-	if (g == s->accept_g) {
-		accept_run(s, m, g);
+	struct gmp_listener *l = gmp_listener_of(s, g);
+	if (l) {
+		accept_run(s, m, g, l);
 		return;
 	}
 	if (g == s->gen_g) {
@@ -584,7 +605,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 			g->phase = GP_NEXT;
 			if (g->children_left > 0) {
 				g->waiting = 1;  /* sync.WaitGroup.Wait → semacquire → gopark */
-				gopark(s, m, g, s->cfg.runqput, CAT_RUNTIME);
+				gopark(s, m, g, TB_JOIN, s->cfg.runqput, CAT_RUNTIME);
 				return;
 			}
 			continue;

@@ -560,6 +560,8 @@ static bool assist(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes
 	}
 	gmp_gstatus(s, g, G_RUNNING, G_WAITING, gmp_m_clock(s, m));  /* gcParkAssist */
 	tq_push(&gc->assistq, g);
+	kern_carry(&run_of(s)->kern, m->kt, NULL);
+	tb_off(wl_tb(&run_of(s)->wl, g), TB_GC, now_of(s));
 	m->curg = NULL;
 	m->phase = M_SCHEDULE;
 	gmp_owe_runtime(m, s->cfg.runqput + s->cfg.schedule);

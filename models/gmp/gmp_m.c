@@ -32,15 +32,38 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 		abort();
 	}
 	p->status = (uint8_t)to;
+	gmp_p_sync_status(p);
+}
+
+/* Aborts unless every P's bits in the indexes match its fields (the
+ * sanitizer builds check this after every step: -DGMP_PIDX_CHECK). */
+void gmp_pidx_verify(const struct gmp *s)
+{
+	const struct gmp_pidx *x = &s->pidx;
+	int count[PB_NBITS] = { 0 };
+	for (int i = 0; i < s->nprocs; i++) {
+		const struct gmp_p *p = &s->allp[i];
+		bool want[PB_NBITS] = { p->status != P_IDLE, p->runqtail != p->runqhead,
+					p->runnext != NULL, p->ntimers > 0 };
+		for (int b = 0; b < PB_NBITS; b++) {
+			count[b] += want[b];
+			if (gmp_pidx_has(x->bits[b], i) != want[b]) {
+				fprintf(stderr, "gmpsim: gmp: P%d's index bit %d is stale\n", i, b);
+				abort();
+			}
+		}
+	}
+	for (int b = 0; b < PB_NBITS; b++)
+		if (count[b] != x->count[b]) {
+			fprintf(stderr, "gmpsim: gmp: index %d counts %d, not %d\n", b, x->count[b], count[b]);
+			abort();
+		}
 }
 
 /* CPU the M owes for decisions already taken. */
 sim_ns gmp_m_debt(const struct gmp_m *m)
 {
-	sim_ns d = 0;
-	for (int c = 0; c < CAT_IDLE; c++)
-		d += m->debt[c];
-	return d;
+	return m->debt_sum;
 }
 
 /* The instant of the M's current decision: when it would be taken had the
@@ -54,8 +77,22 @@ sim_ns gmp_m_clock(struct gmp *s, const struct gmp_m *m)
 void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat,
 		    double mem, int home)
 {
-	kern_run_pre(&run_of(s)->kern, m->kt, m->debt, work, cat, mem, home);
-	memset(m->debt, 0, sizeof m->debt);
+	gmp_m_burst_cz(s, m, work, gmp_cause(cat), mem, home);
+}
+
+void gmp_m_burst_cz(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cause cz,
+		    double mem, int home)
+{
+	kern_run_pre_mask(&run_of(s)->kern, m->kt, m->debt, m->debt_mask, work, cz, mem, home);
+	for (unsigned b = m->debt_mask; b; b &= b - 1)
+		m->debt[__builtin_ctz(b)] = 0;
+	m->debt_mask = 0;
+	m->debt_sum = 0;
+}
+
+enum cpu_cause gmp_cause(enum cpu_cat cat)
+{
+	return cat == CAT_KERNEL ? CZ_K_SYSCALL : (enum cpu_cause)kern_cat_cause[cat];
 }
 
 /* ---- Ms ---------------------------------------------------------------------- */
@@ -80,12 +117,20 @@ struct gmp_p *gmp_releasep(struct gmp_m *m)
 
 void gmp_owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns)
 {
-	if (by)
-		by->debt[cat] += ns;
+	gmp_owe_cz(by, gmp_cause(cat), ns);
 }
 
-void gmp_owe_kernel(struct gmp_m *by, sim_ns ns) { gmp_owe(by, CAT_KERNEL, ns); }
-void gmp_owe_runtime(struct gmp_m *by, sim_ns ns) { gmp_owe(by, CAT_RUNTIME, ns); }
+void gmp_owe_cz(struct gmp_m *by, enum cpu_cause cz, sim_ns ns)
+{
+	if (!by)
+		return;
+	by->debt[cz] += ns;
+	by->debt_sum += ns;
+	by->debt_mask |= 1u << cz;
+}
+
+void gmp_owe_kernel(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_K_SYSCALL, ns); }
+void gmp_owe_runtime(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_RT_SCHED, ns); }
 
 static const struct kern_owner_ops m_ops = { .step = gmp_m_step };
 
@@ -116,7 +161,7 @@ struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
 	s->st.ms_created++;
 	if (s->nm > s->st.peak_ms)
 		s->st.peak_ms = s->nm;
-	gmp_owe_kernel(by, kcfg(s)->thread_create);
+	gmp_owe_cz(by, CZ_K_THREAD, kcfg(s)->thread_create);
 	return m;
 }
 
@@ -147,7 +192,7 @@ void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by)
 	m->spinning = spinning;
 	m->nextp = p;
 	trc_event(gmp_trc(s), TRC_M, m->id, TE_STARTM, p->id, spinning, gmp_m_clock(s, by));
-	gmp_owe_kernel(by, kcfg(s)->syscall + kcfg(s)->wake_cost);  /* notewakeup: futex wake */
+	gmp_owe_cz(by, CZ_K_WAKE, kcfg(s)->syscall + kcfg(s)->wake_cost);  /* notewakeup: futex wake */
 	kern_wake_after(&run_of(s)->kern, m->kt, by && by->kt ? by->kt->core : -1,
 			gmp_m_clock(s, by) - now_of(s));
 }
@@ -242,9 +287,8 @@ static void checkdead(struct gmp *s)
 	struct wl *w = &run_of(s)->wl;
 	if (run > 0 || w->arrivals_armed > 0 || w->st.live == 0 || s->nqueued > 0)
 		return;
-	for (int i = 0; i < s->nprocs; i++)
-		if (s->allp[i].ntimers > 0)
-			return;
+	if (s->pidx.count[PB_TIMERS] > 0)
+		return;
 	run_fail(run_of(s), "gmp: fatal error: all goroutines are asleep - deadlock! "
 		 "(%lld goroutines waiting, no timer, no arrival to come)", (long long)w->st.live);
 }
@@ -289,7 +333,7 @@ void gmp_startlockedm(struct gmp *s, struct gmp_m *m, struct task *g)
 	lm->nextp = gmp_releasep(m);
 	s->st.lockedm_handoffs++;
 	if (lm->phase == M_LOCKED_WAIT && lm->kt->state == KT_BLOCKED) {
-		gmp_owe_kernel(m, s->run->sc->kernel.syscall + s->run->sc->kernel.wake_cost);
+		gmp_owe_cz(m, CZ_K_WAKE, s->run->sc->kernel.syscall + s->run->sc->kernel.wake_cost);
 		kern_wake(&s->run->kern, lm->kt, m->kt->core);
 	}
 	gmp_stopm(s, m);

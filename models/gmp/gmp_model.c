@@ -27,18 +27,24 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 	};
 }
 
-/* The accepting goroutine starts runnable on the global queue. */
+/* The accepting goroutines, one per listening socket, start runnable on
+ * the global queue. */
 static int start_acceptor(struct gmp *s)
 {
-	struct task *g = calloc(1, sizeof *g);
-	if (!g)
+	int n = run_of(s)->sc->acceptor.listeners;
+	s->accept_gs = calloc((size_t)n, sizeof *s->accept_gs);
+	s->listeners = calloc((size_t)n, sizeof *s->listeners);
+	if (!s->accept_gs || !s->listeners)
 		return -1;
-	g->gstate = G_RUNNABLE;
-	g->timer_pos = -1;
-	g->home_node = -1;
-	g->cls = -1;
-	s->accept_g = g;
-	gmp_globrunqput(s, g);
+	s->nlisteners = n;
+	for (int i = 0; i < n; i++) {
+		struct task *g = &s->accept_gs[i];
+		g->gstate = G_RUNNABLE;
+		g->timer_pos = -1;
+		g->home_node = -1;
+		g->cls = -1;
+		gmp_globrunqput(s, g);
+	}
 	return 0;
 }
 
@@ -55,10 +61,10 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 	s->nprocs = s->cfg.gomaxprocs;
 	s->allp = calloc((size_t)s->nprocs, sizeof *s->allp);
 	s->rng = rng_stream(r->seed, "gmp.steal");
-	if (!s->allp || !s->rng)
+	if (!s->allp || !s->rng || gmp_pidx_init(&s->pidx, s->nprocs) != 0)
 		return -1;
 	for (int i = 0; i < s->nprocs; i++)
-		s->allp[i] = (struct gmp_p){ .id = i, .status = P_IDLE };
+		s->allp[i] = (struct gmp_p){ .id = i, .status = P_IDLE, .idx = &s->pidx };
 	gmp_init_coprimes(s);
 	gmp_gc_init(s);
 	for (int i = s->nprocs - 1; i >= 1; i--)
@@ -93,7 +99,14 @@ static void gmp_fini(struct run *r)
 		free(s->allp[i].timers);
 	free(s->allp);
 	free(s->coprimes);
-	free(s->accept_g);
+	free(s->coprime_inv);
+	gmp_pidx_free(&s->pidx);
+	for (int i = 0; s->accept_gs && i < s->nlisteners; i++)
+		free(s->accept_gs[i].tb);  /* not the workload's tasks: their breakdowns are ours to free */
+	if (s->gen_g)
+		free(s->gen_g->tb);
+	free(s->accept_gs);
+	free(s->listeners);
 	free(s->gen_g);
 	free(s->schedlat);
 	if (s->rng)

@@ -50,13 +50,16 @@ void gmp_net_ready_fire(struct sim *sim, struct eq_event *ev)
 	fd_ready(gmp_of(sim->ctx), (struct task *)((char *)ev - offsetof(struct task, ev)));
 }
 
-/* A connection arrives on the listening socket (model_ops.accept). */
+/* A connection arrives (model_ops.accept): on the next listening socket in
+ * turn (SO_REUSEPORT spreads distinct clients evenly; see models/acceptor.c). */
 void gmp_accept_arrival(struct gmp *s, struct task *conn)
 {
-	tq_push(&s->backlog, conn);
-	if (s->accept_parked) {
-		s->accept_parked = false;
-		fd_ready(s, s->accept_g);
+	int i = (int)(s->accepted++ % (uint64_t)s->nlisteners);
+	struct gmp_listener *l = &s->listeners[i];
+	tq_push(&l->backlog, conn);
+	if (l->parked) {
+		l->parked = false;
+		fd_ready(s, &s->accept_gs[i]);
 	}
 }
 

@@ -40,7 +40,15 @@ static void runqputslow(struct gmp *s, struct gmp_p *p, struct task *g)
 
 /* proc.go:runqput — next=true puts g in runnext and kicks the old runnext
  * to the tail of the ring. */
+static void runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
+
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next)
+{
+	runqput(s, p, g, next);
+	gmp_p_sync_runq(p);
+}
+
+static void runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next)
 {
 	s->nqueued++;
 	if (next) {
@@ -65,8 +73,10 @@ static struct task *runqget(struct gmp_p *p, bool *inherit);
 struct task *gmp_runqget(struct gmp *s, struct gmp_p *p, bool *inherit)
 {
 	struct task *g = runqget(p, inherit);
-	if (g)
+	if (g) {
 		s->nqueued--;
+		gmp_p_sync_runq(p);
+	}
 	return g;
 }
 
@@ -88,7 +98,17 @@ static struct task *runqget(struct gmp_p *p, bool *inherit)
  * p's; with an empty ring, its runnext when allowed. Returns one G to run
  * (the last grabbed) or NULL. The caller pays the 3 us back-off the runtime
  * sleeps before taking a running P's runnext. */
+static struct task *runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext);
+
 struct task *gmp_runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext)
+{
+	struct task *g = runqsteal(s, p, victim, steal_runnext);
+	gmp_p_sync_runq(p);
+	gmp_p_sync_runq(victim);
+	return g;
+}
+
+static struct task *runqsteal(struct gmp *s, struct gmp_p *p, struct gmp_p *victim, bool steal_runnext)
 {
 	uint32_t n = gmp_runqlen(victim);
 	n = n - n / 2;

@@ -17,6 +17,7 @@
 #include "kernel.h"
 #include "workload.h"
 #include "run.h"
+#include "gmp_pidx.h"
 #include <gsl/gsl_rng.h>
 
 struct run;
@@ -59,6 +60,7 @@ struct gmp_p {
 	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
+	struct gmp_pidx *idx;        /* the indexes it is in (NULL: none, a test's lone P) */
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
 	sim_ns slice_start;          /* when the current schedtick began */
 	uint32_t syscalltick;
@@ -72,6 +74,13 @@ struct gmp_p {
 	bool gc_drained;             /* its dedicated worker has moved the runq to the global queue */
 	sim_ns gc_frac_time;         /* p.gcFractionalMarkTime this cycle */
 	sim_ns gc_worker_start;      /* when its current worker began */
+};
+
+/* A listening socket and the state of the goroutine accepting on it. */
+struct gmp_listener {
+	struct task *cur;            /* the connection it has accepted */
+	struct task_fifo backlog;    /* the socket's listen backlog */
+	bool parked;                 /* its goroutine waits in netpoll for a connection */
 };
 
 /* What an M is doing between kernel bursts. */
@@ -105,7 +114,9 @@ struct gmp_m {
 	uint32_t syscalltick;
 	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
-	sim_ns debt[CAT_IDLE];       /* CPU owed per category for decisions taken instantly;
+	sim_ns debt_sum;             /* the sum of debt[] (gmp_m_debt, asked at every decision) */
+	unsigned debt_mask;          /* the causes whose debt[] is not 0 */
+	sim_ns debt[CZ_COUNT];       /* CPU owed per cause (kernel.h) for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
 };
 
@@ -192,12 +203,16 @@ struct gmp {
 	int sysmon_phase;
 	gsl_rng *rng;
 	int *coprimes, ncoprimes;    /* proc.go:randomOrder's strides */
+	int *coprime_inv;            /* each stride's inverse modulo nprocs (gmp_pidx_first_in_order) */
+	struct gmp_pidx pidx;        /* bitmaps of the Ps that are busy, have a ring, a runnext, timers */
 	struct gmp_m *poller;        /* the M blocked in netpoll, or NULL */
 	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
-	struct task *accept_g;       /* the accepting goroutine (NULL: no acceptor) */
-	struct task *accept_cur;     /* the connection it has accepted */
-	struct task_fifo backlog;    /* the listen backlog */
-	bool accept_parked;
+	/* The accepting goroutines, one per listening socket (acceptor.listeners;
+	 * SO_REUSEPORT when more than one): accept_gs[i] serves listeners[i]. */
+	struct task *accept_gs;      /* NULL: no acceptor */
+	struct gmp_listener *listeners;
+	int nlisteners;
+	uint64_t accepted;           /* connections handed to the listeners (the round robin) */
 	/* The in-process load generator of an open-loop class without the
 	 * acceptor: `for { time.Sleep(until next); go handle() }` */
 	struct task *gen_g;          /* the generating goroutine (NULL until the first arrival) */
@@ -218,6 +233,39 @@ struct gmp {
 static inline struct run *run_of(struct gmp *s) { return s->run; }
 static inline sim_ns now_of(struct gmp *s) { return s->run->sim.now; }
 static inline const struct kernel_cfg *kcfg(struct gmp *s) { return &s->run->sc->kernel; }
+
+/* Bring p's bits in its indexes up to date after a change of its status
+ * (gmp_caspstatus), its run queue (gmp_runq.c) or its timers (gmp_timers.c). */
+static inline void gmp_p_sync_status(struct gmp_p *p)
+{
+	if (p->idx)
+		gmp_pidx_put(p->idx, PB_BUSY, p->id, p->status != P_IDLE);
+}
+
+static inline void gmp_p_sync_runq(struct gmp_p *p)
+{
+	if (!p->idx)
+		return;
+	gmp_pidx_put(p->idx, PB_RING, p->id, p->runqtail != p->runqhead);
+	gmp_pidx_put(p->idx, PB_NEXT, p->id, p->runnext != NULL);
+}
+
+static inline void gmp_p_sync_timers(struct gmp_p *p)
+{
+	if (p->idx)
+		gmp_pidx_put(p->idx, PB_TIMERS, p->id, p->ntimers > 0);
+}
+
+/* Aborts unless the indexes match every P (gmp_m.c; the sanitizer builds call it after each step). */
+void gmp_pidx_verify(const struct gmp *s);
+
+/* The listener whose accepting goroutine g is, or NULL. */
+static inline struct gmp_listener *gmp_listener_of(const struct gmp *s, const struct task *g)
+{
+	if (!s->accept_gs || g < s->accept_gs || g >= s->accept_gs + s->nlisteners)
+		return NULL;
+	return &s->listeners[g - s->accept_gs];
+}
 
 /* ---- run queues (gmp_runq.c) ---- */
 void gmp_runqput(struct gmp *s, struct gmp_p *p, struct task *g, bool next);
@@ -256,11 +304,17 @@ sim_ns gmp_m_debt(const struct gmp_m *m);
 sim_ns gmp_m_clock(struct gmp *s, const struct gmp_m *m);
 /* Hands the M's thread to the kernel for a burst of `work` prefixed by its debt; the debt is paid. */
 void gmp_m_burst(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cat cat, double mem, int home);
+/* gmp_m_burst with the burst's cause named. */
+void gmp_m_burst_cz(struct gmp *s, struct gmp_m *m, sim_ns work, enum cpu_cause cz, double mem, int home);
+/* The cause the model books a category's CPU to when it names none (kernel: a system call). */
+enum cpu_cause gmp_cause(enum cpu_cat cat);
+/* gmp_owe with the cause named. */
+void gmp_owe_cz(struct gmp_m *by, enum cpu_cause cz, sim_ns ns);
 /* M `by` (NULL: nobody, a no-op) owes ns of CPU in category cat, paid before its next burst. */
 void gmp_owe(struct gmp_m *by, enum cpu_cat cat, sim_ns ns);
-/* gmp_owe in CAT_KERNEL. */
+/* gmp_owe in CAT_KERNEL, as a system call. */
 void gmp_owe_kernel(struct gmp_m *by, sim_ns ns);
-/* gmp_owe in CAT_RUNTIME. */
+/* gmp_owe in CAT_RUNTIME, as a scheduler decision. */
 void gmp_owe_runtime(struct gmp_m *by, sim_ns ns);
 /* proc.go:acquirep — m (without a P) takes the idle p: Pidle → Prunning. */
 void gmp_acquirep(struct gmp_m *m, struct gmp_p *p);

@@ -50,7 +50,7 @@ static void preemptone(struct gmp *s, struct gmp_p *p)
 		return;
 	m->curg->gpreempt = 1;
 	trc_event(gmp_trc(s), TRC_SCHED, 0, TE_PREEMPT, (int64_t)m->curg->key, p->id, now_of(s));
-	s->sysmon->debt[CAT_KERNEL] += s->run->sc->kernel.syscall;  /* tgkill */
+	gmp_owe_cz(s->sysmon, CZ_K_SYSCALL, s->run->sc->kernel.syscall);  /* tgkill */
 	gmp_preempt_m(s, m);
 }
 
@@ -102,7 +102,7 @@ static void cycle(struct gmp *s)
 	if (s->lastpoll != 0 && s->lastpoll + 10 * SIM_NS_PER_MS < now) {
 		struct task_fifo list = { 0 };
 		s->lastpoll = now;
-		s->sysmon->debt[CAT_KERNEL] += s->cfg.netpoll;
+		gmp_owe_cz(s->sysmon, CZ_K_SYSCALL, s->cfg.netpoll);
 		gmp_netpoll(s, &list);
 		gmp_injectglist(s, &list, s->sysmon);  /* no P: global queue + startm */
 	}
@@ -113,10 +113,12 @@ static void cycle(struct gmp *s)
 	s->sysmon_phase = SM_SLEEP;
 	/* the loop's own work is runtime CPU; what it owes (tgkill, epoll_wait,
 	 * futex wakes, clones) keeps its category */
-	sim_ns pre[CAT_IDLE];
+	sim_ns pre[CZ_COUNT];
 	memcpy(pre, s->sysmon->debt, sizeof pre);
 	memset(s->sysmon->debt, 0, sizeof s->sysmon->debt);
-	kern_run_pre(&run_of(s)->kern, s->sysmon->kt, pre, s->cfg.sysmon_cycle, CAT_RUNTIME, 0, -1);
+	s->sysmon->debt_sum = 0;
+	s->sysmon->debt_mask = 0;
+	kern_run_pre(&run_of(s)->kern, s->sysmon->kt, pre, s->cfg.sysmon_cycle, CZ_RT_SCHED, 0, -1);
 }
 
 /* Woken from usleep: deep sleep if every P is idle, else a cycle. */

@@ -44,6 +44,7 @@ void gmp_addtimer(struct gmp_p *p, struct task *g)
 {
 	GROW(p->timers, p->ntimers + 1, p->captimers, 64, "timers");
 	sift_up(p, p->ntimers++, g);
+	gmp_p_sync_timers(p);
 }
 
 /* The earliest expiry on p, or SIM_NS_MAX. */
@@ -63,14 +64,18 @@ int gmp_expired_timers(struct gmp_p *p, sim_ns now, struct task **out, int max)
 		if (p->ntimers > 0)
 			sift_down(p, 0, last);
 	}
+	if (n > 0)
+		gmp_p_sync_timers(p);
 	return n;
 }
 
-/* The earliest timer on any P (proc.go:checkTimersNoP, timeSleepUntil). */
+/* The earliest timer on any P (proc.go:checkTimersNoP, timeSleepUntil):
+ * the Ps with timers only, through their bitmap. */
 sim_ns gmp_earliest_timer(const struct gmp *s)
 {
 	sim_ns t = SIM_NS_MAX;
-	for (int i = 0; i < s->nprocs; i++) {
+	const uint64_t *has = s->pidx.bits[PB_TIMERS];
+	for (int i = gmp_pidx_next(has, s->pidx.nwords, 0); i >= 0; i = gmp_pidx_next(has, s->pidx.nwords, i + 1)) {
 		sim_ns w = gmp_nexttimer(&s->allp[i]);
 		if (w < t)
 			t = w;

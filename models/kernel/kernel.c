@@ -19,6 +19,41 @@ enum { CHUNK = 1024 };
 #define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
 
 _Static_assert(TS_TASK + CAT_IDLE == TS_NONE, "trace.h's core states follow enum cpu_cat");
+_Static_assert(CZ_COUNT <= 16, "pre_mask holds a bit per cause");
+
+const uint8_t kern_cause_cat[CZ_COUNT] = {
+	[CZ_USER] = CAT_TASK,
+	[CZ_RT_SCHED] = CAT_RUNTIME, [CZ_RT_THREAD] = CAT_RUNTIME, [CZ_RT_OTHER] = CAT_RUNTIME,
+	[CZ_K_SWITCH] = CAT_KERNEL, [CZ_K_WAKE] = CAT_KERNEL, [CZ_K_THREAD] = CAT_KERNEL,
+	[CZ_K_SYSCALL] = CAT_KERNEL, [CZ_K_QUEUE] = CAT_KERNEL, [CZ_K_OTHER] = CAT_KERNEL,
+	[CZ_SPIN_SCHED] = CAT_SPIN, [CZ_SPIN_LOCK] = CAT_SPIN,
+	[CZ_GC] = CAT_GC,
+};
+const uint8_t kern_cat_cause[CAT_IDLE] = {
+	[CAT_TASK] = CZ_USER, [CAT_RUNTIME] = CZ_RT_SCHED, [CAT_KERNEL] = CZ_K_OTHER,
+	[CAT_SPIN] = CZ_SPIN_SCHED, [CAT_GC] = CZ_GC,
+};
+/* The time-breakdown part a cause's CPU is, for the task its thread carries. */
+static const uint8_t cause_tb[CZ_COUNT] = {
+	[CZ_USER] = TB_RUN, [CZ_RT_SCHED] = TB_OVERHEAD, [CZ_RT_THREAD] = TB_OVERHEAD,
+	[CZ_RT_OTHER] = TB_OVERHEAD, [CZ_K_SWITCH] = TB_OVERHEAD, [CZ_K_WAKE] = TB_OVERHEAD,
+	[CZ_K_THREAD] = TB_OVERHEAD, [CZ_K_SYSCALL] = TB_OVERHEAD, [CZ_K_QUEUE] = TB_OVERHEAD,
+	[CZ_K_OTHER] = TB_OVERHEAD,
+	[CZ_SPIN_SCHED] = TB_OVERHEAD, [CZ_SPIN_LOCK] = TB_MUTEX, [CZ_GC] = TB_GC,
+};
+
+/* The carried task's breakdown: off a CPU into part p / onto one. */
+static inline void kt_tb_off(struct kern *k, struct kthread *t, enum tb_part p)
+{
+	if (t->tb)
+		tb_off(t->tb, p, k->sim->now);
+}
+
+static inline void kt_tb_on(struct kern *k, struct kthread *t)
+{
+	if (t->tb)
+		tb_on(t->tb, k->sim->now);
+}
 
 static void core_fire(struct sim *sim, struct eq_event *ev);
 static void core_schedule(struct kern *k, struct kcore *c);
@@ -37,7 +72,10 @@ static void rq_push(struct kern *k, struct kcore *c, struct kthread *t)
 	t->rq_seq = k->next_rq_seq++;
 	t->state = KT_RUNNABLE;
 	t->core = (int16_t)c->id;
+	kt_tb_off(k, t, TB_SCHED);
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNABLE, c->id, k->sim->now);
+	if (c->nrq == 0)
+		k->queued_cores++;
 	int32_t i = c->nrq++;
 	while (i > 0 && rq_before(t, c->rq[(i - 1) / 2])) {
 		c->rq[i] = c->rq[(i - 1) / 2];
@@ -62,10 +100,13 @@ static struct kthread *rq_pop(struct kcore *c)
 	}
 	if (c->nrq > 0)
 		c->rq[i] = last;
+	else
+		c->kern->queued_cores--;
 	return top;
 }
 
-/* Takes the thread at heap index i out of c's run queue (rq_pop for the top). */
+/* Takes the thread at heap index i out of c's run queue (rq_pop for the top;
+ * below the top at least one thread stays queued, so queued_cores holds). */
 static struct kthread *rq_remove_at(struct kcore *c, int32_t i)
 {
 	if (i == 0)
@@ -121,13 +162,21 @@ static void update_min_vruntime(struct kcore *c)
 		c->min_vruntime = v;
 }
 
-/* Charges dt ns of category cat to core c (and to its foreign share when
- * its thread is foreign). */
-static inline void charge(struct kcore *c, int cat, sim_ns dt)
+/* Charges dt ns of cause cz (so of its category) to core c: to its foreign
+ * share when its thread is foreign, else to the service's causes and to
+ * the breakdown of the task the thread carries. */
+static inline void charge(struct kcore *c, int cz, sim_ns dt)
 {
+	int cat = kern_cause_cat[cz];
+	struct kthread *t = c->curr;
 	c->acct[cat] += dt;
-	if (cat != CAT_IDLE && c->curr && c->curr->foreign)
+	if (t->foreign) {
 		c->foreign_acct[cat] += dt;
+		return;
+	}
+	c->cause_acct[cz] += dt;
+	if (t->tb)
+		t->tb->part[cause_tb[cz]] += dt;
 }
 
 /* Charges segment time [from, to) (ns since seg_start) of a burst with a
@@ -136,18 +185,20 @@ static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
 {
 	const struct kthread *t = c->curr;
 	sim_ns lo = 0;
-	for (int cat = 0; cat < CAT_IDLE && from < to; cat++) {
-		sim_ns hi = lo + t->pre[cat];
+	for (unsigned m = t->pre_mask; m && from < to; m &= m - 1) {
+		int cz = __builtin_ctz(m);
+		sim_ns hi = lo + t->pre[cz];
 		if (from < hi) {
 			sim_ns end = to < hi ? to : hi;
-			charge(c, cat, end - from);
-			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + cat, t->id, c->seg_start + from, c->seg_start + end);
+			charge(c, cz, end - from);
+			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + kern_cause_cat[cz], t->id,
+				  c->seg_start + from, c->seg_start + end);
 			from = end;
 		}
 		lo = hi;
 	}
 	if (from < to)
-		charge(c, t->burst_cat, to - from);
+		charge(c, t->burst_cz, to - from);
 	trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + t->burst_cat, t->id, c->seg_start + from, c->seg_start + to);
 }
 
@@ -166,7 +217,9 @@ static void core_account(struct kcore *c, sim_ns now)
 		sim_ns waking = c->wake_until - (now - dt);
 		waking = waking < 0 ? 0 : waking > dt ? dt : waking;
 		c->acct[CAT_IDLE] += waking;
-		charge(c, CAT_KERNEL, dt - waking);
+		if (c->curr->tb)  /* the idle core's exit delays the wakee */
+			c->curr->tb->part[TB_SCHED] += waking;
+		charge(c, CZ_K_SWITCH, dt - waking);
 		trc_cover(core_trc(c), TRC_CORE, c->id, TS_KERNEL, c->curr->id, now - dt + waking, now);
 		break;
 	}
@@ -174,7 +227,7 @@ static void core_account(struct kcore *c, sim_ns now)
 		if (c->seg_pre > 0 && now - dt - c->seg_start < c->seg_pre)
 			account_prefix(c, now - dt - c->seg_start, now - c->seg_start);
 		else {
-			charge(c, c->curr->burst_cat, dt);
+			charge(c, c->curr->burst_cz, dt);
 			trc_cover(core_trc(c), TRC_CORE, c->id, TS_TASK + c->curr->burst_cat, c->curr->id, now - dt, now);
 		}
 		c->curr->cpu_ns += dt;
@@ -261,9 +314,12 @@ static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
 {
 	t->pre_left -= paid;
 	elapsed -= paid;
-	for (int cat = 0; cat < CAT_IDLE && paid > 0; cat++) {
-		sim_ns d = t->pre[cat] < paid ? t->pre[cat] : paid;
-		t->pre[cat] -= d;
+	for (unsigned m = t->pre_mask; m && paid > 0; m &= m - 1) {
+		int cz = __builtin_ctz(m);
+		sim_ns d = t->pre[cz] < paid ? t->pre[cz] : paid;
+		t->pre[cz] -= d;
+		if (t->pre[cz] == 0)
+			t->pre_mask &= (uint16_t)~(1u << cz);
 		paid -= d;
 	}
 	return elapsed;
@@ -308,6 +364,7 @@ static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, s
 	k->st.switches++;
 	c->curr = t;
 	t->state = KT_RUNNING;
+	kt_tb_on(k, t);
 	t->core = (int16_t)c->id;
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 	c->seg = SEG_OVH;
@@ -339,6 +396,7 @@ static void core_requeue_and_pick(struct kern *k, struct kcore *c)
 	if (next == t) {
 		c->curr = t;
 		t->state = KT_RUNNING;
+		kt_tb_on(k, t);
 		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 		c->slice_end = c->nrq ? k->sim->now + slice_len(k, c) : SIM_NS_MAX;
 		core_start_burst(k, c);
@@ -492,6 +550,8 @@ static void migrate(struct kern *k, struct kcore *from, struct kcore *to)
  * node first; another node only from a core with at least two waiting. */
 static bool newidle_balance(struct kern *k, struct kcore *c)
 {
+	if (k->queued_cores == 0)
+		return false;  /* no core has a thread waiting: the scan would find none */
 	struct kcore *best = NULL;
 	for (int i = 0; i < k->ncores; i++) {
 		struct kcore *o = &k->cores[i];
@@ -671,22 +731,44 @@ static struct kcore *stepping_core(struct kern *k, struct kthread *t)
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home)
 {
-	kern_run_pre(k, t, NULL, work, cat, mem, home);
+	assert(cat < CAT_IDLE);
+	kern_run_pre_mask(k, t, NULL, 0, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
+}
+
+void kern_run_cz(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cause cz,
+		 double mem, int home)
+{
+	kern_run_pre_mask(k, t, NULL, 0, work, cz, mem, home);
 }
 
 void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
-		  enum cpu_cat cat, double mem, int home)
+		  enum cpu_cause cz, double mem, int home)
+{
+	unsigned mask = 0;
+	for (int i = 0; pre && i < CZ_COUNT; i++)
+		mask |= (unsigned)(pre[i] != 0) << i;
+	kern_run_pre_mask(k, t, pre, mask, work, cz, mem, home);
+}
+
+void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, unsigned mask, sim_ns work,
+		       enum cpu_cause cz, double mem, int home)
 {
 	struct kcore *c = stepping_core(k, t);
-	assert(work >= 0 && cat < CAT_IDLE);
+	assert(work >= 0 && cz < CZ_COUNT);
 	t->pre_left = 0;
-	for (int i = 0; i < CAT_IDLE; i++) {
-		t->pre[i] = pre ? pre[i] : 0;
-		assert(t->pre[i] >= 0);
-		t->pre_left += t->pre[i];
+	t->pre_mask = 0;
+	for (; mask; mask &= mask - 1) {  /* pre[] is read only through pre_mask */
+		int i = __builtin_ctz(mask);
+		assert(pre[i] >= 0);
+		if (pre[i] == 0)
+			continue;
+		t->pre[i] = pre[i];
+		t->pre_left += pre[i];
+		t->pre_mask |= (uint16_t)(1u << i);
 	}
 	t->burst_left = work;
-	t->burst_cat = (uint8_t)cat;
+	t->burst_cz = (uint8_t)cz;
+	t->burst_cat = kern_cause_cat[cz];
 	t->burst_mem = (float)mem;
 	t->burst_home = (int16_t)home;
 	core_start_burst(k, c);
@@ -707,8 +789,14 @@ sim_ns kern_horizon(struct kern *k, struct kthread *t)
 
 void kern_block(struct kern *k, struct kthread *t)
 {
+	kern_block_for(k, t, t->tb ? (enum tb_part)t->tb->block : TB_SYSCALL);
+}
+
+void kern_block_for(struct kern *k, struct kthread *t, enum tb_part why)
+{
 	struct kcore *c = stepping_core(k, t);
 	t->state = KT_BLOCKED;
+	kt_tb_off(k, t, why);
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
 	t->vruntime -= c->min_vruntime; /* kept as lag while asleep */
 	core_schedule(k, c);
@@ -726,10 +814,13 @@ void kern_yield(struct kern *k, struct kthread *t)
 	if (next == t) {  /* sched_yield with nobody else: no switch */
 		c->curr = t;
 		t->state = KT_RUNNING;
+		kt_tb_on(k, t);
 		trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 		t->burst_left = 0;
 		t->pre_left = 0;
+		t->pre_mask = 0;
 		t->burst_cat = CAT_KERNEL;
+		t->burst_cz = CZ_K_SYSCALL;
 		core_start_burst(k, c);
 		return;
 	}
@@ -754,8 +845,30 @@ static void release_thread(struct kern *k, struct kthread *t)
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_NONE, -1, k->sim->now);
 	trc_event(k->sim->trace, TRC_THREAD, t->id, TE_THREAD_EXIT, t->id, -1, k->sim->now);
 	t->owner = NULL;
+	t->tb = NULL;
 	t->next_free = k->free_list;
 	k->free_list = t;
+}
+
+void kern_carry(struct kern *k, struct kthread *t, struct tb_acct *tb)
+{
+	t->tb = tb;
+	if (!tb)
+		return;
+	switch (t->state) {
+	case KT_RUNNING: tb_on(tb, k->sim->now); break;
+	case KT_RUNNABLE: tb_off(tb, TB_SCHED, k->sim->now); break;
+	case KT_STOPPED: tb_off(tb, TB_GC, k->sim->now); break;
+	default: tb_off(tb, (enum tb_part)tb->block, k->sim->now); break;
+	}
+}
+
+sim_ns kern_cause_ns(const struct kern *k, enum cpu_cause cz)
+{
+	sim_ns sum = 0;
+	for (int i = 0; i < k->ncores; i++)
+		sum += k->cores[i].cause_acct[cz];
+	return sum;
 }
 
 void kern_exit(struct kern *k, struct kthread *t)
@@ -959,6 +1072,7 @@ static void stop_thread(struct kern *k, struct kthread *t)
 {
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_GCSTOP, -1, k->sim->now);
 	t->state = KT_STOPPED;
+	kt_tb_off(k, t, TB_GC);
 	t->next_free = NULL;
 	if (k->stopped_tail)
 		k->stopped_tail->next_free = t;

@@ -66,6 +66,7 @@
 #include "types.h"
 #include "engine.h"
 #include "machine.h"
+#include "tb.h"
 #include "mempolicy.h"
 
 struct kernel_cfg;
@@ -76,6 +77,30 @@ enum kt_state { KT_RUNNABLE, KT_RUNNING, KT_BLOCKED, KT_DEAD, KT_STOPPED, KT_NST
 /* CPU time categories (CAT_IDLE last). */
 /* CAT_GC: a garbage collector's work (Go's mark/sweep/STW work, a JVM's pauses). */
 enum cpu_cat { CAT_TASK, CAT_RUNTIME, CAT_KERNEL, CAT_SPIN, CAT_GC, CAT_IDLE, CAT_COUNT };
+
+/* CPU causes (issue 15, `gmpsim explain`): each refines one category
+ * (kern_cause_cat), and they are listed in category order, so a prefix
+ * paid in cause order is paid in category order. Busy CPU = the sum over
+ * the causes, exactly. */
+enum cpu_cause {
+	CZ_USER,        /* task: the program's own work */
+	CZ_RT_SCHED,    /* runtime: scheduler decisions (runqput, schedule, findRunnable, a pool's queue) */
+	CZ_RT_THREAD,   /* runtime: a thread's start and exit in the runtime (the JVM's) */
+	CZ_RT_OTHER,    /* runtime: anything else */
+	CZ_K_SWITCH,    /* kernel: context switches */
+	CZ_K_WAKE,      /* kernel: waking a thread (futex wake) */
+	CZ_K_THREAD,    /* kernel: thread creation and exit (clone, exit, their futexes) */
+	CZ_K_SYSCALL,   /* kernel: system calls (I/O, accept, sched_yield, sysmon's signals) */
+	CZ_K_QUEUE,     /* kernel: a start's queue op (see model_start_cost_cause) */
+	CZ_K_OTHER,     /* kernel: anything else (page faults) */
+	CZ_SPIN_SCHED,  /* spinning Ms looking for work (findRunnable, steals) */
+	CZ_SPIN_LOCK,   /* spinning for a lock */
+	CZ_GC,          /* a collector's work: mark, assists, pauses */
+	CZ_COUNT
+};
+/* The category each cause refines; the default cause of each category. */
+extern const uint8_t kern_cause_cat[CZ_COUNT];
+extern const uint8_t kern_cat_cause[CAT_IDLE];
 
 struct kern;
 struct kthread;
@@ -94,7 +119,10 @@ struct kthread {
 	float burst_mem;        /* memory intensity of the current burst */
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
-	sim_ns pre[CAT_IDLE];   /* prefix left per category, paid in category order */
+	sim_ns pre[CZ_COUNT];   /* prefix left per cause, paid in cause (so category) order */
+	uint16_t pre_mask;      /* the causes whose pre[] is not 0 (only those are read) */
+	uint8_t burst_cz;       /* enum cpu_cause of the current burst */
+	struct tb_acct *tb;     /* the time breakdown of the task it carries now, or NULL (tb.h) */
 	int64_t vruntime;
 	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
 	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
@@ -124,6 +152,7 @@ struct kcore {
 	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
 	sim_ns idle_since;       /* when the core last went idle */
 	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
+	sim_ns cause_acct[CZ_COUNT]; /* ns per cause since the start (the service's threads only) */
 	sim_ns foreign_acct[CAT_COUNT]; /* the part of acct spent on foreign threads (idle: 0) */
 	int64_t min_vruntime;
 	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */
@@ -149,6 +178,7 @@ struct kern {
 	struct kcore *cores;
 	int ncores;
 	uint64_t next_rq_seq;
+	int queued_cores;            /* cores with a thread waiting in their run queue (nrq > 0) */
 	struct eq_event balance_ev;
 	struct kern_stats st;        /* thread and stack figures: the service's threads only */
 	struct kern_stats other;     /* foreign threads: live, created, exited, stacks and their peaks */
@@ -207,10 +237,17 @@ struct kthread *kern_create_foreign(struct kern *k, const struct kern_owner_ops 
  * MACH_HOME_INTERLEAVE for the policy's interleave set). */
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home);
-/* From step(): the same burst opened by a prefix: pre[c] ns of category c
- * (c < CAT_IDLE; NULL for none), accounted before the work, unscaled. */
+/* kern_run with the burst's cause named (its category is the cause's). */
+void kern_run_cz(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cause cz,
+		 double mem, int home);
+/* From step(): the same burst opened by a prefix: pre[c] ns of cause c
+ * (c < CZ_COUNT; NULL for none), accounted before the work, unscaled. */
 void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns work,
-		  enum cpu_cat cat, double mem, int home);
+		  enum cpu_cause cz, double mem, int home);
+/* kern_run_pre reading only the causes whose bit is set in mask (the
+ * others are taken as 0). */
+void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, unsigned mask, sim_ns work,
+		       enum cpu_cause cz, double mem, int home);
 /* The time up to which nothing else can happen to t's core or the rest of
  * the simulation while t steps: the earliest pending event or t's slice
  * end. An owner may take a later decision at once when its CPU debt ends
@@ -224,6 +261,16 @@ void kern_block(struct kern *k, struct kthread *t);
 void kern_yield(struct kern *k, struct kthread *t);
 /* From step(): exit; the thread's memory is released and t is invalid after. */
 void kern_exit(struct kern *k, struct kthread *t);
+/* From step(): block until kern_wake, the task it carries (t->tb) in
+ * time-breakdown part `why` meanwhile. */
+void kern_block_for(struct kern *k, struct kthread *t, enum tb_part why);
+/* t now carries the task whose breakdown is tb (NULL: none): tb goes on
+ * the CPU if t runs, else into t's part (runnable: sched; stopped: gc;
+ * blocked: tb->block). Detaching leaves the task's breakdown as it was:
+ * its owner names its next part (tb_off) at once. */
+void kern_carry(struct kern *k, struct kthread *t, struct tb_acct *tb);
+/* The service's CPU of cause cz since the start, summed over the cores. */
+sim_ns kern_cause_ns(const struct kern *k, enum cpu_cause cz);
 /* Wakes a blocked thread; waker_core is the core of the waking thread, or
  * -1 for an interrupt (timer, network). A no-op for a non-blocked thread is
  * a bug: it asserts. */

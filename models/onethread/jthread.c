@@ -111,7 +111,7 @@ static void child_notify(struct run *r, struct jthreads *j, struct kthread *kt, 
 	c->phase = JP_WAIT;
 	if (!c->starter) {
 		c->runnable = true;
-		kern_run(&r->kern, kt, 0, CAT_RUNTIME, 0, -1);
+		kern_run_cz(&r->kern, kt, 0, CZ_RT_THREAD, 0, -1);
 		return;
 	}
 	struct jt_rec *s = rec_of(j, c->starter);
@@ -122,7 +122,7 @@ static void child_notify(struct run *r, struct jthreads *j, struct kthread *kt, 
 		kern_wake(&r->kern, c->starter, kt->core);
 		cost = futex_wake_cost(r);
 	}
-	kern_run(&r->kern, kt, cost, CAT_KERNEL, 0, -1);
+	kern_run_cz(&r->kern, kt, cost, CZ_K_WAKE, 0, -1);  /* the creator's notify */
 }
 
 /* "while (osthread->get_state() == INITIALIZED) sync->wait()"; then
@@ -131,11 +131,11 @@ static void child_wait(struct run *r, struct kthread *kt, struct jt_rec *c)
 {
 	if (c->runnable) {
 		*c = (struct jt_rec){ .child = c->child, .state = c->state, .phase = JP_INIT };
-		kern_run(&r->kern, kt, r->sc->jvm.thread_init, CAT_RUNTIME, 0, -1);
+		kern_run_cz(&r->kern, kt, r->sc->jvm.thread_init, CZ_RT_THREAD, 0, -1);
 		return;
 	}
 	c->child_blocked = true;
-	kern_block(&r->kern, kt);
+	kern_block_for(&r->kern, kt, TB_ACCEPT);  /* Thread.start() has not returned yet */
 	trc_set(r->sim.trace, TRC_THREAD, kt->id, TS_FUTEX, -1, r->sim.now);  /* Monitor::wait */
 }
 
@@ -145,7 +145,7 @@ bool jt_child_step(struct run *r, struct jthreads *j, struct kthread *kt)
 	switch (c->phase) {
 	case JP_ENTRY:
 		c->phase = JP_NOTIFY;
-		kern_run(&r->kern, kt, r->sc->jvm.thread_entry, CAT_RUNTIME, 0, -1);
+		kern_run_cz(&r->kern, kt, r->sc->jvm.thread_entry, CZ_RT_THREAD, 0, -1);
 		return true;
 	case JP_NOTIFY:
 		child_notify(r, j, kt, c);

@@ -25,16 +25,33 @@ enum ot_phase {
 	PH_UNLOCK,      /* the critical section is done: release the mutex */
 };
 
-void ot_begin(struct task *t, struct kthread *kt) { ktask_begin(t, kt, PH_READY); }
+void ot_begin(struct run *r, struct task *t, struct kthread *kt)
+{
+	ktask_begin(t, kt, PH_READY);
+	kern_carry(&r->kern, kt, wl_tb(&r->wl, t));
+}
+
+/* A kernel burst of cause cz on the task's thread. */
+static void krun(struct run *r, struct task *t, sim_ns ns, enum cpu_cause cz)
+{
+	kern_run_cz(&r->kern, t->kt, ns, cz, 0, -1);
+}
+
+/* The task's thread blocks, the task waiting in part why. */
+static void kblock(struct run *r, struct task *t, enum tb_part why)
+{
+	kern_block_for(&r->kern, t->kt, why);
+}
 
 
 /* Starts a blocking system call: arg >= 0 is a timed wait, -1 a wait for
- * children. */
-static void start_blocking(struct run *r, struct task *t, sim_ns arg)
+ * children; the task waits in part why. */
+static void start_blocking(struct run *r, struct task *t, sim_ns arg, enum tb_part why)
 {
 	t->arg = arg;
 	t->phase = PH_BLOCK;
-	kern_run(&r->kern, t->kt, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
+	wl_tb(&r->wl, t)->block = (uint8_t)why;
+	krun(r, t, ktask_entry_cost(r), CZ_K_SYSCALL);
 }
 
 static void do_block(struct run *r, struct task *t)
@@ -42,7 +59,7 @@ static void do_block(struct run *r, struct task *t)
 	if (t->arg < 0) {
 		if (t->children_left == 0) {  /* the children finished during entry */
 			t->phase = PH_BLOCK_EXIT;
-			kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
+			krun(r, t, ktask_exit_cost(r), CZ_K_SYSCALL);
 			return;
 		}
 		t->waiting = 1;
@@ -50,7 +67,7 @@ static void do_block(struct run *r, struct task *t)
 		sim_after(&r->sim, &t->ev, t->arg);
 	}
 	t->phase = PH_BLOCK_EXIT;
-	kern_block(&r->kern, t->kt);
+	kblock(r, t, (enum tb_part)wl_tb(&r->wl, t)->block);
 	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_BLOCKED, (int64_t)t->key, r->sim.now);
 }
 
@@ -60,11 +77,12 @@ static void do_spawn(struct run *r, struct task *t)
 	if (t->spawn_done < t->spawn_count) {
 		enum cpu_cat cat = CAT_KERNEL;
 		t->phase = PH_SPAWN_PAID;
-		kern_run(&r->kern, t->kt, r->model->start_cost(r, &cat), cat, 0, -1);
+		sim_ns cost = r->model->start_cost(r, &cat);
+		krun(r, t, cost, model_start_cost_cause(r->model, cat));
 		return;
 	}
 	if (t->spawn_wait) {
-		start_blocking(r, t, -1);
+		start_blocking(r, t, -1, TB_JOIN);
 		return;
 	}
 	t->phase = PH_READY;
@@ -76,7 +94,7 @@ static void do_spawn_child(struct run *r, struct task *t)
 	const struct op *op = &r->sc->programs[t->prog].ops[t->pc - 1];
 	struct task *child = wl_new_child(&r->wl, t, op->program, t->spawn_done++);
 	t->phase = PH_SPAWN_WAIT;
-	kern_run(&r->kern, t->kt, r->model->start(r, child, t->kt), CAT_KERNEL, 0, -1);
+	krun(r, t, r->model->start(r, child, t->kt), model_start_cause(r->model));
 }
 
 /* Thread.start() returns once the child has started (model_ops.start_wait). */
@@ -84,7 +102,7 @@ static void do_spawn_wait(struct run *r, struct task *t)
 {
 	sim_ns cost = 0;
 	if (r->model->start_wait && r->model->start_wait(r, t->kt, &cost)) {
-		kern_block(&r->kern, t->kt);
+		kblock(r, t, TB_JOIN);
 		trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
 		return;
 	}
@@ -93,7 +111,7 @@ static void do_spawn_wait(struct run *r, struct task *t)
 		return;
 	}
 	t->phase = PH_SPAWN;
-	kern_run(&r->kern, t->kt, cost, CAT_KERNEL, 0, -1);
+	krun(r, t, cost, CZ_K_WAKE);
 }
 
 /* A task parked on a channel is released: futex_wake if its thread sleeps,
@@ -114,7 +132,7 @@ static sim_ns futex_wake_cost(const struct run *r)
  * lock + queue op, a futex wake per released task, or a futex wait. */
 static bool chan_op(struct run *r, struct task *t, const struct wl_step *s)
 {
-	sim_ns pre[CAT_IDLE] = { 0 };
+	sim_ns pre[CZ_COUNT] = { 0 };
 	sim_ns qop = r->model->queue_op ? r->model->queue_op(r) : 0;
 	struct task *wake = NULL;
 	struct task_fifo all = { 0 };
@@ -131,17 +149,17 @@ static bool chan_op(struct run *r, struct task *t, const struct wl_step *s)
 	struct task *p;
 	while ((p = tq_pop(&all))) {
 		release(r, p, core);
-		pre[CAT_KERNEL] += futex_wake_cost(r);
+		pre[CZ_K_WAKE] += futex_wake_cost(r);
 	}
 	if (res == CH_BLOCK) {
 		t->chan_wait = 1;
 		t->phase = PH_CHAN_BLOCK;
-		pre[CAT_RUNTIME] += qop;
-		kern_run_pre(&r->kern, t->kt, pre, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
+		pre[CZ_RT_SCHED] += qop;
+		kern_run_pre(&r->kern, t->kt, pre, ktask_entry_cost(r), CZ_K_SYSCALL, 0, -1);
 		return true;
 	}
 	t->phase = PH_READY;
-	kern_run_pre(&r->kern, t->kt, pre, qop, CAT_RUNTIME, 0, -1);
+	kern_run_pre(&r->kern, t->kt, pre, qop, CZ_RT_SCHED, 0, -1);
 	return true;
 }
 
@@ -153,7 +171,7 @@ static bool futex_sleep(struct run *r, struct task *t, enum ot_phase woken)
 	if (!t->chan_wait)
 		return false;
 	t->phase = woken;
-	kern_block(&r->kern, t->kt);
+	kblock(r, t, woken == PH_MX_EXIT ? TB_MUTEX : TB_CHAN);
 	trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
 	return true;
 }
@@ -163,7 +181,7 @@ static bool futex_sleep(struct run *r, struct task *t, enum ot_phase woken)
 static bool mx_resume(struct run *r, struct task *t)
 {
 	t->phase = PH_LOCK;
-	kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
+	krun(r, t, ktask_exit_cost(r), CZ_K_SYSCALL);
 	return true;
 }
 
@@ -176,7 +194,7 @@ static bool chan_resume(struct run *r, struct task *t)
 		return false;
 	}
 	t->phase = PH_READY;
-	kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
+	krun(r, t, ktask_exit_cost(r), CZ_K_SYSCALL);
 	return true;
 }
 
@@ -195,13 +213,13 @@ static void lock_try(struct run *r, struct task *t)
 	if (t->mx_spins == 0) {
 		t->mx_spins = 1;
 		t->phase = PH_LOCK;
-		kern_run(&r->kern, t->kt, r->sc->kernel.lock_spin, CAT_SPIN, 0, -1);
+		krun(r, t, r->sc->kernel.lock_spin, CZ_SPIN_LOCK);
 		return;
 	}
 	wl_mutex_wait(&r->wl, mi, t, false);
 	t->chan_wait = 1;
 	t->phase = PH_MX_BLOCK;
-	kern_run(&r->kern, t->kt, ktask_entry_cost(r), CAT_KERNEL, 0, -1);
+	krun(r, t, ktask_entry_cost(r), CZ_K_SYSCALL);
 }
 
 /* Unlock: a futex wake for the first waiter, if any. */
@@ -215,7 +233,7 @@ static void unlock(struct run *r, struct task *t)
 		return;
 	}
 	release(r, next, t->kt->core);
-	kern_run(&r->kern, t->kt, futex_wake_cost(r), CAT_KERNEL, 0, -1);
+	krun(r, t, futex_wake_cost(r), CZ_K_WAKE);
 }
 
 /* The task's stack reaches `depth` bytes: past the thread's reservation it
@@ -233,7 +251,7 @@ static bool stack_grow(struct run *r, struct task *t, int64_t depth)
 	int64_t pages = more > 0 ? (more + page - 1) / page : 0;
 	kern_commit_stack(&r->kern, kt, pages * page);
 	t->phase = PH_READY;
-	kern_run(&r->kern, kt, pages * r->sc->kernel.page_fault, CAT_KERNEL, 0, -1);
+	kern_run_cz(&r->kern, kt, pages * r->sc->kernel.page_fault, CZ_K_OTHER, 0, -1);
 	return true;
 }
 
@@ -251,10 +269,10 @@ static bool do_next_op(struct run *r, struct task *t)
 	case OP_SYSCALL:
 	case OP_NET:
 	case OP_CGO:  /* a native call that blocks in the kernel (JNI/C sleep) */
-		start_blocking(r, t, s.dur);
+		start_blocking(r, t, s.dur, s.kind == OP_NET ? TB_NET : TB_SYSCALL);
 		break;
 	case OP_SLEEP:  /* nanosleep: the hrtimer may fire up to the slack late */
-		start_blocking(r, t, s.dur + r->sc->kernel.timer_slack);
+		start_blocking(r, t, s.dur + r->sc->kernel.timer_slack, TB_SLEEP);
 		break;
 	case OP_SPAWN:
 		t->spawn_seq = s.opseq;
@@ -266,7 +284,7 @@ static bool do_next_op(struct run *r, struct task *t)
 	case OP_YIELD:  /* Thread.yield → sched_yield(2) */
 		t->arg = s.count;
 		t->phase = PH_YIELD;
-		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
+		krun(r, t, r->sc->kernel.syscall, CZ_K_SYSCALL);
 		break;
 	case OP_SEND:
 	case OP_RECV:
@@ -276,7 +294,7 @@ static bool do_next_op(struct run *r, struct task *t)
 		return stack_grow(r, t, s.count);
 	case OP_ALLOC:  /* new: a TLAB bump; a full eden: wait for a young GC (jvmgc.c) */
 		if (jgc_alloc(r, t, s.count, s.temp))
-			kern_block(&r->kern, t->kt);  /* woken in PH_READY when it fits */
+			kblock(r, t, TB_GC);  /* woken in PH_READY when it fits */
 		else
 			kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
 		break;
@@ -305,7 +323,7 @@ bool ot_step(struct run *r, struct task *t)
 		return true;
 	case PH_BLOCK_EXIT:
 		t->phase = PH_READY;
-		kern_run(&r->kern, t->kt, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
+		krun(r, t, ktask_exit_cost(r), CZ_K_SYSCALL);
 		return true;
 	case PH_SPAWN:
 		do_spawn(r, t);
@@ -336,7 +354,7 @@ bool ot_step(struct run *r, struct task *t)
 		return true;
 	case PH_YIELD_NEXT:
 		t->phase = PH_YIELD;
-		kern_run(&r->kern, t->kt, r->sc->kernel.syscall, CAT_KERNEL, 0, -1);
+		krun(r, t, r->sc->kernel.syscall, CZ_K_SYSCALL);
 		return true;
 	default:
 		return do_next_op(r, t);

@@ -18,6 +18,6 @@ bool ot_step(struct run *r, struct task *t);
 /* model_ops.resume for on-thread tasks: wakes the parent's thread. */
 void ot_resume(struct run *r, struct task *t, int waker_core);
 /* Resets a task's execution phase before it first runs on a thread. */
-void ot_begin(struct task *t, struct kthread *kt);
+void ot_begin(struct run *r, struct task *t, struct kthread *kt);
 
 #endif

@@ -79,7 +79,7 @@ static void worker_fetch(struct run *r, struct pool *p, struct worker *w)
 	struct task *t = tq_pop(&p->queue);
 	if (t) {
 		w->cur = t;
-		ot_begin(t, w->kt);
+		ot_begin(r, t, w->kt);
 		w->phase = W_RUN;
 		kern_run(&r->kern, w->kt, r->sc->pool.enqueue, CAT_RUNTIME, 0, -1);
 		return;
@@ -87,14 +87,14 @@ static void worker_fetch(struct run *r, struct pool *p, struct worker *w)
 	w->phase = W_GOING_IDLE;
 	w->signalled = false;
 	idle_push(p, w);
-	kern_run(&r->kern, w->kt, r->sc->pool.enqueue + r->sc->kernel.syscall / 2, CAT_KERNEL, 0, -1);
+	kern_run_cz(&r->kern, w->kt, r->sc->pool.enqueue + r->sc->kernel.syscall / 2, CZ_K_SYSCALL, 0, -1);
 }
 
 static void worker_sleep(struct run *r, struct worker *w)
 {
 	if (w->signalled) {  /* futex value changed before the wait: EAGAIN */
 		w->phase = W_FETCH;
-		kern_run(&r->kern, w->kt, futex_exit_cost(r), CAT_KERNEL, 0, -1);
+		kern_run_cz(&r->kern, w->kt, futex_exit_cost(r), CZ_K_SYSCALL, 0, -1);
 		return;
 	}
 	w->phase = W_ASLEEP;
@@ -108,12 +108,13 @@ static void worker_task_ended(struct run *r, struct worker *w)
 	w->cur = NULL;
 	w->phase = W_FETCH;
 	bool woke = false;
+	kern_carry(&r->kern, w->kt, NULL);  /* the task ends: its breakdown closes */
 	if (t->failed)
 		wl_task_failed(&r->wl, t, w->kt->core);
 	else
 		woke = wl_task_done(&r->wl, t, w->kt->core);
 	sim_ns cost = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0;
-	kern_run(&r->kern, w->kt, cost, CAT_KERNEL, 0, -1);
+	kern_run_cz(&r->kern, w->kt, cost, CZ_K_WAKE, 0, -1);
 }
 
 static void worker_step(struct kern *k, struct kthread *kt)
@@ -131,7 +132,7 @@ static void worker_step(struct kern *k, struct kthread *kt)
 		return;
 	case W_ASLEEP:  /* woken: the exit half of futex_wait */
 		w->phase = W_FETCH;
-		kern_run(k, kt, futex_exit_cost(r), CAT_KERNEL, 0, -1);
+		kern_run_cz(k, kt, futex_exit_cost(r), CZ_K_SYSCALL, 0, -1);
 		return;
 	case W_FETCH:
 		worker_fetch(r, p, w);

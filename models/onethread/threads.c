@@ -28,16 +28,17 @@ static void threads_step(struct kern *k, struct kthread *kt)
 		return;
 	int core = kt->core;
 	bool woke = false;
+	kern_carry(k, kt, NULL);  /* the task ends: its breakdown closes */
 	if (t->failed)
 		wl_task_failed(&r->wl, t, core);
 	else
 		woke = wl_task_done(&r->wl, t, core);
 	kt->owner = NULL;
-	sim_ns cost = r->sc->kernel.thread_exit;
-	if (woke)
-		cost += r->sc->kernel.syscall + r->sc->kernel.wake_cost;
-	sim_ns pre[CAT_IDLE] = { [CAT_RUNTIME] = jt ? r->sc->jvm.thread_exit : 0 };  /* JavaThread::exit */
-	kern_run_pre(k, kt, pre, cost, CAT_KERNEL, 0, -1);
+	sim_ns pre[CZ_COUNT] = {
+		[CZ_RT_THREAD] = jt ? r->sc->jvm.thread_exit : 0,  /* JavaThread::exit */
+		[CZ_K_WAKE] = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0,
+	};
+	kern_run_pre(k, kt, pre, r->sc->kernel.thread_exit, CZ_K_THREAD, 0, -1);
 }
 
 static const struct kern_owner_ops threads_thread_ops = { .step = threads_step };
@@ -87,7 +88,7 @@ static sim_ns threads_start(struct run *r, struct task *t, struct kthread *start
 		wl_task_failed(&r->wl, t, near);
 		return 0;
 	}
-	ot_begin(t, kt);
+	ot_begin(r, t, kt);
 	return jt ? r->sc->kernel.thread_create : 0;
 }
 
@@ -108,4 +109,5 @@ const struct model_ops threads_model = {
 	.start_wait = threads_start_wait,
 	.resume = ot_resume,
 	.queue_op = threads_queue_op,
+	.starts_threads = true,
 };

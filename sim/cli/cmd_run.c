@@ -8,6 +8,8 @@
 #include "cmd_run.h"
 #include "cli.h"
 #include "capacity.h"
+#include "breakdown.h"
+#include "explain.h"
 #include "scenario.h"
 #include "db.h"
 #include "trace.h"
@@ -50,6 +52,7 @@ static void usage(FILE *f)
 		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
 		"       gmpsim merge OUT.db IN.db...\n"
 		"       gmpsim compare DB                  (paired model comparison with 95%% CIs)\n"
+		"       gmpsim explain DB [--run N]... [--ref MODEL] [--csv|--json]   (where time and CPU go, and why)\n"
 		"       gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] ... (highest rate meeting an SLO)\n"
 		"       gmpsim query DB [summary|compare|sweep|runs|params|SQL] [--csv|--json] [--run N]...\n"
 		"       gmpsim plot DB metric|cdf|tail|series [options] -o OUT.svg|OUT.png   (see gmpsim plot --help)\n"
@@ -363,6 +366,37 @@ static void verdict_state(const struct run_result *r, char *buf, size_t n)
 		snprintf(buf, n, "OVERLOADED (no request of the window completed)");
 }
 
+/* A run's CPU per request by cause (us) and p99 parts (ns), from its metrics. */
+static void breakdown_of(const struct run_result *r, double cpu[BD_COUNT], double p99[TB_COUNT])
+{
+	char name[64];
+	for (int c = 0; c < BD_COUNT; c++) {
+		snprintf(name, sizeof name, "cpu_per_req_%s", bd_cause_name[c]);
+		cpu[c] = metric(r, name);
+	}
+	for (int p = 0; p < TB_COUNT; p++) {
+		snprintf(name, sizeof name, "tb_%s_p99", tb_part_name[p]);
+		p99[p] = metric(r, name);
+	}
+}
+
+/* Why each model differs from the reference: its two largest CPU causes
+ * and p99 parts, one line per model (gmpsim explain has the rest). */
+static void print_why(struct run_result *res, int n, int ref)
+{
+	double rc[BD_COUNT], rp[TB_COUNT], c[BD_COUNT], p[TB_COUNT];
+	breakdown_of(&res[ref], rc, rp);
+	printf("  why, against %s (the two largest causes; `gmpsim explain DB` for all):\n", res[ref].model);
+	for (int i = 0; i < n; i++) {
+		if (i == ref || strcmp(res[i].status, "complete") != 0)
+			continue;
+		char line[512];
+		breakdown_of(&res[i], c, p);
+		ex_sentence(line, sizeof line, c, rc, p, rp, 2);
+		printf("    %-8s %s\n", res[i].model, line);
+	}
+}
+
 /* What the figures mean, one line per model, and what one run cannot say. */
 static void print_verdict(struct run_result *res, int n)
 {
@@ -387,6 +421,8 @@ static void print_verdict(struct run_result *res, int n)
 			       name_w, "", c, s);
 		}
 	}
+	if (n >= 2 && strcmp(res[ref].status, "complete") == 0)
+		print_why(res, n, ref);
 	printf("  one run: `--reps 5` gives intervals; `gmpsim capacity` finds where each model breaks\n");
 }
 

@@ -5,6 +5,7 @@
 #include "cmd_calibrate.h"
 #include "cmd_capacity.h"
 #include "cmd_compare.h"
+#include "cmd_explain.h"
 #include "cmd_export.h"
 #include "cmd_merge.h"
 #include "cmd_plot.h"
@@ -28,6 +29,7 @@ static const struct subcommand {
 	{ "query", cmd_query_main },
 	{ "plot", cmd_plot_main },
 	{ "export", cmd_export_main },
+	{ "explain", cmd_explain_main },
 	{ NULL, NULL },
 };
 

@@ -266,6 +266,7 @@ struct gc_cfg {
 struct acceptor_cfg {
 	bool enabled;      /* acceptor.enabled (default true) */
 	sim_ns accept;     /* acceptor.accept: CPU per connection before the model's start cost (default 5us) */
+	int listeners;     /* acceptor.listeners: SO_REUSEPORT listening sockets, each with its accept loop (default 1) */
 };
 
 struct output_cfg {

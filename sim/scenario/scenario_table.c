@@ -96,6 +96,7 @@ static const struct sc_row sc_rows[] = {
 	/* ---- acceptor and output ---- */
 	{ "acceptor.enabled", ROW_BOOL, OFF(acceptor.enabled), "true", 0, 0, 0, "an acceptor thread hands out connections" },
 	{ "acceptor.accept", ROW_DURATION, OFF(acceptor.accept), "5us", 0, 0, 0, "acceptor CPU per connection" },
+	{ "acceptor.listeners", ROW_INT, OFF(acceptor.listeners), "1", 0, 1, 4096, "SO_REUSEPORT listening sockets, an accept loop each" },
 	{ "output.sample", ROW_DURATION, OFF(output.sample), "100ms", 0, 0, 0, "time-series interval; 0 = off" },
 	/* ---- allocation and GC (gc.go: the gmp model; gc.jvm: threads and pool) ---- */
 	{ "gc.live_heap", ROW_SIZE, OFF(gc.live_heap), "0", 0, 0, 0, "long-lived heap, reachable all run" },
