@@ -142,8 +142,8 @@ static int calibrate(const char *env, const char *args, char *out, size_t outlen
 {
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
-		 "GMPSIM_CALIBRATE_DIR=%s GO=%s/go JAVA=%s/java JAVAC=%s/java %s %s calibrate %s 2>&1",
-		 dir, dir, dir, dir, env, tu_gmpsim(), args);
+		 "TMPDIR=%s GMPSIM_CALIBRATE_DIR=%s GO=%s/go JAVA=%s/java JAVAC=%s/java %s %s calibrate %s 2>&1",
+		 dir, dir, dir, dir, dir, env, tu_gmpsim(), args);
 	return tu_popen(cmd, out, outlen);
 }
 
@@ -233,7 +233,7 @@ static void test_skips_said_and_defaults_kept(void **state)
 	char env[1000];
 	snprintf(env, sizeof env, "PATH=/usr/bin:/bin GO=%s/nogo JAVA=%s/nojava JAVAC=%s/nojavac", dir, dir, dir);
 	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "GMPSIM_CALIBRATE_DIR=%s %s %s calibrate %s 2>&1", dir, env, tu_gmpsim(), args);
+	snprintf(cmd, sizeof cmd, "TMPDIR=%s GMPSIM_CALIBRATE_DIR=%s %s %s calibrate %s 2>&1", dir, dir, env, tu_gmpsim(), args);
 	assert_int_equal(tu_popen(cmd, out, sizeof out), 0);
 	char want[800];
 	snprintf(want, sizeof want, "calibrate: go skipped: GO does not name an executable: GO=%s/nogo; "
@@ -289,7 +289,8 @@ static void test_usage_and_failures_write_nothing(void **state)
 	unlink(path);
 	snprintf(args, sizeof args, "--quick --only kernel -o %s", path);
 	assert_int_equal(calibrate("FAKE_FAIL=1", args, out, sizeof out), 1);
-	assert_non_null(strstr(out, "kernel: run 1 printed no figures"));
+	assert_non_null(strstr(out, "kernel: run 1 printed no figures: see build/tmp/gmpsim-test-calibrate-"));
+	assert_non_null(strstr(out, "/gmpsim-calibrate-")); /* the logs kept, in TMPDIR (removed with dir) */
 	assert_non_null(strstr(out, "nothing written"));
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(calibrate("", "-o /nonexistent-dir/p.yaml", out, sizeof out), 2);
@@ -308,8 +309,8 @@ static void test_real_quick_kernel_subset(void **state)
 	static char out[1 << 16];
 	char cmd[1400], path[600];
 	snprintf(path, sizeof path, "%s/real.yaml", dir);
-	snprintf(cmd, sizeof cmd, "CALIBRATE_PROGS=stack_commit GATE_TRIES=1 %s calibrate --quick --only kernel -o %s 2>&1",
-		 tu_gmpsim(), path);
+	snprintf(cmd, sizeof cmd, "TMPDIR=%s CALIBRATE_PROGS=stack_commit GATE_TRIES=1 %s calibrate --quick --only kernel -o %s 2>&1",
+		 dir, tu_gmpsim(), path);
 	int rc = tu_popen(cmd, out, sizeof out);
 	if (rc)
 		fprintf(stderr, "%s\n", out);
