@@ -44,7 +44,8 @@ LIB_SRC := $(filter-out sim/cli/main.c,$(LAYER_SRC)) build/sql_embed.c
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 # end-to-end tests that are slow under the sanitizers or run ./gmpsim itself
-ASAN_SKIP := tests/test_budgets.c tests/test_durable.c tests/test_fuzz.c tests/test_cli.c tests/test_reliability.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c
+ASAN_SKIP := tests/test_budgets.c tests/test_durable.c tests/test_fuzz.c tests/test_cli.c tests/test_reliability.c tests/test_queueing.c tests/test_scenarios.c tests/test_sweep.c tests/test_validation.c \
+	tests/test_calibrate.c
 ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(filter-out $(ASAN_SKIP),$(TEST_SRC)))
 SQL_FILES := analysis/schema.sql analysis/views.sql
 HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
@@ -205,11 +206,20 @@ validate: all validate-deps build/tests/test_validation
 	@mkdir -p build/tmp
 	VALIDATE_TABLE=analysis/validate/table.md ./build/tests/test_validation
 
+# gmpsim calibrate finds analysis/calibrate next to the binary (this tree) or
+# under ../share/gmpsim (installed): the scripts and the measurement sources.
+SHARE := $(DESTDIR)$(PREFIX)/share/gmpsim
+MEASURE_GO := go.mod signal.c internal/bench/bench.go newproc/main.go steal/main.go
 install: gmpsim
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gmpsim/scenarios $(DESTDIR)$(PREFIX)/share/gmpsim/analysis
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/scenarios $(SHARE)/analysis/calibrate $(SHARE)/analysis/profiles \
+	  $(SHARE)/analysis/measure/go/internal/bench $(SHARE)/analysis/measure/go/newproc $(SHARE)/analysis/measure/go/steal
 	install -m 755 gmpsim $(DESTDIR)$(PREFIX)/bin/gmpsim
-	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/gmpsim/scenarios/
-	install -m 644 analysis/*.sql $(DESTDIR)$(PREFIX)/share/gmpsim/analysis/
+	install -m 644 scenarios/*.yaml $(SHARE)/scenarios/
+	install -m 644 analysis/*.sql $(SHARE)/analysis/
+	install -m 644 analysis/calibrate/*.sh $(SHARE)/analysis/calibrate/
+	install -m 644 analysis/profiles/*.yaml $(SHARE)/analysis/profiles/
+	install -m 644 analysis/measure/*.c analysis/measure/*.h analysis/measure/*.java $(SHARE)/analysis/measure/
+	for f in $(MEASURE_GO); do install -m 644 analysis/measure/go/$$f $(SHARE)/analysis/measure/go/$$f; done
 
 clean:
 	rm -rf build gmpsim

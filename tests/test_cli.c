@@ -114,8 +114,9 @@ static void test_usage_errors(void **state)
 }
 
 /* validate --print lists every resolved parameter as KEY=VALUE with the
- * parameter table's description as a trailing comment, and a section's
- * description above its first key; --help says so. */
+ * parameter table's description and where the value came from as a
+ * trailing comment, and a section's description above its first key;
+ * --help says so. */
 static void test_validate_print_shows_docs(void **state)
 {
 	(void)state;
@@ -125,10 +126,22 @@ static void test_validate_print_shows_docs(void **state)
 	assert_non_null(strstr(out, ": ok ("));
 	const char *line = strstr(out, "\nmachine.cores=16 ");
 	assert_non_null(line);
-	const char *doc = strstr(line, "# CPU cores\n");
+	const char *doc = strstr(line, "# CPU cores; from --set machine.cores=16\n");
 	assert_true(doc && doc < strchr(line + 1, '\n') + 1);
 	assert_non_null(strstr(out, "\nkernel.switch=3000 "));
-	assert_non_null(strstr(out, "# context switch on a core [ns]\n"));
+	assert_non_null(strstr(out, "# context switch on a core [ns]; from default\n"));
+	assert_non_null(strstr(out, "\nduration=10000000000 "));
+	/* the line the scenario file sets duration on */
+	FILE *f = fopen("scenarios/10k_rps.yaml", "r");
+	assert_non_null(f);
+	char text[512], want[128];
+	int lineno = 0, at = 0;
+	while (!at && fgets(text, sizeof text, f))
+		if (++lineno && strncmp(text, "duration:", 9) == 0)
+			at = lineno;
+	fclose(f);
+	snprintf(want, sizeof want, "# simulated time per run [ns]; from scenario scenarios/10k_rps.yaml:%d\n", at);
+	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "\n# models: the models to run, at least one\n"));
 	assert_int_equal(tu_run_gmpsim("validate --help", out, sizeof out), 0);
 	assert_non_null(strstr(out, "--print"));

@@ -82,21 +82,10 @@ mkdir -p "$RAW"
 cp "$RAW/machine.txt" "$HERE/machine.txt"
 cat "$RAW/machine.txt"
 
-# ---- quiet-machine gate: sets GATE_RES to "ok X" or "noisy X" (X = others' % of a CPU)
-busy() { awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat; }
-GATE_SPENT=0 GATE_RES="noisy -"
-gate() {
-	tries=0
-	while :; do
-		b0=$(busy); sleep 1; b1=$(busy)
-		pct=$((b1 - b0))   # jiffies in 1 s at USER_HZ 100 = % of a CPU
-		tries=$((tries + 1))
-		if [ $pct -le $GATE_MAX ]; then GATE_RES="ok $pct"; return; fi
-		if [ $tries -ge $GATE_TRIES ] || [ $GATE_SPENT -ge $GATE_BUDGET ]; then GATE_RES="noisy $pct"; return; fi
-		sleep $GATE_WAIT
-		GATE_SPENT=$((GATE_SPENT + GATE_WAIT + 1))
-	done
-}
+# ---- quiet-machine gate: sets GATE_RES to "ok X" or "noisy X" (X = others' % of a CPU);
+# shared with gmpsim calibrate
+GATE_SPENT=0
+. "$HERE/../calibrate/gate.sh"
 
 # run CASE REP CMD...: gate (unless SHARE_GATE=1: programs shorter than the
 # gate's own second share the gate of the first program of their family),

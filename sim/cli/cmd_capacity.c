@@ -32,7 +32,7 @@ static void capacity_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gmpsim capacity SCENARIO.yaml --slo 'p99<200ms' [--reps N] [--model M]...\n"
-		"                       [--set KEY=VALUE]... [--class NAME] [--rate-lo R] [--rate-hi R]\n"
+		"                       [--set KEY=VALUE]... [--profile P.yaml] [--class NAME] [--rate-lo R] [--rate-hi R]\n"
 		"                       [--tolerance 2%%] [-o DB] [-j N] [-q]\n"
 		"\n"
 		"For each model, finds the highest Poisson arrival rate of the scenario's\n"
@@ -46,6 +46,7 @@ static void capacity_usage(FILE *f)
 		"                     95%% intervals across the seeds\n"
 		"  --model M          search this model only (repeatable; default: the scenario's)\n"
 		"  --set KEY=VALUE    override a scenario value, as for a run\n"
+		"  --profile P.yaml   a machine profile (gmpsim calibrate) under the scenario's values\n"
 		"  --class NAME       the class whose rate varies (needed when several are Poisson)\n"
 		"  --rate-lo R        a rate that meets the SLO (e.g. 5000/s); checked\n"
 		"  --rate-hi R        a rate that fails it; checked. Default: start at the\n"
@@ -140,6 +141,7 @@ static int parse_cap_option(struct cap_cli *c, int opt, const char *arg)
 		c->sets[c->nsets++] = arg;
 		return 0;
 	case 'c': c->cls = arg; return 0;
+	case 'P': c->opts.profile = arg; return 0;
 	case 'L': return parse_rate_opt("--rate-lo", arg, &c->opts.rate_lo);
 	case 'H': return parse_rate_opt("--rate-hi", arg, &c->opts.rate_hi);
 	case 't': return parse_tolerance(arg, &c->opts.tolerance);
@@ -160,7 +162,7 @@ static int parse_cap_args(struct cap_cli *c, int argc, char **argv)
 		{ "rate-hi", required_argument, 0, 'H' }, { "tolerance", required_argument, 0, 't' },
 		{ "output", required_argument, 0, 'o' },  { "quiet", no_argument, 0, 'q' },
 		{ "jobs", required_argument, 0, 'j' },    { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
+		{ "profile", required_argument, 0, 'P' }, { 0, 0, 0, 0 },
 	};
 	c->opts.reps = 1;
 	c->opts.tolerance = 0.02;
@@ -378,7 +380,8 @@ static int resolve_models(struct cap_cli *c, const char **models, int *n)
 {
 	struct scenario sc;
 	char err[1024];
-	if (sc_load(c->scenario, c->sets, c->nsets, &sc, err, sizeof err) != 0) {
+	struct sc_sources src = { c->opts.profile, c->sets, c->nsets };
+	if (sc_load_from(c->scenario, &src, &sc, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}

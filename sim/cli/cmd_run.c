@@ -26,11 +26,12 @@
 #include <time.h>
 
 enum { MAX_SETS = 256 };
-enum { OPT_TRACE = 1000, OPT_TRACE_LIMIT, OPT_PRINT, OPT_FORCE };  /* long options without a letter */
+enum { OPT_TRACE = 1000, OPT_TRACE_LIMIT, OPT_PRINT, OPT_FORCE, OPT_PROFILE };  /* long options without a letter */
 
 struct run_cli {
 	const char *scenario;
 	const char *output;
+	const char *profile;
 	const char *models[SC_MAX_MODELS];
 	int nmodels;
 	const char *sets[MAX_SETS];
@@ -46,9 +47,10 @@ struct run_cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--set KEY=VALUE]... [-q]\n"
+		"usage: gmpsim SCENARIO.yaml [-o DB] [--model NAME]... [--seed N] [--profile P.yaml] [--set KEY=VALUE]... [-q]\n"
 		"       gmpsim SCENARIO.yaml --reps N [-j N] ...  (N repetitions; see gmpsim sweep --help)\n"
-		"       gmpsim validate SCENARIO.yaml [--set KEY=VALUE]... [--print]\n"
+		"       gmpsim validate SCENARIO.yaml [--profile P.yaml] [--set KEY=VALUE]... [--print]\n"
+		"       gmpsim calibrate [-o PROFILE.yaml] [--quick] [--only kernel|go|java]  (measure this machine)\n"
 		"       gmpsim sweep SCENARIO.yaml [--set KEY=1,2,4]... [--reps N] [-j N] [--run SPEC] [--list] [--resume]\n"
 		"       gmpsim merge [-q] OUT.db IN.db...  (see gmpsim merge --help)\n"
 		"       gmpsim compare DB [--metric M] [--ref MODEL] [--csv|--json]   (paired comparison, 95%% CIs)\n"
@@ -68,6 +70,8 @@ static void usage(FILE *f)
 		"  -m, --model NAME       run only this model (repeatable)\n"
 		"  -s, --seed N           override the scenario's seed (a 64-bit integer; printed signed,\n"
 		"                         as the database stores it, and accepted so)\n"
+		"  -P, --profile P.yaml   a machine profile (gmpsim calibrate): its values replace the\n"
+		"                         defaults; the scenario's include:s, its own values and --set win\n"
 		"  -S, --set KEY=VALUE    override any scenario value, e.g. --set machine.cores=16\n"
 		"                         --set models.pool.workers=64 --set 'workload.request.arrival={poisson: 5000/s}'\n"
 		"  -t, --schedtrace DUR   gmp: print GODEBUG=schedtrace lines every DUR of virtual time\n"
@@ -76,7 +80,9 @@ static void usage(FILE *f)
 		"      --trace-limit N    --trace with at most N records per run (default 2000000)\n"
 		"  -q, --quiet            print only errors\n"
 		"      --print            validate: also print every resolved parameter as KEY=VALUE\n"
-		"                         (durations in ns, sizes in bytes) with its description\n"
+		"                         (durations in ns, sizes in bytes) with its description and\n"
+		"                         where the value came from (default, derived, profile FILE:LINE,\n"
+		"                         include FILE:LINE, scenario FILE:LINE, --set KEY=VALUE)\n"
 		"                         as a trailing comment\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n"
@@ -127,6 +133,9 @@ static int parse_option(struct run_cli *c, int opt, const char *arg)
 		return 0;
 	case 'q':
 		c->quiet = true;
+		return 0;
+	case 'P':
+		c->profile = arg;
 		return 0;
 	case 't': {
 		char why[128];
@@ -210,10 +219,11 @@ static int parse_args(struct run_cli *c, int argc, char **argv)
 		{ "trace-limit", required_argument, 0, OPT_TRACE_LIMIT },
 		{ "print", no_argument, 0, OPT_PRINT },
 		{ "force", no_argument, 0, OPT_FORCE },
+		{ "profile", required_argument, 0, 'P' },
 		{ "version", no_argument, 0, 'V' },      { 0, 0, 0, 0 },
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "o:m:s:S:t:qhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:m:s:S:t:P:qhV", longopts, NULL)) != -1) {
 		int rc = parse_option(c, opt, optarg);
 		if (rc)
 			return rc;
@@ -698,10 +708,10 @@ static void print_param(const struct sc_param *p)
 {
 	const char *doc = sc_param_doc(p->key), *unit = sc_param_unit(p->key);
 	int n = printf("%s=%s", p->key, p->value);
+	printf("%*s# ", n < 44 ? 46 - n : 2, "");
 	if (doc)
-		printf("%*s# %s%s%s%s", n < 44 ? 46 - n : 2, "", doc, unit ? " [" : "", unit ? unit : "",
-		       unit ? "]" : "");
-	printf("\n");
+		printf("%s%s%s%s; ", doc, unit ? " [" : "", unit ? unit : "", unit ? "]" : "");
+	printf("from %s\n", p->from);
 }
 
 static void print_params(const struct scenario *sc)
@@ -731,7 +741,8 @@ static int run_or_validate(struct run_cli *c)
 {
 	struct scenario sc;
 	char err[1024];
-	if (sc_load(c->scenario, c->sets, c->nsets, &sc, err, sizeof err) != 0) {
+	struct sc_sources src = { c->profile, c->sets, c->nsets };
+	if (sc_load_from(c->scenario, &src, &sc, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}

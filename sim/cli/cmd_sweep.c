@@ -25,7 +25,7 @@ enum { MAX_JOBS = 256 };
 
 struct sweep_cli {
 	bool plain;             /* gmpsim S.yaml --reps N: no axes, no sweep: section */
-	const char *scenario, *output, *run_spec;
+	const char *scenario, *output, *run_spec, *profile;
 	const char *sets[PLAN_MAX_SETS];
 	int nsets;
 	const char *models[SC_MAX_MODELS];
@@ -40,7 +40,7 @@ static void sweep_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gmpsim sweep SCENARIO.yaml [--set KEY=VALUES]... [--reps N] [-j N] [-o DB]\n"
-		"                    [--model NAME]... [--seed S] [--run SPEC] [--list] [--resume] [--force] [-q]\n"
+		"                    [--model NAME]... [--seed S] [--profile P.yaml] [--run SPEC] [--list] [--resume] [--force] [-q]\n"
 		"       gmpsim SCENARIO.yaml --reps N [-j N] [-o DB] [--model NAME]... [--seed S] [--set KEY=VALUE]...\n"
 		"\n"
 		"Runs every combination of the axis values x every model x every repetition.\n"
@@ -56,6 +56,7 @@ static void sweep_usage(FILE *f)
 		"  -o, --output DB   results database (default results/<scenario>.db)\n"
 		"  -m, --model NAME  run only this model (repeatable)\n"
 		"  -s, --seed S      base seed (default: the scenario's)\n"
+		"      --profile P   a machine profile (gmpsim calibrate) under the scenario's values\n"
 		"      --run SPEC    run only these runs (run ids, from 1, as query/plot/export): 3, 1-9, 1,4,7\n"
 		"      --list        print every run (run id, point, model, rep, seed, axis values);\n"
 		"                    the seed as the database stores it, accepted by --seed\n"
@@ -135,6 +136,7 @@ static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 	case OPT_RESUME: c->resume = true; return 0;
 	case OPT_NO_REUSE: c->no_reuse = true; return 0;
 	case OPT_FORCE: c->force = true; return 0;
+	case 'P': c->profile = arg; return 0;
 	case 'h': sweep_usage(stdout); exit(0);
 	default: return cli_try_help(sweep_cmd(c));
 	}
@@ -150,11 +152,12 @@ static int sweep_args(struct sweep_cli *c, int argc, char **argv)
 		{ "run", required_argument, 0, OPT_RUN }, { "list", no_argument, 0, OPT_LIST },
 		{ "resume", no_argument, 0, OPT_RESUME }, { "no-reuse", no_argument, 0, OPT_NO_REUSE },
 		{ "force", no_argument, 0, OPT_FORCE },
+		{ "profile", required_argument, 0, 'P' },
 		{ 0, 0, 0, 0 },
 	};
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:m:s:S:r:j:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:m:s:S:r:j:P:qh", longopts, NULL)) != -1) {
 		int rc = sweep_option(c, opt, optarg);
 		if (rc)
 			return rc;
@@ -172,6 +175,7 @@ static int build_plan(const struct sweep_cli *c, struct sweep_plan *p)
 {
 	char err[2048];
 	plan_init(p, c->scenario);
+	p->profile = c->profile;
 	int rc = c->plain ? 0 : plan_read_file(p, err, sizeof err);
 	for (int i = 0; rc == 0 && i < c->nsets; i++)
 		rc = plan_add_set(p, c->sets[i], !c->plain, err, sizeof err);

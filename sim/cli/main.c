@@ -2,6 +2,7 @@
  * subcommand its first word names, to the plain sweep for
  * `gmpsim SCENARIO.yaml --reps N`, else to the default run command
  * (cmd_run.c). Must only dispatch. */
+#include "cmd_calibrate.h"
 #include "cmd_capacity.h"
 #include "cmd_compare.h"
 #include "cmd_explain.h"
@@ -22,6 +23,7 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "compare", cmd_compare_main },
 	{ "capacity", cmd_capacity_main },
+	{ "calibrate", cmd_calibrate_main },
 	{ "sweep", cmd_sweep_main },
 	{ "merge", cmd_merge_main },
 	{ "query", cmd_query_main },

@@ -7,7 +7,8 @@
  *                        sections (top level, machine, kernel, acceptor,
  *                        output, models) and the checks across fields
  *   scenario_workload.c  classes, programs, ops, distributions, arrivals
- *   scenario_params.c    the flattened parameter list
+ *   scenario_params.c    the flattened parameter list and where each value came from
+ *   scenario_include.c   include: and --profile, merged under the scenario
  * sharing the loader state declared in scenario_internal.h.
  *
  * Must not: know how the models behave (only their parameters), print,
@@ -45,8 +46,8 @@ static int build(struct loader *ld, const char *file)
 	return 0;
 }
 
-static int load_text(const char *file, const char *text, size_t len, const char *const *sets,
-		     int nsets, struct scenario *out, char *err, size_t errlen)
+static int load_text(const char *file, const char *text, size_t len, const struct sc_sources *src,
+		     struct scenario *out, char *err, size_t errlen)
 {
 	struct yt t;
 	struct loader ld;
@@ -57,8 +58,10 @@ static int load_text(const char *file, const char *text, size_t len, const char 
 	if (err && errlen)
 		err[0] = '\0';
 	int rc = yt_open(&t, file, text, len, err, errlen);
-	for (int i = 0; rc == 0 && i < nsets; i++)
-		rc = yt_apply_set(&t, sets[i]);
+	if (rc == 0)
+		rc = sc__merge_files(&t, file, src->profile);
+	for (int i = 0; rc == 0 && i < src->nsets; i++)
+		rc = yt_apply_set(&t, src->sets[i]);
 	if (rc == 0)
 		rc = build(&ld, file);
 	free(ld.named);
@@ -72,7 +75,8 @@ static int load_text(const char *file, const char *text, size_t len, const char 
 int sc_load_string(const char *name, const char *yaml, const char *const *sets,
 		   int nsets, struct scenario *out, char *err, size_t errlen)
 {
-	return load_text(name, yaml, strlen(yaml), sets, nsets, out, err, errlen);
+	struct sc_sources src = { NULL, sets, nsets };
+	return load_text(name, yaml, strlen(yaml), &src, out, err, errlen);
 }
 
 /* What a file that is not regular is, for the message. */
@@ -113,7 +117,7 @@ static FILE *open_regular(const char *path, char *err, size_t errlen)
 }
 
 /* Reads a whole file into a malloc'd buffer; *len gets its size. */
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+char *sc__read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = open_regular(path, err, errlen);
 	if (!f)
@@ -143,17 +147,24 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
-int sc_load(const char *path, const char *const *sets, int nsets,
-	    struct scenario *out, char *err, size_t errlen)
+int sc_load_from(const char *path, const struct sc_sources *src, struct scenario *out,
+		 char *err, size_t errlen)
 {
 	size_t len = 0;
 	memset(out, 0, sizeof *out);
-	char *text = read_file(path, &len, err, errlen);
+	char *text = sc__read_file(path, &len, err, errlen);
 	if (!text)
 		return -1;
-	int rc = load_text(path, text, len, sets, nsets, out, err, errlen);
+	int rc = load_text(path, text, len, src, out, err, errlen);
 	free(text);
 	return rc;
+}
+
+int sc_load(const char *path, const char *const *sets, int nsets,
+	    struct scenario *out, char *err, size_t errlen)
+{
+	struct sc_sources src = { NULL, sets, nsets };
+	return sc_load_from(path, &src, out, err, errlen);
 }
 
 static void dist_free(struct dist *d)
@@ -200,6 +211,7 @@ void sc_free(struct scenario *sc)
 	for (int i = 0; i < sc->nparams; i++) {
 		free(sc->params[i].key);
 		free(sc->params[i].value);
+		free(sc->params[i].from);
 	}
 	free(sc->params);
 	memset(sc, 0, sizeof *sc);

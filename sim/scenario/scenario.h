@@ -289,6 +289,8 @@ struct limits_cfg {
 struct sc_param {
 	char *key;   /* flattened path, e.g. "models.pool.workers" */
 	char *value; /* resolved value as text, e.g. "200" or "1MiB"/"1048576" */
+	char *from;  /* where the value came from: "default", "derived", "scenario FILE:LINE",
+			"include FILE:LINE", "profile FILE:LINE" or "--set KEY=VALUE" */
 };
 
 struct scenario {
@@ -339,6 +341,20 @@ struct scenario {
  * key is close. The struct is only valid after success; sc_free it. */
 int sc_load(const char *path, const char *const *sets, int nsets,
 	    struct scenario *out, char *err, size_t errlen);
+
+/* What is merged with a scenario file: a machine profile (below the file's
+ * own values and its include:s, above the defaults; NULL for none) and the
+ * --set overrides (above everything). */
+struct sc_sources {
+	const char *profile;
+	const char *const *sets;
+	int nsets;
+};
+
+/* sc_load with a profile: the file's include:s are merged first, then the
+ * profile, then the overrides are applied (scenario_include.c). */
+int sc_load_from(const char *path, const struct sc_sources *src, struct scenario *out,
+		 char *err, size_t errlen);
 
 /* Same, from a YAML string; name is used in error messages as the file. */
 int sc_load_string(const char *name, const char *yaml, const char *const *sets,

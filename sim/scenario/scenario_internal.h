@@ -91,9 +91,19 @@ int sc__load_numactl(struct loader *ld);
 /* Fills sc->programs and sc->classes from workload: and programs:. */
 int sc__load_workload(struct loader *ld);
 
+/* ---- scenario.c and scenario_include.c: files ------------------------------ */
+
+/* A whole regular file, malloc'd; *len gets its size. NULL with
+ * "path: cannot ...: reason" in err. */
+char *sc__read_file(const char *path, size_t *len, char *err, size_t errlen);
+/* Merges the include:s of t (loaded from file), then the profile (NULL:
+ * none), under t's own values; errors name the file they are in. */
+int sc__merge_files(struct yt *t, const char *file, const char *profile);
+
 /* ---- scenario_params.c: the flattened parameter list ---------------------- */
 
-int sc__add_param(struct loader *ld, const char *key, const char *value);
+/* Adds key=value; its source is node's (0: fallback, e.g. "default"). */
+int sc__add_param(struct loader *ld, const char *key, const char *value, int node, const char *fallback);
 /* Shortest text that reads back as the same double. */
 void sc__format_double(double x, char *buf, size_t len);
 /* Fills sc->params: the table's rows, the distance matrix, and every scalar

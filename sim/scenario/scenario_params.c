@@ -20,7 +20,23 @@
 #define PATH_MAX_CHARS 4096      /* flattened parameter keys */
 #define PARAM_MAX_DEPTH (4 * YT_MAX_DEPTH) /* a nested repeat is 3 levels of YAML */
 
-int sc__add_param(struct loader *ld, const char *key, const char *value)
+/* Where node's value came from, as sc_param.from words it; fallback when
+ * node is 0 (not written anywhere). */
+static void describe_source(struct loader *ld, int node, const char *fallback, char *buf, size_t len)
+{
+	static const char *const kinds[] = { [YT_SCENARIO] = "scenario", [YT_INCLUDE] = "include",
+					     [YT_PROFILE] = "profile", [YT_SET] = "--set" };
+	const struct yt_src *src = node ? yt_source(ld->t, node) : NULL;
+	if (!src)
+		snprintf(buf, len, "%s", fallback);
+	else if (src->kind == YT_SET)
+		snprintf(buf, len, "--set %s", src->label);
+	else
+		snprintf(buf, len, "%s %s:%zu", kinds[src->kind], src->label,
+			 yt_node(ld->t, node)->start_mark.line + 1);
+}
+
+int sc__add_param(struct loader *ld, const char *key, const char *value, int node, const char *fallback)
 {
 	struct scenario *sc = ld->sc;
 	if (sc->nparams == SC_MAX_PARAMS)
@@ -34,11 +50,15 @@ int sc__add_param(struct loader *ld, const char *key, const char *value)
 		ld->params_cap = cap;
 	}
 	struct sc_param *p = &sc->params[sc->nparams];
+	char from[PATH_MAX_CHARS];
+	describe_source(ld, node, fallback, from, sizeof from);
 	p->key = strdup(key);
 	p->value = strdup(value);
-	if (!p->key || !p->value) {
+	p->from = strdup(from);
+	if (!p->key || !p->value || !p->from) {
 		free(p->key);
 		free(p->value);
+		free(p->from);
 		return sc__oom(ld, 0);
 	}
 	sc->nparams++;
@@ -58,12 +78,16 @@ void sc__format_double(double x, char *buf, size_t len)
 static int distance_params(struct loader *ld)
 {
 	const struct machine_cfg *m = &ld->sc->machine;
+	int node = sc__row_node(ld, "machine.numa.distance");
+	if (node && yt_is_null(ld->t, node))
+		node = 0;
 	for (int i = 0; i < m->numa_nodes; i++)
 		for (int j = 0; j < m->numa_nodes; j++) {
 			char key[64], v[32];
 			snprintf(key, sizeof key, "machine.numa.distance.%d.%d", i, j);
 			sc__format_double(m->distance[i * m->numa_nodes + j], v, sizeof v);
-			if (sc__add_param(ld, key, v))
+			int row = yt_item(ld->t, node, i), cell = yt_item(ld->t, row, j);
+			if (sc__add_param(ld, key, v, cell, "derived"))
 				return -1;
 		}
 	return 0;
@@ -98,7 +122,7 @@ static int tree_params(struct loader *ld, int node, char *path, size_t plen, int
 		return yt_fail(t, node, "nested too deeply (a recursive alias?)");
 	char num[32];
 	if (yt_is_scalar(t, node))
-		return sc__add_param(ld, path, yt_is_null(t, node) ? "" : normal_value(yt_text(t, node), num, sizeof num));
+		return sc__add_param(ld, path, yt_is_null(t, node) ? "" : normal_value(yt_text(t, node), num, sizeof num), node, "default");
 	bool map = yt_is_mapping(t, node);
 	for (int i = 0; i < yt_len(t, node); i++) {
 		int n = map ? snprintf(path + plen, PATH_MAX_CHARS - plen, ".%s", yt_text(t, yt_key(t, node, i)))

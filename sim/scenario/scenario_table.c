@@ -567,7 +567,8 @@ int sc__table_params(struct loader *ld)
 		char buf[64];
 		const struct sc_row *r = &sc_rows[i];
 		const char *v = r->flags & ROW_NOPARAM ? NULL : format_row(ld->sc, r, buf, sizeof buf);
-		if (v && sc__add_param(ld, r->path, v))
+		const char *fallback = r->def || r->type == ROW_MODEL ? "default" : "derived";
+		if (v && sc__add_param(ld, r->path, v, ld->row_node[i], fallback))
 			return -1;
 	}
 	return 0;

@@ -1,4 +1,5 @@
-/* sim/scenario/yamltree.c — libyaml document loading, --set overrides grafted into the
+/* sim/scenario/yamltree.c — libyaml document loading, --set overrides and other files
+ * (include:, --profile) grafted into the
  * tree with their origin, typed node access and positioned error messages
  * for the scenario loader.
  *
@@ -19,38 +20,66 @@
 
 /* ---- positioned errors --------------------------------------------------- */
 
-/* Writes "<where>:line:col: <message>"; origin NULL means the file, else the
- * --set text. line0/col0 are 0-based as in libyaml marks. */
-static int fail_vat(struct yt *t, const char *origin, size_t line0, size_t col0,
+/* Writes "<where>:line:col: <message>"; src NULL means t's own file; a
+ * --set source reads "--set KEY=VALUE". line0/col0 are 0-based as in
+ * libyaml marks. */
+static int fail_vat(struct yt *t, const struct yt_src *src, size_t line0, size_t col0,
 		    const char *fmt, va_list ap)
 {
 	if (!t->err || !t->errlen)
 		return -1;
-	int n;
-	if (origin)
-		n = snprintf(t->err, t->errlen, "--set %s:%zu:%zu: ", origin, line0 + 1, col0 + 1);
-	else
-		n = snprintf(t->err, t->errlen, "%s:%zu:%zu: ", t->file, line0 + 1, col0 + 1);
+	const char *where = src ? src->label : t->file;
+	int n = snprintf(t->err, t->errlen, "%s%s:%zu:%zu: ", src && src->kind == YT_SET ? "--set " : "",
+			 where, line0 + 1, col0 + 1);
 	if (n >= 0 && (size_t)n < t->errlen)
 		vsnprintf(t->err + n, t->errlen - (size_t)n, fmt, ap);
 	return -1;
 }
 
-static int fail_at(struct yt *t, const char *origin, size_t line0, size_t col0,
+static int fail_at(struct yt *t, const struct yt_src *src, size_t line0, size_t col0,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int fail_at(struct yt *t, const char *origin, size_t line0, size_t col0,
+static int fail_at(struct yt *t, const struct yt_src *src, size_t line0, size_t col0,
 		   const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fail_vat(t, origin, line0, col0, fmt, ap);
+	fail_vat(t, src, line0, col0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-static const char *origin_of(const struct yt *t, int id)
+static const struct yt_src *origin_of(const struct yt *t, int id)
 {
 	return id > 0 && id <= t->norigin ? t->origin[id - 1] : NULL;
+}
+
+const struct yt_src *yt_source(const struct yt *t, int id)
+{
+	const struct yt_src *s = origin_of(t, id);
+	return s ? s : t->self;
+}
+
+/* The source (kind, label) owned by t, created on first use; NULL when
+ * out of memory. */
+static const struct yt_src *intern_src(struct yt *t, enum yt_kind kind, const char *label)
+{
+	for (int i = 0; i < t->nsrcs; i++)
+		if (t->srcs[i]->kind == kind && strcmp(t->srcs[i]->label, label) == 0)
+			return t->srcs[i];
+	struct yt_src **more = realloc(t->srcs, (size_t)(t->nsrcs + 1) * sizeof *more);
+	if (!more)
+		return NULL;
+	t->srcs = more;
+	struct yt_src *s = malloc(sizeof *s);
+	char *copy = strdup(label);
+	if (!s || !copy) {
+		free(s);
+		free(copy);
+		return NULL;
+	}
+	*s = (struct yt_src){ kind, copy };
+	t->srcs[t->nsrcs++] = s;
+	return s;
 }
 
 int yt_fail(struct yt *t, int id, const char *fmt, ...)
@@ -231,7 +260,7 @@ static void offset_position(const char *text, size_t len, size_t off,
 	}
 }
 
-static int syntax_error(struct yt *t, const char *origin, const yaml_parser_t *p,
+static int syntax_error(struct yt *t, const struct yt_src *origin, const yaml_parser_t *p,
 			const char *text, size_t len)
 {
 	if (p->error == YAML_MEMORY_ERROR)
@@ -296,7 +325,7 @@ static int prescan_flow_depth(struct yt *t, const char *origin, const char *text
 
 /* Loads the first document of text into doc and checks no second document
  * follows. On error doc is left empty (nothing to delete). */
-static int load_document(struct yt *t, const char *origin, const char *text,
+static int load_document(struct yt *t, const struct yt_src *origin, const char *text,
 			 size_t len, yaml_document_t *doc)
 {
 	if (prescan_flow_depth(t, origin, text, len))
@@ -331,7 +360,7 @@ static int load_document(struct yt *t, const char *origin, const char *text,
 
 /* Rejects scalars with an embedded NUL ("\0" in a double-quoted string):
  * everything downstream treats values as C strings. */
-static int check_scalar(struct yt *t, const char *origin, const yaml_node_t *n)
+static int check_scalar(struct yt *t, const struct yt_src *origin, const yaml_node_t *n)
 {
 	if (n->type != YAML_SCALAR_NODE || strlen((const char *)n->data.scalar.value) == n->data.scalar.length)
 		return 0;
@@ -342,10 +371,18 @@ static int check_scalar(struct yt *t, const char *origin, const yaml_node_t *n)
 int yt_open(struct yt *t, const char *file, const char *text, size_t len,
 	    char *err, size_t errlen)
 {
+	return yt_open_as(t, YT_SCENARIO, file, text, len, err, errlen);
+}
+
+int yt_open_as(struct yt *t, enum yt_kind kind, const char *file, const char *text,
+	       size_t len, char *err, size_t errlen)
+{
 	memset(t, 0, sizeof *t);
 	t->file = file;
 	t->err = err;
 	t->errlen = errlen;
+	if (!(t->self = intern_src(t, kind, file)))
+		return fail_at(t, NULL, 0, 0, "out of memory");
 	if (load_document(t, NULL, text, len, &t->doc))
 		return -1;
 	t->loaded = true;
@@ -367,26 +404,34 @@ void yt_close(struct yt *t)
 	free(t->origin);
 	t->origin = NULL;
 	t->norigin = 0;
+	for (int i = 0; i < t->nsrcs; i++) {
+		free(t->srcs[i]->label);
+		free(t->srcs[i]);
+	}
+	free(t->srcs);
+	t->srcs = NULL;
+	t->nsrcs = 0;
+	t->self = NULL;
 	t->loaded = false;
 }
 
-/* ---- overrides ----------------------------------------------------------- */
+/* ---- grafts: --set overrides and merged files ------------------------------ */
 
-/* Records that node id was created by override set, placed at (line0, col0)
- * of it. Grows the origin table to cover every node. */
-static int note_origin(struct yt *t, int id, const char *set, yaml_mark_t mark)
+/* Records that node id came from src, placed at mark of src's text. Grows
+ * the origin table to cover every node. */
+static int note_origin(struct yt *t, int id, const struct yt_src *src, yaml_mark_t mark)
 {
 	int need = node_count(t);
 	if (need > t->norigin) {
-		const char **o = realloc(t->origin, (size_t)need * sizeof *o);
+		const struct yt_src **o = realloc(t->origin, (size_t)need * sizeof *o);
 		if (!o)
-			return fail_at(t, set, 0, 0, "out of memory");
+			return fail_at(t, src, 0, 0, "out of memory");
 		for (int i = t->norigin; i < need; i++)
 			o[i] = NULL;
 		t->origin = o;
 		t->norigin = need;
 	}
-	t->origin[id - 1] = set;
+	t->origin[id - 1] = src;
 	yaml_node_t *n = yt_node(t, id);
 	n->start_mark = n->end_mark = mark;
 	return 0;
@@ -398,39 +443,62 @@ static yaml_mark_t key_mark(size_t col0)
 	return m;
 }
 
-static int graft(struct yt *t, const char *set, yaml_document_t *src, int src_id, int depth);
+/* What a graft copies from: a document, and either one source for all its
+ * nodes (a --set value) or the tree whose per-node sources carry over. */
+struct graft_from {
+	yaml_document_t *doc;
+	const struct yt_src *fixed; /* every node's source; NULL: ask tree */
+	const struct yt *tree;
+};
 
-static int graft_children(struct yt *t, const char *set, yaml_document_t *src,
-			  const yaml_node_t *s, int id, int depth)
+/* The source in t of node id of g; NULL (and a message) when out of memory. */
+static const struct yt_src *graft_src(struct yt *t, const struct graft_from *g, int id)
+{
+	if (g->fixed)
+		return g->fixed;
+	const struct yt_src *s = yt_source(g->tree, id);
+	const struct yt_src *mine = intern_src(t, s->kind, s->label);
+	if (!mine)
+		fail_at(t, NULL, 0, 0, "out of memory");
+	return mine;
+}
+
+static int graft(struct yt *t, const struct graft_from *g, int src_id, int depth);
+
+static int graft_children(struct yt *t, const struct graft_from *g, const yaml_node_t *s,
+			  const struct yt_src *src, int id, int depth)
 {
 	if (s->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++) {
-			int child = graft(t, set, src, *it, depth + 1);
+			int child = graft(t, g, *it, depth + 1);
 			if (!child || !yaml_document_append_sequence_item(&t->doc, id, child))
-				return child ? fail_at(t, set, 0, 0, "out of memory") : -1;
+				return child ? fail_at(t, src, 0, 0, "out of memory") : -1;
 		}
 		return 0;
 	}
 	for (yaml_node_pair_t *p = s->data.mapping.pairs.start; p < s->data.mapping.pairs.top; p++) {
-		int k = graft(t, set, src, p->key, depth + 1);
-		int v = k ? graft(t, set, src, p->value, depth + 1) : 0;
+		int k = graft(t, g, p->key, depth + 1);
+		int v = k ? graft(t, g, p->value, depth + 1) : 0;
 		if (!v || !yaml_document_append_mapping_pair(&t->doc, id, k, v))
-			return v ? fail_at(t, set, 0, 0, "out of memory") : -1;
+			return v ? fail_at(t, src, 0, 0, "out of memory") : -1;
 	}
 	return 0;
 }
 
-/* Copies node src_id of src into t's document; returns the new id, or 0
+/* Copies node src_id of g into t's document; returns the new id, or 0
  * after writing an error. */
-static int graft(struct yt *t, const char *set, yaml_document_t *src, int src_id, int depth)
+static int graft(struct yt *t, const struct graft_from *g, int src_id, int depth)
 {
-	const yaml_node_t *s = yaml_document_get_node(src, src_id);
+	const yaml_node_t *s = yaml_document_get_node(g->doc, src_id);
+	const struct yt_src *src = graft_src(t, g, src_id);
+	if (!src)
+		return 0;
 	if (depth > YT_MAX_DEPTH || ++t->grafted > YT_MAX_GRAFTED) {
-		fail_at(t, set, s->start_mark.line, s->start_mark.column,
+		fail_at(t, src, s->start_mark.line, s->start_mark.column,
 			"value nested too deeply or too large (a recursive alias?)");
 		return 0;
 	}
-	if (check_scalar(t, set, s))
+	if (check_scalar(t, src, s))
 		return 0;
 	int id;
 	if (s->type == YAML_SCALAR_NODE)
@@ -440,29 +508,30 @@ static int graft(struct yt *t, const char *set, yaml_document_t *src, int src_id
 		id = yaml_document_add_sequence(&t->doc, s->tag, s->data.sequence.style);
 	else
 		id = yaml_document_add_mapping(&t->doc, s->tag, s->data.mapping.style);
-	if (!id || note_origin(t, id, set, s->start_mark)) {
-		fail_at(t, set, 0, 0, "out of memory");
+	if (!id || note_origin(t, id, src, s->start_mark)) {
+		fail_at(t, src, 0, 0, "out of memory");
 		return 0;
 	}
-	if (s->type != YAML_SCALAR_NODE && graft_children(t, set, src, s, id, depth))
+	if (s->type != YAML_SCALAR_NODE && graft_children(t, g, s, src, id, depth))
 		return 0;
 	return id;
 }
 
 /* Parses VALUE and grafts it; an empty VALUE is the empty string. */
-static int graft_value(struct yt *t, const char *set, const char *value)
+static int graft_value(struct yt *t, const struct yt_src *src, const char *value)
 {
 	yaml_document_t vdoc;
-	if (load_document(t, set, value, strlen(value), &vdoc))
+	if (load_document(t, src, value, strlen(value), &vdoc))
 		return 0;
 	int id;
 	if (yaml_document_get_root_node(&vdoc)) {
-		id = graft(t, set, &vdoc, 1, 0);
+		struct graft_from g = { &vdoc, src, NULL };
+		id = graft(t, &g, 1, 0);
 	} else {
 		id = yaml_document_add_scalar(&t->doc, NULL, (const yaml_char_t *)"", 0,
 					      YAML_SINGLE_QUOTED_SCALAR_STYLE);
-		if (!id || note_origin(t, id, set, key_mark(0)))
-			id = 0, fail_at(t, set, 0, 0, "out of memory");
+		if (!id || note_origin(t, id, src, key_mark(0)))
+			id = 0, fail_at(t, src, 0, 0, "out of memory");
 	}
 	yaml_document_delete(&vdoc);
 	return id;
@@ -471,12 +540,13 @@ static int graft_value(struct yt *t, const char *set, const char *value)
 /* One segment of the key path: set[pos .. pos+len). */
 struct segment {
 	const char *set;
+	const struct yt_src *src;
 	size_t pos, len;
 };
 
 static int seg_fail(struct yt *t, const struct segment *g, const char *fmt, const char *arg)
 {
-	return fail_at(t, g->set, 0, g->pos, fmt, (int)g->len, g->set + g->pos, arg);
+	return fail_at(t, g->src, 0, g->pos, fmt, (int)g->len, g->set + g->pos, arg);
 }
 
 /* A numeric segment as a sequence index, or -1. */
@@ -500,8 +570,8 @@ static int new_node(struct yt *t, const struct segment *g, bool mapping)
 		? yaml_document_add_mapping(&t->doc, NULL, YAML_BLOCK_MAPPING_STYLE)
 		: yaml_document_add_scalar(&t->doc, NULL, (const yaml_char_t *)g->set + g->pos,
 					   (int)g->len, YAML_PLAIN_SCALAR_STYLE);
-	if (!id || note_origin(t, id, g->set, key_mark(g->pos))) {
-		fail_at(t, g->set, 0, g->pos, "out of memory");
+	if (!id || note_origin(t, id, g->src, key_mark(g->pos))) {
+		fail_at(t, g->src, 0, g->pos, "out of memory");
 		return 0;
 	}
 	return id;
@@ -527,7 +597,7 @@ static int put_in_mapping(struct yt *t, int map, const struct segment *g, int va
 	if (!key)
 		return 0;
 	if (!yaml_document_append_mapping_pair(&t->doc, map, key, value))
-		return fail_at(t, g->set, 0, g->pos, "out of memory"), 0;
+		return fail_at(t, g->src, 0, g->pos, "out of memory"), 0;
 	return value;
 }
 
@@ -551,7 +621,7 @@ static int put_in_sequence(struct yt *t, int seq, const struct segment *g, int v
 		return value;
 	}
 	if (!yaml_document_append_sequence_item(&t->doc, seq, value))
-		return fail_at(t, g->set, 0, g->pos, "out of memory"), 0;
+		return fail_at(t, g->src, 0, g->pos, "out of memory"), 0;
 	return value;
 }
 
@@ -562,38 +632,41 @@ static int put_child(struct yt *t, int node, const struct segment *g, int value)
 	if (yt_is_sequence(t, node))
 		return put_in_sequence(t, node, g, value);
 	if (g->pos == 0)
-		return fail_at(t, g->set, 0, 0, "cannot set '%.*s': the document is not a mapping",
+		return fail_at(t, g->src, 0, 0, "cannot set '%.*s': the document is not a mapping",
 			       (int)g->len, g->set), 0;
-	return fail_at(t, g->set, 0, g->pos, "cannot set '%.*s': '%.*s' is a scalar",
+	return fail_at(t, g->src, 0, g->pos, "cannot set '%.*s': '%.*s' is a scalar",
 		       (int)g->len, g->set + g->pos, (int)g->pos - 1, g->set), 0;
 }
 
 /* Checks the key path has no empty segment before anything is parsed. */
-static int check_key(struct yt *t, const char *set, size_t keylen)
+static int check_key(struct yt *t, const struct yt_src *src, const char *set, size_t keylen)
 {
 	if (keylen == 0)
-		return fail_at(t, set, 0, 0, "empty key (expected KEY=VALUE)");
+		return fail_at(t, src, 0, 0, "empty key (expected KEY=VALUE)");
 	for (size_t i = 0; i <= keylen; i++) {
 		bool edge = i == 0 || set[i - 1] == '.';
 		if (edge && (i == keylen || set[i] == '.'))
-			return fail_at(t, set, 0, i, "empty segment in key '%.*s'", (int)keylen, set);
+			return fail_at(t, src, 0, i, "empty segment in key '%.*s'", (int)keylen, set);
 	}
 	return 0;
 }
 
 int yt_apply_set(struct yt *t, const char *set)
 {
+	const struct yt_src *src = intern_src(t, YT_SET, set);
+	if (!src)
+		return fail_at(t, NULL, 0, 0, "out of memory");
 	const char *eq = strchr(set, '=');
 	if (!eq)
-		return fail_at(t, set, 0, 0, "expected KEY=VALUE");
+		return fail_at(t, src, 0, 0, "expected KEY=VALUE");
 	size_t keylen = (size_t)(eq - set);
-	if (check_key(t, set, keylen))
+	if (check_key(t, src, set, keylen))
 		return -1;
-	int value = graft_value(t, set, eq + 1);
+	int value = graft_value(t, src, eq + 1);
 	if (!value)
 		return -1;
 	int node = yt_root(t);
-	struct segment g = { set, 0, 0 };
+	struct segment g = { set, src, 0, 0 };
 	for (;;) {
 		g.len = strcspn(set + g.pos, ".=");
 		bool last = g.pos + g.len >= keylen;
@@ -604,6 +677,98 @@ int yt_apply_set(struct yt *t, const char *set)
 			return 0;
 		g.pos += g.len + 1;
 	}
+}
+
+/* ---- merging another file's mapping under this one ------------------------- */
+
+#define MERGE_PATH_CHARS 512
+
+static bool path_closed(const char *path, const char *const *closed, int nclosed)
+{
+	for (int i = 0; i < nclosed; i++) {
+		size_t n = strlen(closed[i]);
+		if (strncmp(path, closed[i], n) == 0 && (path[n] == '\0' || path[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+struct merge {
+	struct yt *from;
+	const char *const *closed;
+	int nclosed;
+	char path[MERGE_PATH_CHARS];
+};
+
+static int merge_map(struct yt *t, int map, struct merge *m, int src_map, size_t plen, int depth);
+
+/* Copies the pair (key k, value v) of m->from into map. */
+static int merge_add(struct yt *t, int map, struct merge *m, int k, int v)
+{
+	struct graft_from g = { (yaml_document_t *)&m->from->doc, NULL, m->from };
+	int key = graft(t, &g, k, 0);
+	int value = key ? graft(t, &g, v, 0) : 0;
+	if (value && !yaml_document_append_mapping_pair(&t->doc, map, key, value))
+		return fail_at(t, NULL, 0, 0, "out of memory");
+	return value ? 0 : -1;
+}
+
+/* Merges the pair i of m->from's mapping src_map into map, at path. */
+static int merge_pair(struct yt *t, int map, struct merge *m, int src_map, int i, size_t plen, int depth)
+{
+	struct yt *f = m->from;
+	int k = yt_key(f, src_map, i), v = yt_value(f, src_map, i);
+	const char *name = yt_text(f, k);
+	int n = snprintf(m->path + plen, MERGE_PATH_CHARS - plen, "%s%s", plen ? "." : "", name);
+	if (n < 0 || (size_t)n >= MERGE_PATH_CHARS - plen)
+		return yt_fail(f, k, "key path too long");
+	size_t len = plen + (size_t)n;
+	int at = pair_index(t, map, name, strlen(name));
+	if (at < 0)
+		return path_closed(m->path, m->closed, m->nclosed) ? 0 : merge_add(t, map, m, k, v);
+	int cur = yt_value(t, map, at);
+	if (yt_is_mapping(t, cur) && yt_is_mapping(f, v))
+		return merge_map(t, cur, m, v, len, depth + 1);
+	if (!yt_is_null(t, cur) || !yt_is_mapping(f, v))
+		return 0; /* this file's value wins */
+	struct graft_from g = { (yaml_document_t *)&f->doc, NULL, f };
+	int value = graft(t, &g, v, 0);
+	if (!value)
+		return -1;
+	yt_node(t, map)->data.mapping.pairs.start[at].value = value;
+	return 0;
+}
+
+static int merge_map(struct yt *t, int map, struct merge *m, int src_map, size_t plen, int depth)
+{
+	if (depth > YT_MAX_DEPTH)
+		return yt_fail(m->from, src_map, "nested too deeply (a recursive alias?)");
+	if (yt_check_unique(m->from, src_map))
+		return -1;
+	for (int i = 0; i < yt_len(m->from, src_map); i++)
+		if (merge_pair(t, map, m, src_map, i, plen, depth))
+			return -1;
+	return 0;
+}
+
+int yt_merge(struct yt *t, int map, struct yt *from, int src_map,
+	     const char *const *closed, int nclosed)
+{
+	struct merge m = { from, closed, nclosed, "" };
+	return merge_map(t, map, &m, src_map, 0, 0);
+}
+
+int yt_remove_key(struct yt *t, int map, const char *key)
+{
+	int i = pair_index(t, map, key, strlen(key));
+	if (i < 0)
+		return 0;
+	yaml_node_t *n = yt_node(t, map);
+	int value = n->data.mapping.pairs.start[i].value;
+	memmove(&n->data.mapping.pairs.start[i], &n->data.mapping.pairs.start[i + 1],
+		(size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start - i - 1) * sizeof(yaml_node_pair_t));
+	n->data.mapping.pairs.top--;
+	return value;
 }
 
 /* ---- key checks and suggestions ------------------------------------------ */

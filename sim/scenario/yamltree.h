@@ -14,6 +14,15 @@
 #include <stddef.h>
 #include <yaml.h>
 
+/* Where nodes came from: the scenario file, a file it includes, the
+ * --profile file, or a --set override. */
+enum yt_kind { YT_SCENARIO, YT_INCLUDE, YT_PROFILE, YT_SET };
+
+struct yt_src {
+	enum yt_kind kind;
+	char *label; /* a file's path as named in messages, or the --set text */
+};
+
 /* Recursive walks (grafts, flattening, nested repeats) stop at this depth:
  * an alias can make a document cyclic (`&a [*a]`). */
 #define YT_MAX_DEPTH 64
@@ -22,8 +31,11 @@ struct yt {
 	yaml_document_t doc;
 	bool loaded;         /* doc holds a document to delete */
 	const char *file;    /* the name used in messages */
-	const char **origin; /* per node id: the --set text that created the node, or NULL */
+	const struct yt_src *self; /* where the nodes parsed from the text came from */
+	const struct yt_src **origin; /* per node id: where a grafted node came from, or NULL (self) */
 	int norigin;         /* entries in origin */
+	struct yt_src **srcs; /* every source named by origin or self (owned) */
+	int nsrcs;
 	long grafted;        /* nodes copied by overrides (bounds alias blow-ups) */
 	char *err;
 	size_t errlen;
@@ -35,6 +47,10 @@ struct yt {
  * yt_close must be called either way. */
 int yt_open(struct yt *t, const char *file, const char *text, size_t len,
 	    char *err, size_t errlen);
+/* yt_open for a file of another kind (an included file, a profile): its
+ * nodes' source is (kind, file). */
+int yt_open_as(struct yt *t, enum yt_kind kind, const char *file, const char *text,
+	       size_t len, char *err, size_t errlen);
 
 /* Applies one override "a.b.0.c=VALUE": VALUE is parsed as YAML and grafted
  * at that path; missing mapping keys are created, a null on the way becomes
@@ -51,6 +67,24 @@ void yt_close(struct yt *t);
 /* "file:line:column" of node id (1-based; "--set TEXT:line:column" for a
  * grafted node) into buf; returns buf. */
 const char *yt_where(const struct yt *t, int id, char *buf, size_t len);
+
+/* Merges the mapping src_map of from under the mapping map of t (from's
+ * values lose): a key t lacks is copied with its source and position; two
+ * mappings merge recursively; a null in t where from has a mapping counts
+ * as an empty mapping and takes from's; any other value of t stays. Keys
+ * that t lacks are not added at or below a dotted path in closed (e.g.
+ * "models": an included file configures models, it does not enable one).
+ * Keys of from's mappings must be unique. Returns 0, or -1 with a message
+ * (positioned in from's file when about from's content). */
+int yt_merge(struct yt *t, int map, struct yt *from, int src_map,
+	     const char *const *closed, int nclosed);
+
+/* Removes the first pair whose key is the scalar key from the mapping map;
+ * returns the removed value's id (the node stays in the document), or 0. */
+int yt_remove_key(struct yt *t, int map, const char *key);
+
+/* Where node id came from (its line is yt_node(t, id)->start_mark.line). */
+const struct yt_src *yt_source(const struct yt *t, int id);
 
 /* ---- access ---- */
 int yt_root(const struct yt *t);

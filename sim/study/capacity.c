@@ -251,7 +251,8 @@ static int load_at(const struct cap_opts *o, const char *cls, double rate, const
 	sets[n++] = arrival;
 	if (seed_set)
 		sets[n++] = seed_set;
-	int rc = sc_load(o->scenario_path, sets, n, sc, err, errlen);
+	struct sc_sources src = { o->profile, sets, n };
+	int rc = sc_load_from(o->scenario_path, &src, sc, err, errlen);
 	free(sets);
 	return rc;
 }
@@ -526,7 +527,8 @@ int cap_search(const struct cap_opts *o, const char *model, struct cap_result *o
 {
 	*out = (struct cap_result){ .rate = NAN, .fail_rate = NAN };
 	struct scenario sc;
-	if (sc_load(o->scenario_path, o->sets, o->nsets, &sc, err, errlen) != 0)
+	struct sc_sources src = { o->profile, o->sets, o->nsets };
+	if (sc_load_from(o->scenario_path, &src, &sc, err, errlen) != 0)
 		return 2;
 	int ci = cap_find_class(&sc, o->cls, err, errlen);
 	if (ci < 0 || (o->rate_lo > 0 && o->rate_hi > 0 && o->rate_lo >= o->rate_hi)) {

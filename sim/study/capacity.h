@@ -76,6 +76,7 @@ int cap_find_class(const struct scenario *sc, const char *want, char *err, size_
 
 struct cap_opts {
 	const char *scenario_path;
+	const char *profile;      /* --profile file, or NULL */
 	const char *const *sets;  /* the user's --set overrides */
 	int nsets;
 	const char *cls;          /* --class, or NULL */

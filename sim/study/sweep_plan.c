@@ -416,7 +416,8 @@ int plan_load(const struct sweep_plan *p, const struct plan_run *r, struct scena
 	const char *sets[PLAN_MAX_SETS + PLAN_MAX_AXES + 1];
 	char seed[40];
 	int n = point_sets(p, r->point, sets, seed, sizeof seed, r->seed, true);
-	return sc_load(p->scenario, sets, n, sc, err, errlen);
+	struct sc_sources src = { p->profile, sets, n };
+	return sc_load_from(p->scenario, &src, sc, err, errlen);
 }
 
 /* ---- checking every point ---------------------------------------------------------- */
@@ -540,7 +541,8 @@ int plan_finish(struct sweep_plan *p, char *err, size_t errlen)
 		const char *sets[PLAN_MAX_SETS + PLAN_MAX_AXES + 1];
 		struct scenario sc;
 		int n = point_sets(p, pt, sets, NULL, 0, 0, false);
-		if (sc_load(p->scenario, sets, n, &sc, err, errlen)) {
+		struct sc_sources src = { p->profile, sets, n };
+		if (sc_load_from(p->scenario, &src, &sc, err, errlen)) {
 			map_error(p, pt, err, errlen);
 			return -1;
 		}

@@ -36,6 +36,7 @@ struct plan_axis {
 
 struct sweep_plan {
 	char *scenario;                 /* the scenario file */
+	const char *profile;            /* --profile file or NULL (borrowed: outlives the plan) */
 	char *name;                     /* its name (at point 0) */
 	int nsets;
 	char *sets[PLAN_MAX_SETS];      /* ordinary overrides, in order (owned) */

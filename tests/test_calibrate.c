@@ -1,0 +1,344 @@
+/* tests/test_calibrate.c — `gmpsim calibrate` and its profile (sim/study/calib.c,
+ * sim/cli/cmd_calibrate.c): the programs' lines parsed, quantiles, and the
+ * whole command end to end on a fake measurement backend (a measure.sh that
+ * prints fixed figures per run, a gate.sh that always passes, fake go/java
+ * that print a version) so the expected profile follows from the figures:
+ * medians, p10-p90, subtractions across families, what is skipped and why,
+ * the profile loading with --profile and include:, failures writing nothing.
+ * One short real measurement (stack_commit, ~5 s) checks the real scripts. */
+#include "testutil.h"
+
+#include <math.h>
+#include <sys/stat.h>
+
+#include "calib.h"
+#include "scenario.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	mkdir("build", 0755);
+	mkdir("build/tmp", 0755);
+	snprintf(dir, sizeof dir, "build/tmp/gmpsim-test-calibrate-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *put(const char *name, const char *text, mode_t mode)
+{
+	static char path[8][512];
+	static int next;
+	char *p = path[next++ % 8];
+	snprintf(p, 512, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(p, mode);
+	return p;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* ---- parsing and statistics --------------------------------------------------------- */
+
+static void test_parse_lines(void **state)
+{
+	(void)state;
+	struct calib_run r = { .background = -1 };
+	assert_int_equal(calib_parse_line(&r, "SUMMARY switch.futex.only   2161.9 ns     raw minus syscalls\n"), 1);
+	assert_int_equal(calib_parse_line(&r, "SUMMARY stack_commit.1MiB.committed  8679.4 B  dVmRSS\n"), 1);
+	assert_int_equal(calib_parse_line(&r, "RESULT java creator_cpu 114.95 us  [107.03-139.95]\n"), 1);
+	assert_int_equal(calib_parse_line(&r, "RESULT java vm_threads 19 threads (Threads in /proc)\n"), 1);
+	assert_int_equal(calib_parse_line(&r, "SUMMARY go.preempt.rate  49.5 1/s  switches per second\n"), 0);
+	assert_int_equal(calib_parse_line(&r, "  time between switch-ins  median 20.3 ms\n"), 0);
+	assert_int_equal(calib_parse_line(&r, "SUMMARY broken abc ns\n"), 0);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.key[2], "java.creator_cpu");
+	assert_true(fabs(r.value[2] - 114950) < 1e-6);
+	assert_true(fabs(r.value[0] - 2161.9) < 1e-9);
+	assert_true(r.background < 0);
+	calib_parse_line(&r, "  background during this program (2.7 s): other processes 12% of a CPU, steal 3% of a CPU\n");
+	calib_parse_line(&r, "background: others used 31.5% of one CPU over 5.6 s\n");
+	calib_parse_line(&r, "  background during this program (2.7 s): other processes 4% of a CPU\n");
+	assert_true(fabs(r.background - 31.5) < 1e-9);
+}
+
+/* GSL's quantile: linear between order statistics at f * (n - 1). */
+static void test_quantiles(void **state)
+{
+	(void)state;
+	double x[] = { 10, 3, 7, 1, 5, 9, 2, 8, 4, 6 }, med, lo, hi;
+	calib_quantiles(x, 10, &med, &lo, &hi);
+	assert_true(fabs(med - 5.5) < 1e-12 && fabs(lo - 1.9) < 1e-12 && fabs(hi - 9.1) < 1e-12);
+	double one[] = { 42 };
+	calib_quantiles(one, 1, &med, &lo, &hi);
+	assert_true(med == 42 && lo == 42 && hi == 42);
+}
+
+/* ---- the command on a fake backend -------------------------------------------------- */
+
+/* Run k (1, 2, 3) prints figures from k-indexed lists, so each median is the
+ * middle of three known values. */
+static const char fake_measure[] =
+	"#!/bin/sh\n"
+	"family=$1 action=$2 d=$3\n"
+	"mkdir -p \"$d\"\n"
+	"[ \"$action\" = build ] && exit 0\n"
+	"[ -n \"${FAKE_FAIL:-}\" ] && { echo 'nothing useful'; exit 0; }\n"
+	"k=$(cat \"$d/k\" 2>/dev/null || echo 0); k=$((k + 1)); echo $k > \"$d/k\"\n"
+	"pick() { shift $k; echo $1; }\n"
+	"case $family in\n"
+	"kernel)\n"
+	"  echo \"SUMMARY kernel.syscall $(pick x 250 300 350) ns x\"\n"
+	"  echo \"SUMMARY switch.futex.only $(pick x 2000 3000 2500) ns x\"\n"
+	"  echo \"SUMMARY wake.remote.warm $(pick x 5000 5200 4800) ns x\"\n"
+	"  echo \"SUMMARY wake.syscall 300 ns x\"\n"
+	"  echo \"SUMMARY wake_idle.50us $(pick x 12000 13000 12500) ns x\"\n"
+	"  echo \"SUMMARY wake_idle.1ms 52500 ns x\"\n"
+	"  echo \"SUMMARY create.cached.same $(pick x 10000 11000 9000) ns x\"\n"
+	"  echo \"SUMMARY exit_cpu.cached.same 8000 ns x\"\n"
+	"  echo \"SUMMARY start_cpu.cached.same 4000 ns x\"\n"
+	"  echo \"SUMMARY stack_commit.1MiB.committed 12288 B x\"\n"
+	"  echo \"  background during this program (1 s): other processes $(pick x 1 2 3)% of a CPU\" ;;\n"
+	"go)\n"
+	"  echo \"SUMMARY go.newproc.warm $(pick x 150 170 160) ns x\"\n"
+	"  echo \"SUMMARY go.runq.putget 7 ns x\"\n"
+	"  echo \"SUMMARY go.runq.steal_empty 33 ns x\"\n"
+	"  echo \"SUMMARY signal.remote.stolen 7100 ns x\" ;;\n"
+	"java)\n"
+	"  echo \"RESULT java vm_threads 25 threads x\"\n"
+	"  echo \"RESULT java creator_cpu $(pick x 100 100 100).00 us [1-2]\"\n"
+	"  echo \"RESULT java child_init_cpu 105.0 us [1-2]\"\n"
+	"  echo \"RESULT java exit_and_rest_cpu 150.0 us [1-2]\"\n"
+	"  echo \"SUMMARY java.thread.rss 20480 B x\" ;;\n"
+	"esac\n";
+
+static const char fake_gate[] = "#!/bin/sh\necho 'GATE ok 2'\n";
+static const char fake_go[] = "#!/bin/sh\necho 'go version go1.19.8 linux/amd64'\n";
+static const char fake_java[] = "#!/bin/sh\necho 'openjdk version \"17.0.15\" 2025-04-15' >&2\n";
+
+/* Runs gmpsim calibrate with the fake backend, extra environment first. */
+static int calibrate(const char *env, const char *args, char *out, size_t outlen)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+		 "TMPDIR=%s GMPSIM_CALIBRATE_DIR=%s GO=%s/go JAVA=%s/java JAVAC=%s/java %s %s calibrate %s 2>&1",
+		 dir, dir, dir, dir, dir, env, tu_gmpsim(), args);
+	return tu_popen(cmd, out, outlen);
+}
+
+static void install_fakes(void)
+{
+	put("measure.sh", fake_measure, 0755);
+	put("gate.sh", fake_gate, 0755);
+	put("go", fake_go, 0755);
+	put("java", fake_java, 0755);
+}
+
+#define BODY "duration: 1s\nworkload:\n  r:\n    arrival: { poisson: 10/s }\n    program: [ { cpu: 1ms } ]\n"
+
+static void load_with_profile(const char *profile, struct scenario *sc)
+{
+	char path[600], err[1024];
+	snprintf(path, sizeof path, "%s/s.yaml", dir);
+	put("s.yaml", "name: s\nmodels: { gmp: , threads: }\n" BODY, 0644);
+	struct sc_sources src = { profile, NULL, 0 };
+	if (sc_load_from(path, &src, sc, err, sizeof err))
+		fail_msg("load: %s", err);
+}
+
+/* Three runs: every value is the median of its three figures, the comment
+ * gives p10-p90 (linear: 2000, 2500, 3000 -> 2100-2900), and the profile
+ * loads as --profile and as an include. */
+static void test_fake_full_run_round_trip(void **state)
+{
+	(void)state;
+	install_fakes();
+	static char out[1 << 16];
+	char args[600];
+	snprintf(args, sizeof args, "-o %s/m.yaml", dir);
+	int rc = calibrate("", args, out, sizeof out);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "calibrate [####################] 12/12"));
+	snprintf(args, sizeof args, "%s/m.yaml", dir);
+	const char *text = slurp(args);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "  switch: 2.5us    # median 2.5us, p10-p90 2.1us-2.9us over 3 runs; "
+				     "analysis/measure/switch.c: switch.futex.only\n"));
+	assert_non_null(strstr(text, "# QUIET: the gate passed before all 9 runs"));
+	assert_non_null(strstr(text, "  thread_init: 100us ")); /* three figures, not 1e+02us */
+	assert_non_null(strstr(text, "# go      measured with go version go1.19.8"));
+	struct scenario sc;
+	load_with_profile(args, &sc);
+	assert_int_equal(sc.kernel.syscall, 300);
+	assert_int_equal(sc.kernel.switch_cost, 2500);
+	assert_int_equal(sc.kernel.wake_cost, 4700);          /* 5000 - 300 */
+	assert_int_equal(sc.kernel.wake_idle, 10000);         /* 12000 - 2000, 13000 - 3000, 12500 - 2500: per run */
+	assert_int_equal(sc.kernel.wake_idle_deep, 50000);    /* 52500 - 2500 */
+	assert_int_equal(sc.kernel.thread_create, 10000);
+	assert_int_equal(sc.kernel.thread_exit, 12000);       /* 8000 + 4000 */
+	assert_int_equal(sc.kernel.stack_touch, 12000);       /* 12288 to two figures */
+	assert_int_equal(sc.gmp.newproc, 160);
+	assert_int_equal(sc.gmp.runqput, 7);
+	assert_int_equal(sc.gmp.steal, 33);
+	assert_int_equal(sc.gmp.signal, 7100);
+	assert_int_equal(sc.jvm.start, 90000);                /* 100 us - kernel.thread_create measured */
+	assert_int_equal(sc.jvm.thread_init, 100000);         /* 105 us - jvm.thread_entry's default 5 us */
+	assert_int_equal(sc.jvm.thread_exit, 140000);         /* 150 us - kernel.thread_exit measured */
+	assert_int_equal(sc.jvm.threads, 24);                 /* the JVM's threads less main */
+	assert_int_equal(sc.jvm.stack_touch, 20000);
+	/* the scenario does not set cores: the profile's, this machine's online CPUs */
+	assert_int_equal(sc.machine.cores, (int)sysconf(_SC_NPROCESSORS_ONLN));
+	sc_free(&sc);
+	char path[700], err[1024];
+	snprintf(path, sizeof path, "%s/i.yaml", dir);
+	put("i.yaml", "name: i\ninclude: m.yaml\nmodels: { gmp: }\n" BODY, 0644);
+	assert_int_equal(sc_load(path, NULL, 0, &sc, err, sizeof err), 0);
+	assert_int_equal(sc.kernel.switch_cost, 2500);
+	assert_int_equal(sc.machine.cores, (int)sysconf(_SC_NPROCESSORS_ONLN));
+	sc_free(&sc);
+}
+
+/* Go and Java absent: said on stderr and in the header; their parameters keep
+ * the defaults; jvm.start is not computed from a kernel figure not measured. */
+static void test_skips_said_and_defaults_kept(void **state)
+{
+	(void)state;
+	install_fakes();
+	static char out[1 << 16];
+	char args[600], path[600];
+	snprintf(args, sizeof args, "--quick -o %s/q.yaml", dir);
+	char env[1000];
+	snprintf(env, sizeof env, "PATH=/usr/bin:/bin GO=%s/nogo JAVA=%s/nojava JAVAC=%s/nojavac", dir, dir, dir);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "TMPDIR=%s GMPSIM_CALIBRATE_DIR=%s %s %s calibrate %s 2>&1", dir, dir, env, tu_gmpsim(), args);
+	assert_int_equal(tu_popen(cmd, out, sizeof out), 0);
+	char want[800];
+	snprintf(want, sizeof want, "calibrate: go skipped: GO does not name an executable: GO=%s/nogo; "
+		 "its parameters keep their defaults\n", dir);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof want, "calibrate: java skipped: no Java 17 toolchain (%s/nojava not found", dir);
+	assert_non_null(strstr(out, want));
+	snprintf(path, sizeof path, "%s/q.yaml", dir);
+	const char *text = slurp(path);
+	assert_non_null(strstr(text, "# go      NOT MEASURED: skipped: GO does not name an executable"));
+	assert_non_null(strstr(text, "    # newproc: not measured (skipped: GO does not name"));
+	assert_non_null(strstr(text, "(1 run: no spread)"));
+	struct scenario sc;
+	load_with_profile(path, &sc);
+	assert_int_equal(sc.kernel.switch_cost, 2000);  /* run 1 */
+	assert_int_equal(sc.gmp.newproc, 180);          /* the default */
+	assert_int_equal(sc.jvm.start, 95000);          /* the default */
+	sc_free(&sc);
+}
+
+/* --only java: the kernel is not measured, so jvm.start subtracts the
+ * default kernel.thread_create (13 us) and says so. */
+static void test_only_java_uses_default_kernel_cost(void **state)
+{
+	(void)state;
+	install_fakes();
+	static char out[1 << 16];
+	char args[600], path[600];
+	snprintf(args, sizeof args, "--quick --only java -o %s/j.yaml", dir);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "calibrate: kernel skipped: not chosen by --only"));
+	assert_non_null(strstr(out, "calibrate: go skipped: not chosen by --only"));
+	snprintf(path, sizeof path, "%s/j.yaml", dir);
+	const char *text = slurp(path);
+	assert_non_null(strstr(text, "java.creator_cpu - kernel.thread_create (13us, default)"));
+	struct scenario sc;
+	load_with_profile(path, &sc);
+	assert_int_equal(sc.jvm.start, 87000);
+	assert_int_equal(sc.kernel.switch_cost, 3000); /* the default */
+	sc_free(&sc);
+}
+
+static void test_usage_and_failures_write_nothing(void **state)
+{
+	(void)state;
+	install_fakes();
+	static char out[1 << 16];
+	char args[700], path[600];
+	assert_int_equal(calibrate("", "--only rust", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--only: expected kernel, go or java, got 'rust'"));
+	assert_int_equal(calibrate("", "extra", out, sizeof out), 2);
+	snprintf(path, sizeof path, "%s/f.yaml", dir);
+	unlink(path);
+	snprintf(args, sizeof args, "--quick --only kernel -o %s", path);
+	assert_int_equal(calibrate("FAKE_FAIL=1", args, out, sizeof out), 1);
+	assert_non_null(strstr(out, "kernel: run 1 printed no figures: see build/tmp/gmpsim-test-calibrate-"));
+	assert_non_null(strstr(out, "/gmpsim-calibrate-")); /* the logs kept, in TMPDIR (removed with dir) */
+	assert_non_null(strstr(out, "nothing written"));
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(calibrate("", "-o /nonexistent-dir/p.yaml", out, sizeof out), 2);
+	assert_non_null(strstr(out, "/nonexistent-dir/p.yaml: cannot write in /nonexistent-dir: No such file or directory"));
+	assert_null(strstr(out, "building")); /* refused before measuring */
+	assert_int_equal(calibrate("", "--help", out, sizeof out), 0);
+	assert_non_null(strstr(out, "usage: gmpsim calibrate"));
+}
+
+/* The real scripts, one short program: the stack a new thread commits is at
+ * least the page it starts on and far below its 1 MiB reservation; the
+ * cores are the online CPUs. */
+static void test_real_quick_kernel_subset(void **state)
+{
+	(void)state;
+	static char out[1 << 16];
+	char cmd[1400], path[600];
+	snprintf(path, sizeof path, "%s/real.yaml", dir);
+	snprintf(cmd, sizeof cmd, "TMPDIR=%s CALIBRATE_PROGS=stack_commit GATE_TRIES=1 %s calibrate --quick --only kernel -o %s 2>&1",
+		 dir, tu_gmpsim(), path);
+	int rc = tu_popen(cmd, out, sizeof out);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	struct scenario sc;
+	char err[1024];
+	snprintf(cmd, sizeof cmd, "%s/s.yaml", dir);
+	put("s.yaml", "name: s\ninclude: real.yaml\nmodels: { gmp: }\n" BODY, 0644);
+	assert_int_equal(sc_load(cmd, NULL, 0, &sc, err, sizeof err), 0);
+	long page = sysconf(_SC_PAGESIZE);
+	assert_true(sc.kernel.stack_touch >= page && sc.kernel.stack_touch < (1 << 20));
+	assert_int_equal(sc.machine.cores, (int)sysconf(_SC_NPROCESSORS_ONLN));
+	assert_int_equal(sc.kernel.switch_cost, 3000); /* switch.c not run: the default */
+	sc_free(&sc);
+	const char *text = slurp(path);
+	assert_non_null(strstr(text, "# switch: not measured (analysis/measure/switch.c printed no switch.futex.only)"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_lines),
+		cmocka_unit_test(test_quantiles),
+		cmocka_unit_test(test_fake_full_run_round_trip),
+		cmocka_unit_test(test_skips_said_and_defaults_kept),
+		cmocka_unit_test(test_only_java_uses_default_kernel_cost),
+		cmocka_unit_test(test_usage_and_failures_write_nothing),
+		cmocka_unit_test(test_real_quick_kernel_subset),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
