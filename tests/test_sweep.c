@@ -176,7 +176,7 @@ static void test_seed_printed_as_stored(void **state)
 	assert_int_equal(tu_query_double(db, sql), 1);
 	/* pasted back into --seed, the printed text selects that very seed */
 	char args[512];
-	snprintf(args, sizeof args, ONE_GMP " --seed %lld -o %s", rows[0].seed, db);
+	snprintf(args, sizeof args, ONE_GMP " --seed %lld --force -o %s", rows[0].seed, db);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	snprintf(sql, sizeof sql, "select count(*) from runs where seed = %lld", rows[0].seed);
 	assert_int_equal(tu_query_double(db, sql), 1);
@@ -316,7 +316,7 @@ static void test_reuse_across_other_models_axis(void **state)
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "shared runs on there, off here (--no-reuse)"));
 	/* a part that has the shared run but not the one it copies simulates it, marked the same */
-	assert_int_equal(run_ok("sweep " GRID " -o %s --run 15%s", b, ""), 0);
+	assert_int_equal(run_ok("sweep " GRID " -o %s --run 15 --force%s", b, ""), 0);
 	assert_int_equal(tu_query_double(b, "select 0+value from params where run_id = 15 and "
 			       "key = 'sweep.shared_with_run'"), 3);
 	unlink(a);

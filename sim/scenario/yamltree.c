@@ -97,11 +97,9 @@ const char *yt_where(const struct yt *t, int id, char *buf, size_t len)
 {
 	yaml_node_t *n = yt_node(t, id);
 	size_t line = n ? n->start_mark.line : 0, col = n ? n->start_mark.column : 0;
-	const char *origin = origin_of(t, id);
-	if (origin)
-		snprintf(buf, len, "--set %s:%zu:%zu", origin, line + 1, col + 1);
-	else
-		snprintf(buf, len, "%s:%zu:%zu", t->file, line + 1, col + 1);
+	const struct yt_src *src = origin_of(t, id);
+	snprintf(buf, len, "%s%s:%zu:%zu", src && src->kind == YT_SET ? "--set " : "", src ? src->label : t->file,
+		 line + 1, col + 1);
 	return buf;
 }
 
@@ -287,7 +285,7 @@ static int syntax_error(struct yt *t, const struct yt_src *origin, const yaml_pa
  * than YT_MAX_DEPTH first. It skips comments and quoted scalars; a bracket
  * inside a plain scalar counts too, so it may refuse a (pathological)
  * document libyaml would take, never the reverse. */
-static int prescan_flow_depth(struct yt *t, const char *origin, const char *text, size_t len)
+static int prescan_flow_depth(struct yt *t, const struct yt_src *origin, const char *text, size_t len)
 {
 	size_t line = 0, col = 0;
 	int depth = 0;
