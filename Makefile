@@ -9,7 +9,7 @@ PKGS := yaml-0.1 gsl sqlite3
 DEB_PKGS := libyaml-dev libgsl-dev libsqlite3-dev libcmocka-dev pkg-config sqlite3 gnuplot-nox libjansson-dev
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=format -D_GNU_SOURCE
+CFLAGS += -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=int-conversion -D_GNU_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -120,14 +120,14 @@ build/tests/%: tests/%.c $(wildcard tests/*.h) build/libgmpsim.a
 
 build/asan/obj/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=format -D_GNU_SOURCE $(call layer_inc,$<) $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=int-conversion -D_GNU_SOURCE $(call layer_inc,$<) $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/asan/libgmpsim.a: $(ASAN_OBJ)
 	ar rcs $@ $^
 
 build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libgmpsim.a
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=format -D_GNU_SOURCE $(addprefix -I,$(INC_ALL)) -DGMPSIM_ASAN $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) -std=c17 -Wall -Wextra -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=int-conversion -D_GNU_SOURCE $(addprefix -I,$(INC_ALL)) -DGMPSIM_ASAN $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libgmpsim.a $(PKG_LIBS) $(TEST_LIBS)
 
 # ---- fuzzing (issue 12 point 6; tests/fuzz/fuzz_scenario.c) ---------------
 # the harness under ASan+UBSan: the smoke of make test (tests/test_fuzz.c)

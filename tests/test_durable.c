@@ -10,6 +10,8 @@
  * times at random moments.) */
 #include "testutil.h"
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -134,6 +136,12 @@ static void test_killed_sweep_resumes(void **state)
 	}
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(wait_exit(pid), -SIGKILL);
+	/* the killed writer's lock is gone at once, though its workers may live
+	 * a moment longer (they must not hold a copy of it) */
+	int fd = open(partial, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	close(fd);
 	before = complete_runs(partial);
 	assert_true(before >= 3 && before < 12);
 	/* -q hides --resume's notice: the result itself shows every run */

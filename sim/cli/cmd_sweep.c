@@ -484,6 +484,7 @@ static int run_sweep(const struct sweep_cli *c, const struct sweep_plan *p, stru
 	struct exec_job job = {
 		.plan = p, .runs = w->todo, .nruns = w->ntodo, .workers = c->jobs ? c->jobs : 1,
 		.progress = wr.progress, .write = write_result, .ctx = &wr,
+		.close_in_workers = db_lock_fd(db),
 	};
 	struct exec_stats st = { 0 };
 	if (!c->quiet)

@@ -556,6 +556,11 @@ void db_close_abort(struct db *db)
 	free(tmp);
 }
 
+int db_lock_fd(const struct db *db)
+{
+	return db->lock_fd;
+}
+
 const char *db_temp_path(const struct db *db) { return db->tmp; }
 
 int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen)

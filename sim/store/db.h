@@ -47,6 +47,10 @@ int db_close_commit(struct db *db, char *err, size_t errlen);
 void db_close_abort(struct db *db);
 /* The temporary file's path (for a signal handler that must unlink it). */
 const char *db_temp_path(const struct db *db);
+/* The descriptor holding the partial file's flock, or -1: a fork()ed
+ * worker must close its copy, or the lock outlives a killed writer until
+ * the worker dies too (flock belongs to the open file, shared by fork). */
+int db_lock_fd(const struct db *db);
 /* Runs SQL text (several statements) on the database being built, e.g. to
  * ATTACH another database and copy rows; -1 with err naming the database. */
 int db_exec_sql(struct db *db, const char *sql, char *err, size_t errlen);

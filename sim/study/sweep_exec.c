@@ -241,6 +241,8 @@ static int spawn(struct pool *pl, struct worker *w)
 		}
 		close(cmd[1]);
 		close(res[0]);
+		if (pl->job->close_in_workers > STDERR_FILENO)
+			close(pl->job->close_in_workers);
 		worker_main(pl->job->plan, cmd[0], res[1], parent);
 	}
 	close(cmd[0]);

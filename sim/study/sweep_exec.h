@@ -23,6 +23,9 @@ struct exec_job {
 	 * which stops the sweep. The result is freed after the call. */
 	int (*write)(void *ctx, struct run_result *r, char *err, size_t errlen);
 	void *ctx;
+	/* A descriptor each worker closes at once (the output's lock, see
+	 * db_lock_fd), or -1. */
+	int close_in_workers;
 };
 
 struct exec_stats {
