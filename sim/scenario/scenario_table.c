@@ -168,7 +168,7 @@ static const struct sc_row sc_rows[] = {
 	{ "models.eventloop.workers", ROW_INT64, OFF(evloop.workers), "0", 0, 0, 100000, "worker pool for the handlers' work; 0 = run it on the loop" },
 	{ "models.eventloop.stack", ROW_SIZE, OFF(evloop.stack), "1MiB", 0, 0, 0, "reserved stack per loop or worker thread" },
 	{ "models.eventloop.select", ROW_DURATION, OFF(evloop.select), "1us", 0, 0, 0, "a select()'s Java-side CPU besides epoll_wait (SelectorCosts select_now - kernel.syscall)" },
-	{ "models.eventloop.dispatch", ROW_DURATION, OFF(evloop.dispatch), "150ns", 0, 0, 0, "CPU to dispatch one ready event to its handler (SelectorCosts dispatch)" },
+	{ "models.eventloop.dispatch", ROW_DURATION, OFF(evloop.dispatch), "60ns", 0, 0, 0, "CPU to dispatch one ready event to its handler (SelectorCosts dispatch)" },
 	{ "models.eventloop.enqueue", ROW_DURATION, OFF(evloop.enqueue), "200ns", 0, 0, 0, "a task-queue put: execute(), a hand-off, a posted completion" },
 	/* ---- workload ---- */
 	{ "workload", ROW_NODE, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "task classes: arrival + program" },
