@@ -15,33 +15,6 @@
 
 static char out[1 << 15];
 
-static char *scratch(void)
-{
-	mkdir("build", 0777);
-	mkdir("build/tmp", 0777);
-	char *d = strdup("build/tmp/bud-XXXXXX");
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static int temp_files(const char *dir)
-{
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		n += strstr(e->d_name, ".tmp-") != NULL;
-	closedir(d);
-	return n;
-}
-
 /* Runs BASE with extra arguments into dir/r.db under a 60 s timeout;
  * returns the exit status, output in out. */
 static int run_case(const char *dir, const char *extra)
@@ -61,14 +34,14 @@ static void expect_failed_run(const char *dir, const char *extra, const char *ms
 	char *sql = sqlite3_mprintf("select count(*) from runs where status='failed' and instr(error, '%q') > 0", msg);
 	assert_int_equal(tu_query_int(db, sql), 1);
 	sqlite3_free(sql);
-	assert_int_equal(temp_files(dir), 0);
+	assert_int_equal(tu_temp_files(dir), 0);
 }
 
 /* The reproducers: refused before simulating, naming where. */
 static void test_huge_inputs_fail_at_once(void **state)
 {
 	(void)state;
-	char *d = scratch();
+	char *d = tu_scratch("bud");
 	/* 1e12/s x 2 s = 2e12 arrivals x 8 B = 14.6 TiB */
 	expect_failed_run(d, "--set 'workload.request.arrival={poisson: 1e12/s}'",
 			  "memory budget: the run needs at least 14.6 TiB (poisson 1e+12/s x 2 s = 2e+12 arrivals",
@@ -95,7 +68,7 @@ static void test_huge_inputs_fail_at_once(void **state)
 	assert_int_equal(tu_popen(args, out, sizeof out), 1);
 	snprintf(args, sizeof args, "%s:7:25: memory budget", yaml);
 	assert_non_null(strstr(out, args));
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -105,14 +78,14 @@ static void test_huge_inputs_fail_at_once(void **state)
 static void test_budgets_stop_a_running_run(void **state)
 {
 	(void)state;
-	char *d = scratch();
+	char *d = tu_scratch("bud");
 	expect_failed_run(d, "--set limits.memory=64MiB --set 'workload.request.arrival={poisson: 1000000/s}'",
 			  "memory budget (0.0625 GiB) exceeded by tasks at virtual time",
 			  "the largest load is --set workload.request.arrival={poisson: 1000000/s}:1:11");
 	/* 2e4 arrivals x (1 + 3 ops) = 8e4 events at least; the run needs more */
 	expect_failed_run(d, "--set limits.events=100000", "event budget: 100000 events fired by virtual time",
 			  "(limits.events); the largest load is scenarios/10k_rps.yaml:");
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -121,7 +94,7 @@ static void test_budgets_stop_a_running_run(void **state)
 static void test_stuck_events(void **state)
 {
 	(void)state;
-	char *d = scratch(), yaml[512], args[1024];
+	char *d = tu_scratch("bud"), yaml[512], args[1024];
 	snprintf(yaml, sizeof yaml, "%s/stuck.yaml", d);
 	FILE *f = fopen(yaml, "w");
 	assert_non_null(f);
@@ -134,7 +107,7 @@ static void test_stuck_events(void **state)
 	assert_non_null(strstr(out, "no progress: 1000 events at virtual time 0 s without time advancing"));
 	snprintf(args, sizeof args, "%s:11:24: 4 closed-loop clients of class 'req'", yaml);
 	assert_non_null(strstr(out, args));
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -187,7 +160,7 @@ static void test_runaway_settings_refused(void **state)
 static void test_query_bounded(void **state)
 {
 	(void)state;
-	char *d = scratch(), args[1024];
+	char *d = tu_scratch("bud"), args[1024];
 	snprintf(args, sizeof args, BASE " -o %s/q.db", d);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	static const char *const cases[][3] = {
@@ -216,7 +189,7 @@ static void test_query_bounded(void **state)
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	snprintf(args, sizeof args, "query %s/q.db compare", d);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 

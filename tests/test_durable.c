@@ -18,33 +18,6 @@
 
 static char out[1 << 15];
 
-static char *scratch(void)
-{
-	mkdir("build", 0777);
-	mkdir("build/tmp", 0777);
-	char *d = strdup("build/tmp/dur-XXXXXX");
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static int temp_files(const char *dir)
-{
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		n += strstr(e->d_name, ".tmp-") != NULL;
-	closedir(d);
-	return n;
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -95,7 +68,7 @@ static int64_t complete_runs(const char *db)
 static void test_second_writer_refused(void **state)
 {
 	(void)state;
-	char *d = scratch(), args[1024], partial[512], db[512];
+	char *d = tu_scratch("dur"), args[1024], partial[512], db[512];
 	snprintf(db, sizeof db, "%s/x.db", d);
 	snprintf(partial, sizeof partial, "%s/x.db.tmp-partial", d);
 	snprintf(args, sizeof args, RUN " --set duration=20s -o %s", db);
@@ -109,8 +82,8 @@ static void test_second_writer_refused(void **state)
 	assert_int_equal(wait_exit(first), 0);
 	assert_int_equal(complete_runs(db), 1);
 	assert_int_equal(tu_query_int(db, "select value from params where key='duration'"), 20000000000LL);
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -123,7 +96,7 @@ static void test_second_writer_refused(void **state)
 static void test_killed_sweep_resumes(void **state)
 {
 	(void)state;
-	char *d = scratch(), args[1024], partial[512], db[512], ref[512];
+	char *d = tu_scratch("dur"), args[1024], partial[512], db[512], ref[512];
 	snprintf(db, sizeof db, "%s/k.db", d);
 	snprintf(ref, sizeof ref, "%s/ref.db", d);
 	snprintf(partial, sizeof partial, "%s/k.db.tmp-partial", d);
@@ -161,8 +134,8 @@ static void test_killed_sweep_resumes(void **state)
 	sqlite3_free(sql);
 	assert_int_equal(tu_query_int(db, "select count(*) from metrics m join runs r using(run_id) "
 				      "where r.run_number = 0 and m.name = 'throughput'"), 1);
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -171,7 +144,7 @@ static void test_killed_sweep_resumes(void **state)
 static void test_leftover_partial_discarded(void **state)
 {
 	(void)state;
-	char *d = scratch(), args[1024], partial[512];
+	char *d = tu_scratch("dur"), args[1024], partial[512];
 	snprintf(partial, sizeof partial, "%s/x.db.tmp-partial", d);
 	FILE *f = fopen(partial, "w");
 	assert_non_null(f);
@@ -180,8 +153,8 @@ static void test_leftover_partial_discarded(void **state)
 	snprintf(args, sizeof args, "scenarios/10k_rps.yaml --model pool --set duration=1s --set warmup=0s -o %s/x.db", d);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "discarded the unfinished results an interrupted earlier run left"));
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -189,7 +162,7 @@ static void test_leftover_partial_discarded(void **state)
 static void test_replace_rule(void **state)
 {
 	(void)state;
-	char *d = scratch(), args[1024], db[512];
+	char *d = tu_scratch("dur"), args[1024], db[512];
 	snprintf(db, sizeof db, "%s/x.db", d);
 	/* one run per model of 10k_rps */
 	snprintf(args, sizeof args, "scenarios/10k_rps.yaml --set duration=1s --set warmup=0s -q -o %s", db);
@@ -231,8 +204,8 @@ static void test_replace_rule(void **state)
 	snprintf(args, sizeof args, "%s -o %s/notes.db", refused[1][0], d);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "is not a gmpsim results database"));
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 

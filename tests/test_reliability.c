@@ -12,35 +12,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-/* A fresh scratch directory under build/tmp (malloc'ed). */
-static char *scratch(void)
-{
-	mkdir("build", 0777);
-	mkdir("build/tmp", 0777);
-	char *d = strdup("build/tmp/rel-XXXXXX");
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-/* Files in dir whose name contains ".tmp-" (a writer's temporary file). */
-static int temp_files(const char *dir)
-{
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		n += strstr(e->d_name, ".tmp-") != NULL;
-	closedir(d);
-	return n;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -83,7 +54,7 @@ static bool node_intact(const char *path)
 static void test_output_never_replaces_a_non_regular_file(void **state)
 {
 	(void)state;
-	char *d = scratch(), node[256], fifo[256], link[256], dangling[256], args[1024];
+	char *d = tu_scratch("rel"), node[256], fifo[256], link[256], dangling[256], args[1024];
 	static char out[1 << 14];
 	snprintf(node, sizeof node, "%s/fk", d);
 	snprintf(fifo, sizeof fifo, "%s/ff", d);
@@ -106,8 +77,8 @@ static void test_output_never_replaces_a_non_regular_file(void **state)
 	assert_true(node_intact(node));
 	assert_true(S_ISFIFO(mode_of(fifo)));
 	assert_true(S_ISLNK(mode_of(link)) && S_ISLNK(mode_of(dangling)));
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -115,7 +86,7 @@ static void test_output_never_replaces_a_non_regular_file(void **state)
 static void test_merge_and_export_refuse_a_device(void **state)
 {
 	(void)state;
-	char *d = scratch(), node[256], db[256], args[1024];
+	char *d = tu_scratch("rel"), node[256], db[256], args[1024];
 	static char out[1 << 14];
 	snprintf(node, sizeof node, "%s/fk", d);
 	snprintf(db, sizeof db, "%s/in.db", d);
@@ -132,8 +103,8 @@ static void test_merge_and_export_refuse_a_device(void **state)
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "refusing to replace"));
 	assert_true(node_intact(node));
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -141,7 +112,7 @@ static void test_merge_and_export_refuse_a_device(void **state)
 static void test_output_through_a_link_to_a_regular_file(void **state)
 {
 	(void)state;
-	char *d = scratch(), file[256], link[256], args[1024];
+	char *d = tu_scratch("rel"), file[256], link[256], args[1024];
 	static char out[1 << 14];
 	snprintf(file, sizeof file, "%s/real.db", d);
 	snprintf(link, sizeof link, "%s/link.db", d);
@@ -151,7 +122,7 @@ static void test_output_through_a_link_to_a_regular_file(void **state)
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 0);
 	assert_true(S_ISLNK(mode_of(link)));
 	assert_int_equal(tu_query_int(file, "select count(*) from runs"), 1);
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -165,7 +136,7 @@ static void test_no_progress_fails_the_run(void **state)
 		{ "threads: { runtime: native }", "kernel: { max_threads: 1 }\n" },
 		{ "pool: { workers: 1, queue: 1 }", "" },
 	};
-	char *d = scratch(), yaml[256], db[256], args[1024];
+	char *d = tu_scratch("rel"), yaml[256], db[256], args[1024];
 	static char out[1 << 14];
 	for (int i = 0; i < 3; i++) {
 		char text[2048];
@@ -195,8 +166,8 @@ static void test_no_progress_fails_the_run(void **state)
 		assert_int_equal(tu_query_int(db, "select count(*) from runs where status='failed' "
 					      "and error like 'no progress%'"), 1);
 	}
-	assert_int_equal(temp_files(d), 0);
-	rm_rf(d);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -205,7 +176,7 @@ static void test_no_progress_fails_the_run(void **state)
 static void test_scenario_must_be_a_regular_file(void **state)
 {
 	(void)state;
-	char *d = scratch(), fifo[256], args[1024];
+	char *d = tu_scratch("rel"), fifo[256], args[1024];
 	static char out[1 << 14];
 	snprintf(fifo, sizeof fifo, "%s/s.yaml", d);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
@@ -218,7 +189,7 @@ static void test_scenario_must_be_a_regular_file(void **state)
 	snprintf(args, sizeof args, "validate '%s'", d);
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_non_null(strstr(out, "it is a directory, not a regular file"));
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -229,7 +200,7 @@ static void test_scenario_must_be_a_regular_file(void **state)
 static void test_file_size_limit_is_an_error_not_a_signal(void **state)
 {
 	(void)state;
-	char *d = scratch(), cmd[2048];
+	char *d = tu_scratch("rel"), cmd[2048];
 	static char out[1 << 14];
 	const int limits[] = { 20, 60, 80 };
 	for (size_t i = 0; i < sizeof limits / sizeof *limits; i++)
@@ -241,11 +212,11 @@ static void test_file_size_limit_is_an_error_not_a_signal(void **state)
 				fprintf(stderr, "ulimit -f %d%s: exit %d: %s\n", limits[i], sweep ? " sweep" : "", rc, out);
 			assert_int_equal(rc, 2);
 			assert_non_null(strstr(out, "File too large"));
-			assert_int_equal(temp_files(d), 0);
+			assert_int_equal(tu_temp_files(d), 0);
 			snprintf(cmd, sizeof cmd, "%s/x.db", d);
 			assert_int_equal(access(cmd, F_OK), -1);
 		}
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 
@@ -253,7 +224,7 @@ static void test_file_size_limit_is_an_error_not_a_signal(void **state)
 static void test_clear_messages(void **state)
 {
 	(void)state;
-	char *d = scratch(), args[1024], path[256];
+	char *d = tu_scratch("rel"), args[1024], path[256];
 	static char out[1 << 14];
 	/* calloc failing for a billion pool workers: the message is written */
 	snprintf(args, sizeof args, SHORT " --set models.pool.workers=1000000000 -o %s/w.db", d);
@@ -280,7 +251,7 @@ static void test_clear_messages(void **state)
 	assert_int_equal(tu_run_gmpsim(args, out, sizeof out), 2);
 	assert_null(strstr(out, "not an error"));
 	assert_non_null(strstr(out, "damaged"));
-	rm_rf(d);
+	tu_rm_rf(d);
 	free(d);
 }
 

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <sqlite3.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 /* Writes text to a fresh temporary file named like the template
  * ("/tmp/gmpsim-XXXXXX.yaml", suffix length given) and returns its path
@@ -30,6 +32,37 @@ static inline char *tu_write_temp(const char *text, const char *suffix)
 	if (write(fd, text, n) != (ssize_t)n) { close(fd); free(path); return NULL; }
 	close(fd);
 	return path;
+}
+
+/* A fresh scratch directory build/tmp/PREFIX-XXXXXX (malloc'ed). */
+static inline char *tu_scratch(const char *prefix)
+{
+	mkdir("build", 0777);
+	mkdir("build/tmp", 0777);
+	char *d = malloc(strlen(prefix) + 32);
+	assert_non_null(d);
+	sprintf(d, "build/tmp/%s-XXXXXX", prefix);
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static inline void tu_rm_rf(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Files in dir whose name contains ".tmp-" (a writer's temporary file). */
+static inline int tu_temp_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strstr(e->d_name, ".tmp-") != NULL;
+	closedir(d);
+	return n;
 }
 
 /* The gmpsim binary under test: $GMPSIM, else ./gmpsim. */
