@@ -37,9 +37,9 @@ while [ $i -le $KILLS ]; do
   [ -f $D/k.db.tmp-partial ] && sqlite3 $D/k.db.tmp-partial \
     "select run_number from runs where status='complete'" | sort > $D/before.$i
   files=$(ls $D | grep -c 'tmp-partial')
-  # the next invocation (it runs run 0 at most) must keep every one of them
-  $G $ARGS --resume -o $D/k.db --run 0 > $D/resume.$i 2>&1 </dev/null
-  sqlite3 $D/k.db "select run_number from runs where status='complete'" 2>/dev/null | sort > $D/after.$i
+  # the next invocation (it runs run 1 at most) must keep every one of them
+  $G $ARGS --resume -o $D/k.db --run 1 > $D/resume.$i 2>&1 </dev/null
+  sqlite3 -readonly $D/k.db "select run_number from runs where status='complete'" 2>/dev/null | sort > $D/after.$i
   done_before=$(wc -l < $D/before.$i)
   lost=$(comm -23 $D/before.$i $D/after.$i | wc -l)
   in_final=$(wc -l < $D/after.$i)
