@@ -180,7 +180,7 @@ run: all
 test: all $(TESTS) $(ASAN_TESTS) build/asan/fuzz_scenario
 	@mkdir -p build/tmp
 	@$(MAKE) -s --no-print-directory cluster-deps || echo "cluster-deps: not installed; tests/cluster.sh will skip what is missing"
-	@sh tests/run.sh $(TESTS) $(ASAN_TESTS) tests/cluster.sh
+	@KILL_SWEEP_KILLS=4 sh tests/run.sh $(TESTS) $(ASAN_TESTS) tests/cluster.sh tests/kill_sweep.sh
 
 cluster-test: all cluster-deps
 	@mkdir -p build/tmp

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/kill_sweep.sh [KILLS] — issue 12 D10: kill -9 a sweep at random
+# tests/kill_sweep.sh [KILLS] — issue 12 D10 (KILLS: default $KILL_SWEEP_KILLS, else 20): kill -9 a sweep at random
 # moments, KILLS times (default 20), resuming after each kill, and show
 # that every finished run survives: after each kill, the runs committed
 # in OUT.tmp-partial are counted, and the next `--resume` must keep all of
@@ -8,7 +8,7 @@
 # and a closing "kill_sweep: N passed, N failed". Run from the repository
 # root after `make`; scratch files in build/tmp/kill-XXXXXX.
 set -u
-KILLS=${1:-20}
+KILLS=${1:-${KILL_SWEEP_KILLS:-20}}
 G=$(readlink -f ./gmpsim)
 mkdir -p build/tmp
 D=$(mktemp -d build/tmp/kill-XXXXXX)
@@ -58,5 +58,7 @@ left=$(ls $D | grep -c 'tmp-')
 if [ "$left" -eq 0 ]; then passed=$((passed + 1)); else echo "left behind: $(ls $D | grep tmp-)"; failed=$((failed + 1)); fi
 echo "runs lost over $KILLS kills: $lost_total"
 echo "kill_sweep: $passed passed, $failed failed"
+# the closing line tests/run.sh counts (make test runs a slice: KILL_SWEEP_KILLS=4)
+if [ $failed -eq 0 ]; then echo "[  PASSED  ] $passed test(s)."; else echo "[  FAILED  ] $failed test(s), listed above."; fi
 [ $failed -eq 0 ] && rm -rf $D
 [ $failed -eq 0 ]
