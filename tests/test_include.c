@@ -141,6 +141,32 @@ static void test_models_configured_never_enabled(void **state)
 	sc_free(&sc);
 }
 
+/* A model block the scenario configures itself (`gmp: { gomaxprocs: 2 }`,
+ * `gmp: {}`) still takes the keys it does not set from a profile or an
+ * included file: only a new models.NAME is refused, not a new key inside
+ * one (a profile's models.gmp costs were dropped for every such scenario). */
+static void test_models_block_merged_under_scenario_keys(void **state)
+{
+	(void)state;
+	const char *prof = put("prof.yaml", "models:\n  gmp: { newproc: 1us, gomaxprocs: 7 }\n  pool: { workers: 7 }\n");
+	put("inc.yaml", "models:\n  gmp: { signal: 9us }\n");
+	const char *s = put("s.yaml", "name: s\ninclude: inc.yaml\nmodels:\n  gmp: { gomaxprocs: 2 }\n" BODY);
+	const char *e = put("e.yaml", "name: s\nmodels:\n  gmp: {}\n" BODY);
+	struct scenario sc;
+	load(s, prof, NULL, 0, &sc);
+	assert_int_equal(sc.nmodels, 1);
+	assert_false(sc.pool.enabled);
+	assert_int_equal(sc.gmp.newproc, 1000);     /* from the profile */
+	assert_int_equal(sc.gmp.signal, 9000);      /* from the included file */
+	assert_int_equal(sc.gmp.gomaxprocs, 2);     /* the scenario's own value wins */
+	assert_true(strncmp(param(&sc, "models.gmp.newproc")->from, "profile ", 8) == 0);
+	sc_free(&sc);
+	load(e, prof, NULL, 0, &sc);
+	assert_int_equal(sc.gmp.newproc, 1000);
+	assert_int_equal(sc.gmp.gomaxprocs, 7);
+	sc_free(&sc);
+}
+
 static void test_missing_include(void **state)
 {
 	(void)state;
@@ -269,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_precedence_and_provenance),
 		cmocka_unit_test(test_relative_paths_and_list_order),
 		cmocka_unit_test(test_models_configured_never_enabled),
+		cmocka_unit_test(test_models_block_merged_under_scenario_keys),
 		cmocka_unit_test(test_missing_include),
 		cmocka_unit_test(test_include_cycle_refused),
 		cmocka_unit_test(test_include_depth_refused),
