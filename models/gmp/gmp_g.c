@@ -502,7 +502,7 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	case OP_CPU:
 		g->phase = GP_CPU;
 		g->mem = (float)op->mem;
-		gmp_m_burst(s, m, op->dur, CAT_TASK, op->mem, g->home_node);
+		gmp_m_burst(s, m, op->dur, CAT_TASK, op->mem, mh_goroutine_foot(g, m->kt));
 		return false;
 	case OP_SYSCALL:
 		entersyscall(s, m, g, op->dur);
@@ -578,7 +578,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		return;
 	}
 	if (g->home_node < 0)
-		g->home_node = (int16_t)mpol_home(&r->mpol, m->kt->core);  /* first touch, by the policy */
+		g->home_node = (int16_t)mpol_home(&r->mpol, m->kt->core);  /* its stack's first touch, by the policy */
 	for (;;) {
 		if (g->chan_panic) {  /* a send released by close panics */
 			g->failed = 1;
@@ -592,7 +592,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		switch (g->phase) {
 		case GP_CPU_PARTIAL:
 			g->phase = GP_CPU;
-			gmp_m_burst(s, m, g->arg, CAT_TASK, g->mem, g->home_node);
+			gmp_m_burst(s, m, g->arg, CAT_TASK, g->mem, mh_goroutine_foot(g, m->kt));
 			return;
 		case GP_SPAWN:
 			if (g->spawn_done < g->spawn_count) {
