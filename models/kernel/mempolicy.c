@@ -84,7 +84,7 @@ static uint32_t kib_sat(int64_t have, int64_t add)
 
 void memf_stack(struct memfoot *f, int home, int64_t kib)
 {
-	f->home[0] = (int16_t)home;
+	f->home[0] = (int8_t)home;
 	f->kib[0] = kib_sat(0, kib);
 }
 
@@ -94,7 +94,7 @@ void memf_heap(struct memfoot *f, int home, int64_t kib)
 	while (i < MEMF_SLOTS - 1 && f->home[i] != home && f->home[i] != -1)
 		i++;
 	if (f->home[i] == -1)
-		f->home[i] = (int16_t)home;
+		f->home[i] = (int8_t)home;
 	f->kib[i] = kib_sat(f->kib[i], kib);
 }
 

@@ -52,7 +52,7 @@ static inline bool mpol_interleaves(const struct mpol *p, int n)
 #define MEMF_SLOTS 6
 
 struct memfoot {
-	int16_t home[MEMF_SLOTS];   /* -1: slot unused (or memory not yet touched) */
+	int8_t home[MEMF_SLOTS];    /* a node, MACH_HOME_INTERLEAVE, or -1: slot unused */
 	uint32_t kib[MEMF_SLOTS];
 };
 
