@@ -3,6 +3,7 @@
  * schedule anything. */
 #include "memhome.h"
 #include "run.h"
+#include "grow.h"
 #include <stdlib.h>
 
 void mh_arena_free(struct mh_arena *a)
@@ -12,22 +13,14 @@ void mh_arena_free(struct mh_arena *a)
 	a->nchunks = a->cap = a->cursor = 0;
 }
 
-/* Makes chunks [0, n) exist (new ones untouched). Returns false when out
- * of memory or past MH_MAX_CHUNKS. */
+/* Makes chunks [0, n) exist (new ones untouched). Returns false past
+ * MH_MAX_CHUNKS; running out of memory or of the run's budget fails the
+ * run (GROW). */
 static bool arena_reach(struct mh_arena *a, int64_t n)
 {
 	if (n > MH_MAX_CHUNKS)
 		return false;
-	if (n > a->cap) {
-		int64_t cap = a->cap ? a->cap : 1024;
-		while (cap < n)
-			cap *= 2;
-		int8_t *h = realloc(a->home, (size_t)cap);
-		if (!h)
-			return false;
-		a->home = h;
-		a->cap = cap;
-	}
+	GROW(a->home, n, a->cap, 1024, "heap page homes");
 	for (; a->nchunks < n; a->nchunks++)
 		a->home[a->nchunks] = -1;
 	return true;
