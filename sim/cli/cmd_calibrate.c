@@ -2,9 +2,10 @@
  * [--only kernel|go|java] [--costs-only [--from RUN.yaml]]`: measures this
  * machine and writes a machine profile (sim/study/calib.c) that scenarios
  * take with --profile or include:; --costs-only leaves the machine's shape
- * out, and with --from re-emits an earlier run's profile so, measuring
- * nothing (how analysis/profiles/default.yaml is made). For each family it finds the toolchain (C always; Go 1.19 and
- * Java 17 where installed, else a line saying what was skipped and why),
+ * out, and with --from re-emits an earlier run's profile that way without
+ * measuring (how analysis/profiles/default.yaml is made). For each family
+ * it finds the toolchain (C always; Go 1.19 and Java 17 where installed,
+ * else a line saying what was skipped and why),
  * builds the programs with analysis/calibrate/measure.sh into a temporary
  * directory, and runs them N times (3, or 1 with --quick), each run behind
  * the quiet-machine gate (analysis/calibrate/gate.sh), with a progress line.
