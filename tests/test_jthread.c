@@ -1,6 +1,7 @@
 /* tests/test_jthread.c — Java platform threads (models/onethread/jthread.c):
  * the Thread.start() handshake of HotSpot's os::create_thread, the JVM's
- * CPU per thread, its own threads and the memory a Java thread commits.
+ * CPU per thread, the ThreadsSMR work that grows with the live threads,
+ * its own threads and the memory a Java thread commits.
  * Every expected figure follows from the costs the scenario sets. */
 #include "testrun.h"
 #include <math.h>
@@ -9,20 +10,72 @@
 
 /* n tasks started at once from outside (no starter, so no handshake) on a
  * machine with room for all: the JVM's CPU is n x (thread_entry +
- * thread_init + thread_exit) in the runtime category, to the nanosecond. */
+ * thread_init + thread_exit) in the runtime category, to the nanosecond
+ * (the per-live-thread ThreadsSMR costs off: see the tests below). */
 static void test_jvm_cpu_per_thread(void **state)
 {
 	(void)state;
 	static const char yaml[] =
 		"name: j\nduration: 1s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
 		"gc: { jvm: { enabled: false } }\n"
-		"jvm: { start: 7us, thread_entry: 3us, thread_init: 40us, thread_exit: 60us, threads: 0 }\n"
+		"jvm: { start: 7us, thread_entry: 3us, thread_init: 40us, thread_exit: 60us, threads: 0,\n"
+		"       smr_add: 0ns, smr_remove: 0ns }\n"
 		"models: { threads: {} }\n"
 		"workload:\n  b:\n    arrival: { batch: { count: 50 } }\n    program: [ { sleep: 10ms } ]\n";
 	struct run_result r = tr_run(yaml, "threads", NULL, 0);
 	assert_int_equal((int)M(&r, "tasks_completed"), 50);
 	assert_true(fabs(M(&r, "cpu_runtime") - 50 * 103e-6) < 1e-9);
 	res_free(&r);
+}
+
+/* Threads::remove and smr_delete walk every live thread (threadSMR.cpp),
+ * so a thread's exit costs jvm.thread_exit + live x jvm.smr_remove. The
+ * same 50 sleepers on one core wake together and exit one after another:
+ * the i-th to exit (i = 0..49) still sees 50 - i threads alive (itself
+ * included, jvm.threads 0), so the exits add smr_remove x (50 + 49 + ... +
+ * 1) = 1 us x 1275 to the runtime CPU of the test above. */
+static void test_exit_cost_grows_with_live_threads(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: x\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\n"
+		"gc: { jvm: { enabled: false } }\n"
+		"jvm: { start: 7us, thread_entry: 3us, thread_init: 40us, thread_exit: 60us, threads: 0,\n"
+		"       smr_add: 0ns, smr_remove: 1us }\n"
+		"models: { threads: {} }\n"
+		"workload:\n  b:\n    arrival: { batch: { count: 50 } }\n    program: [ { sleep: 10ms } ]\n";
+	struct run_result r = tr_run(yaml, "threads", NULL, 0);
+	assert_int_equal((int)M(&r, "tasks_completed"), 50);
+	assert_true(fabs(M(&r, "cpu_runtime") - (50 * 103e-6 + 1275 * 1e-6)) < 1e-9);
+	res_free(&r);
+}
+
+/* Threads::add copies the ThreadsList and walks every thread for hazard
+ * pointers (ThreadsSMRSupport::add_thread, free_list), so Thread.start()
+ * costs its creator jvm.start + live x jvm.smr_add. An accept loop starts
+ * n requests that sleep past the run's end (none exits): the k-th start
+ * (k = 0..n-1) sees the k children before it alive (jvm.threads 0; the
+ * accept loop is not counted among the service's threads, as in
+ * threads_peak), so smr_add = 1 us adds 1 us x n(n-1)/2 to the thread
+ * create/exit CPU (cpu_cause_thread, ns) over smr_add = 0. */
+static void test_start_cost_grows_with_live_threads(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: s\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: true, accept: 0ns }\n"
+		"gc: { jvm: { enabled: false } }\njvm: { threads: 0, smr_add: 0ns, smr_remove: 0ns }\n"
+		"models: { threads: {} }\n"
+		"workload:\n  req:\n    arrival: { constant: 200/s }\n    program: [ { sleep: 10s } ]\n";
+	const char *smr[] = { "jvm.smr_add=1us" };
+	struct run_result a = tr_run(yaml, "threads", NULL, 0);
+	struct run_result b = tr_run(yaml, "threads", smr, 1);
+	double n = M(&a, "tasks_arrived");
+	assert_true(n >= 190 && n <= 201);
+	assert_true(M(&b, "tasks_arrived") == n);
+	assert_int_equal((int)M(&a, "threads_peak"), (int)n);
+	assert_true(fabs(M(&b, "cpu_cause_thread") - M(&a, "cpu_cause_thread") - n * (n - 1) / 2 * 1e3) < 0.5);
+	res_free(&a);
+	res_free(&b);
 }
 
 /* The JVM's own threads count as the process's threads: an external batch
@@ -94,6 +147,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jvm_cpu_per_thread),
+		cmocka_unit_test(test_exit_cost_grows_with_live_threads),
+		cmocka_unit_test(test_start_cost_grows_with_live_threads),
 		cmocka_unit_test(test_vm_threads_and_commit),
 		cmocka_unit_test(test_start_waits_for_the_child),
 		cmocka_unit_test(test_accept_loop_serialised),

@@ -102,6 +102,24 @@ struct kthread *jt_start(struct run *r, struct jthreads *j, struct task *t, stru
 	return kt;
 }
 
+/* ---- ThreadsSMR ------------------------------------------------------------ */
+
+/* JDK 17 src/hotspot/share/runtime/threadSMR.cpp. Threads::add calls
+ * ThreadsSMRSupport::add_thread: ThreadsList::add_thread copies the list
+ * of JavaThreads and free_list walks every thread (threads_do) for the
+ * hazard pointers that may still hold the old list. Threads::remove calls
+ * ThreadsSMRSupport::remove_thread (ThreadsList::remove_thread searches and
+ * copies the list; free_list walks every thread again) and the exiting
+ * thread's smr_delete walks every thread once more
+ * (wait_until_not_protected -> is_a_protected_JavaThread). Each is linear
+ * in the threads alive, all under Threads_lock. The per-thread costs are
+ * the slopes measured by analysis/measure/JavaThreadsLive.java; the live
+ * count is the service's threads (the JVM's own included: threads_do walks
+ * them too). */
+sim_ns jt_smr_add_cost(const struct run *r) { return r->kern.st.live * r->sc->jvm.smr_add; }
+
+sim_ns jt_smr_remove_cost(const struct run *r) { return r->kern.st.live * r->sc->jvm.smr_remove; }
+
 static sim_ns futex_wake_cost(const struct run *r) { return r->sc->kernel.syscall + r->sc->kernel.wake_cost; }
 
 /* thread_native_entry: initialised, it sets INITIALIZED and notifies the

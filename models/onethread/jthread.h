@@ -17,7 +17,9 @@
  * Costs: the creator's CPU in start() (jvm.start, beside the kernel's
  * clone), the new thread's CPU before the handshake (jvm.thread_entry) and
  * after it (jvm.thread_init), its exit path
- * (jvm.thread_exit, beside the kernel's), the memory a Java thread commits
+ * (jvm.thread_exit, beside the kernel's), the ThreadsSMR work of both that
+ * grows with the live threads (jvm.smr_add, jvm.smr_remove: jt_smr_add_cost),
+ * the memory a Java thread commits
  * (jvm.stack_touch) and the JVM's own threads (jvm.threads: VM thread, GC
  * and compiler threads, ... — idle, but counted as the process's threads).
  * Must not run a task's program: that is onthread.c's. */
@@ -44,6 +46,12 @@ int jt_vm_threads(struct run *r, int64_t stack, char *err, size_t errlen);
  * in jt_start_wait until the new thread has initialised. */
 struct kthread *jt_start(struct run *r, struct jthreads *j, struct task *t, struct kthread *starter,
 			 const struct kern_owner_ops *ops, int64_t stack);
+
+/* The ThreadsSMR work of Thread.start()'s Threads::add (jvm.smr_add) and of
+ * a thread's exit, Threads::remove and smr_delete (jvm.smr_remove), for the
+ * service's live threads now: base costs excluded. */
+sim_ns jt_smr_add_cost(const struct run *r);
+sim_ns jt_smr_remove_cost(const struct run *r);
 
 /* From the new thread's step(): true when the handshake took the step
  * (initialisation, notify, wait for RUNNABLE); false once the thread may

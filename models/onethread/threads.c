@@ -35,7 +35,7 @@ static void threads_step(struct kern *k, struct kthread *kt)
 		woke = wl_task_done(&r->wl, t, core);
 	kt->owner = NULL;
 	sim_ns pre[CZ_COUNT] = {
-		[CZ_RT_THREAD] = jt ? r->sc->jvm.thread_exit : 0,  /* JavaThread::exit */
+		[CZ_RT_THREAD] = jt ? r->sc->jvm.thread_exit + jt_smr_remove_cost(r) : 0,  /* JavaThread::exit */
 		[CZ_K_WAKE] = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0,
 	};
 	kern_run_pre(k, kt, pre, r->sc->kernel.thread_exit, CZ_K_THREAD, 0, -1);
@@ -65,12 +65,13 @@ static void threads_fini(struct run *r)
 }
 
 /* native: clone + stack (kernel). java: the JVM's part of Thread.start()
- * first; the clone is the burst after start (threads_start). */
+ * first, its Threads::add growing with the live threads; the clone is the
+ * burst after start (threads_start). */
 static sim_ns threads_start_cost(struct run *r, enum cpu_cat *cat)
 {
 	if (java_of(r)) {
 		*cat = CAT_RUNTIME;
-		return r->sc->jvm.start;
+		return r->sc->jvm.start + jt_smr_add_cost(r);
 	}
 	*cat = CAT_KERNEL;
 	return r->sc->kernel.thread_create;

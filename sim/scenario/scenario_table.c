@@ -130,6 +130,8 @@ static const struct sc_row sc_rows[] = {
 	{ "jvm.thread_entry", ROW_DURATION, OFF(jvm.thread_entry), "5us", 0, 0, 0, "a new Java thread's CPU before the start handshake (thread_native_entry)" },
 	{ "jvm.thread_init", ROW_DURATION, OFF(jvm.thread_init), "65us", 0, 0, 0, "its CPU after the handshake, before run() (JavaThread::run)" },
 	{ "jvm.thread_exit", ROW_DURATION, OFF(jvm.thread_exit), "100us", 0, 0, 0, "a Java thread's exit path besides kernel.thread_exit" },
+	{ "jvm.smr_add", ROW_DURATION, OFF(jvm.smr_add), "26ns", 0, 0, 0, "creator CPU in Thread.start() per live thread (ThreadsSMRSupport::add_thread)" },
+	{ "jvm.smr_remove", ROW_DURATION, OFF(jvm.smr_remove), "20ns", 0, 0, 0, "a Java thread's exit CPU per live thread (ThreadsSMRSupport::remove_thread, smr_delete)" },
 	{ "jvm.threads", ROW_INT64, OFF(jvm.threads), "18", 0, 0, 100000, "the JVM's own threads besides main (VM thread, GC, JIT, ...)" },
 	{ "jvm.stack_touch", ROW_SIZE, OFF(jvm.stack_touch), "16000", 0, 0, 0, "memory a new Java thread commits" },
 	{ "jvm.use_numa", ROW_BOOL, OFF(jvm.use_numa), "false", 0, 0, 0, "-XX:+UseNUMA: eden split per node, each thread allocates on its own" },
