@@ -134,22 +134,37 @@ static void test_cgo_sleep(void **state)
 }
 
 /* chan_leak: a sender with no receiver is parked on the channel (gopark),
- * in no run queue, so the leak costs the scheduler nothing: throughput and
- * latency match the same service without the leak; each leaked goroutine
- * holds its 2 KiB stack, each leaked thread a whole thread. */
+ * in no run queue, so the leak costs the scheduler nothing: under gmp
+ * throughput and latency match the same service without the leak; each
+ * leaked goroutine holds its 2 KiB stack, each leaked thread a whole
+ * thread. A leaked Java thread is not free for the JVM, though: it stays in
+ * the ThreadsList, so every later Thread.start() and exit walks it too
+ * (jvm.smr_add, jvm.smr_remove). With those off the threads model matches
+ * its leak-free service as gmp does; with them the leak can only lengthen
+ * the p99, and by little: each start costs the serial accept loop at most
+ * smr_add x leaked more (26 ns x ~10,200 = 0.27 ms at the end, against 1
+ * ms between arrivals), and at that utilisation the backlog's p99 wait
+ * stays within a few such start times (bound: 5). */
 static void test_chan_leak(void **state)
 {
 	(void)state;
 	const char *noleak = "workload.request.program.1={cpu: 0ns}";
-	for (int i = 0; i < 2; i++) {
+	const char *smr_off = "jvm={smr_add: 0ns, smr_remove: 0ns}";
+	for (int i = 0; i < 3; i++) {
 		const char *model = i ? "threads" : "gmp";
-		struct run_result l = run_file("scenarios/chan_leak.yaml", model, NULL);
+		struct run_result l = run_file("scenarios/chan_leak.yaml", model, i == 2 ? NULL : smr_off);
 		struct run_result n = run_file("scenarios/chan_leak.yaml", model, noleak);
-		fprintf(stderr, "chan_leak %s: throughput %.1f vs %.1f, p99 %.2f vs %.2f ms, leaked %g\n", model,
-			M(&l, "throughput"), M(&n, "throughput"), M(&l, "latency_p99") / 1e6,
-			M(&n, "latency_p99") / 1e6, M(&l, "chan_blocked_end"));
+		fprintf(stderr, "chan_leak %s%s: throughput %.1f vs %.1f, p99 %.2f vs %.2f ms, leaked %g\n", model,
+			i == 1 ? " (ThreadsSMR off)" : "", M(&l, "throughput"), M(&n, "throughput"),
+			M(&l, "latency_p99") / 1e6, M(&n, "latency_p99") / 1e6, M(&l, "chan_blocked_end"));
 		assert_true(fabs(M(&l, "throughput") / M(&n, "throughput") - 1) < 0.01);
-		assert_true(fabs(M(&l, "latency_p99") / M(&n, "latency_p99") - 1) < 0.05);
+		if (i < 2) {
+			assert_true(fabs(M(&l, "latency_p99") / M(&n, "latency_p99") - 1) < 0.05);
+		} else {
+			double dp99 = M(&l, "latency_p99") - M(&n, "latency_p99");
+			assert_true(dp99 > 0);
+			assert_true(dp99 < 5 * 26.0 * M(&l, "chan_blocked_end"));
+		}
 		assert_true(M(&l, "chan_blocked_end") > 9000);
 		assert_int_equal((int)M(&n, "chan_blocked_end"), 0);
 		if (i == 0)
