@@ -39,7 +39,10 @@ struct eq_heap {
 	int32_t n, cap;
 };
 
-/* A bucket of the timing wheel: unsorted entries of one time window. */
+/* A bucket of the timing wheel: unsorted entries of one time window. A
+ * drained bucket gives its array back to the queue's spares and an empty
+ * one takes the last given back (still in cache), so the arrays in use
+ * follow the buckets that hold entries, not every slot the wheel passed. */
 struct eq_bucket {
 	struct eq_entry *a;
 	int32_t n, cap;
@@ -60,6 +63,8 @@ struct eq {
 	int64_t slot;              /* the current window: [slot << SHIFT, horizon) */
 	sim_ns horizon;
 	int64_t nwheel;            /* entries in the wheel */
+	struct eq_bucket *spare;   /* drained buckets' arrays (a, cap; n unused), the last drained on top */
+	int32_t nspare, capspare;
 	int32_t n;                 /* all entries, cancelled ones included */
 	uint64_t next_seq;
 };
