@@ -56,7 +56,7 @@ static void bench_hold(void)
 		eq_push(&q, &ev[i], (sim_ns)(x % 1000000));
 	}
 	double t0 = wall();
-	sim_ns t;
+	sim_ns t = 0;
 	for (long i = 0; i < ops; i++) {
 		struct eq_event *e = eq_pop(&q, &t);
 		x = rng_splitmix(x);
