@@ -48,8 +48,8 @@ struct eq_bucket {
 	int32_t n, cap;
 };
 
-#define EQ_SLOT_SHIFT 20                 /* a wheel slot spans 2^20 ns (~1.05 ms) */
-#define EQ_WHEEL_SLOTS 1024              /* the wheel spans ~1.07 s ahead */
+#define EQ_SLOT_SHIFT 16                 /* a wheel slot spans 2^16 ns (~65.5 us) */
+#define EQ_WHEEL_SLOTS 16384             /* the wheel spans ~1.07 s ahead */
 
 /* The queue is two-tier: the events of the current slot's window are in a
  * small heap; later ones wait unsorted in the wheel's bucket for their
