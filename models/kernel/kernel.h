@@ -118,11 +118,13 @@ struct kthread {
 	uint8_t state;          /* enum kt_state */
 	uint8_t burst_cat;      /* enum cpu_cat of the current burst */
 	int16_t core;           /* core it runs or last ran on; -1 before its first run */
-	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none) */
+	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none; MACH_HOME_FOOT: burst_foot) */
+	int16_t stack_home;     /* node of its stack's pages (first touch, set by the owner); -1: not yet */
 	uint16_t pre_mask;      /* the causes whose pre[] is not 0 (only those are read) */
 	uint8_t burst_cz;       /* enum cpu_cause of the current burst */
 	bool foreign;           /* another process's thread (kern_create_foreign) */
 	float burst_mem;        /* memory intensity of the current burst */
+	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
 	struct tb_acct *tb;     /* the time breakdown of the task it carries now, or NULL (tb.h) */
@@ -141,10 +143,11 @@ struct kthread {
 	struct kthread *next_free; /* free list (dead), or the stopped list (KT_STOPPED) */
 };
 
-/* Hot fields first (an event on the core reads its three cache lines); the CPU per cause and the foreign share are the kernel's, summed
- * over the cores as they are charged (struct kern). */
+/* Hot fields first (an event on the core reads its three cache lines,
+ * and a core starts a line); the CPU per cause and the foreign share are
+ * the kernel's, summed over the cores as they are charged (struct kern). */
 struct kcore {
-	_Alignas(64) struct kthread *curr;  /* a core starts a cache line */    /* running (or being switched in); NULL when idle */
+	_Alignas(64) struct kthread *curr; /* running (or being switched in); NULL when idle */
 	struct eq_event ev;      /* end of the current segment */
 	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
 	int id, node;
@@ -239,7 +242,8 @@ struct kthread *kern_create_foreign(struct kern *k, const struct kern_owner_ops 
 
 /* From step(): run a burst of `work` ns (>= 0) in category cat; memory
  * intensity mem with its memory on node home (-1 for none,
- * MACH_HOME_INTERLEAVE for the policy's interleave set). */
+ * MACH_HOME_INTERLEAVE for the policy's interleave set, MACH_HOME_FOOT for
+ * the footprint set by kern_set_foot). */
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home);
 /* kern_run with the burst's cause named (its category is the cause's). */
@@ -253,6 +257,13 @@ void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns w
  * others are taken as 0). */
 void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, unsigned mask, sim_ns work,
 		       enum cpu_cause cz, double mem, int home);
+/* The footprint a burst of t homed MACH_HOME_FOOT touches: the owner's,
+ * read whenever the burst (re)starts on a core, so it must stay alive and
+ * unchanged until the burst ends. */
+static inline void kern_set_foot(struct kthread *t, const struct memfoot *f)
+{
+	t->burst_foot = f;
+}
 /* The time up to which nothing else can happen to t's core or the rest of
  * the simulation while t steps: the earliest pending event or t's slice
  * end. An owner may take a later decision at once when its CPU debt ends
