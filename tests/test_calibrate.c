@@ -4,7 +4,9 @@
  * prints fixed figures per run, a gate.sh that always passes, fake go/java
  * that print a version) so the expected profile follows from the figures:
  * medians, p10-p90, subtractions across families, what is skipped and why,
- * the profile loading with --profile and include:, failures writing nothing.
+ * the profile loading with --profile and include:, failures writing nothing;
+ * a real go-family run kept as a fixture (tests/fixtures/calibrate_go_run.log)
+ * parsed and written into a profile.
  * One short real measurement (stack_commit, ~5 s) checks the real scripts. */
 #include "testutil.h"
 
@@ -124,7 +126,12 @@ static const char fake_measure[] =
 	"  echo \"SUMMARY go.newproc.warm $(pick x 150 170 160) ns x\"\n"
 	"  echo \"SUMMARY go.runq.putget 7 ns x\"\n"
 	"  echo \"SUMMARY go.runq.steal_empty 33 ns x\"\n"
-	"  echo \"SUMMARY signal.remote.stolen 7100 ns x\" ;;\n"
+	"  echo \"SUMMARY signal.remote.stolen 7100 ns x\"\n"
+	"  echo \"SUMMARY go.switch.gosched $(pick x 80 120 90) ns x\"\n"
+	"  echo \"SUMMARY go.netpoll0.1fd 420 ns x\"\n"
+	"  echo \"SUMMARY go.gc.mark_per_mib.64MiB $(pick x 1900 2100 2000).0 us x\"\n"
+	"  echo \"SUMMARY go.gc.sweep_term 25 us x\"\n"
+	"  echo \"SUMMARY go.gc.mark_term 6.0 us x\" ;;\n"
 	"java)\n"
 	"  echo \"RESULT java vm_threads 25 threads x\"\n"
 	"  echo \"RESULT java creator_cpu $(pick x 100 100 100).00 us [1-2]\"\n"
@@ -204,6 +211,11 @@ static void test_fake_full_run_round_trip(void **state)
 	assert_int_equal(sc.gmp.runqput, 7);
 	assert_int_equal(sc.gmp.steal, 33);
 	assert_int_equal(sc.gmp.signal, 7100);
+	assert_int_equal(sc.gmp.gogo, 90);                    /* 80, 120, 90 (the defaults differ) */
+	assert_int_equal(sc.gmp.netpoll, 420);
+	assert_int_equal(sc.gc.mark_per_mib, 2000000);        /* 1.9, 2.1, 2.0 ms */
+	assert_int_equal(sc.gc.sweep_term, 25000);
+	assert_int_equal(sc.gc.mark_term, 6000);
 	assert_int_equal(sc.jvm.start, 90000);                /* 100 us - kernel.thread_create measured */
 	assert_int_equal(sc.jvm.thread_init, 100000);         /* 105 us - jvm.thread_entry's default 5 us */
 	assert_int_equal(sc.jvm.thread_exit, 140000);         /* 150 us - kernel.thread_exit measured */
@@ -250,6 +262,10 @@ static void test_skips_said_and_defaults_kept(void **state)
 	load_with_profile(path, &sc);
 	assert_int_equal(sc.kernel.switch_cost, 2000);  /* run 1 */
 	assert_int_equal(sc.gmp.newproc, 180);          /* the default */
+	assert_int_equal(sc.gmp.gogo, 100);             /* the defaults, under a gc: go: of comments only */
+	assert_int_equal(sc.gc.mark_per_mib, 3000000);
+	assert_non_null(strstr(text, "gc:\n  go:   # the gmp model's collector\n"
+				     "    # mark_per_mib: not measured (skipped: GO does not name"));
 	assert_int_equal(sc.jvm.start, 95000);          /* the default */
 	sc_free(&sc);
 }
@@ -273,6 +289,91 @@ static void test_only_java_uses_default_kernel_cost(void **state)
 	load_with_profile(path, &sc);
 	assert_int_equal(sc.jvm.start, 87000);
 	assert_int_equal(sc.kernel.switch_cost, 3000); /* the default */
+	sc_free(&sc);
+}
+
+#define GO_FIXTURE "tests/fixtures/calibrate_go_run.log"
+
+/* A real run of the go family (analysis/calibrate/measure.sh go run, kept
+ * verbatim): every SUMMARY line the programs print carries a figure (ns or
+ * us, none lost to a unit or a key's length), with the value and unit it
+ * says, and the worst background line wins. */
+static void test_parse_go_fixture(void **state)
+{
+	(void)state;
+	FILE *f = fopen(GO_FIXTURE, "r");
+	assert_non_null(f);
+	static struct calib_run r;
+	memset(&r, 0, sizeof r);
+	r.background = -1;
+	char line[1024];
+	int summaries = 0, figures = 0;
+	while (fgets(line, sizeof line, f)) {
+		summaries += strncmp(line, "SUMMARY ", 8) == 0;
+		figures += calib_parse_line(&r, line);
+	}
+	fclose(f);
+	assert_true(summaries >= 30);
+	assert_int_equal(figures, summaries);
+	static const struct { const char *key; double ns; } want[] = {
+		{ "go.switch.gosched", 102.0 },           /* "102.0 ns" */
+		{ "go.netpoll0.1fd", 1706.1 },            /* "1706.1 ns" */
+		{ "go.gc.mark_per_mib.64MiB", 1420500 },  /* "1420.5 us" */
+		{ "go.gc.sweep_term", 9000 },             /* "9.0 us" */
+		{ "go.gc.mark_term", 5000 },              /* "5.0 us" */
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		int k = 0;
+		while (k < r.n && strcmp(r.key[k], want[i].key) != 0)
+			k++;
+		if (k == r.n)
+			fail_msg("%s: no figure parsed", want[i].key);
+		assert_true(fabs(r.value[k] - want[i].ns) < 1e-6 * want[i].ns);
+	}
+	assert_true(fabs(r.background - 141) < 1e-9);  /* switch's "other processes 141%" */
+}
+
+/* --only go on a backend that prints the fixture: the profile holds the new
+ * keys, each rounded to two figures, with a comment naming its program and
+ * figure, and loads with them. */
+static void test_only_go_profile_names_programs(void **state)
+{
+	(void)state;
+	install_fakes();
+	char cwd[512], measure[1200];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(measure, sizeof measure,
+		 "#!/bin/sh\nmkdir -p \"$3\"\n[ \"$2\" = build ] && exit 0\ncat '%s/" GO_FIXTURE "'\n", cwd);
+	put("measure.sh", measure, 0755);
+	static char out[1 << 16];
+	char args[700], path[600];
+	snprintf(path, sizeof path, "%s/g.yaml", dir);
+	snprintf(args, sizeof args, "--quick --only go -o %s", path);
+	int rc = calibrate("", args, out, sizeof out);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	const char *text = slurp(path);
+	assert_non_null(text);
+	static const char *const lines[] = {
+		"    gogo: 100ns    # median 102ns (1 run: no spread); analysis/measure/go/switch: go.switch.gosched\n",
+		"    netpoll: 1.7us    # median 1.71us (1 run: no spread); analysis/measure/go/syscall: go.netpoll0.1fd\n",
+		"gc:\n  go:   # the gmp model's collector\n"
+		"    mark_per_mib: 1.4ms    # median 1.42ms (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_per_mib.64MiB\n"
+		"    sweep_term: 9us      # median 9us (1 run: no spread); analysis/measure/go/gcmark: go.gc.sweep_term\n"
+		"    mark_term: 5us      # median 5us (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_term\n",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (!strstr(text, lines[i]))
+			fail_msg("the profile lacks:\n%s\nit says:\n%s", lines[i], text);
+	struct scenario sc;
+	load_with_profile(path, &sc);
+	assert_int_equal(sc.gmp.gogo, 100);
+	assert_int_equal(sc.gmp.netpoll, 1700);
+	assert_int_equal(sc.gc.mark_per_mib, 1400000);
+	assert_int_equal(sc.gc.sweep_term, 9000);
+	assert_int_equal(sc.gc.mark_term, 5000);
+	assert_int_equal(sc.kernel.switch_cost, 3000); /* kernel not chosen: the default */
 	sc_free(&sc);
 }
 
@@ -337,6 +438,8 @@ int main(void)
 		cmocka_unit_test(test_fake_full_run_round_trip),
 		cmocka_unit_test(test_skips_said_and_defaults_kept),
 		cmocka_unit_test(test_only_java_uses_default_kernel_cost),
+		cmocka_unit_test(test_parse_go_fixture),
+		cmocka_unit_test(test_only_go_profile_names_programs),
 		cmocka_unit_test(test_usage_and_failures_write_nothing),
 		cmocka_unit_test(test_real_quick_kernel_subset),
 	};
