@@ -129,7 +129,9 @@ static const char fake_measure[] =
 	"  echo \"SUMMARY signal.remote.stolen 7100 ns x\"\n"
 	"  echo \"SUMMARY go.switch.gosched $(pick x 80 120 90) ns x\"\n"
 	"  echo \"SUMMARY go.netpoll0.1fd 420 ns x\"\n"
-	"  echo \"SUMMARY go.gc.mark_per_mib.64MiB $(pick x 1900 2100 2000).0 us x\"\n"
+	"  echo \"SUMMARY go.gc.cpu_per_mib.64MiB $(pick x 1920 2120 2020).0 us x\"\n"
+	"  echo \"SUMMARY go.gc.mark_per_mib.64MiB 9999 us x\"\n"
+	"  echo \"SUMMARY go.gc.stack_scan 1.5 us x\"\n"
 	"  echo \"SUMMARY go.gc.sweep_term 25 us x\"\n"
 	"  echo \"SUMMARY go.gc.mark_term 6.0 us x\" ;;\n"
 	"java)\n"
@@ -213,7 +215,8 @@ static void test_fake_full_run_round_trip(void **state)
 	assert_int_equal(sc.gmp.signal, 7100);
 	assert_int_equal(sc.gmp.gogo, 90);                    /* 80, 120, 90 (the defaults differ) */
 	assert_int_equal(sc.gmp.netpoll, 420);
-	assert_int_equal(sc.gc.mark_per_mib, 2000000);        /* 1.9, 2.1, 2.0 ms */
+	assert_int_equal(sc.gc.mark_per_mib, 2000000);        /* 1.92, 2.12, 2.02 ms - sweep_per_mib's default 20 us */
+	assert_int_equal(sc.gc.stack_scan, 1500);
 	assert_int_equal(sc.gc.sweep_term, 25000);
 	assert_int_equal(sc.gc.mark_term, 6000);
 	assert_int_equal(sc.jvm.start, 90000);                /* 100 us - kernel.thread_create measured */
@@ -316,11 +319,12 @@ static void test_parse_go_fixture(void **state)
 	assert_true(summaries >= 30);
 	assert_int_equal(figures, summaries);
 	static const struct { const char *key; double ns; } want[] = {
-		{ "go.switch.gosched", 102.0 },           /* "102.0 ns" */
-		{ "go.netpoll0.1fd", 1706.1 },            /* "1706.1 ns" */
-		{ "go.gc.mark_per_mib.64MiB", 1420500 },  /* "1420.5 us" */
+		{ "go.switch.gosched", 133.2 },           /* "133.2 ns" */
+		{ "go.netpoll0.1fd", 2609.2 },            /* "2609.2 ns" */
+		{ "go.gc.cpu_per_mib.64MiB", 1136700 },   /* "1136.7 us" */
+		{ "go.gc.stack_scan", 900 },              /* "0.9 us" */
 		{ "go.gc.sweep_term", 9000 },             /* "9.0 us" */
-		{ "go.gc.mark_term", 5000 },              /* "5.0 us" */
+		{ "go.gc.mark_term", 4000 },              /* "4.0 us" */
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		int k = 0;
@@ -330,7 +334,7 @@ static void test_parse_go_fixture(void **state)
 			fail_msg("%s: no figure parsed", want[i].key);
 		assert_true(fabs(r.value[k] - want[i].ns) < 1e-6 * want[i].ns);
 	}
-	assert_true(fabs(r.background - 141) < 1e-9);  /* switch's "other processes 141%" */
+	assert_true(fabs(r.background - 157) < 1e-9);  /* syscall's "other processes 157%" */
 }
 
 /* --only go on a backend that prints the fixture: the profile holds the new
@@ -356,23 +360,26 @@ static void test_only_go_profile_names_programs(void **state)
 	const char *text = slurp(path);
 	assert_non_null(text);
 	static const char *const lines[] = {
-		"    gogo: 100ns    # median 102ns (1 run: no spread); analysis/measure/go/switch: go.switch.gosched\n",
-		"    netpoll: 1.7us    # median 1.71us (1 run: no spread); analysis/measure/go/syscall: go.netpoll0.1fd\n",
+		"    gogo: 130ns    # median 133ns (1 run: no spread); analysis/measure/go/switch: go.switch.gosched\n",
+		"    netpoll: 2.6us    # median 2.61us (1 run: no spread); analysis/measure/go/syscall: go.netpoll0.1fd\n",
 		"gc:\n  go:   # the gmp model's collector\n"
-		"    mark_per_mib: 1.4ms    # median 1.42ms (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_per_mib.64MiB\n"
+		"    mark_per_mib: 1.1ms    # median 1.12ms (1 run: no spread); analysis/measure/go/gcmark: "
+		"go.gc.cpu_per_mib.64MiB - gc.go.sweep_per_mib (20us, default)\n"
+		"    stack_scan: 900ns    # median 900ns (1 run: no spread); analysis/measure/go/gcmark: go.gc.stack_scan\n"
 		"    sweep_term: 9us      # median 9us (1 run: no spread); analysis/measure/go/gcmark: go.gc.sweep_term\n"
-		"    mark_term: 5us      # median 5us (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_term\n",
+		"    mark_term: 4us      # median 4us (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_term\n",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
 		if (!strstr(text, lines[i]))
 			fail_msg("the profile lacks:\n%s\nit says:\n%s", lines[i], text);
 	struct scenario sc;
 	load_with_profile(path, &sc);
-	assert_int_equal(sc.gmp.gogo, 100);
-	assert_int_equal(sc.gmp.netpoll, 1700);
-	assert_int_equal(sc.gc.mark_per_mib, 1400000);
+	assert_int_equal(sc.gmp.gogo, 130);
+	assert_int_equal(sc.gmp.netpoll, 2600);
+	assert_int_equal(sc.gc.mark_per_mib, 1100000);  /* 1136.7 us - 20 us, to two figures */
+	assert_int_equal(sc.gc.stack_scan, 900);
 	assert_int_equal(sc.gc.sweep_term, 9000);
-	assert_int_equal(sc.gc.mark_term, 5000);
+	assert_int_equal(sc.gc.mark_term, 4000);
 	assert_int_equal(sc.kernel.switch_cost, 3000); /* kernel not chosen: the default */
 	sc_free(&sc);
 }

@@ -52,10 +52,13 @@ static const struct calib_param calib_table[] = {
 	 * charges schedule and runqput besides: README "Calibration"); netpoll:
 	 * epoll_pwait(0) on a set holding one idle fd, as the runtime's holds its
 	 * break pipe, kernel entry included (the model adds no kernel.syscall);
-	 * gc: forced cycles with 1 P on a 64 MiB pointer-dense heap */
+	 * gc: forced cycles with 1 P on a 64 MiB pointer-dense heap, process CPU
+	 * (gctrace's worker time counts time other processes took), which
+	 * includes the sweep the model charges apart */
 	{ "models.gmp.gogo", CALIB_GO, "go.switch.gosched", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/switch" },
 	{ "models.gmp.netpoll", CALIB_GO, "go.netpoll0.1fd", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/syscall" },
-	{ "gc.go.mark_per_mib", CALIB_GO, "go.gc.mark_per_mib.64MiB", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
+	{ "gc.go.mark_per_mib", CALIB_GO, "go.gc.cpu_per_mib.64MiB", NULL, NULL, "gc.go.sweep_per_mib", 0, CU_NS, "analysis/measure/go/gcmark" },
+	{ "gc.go.stack_scan", CALIB_GO, "go.gc.stack_scan", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
 	{ "gc.go.sweep_term", CALIB_GO, "go.gc.sweep_term", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
 	{ "gc.go.mark_term", CALIB_GO, "go.gc.mark_term", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
 	{ "jvm.start", CALIB_JAVA, "java.creator_cpu", NULL, NULL, "kernel.thread_create", 0, CU_NS, "analysis/measure/JavaThreadPhases.java" },
