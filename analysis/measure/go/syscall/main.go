@@ -21,9 +21,10 @@
 // would time the whole of findRunnable; so this program makes the same
 // system call the same way: syscall.RawSyscall6(SYS_EPOLL_PWAIT, epfd, ev,
 // 128, 0, 0, 0) — RawSyscall6 does not enter the scheduler either
-// (syscall/syscall_linux.go) — on an epoll fd with one idle pipe registered
-// (the break pipe's equivalent; `1fd`, the figure calibrate uses) and on an
-// empty one.  The figure therefore includes the kernel entry and exit, as
+// (runtime/internal/syscall.Syscall6, a bare SYSCALL; unlike
+// syscall.Syscall it calls no entersyscall, syscall/syscall_linux.go) — on
+// an epoll fd with one idle pipe registered (the break pipe's equivalent;
+// `1fd`, the figure calibrate uses) and on an empty one.  The figure therefore includes the kernel entry and exit, as
 // the model's netpoll does.  Not included: netpoll's loop over ready events
 // (none are ready: that is the non-blocking poll that finds nothing, the
 // common case) and findRunnable's atomic loads around it (a few ns).
