@@ -141,6 +141,26 @@ static void test_models_configured_never_enabled(void **state)
 	sc_free(&sc);
 }
 
+/* An empty model block ({}), as every shipped scenario writes it, takes the
+ * other file's keys as a null one does; a block with keys of its own keeps
+ * them and takes the rest. */
+static void test_models_empty_block_configured(void **state)
+{
+	(void)state;
+	const char *prof = put("prof.yaml", "models:\n  gmp: { newproc: 1us, gogo: 150ns }\n"
+				"  threads: { stack: 2MiB, queue_op: 300ns }\n  pool: { workers: 7 }\n");
+	const char *s = put("s.yaml", "name: s\nmodels:\n  gmp: {}\n  threads: { stack: 1MiB }\n" BODY);
+	struct scenario sc;
+	load(s, prof, NULL, 0, &sc);
+	assert_int_equal(sc.nmodels, 2);
+	assert_false(sc.pool.enabled);
+	assert_int_equal(sc.gmp.newproc, 1000);
+	assert_int_equal(sc.gmp.gogo, 150);
+	assert_int_equal(sc.threads.queue_op, 300);
+	assert_int_equal(sc.threads.stack, 1 << 20);  /* the scenario's own value wins */
+	sc_free(&sc);
+}
+
 static void test_missing_include(void **state)
 {
 	(void)state;
@@ -269,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_precedence_and_provenance),
 		cmocka_unit_test(test_relative_paths_and_list_order),
 		cmocka_unit_test(test_models_configured_never_enabled),
+		cmocka_unit_test(test_models_empty_block_configured),
 		cmocka_unit_test(test_missing_include),
 		cmocka_unit_test(test_include_cycle_refused),
 		cmocka_unit_test(test_include_depth_refused),

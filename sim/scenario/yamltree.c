@@ -681,11 +681,14 @@ int yt_apply_set(struct yt *t, const char *set)
 
 #define MERGE_PATH_CHARS 512
 
+/* Is path a closed path, or a key directly under one ("models", "models.gmp";
+ * not "models.gmp.newproc": keys inside a block t already has merge). */
 static bool path_closed(const char *path, const char *const *closed, int nclosed)
 {
 	for (int i = 0; i < nclosed; i++) {
 		size_t n = strlen(closed[i]);
-		if (strncmp(path, closed[i], n) == 0 && (path[n] == '\0' || path[n] == '.'))
+		if (strncmp(path, closed[i], n) == 0 &&
+		    (path[n] == '\0' || (path[n] == '.' && !strchr(path + n + 1, '.'))))
 			return true;
 	}
 	return false;
