@@ -127,6 +127,7 @@ static const struct sc_row sc_rows[] = {
 	{ "jvm.thread_exit", ROW_DURATION, OFF(jvm.thread_exit), "145us", 0, 0, 0, "a Java thread's exit path besides kernel.thread_exit" },
 	{ "jvm.threads", ROW_INT64, OFF(jvm.threads), "18", 0, 0, 100000, "the JVM's own threads besides main (VM thread, GC, JIT, ...)" },
 	{ "jvm.stack_touch", ROW_SIZE, OFF(jvm.stack_touch), "16KiB", 0, 0, 0, "memory a new Java thread commits" },
+	{ "jvm.use_numa", ROW_BOOL, OFF(jvm.use_numa), "false", 0, 0, 0, "-XX:+UseNUMA: eden split per node, each thread allocates on its own" },
 	/* ---- models: one block per model; its ROW_MODEL row enables it ---- */
 	{ "models", ROW_SECTION, NO_OFF, NULL, ROW_REQUIRED, 0, 0, "the models to run, at least one" },
 
