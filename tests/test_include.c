@@ -94,7 +94,10 @@ static void test_precedence_and_provenance(void **state)
 	assert_int_equal(sc.kernel.wake_cost, 3000);
 	assert_int_equal(sc.kernel.syscall, 2000);
 	assert_int_equal(sc.kernel.thread_create, 1000);
-	assert_int_equal(sc.kernel.thread_exit, 14000); /* the table's default */
+	struct scenario plain;
+	load(put("p.yaml", "name: p\nmodels: { gmp: }\n" BODY), NULL, NULL, 0, &plain);
+	assert_int_equal(sc.kernel.thread_exit, plain.kernel.thread_exit); /* the table's default */
+	sc_free(&plain);
 	char want[600];
 	assert_string_equal(param(&sc, "kernel.switch")->from, "--set kernel.switch=4us");
 	snprintf(want, sizeof want, "scenario %s:5", s);
@@ -141,23 +144,29 @@ static void test_models_configured_never_enabled(void **state)
 	sc_free(&sc);
 }
 
-/* An empty model block ({}), as every shipped scenario writes it, takes the
- * other file's keys as a null one does; a block with keys of its own keeps
- * them and takes the rest. */
-static void test_models_empty_block_configured(void **state)
+/* A model block the scenario configures itself (`gmp: { gomaxprocs: 2 }`,
+ * `gmp: {}`) still takes the keys it does not set from a profile or an
+ * included file: only a new models.NAME is refused, not a new key inside
+ * one (a profile's models.gmp costs were dropped for every such scenario). */
+static void test_models_block_merged_under_scenario_keys(void **state)
 {
 	(void)state;
-	const char *prof = put("prof.yaml", "models:\n  gmp: { newproc: 1us, gogo: 150ns }\n"
-				"  threads: { stack: 2MiB, queue_op: 300ns }\n  pool: { workers: 7 }\n");
-	const char *s = put("s.yaml", "name: s\nmodels:\n  gmp: {}\n  threads: { stack: 1MiB }\n" BODY);
+	const char *prof = put("prof.yaml", "models:\n  gmp: { newproc: 1us, gomaxprocs: 7 }\n  pool: { workers: 7 }\n");
+	put("inc.yaml", "models:\n  gmp: { signal: 9us }\n");
+	const char *s = put("s.yaml", "name: s\ninclude: inc.yaml\nmodels:\n  gmp: { gomaxprocs: 2 }\n" BODY);
+	const char *e = put("e.yaml", "name: s\nmodels:\n  gmp: {}\n" BODY);
 	struct scenario sc;
 	load(s, prof, NULL, 0, &sc);
-	assert_int_equal(sc.nmodels, 2);
+	assert_int_equal(sc.nmodels, 1);
 	assert_false(sc.pool.enabled);
+	assert_int_equal(sc.gmp.newproc, 1000);     /* from the profile */
+	assert_int_equal(sc.gmp.signal, 9000);      /* from the included file */
+	assert_int_equal(sc.gmp.gomaxprocs, 2);     /* the scenario's own value wins */
+	assert_true(strncmp(param(&sc, "models.gmp.newproc")->from, "profile ", 8) == 0);
+	sc_free(&sc);
+	load(e, prof, NULL, 0, &sc);
 	assert_int_equal(sc.gmp.newproc, 1000);
-	assert_int_equal(sc.gmp.gogo, 150);
-	assert_int_equal(sc.threads.queue_op, 300);
-	assert_int_equal(sc.threads.stack, 1 << 20);  /* the scenario's own value wins */
+	assert_int_equal(sc.gmp.gomaxprocs, 7);
 	sc_free(&sc);
 }
 
@@ -289,7 +298,7 @@ int main(void)
 		cmocka_unit_test(test_precedence_and_provenance),
 		cmocka_unit_test(test_relative_paths_and_list_order),
 		cmocka_unit_test(test_models_configured_never_enabled),
-		cmocka_unit_test(test_models_empty_block_configured),
+		cmocka_unit_test(test_models_block_merged_under_scenario_keys),
 		cmocka_unit_test(test_missing_include),
 		cmocka_unit_test(test_include_cycle_refused),
 		cmocka_unit_test(test_include_depth_refused),
