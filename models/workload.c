@@ -628,6 +628,21 @@ struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff
 	return next;
 }
 
+void wl_mutex_spin(struct wl *w, int mi, struct task *t)
+{
+	tq_push(&w->mutexes[mi].spinners, t);
+}
+
+void wl_mutex_spin_end(struct wl *w, int mi, struct task *t)
+{
+	tq_remove(&w->mutexes[mi].spinners, t);
+}
+
+struct task *wl_mutex_spinner(struct wl *w, int mi)
+{
+	return tq_pop(&w->mutexes[mi].spinners);
+}
+
 sim_ns wl_mutex_line(struct wl *w, int mi, int core)
 {
 	struct wl_mutex *x = &w->mutexes[mi];
