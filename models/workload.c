@@ -640,7 +640,13 @@ void wl_mutex_spin_end(struct wl *w, int mi, struct task *t)
 
 struct task *wl_mutex_spinner(struct wl *w, int mi)
 {
-	return tq_pop(&w->mutexes[mi].spinners);
+	struct task_fifo *q = &w->mutexes[mi].spinners;
+	for (struct task *t = q->head; t; t = t->next)
+		if (t->kt->state == KT_RUNNING) {
+			tq_remove(q, t);
+			return t;
+		}
+	return NULL;
 }
 
 sim_ns wl_mutex_line(struct wl *w, int mi, int core)

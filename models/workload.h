@@ -295,8 +295,9 @@ struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff
  * ends or an unlock lets it retry; wl_mutex_spin_end when it stops. */
 void wl_mutex_spin(struct wl *w, int mi, struct task *t);
 void wl_mutex_spin_end(struct wl *w, int mi, struct task *t);
-/* At an unlock: the task that spun longest, no longer counted as
- * spinning (its model stops its spin now: it sees the word free), or NULL. */
+/* At an unlock: the task that has spun longest among those on a CPU
+ * (a preempted spinner polls nothing), no longer counted as spinning —
+ * its model stops its spin now: it sees the word free —, or NULL. */
 struct task *wl_mutex_spinner(struct wl *w, int mi);
 /* The cache-line transfer a core pays to take the mutex (machine.numa
  * line_local / line_remote; 0 on the core that wrote it last). */
