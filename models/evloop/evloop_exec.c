@@ -162,7 +162,8 @@ static bool mx_sleep(struct run *r, struct evl_thread *th, struct task *t)
 	return true;
 }
 
-/* Unlock: a futex wake for the first waiter, if any. */
+/* Unlock: the longest spinner on a CPU retries now; a futex wake for the
+ * first waiter, if any. */
 static void unlock(struct run *r, struct evl_thread *th, struct task *t)
 {
 	bool handoff;
