@@ -27,6 +27,8 @@ void trc_free(struct trc *tr)
 	for (int k = 0; k < TRC_NTKINDS; k++)
 		free(tr->map[k]);
 	free(tr->tracks);
+	trcc_free(&tr->span_code);
+	trcc_free(&tr->ev_code);
 	free(tr->spans);
 	free(tr->evs);
 	free(tr);
@@ -107,8 +109,8 @@ static void trc_flush(struct trc *tr, struct trc_track *k)
 {
 	if (k->pend.state == TS_NONE)
 		return;
-	GROW(tr->spans, tr->nspans + 1, tr->capspans, 1024, trc_oom);
-	tr->spans[tr->nspans++] = k->pend;
+	trcc_put_span(&tr->span_code, &k->pend);
+	tr->nspans++;
 	k->pend.state = TS_NONE;
 }
 
@@ -194,15 +196,33 @@ void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event
 	if (!trc_room(tr, t))
 		return;
 	struct trc_track *k = trc_track_of(tr, tk, id);
-	GROW(tr->evs, tr->nevs + 1, tr->capevs, 1024, trc_oom);
-	struct trc_ev *e = &tr->evs[tr->nevs++];
 	if (t > tr->tmax)
 		tr->tmax = t;
-	e->t = t;
-	e->a = a;
-	e->b = b;
-	e->track = (int32_t)(k - tr->tracks);
-	e->kind = (uint8_t)ev;
+	struct trc_ev e = { .t = t, .a = a, .b = b, .track = (int32_t)(k - tr->tracks), .kind = (uint8_t)ev };
+	trcc_put_event(&tr->ev_code, &e);
+	tr->nevs++;
+}
+
+/* ---- decoding ---------------------------------------------------------------------- */
+
+int trc_unpack(struct trc *tr)
+{
+	free(tr->spans);
+	free(tr->evs);
+	tr->spans = malloc(sizeof *tr->spans * (size_t)(tr->nspans + 1));
+	tr->evs = malloc(sizeof *tr->evs * (size_t)(tr->nevs + 1));
+	if (!tr->spans || !tr->evs)
+		return -1;
+	const struct trcc_stream *s = &tr->span_code, *e = &tr->ev_code;
+	int64_t at = 0;
+	for (int64_t i = 0; i < s->nchunks; at += s->chunks[i++].n)
+		if (trcc_get_spans(s->buf + s->chunks[i].off, s->chunks[i].len, s->chunks[i].n, tr->spans + at) < 0)
+			return -1;
+	at = 0;
+	for (int64_t i = 0; i < e->nchunks; at += e->chunks[i++].n)
+		if (trcc_get_events(e->buf + e->chunks[i].off, e->chunks[i].len, e->chunks[i].n, tr->evs + at) < 0)
+			return -1;
+	return 0;
 }
 
 /* ---- names ------------------------------------------------------------------------- */

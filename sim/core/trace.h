@@ -24,6 +24,7 @@
 #ifndef GMPSIM_TRACE_H
 #define GMPSIM_TRACE_H
 #include "types.h"
+#include "trace_codec.h"
 
 /* Track kinds (what a track follows). */
 enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_G, TRC_NTKINDS };
@@ -100,12 +101,14 @@ struct trc {
 	int32_t ntracks, captracks;
 	int32_t *map[TRC_NTKINDS];     /* object id -> track id + 1 (0: none yet) */
 	int32_t capmap[TRC_NTKINDS];
-	struct trc_span *spans;        /* closed spans, in the order they were completed
-					* (complete once trc_finish has run) */
-	int64_t nspans, capspans;
+	struct trcc_stream span_code;  /* closed spans, coded, in the order they were
+					* completed (complete once trc_finish has run) */
+	int64_t nspans;                /* spans in span_code */
 	int64_t spans_made;            /* spans stored or pending in a track (the limit counts these) */
-	struct trc_ev *evs;
-	int64_t nevs, capevs;
+	struct trcc_stream ev_code;    /* events, coded, in the order they happened */
+	int64_t nevs;
+	struct trc_span *spans;        /* NULL until trc_unpack: the decoded span_code */
+	struct trc_ev *evs;            /* NULL until trc_unpack: the decoded ev_code */
 };
 
 #define TRC_DEFAULT_LIMIT 2000000
@@ -115,6 +118,9 @@ struct trc *trc_new(int64_t limit);
 void trc_free(struct trc *tr);
 /* Closes every open span at t (the end of the run). */
 void trc_finish(struct trc *tr, sim_ns t);
+/* Decodes the stored records into tr->spans[0 .. nspans) and tr->evs[0 ..
+ * nevs) (for readers in memory: tests, checks); 0, or -1 on OOM. */
+int trc_unpack(struct trc *tr);
 /* Spans + events stored. */
 int64_t trc_records(const struct trc *tr);
 /* The virtual time at which recording stopped, or -1 when complete. */
