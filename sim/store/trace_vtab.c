@@ -27,6 +27,8 @@ struct trv_cursor {
 	int64_t run, seq, first;   /* the chunk in hand */
 	int64_t next_first;        /* what the next chunk's first must be within the run */
 	int64_t n, i;              /* records decoded, the current one */
+	int64_t expect;
+	int64_t want_run;            /* run_id = X: the records its traces row implies; -1: unknown */
 	struct trc_span *spans;
 	struct trc_ev *evs;
 	bool eof;
@@ -165,11 +167,33 @@ static int trv_next_chunk(struct trv_cursor *c)
 	if (rc == SQLITE_ROW)
 		return trv_decode(c, t->kind);
 	c->eof = true;
+	if (rc == SQLITE_DONE && c->expect >= 0 && (c->run == INT64_MIN ? 0 : c->next_first) != c->expect)
+		return trv_fail(c, "damaged trace: run %lld's chunks hold fewer or more records than its traces "
+				"row counts (an interrupted write?)", c->run == INT64_MIN ? c->want_run : c->run, 0);
 	if (rc == SQLITE_DONE)
 		return SQLITE_OK;
 	sqlite3_free(t->base.zErrMsg);
 	t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->h));
 	return rc;
+}
+
+/* The records of the table's stream a run's traces row implies (records
+ * less the other stream's stored rows); -1 when it has no traces row. */
+static int64_t trv_expected(struct trv_tab *t, sqlite3_value *run, int64_t *run_id)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t n = -1;
+	*run_id = sqlite3_value_int64(run);
+	if (sqlite3_prepare_v2(t->h, "SELECT records - (SELECT total(nrows) FROM main.trace_chunks"
+			       " WHERE run_id = ?1 AND stream = ?2) FROM main.traces WHERE run_id = ?1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_value(s, 1, run);
+		sqlite3_bind_int(s, 2, t->kind == TRV_SPANS ? 1 : 0);
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+			n = (int64_t)sqlite3_column_double(s, 0);
+	}
+	sqlite3_finalize(s);
+	return n;
 }
 
 static int trv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
@@ -194,6 +218,7 @@ static int trv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int
 		sqlite3_bind_value(c->chunks, 2, argv[0]);
 	c->eof = false;
 	c->run = INT64_MIN;
+	c->expect = idx == 1 ? trv_expected(t, argv[0], &c->want_run) : -1;
 	return trv_next_chunk(c);
 }
 
