@@ -1,10 +1,15 @@
 /* sim/store/trace_vtab.c — spans and events as read-only eponymous virtual
- * tables (see trace_vtab.h). A scan walks trace_chunks in (run_id, seq)
- * order, decodes one chunk at a time (at most 65,536 records in memory)
- * and hands out its records as rows; `run_id = X` is used to seek to that
- * run's chunks. A chunk that does not decode, or chunks out of sequence,
- * end the scan with an error naming the run: a damaged trace is never read
- * as a shorter one. Must not write anything. */
+ * tables (see trace_vtab.h). With `run_id = X` the run's chunks are decoded
+ * once into memory (the table keeps the latest run decoded, with its
+ * records indexed by track, so a join that looks spans up by track — as
+ * export's counters do — costs what an index would, not a decode per
+ * lookup); without, a scan walks trace_chunks in (run_id, seq) order one
+ * chunk at a time (at most 65,536 records in memory). A chunk that does
+ * not decode, chunks out of sequence, or a run whose chunks do not hold
+ * the records its traces row counts end the scan with an error naming the
+ * run: a damaged trace is never read as a shorter one. Cost: a run's
+ * records in memory, about 40 bytes each, while it is the one in hand.
+ * Must not write anything. */
 #include "trace_vtab.h"
 #include "trace.h"
 #include "trace_codec.h"
@@ -15,10 +20,25 @@
 
 enum trv_kind { TRV_SPANS, TRV_EVENTS };
 
+/* One run's records of one table, decoded, and their order by track.
+ * Shared by the table (its latest) and the cursors reading it. */
+struct trv_run {
+	int refs;
+	int64_t run;
+	unsigned version;          /* the file's data version when decoded */
+	int64_t n;
+	struct trc_span *spans;    /* n records of the table's kind */
+	struct trc_ev *evs;
+	int64_t *by_track;         /* record numbers, by track then in order */
+	int64_t *track_start;      /* track t: by_track[track_start[t] .. track_start[t + 1]) */
+	int64_t ntracks;
+};
+
 struct trv_tab {
 	sqlite3_vtab base;
 	sqlite3 *h;
 	enum trv_kind kind;
+	struct trv_run *latest;    /* NULL: none yet */
 };
 
 struct trv_cursor {
@@ -32,6 +52,9 @@ struct trv_cursor {
 	struct trc_span *spans;
 	struct trc_ev *evs;
 	bool eof;
+	struct trv_run *r;         /* a run in memory (run_id = X); NULL: streaming chunks */
+	int64_t lo, hi;            /* with r: positions [lo, hi) of all records or of by_track */
+	bool by_track;
 };
 
 static const char *const trv_schema[] = {
@@ -60,29 +83,57 @@ static int trv_connect(sqlite3 *h, void *aux, int argc, const char *const *argv,
 	return SQLITE_OK;
 }
 
+static void trv_run_unref(struct trv_run *r)
+{
+	if (!r || --r->refs > 0)
+		return;
+	free(r->spans);
+	free(r->evs);
+	free(r->by_track);
+	free(r->track_start);
+	free(r);
+}
+
 static int trv_disconnect(sqlite3_vtab *v)
 {
+	trv_run_unref(((struct trv_tab *)v)->latest);
 	sqlite3_free(v);
 	return SQLITE_OK;
 }
 
-/* Plan 1: run_id = ? (seek to the run's chunks); plan 0: every run. */
+enum { TRV_BY_RUN = 1, TRV_BY_TRACK = 2 };  /* idxNum bits: run_id = ?, track = ? used */
+
+/* run_id = X: that run's records (decoded once); with track = Y too, that
+ * track's (an index lookup); neither: a scan of every run. */
 static int trv_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
 {
-	(void)v;
+	int track_col = ((struct trv_tab *)v)->kind == TRV_SPANS ? 1 : 2;
+	int run = -1, track = -1;
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+		if (!c->usable || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+			continue;
+		if (c->iColumn == 0 && run < 0)
+			run = i;
+		else if (c->iColumn == track_col && track < 0)
+			track = i;
+	}
 	info->idxNum = 0;
 	info->estimatedCost = 1e9;
 	info->estimatedRows = 10000000;
-	for (int i = 0; i < info->nConstraint; i++) {
-		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-		if (c->usable && c->iColumn == 0 && c->op == SQLITE_INDEX_CONSTRAINT_EQ) {
-			info->aConstraintUsage[i].argvIndex = 1;
-			info->aConstraintUsage[i].omit = 1;
-			info->idxNum = 1;
-			info->estimatedCost = 1e6;
-			info->estimatedRows = 1000000;
-			break;
-		}
+	if (run < 0)
+		return SQLITE_OK;
+	info->aConstraintUsage[run].argvIndex = 1;
+	info->aConstraintUsage[run].omit = 1;
+	info->idxNum = TRV_BY_RUN;
+	info->estimatedCost = 1e6;
+	info->estimatedRows = 1000000;
+	if (track >= 0) {
+		info->aConstraintUsage[track].argvIndex = 2;
+		info->aConstraintUsage[track].omit = 1;
+		info->idxNum |= TRV_BY_TRACK;
+		info->estimatedCost = 100;
+		info->estimatedRows = 100;
 	}
 	return SQLITE_OK;
 }
@@ -109,6 +160,8 @@ static void trv_release(struct trv_cursor *c)
 	c->evs = NULL;
 	c->n = c->i = 0;
 	c->eof = true;
+	trv_run_unref(c->r);
+	c->r = NULL;
 }
 
 static int trv_close(sqlite3_vtab_cursor *cur)
@@ -177,6 +230,95 @@ static int trv_next_chunk(struct trv_cursor *c)
 	return rc;
 }
 
+/* ---- a run in memory ------------------------------------------------------------ */
+
+static unsigned trv_version(sqlite3 *h)
+{
+	unsigned v = 0;
+	sqlite3_file_control(h, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	return v;
+}
+
+static int64_t trv_track_of(const struct trv_run *r, int64_t i)
+{
+	return r->spans ? r->spans[i].track : r->evs[i].track;
+}
+
+/* by_track: the record numbers ordered by track, in order within each
+ * (a counting sort). */
+static int trv_index_tracks(struct trv_run *r)
+{
+	r->ntracks = 0;
+	for (int64_t i = 0; i < r->n; i++)
+		if (trv_track_of(r, i) + 1 > r->ntracks)
+			r->ntracks = trv_track_of(r, i) + 1;
+	r->track_start = calloc((size_t)r->ntracks + 2, sizeof *r->track_start);
+	r->by_track = malloc(sizeof *r->by_track * (size_t)(r->n + 1));
+	if (!r->track_start || !r->by_track)
+		return SQLITE_NOMEM;
+	for (int64_t i = 0; i < r->n; i++)
+		r->track_start[trv_track_of(r, i) + 1]++;
+	for (int64_t t = 0; t < r->ntracks; t++)
+		r->track_start[t + 1] += r->track_start[t];
+	int64_t *fill = calloc((size_t)r->ntracks + 1, sizeof *fill);
+	if (!fill)
+		return SQLITE_NOMEM;
+	for (int64_t i = 0; i < r->n; i++) {
+		int64_t t = trv_track_of(r, i);
+		r->by_track[r->track_start[t] + fill[t]++] = i;
+	}
+	free(fill);
+	return SQLITE_OK;
+}
+
+/* Appends the decoded chunks of the cursor's statement to r. */
+static int trv_load_chunks(struct trv_cursor *c, struct trv_run *r, enum trv_kind kind)
+{
+	int rc;
+	while ((rc = trv_next_chunk(c)) == SQLITE_OK && !c->eof) {
+		size_t elem = kind == TRV_SPANS ? sizeof *r->spans : sizeof *r->evs;
+		void **arr = kind == TRV_SPANS ? (void **)&r->spans : (void **)&r->evs;
+		void *grown = realloc(*arr, elem * (size_t)(r->n + c->n));
+		if (!grown)
+			return SQLITE_NOMEM;
+		*arr = grown;
+		memcpy((char *)grown + elem * (size_t)r->n, kind == TRV_SPANS ? (void *)c->spans : (void *)c->evs,
+		       elem * (size_t)c->n);
+		r->n += c->n;
+	}
+	return rc;
+}
+
+/* Decodes the run's records (the chunk statement is ready) and makes
+ * them the table's latest. */
+static int trv_run_get(struct trv_cursor *c, sqlite3_value *run, struct trv_run **out)
+{
+	struct trv_tab *t = (struct trv_tab *)c->base.pVtab;
+	int64_t id = sqlite3_value_int64(run);
+	unsigned version = trv_version(t->h);
+	struct trv_run *r = calloc(1, sizeof *r);
+	if (!r)
+		return SQLITE_NOMEM;
+	r->refs = 1;
+	r->run = id;
+	r->version = version;
+	r->spans = t->kind == TRV_SPANS ? malloc(sizeof *r->spans) : NULL;  /* non-NULL: says the kind */
+	r->evs = t->kind == TRV_EVENTS ? malloc(sizeof *r->evs) : NULL;
+	int rc = trv_load_chunks(c, r, t->kind);
+	if (rc == SQLITE_OK)
+		rc = trv_index_tracks(r);
+	trv_release(c);  /* the chunk statement and buffers */
+	if (rc != SQLITE_OK) {
+		trv_run_unref(r);
+		return rc;
+	}
+	trv_run_unref(t->latest);
+	t->latest = r;
+	r->refs++;
+	*out = r;
+	return SQLITE_OK;
+}
+
 /* The records of the table's stream a run's traces row implies (records
  * less the other stream's stored rows); -1 when it has no traces row. */
 static int64_t trv_expected(struct trv_tab *t, sqlite3_value *run, int64_t *run_id)
@@ -196,16 +338,14 @@ static int64_t trv_expected(struct trv_tab *t, sqlite3_value *run, int64_t *run_
 	return n;
 }
 
-static int trv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
+/* The chunk statement of a scan: one run's chunks (idx) or every run's. */
+static int trv_start_chunks(struct trv_cursor *c, int idx, sqlite3_value **argv)
 {
-	(void)idxstr, (void)argc;
-	struct trv_cursor *c = (struct trv_cursor *)cur;
-	struct trv_tab *t = (struct trv_tab *)cur->pVtab;
-	trv_release(c);
-	const char *sql = idx == 1 ? "SELECT run_id, seq, first, nrows, data FROM main.trace_chunks"
-				     " WHERE stream = ?1 AND run_id = ?2 ORDER BY seq"
-				   : "SELECT run_id, seq, first, nrows, data FROM main.trace_chunks"
-				     " WHERE stream = ?1 ORDER BY run_id, seq";
+	struct trv_tab *t = (struct trv_tab *)c->base.pVtab;
+	const char *sql = idx ? "SELECT run_id, seq, first, nrows, data FROM main.trace_chunks"
+				" WHERE stream = ?1 AND run_id = ?2 ORDER BY seq"
+			      : "SELECT run_id, seq, first, nrows, data FROM main.trace_chunks"
+				" WHERE stream = ?1 ORDER BY run_id, seq";
 	if (sqlite3_prepare_v2(t->h, sql, -1, &c->chunks, NULL) != SQLITE_OK) {
 		sqlite3_free(t->base.zErrMsg);
 		t->base.zErrMsg = sqlite3_mprintf("%s table: %s (not a gmpsim results database with "
@@ -214,17 +354,57 @@ static int trv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int
 		return SQLITE_ERROR;
 	}
 	sqlite3_bind_int(c->chunks, 1, t->kind == TRV_SPANS ? 0 : 1);
-	if (idx == 1)
+	if (idx)
 		sqlite3_bind_value(c->chunks, 2, argv[0]);
 	c->eof = false;
 	c->run = INT64_MIN;
-	c->expect = idx == 1 ? trv_expected(t, argv[0], &c->want_run) : -1;
-	return trv_next_chunk(c);
+	c->expect = idx ? trv_expected(t, argv[0], &c->want_run) : -1;
+	return SQLITE_OK;
+}
+
+/* With the run in hand: all its records, or one track's. */
+static int trv_select(struct trv_cursor *c, int idx, sqlite3_value **argv)
+{
+	const struct trv_run *r = c->r;
+	c->by_track = idx & TRV_BY_TRACK;
+	c->lo = 0, c->hi = r->n;
+	if (c->by_track) {
+		int64_t track = sqlite3_value_int64(argv[1]);
+		bool known = sqlite3_value_type(argv[1]) == SQLITE_INTEGER && track >= 0 && track < r->ntracks;
+		c->lo = known ? r->track_start[track] : 0;
+		c->hi = known ? r->track_start[track + 1] : 0;
+	}
+	c->eof = c->lo >= c->hi;
+	return SQLITE_OK;
+}
+
+static int trv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
+{
+	(void)idxstr, (void)argc;
+	struct trv_cursor *c = (struct trv_cursor *)cur;
+	struct trv_tab *t = (struct trv_tab *)cur->pVtab;
+	trv_release(c);
+	if (idx && t->latest && t->latest->run == sqlite3_value_int64(argv[0]) &&
+	    sqlite3_value_type(argv[0]) == SQLITE_INTEGER && t->latest->version == trv_version(t->h)) {
+		c->r = t->latest;  /* decoded already: a lookup */
+		c->r->refs++;
+		return trv_select(c, idx, argv);
+	}
+	int rc = trv_start_chunks(c, idx, argv);
+	if (rc != SQLITE_OK || !idx)
+		return rc != SQLITE_OK ? rc : trv_next_chunk(c);
+	if ((rc = trv_run_get(c, argv[0], &c->r)) != SQLITE_OK)
+		return rc;
+	return trv_select(c, idx, argv);
 }
 
 static int trv_next(sqlite3_vtab_cursor *cur)
 {
 	struct trv_cursor *c = (struct trv_cursor *)cur;
+	if (c->r) {
+		c->eof = ++c->lo >= c->hi;
+		return SQLITE_OK;
+	}
 	if (++c->i < c->n)
 		return SQLITE_OK;
 	return trv_next_chunk(c);
@@ -240,11 +420,19 @@ static void trv_result_obj(sqlite3_context *ctx, int64_t v)
 		sqlite3_result_int64(ctx, v);
 }
 
+/* The record in hand's number in its run's array (the rowid less 1). */
+static int64_t trv_at(const struct trv_cursor *c)
+{
+	if (c->r)
+		return c->by_track ? c->r->by_track[c->lo] : c->lo;
+	return c->i;
+}
+
 static void trv_span_column(const struct trv_cursor *c, sqlite3_context *ctx, int col)
 {
-	const struct trc_span *s = &c->spans[c->i];
+	const struct trc_span *s = c->r ? &c->r->spans[trv_at(c)] : &c->spans[c->i];
 	switch (col) {
-	case 0: sqlite3_result_int64(ctx, c->run); break;
+	case 0: sqlite3_result_int64(ctx, c->r ? c->r->run : c->run); break;
 	case 1: sqlite3_result_int(ctx, s->track); break;
 	case 2: sqlite3_result_text(ctx, trc_state_name(s->state), -1, SQLITE_STATIC); break;
 	case 3: trv_result_obj(ctx, s->obj); break;
@@ -255,9 +443,9 @@ static void trv_span_column(const struct trv_cursor *c, sqlite3_context *ctx, in
 
 static void trv_event_column(const struct trv_cursor *c, sqlite3_context *ctx, int col)
 {
-	const struct trc_ev *e = &c->evs[c->i];
+	const struct trc_ev *e = c->r ? &c->r->evs[trv_at(c)] : &c->evs[c->i];
 	switch (col) {
-	case 0: sqlite3_result_int64(ctx, c->run); break;
+	case 0: sqlite3_result_int64(ctx, c->r ? c->r->run : c->run); break;
 	case 1: sqlite3_result_int64(ctx, e->t); break;
 	case 2: sqlite3_result_int(ctx, e->track); break;
 	case 3: sqlite3_result_text(ctx, trc_event_name(e->kind), -1, SQLITE_STATIC); break;
@@ -280,7 +468,7 @@ static int trv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 static int trv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
 	const struct trv_cursor *c = (const struct trv_cursor *)cur;
-	*rowid = c->first + c->i + 1;
+	*rowid = c->r ? trv_at(c) + 1 : c->first + c->i + 1;
 	return SQLITE_OK;
 }
 
