@@ -15,6 +15,8 @@
 #include <math.h>
 #include <signal.h>
 
+static char out[1 << 16];
+
 /* ---- the codec ------------------------------------------------------------------ */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -111,7 +113,6 @@ static void test_codec_refuses_damaged_chunks(void **state)
 #define DB "build/tmp/gmpsim-test-trace-codec.db"
 #define JSON "build/tmp/gmpsim-test-trace-codec.json"
 
-static char out[1 << 16];
 
 /* A traced run of model, written to DB by the results writer (as gmpsim
  * does); the result, with its records decoded, for comparison. */
@@ -177,6 +178,17 @@ static void test_tables_give_back_the_records(void **state)
 	assert_int_equal(i, tr->nevs);
 	tu_query_done(h, st);
 	assert_int_equal(tu_query_int(DB, "select count(*) from spans where run_id = 2"), 0);
+	/* the sqlite3 shell sees the same rows through the extension */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "sqlite3 -readonly -cmd '.load build/gmpsim_trace' " DB
+		 " 'select count(*), sum(t1_ns - t0_ns) from spans; select count(*) from events'");
+	assert_int_equal(tu_popen(cmd, out, sizeof out), 0);
+	sim_ns busy = 0;
+	for (int64_t k = 0; k < tr->nspans; k++)
+		busy += tr->spans[k].t1 - tr->spans[k].t0;
+	char want[128];
+	snprintf(want, sizeof want, "%lld|%lld\n%lld\n", (long long)tr->nspans, (long long)busy, (long long)tr->nevs);
+	assert_string_equal(out, want);
 	res_free(&r);
 }
 
