@@ -110,8 +110,20 @@ static void test_codec_refuses_damaged_chunks(void **state)
 /* ---- the database and the command line ------------------------------------------ */
 
 #define SCENARIO "scenarios/10k_rps.yaml"
-#define DB "build/tmp/gmpsim-test-trace-codec.db"
-#define JSON "build/tmp/gmpsim-test-trace-codec.json"
+/* In a scratch directory of this process's own: the test and its ASan
+ * build may run at once. */
+static char *scratch, DB[256], JSON[256];
+
+/* Runs gmpsim with printf-formatted arguments; its exit status. */
+static int gm(const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	return tu_run_gmpsim(args, out, sizeof out);
+}
 
 
 /* A traced run of model, written to DB by the results writer (as gmpsim
@@ -180,8 +192,8 @@ static void test_tables_give_back_the_records(void **state)
 	assert_int_equal(tu_query_int(DB, "select count(*) from spans where run_id = 2"), 0);
 	/* the sqlite3 shell sees the same rows through the extension */
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "sqlite3 -readonly -cmd '.load build/gmpsim_trace' " DB
-		 " 'select count(*), sum(t1_ns - t0_ns) from spans; select count(*) from events'");
+	snprintf(cmd, sizeof cmd, "sqlite3 -readonly -cmd '.load build/gmpsim_trace' %s"
+		 " 'select count(*), sum(t1_ns - t0_ns) from spans; select count(*) from events'", DB);
 	assert_int_equal(tu_popen(cmd, out, sizeof out), 0);
 	sim_ns busy = 0;
 	for (int64_t k = 0; k < tr->nspans; k++)
@@ -210,7 +222,7 @@ static void test_export_has_every_decoded_span(void **state)
 	struct trc *tr = r.trace;
 	qsort(tr->spans, (size_t)tr->nspans, sizeof *tr->spans, cmp_span_time);
 	unlink(JSON);
-	assert_int_equal(tu_run_gmpsim("export " DB " --run 1 -o " JSON, out, sizeof out), 0);
+	assert_int_equal(gm("export %s --run 1 -o %s", DB, JSON), 0);
 	json_error_t je;
 	json_t *root = json_load_file(JSON, 0, &je);
 	if (!root)
@@ -258,11 +270,10 @@ static void test_partial_trace_is_refused(void **state)
 			 SQLITE_OK);
 	sqlite3_close(h);
 	unlink(JSON);
-	assert_int_equal(tu_run_gmpsim("export " DB " --run 1 -o " JSON, out, sizeof out), 2);
+	assert_int_equal(gm("export %s --run 1 -o %s", DB, JSON), 2);
 	assert_non_null(strstr(out, "damaged trace"));
 	assert_false(exists(JSON));
-	assert_int_not_equal(tu_run_gmpsim("query " DB " 'select count(*) from spans where run_id = 1'", out,
-					   sizeof out), 0);
+	assert_int_not_equal(gm("query %s 'select count(*) from spans where run_id = 1'", DB), 0);
 	assert_non_null(strstr(out, "damaged trace"));
 	/* a chunk cut short */
 	r = write_traced("gmp");
@@ -271,46 +282,78 @@ static void test_partial_trace_is_refused(void **state)
 	assert_int_equal(sqlite3_exec(h, "update trace_chunks set data = substr(data, 1, length(data) - 3) "
 				      "where stream = 1 and seq = 0", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
-	assert_int_equal(tu_run_gmpsim("export " DB " --run 1 -o " JSON, out, sizeof out), 2);
+	assert_int_equal(gm("export %s --run 1 -o %s", DB, JSON), 2);
 	assert_non_null(strstr(out, "does not decode"));
 	assert_false(exists(JSON));
 	unlink(DB);
 }
 
+/* The "N events" export prints. */
+static long long exported_events(void)
+{
+	const char *p = strstr(out, ".json: ");
+	return p ? atoll(p + 7) : -1;
+}
+
 /* gmpsim killed at moments spread over a traced run and its write: a kill
- * leaves no database at -o and nothing that exports; a run that finished
- * first left a whole one that does. */
+ * leaves no database at -o; what it left in the partial file exports only
+ * when the run had been committed whole (the same events as a run never
+ * killed), never as a shorter trace. */
 static void test_killed_traced_run_leaves_nothing_exportable(void **state)
 {
 	(void)state;
-	const char *db = "build/tmp/gmpsim-test-trace-killed.db";
-	int killed = 0;
+	char db[300], partial[320];
+	snprintf(db, sizeof db, "%s/killed.db", scratch);
+	snprintf(partial, sizeof partial, "%s.tmp-partial", db);
+	const char *run = SCENARIO " --model gmp --set duration=2s --trace -q";
+	assert_int_equal(gm("%s -o %s", run, db), 0);
+	assert_int_equal(gm("export %s --run 1 -o %s", db, JSON), 0);
+	long long whole = exported_events();
+	assert_true(whole > 100000);
+	int killed = 0, partial_whole = 0;
 	for (int delay_ms = 40; delay_ms <= 480; delay_ms += 40) {
 		unlink(db);
-		char cmd[512], partial[256], args[512];
-		snprintf(cmd, sizeof cmd, "%s " SCENARIO " --model gmp --set duration=2s --trace -q -o %s "
-			 ">/dev/null 2>&1 & pid=$!; sleep %d.%03d; kill -9 $pid 2>/dev/null; wait $pid; echo $?",
-			 tu_gmpsim(), db, delay_ms / 1000, delay_ms % 1000);
+		char cmd[1024];
+		snprintf(cmd, sizeof cmd, "%s %s -o %s >/dev/null 2>&1 & pid=$!; sleep %d.%03d; "
+			 "kill -9 $pid 2>/dev/null; wait $pid; echo $?",
+			 tu_gmpsim(), run, db, delay_ms / 1000, delay_ms % 1000);
 		assert_int_equal(tu_popen(cmd, out, sizeof out), 0);
 		bool was_killed = atoi(out) == 128 + SIGKILL;
 		if (!was_killed)
 			assert_int_equal(atoi(out), 0);
 		killed += was_killed;
 		assert_int_equal(exists(db), !was_killed);
-		snprintf(partial, sizeof partial, "%s.tmp-partial", db);
-		snprintf(args, sizeof args, "export %s --run 1 -o " JSON, was_killed ? partial : db);
 		unlink(JSON);
-		int rc = tu_run_gmpsim(args, out, sizeof out);
-		if (was_killed && (rc == 0 || exists(JSON)))
-			fail_msg("killed after %d ms: export of what it left: exit %d: %s", delay_ms, rc, out);
-		if (!was_killed)
-			assert_int_equal(rc, 0);
+		int rc = gm("export %s --run 1 -o %s", was_killed ? partial : db, JSON);
+		if (rc == 0 && exported_events() != whole)
+			fail_msg("after %d ms: export accepted %lld events of %lld", delay_ms, exported_events(), whole);
+		if (rc != 0 && (!was_killed || exists(JSON)))
+			fail_msg("after %d ms: export: exit %d: %s", delay_ms, rc, out);
+		partial_whole += was_killed && rc == 0;
 		unlink(partial);
 		unlink(JSON);
 	}
 	unlink(db);
-	print_message("killed %d of 12 traced runs (the rest finished first)\n", killed);
+	print_message("killed %d of 12 traced runs (the rest finished first); %d left a committed, whole run\n",
+		      killed, partial_whole);
 	assert_true(killed > 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	scratch = tu_scratch("trace-codec");
+	snprintf(DB, sizeof DB, "%s/t.db", scratch);
+	snprintf(JSON, sizeof JSON, "%s/t.json", scratch);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rm_rf(scratch);
+	free(scratch);
+	return 0;
 }
 
 int main(void)
@@ -323,5 +366,5 @@ int main(void)
 		cmocka_unit_test(test_partial_trace_is_refused),
 		cmocka_unit_test(test_killed_traced_run_leaves_nothing_exportable),
 	};
-	return cmocka_run_group_tests_name("trace_codec", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("trace_codec", tests, setup, teardown);
 }
