@@ -342,6 +342,7 @@ static void teardown(struct run *r)
 	heap_free(&r->heap);
 	kern_free(&r->kern);
 	mach_free(&r->mach);
+	mh_arena_free(&r->arena);
 	sim_free(&r->sim);
 	free(r);
 }

@@ -13,6 +13,7 @@
 #include "scenario.h"
 #include "results.h"
 #include "heap.h"
+#include "memhome.h"
 
 struct acceptor;
 struct jgc;
@@ -52,6 +53,7 @@ struct run {
 	struct jgc *jgc;             /* the 1:1 models' JVM collector, or NULL */
 	struct colo *colo;           /* the co-located load's executor (colocated.h), or NULL */
 	struct heap_stats heap;      /* GC pauses and heap peak, whichever model */
+	struct mh_arena arena;       /* first-touch homes of Go's heap pages or the JVM's eden */
 	struct run_result *res;
 	struct eq_event warmup_ev, sample_ev;
 	struct run_window window;

@@ -34,6 +34,7 @@ static struct task *task_alloc(struct wl *w, struct wl_stats *st)
 	}
 	memset(t, 0, sizeof *t);
 	t->home_node = -1;
+	memf_clear(&t->foot);
 	st->created++;
 	st->live++;
 	if (st == &w->st && w->st.live > w->peak_live)

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "scenario.h"
 #include "tb.h"
+#include "mempolicy.h"
 
 #define WL_MAX_DEPTH 4  /* repeat nesting levels; more is refused at run start */
 
@@ -40,7 +41,7 @@ struct task {
 		int32_t mx_index;    /* the mutex of the current lock op */
 	};
 	uint32_t client, cycle;  /* closed loop: which client, which request */
-	int16_t home_node;       /* NUMA node of first touch; -1 before it runs */
+	int16_t home_node;       /* NUMA node of first touch (gmp: of its stack); -1 before it runs */
 	uint8_t phase;           /* the model's execution phase */
 	uint8_t depth;           /* repeat nesting */
 	uint8_t waiting;         /* blocked waiting for its children */
@@ -64,6 +65,7 @@ struct task {
 	sim_ns t_ready;          /* gmp: when it last became runnable */
 	int32_t loop_op[WL_MAX_DEPTH];
 	uint32_t loop_left[WL_MAX_DEPTH];
+	struct memfoot foot;     /* what its mem: work touches: stack and heap by home (memhome.h) */
 	struct tb_acct *tb;      /* where its time went since it arrived (tb.h); NULL while it is
 				  * still waiting to be accepted or started, since t_arrive: wl_tb */
 };

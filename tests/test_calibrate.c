@@ -167,6 +167,21 @@ static void load_with_profile(const char *profile, struct scenario *sc)
 		fail_msg("load: %s", err);
 }
 
+/* A parameter's default in the parameter table (a scenario with no profile). */
+static long long table_default(const char *key)
+{
+	struct scenario sc;
+	load_with_profile(NULL, &sc);
+	long long v = -1;
+	for (int i = 0; i < sc.nparams; i++)
+		if (strcmp(sc.params[i].key, key) == 0)
+			v = atoll(sc.params[i].value);
+	sc_free(&sc);
+	if (v < 0)
+		fail_msg("no parameter %s", key);
+	return v;
+}
+
 /* Three runs: every value is the median of its three figures, the comment
  * gives p10-p90 (linear: 2000, 2500, 3000 -> 2100-2900), and the profile
  * loads as --profile and as an include. */
@@ -249,13 +264,13 @@ static void test_skips_said_and_defaults_kept(void **state)
 	struct scenario sc;
 	load_with_profile(path, &sc);
 	assert_int_equal(sc.kernel.switch_cost, 2000);  /* run 1 */
-	assert_int_equal(sc.gmp.newproc, 180);          /* the default */
-	assert_int_equal(sc.jvm.start, 95000);          /* the default */
+	assert_int_equal(sc.gmp.newproc, table_default("models.gmp.newproc"));
+	assert_int_equal(sc.jvm.start, table_default("jvm.start"));
 	sc_free(&sc);
 }
 
 /* --only java: the kernel is not measured, so jvm.start subtracts the
- * default kernel.thread_create (13 us) and says so. */
+ * default kernel.thread_create and says so. */
 static void test_only_java_uses_default_kernel_cost(void **state)
 {
 	(void)state;
@@ -268,12 +283,82 @@ static void test_only_java_uses_default_kernel_cost(void **state)
 	assert_non_null(strstr(out, "calibrate: go skipped: not chosen by --only"));
 	snprintf(path, sizeof path, "%s/j.yaml", dir);
 	const char *text = slurp(path);
-	assert_non_null(strstr(text, "java.creator_cpu - kernel.thread_create (13us, default)"));
+	long long create = table_default("kernel.thread_create");
+	char want[200];
+	snprintf(want, sizeof want, "java.creator_cpu - kernel.thread_create (%.3gus, default)", create / 1e3);
+	if (!strstr(text, want))
+		fail_msg("no '%s' in\n%s", want, text);
 	struct scenario sc;
 	load_with_profile(path, &sc);
-	assert_int_equal(sc.jvm.start, 87000);
-	assert_int_equal(sc.kernel.switch_cost, 3000); /* the default */
+	/* 100 us - the default, to two significant figures */
+	double start = 100000 - create, mag = pow(10, floor(log10(start)) - 1);
+	assert_int_equal(sc.jvm.start, (long long)(round(start / mag) * mag));
+	assert_int_equal(sc.kernel.switch_cost, table_default("kernel.switch"));
 	sc_free(&sc);
+}
+
+/* --costs-only: the same profile without machine: and kernel.memory (a
+ * scenario that sets no cores gets the table's, not this machine's), and
+ * --from gives the same text from an earlier run's file without measuring;
+ * filtering twice changes nothing; anything but calibrate's output is
+ * refused, positioned, and nothing is written. */
+static void test_costs_only_and_from(void **state)
+{
+	(void)state;
+	install_fakes();
+	static char out[1 << 16];
+	char args[2000], full[600], costs[600], again[600], twice[600];
+	snprintf(full, sizeof full, "%s/full.yaml", dir);
+	snprintf(costs, sizeof costs, "%s/costs.yaml", dir);
+	snprintf(again, sizeof again, "%s/again.yaml", dir);
+	snprintf(twice, sizeof twice, "%s/twice.yaml", dir);
+	snprintf(args, sizeof args, "-o %s", full);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	snprintf(args, sizeof args, "--costs-only -o %s", costs);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	char *c = strdup(slurp(costs)), *f = strdup(slurp(full));
+	assert_non_null(strstr(f, "\nmachine:\n"));
+	assert_non_null(strstr(f, "\n  memory: "));
+	assert_null(strstr(c, "machine:\n"));
+	assert_null(strstr(c, "memory:"));
+	assert_null(strstr(c, "cores:"));
+	assert_non_null(strstr(c, "\n# --costs-only: machine: (cores, NUMA) and kernel.memory left out"));
+	assert_non_null(strstr(c, "\nkernel:\n  syscall: 300ns "));
+	struct scenario sc;
+	load_with_profile(costs, &sc);
+	assert_int_equal(sc.machine.cores, table_default("machine.cores"));
+	assert_int_equal(sc.kernel.memory, table_default("kernel.memory"));
+	assert_int_equal(sc.kernel.switch_cost, 2500);
+	assert_int_equal(sc.jvm.start, 90000);
+	sc_free(&sc);
+	/* --from: no measuring (a failing backend would fail), the same text but the date line */
+	snprintf(args, sizeof args, "--costs-only --from %s -o %s", full, again);
+	assert_int_equal(calibrate("FAKE_FAIL=1", args, out, sizeof out), 0);
+	assert_null(strstr(out, "building"));
+	char *a = strdup(slurp(again));
+	assert_string_equal(strchr(a, '\n'), strchr(c, '\n'));
+	snprintf(args, sizeof args, "--costs-only --from %s -o %s", again, twice);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	assert_string_equal(slurp(twice), a);
+	/* refusals */
+	snprintf(args, sizeof args, "--from %s", full);
+	assert_int_equal(calibrate("", args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "--from filters an earlier profile: it needs --costs-only"));
+	snprintf(args, sizeof args, "--costs-only --quick --from %s", full);
+	assert_int_equal(calibrate("", args, out, sizeof out), 2);
+	const char *bad = put("bad.yaml", "kernel:\n  switch: 1us\n", 0644);
+	unlink(twice);
+	snprintf(args, sizeof args, "--costs-only --from %s -o %s", bad, twice);
+	assert_int_equal(calibrate("", args, out, sizeof out), 2);
+	char want[700];
+	snprintf(want, sizeof want, "%s:1:1: not a profile written by gmpsim calibrate", bad);
+	assert_non_null(strstr(out, want));
+	assert_int_equal(access(twice, F_OK), -1);
+	snprintf(args, sizeof args, "--costs-only --from %s/none.yaml -o %s", dir, twice);
+	assert_int_equal(calibrate("", args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "none.yaml: No such file or directory"));
+	assert_int_equal(access(twice, F_OK), -1);
+	free(a), free(c), free(f);
 }
 
 static void test_usage_and_failures_write_nothing(void **state)
@@ -323,7 +408,8 @@ static void test_real_quick_kernel_subset(void **state)
 	long page = sysconf(_SC_PAGESIZE);
 	assert_true(sc.kernel.stack_touch >= page && sc.kernel.stack_touch < (1 << 20));
 	assert_int_equal(sc.machine.cores, (int)sysconf(_SC_NPROCESSORS_ONLN));
-	assert_int_equal(sc.kernel.switch_cost, 3000); /* switch.c not run: the default */
+	long long want_switch = table_default("kernel.switch"); /* switch.c not run: the default */
+	assert_int_equal(sc.kernel.switch_cost, want_switch);
 	sc_free(&sc);
 	const char *text = slurp(path);
 	assert_non_null(strstr(text, "# switch: not measured (analysis/measure/switch.c printed no switch.futex.only)"));
@@ -337,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_fake_full_run_round_trip),
 		cmocka_unit_test(test_skips_said_and_defaults_kept),
 		cmocka_unit_test(test_only_java_uses_default_kernel_cost),
+		cmocka_unit_test(test_costs_only_and_from),
 		cmocka_unit_test(test_usage_and_failures_write_nothing),
 		cmocka_unit_test(test_real_quick_kernel_subset),
 	};

@@ -215,13 +215,13 @@ static void test_jvm_pause_and_gc_threads(void **state)
 
 /* Threads the kernel preempted in Java code must get a core back to reach
  * their safepoint poll: on one core, 180 more CPU-bound threads add 180
- * turns of a context switch (3 us) + half a poll (10 us) to the time to
+ * turns of a context switch (3 us, set here) + half a poll (10 us) to the time to
  * safepoint, and 180 stacks to scan (7 us each, one GC thread): 3.6 ms. */
 static void test_jvm_time_to_safepoint_under_load(void **state)
 {
 	(void)state;
 	static const char yaml[] =
-		"name: h\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\n"
+		"name: h\nduration: 1s\nmachine: { cores: 1 }\nacceptor: { enabled: false }\nkernel: { switch: 3us }\n"
 		"gc: { jvm: { young: 1MiB, copy_per_mib: 0s } }\nmodels: { threads: { runtime: native } }\n"
 		"workload:\n  hogs:\n    arrival: { batch: { count: 200 } }\n    program: [ { cpu: 2s } ]\n"
 		"  alloc:\n    arrival: { batch: { count: 1, at: 100ms } }\n"

@@ -94,7 +94,10 @@ static void test_precedence_and_provenance(void **state)
 	assert_int_equal(sc.kernel.wake_cost, 3000);
 	assert_int_equal(sc.kernel.syscall, 2000);
 	assert_int_equal(sc.kernel.thread_create, 1000);
-	assert_int_equal(sc.kernel.thread_exit, 14000); /* the table's default */
+	struct scenario plain;
+	load(put("p.yaml", "name: p\nmodels: { gmp: }\n" BODY), NULL, NULL, 0, &plain);
+	assert_int_equal(sc.kernel.thread_exit, plain.kernel.thread_exit); /* the table's default */
+	sc_free(&plain);
 	char want[600];
 	assert_string_equal(param(&sc, "kernel.switch")->from, "--set kernel.switch=4us");
 	snprintf(want, sizeof want, "scenario %s:5", s);
@@ -138,6 +141,32 @@ static void test_models_configured_never_enabled(void **state)
 	assert_false(sc.pool.enabled);
 	assert_int_equal(sc.gmp.newproc, 1000);
 	assert_int_equal(sc.pool.workers, 200); /* the default: the block was not merged */
+	sc_free(&sc);
+}
+
+/* A model block the scenario configures itself (`gmp: { gomaxprocs: 2 }`,
+ * `gmp: {}`) still takes the keys it does not set from a profile or an
+ * included file: only a new models.NAME is refused, not a new key inside
+ * one (a profile's models.gmp costs were dropped for every such scenario). */
+static void test_models_block_merged_under_scenario_keys(void **state)
+{
+	(void)state;
+	const char *prof = put("prof.yaml", "models:\n  gmp: { newproc: 1us, gomaxprocs: 7 }\n  pool: { workers: 7 }\n");
+	put("inc.yaml", "models:\n  gmp: { signal: 9us }\n");
+	const char *s = put("s.yaml", "name: s\ninclude: inc.yaml\nmodels:\n  gmp: { gomaxprocs: 2 }\n" BODY);
+	const char *e = put("e.yaml", "name: s\nmodels:\n  gmp: {}\n" BODY);
+	struct scenario sc;
+	load(s, prof, NULL, 0, &sc);
+	assert_int_equal(sc.nmodels, 1);
+	assert_false(sc.pool.enabled);
+	assert_int_equal(sc.gmp.newproc, 1000);     /* from the profile */
+	assert_int_equal(sc.gmp.signal, 9000);      /* from the included file */
+	assert_int_equal(sc.gmp.gomaxprocs, 2);     /* the scenario's own value wins */
+	assert_true(strncmp(param(&sc, "models.gmp.newproc")->from, "profile ", 8) == 0);
+	sc_free(&sc);
+	load(e, prof, NULL, 0, &sc);
+	assert_int_equal(sc.gmp.newproc, 1000);
+	assert_int_equal(sc.gmp.gomaxprocs, 7);
 	sc_free(&sc);
 }
 
@@ -269,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_precedence_and_provenance),
 		cmocka_unit_test(test_relative_paths_and_list_order),
 		cmocka_unit_test(test_models_configured_never_enabled),
+		cmocka_unit_test(test_models_block_merged_under_scenario_keys),
 		cmocka_unit_test(test_missing_include),
 		cmocka_unit_test(test_include_cycle_refused),
 		cmocka_unit_test(test_include_depth_refused),

@@ -32,7 +32,7 @@ static void test_vm_threads_and_commit(void **state)
 	(void)state;
 	static const char yaml[] =
 		"name: v\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
-		"gc: { jvm: { enabled: false } }\njvm: { threads: 7, stack_touch: 20KiB }\n"
+		"gc: { jvm: { enabled: false } }\njvm: { threads: 7, stack_touch: 20KiB }\nkernel: { stack_touch: 12KiB }\n"
 		"models: { threads: {} }\n"
 		"workload:\n  b:\n    arrival: { batch: { count: 30 } }\n    program: [ { sleep: 100ms } ]\n";
 	struct run_result j = tr_run(yaml, "threads", NULL, 0);
@@ -41,7 +41,7 @@ static void test_vm_threads_and_commit(void **state)
 	assert_int_equal((int)M(&j, "threads_peak"), 30 + 7);
 	assert_int_equal((int)M(&n, "threads_peak"), 30);
 	assert_true(M(&j, "stack_committed_peak") == 37.0 * 20 * 1024);
-	assert_true(M(&n, "stack_committed_peak") == 30.0 * 8192);  /* kernel.stack_touch */
+	assert_true(M(&n, "stack_committed_peak") == 30.0 * 12 * 1024);  /* kernel.stack_touch */
 	res_free(&j);
 	res_free(&n);
 }

@@ -3,7 +3,8 @@
  * every model; GOMAXPROCS follows the allowed cores), memory policy homes
  * (first touch, membind, interleave) and what a cpu op's mem: work pays for
  * them, and the kernel's scheduler domains (cross-node balancing happens,
- * but every nnodes-th interval only) and wake_affine. Expected figures come from the
+ * but every nnodes-th interval only) and wake_affine. What a moved task's
+ * stack and heap cost, piece by piece, is tests/test_memhome.c's. Expected figures come from the
  * policy's definition and the distance matrix, not from the model's output. */
 #include "testutil.h"
 #include "testrun.h"
@@ -303,26 +304,6 @@ static void test_first_touch_is_local(void **state)
 	}
 }
 
-/* Go's Ps and Ms are not NUMA-aware: after its network wait, a goroutine
- * is readied by whichever M polled the network and runs on whichever P
- * takes it, on the other node about half the time (four of the eight Ps),
- * and its first-touched memory stays where it was. Of BUSY's mem work (400
- * us x 0.5 before the wait, 300 us x 0.5 after) the share remote is then
- * 1/2 x 300 / 700 = 0.214. A 1:1 thread is the task: the kernel wakes it
- * on its previous core, or an idle one of the same node, so its share is
- * far lower. */
-static void test_goroutines_leave_their_memory_behind(void **state)
-{
-	(void)state;
-	struct run_result g = tr_run(BUSY, "gmp", NULL, 0), t = tr_run(BUSY, "threads", NULL, 0);
-	double gs = tr_metric(&g, "remote_access_share"), ts = tr_metric(&t, "remote_access_share");
-	fprintf(stderr, "remote share: gmp %.3f, threads %.3f\n", gs, ts);
-	assert_true(fabs(gs - 0.5 * 300 / 700) < 0.04);
-	assert_true(ts < gs / 3);
-	res_free(&g);
-	res_free(&t);
-}
-
 /* ---- scheduler domains --------------------------------------------------------- */
 
 struct dom {
@@ -476,7 +457,6 @@ int main(void)
 		cmocka_unit_test(test_interleave_remote_share_is_k_minus_1_over_k),
 		cmocka_unit_test(test_interleave_spreads_pages_evenly),
 		cmocka_unit_test(test_first_touch_is_local),
-		cmocka_unit_test(test_goroutines_leave_their_memory_behind),
 		cmocka_unit_test(test_cross_node_balancing_is_rarer),
 		cmocka_unit_test(test_cross_node_migrations_rarer_under_load),
 		cmocka_unit_test(test_wake_affine_pulls_to_the_wakers_node),

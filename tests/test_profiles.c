@@ -1,8 +1,11 @@
 /* tests/test_profiles.c — the shipped profiles in analysis/profiles: each loads
  * as a --profile; analysis/profiles/default.yaml, the shipped defaults as a
- * profile, holds exactly the parameter table's defaults (so the numbers and
- * their provenance cannot drift apart: a difference is named) and covers
- * every parameter `gmpsim calibrate` measures. */
+ * profile, is `gmpsim calibrate --costs-only` output (its header says so, it
+ * has no machine: block), holds exactly the parameter table's defaults (so
+ * the numbers and their provenance cannot drift apart: a difference is
+ * named) and covers every parameter `gmpsim calibrate` measures;
+ * default-uncalibrated.yaml, the defaults calibrate does not measure yet,
+ * holds the table's values too. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -34,12 +37,13 @@ static void load(const char *profile, struct scenario *sc)
 		fail_msg("%s", err);
 }
 
-static void test_default_profile_equals_table(void **state)
+/* How many of profile's values come from it; fails naming every value that
+ * differs from the table's default. */
+static int equal_to_table(const char *profile)
 {
-	(void)state;
 	struct scenario plain, prof;
 	load(NULL, &plain);
-	load("analysis/profiles/default.yaml", &prof);
+	load(profile, &prof);
 	int from_profile = 0, differ = 0;
 	for (int i = 0; i < prof.nparams; i++) {
 		const struct sc_param *p = &prof.params[i], *d = find(&plain, p->key);
@@ -53,18 +57,59 @@ static void test_default_profile_equals_table(void **state)
 		}
 	}
 	assert_int_equal(differ, 0);
-	assert_true(from_profile >= calib_param_count());
+	sc_free(&plain);
+	sc_free(&prof);
+	return from_profile;
+}
+
+static void test_default_profile_equals_table(void **state)
+{
+	(void)state;
+	assert_true(equal_to_table("analysis/profiles/default.yaml") >= calib_param_count());
+	assert_true(equal_to_table("analysis/profiles/default-uncalibrated.yaml") >= 2);
+	struct scenario prof;
+	load("analysis/profiles/default-uncalibrated.yaml", &prof);
+	const char *uncalibrated[] = { "models.gmp.gogo", "models.gmp.netpoll" };
+	for (int i = 0; i < 2; i++) {
+		const struct sc_param *p = find(&prof, uncalibrated[i]);
+		if (!p || strncmp(p->from, "profile ", 8) != 0)
+			fail_msg("analysis/profiles/default-uncalibrated.yaml does not set %s", uncalibrated[i]);
+	}
+	sc_free(&prof);
+	load("analysis/profiles/default.yaml", &prof);
 	for (int i = 0; i < calib_param_count(); i++) {
 		const struct sc_param *p = find(&prof, calib_param_key(i));
 		if (!p || strncmp(p->from, "profile ", 8) != 0)
 			fail_msg("analysis/profiles/default.yaml does not set %s, which calibrate measures",
 				 calib_param_key(i));
 	}
-	sc_free(&plain);
 	sc_free(&prof);
 }
 
-/* Every shipped profile loads, and sets at least the kernel costs. */
+/* default.yaml is calibrate's own output, filtered by --costs-only: the
+ * header's first line, the filter's note, no machine: block, no memory. */
+static void test_default_profile_is_calibrate_output(void **state)
+{
+	(void)state;
+	FILE *f = fopen("analysis/profiles/default.yaml", "r");
+	assert_non_null(f);
+	char line[1024];
+	int n = 0, machine = 0, memory = 0, note = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (++n == 1 && strncmp(line, CALIB_PROFILE_MAGIC, strlen(CALIB_PROFILE_MAGIC)) != 0)
+			fail_msg("analysis/profiles/default.yaml:1: not written by gmpsim calibrate: %s", line);
+		note += n == 2 && strncmp(line, "# --costs-only:", 15) == 0;
+		machine += strncmp(line, "machine:", 8) == 0;
+		memory += strncmp(line, "  memory:", 9) == 0;
+	}
+	fclose(f);
+	assert_int_equal(note, 1);
+	assert_int_equal(machine, 0);
+	assert_int_equal(memory, 0);
+}
+
+/* Every shipped profile loads, and every machine profile (all but
+ * default-uncalibrated.yaml) sets at least the kernel costs. */
 static void test_every_shipped_profile_loads(void **state)
 {
 	(void)state;
@@ -81,7 +126,7 @@ static void test_every_shipped_profile_loads(void **state)
 		load(path, &sc);
 		const struct sc_param *p = find(&sc, "kernel.switch");
 		assert_non_null(p);
-		if (strncmp(p->from, "profile ", 8) != 0)
+		if (strcmp(e->d_name, "default-uncalibrated.yaml") != 0 && strncmp(p->from, "profile ", 8) != 0)
 			fail_msg("%s does not set kernel.switch", path);
 		sc_free(&sc);
 		n++;
@@ -94,6 +139,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_profile_equals_table),
+		cmocka_unit_test(test_default_profile_is_calibrate_output),
 		cmocka_unit_test(test_every_shipped_profile_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

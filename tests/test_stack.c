@@ -37,14 +37,16 @@ static void test_gmp_stack_overflow_is_fatal(void **state)
 	sc_free(&sc);
 }
 
-/* A thread's stack is a fixed reservation: touching 64 KiB commits 64 KiB
- * (16 pages, each a minor fault); going past 256 KiB is a
+/* A thread's stack is a fixed reservation: with two pages committed at
+ * creation (kernel.stack_touch 8 KiB, set here), touching 64 KiB commits
+ * 14 more (16 pages, each new one a minor fault); going past 256 KiB is a
  * StackOverflowError that fails the task and is counted. */
 static void test_thread_stack_commit_and_overflow(void **state)
 {
 	(void)state;
 	static const char yaml[] =
-		"name: t\nduration: 1s\nacceptor: { enabled: false }\nmodels: { threads: { stack: 256KiB, runtime: native } }\n"
+		"name: t\nduration: 1s\nacceptor: { enabled: false }\nkernel: { stack_touch: 8KiB }\n"
+		"models: { threads: { stack: 256KiB, runtime: native } }\n"
 		"workload:\n  ok:\n    arrival: { batch: { count: 10 } }\n    program: [ { stack: 64KiB }, { sleep: 50ms } ]\n"
 		"  bad:\n    arrival: { batch: { count: 3, at: 200ms } }\n    program: [ { stack: 300KiB } ]\n";
 	struct run_result r = tr_run(yaml, "threads", NULL, 0);

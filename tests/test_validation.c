@@ -8,7 +8,9 @@
  * reported, not failed.
  *
  * The table it prints (stderr) is the README's; with VALIDATE_TABLE=PATH
- * it is also written there as Markdown (`make validate` does that). The
+ * it is also written there as Markdown (`make validate` does that). With
+ * VALIDATE_PROFILE=PATH every case runs with `--profile PATH` instead of
+ * the shipped defaults (to compare a machine profile's predictions). The
  * expected figures are measurements only — nothing here comes from the
  * model's own output. */
 #include "testutil.h"
@@ -133,8 +135,9 @@ static int run_index(const struct vrow *r)
 	COPY(runs[nruns], key);
 	snprintf(rundb[nruns], sizeof rundb[nruns], "build/tmp/validate-%d.db", nruns);
 	char args[4 * FIELD], out[4096];
-	snprintf(args, sizeof args, DIR "scenarios/%s --model %s -q -o %s %s", r->scenario, r->model,
-		 rundb[nruns], r->sets);
+	const char *prof = getenv("VALIDATE_PROFILE");
+	snprintf(args, sizeof args, DIR "scenarios/%s --model %s -q -o %s %s%s%s", r->scenario, r->model,
+		 rundb[nruns], r->sets, prof ? " --profile " : "", prof ? prof : "");
 	if (tu_run_gmpsim(args, out, sizeof out) != 0)
 		fail_msg("gmpsim %s: %s", args, out);
 	return nruns++;
@@ -205,8 +208,25 @@ static void print_row(FILE *f, const struct vrow *r)
 		r->hi, r->unit, r->pred, err, r->tol, verdict(r));
 }
 
+/* One line naming the costs used and counting the verdicts. */
+static void write_summary(FILE *f)
+{
+	const char *names[] = { "ok", "ok (listed open)", "OPEN", "FAIL", "no prediction" };
+	int n[5] = { 0 }, total = 0;
+	for (int i = 0; i < nrows; i++)
+		for (int k = 0; k < 5 && rows[i].measured; k++)
+			if (strcmp(verdict(&rows[i]), names[k]) == 0)
+				n[k]++, total++;
+	const char *prof = getenv("VALIDATE_PROFILE");
+	fprintf(f, "Model side: %s%s. %d rows: %d within tolerance (%d ok, %d ok but listed open), %d OPEN, %d FAIL,"
+		   " %d without a prediction.\n\n",
+		prof ? "--profile " : "the shipped defaults (analysis/profiles/default.yaml)", prof ? prof : "", total,
+		n[0] + n[1], n[0], n[1], n[2], n[3], n[4]);
+}
+
 static void write_table(FILE *f)
 {
+	write_summary(f);
 	fprintf(f, "| case | metric | measured median [min–max] | predicted | error | tolerance | |\n"
 		   "|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < nrows; i++)

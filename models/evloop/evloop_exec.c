@@ -268,7 +268,7 @@ static bool run_op(struct run *r, struct evl_thread *th, struct task *t, const s
 {
 	switch (s->kind) {
 	case OP_CPU:
-		evl_run(r, th, s->dur, CAT_TASK, s->mem, t->home_node);
+		evl_run(r, th, s->dur, CAT_TASK, s->mem, mh_carrier_foot(t, th->kt));
 		return true;
 	case OP_SYSCALL:
 	case OP_CGO:
@@ -315,8 +315,6 @@ static bool next_op(struct run *r, struct evl_thread *th, struct task *t)
 		t->failed = 1;
 		return task_end(r, th, t);
 	}
-	if (t->home_node < 0)
-		t->home_node = (int16_t)mpol_home(&r->mpol, th->kt->core);  /* first touch, by the policy */
 	int kind = wl_peek(&r->wl, t);
 	if (!th->is_loop && loop_only(kind)) {  /* back to the loop: execute() + wakeup() */
 		evl_of(r)->posts_back++;

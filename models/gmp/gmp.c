@@ -33,7 +33,8 @@
  * Channels, sync.Mutex, cgo calls, LockOSThread and stack growth are in
  * gmp_g.c and gmp_m.c; the garbage collector and stop-the-world in
  * gmp_gc.c; checkdead in gmp_m.c. Not modelled yet: gFree-list stack
- * reuse, the template thread.
+ * reuse (but for the reused stack's NUMA home: gfput / gfget in gmp_g.c),
+ * the template thread.
  *
  * The model's files: this one holds the M's step loop (m_step → m_decide)
  * and the scheduler proper (schedule, findRunnable, stealing, dropping the

@@ -145,12 +145,44 @@ static void gopreempt(struct gmp *s, struct gmp_m *m, struct task *g)
 	to_schedule(s, m, g, s->gc.waiting ? TB_GC : TB_SCHED, s->cfg.signal, CAT_RUNTIME);
 }
 
+/* proc.go:gfput — a dead G goes to its P's free list with its stack; at
+ * 64 the P moves Gs to the global list until 32 are left. The model keeps
+ * only the stack's NUMA home (memhome.h), and only on a multi-node
+ * machine: the stack's bytes are counted anew for every G. */
+static void gfput(struct gmp *s, struct gmp_p *p, struct task *g)
+{
+	if (!p || g->home_node == -1 || run_of(s)->mach.nnodes == 1)
+		return;
+	p->gfree_home[p->ngfree++] = (int8_t)g->home_node;
+	if (p->ngfree < GMP_GFREE_MAX)
+		return;
+	while (p->ngfree >= GMP_GFREE_MAX / 2) {
+		GROW(s->gfree_home, s->ngfree + 1, s->capgfree, 256, "goroutine free list");
+		s->gfree_home[s->ngfree++] = p->gfree_home[--p->ngfree];
+	}
+}
+
+/* proc.go:gfget — a G from the P's free list, refilled with up to 32 from
+ * the global one when empty: the home of its stack, or -1 (none: a new
+ * stack, stackalloc from the P's stackcache, first written by the M that
+ * first runs the G). */
+static int gfget(struct gmp *s, struct gmp_p *p)
+{
+	if (!p)
+		return -1;
+	if (p->ngfree == 0)
+		while (p->ngfree < GMP_GFREE_MAX / 2 && s->ngfree > 0)
+			p->gfree_home[p->ngfree++] = s->gfree_home[--s->ngfree];
+	return p->ngfree > 0 ? p->gfree_home[--p->ngfree] : -1;
+}
+
 /* proc.go:goexit0 — the G is done; a waiting parent is readied by this M. */
 static void goexit0(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	gmp_gstatus(s, g, G_RUNNING, G_DEAD, gmp_m_clock(s, m));
 	s->gstack_bytes -= (int64_t)g->gstack_kib * 1024;  /* gfput: the stack goes with the G */
 	g->gstack_kib = 0;
+	gfput(s, m->p, g);
 	m->curg = NULL;
 	kern_carry(&run_of(s)->kern, m->kt, NULL);  /* its breakdown closes in wl_task_done */
 	s->current = m;  /* a waiting parent is readied into this M's P */
@@ -216,6 +248,12 @@ void gmp_stack_new(struct gmp *s, struct task *g)
 	s->gstack_bytes += (int64_t)g->gstack_kib * 1024;
 	if (s->gstack_bytes > s->gstack_peak)
 		s->gstack_peak = s->gstack_bytes;
+}
+
+void gmp_stack_newproc(struct gmp *s, struct gmp_p *p, struct task *g)
+{
+	gmp_stack_new(s, g);
+	g->home_node = (int16_t)gfget(s, p);
 }
 
 /* stack.go:newstack — the stack doubles until the frame plus _StackGuard
@@ -406,7 +444,7 @@ void gmp_exitsyscall(struct gmp *s, struct gmp_m *m)
 static void newproc_task(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	g->timer_pos = -1;
-	gmp_stack_new(s, g);
+	gmp_stack_newproc(s, m->p, g);
 	gmp_make_runnable(s, g, G_IDLE, m);
 	gmp_runqput(s, m->p, g, true);
 	gmp_wakep(s, m);
@@ -487,7 +525,7 @@ static void newproc(struct gmp *s, struct gmp_m *m, struct task *g)
 	const struct op *op = &run_of(s)->sc->programs[g->prog].ops[g->pc - 1];
 	struct task *child = wl_new_child(&run_of(s)->wl, g, op->program, g->spawn_done++);
 	child->gstate = G_IDLE;
-	gmp_stack_new(s, child);
+	gmp_stack_newproc(s, m->p, child);
 	child->timer_pos = -1;
 	gmp_make_runnable(s, child, G_IDLE, m);
 	gmp_runqput(s, m->p, child, true);
@@ -502,7 +540,7 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 	case OP_CPU:
 		g->phase = GP_CPU;
 		g->mem = (float)op->mem;
-		gmp_m_burst(s, m, op->dur, CAT_TASK, op->mem, g->home_node);
+		gmp_m_burst(s, m, op->dur, CAT_TASK, op->mem, mh_goroutine_foot(g, m->kt));
 		return false;
 	case OP_SYSCALL:
 		entersyscall(s, m, g, op->dur);
@@ -578,7 +616,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		return;
 	}
 	if (g->home_node < 0)
-		g->home_node = (int16_t)mpol_home(&r->mpol, m->kt->core);  /* first touch, by the policy */
+		g->home_node = (int16_t)mpol_home(&r->mpol, m->kt->core);  /* its stack's first touch, by the policy */
 	for (;;) {
 		if (g->chan_panic) {  /* a send released by close panics */
 			g->failed = 1;
@@ -592,7 +630,7 @@ void gmp_run_g(struct gmp *s, struct gmp_m *m)
 		switch (g->phase) {
 		case GP_CPU_PARTIAL:
 			g->phase = GP_CPU;
-			gmp_m_burst(s, m, g->arg, CAT_TASK, g->mem, g->home_node);
+			gmp_m_burst(s, m, g->arg, CAT_TASK, g->mem, mh_goroutine_foot(g, m->kt));
 			return;
 		case GP_SPAWN:
 			if (g->spawn_done < g->spawn_count) {

@@ -324,6 +324,7 @@ static void mark_termination(struct gmp *s, struct gmp_m *m)
 	gc->heap_marked = gc->last_heap_scan + gc->alloc_in_mark;
 	gc->heap_live = gc->heap_marked;
 	heap_in_use(run_of(s), gc->heap_live);
+	mh_heap_rewind(run_of(s));  /* swept pages are reused lowest address first (mpagealloc.go:alloc) */
 	pacer_commit(s);
 	gc->sweep_left = (sim_ns)((double)swept / (1 << 20) * (double)c->sweep_per_mib);
 	int64_t distance = gc->trigger - gc->heap_live;
@@ -593,6 +594,7 @@ bool gmp_gc_alloc(struct gmp *s, struct gmp_m *m, struct task *g, int64_t bytes,
 {
 	struct gmp_gc *gc = &s->gc;
 	wl_alloc(&run_of(s)->wl, g, bytes, temp);
+	mh_alloc_heap(run_of(s), g, bytes, m->kt->core);  /* mcache.go:refill: the M writes its spans first */
 	gc->heap_live += bytes;
 	heap_in_use(run_of(s), gc->heap_live);
 	if (!gc->enabled)

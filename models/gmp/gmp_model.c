@@ -109,6 +109,7 @@ static void gmp_fini(struct run *r)
 	free(s->listeners);
 	free(s->gen_g);
 	free(s->schedlat);
+	free(s->gfree_home);
 	if (s->rng)
 		gsl_rng_free(s->rng);
 	free(s);

@@ -51,6 +51,8 @@ enum gphase {
 
 
 /* The fields every steal pass reads come first, in one cache line. */
+#define GMP_GFREE_MAX 64  /* proc.go:gfput moves Gs to the global list at 64 */
+
 struct gmp_p {
 	int32_t id;
 	uint8_t status;              /* enum pstatus */
@@ -74,6 +76,10 @@ struct gmp_p {
 	bool gc_drained;             /* its dedicated worker has moved the runq to the global queue */
 	sim_ns gc_frac_time;         /* p.gcFractionalMarkTime this cycle */
 	sim_ns gc_worker_start;      /* when its current worker began */
+	/* p.gFree: the stacks of its dead Gs, kept only as their NUMA homes
+	 * (multi-node machines; gfput / gfget in gmp_g.c) */
+	int8_t gfree_home[GMP_GFREE_MAX];
+	int32_t ngfree;
 };
 
 /* A listening socket and the state of the goroutine accepting on it. */
@@ -221,6 +227,8 @@ struct gmp {
 	bool gen_parked;
 	struct gmp_stats st;
 	int64_t gstack_bytes, gstack_peak;  /* live goroutines' stacks */
+	int8_t *gfree_home;          /* sched.gFree: dead Gs' stack homes (a stack: the last is the head) */
+	int64_t ngfree, capgfree;
 	int64_t *schedlat;           /* scheduling latencies (runnable -> running), ns */
 	int64_t nschedlat, capschedlat;
 	struct gmp_gc gc;
@@ -367,6 +375,9 @@ void gmp_stoplockedm(struct gmp *s, struct gmp_m *m);
 void gmp_startlockedm(struct gmp *s, struct gmp_m *m, struct task *g);
 /* A new goroutine's stack (_StackMin) enters the live total. */
 void gmp_stack_new(struct gmp *s, struct task *g);
+/* newproc's stack on P p: proc.go:gfget reuses a dead G's (its NUMA home
+ * kept in g->home_node), or a new one is homed where the G first runs. */
+void gmp_stack_newproc(struct gmp *s, struct gmp_p *p, struct task *g);
 /* netpoll.go:netpoll(0) — moves up to 128 ready Gs into list. */
 void gmp_netpoll(struct gmp *s, struct task_fifo *list);
 /* The blocking netpoll's timeout event: wakes the polling M. */

@@ -294,6 +294,8 @@ static double burst_factor(const struct kern *k, const struct kthread *t, int no
 		return 1.0;
 	if (t->burst_home == MACH_HOME_INTERLEAVE)
 		return mach_slowdown_spread(k->mach, k->mpol ? k->mpol->nodes : 0, node, t->burst_mem);
+	if (t->burst_home == MACH_HOME_FOOT)
+		return memf_slowdown(k->mach, k->mpol ? k->mpol->nodes : 0, t->burst_foot, node, t->burst_mem);
 	return mach_slowdown(k->mach, t->burst_home, node, t->burst_mem);
 }
 
@@ -335,7 +337,8 @@ static void count_memory(struct kern *k, const struct kcore *c, const struct kth
 	double w = (double)t->burst_mem * (double)done;
 	uint64_t mask = k->mpol ? k->mpol->nodes : 0;
 	k->mem_access += w;
-	k->mem_remote += w * mach_remote_share(k->mach, t->burst_home, mask, c->node);
+	k->mem_remote += w * (t->burst_home == MACH_HOME_FOOT ? memf_remote_share(k->mach, mask, t->burst_foot, c->node)
+				: mach_remote_share(k->mach, t->burst_home, mask, c->node));
 }
 
 /* Stops the running burst now, keeping its remainder in the thread. */
@@ -367,6 +370,8 @@ static void core_switch_to(struct kern *k, struct kcore *c, struct kthread *t, s
 	t->state = KT_RUNNING;
 	kt_tb_on(k, t);
 	t->core = (int16_t)c->id;
+	if (t->stack_home < 0)  /* its first instructions touch its stack first (memhome.h) */
+		t->stack_home = (int16_t)(k->mpol ? mpol_home(k->mpol, c->id) : c->node);
 	trc_set(k->sim->trace, TRC_THREAD, t->id, TS_RUNNING, c->id, k->sim->now);
 	c->seg = SEG_OVH;
 	eq_cancel(&k->sim->q, &c->ev);
@@ -995,6 +1000,7 @@ static struct kthread *create(struct kern *k, const struct kern_owner_ops *ops, 
 	t->core = -1;
 	t->burst_left = -1;
 	t->burst_home = -1;
+	t->stack_home = -1;
 	t->ops = ops;
 	t->owner = owner;
 	t->kern = k;

@@ -115,8 +115,10 @@ struct kthread {
 	uint8_t state;          /* enum kt_state */
 	uint8_t burst_cat;      /* enum cpu_cat of the current burst */
 	int16_t core;           /* core it runs or last ran on; -1 before its first run */
-	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none) */
+	int16_t burst_home;     /* NUMA node the burst's memory lives on (-1: none; MACH_HOME_FOOT: burst_foot) */
+	int16_t stack_home;     /* node of its stack's pages (first touch, set by the owner); -1: not yet */
 	float burst_mem;        /* memory intensity of the current burst */
+	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
 	sim_ns pre[CZ_COUNT];   /* prefix left per cause, paid in cause (so category) order */
@@ -234,7 +236,8 @@ struct kthread *kern_create_foreign(struct kern *k, const struct kern_owner_ops 
 
 /* From step(): run a burst of `work` ns (>= 0) in category cat; memory
  * intensity mem with its memory on node home (-1 for none,
- * MACH_HOME_INTERLEAVE for the policy's interleave set). */
+ * MACH_HOME_INTERLEAVE for the policy's interleave set, MACH_HOME_FOOT for
+ * the footprint set by kern_set_foot). */
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home);
 /* kern_run with the burst's cause named (its category is the cause's). */
@@ -248,6 +251,13 @@ void kern_run_pre(struct kern *k, struct kthread *t, const sim_ns *pre, sim_ns w
  * others are taken as 0). */
 void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, unsigned mask, sim_ns work,
 		       enum cpu_cause cz, double mem, int home);
+/* The footprint a burst of t homed MACH_HOME_FOOT touches: the owner's,
+ * read whenever the burst (re)starts on a core, so it must stay alive and
+ * unchanged until the burst ends. */
+static inline void kern_set_foot(struct kthread *t, const struct memfoot *f)
+{
+	t->burst_foot = f;
+}
 /* The time up to which nothing else can happen to t's core or the rest of
  * the simulation while t steps: the earliest pending event or t's slice
  * end. An owner may take a later decision at once when its CPU debt ends

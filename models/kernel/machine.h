@@ -26,6 +26,9 @@ static inline int mach_node_of(const struct machine *m, int core)
 /* A burst's memory home that is no one node: interleaved pages spread
  * evenly over a set of nodes (the kernel holds the set). */
 #define MACH_HOME_INTERLEAVE (-2)
+/* A burst's memory that is a footprint of pieces with their own homes
+ * (mempolicy.h struct memfoot, the thread's burst_foot). */
+#define MACH_HOME_FOOT (-3)
 
 /* How much longer a burst with memory intensity mem (0..1) takes on a core
  * of node `node` when its memory lives on node `home`: 1 + mem * (d(home,

@@ -1,5 +1,6 @@
 /* models/kernel/mempolicy.c — the service's memory policy: which node a
- * first touch homes memory on (see mempolicy.h). Must not hold simulation
+ * first touch homes memory on, and what a footprint spread over homes
+ * costs a memory-bound burst (see mempolicy.h). Must not hold simulation
  * state beyond the interleave cursor and the page counts. */
 #include "mempolicy.h"
 #include <string.h>
@@ -63,4 +64,68 @@ void mpol_place_pages(struct mpol *p, int core, int64_t pages)
 	}
 	for (int64_t i = 0; i < pages; i++)
 		p->pages[interleave_next(p)]++;
+}
+
+/* ---- footprints ----------------------------------------------------------------- */
+
+void memf_clear(struct memfoot *f)
+{
+	for (int i = 0; i < MEMF_SLOTS; i++) {
+		f->home[i] = -1;
+		f->kib[i] = 0;
+	}
+}
+
+static uint32_t kib_sat(int64_t have, int64_t add)
+{
+	int64_t v = have + add;
+	return v > (int64_t)UINT32_MAX ? UINT32_MAX : v < 0 ? 0 : (uint32_t)v;
+}
+
+void memf_stack(struct memfoot *f, int home, int64_t kib)
+{
+	f->home[0] = (int8_t)home;
+	f->kib[0] = kib_sat(0, kib);
+}
+
+void memf_heap(struct memfoot *f, int home, int64_t kib)
+{
+	int i = 1;
+	while (i < MEMF_SLOTS - 1 && f->home[i] != home && f->home[i] != -1)
+		i++;
+	if (f->home[i] == -1)
+		f->home[i] = (int8_t)home;
+	f->kib[i] = kib_sat(f->kib[i], kib);
+}
+
+/* mach_slowdown for one piece of f (interleaved: spread over mask). */
+static double piece_slowdown(const struct machine *m, uint64_t mask, int home, int node, double mem)
+{
+	if (home == MACH_HOME_INTERLEAVE)
+		return mach_slowdown_spread(m, mask, node, mem);
+	return mach_slowdown(m, home, node, mem);
+}
+
+double memf_slowdown(const struct machine *m, uint64_t mask, const struct memfoot *f, int node, double mem)
+{
+	double extra = 0, total = 0;
+	for (int i = 0; i < MEMF_SLOTS; i++) {
+		if (f->home[i] == -1 || f->kib[i] == 0)
+			continue;
+		total += f->kib[i];
+		extra += f->kib[i] * (piece_slowdown(m, mask, f->home[i], node, mem) - 1.0);
+	}
+	return total > 0 ? 1.0 + extra / total : 1.0;
+}
+
+double memf_remote_share(const struct machine *m, uint64_t mask, const struct memfoot *f, int node)
+{
+	double remote = 0, total = 0;
+	for (int i = 0; i < MEMF_SLOTS; i++) {
+		if (f->home[i] == -1 || f->kib[i] == 0)
+			continue;
+		total += f->kib[i];
+		remote += f->kib[i] * mach_remote_share(m, f->home[i], mask, node);
+	}
+	return total > 0 ? remote / total : 0.0;
 }

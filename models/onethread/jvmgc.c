@@ -84,6 +84,21 @@ static const struct kern_owner_ops worker_ops = { .step = worker_step };
 
 static void request_gc(struct run *r, struct jgc *g);
 
+/* Where the bytes t allocates now in eden live (memhome.h): its TLAB is
+ * carved from eden's top (threadLocalAllocBuffer.cpp), pages that an
+ * earlier cycle's threads touched first; with -XX:+UseNUMA eden is split
+ * per node and a thread allocates in its own node's part
+ * (mutableNUMASpace.cpp: MutableNUMASpace::cas_allocate by the thread's
+ * lgrp_id), so the pages are its node's. */
+static void place_in_eden(struct run *r, const struct jgc *g, struct task *t, int64_t bytes)
+{
+	int core = t->kt ? t->kt->core : -1;
+	if (r->sc->jvm.use_numa)
+		mh_alloc_fresh(r, t, bytes, core);
+	else
+		mh_alloc_eden(r, t, g->eden, bytes, core);
+}
+
 /* After a pause the blocked allocations retry in order: each that fits
  * the new eden takes its place and its thread goes on; the first that
  * does not asks for the next collection, and it and the rest wait on. */
@@ -92,6 +107,7 @@ static void retry_waiters(struct run *r, struct jgc *g)
 	struct task *t;
 	while ((t = g->waiters.head) && g->eden + t->arg <= r->sc->gc.jvm_young) {
 		tq_pop(&g->waiters);
+		place_in_eden(r, g, t, t->arg);
 		g->eden += t->arg;
 		kern_wake(&r->kern, t->kt, -1);
 	}
@@ -192,13 +208,14 @@ bool jgc_alloc(struct run *r, struct task *t, int64_t bytes, bool temp)
 	struct jgc *g = r->jgc;
 	int64_t young = r->sc->gc.jvm_young;
 	wl_alloc(&r->wl, t, bytes, temp);
-	if (!g) {  /* malloc/free: what is reachable, plus a temporary while it lives */
-		heap_in_use(r, r->sc->gc.live_heap + r->wl.heap_reachable + (temp ? bytes : 0));
+	if (!g || bytes > young) {  /* malloc's per-thread arenas, or the old generation: */
+		mh_alloc_fresh(r, t, bytes, t->kt ? t->kt->core : -1);  /* written by this thread */
+		if (!g)  /* malloc/free: what is reachable, plus a temporary while it lives */
+			heap_in_use(r, r->sc->gc.live_heap + r->wl.heap_reachable + (temp ? bytes : 0));
 		return false;
 	}
-	if (bytes > young)  /* a humongous object: old generation */
-		return false;
 	if (!g->requested && g->eden + bytes <= young) {
+		place_in_eden(r, g, t, bytes);
 		g->eden += bytes;  /* a TLAB bump */
 		heap_in_use(r, in_use(r, g));
 		return false;

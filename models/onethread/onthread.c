@@ -258,13 +258,11 @@ static bool stack_grow(struct run *r, struct task *t, int64_t depth)
 static bool do_next_op(struct run *r, struct task *t)
 {
 	struct wl_step s;
-	if (t->home_node < 0)
-		t->home_node = (int16_t)mpol_home(&r->mpol, t->kt->core);  /* first touch, by the policy */
 	if (!wl_next(&r->wl, t, &s))
 		return false;
 	switch (s.kind) {
 	case OP_CPU:
-		kern_run(&r->kern, t->kt, s.dur, CAT_TASK, s.mem, t->home_node);
+		kern_run(&r->kern, t->kt, s.dur, CAT_TASK, s.mem, mh_carrier_foot(t, t->kt));
 		break;
 	case OP_SYSCALL:
 	case OP_NET:

@@ -1,8 +1,11 @@
 /* sim/cli/cmd_calibrate.c — `gmpsim calibrate [-o PROFILE.yaml] [--quick]
- * [--only kernel|go|java]`: measures this machine and writes a machine
- * profile (sim/study/calib.c) that scenarios take with --profile or
- * include:. For each family it finds the toolchain (C always; Go 1.19 and
- * Java 17 where installed, else a line saying what was skipped and why),
+ * [--only kernel|go|java] [--costs-only [--from RUN.yaml]]`: measures this
+ * machine and writes a machine profile (sim/study/calib.c) that scenarios
+ * take with --profile or include:; --costs-only leaves the machine's shape
+ * out, and with --from re-emits an earlier run's profile that way without
+ * measuring (how analysis/profiles/default.yaml is made). For each family
+ * it finds the toolchain (C always; Go 1.19 and Java 17 where installed,
+ * else a line saying what was skipped and why),
  * builds the programs with analysis/calibrate/measure.sh into a temporary
  * directory, and runs them N times (3, or 1 with --quick), each run behind
  * the quiet-machine gate (analysis/calibrate/gate.sh), with a progress line.
@@ -34,6 +37,8 @@
 struct calib_cli {
 	const char *output;  /* NULL: stdout */
 	bool quick;
+	bool costs_only;     /* no machine: block, no kernel.memory */
+	const char *from;    /* with costs_only: filter this profile instead of measuring */
 	bool only[CALIB_NFAMILIES];
 	bool any_only;
 	char scripts[PATH_MAX];  /* the directory of measure.sh and gate.sh */
@@ -45,7 +50,8 @@ struct calib_cli {
 static void calibrate_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gmpsim calibrate [-o PROFILE.yaml] [--quick] [--only kernel|go|java]...\n"
+		"usage: gmpsim calibrate [-o PROFILE.yaml] [--quick] [--only kernel|go|java]... [--costs-only]\n"
+		"       gmpsim calibrate --costs-only --from RUN.yaml [-o PROFILE.yaml]\n"
 		"\n"
 		"Measures this machine's costs with the programs in analysis/measure (C always;\n"
 		"Go 1.19 and Java 17 where their toolchains are installed) and writes a machine\n"
@@ -58,6 +64,11 @@ static void calibrate_usage(FILE *f)
 		"      --quick         one run per family instead of %d (no spread), ThreadCreate left out\n"
 		"      --only FAMILY   measure only kernel, go or java (repeatable); the others keep\n"
 		"                      the defaults\n"
+		"      --costs-only    leave out machine: (cores, NUMA) and kernel.memory: a profile of\n"
+		"                      costs only, as analysis/profiles/default.yaml (the shipped\n"
+		"                      defaults keep the table's modelling machine, 8 cores)\n"
+		"      --from RUN.yaml with --costs-only: measure nothing, filter the profile an earlier\n"
+		"                      calibrate wrote (everything else, comments included, unchanged)\n"
 		"  -h, --help          this help\n"
 		"\n"
 		"Each run waits for a quiet machine (others' CPU <= GATE_MAX%% of a CPU, default 15,\n"
@@ -353,10 +364,50 @@ static void plan(struct calib_cli *c, struct calib_profile *p)
 
 /* ---- output ------------------------------------------------------------------------ */
 
+/* The measured profile through the --costs-only filter, into f. */
+static int emit_costs_only(const struct calib_profile *p, FILE *f, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc = mem ? calib_write_profile(mem, p, "") : -1;
+	if (mem && fclose(mem))
+		rc = -1;
+	FILE *in = rc == 0 ? fmemopen(buf, len, "r") : NULL;
+	rc = in ? calib_costs_only(in, "the profile", f, err, errlen) : (snprintf(err, errlen, "out of memory"), -1);
+	if (in)
+		fclose(in);
+	free(buf);
+	return rc;
+}
+
+/* The profile to f: --from's file filtered, or the measured one (filtered
+ * with --costs-only). -1 with err set on failure. */
+static int emit(const struct calib_cli *c, const struct calib_profile *p, FILE *f, char *err, size_t errlen)
+{
+	if (c->from) {
+		FILE *in = fopen(c->from, "r");
+		if (!in) {
+			snprintf(err, errlen, "%s: %s", c->from, strerror(errno));
+			return -1;
+		}
+		int rc = calib_costs_only(in, c->from, f, err, errlen);
+		fclose(in);
+		return rc;
+	}
+	if (c->costs_only)
+		return emit_costs_only(p, f, err, errlen);
+	if (calib_write_profile(f, p, "") == 0)
+		return 0;
+	snprintf(err, errlen, "write error");
+	return -1;
+}
+
 static int write_out(const struct calib_cli *c, const struct calib_profile *p)
 {
+	char err[1024];
 	if (!c->output)
-		return calib_write_profile(stdout, p, "") ? cli_error(CMD, EXIT_USAGE, "cannot write the profile to stdout") : 0;
+		return emit(c, p, stdout, err, sizeof err) ? cli_error(CMD, EXIT_USAGE, "%s", err) : 0;
 	char tmp[PATH_MAX + 16];
 	snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", c->output);
 	int fd = mkstemp(tmp);
@@ -366,9 +417,13 @@ static int write_out(const struct calib_cli *c, const struct calib_profile *p)
 			close(fd), unlink(tmp);
 		return cli_error(CMD, EXIT_USAGE, "%s: cannot write: %s", c->output, strerror(errno));
 	}
-	int rc = calib_write_profile(f, p, "");
-	rc |= fclose(f);
-	if (rc == 0 && chmod(tmp, 0644) == 0 && rename(tmp, c->output) == 0)
+	int rc = emit(c, p, f, err, sizeof err);
+	int closed = fclose(f);
+	if (rc) {
+		unlink(tmp);
+		return cli_error(CMD, EXIT_USAGE, "%s; %s not written", err, c->output);
+	}
+	if (closed == 0 && chmod(tmp, 0644) == 0 && rename(tmp, c->output) == 0)
 		return 0;
 	int e = errno;
 	unlink(tmp);
@@ -407,7 +462,8 @@ static int parse_args(struct calib_cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, 0, 'o' }, { "quick", no_argument, 0, 'Q' },
-		{ "only", required_argument, 0, 'O' },   { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "only", required_argument, 0, 'O' },   { "help", no_argument, 0, 'h' },
+		{ "costs-only", no_argument, 0, 'C' },   { "from", required_argument, 0, 'F' }, { 0, 0, 0, 0 },
 	};
 	optind = 1;
 	for (int opt; (opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1;) {
@@ -415,6 +471,8 @@ static int parse_args(struct calib_cli *c, int argc, char **argv)
 		switch (opt) {
 		case 'o': c->output = optarg; break;
 		case 'Q': c->quick = true; break;
+		case 'C': c->costs_only = true; break;
+		case 'F': c->from = optarg; break;
 		case 'O':
 			if ((f = calib_family_parse(optarg)) < 0)
 				return cli_usage_error(CMD, "--only: expected kernel, go or java, got '%s'", optarg);
@@ -426,6 +484,10 @@ static int parse_args(struct calib_cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	if (c->from && !c->costs_only)
+		return cli_usage_error(CMD, "--from filters an earlier profile: it needs --costs-only");
+	if (c->from && (c->quick || c->any_only))
+		return cli_usage_error(CMD, "--from measures nothing: --quick and --only do not apply");
 	return 0;
 }
 
@@ -480,12 +542,12 @@ int cmd_calibrate_main(int argc, char **argv)
 	int rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc;
-	if ((rc = find_scripts(&c)) || (rc = check_output(&c)))
+	if ((!c.from && (rc = find_scripts(&c))) || (rc = check_output(&c)))
 		return rc;
 	struct calib_profile *p = calloc(1, sizeof *p);
 	if (!p)
 		return cli_error(CMD, EXIT_FAIL, "out of memory");
-	rc = calibrate(&c, p);
+	rc = c.from ? write_out(&c, p) : calibrate(&c, p);
 	free(p);
 	return rc;
 }

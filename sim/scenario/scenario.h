@@ -198,6 +198,7 @@ struct jvm_cfg {
 	sim_ns thread_exit;  /* jvm.thread_exit: a thread's exit path besides kernel.thread_exit */
 	int64_t threads;     /* jvm.threads: the JVM's own threads besides main (VM thread, GC, JIT ...) */
 	int64_t stack_touch; /* jvm.stack_touch: memory a new Java thread commits */
+	bool use_numa;       /* jvm.use_numa: -XX:+UseNUMA, eden split per node (memhome.h) */
 };
 
 struct pool_cfg {

@@ -681,11 +681,16 @@ int yt_apply_set(struct yt *t, const char *set)
 
 #define MERGE_PATH_CHARS 512
 
+/* True when path is a closed path or one of its direct children ("models",
+ * "models.pool"); deeper paths ("models.gmp.newproc") are open, so another
+ * file configures a block t has without adding a block t lacks. */
 static bool path_closed(const char *path, const char *const *closed, int nclosed)
 {
 	for (int i = 0; i < nclosed; i++) {
 		size_t n = strlen(closed[i]);
-		if (strncmp(path, closed[i], n) == 0 && (path[n] == '\0' || path[n] == '.'))
+		if (strncmp(path, closed[i], n) != 0)
+			continue;
+		if (path[n] == '\0' || (path[n] == '.' && !strchr(path + n + 1, '.')))
 			return true;
 	}
 	return false;

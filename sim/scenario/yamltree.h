@@ -71,9 +71,11 @@ const char *yt_where(const struct yt *t, int id, char *buf, size_t len);
 /* Merges the mapping src_map of from under the mapping map of t (from's
  * values lose): a key t lacks is copied with its source and position; two
  * mappings merge recursively; a null in t where from has a mapping counts
- * as an empty mapping and takes from's; any other value of t stays. Keys
- * that t lacks are not added at or below a dotted path in closed (e.g.
- * "models": an included file configures models, it does not enable one).
+ * as an empty mapping and takes from's; any other value of t stays. A
+ * dotted path in closed (e.g. "models") and its direct children are never
+ * added when t lacks them: an included file configures the models t lists
+ * (models.gmp.newproc is merged into t's models.gmp), it does not enable
+ * one (no models.pool when t has none).
  * Keys of from's mappings must be unique. Returns 0, or -1 with a message
  * (positioned in from's file when about from's content). */
 int yt_merge(struct yt *t, int map, struct yt *from, int src_map,

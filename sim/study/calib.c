@@ -523,7 +523,7 @@ static void write_header(FILE *f, const struct calib_profile *p, const char *sys
 	char cpu[256];
 	struct utsname u;
 	read_field(sysroot, "/proc/cpuinfo", "model name", cpu, sizeof cpu);
-	fprintf(f, "# gmpsim machine profile, written by `gmpsim calibrate%s` on %s\n",
+	fprintf(f, CALIB_PROFILE_MAGIC "%s` on %s\n",
 		strcmp(p->mode, "quick") == 0 ? " --quick" : "", p->date);
 	fprintf(f, "# use: gmpsim SCENARIO.yaml --profile THIS.yaml, or `include: THIS.yaml` in a scenario\n");
 	fprintf(f, "# (precedence: defaults < --profile < include: < the scenario's own values < --set)\n");
@@ -556,4 +556,54 @@ int calib_write_profile(FILE *f, const struct calib_profile *p, const char *sysr
 	write_section(f, "jvm", vals, p, "  ");
 	fflush(f);
 	return ferror(f) ? -1 : 0;
+}
+
+/* ---- --costs-only ------------------------------------------------------------------ */
+
+#define COSTS_ONLY_NOTE "# --costs-only: machine: (cores, NUMA) and kernel.memory left out: the machine's shape\n" \
+	"# and memory stay the scenario's or the parameter table's\n"
+
+/* Whether a line of the profile is dropped: the machine: block (its key and
+ * every indented line after it) and kernel:'s memory line. section is the
+ * top-level key the line is under, updated here. */
+static bool costs_only_drops(const char *line, char *section, size_t len)
+{
+	if (line[0] != ' ' && line[0] != '#' && line[0] != '\n') {
+		snprintf(section, len, "%.*s", (int)strcspn(line, ":\n"), line);
+		return strcmp(section, "machine") == 0;
+	}
+	if (line[0] != ' ')
+		return false;
+	return strcmp(section, "machine") == 0 ||
+	       (strcmp(section, "kernel") == 0 && strncmp(line, "  memory:", 9) == 0);
+}
+
+int calib_costs_only(FILE *in, const char *name, FILE *out, char *err, size_t errlen)
+{
+	char *line = NULL, section[64] = "";
+	size_t cap = 0;
+	int lineno = 0, rc = 0;
+	while (rc == 0 && getline(&line, &cap, in) > 0) {
+		lineno++;
+		if (lineno == 1 && strncmp(line, CALIB_PROFILE_MAGIC, strlen(CALIB_PROFILE_MAGIC)) != 0) {
+			snprintf(err, errlen, "%s:1:1: not a profile written by gmpsim calibrate (its first line "
+				 "is not \"%s...\")", name, CALIB_PROFILE_MAGIC);
+			rc = -1;
+			break;
+		}
+		if (lineno == 2 && strncmp(line, COSTS_ONLY_NOTE, strcspn(COSTS_ONLY_NOTE, "\n")) != 0)
+			fputs(COSTS_ONLY_NOTE, out);
+		if (!costs_only_drops(line, section, sizeof section))
+			fputs(line, out);
+	}
+	free(line);
+	if (rc == 0 && ferror(in))
+		rc = -1, snprintf(err, errlen, "%s: read error", name);
+	else if (rc == 0 && lineno == 0)
+		rc = -1, snprintf(err, errlen, "%s:1:1: empty: not a profile written by gmpsim calibrate", name);
+	if (rc == 0 && lineno == 1)
+		fputs(COSTS_ONLY_NOTE, out);
+	if (rc == 0 && (fflush(out) || ferror(out)))
+		rc = -1, snprintf(err, errlen, "write error");
+	return rc;
 }

@@ -74,4 +74,18 @@ void calib_quantiles(double *x, int n, double *median, double *p10, double *p90)
  * real ones; tests pass a fake tree). Returns 0, or -1 on a write error. */
 int calib_write_profile(FILE *f, const struct calib_profile *p, const char *sysroot);
 
+/* The header's first line, which calib_write_profile always writes first. */
+#define CALIB_PROFILE_MAGIC "# gmpsim machine profile, written by `gmpsim calibrate"
+
+/* --costs-only: copies the profile calib_write_profile wrote (read from in,
+ * called name in messages) to out without its machine: block and its
+ * kernel.memory line — the machine's shape and memory, which a profile meant
+ * as the shipped defaults must not carry (the table's 8 cores are a
+ * modelling default, not the measuring VM's 2) — adding one header line
+ * that says so. Everything else, comments included, is copied unchanged;
+ * filtering a filtered profile changes nothing. Returns 0, or -1 with
+ * "name:line:column: message" in err (input not written by calibrate) or a
+ * read/write error. */
+int calib_costs_only(FILE *in, const char *name, FILE *out, char *err, size_t errlen);
+
 #endif
