@@ -138,7 +138,8 @@ CREATE TABLE sweep_axes (
 -- sim/core/trace_codec.h), and `spans` and `events` are read-only virtual
 -- tables that gmpsim registers on every connection it opens (`gmpsim
 -- query`, `export`, `plot` ...; sim/store/trace_vtab.c) and that decode
--- them back to the rows below. The sqlite3 shell does not have them.
+-- them back to the rows below. The sqlite3 shell has them after
+-- `.load build/gmpsim_trace` (the same code as an SQLite extension).
 -- (Databases written before this change hold real spans and events
 -- tables, which gmpsim reads as before.)
 
