@@ -38,10 +38,9 @@ static void sum_acct(struct kern *k, sim_ns acct[CAT_COUNT], sim_ns foreign[CAT_
 	memset(acct, 0, sizeof(sim_ns) * CAT_COUNT);
 	memset(foreign, 0, sizeof(sim_ns) * CAT_COUNT);
 	for (int i = 0; i < k->ncores; i++)
-		for (int c = 0; c < CAT_COUNT; c++) {
+		for (int c = 0; c < CAT_COUNT; c++)
 			acct[c] += k->cores[i].acct[c];
-			foreign[c] += k->cores[i].foreign_acct[c];
-		}
+	memcpy(foreign, k->foreign_acct, sizeof(sim_ns) * CAT_COUNT);
 }
 
 static void open_window(struct run *r)

@@ -57,7 +57,7 @@ static void bench_hold(void)
 		eq_push(&q, &ev[i], (sim_ns)(x % 1000000));
 	}
 	double t0 = wall();
-	sim_ns t;
+	sim_ns t = 0;
 	for (long i = 0; i < ops; i++) {
 		struct eq_event *e = eq_pop(&q, &t);
 		x = rng_splitmix(x);
@@ -143,12 +143,15 @@ static double cpu_now(void)
  * P = cores = 8, 32, 128, 256, each core offered 1,500 requests/s of
  * 200 us CPU + 50 ms `net` + 200 us CPU (60% busy), P/8 SO_REUSEPORT
  * listeners (12,000 connections/s each, as at P = 8), and the same
- * 300,000 requests at every P (virtual time 300,000 / (1,500 P) s). */
+ * 300,000 requests at every P (virtual time 300,000 / (1,500 P) s). The
+ * CPU per event separates the engine's and the model's cost per step from
+ * the model's steps per request (its Ms spin, steal and park more at
+ * larger P: the events per request grow). */
 static void bench_scale(void)
 {
 	static const int ps[] = { 8, 32, 128, 256 };
 	enum { REQUESTS = 300000 };
-	double us_wall[4], us_cpu[4];
+	double us_wall[4], us_cpu[4], ns_event[4];
 	for (int i = 0; i < 4; i++) {
 		int p = ps[i];
 		char yaml[1024], err[1024];
@@ -170,11 +173,12 @@ static void bench_scale(void)
 		double arrived = res_get_metric(&res, "tasks_arrived");
 		us_wall[i] = dw / arrived * 1e6;
 		us_cpu[i] = dc / arrived * 1e6;
+		ns_event[i] = dc / (double)res.events * 1e9;
 		printf("scale P=%3d (%6d req/s, %3d listeners, %.2f s virtual): %.0f requests, %.1f events each, "
-		       "throughput %.0f/s, p99 %.2f ms; %.2f us wall (%.2f us CPU) per request%s%s\n",
+		       "throughput %.0f/s, p99 %.2f ms; %.2f us wall (%.2f us CPU) per request, %.0f ns CPU per event%s%s\n",
 		       p, 1500 * p, p / 8, REQUESTS / (1500.0 * p), arrived, (double)res.events / arrived,
 		       res_get_metric(&res, "throughput"), res_get_metric(&res, "latency_p99") / 1e6,
-		       us_wall[i], us_cpu[i], rc ? ", FAILED: " : "", rc ? err : "");
+		       us_wall[i], us_cpu[i], ns_event[i], rc ? ", FAILED: " : "", rc ? err : "");
 		res_free(&res);
 		sc_free(&sc);
 	}
@@ -184,6 +188,9 @@ static void bench_scale(void)
 	printf("; CPU");
 	for (int i = 1; i < 4; i++)
 		printf(" P=%d %.2fx", ps[i], us_cpu[i] / us_cpu[0]);
+	printf("; CPU per event");
+	for (int i = 1; i < 4; i++)
+		printf(" P=%d %.2fx", ps[i], ns_event[i] / ns_event[0]);
 	printf("\n");
 }
 

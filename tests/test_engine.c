@@ -145,6 +145,33 @@ static void test_two_tiers_keep_order(void **state)
 	sim_free(&s);
 }
 
+/* An event that schedules itself again 3 ms on, for 10 s: one entry in
+ * the wheel at a time, in a new slot each time, the wheel wrapping many
+ * times. The buckets hand their arrays back when drained, so the arrays
+ * allocated follow the one bucket in use: at most two (the bucket being
+ * filled and a spare), where keeping each bucket's own array would leave
+ * one in every slot it touched (hundreds). */
+static void again_3ms(struct sim *s, struct eq_event *ev)
+{
+	sim_after(s, ev, 3 * SIM_NS_PER_MS);
+}
+
+static void test_wheel_arrays_follow_buckets_in_use(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	struct eq_event ev;
+	eq_event_init(&ev, again_3ms);
+	sim_at(&s, &ev, 0);
+	assert_int_equal(sim_run_until(&s, 10 * SIM_NS_PER_S), 10 * 1000 / 3 + 1);
+	int arrays = s.q.nspare;
+	for (int i = 0; i < EQ_WHEEL_SLOTS; i++)
+		arrays += s.q.wheel[i].cap > 0;
+	assert_true(arrays <= 2);
+	sim_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_run_until_stops),
 		cmocka_unit_test(test_two_tiers_keep_order),
+		cmocka_unit_test(test_wheel_arrays_follow_buckets_in_use),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

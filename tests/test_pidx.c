@@ -44,7 +44,7 @@ static int walk_count(const uint64_t *set, int n, int k, int start, int stride)
 	return c;
 }
 
-/* Random sets of every density (empty, one P, a few, half, all) over
+/* Random sets of every density (empty, one P, a few, half, all, all but a few) over
  * GOMAXPROCS values with many and few coprimes: the first member found
  * through the inverse and the members counted before an index equal the
  * walk's, whichever path (inverse or walk) the search takes. */
@@ -59,11 +59,13 @@ static void test_first_in_order_equals_walk(void **state)
 		for (int trial = 0; trial < 400; trial++) {
 			memset(set, 0, sizeof set);
 			x = rng_splitmix(x);
-			int density = (int)(x % 5), nset = 0;  /* 0: empty ... 4: full */
+			/* 0: empty, 1: ~one, 2: 1/16, 3: half, 4: full, 5: all but 1/16 */
+			int density = (int)(x % 6), nset = 0;
 			for (int i = 0; i < n; i++) {
 				x = rng_splitmix(x);
 				bool on = density == 4 || (density == 1 ? x % (uint64_t)n == 0 :
-					  density == 2 ? x % 16 == 0 : density == 3 ? x % 2 == 0 : false);
+					  density == 2 ? x % 16 == 0 : density == 3 ? x % 2 == 0 :
+					  density == 5 ? x % 16 != 0 : false);
 				if (on) {
 					set[i >> 6] |= (uint64_t)1 << (i & 63);
 					nset++;

@@ -58,14 +58,22 @@ int gmp_pidx_modinv(int stride, int n)
 	return (int)(t < 0 ? t + n : t);
 }
 
-/* pos = start + k*stride (mod n)  <=>  k = (pos - start) * inv (mod n) */
+/* pos = start + k*stride (mod n)  <=>  k = (pos - start) * inv (mod n);
+ * below 2^16 Ps the product fits 32 bits, whose division is the cheaper. */
 int gmp_pidx_order_index(int id, int start, int inv, int n)
 {
 	int64_t d = id - start;
 	if (d < 0)
 		d += n;
+	if (n <= 65536)
+		return (int)((uint32_t)d * (uint32_t)inv % (uint32_t)n);
 	return (int)(d * inv % n);
 }
+
+/* What a member's order index costs in walk steps (a step: a bit test and
+ * an add; a member: a bitmap scan, a multiply and a division). The search
+ * takes whichever path visits fewer step-equivalents; both are exact. */
+enum { WALK_STEPS_PER_MEMBER = 16 };
 
 /* Walks the enumeration until a member: n / nset steps on average. */
 static int walk_to_first(const uint64_t *set, int n, int start, int stride)
@@ -86,7 +94,7 @@ int gmp_pidx_first_in_order(const uint64_t *set, int nset, int nwords, int n,
 {
 	if (nset == 0)
 		return n;
-	if ((int64_t)nset * nset > n)
+	if ((int64_t)WALK_STEPS_PER_MEMBER * nset * nset > n)  /* the walk's n / nset steps are cheaper */
 		return walk_to_first(set, n, start, stride);
 	int best = n;
 	for (int id = gmp_pidx_next(set, nwords, 0); id >= 0; id = gmp_pidx_next(set, nwords, id + 1)) {
@@ -97,22 +105,34 @@ int gmp_pidx_first_in_order(const uint64_t *set, int nset, int nwords, int n,
 	return best;
 }
 
+/* The members (inside: of set; else of its complement in 0..n-1) with an
+ * enumeration index below k. */
+static int members_before(const uint64_t *set, bool inside, int n, int k, int start, int inv)
+{
+	int c = 0, nwords = (n + 63) / 64;
+	for (int w = 0; w < nwords; w++) {
+		uint64_t word = inside ? set[w] : ~set[w];
+		if (w == nwords - 1 && (n & 63))
+			word &= ((uint64_t)1 << (n & 63)) - 1;
+		for (; word; word &= word - 1)
+			c += gmp_pidx_order_index(w * 64 + __builtin_ctzll(word), start, inv, n) < k;
+	}
+	return c;
+}
+
 int gmp_pidx_count_before(const uint64_t *set, int nset, int n, int k,
 			  int start, int stride, int inv)
 {
-	int c = 0;
-	if (k <= nset) {
-		int pos = start;
-		for (int j = 0; j < k; j++) {
-			c += gmp_pidx_has(set, pos);
-			pos += stride;
-			if (pos >= n)
-				pos -= n;
-		}
-		return c;
+	int fewer = nset < n - nset ? nset : n - nset;
+	if (k > WALK_STEPS_PER_MEMBER * fewer)  /* through the members of set or of its complement */
+		return nset <= n - nset ? members_before(set, true, n, k, start, inv)
+					: k - members_before(set, false, n, k, start, inv);
+	int c = 0, pos = start;
+	for (int j = 0; j < k; j++) {
+		c += gmp_pidx_has(set, pos);
+		pos += stride;
+		if (pos >= n)
+			pos -= n;
 	}
-	int nwords = (n + 63) / 64;
-	for (int id = gmp_pidx_next(set, nwords, 0); id >= 0; id = gmp_pidx_next(set, nwords, id + 1))
-		c += gmp_pidx_order_index(id, start, inv, n) < k;
 	return c;
 }

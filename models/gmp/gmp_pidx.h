@@ -49,11 +49,13 @@ int gmp_pidx_modinv(int stride, int n);
  * the pass visits (start + k*stride) mod n; inv is stride's inverse mod n. */
 int gmp_pidx_order_index(int id, int start, int inv, int n);
 /* The smallest enumeration index of a member of set (nset members) in the
- * pass (start, stride), or n when set is empty. O(min(nset, n / nset)). */
+ * pass (start, stride), or n when set is empty. O(min(nset, n / nset)):
+ * a walk of the enumeration or the members' indexes, the cheaper. */
 int gmp_pidx_first_in_order(const uint64_t *set, int nset, int nwords, int n,
 			    int start, int stride, int inv);
 /* The number of members of set (nset members) with an enumeration index
- * below k in the pass (start, stride). O(min(nset, k)). */
+ * below k in the pass (start, stride). O(min(k, nset, n - nset)): a walk
+ * of the first k, or the indexes of set's members or of its complement's. */
 int gmp_pidx_count_before(const uint64_t *set, int nset, int n, int k,
 			  int start, int stride, int inv);
 

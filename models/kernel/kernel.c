@@ -172,10 +172,10 @@ static inline void charge(struct kcore *c, int cz, sim_ns dt)
 	struct kthread *t = c->curr;
 	c->acct[cat] += dt;
 	if (t->foreign) {
-		c->foreign_acct[cat] += dt;
+		c->kern->foreign_acct[cat] += dt;
 		return;
 	}
-	c->cause_acct[cz] += dt;
+	c->kern->cause_acct[cz] += dt;
 	if (t->tb)
 		t->tb->part[cause_tb[cz]] += dt;
 }
@@ -871,10 +871,7 @@ void kern_carry(struct kern *k, struct kthread *t, struct tb_acct *tb)
 
 sim_ns kern_cause_ns(const struct kern *k, enum cpu_cause cz)
 {
-	sim_ns sum = 0;
-	for (int i = 0; i < k->ncores; i++)
-		sum += k->cores[i].cause_acct[cz];
-	return sum;
+	return k->cause_acct[cz];
 }
 
 void kern_exit(struct kern *k, struct kthread *t)
@@ -1208,9 +1205,11 @@ int kern_init(struct kern *k, struct sim *sim, const struct kernel_cfg *cfg,
 	k->mach = mach;
 	k->ctx = ctx;
 	k->ncores = mach->ncores;
-	k->cores = calloc((size_t)k->ncores, sizeof *k->cores);
+	size_t bytes = (size_t)k->ncores * sizeof *k->cores;  /* a multiple of the 64-byte alignment */
+	k->cores = aligned_alloc(_Alignof(struct kcore), bytes);
 	if (!k->cores)
 		return -1;
+	memset(k->cores, 0, bytes);
 	for (int i = 0; i < k->ncores; i++) {
 		struct kcore *c = &k->cores[i];
 		c->kern = k;

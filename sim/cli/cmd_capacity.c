@@ -100,7 +100,7 @@ static int parse_tolerance(const char *arg, double *out)
 
 static int parse_reps(const char *arg, int *out)
 {
-	int64_t v;
+	int64_t v = 0;  /* set by the parse; -O3 cannot tell */
 	char why[128];
 	if (unit_parse_int64(arg, &v, why, sizeof why) != 0 || v < 1 || v > CAP_MAX_REPS)
 		return cap_usage_error("--reps", arg, "expected an integer from 1 to 1000");
@@ -110,7 +110,7 @@ static int parse_reps(const char *arg, int *out)
 
 static int parse_jobs(const char *arg, int *out)
 {
-	int64_t v;
+	int64_t v = 0;  /* set by the parse; -O3 cannot tell */
 	char why[128];
 	if (unit_parse_int64(arg, &v, why, sizeof why) != 0 || v < 1 || v > CAP_MAX_JOBS)
 		return cap_usage_error("-j", arg, "expected an integer from 1 to 64");

@@ -76,8 +76,21 @@ static void heap_remove_root(struct eq_heap *h)
 
 /* ---- the wheel ---------------------------------------------------------------- */
 
-static void bucket_add(struct eq_bucket *b, struct eq_entry e)
+/* A drained bucket's array goes to the spares (the bucket keeps none). */
+static void bucket_release(struct eq *q, struct eq_bucket *b)
 {
+	GROW(q->spare, q->nspare + 1, q->capspare, 16, "event queue");
+	q->spare[q->nspare++] = (struct eq_bucket){ b->a, 0, b->cap };
+	*b = (struct eq_bucket){ NULL, 0, 0 };
+}
+
+static void bucket_add(struct eq *q, struct eq_bucket *b, struct eq_entry e)
+{
+	if (b->cap == 0 && q->nspare > 0) {
+		struct eq_bucket *sp = &q->spare[--q->nspare];
+		b->a = sp->a;
+		b->cap = sp->cap;
+	}
 	GROW(b->a, b->n + 1, b->cap, 64, "event queue");
 	b->a[b->n++] = e;
 }
@@ -92,7 +105,7 @@ static void file_entry(struct eq *q, struct eq_entry e)
 	}
 	int64_t slot = t >> EQ_SLOT_SHIFT;
 	if (slot - q->slot < EQ_WHEEL_SLOTS) {
-		bucket_add(&q->wheel[slot % EQ_WHEEL_SLOTS], e);
+		bucket_add(q, &q->wheel[slot % EQ_WHEEL_SLOTS], e);
 		q->nwheel++;
 		return;
 	}
@@ -119,6 +132,8 @@ static void advance_slot(struct eq *q)
 			q->n--;
 	}
 	b->n = 0;
+	if (b->cap > 0)
+		bucket_release(q, b);
 	while (q->far.n > 0 && (entry_time(&q->far.a[0]) >> EQ_SLOT_SHIFT) - q->slot < EQ_WHEEL_SLOTS) {
 		struct eq_entry e = q->far.a[0];
 		heap_remove_root(&q->far);
@@ -159,6 +174,9 @@ void eq_free(struct eq *q)
 {
 	for (int i = 0; q->wheel && i < EQ_WHEEL_SLOTS; i++)
 		free(q->wheel[i].a);
+	for (int32_t i = 0; i < q->nspare; i++)
+		free(q->spare[i].a);
+	free(q->spare);
 	free(q->wheel);
 	free(q->near.a);
 	free(q->far.a);

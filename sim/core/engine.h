@@ -39,14 +39,17 @@ struct eq_heap {
 	int32_t n, cap;
 };
 
-/* A bucket of the timing wheel: unsorted entries of one time window. */
+/* A bucket of the timing wheel: unsorted entries of one time window. A
+ * drained bucket gives its array back to the queue's spares and an empty
+ * one takes the last given back (still in cache), so the arrays in use
+ * follow the buckets that hold entries, not every slot the wheel passed. */
 struct eq_bucket {
 	struct eq_entry *a;
 	int32_t n, cap;
 };
 
-#define EQ_SLOT_SHIFT 20                 /* a wheel slot spans 2^20 ns (~1.05 ms) */
-#define EQ_WHEEL_SLOTS 1024              /* the wheel spans ~1.07 s ahead */
+#define EQ_SLOT_SHIFT 16                 /* a wheel slot spans 2^16 ns (~65.5 us) */
+#define EQ_WHEEL_SLOTS 16384             /* the wheel spans ~1.07 s ahead */
 
 /* The queue is two-tier: the events of the current slot's window are in a
  * small heap; later ones wait unsorted in the wheel's bucket for their
@@ -60,6 +63,8 @@ struct eq {
 	int64_t slot;              /* the current window: [slot << SHIFT, horizon) */
 	sim_ns horizon;
 	int64_t nwheel;            /* entries in the wheel */
+	struct eq_bucket *spare;   /* drained buckets' arrays (a, cap; n unused), the last drained on top */
+	int32_t nspare, capspare;
 	int32_t n;                 /* all entries, cancelled ones included */
 	uint64_t next_seq;
 };

@@ -38,7 +38,7 @@ static int parse_bits64(const char *text, uint64_t *out, char *why, size_t len)
 		t++;
 	if (*t != '-')
 		return unit_parse_uint64(text, out, why, len);
-	int64_t i;
+	int64_t i = 0;  /* set by the parse; -O3 cannot tell */
 	if (unit_parse_int64(text, &i, why, len))
 		return -1;
 	*out = (uint64_t)i;
@@ -97,7 +97,7 @@ int sc__node_duration(struct loader *ld, int node, sim_ns *out)
 /* An integer >= min; label names it in the range message. */
 int sc__node_int_min(struct loader *ld, int node, const char *label, int64_t min, int64_t *out)
 {
-	union value v;
+	union value v = { 0 };  /* set by sc__node_value; -O3 cannot tell */
 	char d[DESCRIBE_CHARS];
 	if (sc__node_value(ld, node, VK_INT, &v))
 		return -1;
