@@ -63,7 +63,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-
 
 .PHONY: all deps validate-deps cluster-deps simgrid-deps fuzz-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate fuzz install clean
 
-all: deps gmpsim
+all: deps gmpsim build/gmpsim_trace.so
 
 # ---- dependencies --------------------------------------------------------
 deps:
@@ -166,6 +166,12 @@ endif
 
 gmpsim: $(GMPSIM_OBJ)
 	$(CC) $(CFLAGS) $(LTO_LDFLAGS) $(GMPSIM_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# the spans and events tables as an SQLite extension for the sqlite3 shell (.load build/gmpsim_trace)
+TRACE_EXT_SRC := sim/store/ext/trace_ext.c sim/core/trace.c sim/core/trace_codec.c sim/core/grow.c sim/core/budget.c
+build/gmpsim_trace.so: $(TRACE_EXT_SRC) sim/store/trace_vtab.c $(HEADERS) | deps
+	@mkdir -p build
+	$(CC) $(CFLAGS) -fPIC -shared -Isim/core -Isim/store -o $@ $(TRACE_EXT_SRC)
 
 build/tests/%: tests/%.c $(wildcard tests/*.h) build/libgmpsim.a
 	@mkdir -p $(dir $@)

@@ -132,9 +132,16 @@ CREATE TABLE sweep_axes (
 -- events), intervals on them (`spans`) and instants (`events`). Within one
 -- track spans never overlap. Times are virtual ns since the run's start.
 -- `gmpsim export DB --run N -o trace.json` turns them into Chrome/Perfetto
--- JSON. These tables get no indexes and their run_id is not declared as a
--- foreign key (it refers to runs all the same): a trace has up to millions
--- of rows and both would slow its bulk insert.
+-- JSON. A trace has up to millions of spans and events, so they are not
+-- stored a row each (SQLite's row insert cost 6-14x the run): they are
+-- stored coded, 65,536 to a BLOB, in `trace_chunks` (format:
+-- sim/core/trace_codec.h), and `spans` and `events` are read-only virtual
+-- tables that gmpsim registers on every connection it opens (`gmpsim
+-- query`, `export`, `plot` ...; sim/store/trace_vtab.c) and that decode
+-- them back to the rows below. The sqlite3 shell has them after
+-- `.load build/gmpsim_trace` (the same code as an SQLite extension).
+-- (Databases written before this change hold real spans and events
+-- tables, which gmpsim reads as before.)
 
 -- One row per traced run.
 CREATE TABLE traces (
@@ -181,14 +188,10 @@ CREATE TABLE tracks (
 --           but held by a JVM safepoint's stop-the-world)
 -- A G key is the task's 64-bit common-random-numbers identity (stored as
 -- its signed bit pattern): the same request has the same key in every model.
-CREATE TABLE spans (
-  run_id INTEGER NOT NULL,
-  track  INTEGER NOT NULL,  -- tracks.track
-  kind   TEXT NOT NULL,     -- the state, see above
-  obj    INTEGER,           -- the state's object, see above; NULL: none
-  t0_ns  INTEGER NOT NULL,  -- start (ns)
-  t1_ns  INTEGER NOT NULL   -- end (ns), > t0_ns
-);
+-- Virtual table spans (rowid: the span's number in its run, from 1):
+--   run_id INTEGER, track INTEGER (tracks.track), kind TEXT (the state,
+--   see above), obj INTEGER (the state's object, see above; NULL: none),
+--   t0_ns INTEGER (start, ns), t1_ns INTEGER (end, ns, > t0_ns)
 
 -- Instant scheduler events, on the track of the object they happen to.
 --   steal (P: arg = Gs stolen, arg2 = victim P), handoffp (P: arg = 1 when
@@ -198,11 +201,23 @@ CREATE TABLE spans (
 --   thread_exit (thread: arg = thread id), gc (sched: a stop-the-world;
 --   arg = 0 its start, 1 its end — gmp's mark termination 2 and 3 —,
 --   arg2 = the M stopping the world, or -1 for a JVM safepoint).
-CREATE TABLE events (
+-- Virtual table events (rowid: the event's number in its run, from 1, in
+-- the order they happened):
+--   run_id INTEGER, t_ns INTEGER (when, ns), track INTEGER (tracks.track),
+--   name TEXT (the event, see above), arg INTEGER (first argument, see
+--   above), arg2 INTEGER (second argument, see above)
+
+-- The stored spans and events: chunk seq (0, 1 ...) of a run's span stream
+-- (stream 0) or event stream (stream 1), holding nrows records coded as
+-- sim/core/trace_codec.h says; record i of the chunk is row first + i + 1.
+-- traces.records = the sum of nrows over a run's chunks: a reader refuses a
+-- trace whose chunks do not add up or do not decode.
+CREATE TABLE trace_chunks (
   run_id INTEGER NOT NULL,
-  t_ns   INTEGER NOT NULL,  -- when (ns)
-  track  INTEGER NOT NULL,  -- tracks.track
-  name   TEXT NOT NULL,     -- the event, see above
-  arg    INTEGER,           -- first argument, see above
-  arg2   INTEGER            -- second argument, see above
-);
+  stream INTEGER NOT NULL,  -- 0 spans, 1 events
+  seq    INTEGER NOT NULL,  -- 0, 1 ... within the run's stream
+  first  INTEGER NOT NULL,  -- records in the stream's earlier chunks
+  nrows  INTEGER NOT NULL,  -- records in this chunk
+  data   BLOB NOT NULL,
+  PRIMARY KEY (run_id, stream, seq)
+) WITHOUT ROWID;

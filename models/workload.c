@@ -628,6 +628,27 @@ struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff
 	return next;
 }
 
+void wl_mutex_spin(struct wl *w, int mi, struct task *t)
+{
+	tq_push(&w->mutexes[mi].spinners, t);
+}
+
+void wl_mutex_spin_end(struct wl *w, int mi, struct task *t)
+{
+	tq_remove(&w->mutexes[mi].spinners, t);
+}
+
+struct task *wl_mutex_spinner(struct wl *w, int mi)
+{
+	struct task_fifo *q = &w->mutexes[mi].spinners;
+	for (struct task *t = q->head; t; t = t->next)
+		if (t->kt->state == KT_RUNNING) {
+			tq_remove(q, t);
+			return t;
+		}
+	return NULL;
+}
+
 sim_ns wl_mutex_line(struct wl *w, int mi, int core)
 {
 	struct wl_mutex *x = &w->mutexes[mi];

@@ -110,6 +110,22 @@ static inline void tq_push_front(struct task_fifo *q, struct task *t)
 	q->len++;
 }
 
+/* Takes t out of q wherever it is; false when it was not there. */
+static inline bool tq_remove(struct task_fifo *q, struct task *t)
+{
+	for (struct task **p = &q->head, *prev = NULL; *p; prev = *p, p = &(*p)->next) {
+		if (*p != t)
+			continue;
+		*p = t->next;
+		if (q->tail == t)
+			q->tail = prev;
+		t->next = NULL;
+		q->len--;
+		return true;
+	}
+	return false;
+}
+
 /* One op of a program, with its demand drawn. */
 struct wl_step {
 	enum op_kind kind;
@@ -136,6 +152,7 @@ struct wl_mutex {
 	bool starving;           /* sync.Mutex starvation mode */
 	int32_t last_core;       /* where its cache line was last written; -1: nowhere */
 	struct task_fifo waiters;
+	struct task_fifo spinners;  /* 1:1 models: tasks spinning on it, longest first */
 	int64_t acquisitions, contended, handoffs;
 };
 
@@ -273,6 +290,15 @@ void wl_mutex_wait(struct wl *w, int mi, struct task *t, bool front);
 /* Releases the mutex; returns the first waiter to wake, or NULL. In
  * starvation mode the mutex is handed to it (*handoff, it is the owner). */
 struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff);
+/* 1:1 models: t spins on the mutex (polls its word, as glibc's adaptive
+ * mutex and HotSpot's ObjectMonitor::TrySpin do) until its spin budget
+ * ends or an unlock lets it retry; wl_mutex_spin_end when it stops. */
+void wl_mutex_spin(struct wl *w, int mi, struct task *t);
+void wl_mutex_spin_end(struct wl *w, int mi, struct task *t);
+/* At an unlock: the task that has spun longest among those on a CPU
+ * (a preempted spinner polls nothing), no longer counted as spinning —
+ * its model stops its spin now: it sees the word free —, or NULL. */
+struct task *wl_mutex_spinner(struct wl *w, int mi);
 /* The cache-line transfer a core pays to take the mutex (machine.numa
  * line_local / line_remote; 0 on the core that wrote it last). */
 sim_ns wl_mutex_line(struct wl *w, int mi, int core);

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <spawn.h>
 #include <fcntl.h>
@@ -260,10 +261,16 @@ static void bench_simgrid(void)
 		       name[w], best[w][0], best[w][1], best[w][0] / best[0][0], best[w][1] / best[0][1]);
 }
 
+/* What a traced run stored, so a reader sees the work did not shrink. */
+struct bench_trace_counts {
+	int64_t spans, events, bytes;
+};
+
 /* CPU seconds of one run of sc on model (traced when limit > 0), and of
- * writing it to a results database; the best of three. */
+ * writing it to a results database; the best of three. A failed write is
+ * fatal: a ratio without it would say nothing. */
 static void time_traced(const struct scenario *sc, const char *model, int64_t limit,
-			double *run_s, double *write_s, int64_t *records)
+			double *run_s, double *write_s, struct bench_trace_counts *n)
 {
 	*run_s = *write_s = 1e9;
 	for (int rep = 0; rep < 3; rep++) {
@@ -271,44 +278,60 @@ static void time_traced(const struct scenario *sc, const char *model, int64_t li
 		struct run_result res;
 		char err[1024];
 		double t0 = cpu_now();
-		run_model_opts(sc, model, &opts, &res, err, sizeof err);
+		if (run_model_opts(sc, model, &opts, &res, err, sizeof err) != 0) {
+			fprintf(stderr, "bench trace: %s: %s\n", model, err);
+			exit(1);
+		}
 		double t1 = cpu_now();
 		struct db *db = db_create("build/tmp/gmpsim-bench-trace.db", err, sizeof err);
-		if (db && db_write_run(db, &res, err, sizeof err) > 0)
-			db_close_commit(db, err, sizeof err);
-		else if (db)
-			db_close_abort(db);
+		if (!db || db_write_run(db, &res, err, sizeof err) <= 0 || db_close_commit(db, err, sizeof err) != 0) {
+			fprintf(stderr, "bench trace: writing build/tmp/gmpsim-bench-trace.db: %s\n", err);
+			exit(1);
+		}
 		double t2 = cpu_now();
 		*run_s = t1 - t0 < *run_s ? t1 - t0 : *run_s;
 		*write_s = t2 - t1 < *write_s ? t2 - t1 : *write_s;
-		*records = res.trace ? trc_records(res.trace) : 0;
+		const struct trc *tr = res.trace;
+		*n = tr ? (struct bench_trace_counts){ tr->nspans, tr->nevs, tr->span_code.len + tr->ev_code.len }
+			: (struct bench_trace_counts){ 0, 0, 0 };
 		res_free(&res);
 	}
 	unlink("build/tmp/gmpsim-bench-trace.db");
 }
 
-/* --trace's cost on 10k_rps (2 s virtual): the run with recording against
- * the run without, and the database write, in CPU seconds. */
-static void bench_trace(void)
+/* --trace's cost on one scenario: the run with recording against the run
+ * without, then with the database write (every row the run stores, the
+ * schema, views and the commit), in CPU seconds. */
+static void bench_trace_scenario(const char *path, const char *const *sets, int nsets, const char *label)
 {
-	const char *sets[] = { "duration=2s", "warmup=200ms" };
 	struct scenario sc;
 	char err[1024];
-	if (sc_load("scenarios/10k_rps.yaml", sets, 2, &sc, err, sizeof err) != 0) {
+	if (sc_load(path, sets, nsets, &sc, err, sizeof err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		exit(2);
 	}
+	mkdir("build", 0777);
+	mkdir("build/tmp", 0777);
 	for (int m = 0; m < sc.nmodels; m++) {
 		double r0, w0, r1, w1;
-		int64_t n0, n1;
+		struct bench_trace_counts n0, n1;
 		time_traced(&sc, sc.models[m], 0, &r0, &w0, &n0);
 		time_traced(&sc, sc.models[m], TRC_DEFAULT_LIMIT, &r1, &w1, &n1);
-		printf("--trace 10k_rps %s (2s virtual): %lld records; run %.3f -> %.3f s CPU (%.1fx), "
-		       "with the database write %.3f -> %.3f s (%.1fx, %.2f us per record)\n",
-		       sc.models[m], (long long)n1, r0, r1, r1 / r0, r0 + w0, r1 + w1,
-		       (r1 + w1) / (r0 + w0), n1 ? (w1 - w0) / (double)n1 * 1e6 : 0.0);
+		printf("--trace %s %s: %lld spans + %lld events (%.1f bytes each coded); run %.3f -> %.3f s CPU "
+		       "(%.1fx), with the database write %.3f -> %.3f s (%.1fx, goal <= 3x; %.3f us per record)\n",
+		       label, sc.models[m], (long long)n1.spans, (long long)n1.events,
+		       n1.spans + n1.events ? (double)n1.bytes / (double)(n1.spans + n1.events) : 0.0, r0, r1,
+		       r1 / r0, r0 + w0, r1 + w1, (r1 + w1) / (r0 + w0),
+		       n1.spans + n1.events ? (w1 - w0) / (double)(n1.spans + n1.events) * 1e6 : 0.0);
 	}
 	sc_free(&sc);
+}
+
+static void bench_trace(void)
+{
+	const char *sets[] = { "duration=2s", "warmup=200ms" };
+	bench_trace_scenario("scenarios/10k_rps.yaml", sets, 2, "10k_rps (2s virtual)");
+	bench_trace_scenario("scenarios/gc_stw.yaml", NULL, 0, "gc_stw");
 }
 
 /* Runs the sections named on the command line (all when none). */

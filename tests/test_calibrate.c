@@ -4,7 +4,9 @@
  * prints fixed figures per run, a gate.sh that always passes, fake go/java
  * that print a version) so the expected profile follows from the figures:
  * medians, p10-p90, subtractions across families, what is skipped and why,
- * the profile loading with --profile and include:, failures writing nothing.
+ * the profile loading with --profile and include:, failures writing nothing;
+ * a real go-family run kept as a fixture (tests/fixtures/calibrate_go_run.log)
+ * parsed and written into a profile.
  * One short real measurement (stack_commit, ~5 s) checks the real scripts. */
 #include "testutil.h"
 
@@ -124,7 +126,14 @@ static const char fake_measure[] =
 	"  echo \"SUMMARY go.newproc.warm $(pick x 150 170 160) ns x\"\n"
 	"  echo \"SUMMARY go.runq.putget 7 ns x\"\n"
 	"  echo \"SUMMARY go.runq.steal_empty 33 ns x\"\n"
-	"  echo \"SUMMARY signal.remote.stolen 7100 ns x\" ;;\n"
+	"  echo \"SUMMARY signal.remote.stolen 7100 ns x\"\n"
+	"  echo \"SUMMARY go.switch.gosched $(pick x 80 120 90) ns x\"\n"
+	"  echo \"SUMMARY go.netpoll0.1fd 420 ns x\"\n"
+	"  echo \"SUMMARY go.gc.cpu_per_mib.64MiB $(pick x 1920 2120 2020).0 us x\"\n"
+	"  echo \"SUMMARY go.gc.mark_per_mib.64MiB 9999 us x\"\n"
+	"  echo \"SUMMARY go.gc.stack_scan 1.5 us x\"\n"
+	"  echo \"SUMMARY go.gc.sweep_term 25 us x\"\n"
+	"  echo \"SUMMARY go.gc.mark_term 6.0 us x\" ;;\n"
 	"java)\n"
 	"  echo \"RESULT java vm_threads 25 threads x\"\n"
 	"  echo \"RESULT java creator_cpu $(pick x 100 100 100).00 us [1-2]\"\n"
@@ -219,6 +228,12 @@ static void test_fake_full_run_round_trip(void **state)
 	assert_int_equal(sc.gmp.runqput, 7);
 	assert_int_equal(sc.gmp.steal, 33);
 	assert_int_equal(sc.gmp.signal, 7100);
+	assert_int_equal(sc.gmp.gogo, 90);                    /* 80, 120, 90 (the defaults differ) */
+	assert_int_equal(sc.gmp.netpoll, 420);
+	assert_int_equal(sc.gc.mark_per_mib, 2000000);        /* 1.92, 2.12, 2.02 ms - sweep_per_mib's default 20 us */
+	assert_int_equal(sc.gc.stack_scan, 1500);
+	assert_int_equal(sc.gc.sweep_term, 25000);
+	assert_int_equal(sc.gc.mark_term, 6000);
 	assert_int_equal(sc.jvm.start, 90000);                /* 100 us - kernel.thread_create measured */
 	assert_int_equal(sc.jvm.thread_init, 100000);         /* 105 us - jvm.thread_entry's default 5 us */
 	assert_int_equal(sc.jvm.thread_exit, 140000);         /* 150 us - kernel.thread_exit measured */
@@ -265,6 +280,10 @@ static void test_skips_said_and_defaults_kept(void **state)
 	load_with_profile(path, &sc);
 	assert_int_equal(sc.kernel.switch_cost, 2000);  /* run 1 */
 	assert_int_equal(sc.gmp.newproc, table_default("models.gmp.newproc"));
+	assert_int_equal(sc.gmp.gogo, table_default("models.gmp.gogo"));  /* under a gc: go: of comments only */
+	assert_int_equal(sc.gc.mark_per_mib, table_default("gc.go.mark_per_mib"));
+	assert_non_null(strstr(text, "gc:\n  go:   # the gmp model's collector\n"
+				     "    # mark_per_mib: not measured (skipped: GO does not name"));
 	assert_int_equal(sc.jvm.start, table_default("jvm.start"));
 	sc_free(&sc);
 }
@@ -294,6 +313,95 @@ static void test_only_java_uses_default_kernel_cost(void **state)
 	double start = 100000 - create, mag = pow(10, floor(log10(start)) - 1);
 	assert_int_equal(sc.jvm.start, (long long)(round(start / mag) * mag));
 	assert_int_equal(sc.kernel.switch_cost, table_default("kernel.switch"));
+	sc_free(&sc);
+}
+
+#define GO_FIXTURE "tests/fixtures/calibrate_go_run.log"
+
+/* A real run of the go family (analysis/calibrate/measure.sh go run, kept
+ * verbatim): every SUMMARY line the programs print carries a figure (ns or
+ * us, none lost to a unit or a key's length), with the value and unit it
+ * says, and the worst background line wins. */
+static void test_parse_go_fixture(void **state)
+{
+	(void)state;
+	FILE *f = fopen(GO_FIXTURE, "r");
+	assert_non_null(f);
+	static struct calib_run r;
+	memset(&r, 0, sizeof r);
+	r.background = -1;
+	char line[1024];
+	int summaries = 0, figures = 0;
+	while (fgets(line, sizeof line, f)) {
+		summaries += strncmp(line, "SUMMARY ", 8) == 0;
+		figures += calib_parse_line(&r, line);
+	}
+	fclose(f);
+	assert_true(summaries >= 30);
+	assert_int_equal(figures, summaries);
+	static const struct { const char *key; double ns; } want[] = {
+		{ "go.switch.gosched", 133.2 },           /* "133.2 ns" */
+		{ "go.netpoll0.1fd", 2609.2 },            /* "2609.2 ns" */
+		{ "go.gc.cpu_per_mib.64MiB", 1136700 },   /* "1136.7 us" */
+		{ "go.gc.stack_scan", 900 },              /* "0.9 us" */
+		{ "go.gc.sweep_term", 9000 },             /* "9.0 us" */
+		{ "go.gc.mark_term", 4000 },              /* "4.0 us" */
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		int k = 0;
+		while (k < r.n && strcmp(r.key[k], want[i].key) != 0)
+			k++;
+		if (k == r.n)
+			fail_msg("%s: no figure parsed", want[i].key);
+		assert_true(fabs(r.value[k] - want[i].ns) < 1e-6 * want[i].ns);
+	}
+	assert_true(fabs(r.background - 157) < 1e-9);  /* syscall's "other processes 157%" */
+}
+
+/* --only go on a backend that prints the fixture: the profile holds the new
+ * keys, each rounded to two figures, with a comment naming its program and
+ * figure, and loads with them. */
+static void test_only_go_profile_names_programs(void **state)
+{
+	(void)state;
+	install_fakes();
+	char cwd[512], measure[1200];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(measure, sizeof measure,
+		 "#!/bin/sh\nmkdir -p \"$3\"\n[ \"$2\" = build ] && exit 0\ncat '%s/" GO_FIXTURE "'\n", cwd);
+	put("measure.sh", measure, 0755);
+	static char out[1 << 16];
+	char args[700], path[600];
+	snprintf(path, sizeof path, "%s/g.yaml", dir);
+	snprintf(args, sizeof args, "--quick --only go -o %s", path);
+	int rc = calibrate("", args, out, sizeof out);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	const char *text = slurp(path);
+	assert_non_null(text);
+	static const char *const lines[] = {
+		"    gogo: 130ns    # median 133ns (1 run: no spread); analysis/measure/go/switch: go.switch.gosched\n",
+		"    netpoll: 2.6us    # median 2.61us (1 run: no spread); analysis/measure/go/syscall: go.netpoll0.1fd\n",
+		"gc:\n  go:   # the gmp model's collector\n"
+		"    mark_per_mib: 1.1ms    # median 1.12ms (1 run: no spread); analysis/measure/go/gcmark: "
+		"go.gc.cpu_per_mib.64MiB - gc.go.sweep_per_mib (20us, default)\n"
+		"    stack_scan: 900ns    # median 900ns (1 run: no spread); analysis/measure/go/gcmark: go.gc.stack_scan\n"
+		"    sweep_term: 9us      # median 9us (1 run: no spread); analysis/measure/go/gcmark: go.gc.sweep_term\n"
+		"    mark_term: 4us      # median 4us (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_term\n",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (!strstr(text, lines[i]))
+			fail_msg("the profile lacks:\n%s\nit says:\n%s", lines[i], text);
+	struct scenario sc;
+	load_with_profile(path, &sc);
+	assert_int_equal(sc.gmp.gogo, 130);
+	assert_int_equal(sc.gmp.netpoll, 2600);
+	assert_int_equal(sc.gc.mark_per_mib, 1100000);  /* 1136.7 us - 20 us, to two figures */
+	assert_int_equal(sc.gc.stack_scan, 900);
+	assert_int_equal(sc.gc.sweep_term, 9000);
+	assert_int_equal(sc.gc.mark_term, 4000);
+	assert_int_equal(sc.kernel.switch_cost, table_default("kernel.switch")); /* kernel not chosen */
 	sc_free(&sc);
 }
 
@@ -423,6 +531,8 @@ int main(void)
 		cmocka_unit_test(test_fake_full_run_round_trip),
 		cmocka_unit_test(test_skips_said_and_defaults_kept),
 		cmocka_unit_test(test_only_java_uses_default_kernel_cost),
+		cmocka_unit_test(test_parse_go_fixture),
+		cmocka_unit_test(test_only_go_profile_names_programs),
 		cmocka_unit_test(test_costs_only_and_from),
 		cmocka_unit_test(test_usage_and_failures_write_nothing),
 		cmocka_unit_test(test_real_quick_kernel_subset),

@@ -172,6 +172,20 @@ static void test_wheel_arrays_follow_buckets_in_use(void **state)
 	sim_free(&s);
 }
 
+/* sim_init leaves no field to chance: a struct sim on a dirty stack (as in
+ * a test that declares one without zeroing) must come out untraced. A
+ * stale trace pointer crashed test_memhome now and then under ASan. */
+static void test_init_clears_trace(void **state)
+{
+	(void)state;
+	struct sim s;
+	memset(&s, 0xab, sizeof s);
+	sim_init(&s, NULL);
+	assert_null(s.trace);
+	assert_int_equal(s.now, 0);
+	sim_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_run_until_stops),
 		cmocka_unit_test(test_two_tiers_keep_order),
 		cmocka_unit_test(test_wheel_arrays_follow_buckets_in_use),
+		cmocka_unit_test(test_init_clears_trace),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

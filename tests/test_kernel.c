@@ -1,6 +1,6 @@
 /* tests/test_kernel.c — the kernel model on its own: fair sharing of a core,
  * switch costs, wake-up placement, NUMA slowdown, the thread limit, stack
- * accounting and the CPU-time invariant. */
+ * accounting, a taken-away burst's slice and the CPU-time invariant. */
 #include "testutil.h"
 #include "kernel.h"
 #include "scenario.h"
@@ -332,6 +332,50 @@ static void test_sleepers_spread_over_idle_cores(void **state)
 	teardown(&f);
 }
 
+/* kern_preempt_burst (a spinner seeing the lock free, a signal) ends a
+ * running thread's burst; its owner steps at once on the same core — no
+ * switch, so no new slice (a slice is given at a switch-in, fair.c:
+ * set_next_entity). A hog whose burst is taken away every 100 us therefore
+ * still shares one core with another hog half and half, to within one
+ * slice (3 ms), switching at each slice end as in
+ * test_two_hogs_share_one_core. Were each kick a switch-in that restarted
+ * its 3 ms slice, it would keep the core from its first run on. */
+struct kicker {
+	struct eq_event ev;
+	struct kern *k;
+	struct kthread *t;
+};
+
+static void kick_fire(struct sim *sim, struct eq_event *ev)
+{
+	struct kicker *x = (struct kicker *)ev;
+	kern_preempt_burst(x->k, x->t);
+	sim_after(sim, ev, 100 * SIM_NS_PER_US);
+}
+
+static void test_preempted_burst_keeps_the_slice(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 1, 1, 0);
+	struct kthread *a = kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	struct kthread *b = kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+	struct kicker x = { .k = &f.k, .t = a };
+	eq_event_init(&x.ev, kick_fire);
+	sim_after(&f.sim, &x.ev, 50 * SIM_NS_PER_US);
+	sim_run_until(&f.sim, SIM_NS_PER_S);
+	kern_account(&f.k);
+	fprintf(stderr, "kicked hog %.1f ms, plain hog %.1f ms, %llu preemptions\n", a->cpu_ns / 1e6,
+		b->cpu_ns / 1e6, (unsigned long long)f.k.st.involuntary);
+	assert_true(llabs(a->cpu_ns - SIM_NS_PER_S / 2) <= 3 * SIM_NS_PER_MS);
+	assert_true(llabs(b->cpu_ns - SIM_NS_PER_S / 2) <= 3 * SIM_NS_PER_MS);
+	assert_true(f.k.st.involuntary >= 300 && f.k.st.involuntary <= 340);
+	char err[256];
+	assert_int_equal(kern_check(&f.k, err, sizeof err), 0);
+	eq_cancel(&f.sim.q, &x.ev);
+	teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_idle_wake_latency_is_not_cpu),
 		cmocka_unit_test(test_deep_idle_wakes_slower),
 		cmocka_unit_test(test_sleepers_spread_over_idle_cores),
+		cmocka_unit_test(test_preempted_burst_keeps_the_slice),
 	};
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
 }

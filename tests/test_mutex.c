@@ -101,6 +101,60 @@ static void test_numa_slows_a_contended_lock(void **state)
 	}
 }
 
+/* A spinning 1:1 waiter polls the lock word (glibc nptl/pthread_mutex_lock.c,
+ * PTHREAD_MUTEX_ADAPTIVE_NP: a trylock each round; HotSpot
+ * ObjectMonitor::TrySpin), so it takes the lock the moment it is released,
+ * not when a fixed spin ends. 8 threads on 8 idle cores of one node, each
+ * 1,000 x (lock 50 ns, cpu 200 ns): they start together 8 us after time 0
+ * (wake_idle 5 us + switch 3 us, as above); the lock is wanted for 8 x 110
+ * ns per 310 ns of a thread's cycle, so it is the bottleneck and never
+ * idles while anyone spins: each release hands the word to the longest
+ * spinner, always another core, so every section but the first moves the
+ * line (60 ns). A spinner waits at most for the holder and the 6 spinners
+ * ahead of it, 7 x 110 = 770 ns, under the 1 us budget: nobody ever
+ * futex_waits, and the last task ends 8 us + 8,000 x 50 + 7,999 x 60 ns +
+ * its last 200 ns of cpu = 888,140 ns after it arrived (the pool adds its
+ * enqueue, 200 ns). A longer budget (1.5 us) cannot change that. A spin
+ * that does not watch the word and retries once after 1 us made these
+ * runs 2.57 ms (1 us) and 6.22 ms (1.001 us), 1,827 and 5,893 futex
+ * waits: the cores phase-locked, each retry landing inside another core's
+ * section — mutex_numa's one-node convoy (README "Sweeps"). */
+static void test_spinner_takes_the_released_lock(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: sp\nduration: 1s\nacceptor: { enabled: false }\n"
+		"machine: { cores: 8, numa: { nodes: 1, line_local: 60ns } }\n"
+		"kernel: { switch: 3us, wake_idle: 5us, lock_spin: 1us }\n"
+		"models: { threads: { runtime: native }, pool: { workers: 8, runtime: native, enqueue: 200ns } }\n"
+		"workload:\n  w:\n    arrival: { batch: { count: 8 } }\n"
+		"    program: [ { repeat: { times: 1000, do: [ { lock: { mutex: m, hold: 50ns } }, { cpu: 200ns } ] } } ]\n";
+	const char *longer[] = { "kernel.lock_spin=1500ns" };
+	for (int i = 1; i < 3; i++) {
+		double expect = 8e3 + 8000 * 50.0 + 7999 * 60.0 + 200 + (i == 2 ? 200 : 0);
+		for (int b = 0; b < 2; b++) {
+			struct run_result r = tr_run(yaml, models[i], longer, b);
+			fprintf(stderr, "%s, spin %s: last task %.0f ns (expected %.0f), %g futex waits\n", models[i],
+				b ? "1.5 us" : "1 us", M(&r, "latency_max"), expect, M(&r, "mutex_waits"));
+			assert_int_equal((int)M(&r, "mutex_acquisitions"), 8000);
+			assert_int_equal((int)M(&r, "mutex_waits"), 0);
+			assert_true(M(&r, "latency_max") == expect);
+			res_free(&r);
+		}
+	}
+	/* An event loop's handlers take the same lock (evloop_exec.c): its
+	 * start (selects, a connection's registration) is not derived here,
+	 * so only the serial time is bounded, with a 50 us allowance for it. */
+	const char *loops[] = { "models={eventloop: {loops: 8}}" };
+	struct run_result e = tr_run(yaml, "eventloop", loops, 1);
+	double serial = 8000 * 50.0 + 7999 * 60.0;
+	fprintf(stderr, "eventloop: last task %.0f ns (serial part %.0f), %g futex waits\n",
+		M(&e, "latency_max"), serial, M(&e, "mutex_waits"));
+	assert_int_equal((int)M(&e, "mutex_waits"), 0);
+	assert_true(M(&e, "latency_max") >= serial && M(&e, "latency_max") <= serial + 50e3);
+	res_free(&e);
+}
+
 /* sync.Mutex starvation mode: a waiter that waited more than 1 ms switches
  * the mutex to hand-off; with 2 ms critical sections and 4 contenders
  * every waiter waits longer than that, with 10 us ones none does. */
@@ -164,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_critical_sections_serialise),
 		cmocka_unit_test(test_numa_line_transfer_costs),
 		cmocka_unit_test(test_numa_slows_a_contended_lock),
+		cmocka_unit_test(test_spinner_takes_the_released_lock),
 		cmocka_unit_test(test_starvation_mode_hands_off),
 		cmocka_unit_test(test_handoff_yields_to_the_waiter),
 		cmocka_unit_test(test_can_spin),

@@ -146,6 +146,7 @@ static struct run_result run_traced(const char *yaml, const char *model, const c
 	if (rc)
 		fail_msg("%s: %s", model, err);
 	sc_free(&sc);
+	assert_int_equal(trc_unpack(res.trace), 0);  /* the coded records, as arrays */
 	return res;
 }
 

@@ -4,8 +4,9 @@
  * has no machine: block), holds exactly the parameter table's defaults (so
  * the numbers and their provenance cannot drift apart: a difference is
  * named) and covers every parameter `gmpsim calibrate` measures;
- * default-uncalibrated.yaml, the defaults calibrate does not measure yet,
- * holds the table's values too. */
+ * default-uncalibrated.yaml, the defaults no calibrate run has set yet (some
+ * of them calibrate measures now: `uncalibrated` below), holds the table's
+ * values too. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -62,28 +63,43 @@ static int equal_to_table(const char *profile)
 	return from_profile;
 }
 
+/* The parameters calibrate measures whose defaults no calibrate run has set
+ * yet: default-uncalibrated.yaml holds them (the previous host's figures). */
+static const char *const uncalibrated[] = {
+	"models.gmp.gogo", "models.gmp.netpoll", "gc.go.mark_per_mib",
+	"gc.go.stack_scan", "gc.go.sweep_term", "gc.go.mark_term",
+};
+#define NUNCALIBRATED ((int)(sizeof uncalibrated / sizeof uncalibrated[0]))
+
+static bool is_uncalibrated(const char *key)
+{
+	for (int i = 0; i < NUNCALIBRATED; i++)
+		if (strcmp(key, uncalibrated[i]) == 0)
+			return true;
+	return false;
+}
+
 static void test_default_profile_equals_table(void **state)
 {
 	(void)state;
-	assert_true(equal_to_table("analysis/profiles/default.yaml") >= calib_param_count());
-	assert_true(equal_to_table("analysis/profiles/default-uncalibrated.yaml") >= 2);
-	struct scenario prof;
-	load("analysis/profiles/default-uncalibrated.yaml", &prof);
-	const char *uncalibrated[] = { "models.gmp.gogo", "models.gmp.netpoll" };
-	for (int i = 0; i < 2; i++) {
-		const struct sc_param *p = find(&prof, uncalibrated[i]);
+	assert_true(equal_to_table("analysis/profiles/default.yaml") >= calib_param_count() - NUNCALIBRATED);
+	assert_true(equal_to_table("analysis/profiles/default-uncalibrated.yaml") >= NUNCALIBRATED);
+	struct scenario prof, uncal;
+	load("analysis/profiles/default-uncalibrated.yaml", &uncal);
+	for (int i = 0; i < NUNCALIBRATED; i++) {
+		const struct sc_param *p = find(&uncal, uncalibrated[i]);
 		if (!p || strncmp(p->from, "profile ", 8) != 0)
 			fail_msg("analysis/profiles/default-uncalibrated.yaml does not set %s", uncalibrated[i]);
 	}
-	sc_free(&prof);
 	load("analysis/profiles/default.yaml", &prof);
 	for (int i = 0; i < calib_param_count(); i++) {
-		const struct sc_param *p = find(&prof, calib_param_key(i));
+		const char *key = calib_param_key(i);
+		const struct sc_param *p = find(is_uncalibrated(key) ? &uncal : &prof, key);
 		if (!p || strncmp(p->from, "profile ", 8) != 0)
-			fail_msg("analysis/profiles/default.yaml does not set %s, which calibrate measures",
-				 calib_param_key(i));
+			fail_msg("analysis/profiles/default.yaml does not set %s, which calibrate measures", key);
 	}
 	sc_free(&prof);
+	sc_free(&uncal);
 }
 
 /* default.yaml is calibrate's own output, filtered by --costs-only: the

@@ -48,6 +48,8 @@ static struct run_result run_short_with(const char *model, int64_t limit, const 
 		fprintf(stderr, "%s\n", err);
 	assert_int_equal(rc, 0);
 	sc_free(&sc);
+	if (res.trace)
+		assert_int_equal(trc_unpack(res.trace), 0);  /* the coded records, as arrays */
 	return res;
 }
 
@@ -68,6 +70,7 @@ static struct run_result run_traced(const char *yaml, const char *model)
 	if (run_model_opts(&sc, model, &opts, &res, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	sc_free(&sc);
+	assert_int_equal(trc_unpack(res.trace), 0);  /* the coded records, as arrays */
 	return res;
 }
 

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include "trace_vtab.h"
 
 /* Writes text to a fresh temporary file named like the template
  * ("/tmp/gmpsim-XXXXXX.yaml", suffix length given) and returns its path
@@ -98,6 +99,7 @@ static inline sqlite3_stmt *tu_query_row(const char *path, const char *sql, sqli
 {
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open_v2(path, h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(trv_register(*h), SQLITE_OK);  /* spans and events, as gmpsim reads them */
 	assert_int_equal(sqlite3_prepare_v2(*h, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	return st;

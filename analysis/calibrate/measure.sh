@@ -7,7 +7,8 @@
 #   sh measure.sh kernel|go|java run DIR     run once, print the programs' output
 #
 # The sources are analysis/measure (kernel: C; java: JavaThreadPhases and
-# ThreadCreate) and analysis/measure/go (newproc, steal, signal.c). Tools
+# ThreadCreate) and analysis/measure/go (newproc, steal, signal.c, switch,
+# syscall, gcmark). Tools
 # come from the environment: CC, GO, JAVA, JAVAC. CALIBRATE_PROGS limits a
 # family to the programs it names (the tests run one short program).
 set -eu
@@ -16,7 +17,7 @@ SRC=$HERE/../measure
 family=$1 action=$2 dir=$3
 case $family in
 kernel) progs=${CALIBRATE_PROGS:-"syscall switch wake wake_idle thread_create stack_commit"} ;;
-go) progs=${CALIBRATE_PROGS:-"newproc steal signal"} ;;
+go) progs=${CALIBRATE_PROGS:-"newproc steal signal switch syscall gcmark"} ;;
 java) progs=${CALIBRATE_PROGS:-"JavaThreadPhases ThreadCreate"} ;;
 *) echo "measure.sh: unknown family '$family' (kernel, go, java)" >&2; exit 2 ;;
 esac

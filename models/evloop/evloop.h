@@ -68,6 +68,7 @@ enum evl_phase {
 	EP_BLOCK,        /* a blocking call's entry paid: sleep until its timer */
 	EP_BLOCK_EXIT,   /* woken: the exit half */
 	EP_LOCK,         /* (re)try the mutex */
+	EP_MX_SPIN,      /* spinning on the mutex: the budget is spent, or an unlock freed it */
 	EP_MX_BLOCK,     /* queued on the mutex, futex_wait entered: sleep unless released */
 	EP_MX_EXIT,      /* released: the exit half, then try again */
 	EP_UNLOCK,       /* the critical section is done: release the mutex */

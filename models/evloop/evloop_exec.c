@@ -133,7 +133,8 @@ static void lock_try(struct run *r, struct evl_thread *th, struct task *t)
 	}
 	if (t->mx_spins == 0) {
 		t->mx_spins = 1;
-		th->phase = EP_LOCK;
+		th->phase = EP_MX_SPIN;
+		wl_mutex_spin(&r->wl, mi, t);
 		evl_run(r, th, r->sc->kernel.lock_spin, CAT_SPIN, 0, -1);
 		return;
 	}
@@ -161,11 +162,15 @@ static bool mx_sleep(struct run *r, struct evl_thread *th, struct task *t)
 	return true;
 }
 
-/* Unlock: a futex wake for the first waiter, if any. */
+/* Unlock: the longest spinner on a CPU retries now; a futex wake for the
+ * first waiter, if any. */
 static void unlock(struct run *r, struct evl_thread *th, struct task *t)
 {
 	bool handoff;
 	struct task *next = wl_mutex_unlock(&r->wl, t->mx_index, t, &handoff);
+	struct task *spinner = wl_mutex_spinner(&r->wl, t->mx_index);
+	if (spinner)  /* it sees the word free: its spin ends now (onthread.c: unlock) */
+		kern_preempt_burst(&r->kern, spinner->kt);
 	th->phase = EP_OP;
 	if (next) {
 		const struct evl_thread *owner = next->kt->owner;  /* a loop's struct starts with its thread */
@@ -342,6 +347,10 @@ bool evl_exec_step(struct run *r, struct evl_thread *th)
 	case EP_BLOCK_EXIT:
 		th->phase = EP_OP;
 		evl_run(r, th, ktask_exit_cost(r), CAT_KERNEL, 0, -1);
+		return true;
+	case EP_MX_SPIN:
+		wl_mutex_spin_end(&r->wl, t->mx_index, t);
+		lock_try(r, th, t);
 		return true;
 	case EP_LOCK:
 		lock_try(r, th, t);

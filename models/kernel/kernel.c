@@ -14,7 +14,9 @@
 #include <string.h>
 #include <math.h>
 
-enum seg { SEG_IDLE, SEG_OVH, SEG_BURST, SEG_STEP };
+/* SEG_KICK: kern_preempt_burst took the running burst away; step() comes
+ * from an event at the same instant, the thread keeps its core and slice. */
+enum seg { SEG_IDLE, SEG_OVH, SEG_BURST, SEG_STEP, SEG_KICK };
 enum { CHUNK = 1024 };
 
 #define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
@@ -421,8 +423,14 @@ static void core_fire(struct sim *sim, struct eq_event *ev)
 		core_enter(k, c);
 		return;
 	}
-	assert(c->seg == SEG_BURST);
 	struct kthread *t = c->curr;
+	if (c->seg == SEG_KICK) {  /* no switch-in: the slice runs on */
+		c->seg = SEG_STEP;
+		t->ops->step(k, t);
+		assert(c->curr != t || c->seg != SEG_STEP);
+		return;
+	}
+	assert(c->seg == SEG_BURST);
 	core_stop_burst(k, c);
 	if (t->burst_left <= 0 && t->pre_left == 0) {
 		t->burst_left = -1;
@@ -1052,8 +1060,7 @@ sim_ns kern_preempt_burst(struct kern *k, struct kthread *t)
 				return left;
 			}
 			t->burst_left = -1;
-			c->seg = SEG_OVH;  /* a zero-length switch-in: step() from an event */
-			c->wake_until = k->sim->now;
+			c->seg = SEG_KICK;  /* step() from an event, now */
 			eq_push(&k->sim->q, &c->ev, k->sim->now);
 			return left;
 		}

@@ -302,8 +302,9 @@ bool kern_blocked(const struct kthread *t);
 /* Takes away t's current burst's work (a signal interrupting user code):
  * returns the work it had left (>= 0), or -1 when t has no burst (its owner
  * is between bursts). The unpaid prefix is still paid: a running thread's
- * owner gets step() (from an event) when it is, at once without one; a
- * queued one gets step() when it next runs and has paid it. */
+ * owner gets step() (from an event) when it is, at once without one — on
+ * the same core, no switch, its slice running on; a queued one gets
+ * step() when it next runs and has paid it. */
 sim_ns kern_preempt_burst(struct kern *k, struct kthread *t);
 
 /* Stop-the-world (a JVM safepoint): every thread not marked exempt

@@ -20,6 +20,7 @@ enum ot_phase {
 	PH_CHAN_BLOCK,  /* queued on a channel, futex_wait entered: block unless released */
 	PH_CHAN_EXIT,   /* released: the exit half, then on (or panic) */
 	PH_LOCK,        /* (re)try the mutex */
+	PH_MX_SPIN,     /* spinning on the mutex: the budget is spent, or an unlock freed it */
 	PH_MX_BLOCK,    /* queued on the mutex, futex_wait entered: block unless released */
 	PH_MX_EXIT,     /* released: the exit half, then try again */
 	PH_UNLOCK,      /* the critical section is done: release the mutex */
@@ -198,9 +199,13 @@ static bool chan_resume(struct run *r, struct task *t)
 	return true;
 }
 
-/* A futex lock (glibc's, a JVM's): take it if free; else spin briefly
- * once; else futex_wait on it. Woken waiters try again (no hand-off). The
- * critical section pays the lock's cache-line transfer. */
+/* A futex lock (glibc's adaptive mutex, a JVM's monitor): take it if
+ * free; else spin up to kernel.lock_spin, polling the lock word — an
+ * unlock meanwhile ends the spin of the longest spinner, which retries at
+ * once (glibc nptl/pthread_mutex_lock.c, PTHREAD_MUTEX_ADAPTIVE_NP: trylock
+ * each round; hotspot objectMonitor.cpp: TrySpin); else futex_wait on it.
+ * Woken waiters try again (no hand-off). The critical section pays the
+ * lock's cache-line transfer. */
 static void lock_try(struct run *r, struct task *t)
 {
 	int mi = t->mx_index;
@@ -212,7 +217,8 @@ static void lock_try(struct run *r, struct task *t)
 	}
 	if (t->mx_spins == 0) {
 		t->mx_spins = 1;
-		t->phase = PH_LOCK;
+		t->phase = PH_MX_SPIN;
+		wl_mutex_spin(&r->wl, mi, t);
 		krun(r, t, r->sc->kernel.lock_spin, CZ_SPIN_LOCK);
 		return;
 	}
@@ -222,11 +228,15 @@ static void lock_try(struct run *r, struct task *t)
 	krun(r, t, ktask_entry_cost(r), CZ_K_SYSCALL);
 }
 
-/* Unlock: a futex wake for the first waiter, if any. */
+/* Unlock: the longest spinner sees the word free and retries now; a futex
+ * wake for the first waiter, if any. */
 static void unlock(struct run *r, struct task *t)
 {
 	bool handoff;
 	struct task *next = wl_mutex_unlock(&r->wl, t->mx_index, t, &handoff);
+	struct task *spinner = wl_mutex_spinner(&r->wl, t->mx_index);
+	if (spinner)
+		kern_preempt_burst(&r->kern, spinner->kt);  /* step() at once, or when it runs again */
 	t->phase = PH_READY;
 	if (!next) {
 		kern_run(&r->kern, t->kt, 0, CAT_RUNTIME, 0, -1);
@@ -340,6 +350,10 @@ bool ot_step(struct run *r, struct task *t)
 		return futex_sleep(r, t, PH_CHAN_EXIT) || chan_resume(r, t);
 	case PH_CHAN_EXIT:
 		return chan_resume(r, t);
+	case PH_MX_SPIN:
+		wl_mutex_spin_end(&r->wl, t->mx_index, t);
+		lock_try(r, t);
+		return true;
 	case PH_LOCK:
 		lock_try(r, t);
 		return true;

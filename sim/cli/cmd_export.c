@@ -22,6 +22,7 @@
 #include "cmd_export.h"
 #include "cli.h"
 #include "outpath.h"
+#include "trace_vtab.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -157,6 +158,8 @@ static int exp_open(struct exp *x)
 	if (sqlite3_open_v2(x->db, &x->h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return cli_error("export", EXIT_USAGE, "cannot open '%s': %s", x->db,
 				x->h ? sqlite3_errmsg(x->h) : "out of memory");
+	if (trv_register(x->h) != SQLITE_OK)
+		return exp_db_error(x, "registering the spans and events tables");
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(x->h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s,
 			       NULL) != SQLITE_OK) {
@@ -229,6 +232,9 @@ static int exp_load_trace(struct exp *x)
 		return exp_no_trace(x);
 	if (rc != SQLITE_ROW)
 		return exp_db_error(x, "reading traces");
+	char why[512];
+	if (trv_check_run(x->h, x->run, why, sizeof why) < 0)
+		return cli_error("export", EXIT_USAGE, "'%s': %s; nothing written", x->db, why);
 	return 0;
 }
 

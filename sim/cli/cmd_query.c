@@ -345,11 +345,13 @@ static char *query_word_sql(sqlite3 *h, const char *word, char *err, size_t errl
 				      " AND type IN ('table', 'view') UNION ALL SELECT name FROM sqlite_temp_master"
 				      " WHERE name = %Q COLLATE NOCASE AND type = 'view'", word, word);
 	char *found = probe ? qdb_first_text(h, probe) : NULL;
+	if (!found && (sqlite3_stricmp(word, "spans") == 0 || sqlite3_stricmp(word, "events") == 0))
+		found = strdup(word);  /* the timeline's virtual tables (trace_vtab.h) */
 	char *sql = found ? sqlite3_mprintf("SELECT * FROM \"%w\"", found) : NULL;
 	if (!found) {
 		char *names = qdb_first_text(h, "SELECT GROUP_CONCAT(name, ', ') FROM (SELECT name FROM sqlite_master"
 					     " WHERE type IN ('table', 'view') UNION SELECT name FROM sqlite_temp_master"
-					     " WHERE type = 'view' ORDER BY name)");
+					     " WHERE type = 'view' UNION SELECT 'spans' UNION SELECT 'events' ORDER BY name)");
 		snprintf(err, errlen, "unknown report '%s' (reports: summary, compare, sweep, runs, params; tables and "
 			 "views: %s; anything else is run as SQL)", word, names ? names : "none");
 		free(names);

@@ -220,6 +220,7 @@ void sim_init(struct sim *s, void *ctx)
 	s->event_limit = s->stuck_limit = s->at_instant = 0;
 	s->halt = SIM_RUNNING;
 	s->ctx = ctx;
+	s->trace = NULL;  /* a run that traces sets it after sim_init */
 	eq_init(&s->q);
 }
 

@@ -27,12 +27,14 @@ void trc_free(struct trc *tr)
 	for (int k = 0; k < TRC_NTKINDS; k++)
 		free(tr->map[k]);
 	free(tr->tracks);
+	trcc_free(&tr->span_code);
+	trcc_free(&tr->ev_code);
 	free(tr->spans);
 	free(tr->evs);
 	free(tr);
 }
 
-int64_t trc_records(const struct trc *tr) { return tr->nspans + tr->nevs; }
+int64_t trc_records(const struct trc *tr) { return tr->spans_made + tr->nevs; }
 
 /* ---- tracks --------------------------------------------------------------- */
 
@@ -45,8 +47,8 @@ static struct trc_track *trc_track_new(struct trc *tr, enum trc_tkind tk, int32_
 	t->tkind = (uint8_t)tk;
 	t->state = TS_NONE;
 	t->obj = -1;
-	t->last = -1;
-	t->ext = -1;
+	t->pend.state = TS_NONE;
+	t->ext = false;
 	return t;
 }
 
@@ -71,6 +73,7 @@ static struct trc_track *trc_track_of(struct trc *tr, enum trc_tkind tk, int32_t
 /* ---- the limit ---------------------------------------------------------------- */
 
 static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t);
+static void trc_flush(struct trc *tr, struct trc_track *k);
 
 /* Stops recording at t, or at the latest time recorded when that is later
  * (an M deciding ahead of the clock): every open span ends there, so
@@ -84,6 +87,8 @@ static void trc_stop(struct trc *tr, sim_ns t)
 	tr->truncated_at = t;
 	for (int32_t i = 0; i < tr->ntracks; i++)
 		trc_close(tr, &tr->tracks[i], t);
+	for (int32_t i = 0; i < tr->ntracks; i++)
+		trc_flush(tr, &tr->tracks[i]);
 }
 
 /* Is there room for one more record at t? Stops recording when not. */
@@ -99,43 +104,49 @@ static bool trc_room(struct trc *tr, sim_ns t)
 
 /* ---- spans ----------------------------------------------------------------------- */
 
+/* Appends k's pending span to the stored spans. */
+static void trc_flush(struct trc *tr, struct trc_track *k)
+{
+	if (k->pend.state == TS_NONE)
+		return;
+	trcc_put_span(&tr->span_code, &k->pend);
+	tr->nspans++;
+	k->pend.state = TS_NONE;
+}
+
 /* Stores the open span of k as ending at t (if it has a length) and leaves
- * the track in TS_NONE. A span that continues a stored one extends it. */
+ * the track in TS_NONE. A span that continues the pending one extends it;
+ * another one sends the pending span to the array and takes its place. */
 static void trc_close(struct trc *tr, struct trc_track *k, sim_ns t)
 {
-	if (k->state != TS_NONE && t > k->t0 && k->ext >= 0) {
-		tr->spans[k->ext].t1 = t;
+	if (k->state != TS_NONE && t > k->t0 && k->ext) {
+		k->pend.t1 = t;
 	} else if (k->state != TS_NONE && t > k->t0) {
-		GROW(tr->spans, tr->nspans + 1, tr->capspans, 1024, trc_oom);
-		struct trc_span *s = &tr->spans[tr->nspans];
-		s->t0 = k->t0;
-		s->t1 = t;
-		s->obj = k->obj;
-		s->track = (int32_t)(k - tr->tracks);
-		s->state = k->state;
-		k->last = tr->nspans++;
+		trc_flush(tr, k);
+		k->pend = (struct trc_span){ .t0 = k->t0, .t1 = t, .obj = k->obj,
+					     .track = (int32_t)(k - tr->tracks), .state = k->state };
+		tr->spans_made++;
 	}
 	k->state = TS_NONE;
 	k->obj = -1;
 	k->t0 = t;
-	k->ext = -1;
+	k->ext = false;
 }
 
-/* Opens (st, obj) at t on k (which is in TS_NONE); when the track's last
- * stored span ends at t in the same state, the open span continues it
- * (trc_close extends it in place), so adjacent equal intervals make one
- * span. That span is the track's latest, so extending it overlaps nothing. */
+/* Opens (st, obj) at t on k (which is in TS_NONE); when the track's
+ * pending span ends at t in the same state, the open span continues it
+ * (trc_close extends it), so adjacent equal intervals make one span. That
+ * span is the track's latest, so extending it overlaps nothing. */
 static void trc_open(struct trc *tr, struct trc_track *k, enum trc_state st, int64_t obj, sim_ns t)
 {
+	(void)tr;
 	k->state = (uint8_t)st;
 	k->obj = obj;
 	k->t0 = t;
-	if (k->last < 0)
-		return;
-	const struct trc_span *s = &tr->spans[k->last];
-	if (s->t1 == t && s->state == st && s->obj == obj) {
+	const struct trc_span *s = &k->pend;
+	if (s->state == st && s->t1 == t && s->obj == obj) {
 		k->t0 = s->t0;
-		k->ext = k->last;
+		k->ext = true;
 	}
 }
 
@@ -173,6 +184,8 @@ void trc_finish(struct trc *tr, sim_ns t)
 		struct trc_track *k = &tr->tracks[i];
 		trc_close(tr, k, t < k->tlast ? k->tlast : t);
 	}
+	for (int32_t i = 0; i < tr->ntracks; i++)
+		trc_flush(tr, &tr->tracks[i]);
 }
 
 /* ---- events ---------------------------------------------------------------------- */
@@ -183,15 +196,33 @@ void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event
 	if (!trc_room(tr, t))
 		return;
 	struct trc_track *k = trc_track_of(tr, tk, id);
-	GROW(tr->evs, tr->nevs + 1, tr->capevs, 1024, trc_oom);
-	struct trc_ev *e = &tr->evs[tr->nevs++];
 	if (t > tr->tmax)
 		tr->tmax = t;
-	e->t = t;
-	e->a = a;
-	e->b = b;
-	e->track = (int32_t)(k - tr->tracks);
-	e->kind = (uint8_t)ev;
+	struct trc_ev e = { .t = t, .a = a, .b = b, .track = (int32_t)(k - tr->tracks), .kind = (uint8_t)ev };
+	trcc_put_event(&tr->ev_code, &e);
+	tr->nevs++;
+}
+
+/* ---- decoding ---------------------------------------------------------------------- */
+
+int trc_unpack(struct trc *tr)
+{
+	free(tr->spans);
+	free(tr->evs);
+	tr->spans = malloc(sizeof *tr->spans * (size_t)(tr->nspans + 1));
+	tr->evs = malloc(sizeof *tr->evs * (size_t)(tr->nevs + 1));
+	if (!tr->spans || !tr->evs)
+		return -1;
+	const struct trcc_stream *s = &tr->span_code, *e = &tr->ev_code;
+	int64_t at = 0;
+	for (int64_t i = 0; i < s->nchunks; at += s->chunks[i++].n)
+		if (trcc_get_spans(s->buf + s->chunks[i].off, s->chunks[i].len, s->chunks[i].n, tr->spans + at) < 0)
+			return -1;
+	at = 0;
+	for (int64_t i = 0; i < e->nchunks; at += e->chunks[i++].n)
+		if (trcc_get_events(e->buf + e->chunks[i].off, e->chunks[i].len, e->chunks[i].n, tr->evs + at) < 0)
+			return -1;
+	return 0;
 }
 
 /* ---- names ------------------------------------------------------------------------- */

@@ -10,7 +10,10 @@
  *
  * Recording is into growable in-memory arrays (amortized doubling, no
  * allocation per record, no I/O); sim/store/trace_db.h writes them to the
- * results database with prepared statements after the run. Tracks are created on
+ * results database, compactly coded (trace_codec.h), after the run. Each
+ * track keeps its latest closed span aside until a span that does not
+ * continue it closes, so spans are appended in sequence (no write back
+ * into the array) and reach it in the order they were completed. Tracks are created on
  * first use, numbered in creation order, so the same run gives the same
  * track ids. A record limit caps memory: when it is reached the recorder
  * closes every open span at that instant, notes the time (trc_truncated_at)
@@ -21,6 +24,7 @@
 #ifndef GMPSIM_TRACE_H
 #define GMPSIM_TRACE_H
 #include "types.h"
+#include "trace_codec.h"
 
 /* Track kinds (what a track follows). */
 enum trc_tkind { TRC_CORE, TRC_P, TRC_M, TRC_THREAD, TRC_SCHED, TRC_G, TRC_NTKINDS };
@@ -79,11 +83,13 @@ struct trc_track {
 	sim_ns t0;         /* start of the open span */
 	sim_ns tlast;      /* the latest time seen: later calls are clamped to it */
 	int64_t obj;
-	int64_t last;      /* index of its last stored span, -1: none */
-	int64_t ext;       /* the open span continues stored span ext (-1: a new one) */
+	struct trc_span pend;  /* its latest closed span, not yet appended to spans
+			    * (pend.state TS_NONE: none): a span that continues it
+			    * extends it here, so appends are sequential */
 	int32_t num;       /* the object's own id (core 3, P2 ...) */
 	uint8_t tkind;     /* enum trc_tkind */
 	uint8_t state;     /* enum trc_state of the open span (TS_NONE: none) */
+	bool ext;          /* the open span continues pend */
 };
 
 struct trc {
@@ -95,10 +101,14 @@ struct trc {
 	int32_t ntracks, captracks;
 	int32_t *map[TRC_NTKINDS];     /* object id -> track id + 1 (0: none yet) */
 	int32_t capmap[TRC_NTKINDS];
-	struct trc_span *spans;
-	int64_t nspans, capspans;
-	struct trc_ev *evs;
-	int64_t nevs, capevs;
+	struct trcc_stream span_code;  /* closed spans, coded, in the order they were
+					* completed (complete once trc_finish has run) */
+	int64_t nspans;                /* spans in span_code */
+	int64_t spans_made;            /* spans stored or pending in a track (the limit counts these) */
+	struct trcc_stream ev_code;    /* events, coded, in the order they happened */
+	int64_t nevs;
+	struct trc_span *spans;        /* NULL until trc_unpack: the decoded span_code */
+	struct trc_ev *evs;            /* NULL until trc_unpack: the decoded ev_code */
 };
 
 #define TRC_DEFAULT_LIMIT 2000000
@@ -108,6 +118,9 @@ struct trc *trc_new(int64_t limit);
 void trc_free(struct trc *tr);
 /* Closes every open span at t (the end of the run). */
 void trc_finish(struct trc *tr, sim_ns t);
+/* Decodes the stored records into tr->spans[0 .. nspans) and tr->evs[0 ..
+ * nevs) (for readers in memory: tests, checks); 0, or -1 on OOM. */
+int trc_unpack(struct trc *tr);
 /* Spans + events stored. */
 int64_t trc_records(const struct trc *tr);
 /* The virtual time at which recording stopped, or -1 when complete. */

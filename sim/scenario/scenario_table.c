@@ -53,9 +53,10 @@ struct sc_row {
 /* The costs `gmpsim calibrate` measures are this host's (a 2-vCPU KVM guest,
  * AMD EPYC family 26, Linux 6.18; a quiet full run of 2026-12-06 08:01 UTC):
  * analysis/profiles/default.yaml is that run's output (--costs-only) and
- * gives each value's median, spread and program; the costs calibrate does
- * not measure yet (models.gmp.gogo, netpoll) are in
- * analysis/profiles/default-uncalibrated.yaml; tests/test_profiles.c checks
+ * gives each value's median, spread and program; the costs no calibrate run
+ * has set yet (models.gmp.gogo, netpoll, gc.go's mark and stop costs: the
+ * previous host's) are in analysis/profiles/default-uncalibrated.yaml;
+ * tests/test_profiles.c checks
  * that both hold exactly these defaults. README.md ("Default costs and where
  * they come from") gives the provenance of every other figure. */
 static const struct sc_row sc_rows[] = {

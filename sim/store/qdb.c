@@ -4,6 +4,7 @@
  * SQLITE_OPEN_READONLY and only the connection's temp schema is changed.
  */
 #include "qdb.h"
+#include "trace_vtab.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,11 @@ sqlite3 *qdb_open_limited(const char *path, const struct qdb_limits *lim, char *
 		return NULL;
 	}
 	qdb_harden(h, lim);
+	if (trv_register(h) != SQLITE_OK) {
+		qdb_error(h, path, sqlite3_errcode(h), err, errlen);
+		sqlite3_close(h);
+		return NULL;
+	}
 	if (qdb_check_meta(h, path, err, errlen) < 0 || qdb_ensure_views(h, path, err, errlen) < 0) {
 		sqlite3_close(h);
 		return NULL;

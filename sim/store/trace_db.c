@@ -1,8 +1,9 @@
 /* sim/store/trace_db.c — writes a run's timeline (sim/core/trace.h) into the results
- * database: the traces, tracks, spans and events tables of
- * analysis/schema.sql. Called by the results writer inside the run's
- * transaction, after the simulation: one prepared statement per table,
- * reused for every row. Must not open, commit or roll back anything. */
+ * database: the traces and tracks rows of analysis/schema.sql, and the
+ * spans and events as the recorder coded them (trace_codec.h), one
+ * trace_chunks BLOB per 65,536 (trace_vtab.c reads them back as rows).
+ * Called by the results writer inside the run's transaction, after the
+ * simulation. Must not open, commit or roll back anything. */
 #include "trace_db.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -82,28 +83,6 @@ static int trcdb_rows(sqlite3 *h, const char *head, int ncols, int64_t n, trcdb_
 	return rc;
 }
 
-static void trcdb_bind_span(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
-{
-	const struct trc_span *p = &tr->spans[i];
-	sqlite3_bind_int64(s, b + 1, run_id);
-	sqlite3_bind_int(s, b + 2, p->track);
-	sqlite3_bind_text(s, b + 3, trc_state_name(p->state), -1, SQLITE_STATIC);
-	trcdb_bind_obj(s, b + 4, p->obj);
-	sqlite3_bind_int64(s, b + 5, p->t0);
-	sqlite3_bind_int64(s, b + 6, p->t1);
-}
-
-static void trcdb_bind_event(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
-{
-	const struct trc_ev *e = &tr->evs[i];
-	sqlite3_bind_int64(s, b + 1, run_id);
-	sqlite3_bind_int64(s, b + 2, e->t);
-	sqlite3_bind_int(s, b + 3, e->track);
-	sqlite3_bind_text(s, b + 4, trc_event_name(e->kind), -1, SQLITE_STATIC);
-	trcdb_bind_obj(s, b + 5, e->a);
-	trcdb_bind_obj(s, b + 6, e->b);
-}
-
 static void trcdb_bind_track(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
 {
 	char name[32];
@@ -121,16 +100,27 @@ static int trcdb_tracks(sqlite3 *h, const struct trc *tr, int64_t run_id)
 			  trcdb_bind_track, tr, run_id);
 }
 
-static int trcdb_spans(sqlite3 *h, const struct trc *tr, int64_t run_id)
+/* One row of trace_chunks per chunk of stream (0 spans, 1 events). */
+static int trcdb_chunks(sqlite3 *h, const struct trcc_stream *c, int stream, int64_t run_id)
 {
-	return trcdb_rows(h, "INSERT INTO spans(run_id, track, kind, obj, t0_ns, t1_ns)", 6,
-			  tr->nspans, trcdb_bind_span, tr, run_id);
-}
-
-static int trcdb_events(sqlite3 *h, const struct trc *tr, int64_t run_id)
-{
-	return trcdb_rows(h, "INSERT INTO events(run_id, t_ns, track, name, arg, arg2)", 6,
-			  tr->nevs, trcdb_bind_event, tr, run_id);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "INSERT INTO trace_chunks(run_id, stream, seq, first, nrows, data)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	int rc = 0;
+	int64_t first = 0;
+	for (int64_t i = 0; rc == 0 && i < c->nchunks; first += c->chunks[i++].n) {
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int(s, 2, stream);
+		sqlite3_bind_int64(s, 3, i);
+		sqlite3_bind_int64(s, 4, first);
+		sqlite3_bind_int64(s, 5, c->chunks[i].n);
+		sqlite3_bind_blob64(s, 6, c->buf + c->chunks[i].off, (sqlite3_uint64)c->chunks[i].len,
+				    SQLITE_STATIC);
+		rc = trcdb_step(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }
 
 int trc_db_insert(struct sqlite3 *h, const struct trc *tr, int64_t run_id)
@@ -138,7 +128,7 @@ int trc_db_insert(struct sqlite3 *h, const struct trc *tr, int64_t run_id)
 	if (!tr)
 		return 0;
 	if (trcdb_summary(h, tr, run_id) < 0 || trcdb_tracks(h, tr, run_id) < 0 ||
-	    trcdb_spans(h, tr, run_id) < 0 || trcdb_events(h, tr, run_id) < 0)
+	    trcdb_chunks(h, &tr->span_code, 0, run_id) < 0 || trcdb_chunks(h, &tr->ev_code, 1, run_id) < 0)
 		return -1;
 	return 0;
 }

@@ -48,6 +48,19 @@ static const struct calib_param calib_table[] = {
 	{ "models.gmp.runqput", CALIB_GO, "go.runq.putget", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/steal" },
 	{ "models.gmp.steal", CALIB_GO, "go.runq.steal_empty", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/steal" },
 	{ "models.gmp.signal", CALIB_GO, "signal.remote.stolen", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/signal.c" },
+	/* gogo: the whole Gosched switch, as the default's provenance (the model
+	 * charges schedule and runqput besides: README "Calibration"); netpoll:
+	 * epoll_pwait(0) on a set holding one idle fd, as the runtime's holds its
+	 * break pipe, kernel entry included (the model adds no kernel.syscall);
+	 * gc: forced cycles with 1 P on a 64 MiB pointer-dense heap, process CPU
+	 * (gctrace's worker time counts time other processes took), which
+	 * includes the sweep the model charges apart */
+	{ "models.gmp.gogo", CALIB_GO, "go.switch.gosched", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/switch" },
+	{ "models.gmp.netpoll", CALIB_GO, "go.netpoll0.1fd", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/syscall" },
+	{ "gc.go.mark_per_mib", CALIB_GO, "go.gc.cpu_per_mib.64MiB", NULL, NULL, "gc.go.sweep_per_mib", 0, CU_NS, "analysis/measure/go/gcmark" },
+	{ "gc.go.stack_scan", CALIB_GO, "go.gc.stack_scan", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
+	{ "gc.go.sweep_term", CALIB_GO, "go.gc.sweep_term", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
+	{ "gc.go.mark_term", CALIB_GO, "go.gc.mark_term", NULL, NULL, NULL, 0, CU_NS, "analysis/measure/go/gcmark" },
 	{ "jvm.start", CALIB_JAVA, "java.creator_cpu", NULL, NULL, "kernel.thread_create", 0, CU_NS, "analysis/measure/JavaThreadPhases.java" },
 	{ "jvm.thread_init", CALIB_JAVA, "java.child_init_cpu", NULL, NULL, "jvm.thread_entry", 0, CU_NS, "analysis/measure/JavaThreadPhases.java" },
 	{ "jvm.thread_exit", CALIB_JAVA, "java.exit_and_rest_cpu", NULL, NULL, "kernel.thread_exit", 0, CU_NS, "analysis/measure/JavaThreadPhases.java" },
@@ -310,7 +323,7 @@ static void value_comment(const struct calib_param *r, const struct calib_value 
 			 r->program, how);
 }
 
-/* The section a key lives in ("kernel", "models.gmp", "jvm") and its leaf. */
+/* The section a key lives in ("kernel", "models.gmp", "gc.go", "jvm") and its leaf. */
 static const char *leaf_of(const char *key, const char *section)
 {
 	size_t n = strlen(section);
@@ -552,6 +565,8 @@ int calib_write_profile(FILE *f, const struct calib_profile *p, const char *sysr
 	write_section(f, "kernel", vals, p, "  ");
 	fprintf(f, "models:\n  gmp:   # applies when a scenario runs gmp: a profile never enables a model\n");
 	write_section(f, "models.gmp", vals, p, "    ");
+	fprintf(f, "gc:\n  go:   # the gmp model's collector\n");
+	write_section(f, "gc.go", vals, p, "    ");
 	fprintf(f, "jvm:   # the 1:1 models' runtime: java\n");
 	write_section(f, "jvm", vals, p, "  ");
 	fflush(f);

@@ -259,23 +259,34 @@ int sdb_copy_runs(struct db *db, const char *src, int64_t lo, int64_t hi, char *
 
 int sdb_keep_complete(struct db *db, char *err, size_t errlen)
 {
-	static const char sql[] =
+	static const char head[] =
 		"BEGIN;\n"
 		"CREATE TEMP TABLE drop_set AS SELECT run_id FROM runs WHERE status IS NOT 'complete';\n"
 		"DELETE FROM params WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
 		"DELETE FROM metrics WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
 		"DELETE FROM histograms WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
 		"DELETE FROM timeseries WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
-		"DELETE FROM events WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
-		"DELETE FROM spans WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
 		"DELETE FROM tracks WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
-		"DELETE FROM traces WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
+		"DELETE FROM traces WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n";
+	/* the coded spans and events, or (a file of an older gmpsim) their row tables: whichever it has */
+	static const char *const timeline[] = {
+		"DELETE FROM trace_chunks WHERE run_id IN (SELECT run_id FROM temp.drop_set)",
+		"DELETE FROM spans WHERE run_id IN (SELECT run_id FROM temp.drop_set)",
+		"DELETE FROM events WHERE run_id IN (SELECT run_id FROM temp.drop_set)",
+	};
+	static const char tail[] =
 		"DELETE FROM runs WHERE run_id IN (SELECT run_id FROM temp.drop_set);\n"
 		"DELETE FROM sweep_axes;\n"
 		"DROP TABLE temp.drop_set;\n"
 		"COMMIT;\n";
 	char why[512];
-	if (db_exec_sql(db, sql, why, sizeof why) == 0)
+	int rc = db_exec_sql(db, head, why, sizeof why);
+	for (size_t i = 0; rc == 0 && i < sizeof timeline / sizeof *timeline; i++) {
+		char skip[512];
+		if (db_exec_sql(db, timeline[i], skip, sizeof skip) != 0 && !strstr(skip, "no such table"))
+			rc = -1, snprintf(why, sizeof why, "%s", skip);
+	}
+	if (rc == 0 && db_exec_sql(db, tail, why, sizeof why) == 0)
 		return 0;
 	snprintf(err, errlen, "%s: keeping the interrupted sweep's complete runs: %s", db_temp_path(db), why);
 	db_exec_sql(db, "ROLLBACK", why, sizeof why);

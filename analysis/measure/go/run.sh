@@ -34,7 +34,7 @@ mkdir -p "$BIN" "$HERE/results"
 ${CC:-cc} -O2 -Wall -Wextra -pthread -o "$BIN/signal" "$HERE/signal.c"
 [ "${1:-}" = build ] && { echo "built into $BIN"; exit 0; }
 
-PROGS="newproc switch crossp sleep syscall signal steal gmem threads preempt"
+PROGS="newproc switch crossp sleep syscall signal steal gmem threads preempt gcmark"
 bgload() { sh "$HERE/../bgload.sh" 2>/dev/null || echo "(bgload.sh missing)"; }
 {
 	echo "date:      $(date -u '+%Y-%m-%d %H:%M UTC')"
