@@ -116,8 +116,56 @@ build/obj/%.o: %.c $(HEADERS) | deps
 build/libgmpsim.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-gmpsim: build/obj/sim/cli/main.o build/libgmpsim.a
-	$(CC) $(CFLAGS) $(LTO_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# gmpsim is built with profile-guided optimisation (README "Speed"; PGO=0
+# links it from the plain objects instead): every source compiled once
+# instrumented (build/pgo/gen), that binary run on short shipped scenarios
+# (PGO_TRAIN), every source compiled again with the profile it wrote. Both
+# compile to the same build/pgo/use path (the instrumented object is then
+# moved to build/pgo/gen): the profile names static functions after it, and
+# the second compile finds the .gcda the training wrote there. Only the code's
+# layout and inlining change, never its arithmetic: results are the same
+# bit for bit. build/bench links the same objects.
+PGO ?= 1
+PGO_SRC := $(LIB_SRC) sim/cli/main.c
+PGO_GEN_OBJ := $(patsubst %.c,build/pgo/gen/%.o,$(PGO_SRC))
+PGO_USE_OBJ := $(patsubst %.c,build/pgo/use/%.o,$(PGO_SRC))
+PGO_USE_FLAGS := -fprofile-use -fprofile-partial-training -Wno-missing-profile
+PGO_TRAIN := scenarios/10k_rps.yaml --set duration=2s; \
+	scenarios/10k_rps.yaml --model gmp --set duration=2s --set models.gmp.gomaxprocs=64 --set machine.cores=64
+
+build/pgo/gen/%.o: %.c $(HEADERS) | deps
+	@mkdir -p $(dir $@)
+	@mkdir -p $(dir build/pgo/use/$*.o)
+	$(CC) $(CFLAGS) $(LTO_CFLAGS) -fprofile-generate -fprofile-update=single $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o build/pgo/use/$*.o
+	@mv -f build/pgo/use/$*.o $@
+
+build/pgo/gmpsim-gen: $(PGO_GEN_OBJ)
+	$(CC) $(CFLAGS) $(LTO_LDFLAGS) -fprofile-generate -o $@ $^ $(PKG_LIBS)
+
+build/pgo/trained: build/pgo/gmpsim-gen
+	@find build/pgo/use -name '*.gcda' -delete
+	@echo "pgo: training on $(PGO_TRAIN)"
+	@echo '$(PGO_TRAIN)' | tr ';' '\n' | while read -r args; do \
+	  ./build/pgo/gmpsim-gen $$args -q --force -o build/pgo/train.db >/dev/null || exit 1; done
+	@rm -f build/pgo/train.db
+	@touch $@
+
+build/pgo/use/%.o: %.c $(HEADERS) build/pgo/trained
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LTO_CFLAGS) $(PGO_USE_FLAGS) $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o $@
+
+ifeq ($(PGO),1)
+GMPSIM_OBJ := $(PGO_USE_OBJ)
+BENCH_LIB := $(filter-out build/pgo/use/sim/cli/main.o,$(PGO_USE_OBJ))
+GMPSIM_LDFLAGS := $(PGO_USE_FLAGS)
+else
+GMPSIM_OBJ := build/obj/sim/cli/main.o build/libgmpsim.a
+BENCH_LIB := build/libgmpsim.a
+GMPSIM_LDFLAGS :=
+endif
+
+gmpsim: $(GMPSIM_OBJ)
+	$(CC) $(CFLAGS) $(LTO_LDFLAGS) $(GMPSIM_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # the spans and events tables as an SQLite extension for the sqlite3 shell (.load build/gmpsim_trace)
 TRACE_EXT_SRC := sim/store/ext/trace_ext.c sim/core/trace.c sim/core/trace_codec.c sim/core/grow.c sim/core/budget.c
@@ -174,8 +222,8 @@ fuzz: fuzz-deps build/fuzz/fuzz_scenario build/asan/fuzz_scenario
 	@grep -E 'execs_done|saved_crashes|saved_hangs|run_time' build/fuzz/out/default/fuzzer_stats
 	nice -n 15 build/asan/fuzz_scenario --generate $(FUZZ_SEED) $(FUZZ_COUNT) 2>/dev/null
 
-build/bench: tests/bench.c build/libgmpsim.a
-	$(CC) $(CFLAGS) $(LTO_LDFLAGS) $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< build/libgmpsim.a $(PKG_LIBS)
+build/bench: tests/bench.c $(BENCH_LIB)
+	$(CC) $(CFLAGS) $(LTO_LDFLAGS) $(GMPSIM_LDFLAGS) $(addprefix -I,$(INC_ALL)) $(PKG_CFLAGS) -o $@ $< $(BENCH_LIB) $(PKG_LIBS)
 
 # the same workload as a SimGrid S4U program (C binding), for the bench's ratio
 build/bench_simgrid: tests/bench_simgrid.c | simgrid-deps

@@ -7,7 +7,7 @@
 #include "budget.h"
 #include "runlimits.h"
 #include "breakdown.h"
-#include "stats.h"
+#include "summary.h"
 #include "trace.h"
 #include <math.h>
 #include <setjmp.h>
@@ -87,15 +87,14 @@ static void sample_fire(struct sim *sim, struct eq_event *ev)
 
 /* ---- metrics ------------------------------------------------------------------ */
 
-/* The sorted latencies in log-linear buckets (stats.h: at most 0.1% wide);
- * only non-empty buckets are kept. */
-static void latency_histogram(struct run_result *res, const int64_t *lat, int64_t n)
+/* The latencies in log-linear buckets (stats.h: at most 0.1% wide); only
+ * non-empty buckets are kept. */
+static void latency_histogram(struct run_result *res, const struct summary *d)
 {
-	for (int64_t i = 0, next; i < n; i = next) {
-		sim_ns lo, hi;
-		next = stats_hist_run(lat, n, i, &lo, &hi);
-		res_bucket(res, "latency", (double)lo, (double)hi, next - i);
-	}
+	sim_ns lo, hi;
+	int64_t count;
+	for (int i = 0; summary_next_bucket(d, &i, &lo, &hi, &count);)
+		res_bucket(res, "latency", (double)lo, (double)hi, count);
 }
 
 /* The latency figures of st's arrivals, named prefix + "latency_..."; the
@@ -109,20 +108,19 @@ static void latency_metrics(struct run_result *res, struct wl_stats *st, const c
 	LAT_METRIC("samples", (double)n, "count");
 	if (n == 0)
 		return;
-	stats_sort_ns(st->lat, n);
-	const sim_ns *x = st->lat;
-	double sum = 0;
-	for (int64_t i = 0; i < n; i++)
-		sum += (double)x[i];
-	LAT_METRIC("mean", sum / (double)n, "ns");
-	LAT_METRIC("p50", stats_quantile_sorted(x, n, 0.50), "ns");
-	LAT_METRIC("p90", stats_quantile_sorted(x, n, 0.90), "ns");
-	LAT_METRIC("p99", stats_quantile_sorted(x, n, 0.99), "ns");
-	LAT_METRIC("p999", stats_quantile_sorted(x, n, 0.999), "ns");
-	LAT_METRIC("max", (double)x[n - 1], "ns");
+	static const double qs[] = { 0.50, 0.90, 0.99, 0.999 };
+	struct summary d;
+	summary_of(&d, st->lat, n, qs, 4);
+	LAT_METRIC("mean", d.mean, "ns");
+	LAT_METRIC("p50", d.q[0], "ns");
+	LAT_METRIC("p90", d.q[1], "ns");
+	LAT_METRIC("p99", d.q[2], "ns");
+	LAT_METRIC("p999", d.q[3], "ns");
+	LAT_METRIC("max", (double)d.max, "ns");
 #undef LAT_METRIC
 	if (!*prefix)
-		latency_histogram(res, st->lat, n);
+		latency_histogram(res, &d);
+	summary_free(&d);
 }
 
 /* The service's CPU per category and its busy share; the co-located

@@ -5,7 +5,7 @@
 #include "gmp_sched.h"
 #include "run.h"
 #include "rng.h"
-#include "stats.h"
+#include "summary.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,19 +204,18 @@ static void schedlat_metrics(struct gmp *s, struct run_result *res)
 	res_metric(res, "sched_latency_samples", (double)n, "count");
 	if (n == 0)
 		return;
-	stats_sort_ns(s->schedlat, n);
-	double sum = 0;
-	for (int64_t i = 0; i < n; i++)
-		sum += (double)s->schedlat[i];
-	res_metric(res, "sched_latency_mean", sum / (double)n, "ns");
-	res_metric(res, "sched_latency_p50", stats_quantile_sorted(s->schedlat, n, 0.50), "ns");
-	res_metric(res, "sched_latency_p99", stats_quantile_sorted(s->schedlat, n, 0.99), "ns");
-	res_metric(res, "sched_latency_max", (double)s->schedlat[n - 1], "ns");
-	for (int64_t i = 0, next; i < n; i = next) {
-		sim_ns lo, hi;
-		next = stats_hist_run(s->schedlat, n, i, &lo, &hi);
-		res_bucket(res, "sched_latency", (double)lo, (double)hi, next - i);
-	}
+	static const double qs[] = { 0.50, 0.99 };
+	struct summary d;
+	summary_of(&d, s->schedlat, n, qs, 2);
+	res_metric(res, "sched_latency_mean", d.mean, "ns");
+	res_metric(res, "sched_latency_p50", d.q[0], "ns");
+	res_metric(res, "sched_latency_p99", d.q[1], "ns");
+	res_metric(res, "sched_latency_max", (double)d.max, "ns");
+	sim_ns lo, hi;
+	int64_t count;
+	for (int i = 0; summary_next_bucket(&d, &i, &lo, &hi, &count);)
+		res_bucket(res, "sched_latency", (double)lo, (double)hi, count);
+	summary_free(&d);
 }
 
 static void gmp_metrics(struct run *r, struct run_result *res)
