@@ -332,7 +332,7 @@ static bool next_op(struct run *r, struct evl_thread *th, struct task *t)
 	}
 	if (kind < 0)
 		return task_end(r, th, t);
-	struct wl_step s;
+	struct wl_step s = { 0 };  /* wl_next fills it; zeroed for -O3/LTO's maybe-uninitialized */
 	wl_next(&r->wl, t, &s);
 	return run_op(r, th, t, &s);
 }
