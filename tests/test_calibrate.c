@@ -21,18 +21,17 @@ static char dir[256];
 static int setup(void **state)
 {
 	(void)state;
-	mkdir("build", 0755);
-	mkdir("build/tmp", 0755);
-	snprintf(dir, sizeof dir, "build/tmp/gmpsim-test-calibrate-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	char *d = tu_scratch("gmpsim-test-calibrate");
+	snprintf(dir, sizeof dir, "%s", d);
+	free(d);
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	tu_rm_rf(dir);
+	return 0;
 }
 
 static const char *put(const char *name, const char *text, mode_t mode)
