@@ -628,6 +628,11 @@ struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff
 	return next;
 }
 
+void wl_mutex_release(struct wl *w, int mi)
+{
+	w->mutexes[mi].owner = NULL;
+}
+
 void wl_mutex_spin(struct wl *w, int mi, struct task *t)
 {
 	tq_push(&w->mutexes[mi].spinners, t);

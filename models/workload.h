@@ -51,6 +51,7 @@ struct task {
 	uint8_t chan_wait;       /* 1:1 models: queued on a channel or mutex and not yet released */
 	uint8_t mx_spins;        /* spins of the current lock attempt */
 	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
+	uint8_t mx_awoke;        /* gmp: it set (spinning) or was given (woken) the mutex's woken flag */
 	uint32_t heap_kib;       /* its allocations still reachable (until it ends), KiB */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	int32_t gstack_kib;      /* gmp: the goroutine's stack size, KiB */
@@ -150,6 +151,7 @@ struct wl_chan {
 struct wl_mutex {
 	struct task *owner;
 	bool starving;           /* sync.Mutex starvation mode */
+	bool woken;              /* sync.Mutex mutexWoken: a woken or spinning G will retry, Unlock wakes no one */
 	int32_t last_core;       /* where its cache line was last written; -1: nowhere */
 	struct task_fifo waiters;
 	struct task_fifo spinners;  /* 1:1 models: tasks spinning on it, longest first */
@@ -290,6 +292,9 @@ void wl_mutex_wait(struct wl *w, int mi, struct task *t, bool front);
 /* Releases the mutex; returns the first waiter to wake, or NULL. In
  * starvation mode the mutex is handed to it (*handoff, it is the owner). */
 struct task *wl_mutex_unlock(struct wl *w, int mi, struct task *t, bool *handoff);
+/* Releases the mutex and wakes no one (gmp: a woken or spinning G will
+ * retry, sync/mutex.go:unlockSlow's mutexWoken test). */
+void wl_mutex_release(struct wl *w, int mi);
 /* 1:1 models: t spins on the mutex (polls its word, as glibc's adaptive
  * mutex and HotSpot's ObjectMonitor::TrySpin do) until its spin budget
  * ends or an unlock lets it retry; wl_mutex_spin_end when it stops. */

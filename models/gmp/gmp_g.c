@@ -293,9 +293,20 @@ static bool can_spin(struct gmp *s, struct gmp_m *m, int iter)
 	       gmp_runqempty(m->p);
 }
 
+/* sync/mutex.go:(*Mutex).lockSlow — a G that set mutexWoken (spinning) or
+ * was woken with it set clears it at its next CAS, whether it takes the
+ * lock or queues again (new &^= mutexWoken). */
+static void clear_woken(struct wl_mutex *x, struct task *g)
+{
+	if (g->mx_awoke)
+		x->woken = false;
+	g->mx_awoke = 0;
+}
+
 /* The lock is ours: the critical section, with the lock's cache line. */
 static void critical_section(struct gmp *s, struct gmp_m *m, struct task *g)
 {
+	clear_woken(&run_of(s)->wl.mutexes[g->mx_index], g);
 	sim_ns line = wl_mutex_line(&run_of(s)->wl, g->mx_index, m->kt->core);
 	g->mx_wait_start = 0;
 	g->mx_spins = 0;
@@ -304,9 +315,11 @@ static void critical_section(struct gmp *s, struct gmp_m *m, struct task *g)
 }
 
 /* sync/mutex.go:(*Mutex).lockSlow — take it, or spin while canSpin (not in
- * starvation mode), or semacquire (LIFO once it has waited); a waiter
- * woken after waiting more than 1 ms switches the mutex to starvation
- * mode, where Unlock hands it over. */
+ * starvation mode; the first spinner sets mutexWoken when there are
+ * waiters, so Unlock wakes no one), or semacquire (LIFO once it has
+ * waited); a woken waiter spins afresh (iter = 0); a waiter woken after
+ * waiting more than 1 ms switches the mutex to starvation mode, where
+ * Unlock hands it over. */
 static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	struct wl_mutex *x = &run_of(s)->wl.mutexes[g->mx_index];
@@ -323,6 +336,10 @@ static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
 		return;
 	}
 	if (!x->starving && can_spin(s, m, g->mx_spins)) {
+		if (!g->mx_awoke && !x->woken && x->waiters.len > 0) {
+			x->woken = true;
+			g->mx_awoke = 1;
+		}
 		g->mx_spins++;
 		g->phase = GP_LOCK;
 		gmp_m_burst_cz(s, m, s->cfg.procyield, CZ_SPIN_LOCK, 0, -1);
@@ -333,24 +350,36 @@ static void lock_slow(struct gmp *s, struct gmp_m *m, struct task *g)
 		g->mx_wait_start = now;
 	else if (now - g->mx_wait_start > SIM_NS_PER_MS)
 		x->starving = true;  /* starvationThresholdNs */
+	clear_woken(x, g);
 	wl_mutex_wait(&run_of(s)->wl, g->mx_index, g, waited);
 	g->phase = GP_LOCK;
 	gopark(s, m, g, TB_MUTEX, s->cfg.runqput, CAT_RUNTIME);  /* semacquire */
 }
 
-/* sync/mutex.go:(*Mutex).Unlock — wake the first waiter (semrelease →
- * goready: this P's runnext, wakep); in starvation mode it owns the lock
- * and the unlocker yields to it (sema.go:semrelease1 → goyield: the
- * unlocker to the local queue's tail, the waiter runs next). Returns true
- * when the G goes on. */
+/* sync/mutex.go:(*Mutex).Unlock → unlockSlow — wake the first waiter
+ * unless a woken or spinning G will retry (mutexWoken): it gets the flag,
+ * and spins afresh when it runs (semrelease → goready: this P's runnext,
+ * wakep); in starvation mode it owns the lock and the unlocker yields to
+ * it (sema.go:semrelease1 → goyield: the unlocker to the local queue's
+ * tail, the waiter runs next). Returns true when the G goes on. */
 static bool unlock(struct gmp *s, struct gmp_m *m, struct task *g)
 {
+	struct wl_mutex *x = &run_of(s)->wl.mutexes[g->mx_index];
+	g->phase = GP_NEXT;
+	if (x->woken && !x->starving) {
+		wl_mutex_release(&run_of(s)->wl, g->mx_index);
+		return true;
+	}
 	bool handoff;
 	struct task *next = wl_mutex_unlock(&run_of(s)->wl, g->mx_index, g, &handoff);
-	g->phase = GP_NEXT;
 	if (!next)
 		return true;
 	next->mx_handed = handoff;
+	if (!handoff) {
+		x->woken = true;  /* new = (old - 1<<mutexWaiterShift) | mutexWoken */
+		next->mx_awoke = 1;
+		next->mx_spins = 0;
+	}
 	gmp_ready(s, next, m);
 	if (!handoff)
 		return true;
@@ -570,6 +599,7 @@ static bool start_op(struct gmp *s, struct gmp_m *m, struct task *g, const struc
 		g->mx_spins = 0;
 		g->mx_wait_start = 0;
 		g->mx_handed = 0;
+		g->mx_awoke = 0;
 		lock_slow(s, m, g);
 		return false;
 	case OP_CGO:  /* cgocall.go:cgocall: entersyscall, the C call, exitsyscall */
