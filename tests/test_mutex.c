@@ -157,19 +157,24 @@ static void test_spinner_takes_the_released_lock(void **state)
 
 /* sync.Mutex starvation mode: a waiter that waited more than 1 ms switches
  * the mutex to hand-off; with 2 ms critical sections and 4 contenders
- * every waiter waits longer than that, with 10 us ones none does. */
+ * every waiter waits longer than that. With 5 us ones all 4 x 20 critical
+ * sections take 400 us and each goroutine's own work 120 us: the whole run
+ * is shorter than 1 ms, so no waiter can have waited that long. (Normal
+ * mode lets a running goroutine take the lock again and again while a
+ * parked one is not even woken — mutexWoken — so a longer run could
+ * starve one whatever the hold.) */
 static void test_starvation_mode_hands_off(void **state)
 {
 	(void)state;
 	static const char fmt[] =
 		"name: st\nduration: 2s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
 		"models: { gmp: { gomaxprocs: 4 } }\nworkload:\n  w:\n    arrival: { batch: { count: 4 } }\n"
-		"    program: [ { repeat: { times: 50, do: [ { lock: { mutex: m, hold: %s } }, { cpu: 1us } ] } } ]\n";
+		"    program: [ { repeat: { times: %d, do: [ { lock: { mutex: m, hold: %s } }, { cpu: 1us } ] } } ]\n";
 	char slow[1024], fast[1024];
-	snprintf(slow, sizeof slow, fmt, "2ms");
-	snprintf(fast, sizeof fast, fmt, "10us");
+	snprintf(slow, sizeof slow, fmt, 50, "2ms");
+	snprintf(fast, sizeof fast, fmt, 20, "5us");
 	struct run_result s = tr_run(slow, "gmp", NULL, 0), f = tr_run(fast, "gmp", NULL, 0);
-	fprintf(stderr, "starvation: %g hand-offs with 2 ms holds, %g with 10 us\n",
+	fprintf(stderr, "starvation: %g hand-offs with 2 ms holds, %g with 5 us\n",
 		M(&s, "mutex_handoffs"), M(&f, "mutex_handoffs"));
 	assert_true(M(&s, "mutex_handoffs") > 50);
 	assert_int_equal((int)M(&f, "mutex_handoffs"), 0);
@@ -212,6 +217,31 @@ static void test_can_spin(void **state)
 	res_free(&b);
 }
 
+/* sync/mutex.go:unlockSlow wakes a parked waiter only when no goroutine
+ * holds mutexWoken: a spinner sets it (lockSlow: "inform Unlock to not
+ * wake other blocked goroutines"), a woken waiter keeps it until it
+ * retries. 8 goroutines on 4 Ps x 1,000 (20 ns held, 20 ns between): the
+ * running owner re-takes the free lock 20 ns after releasing it and a
+ * spinner, holding mutexWoken, takes it between two of those, so unlocks
+ * wake almost no one and few acquisitions follow a park (under 1 in 20).
+ * Waking at every unlock instead readied a waiter into the unlocker's
+ * runnext, which made canSpin false at the unlocker's next Lock: it
+ * parked, and half the acquisitions followed a park (3,955 of 8,000). */
+static void test_spinner_holds_mutex_woken(void **state)
+{
+	(void)state;
+	struct run_result r = tr_run(
+		"name: wk\nduration: 2s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 4 } }\nworkload:\n  w:\n    arrival: { batch: { count: 8 } }\n"
+		"    program: [ { repeat: { times: 1000, do: [ { lock: { mutex: m, hold: 20ns } }, { cpu: 20ns } ] } } ]\n",
+		"gmp", NULL, 0);
+	fprintf(stderr, "mutexWoken: %g parks for %g acquisitions\n", M(&r, "mutex_waits"),
+		M(&r, "mutex_acquisitions"));
+	assert_int_equal((int)M(&r, "mutex_acquisitions"), 8000);
+	assert_true(M(&r, "mutex_waits") < 8000 / 20);
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_starvation_mode_hands_off),
 		cmocka_unit_test(test_handoff_yields_to_the_waiter),
 		cmocka_unit_test(test_can_spin),
+		cmocka_unit_test(test_spinner_holds_mutex_woken),
 	};
 	return cmocka_run_group_tests_name("mutex", tests, NULL, NULL);
 }
