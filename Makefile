@@ -58,8 +58,9 @@ HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 # float-cast-overflow is not part of GCC's 'undefined' group; issue 12 D12 was such a cast
-# GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h)
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
+# GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h);
+# GMP_TRACE_CHECK: a traced gmp run re-reads every P after each incremental trace sync (models/gmp/gmp_trace.h)
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK -DGMP_TRACE_CHECK
 
 .PHONY: all deps validate-deps cluster-deps simgrid-deps fuzz-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate fuzz install clean
 
