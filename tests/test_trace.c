@@ -965,6 +965,28 @@ static void test_export_errors_are_clear(void **state)
 	unlink(foreign);
 }
 
+/* Track names ("core 3", "P2", "M5", "T17", "G42", "sched") are what
+ * snprintf makes of the kind's prefix and the number, truncated alike to
+ * any buffer length, for the extremes of the number too. */
+static void test_track_names_are_printf_s(void **state)
+{
+	(void)state;
+	static const char *const fmt[TRC_NTKINDS] = { "core %d", "P%d", "M%d", "T%d", "sched", "G%d" };
+	const int32_t nums[] = { 0, 1, 9, 10, 17, 99, 100, 12345, INT32_MAX, -1, INT32_MIN };
+	for (int k = 0; k < TRC_NTKINDS; k++)
+		for (size_t n = 0; n < sizeof nums / sizeof nums[0]; n++)
+			for (size_t len = 0; len <= 20; len++) {
+				struct trc_track t = { .num = nums[n], .tkind = (uint8_t)k };
+				char want[32] = "untouched", got[32] = "untouched";
+				if (k == TRC_SCHED)
+					snprintf(want, len, "%s", fmt[k]);
+				else
+					snprintf(want, len, fmt[k], nums[n]);
+				trc_track_name(&t, got, len);
+				assert_string_equal(got, want);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest model[] = {
@@ -972,6 +994,7 @@ int main(void)
 		cmocka_unit_test(test_gmp_events_match_its_counters),
 		cmocka_unit_test(test_goroutine_spans_nest_in_m_and_p_spans),
 		cmocka_unit_test(test_p_spans_follow_their_m),
+		cmocka_unit_test(test_track_names_are_printf_s),
 		cmocka_unit_test(test_spans_never_overlap_within_a_track),
 		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
 		cmocka_unit_test(test_threads_show_their_blocking_calls),

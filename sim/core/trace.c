@@ -257,14 +257,41 @@ const char *trc_event_name(enum trc_event ev)
 	return (unsigned)ev < TE_NEVENTS ? n[ev] : "?";
 }
 
+/* "PREFIXnum" into buf (room for len bytes, truncated like snprintf):
+ * without snprintf's format parsing, as the writer names every track. */
+static void trc_name_num(char *buf, size_t len, const char *prefix, int32_t num)
+{
+	char tmp[32];
+	size_t n = 0;
+	for (const char *c = prefix; *c; c++)
+		tmp[n++] = *c;
+	char digits[12];
+	int nd = 0;
+	uint32_t u = num < 0 ? 0u - (uint32_t)num : (uint32_t)num;
+	do {
+		digits[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (num < 0)
+		tmp[n++] = '-';
+	while (nd)
+		tmp[n++] = digits[--nd];
+	if (len == 0)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+}
+
 void trc_track_name(const struct trc_track *t, char *buf, size_t len)
 {
 	switch (t->tkind) {
-	case TRC_CORE: snprintf(buf, len, "core %d", t->num); break;
-	case TRC_P: snprintf(buf, len, "P%d", t->num); break;
-	case TRC_M: snprintf(buf, len, "M%d", t->num); break;
-	case TRC_THREAD: snprintf(buf, len, "T%d", t->num); break;
-	case TRC_G: snprintf(buf, len, "G%d", t->num); break;
+	case TRC_CORE: trc_name_num(buf, len, "core ", t->num); break;
+	case TRC_P: trc_name_num(buf, len, "P", t->num); break;
+	case TRC_M: trc_name_num(buf, len, "M", t->num); break;
+	case TRC_THREAD: trc_name_num(buf, len, "T", t->num); break;
+	case TRC_G: trc_name_num(buf, len, "G", t->num); break;
 	default: snprintf(buf, len, "sched"); break;
 	}
 }
