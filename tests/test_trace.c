@@ -965,6 +965,58 @@ static void test_export_errors_are_clear(void **state)
 	unlink(foreign);
 }
 
+/* trc_cover(st, obj, from, to) is, by definition, trc_set(st, obj) at
+ * from then trc_set(TS_NONE) at to; the recorder does the usual case in
+ * one step. Both ways, over random covers and sets on a few tracks
+ * (adjacent equal intervals that merge, times that go back and are
+ * clamped, covers over an open span, the record limit reached midway),
+ * store the same spans in the same order and stop at the same time. */
+static void test_cover_is_set_then_none(void **state)
+{
+	(void)state;
+	const int64_t limits[] = { 40, 400, TRC_DEFAULT_LIMIT };
+	for (int l = 0; l < 3; l++) {
+		struct trc *a = trc_new(limits[l]), *b = trc_new(limits[l]);
+		uint64_t x = 88172645463325252ull;  /* xorshift64 */
+		sim_ns t[4] = { 0, 0, 0, 0 };
+		for (int i = 0; i < 4000; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			int32_t id = (int32_t)(x % 4);
+			enum trc_state st = (enum trc_state)(TS_TASK + (x >> 8) % 3);
+			int64_t obj = (int64_t)((x >> 12) % 2);
+			sim_ns from = t[id] - (sim_ns)((x >> 16) % 8 == 0 ? 5 : 0);  /* sometimes back in time */
+			sim_ns to = from + (sim_ns)((x >> 20) % 4);  /* sometimes empty */
+			if ((x >> 24) % 10 == 0) {  /* an open span that a cover then meets */
+				trc_set(a, TRC_CORE, id, st, obj, from);
+				trc_set(b, TRC_CORE, id, st, obj, from);
+			} else {
+				trc_cover(a, TRC_CORE, id, st, obj, from, to);
+				if (to > from) {
+					trc_set_rec(b, TRC_CORE, id, st, obj, from);
+					trc_set_rec(b, TRC_CORE, id, TS_NONE, -1, to);
+				}
+			}
+			t[id] = to > t[id] ? to : t[id];
+		}
+		trc_finish(a, 100000);
+		trc_finish(b, 100000);
+		assert_int_equal(trc_unpack(a), 0);
+		assert_int_equal(trc_unpack(b), 0);
+		assert_int_equal(a->nspans, b->nspans);
+		assert_true(a->nspans > 20);
+		assert_int_equal(trc_records(a), trc_records(b));
+		assert_int_equal(trc_truncated_at(a), trc_truncated_at(b));
+		assert_true((trc_truncated_at(a) >= 0) == (limits[l] < 1000));
+		for (int64_t i = 0; i < a->nspans; i++) {
+			const struct trc_span *p = &a->spans[i], *q = &b->spans[i];
+			assert_true(p->t0 == q->t0 && p->t1 == q->t1 && p->obj == q->obj && p->track == q->track &&
+				    p->state == q->state);
+		}
+		trc_free(a);
+		trc_free(b);
+	}
+}
+
 /* Track names ("core 3", "P2", "M5", "T17", "G42", "sched") are what
  * snprintf makes of the kind's prefix and the number, truncated alike to
  * any buffer length, for the extremes of the number too. */
@@ -995,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_goroutine_spans_nest_in_m_and_p_spans),
 		cmocka_unit_test(test_p_spans_follow_their_m),
 		cmocka_unit_test(test_track_names_are_printf_s),
+		cmocka_unit_test(test_cover_is_set_then_none),
 		cmocka_unit_test(test_spans_never_overlap_within_a_track),
 		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
 		cmocka_unit_test(test_threads_show_their_blocking_calls),
