@@ -58,8 +58,9 @@ HEADERS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.h))
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 # float-cast-overflow is not part of GCC's 'undefined' group; issue 12 D12 was such a cast
-# GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h)
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK
+# GMP_PIDX_CHECK: the gmp model verifies its P indexes after every step (models/gmp/gmp_pidx.h);
+# GMP_TRACE_CHECK: a traced gmp run re-reads every P after each incremental trace sync (models/gmp/gmp_trace.h)
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all -DGMP_PIDX_CHECK -DGMP_TRACE_CHECK
 
 .PHONY: all deps validate-deps cluster-deps simgrid-deps fuzz-deps install-debs run test cluster-test unit-tests asan-tests scenario-tests bench bench-simgrid validate fuzz install clean
 
@@ -119,7 +120,8 @@ build/libgmpsim.a: $(LIB_OBJ)
 # gmpsim is built with profile-guided optimisation (README "Speed"; PGO=0
 # links it from the plain objects instead): every source compiled once
 # instrumented (build/pgo/gen), that binary run on short shipped scenarios
-# (PGO_TRAIN), every source compiled again with the profile it wrote. Both
+# (PGO_TRAIN; one of them traced, so --trace's recorder and writer are not
+# laid out as cold code), every source compiled again with the profile it wrote. Both
 # compile to the same build/pgo/use path (the instrumented object is then
 # moved to build/pgo/gen): the profile names static functions after it, and
 # the second compile finds the .gcda the training wrote there. Only the code's
@@ -131,7 +133,8 @@ PGO_GEN_OBJ := $(patsubst %.c,build/pgo/gen/%.o,$(PGO_SRC))
 PGO_USE_OBJ := $(patsubst %.c,build/pgo/use/%.o,$(PGO_SRC))
 PGO_USE_FLAGS := -fprofile-use -fprofile-partial-training -Wno-missing-profile
 PGO_TRAIN := scenarios/10k_rps.yaml --set duration=2s; \
-	scenarios/10k_rps.yaml --model gmp --set duration=2s --set models.gmp.gomaxprocs=64 --set machine.cores=64
+	scenarios/10k_rps.yaml --model gmp --set duration=2s --set models.gmp.gomaxprocs=64 --set machine.cores=64; \
+	scenarios/10k_rps.yaml --set duration=1s --set warmup=200ms --trace
 
 build/pgo/gen/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)

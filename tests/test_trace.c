@@ -288,6 +288,124 @@ static void test_goroutine_spans_nest_in_m_and_p_spans(void **state)
 	res_free(&r);
 }
 
+/* Spans of one kind of track in one state, by (owner, t0), touching ones
+ * of one owner merged: the owner is the track's number (by_obj false) or
+ * the span's obj (true), so "M3 running G17" can be looked up by 17. */
+struct owned { int64_t owner; sim_ns t0, t1; };
+
+static int cmp_owned(const void *a, const void *b)
+{
+	const struct owned *x = a, *y = b;
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	return x->t0 < y->t0 ? -1 : x->t0 > y->t0;
+}
+
+static int64_t owned_spans(const struct trc *tr, enum trc_tkind k, enum trc_state st, bool by_obj,
+			   struct owned **out)
+{
+	struct owned *o = malloc(sizeof *o * (size_t)(tr->nspans + 1));
+	int64_t n = 0, m = 0;
+	for (int64_t i = 0; i < tr->nspans; i++) {
+		const struct trc_span *s = &tr->spans[i];
+		if (track_of(tr, s)->tkind == k && s->state == st)
+			o[n++] = (struct owned){ by_obj ? s->obj : track_of(tr, s)->num, s->t0, s->t1 };
+	}
+	qsort(o, (size_t)n, sizeof *o, cmp_owned);
+	for (int64_t i = 0; i < n; i++) {
+		if (m > 0 && o[m - 1].owner == o[i].owner && o[m - 1].t1 == o[i].t0)
+			o[m - 1].t1 = o[i].t1;
+		else
+			o[m++] = o[i];
+	}
+	*out = o;
+	return m;
+}
+
+/* Is [t0, t1) inside one of owner's (merged) spans? */
+static bool owned_covers(const struct owned *o, int64_t n, int64_t owner, sim_ns t0, sim_ns t1)
+{
+	int64_t lo = 0, hi = n;  /* past the last span of owner starting at or before t0 */
+	while (lo < hi) {
+		int64_t mid = (lo + hi) / 2;
+		if (o[mid].owner < owner || (o[mid].owner == owner && o[mid].t0 <= t0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && o[lo - 1].owner == owner && o[lo - 1].t1 >= t1;
+}
+
+/* Is [t0, t1) inside one stop-the-world: between a TE_GC start (phase
+ * 0 or 2) and the end that follows it (1 or 3)? */
+static bool in_stw(const struct trc *tr, sim_ns t0, sim_ns t1)
+{
+	sim_ns start = -1;
+	for (int64_t i = 0; i < tr->nevs; i++) {
+		const struct trc_ev *e = &tr->evs[i];
+		if (e->kind != TE_GC)
+			continue;
+		if (e->a == 0 || e->a == 2)
+			start = e->t;
+		else if (start >= 0 && start <= t0 && t1 <= e->t)
+			return true;
+	}
+	return false;
+}
+
+/* A P's track shows what its M is doing with it — running a G, or (lent
+ * to a syscall, obj: the M) the M's syscall — and the model re-reads only
+ * the Ps that may have changed after each decision (gmp_trace.h). So a P
+ * shows "running G17" only while some M's track shows "running G17", and
+ * "syscall" only while that M's track shows a syscall, on a run that hands
+ * Ps off, retakes them from syscalls, stops the world, preempts, and locks
+ * Gs to threads; and "gcstop" only within a stop-the-world. A P track
+ * left stale by a missed change outlasts the M's span or the stop (it
+ * does without the marks of gmp_caspstatus or of the stepping M's P). */
+static void test_p_spans_follow_their_m(void **state)
+{
+	(void)state;
+	struct run_result r = run_traced(
+		"name: pnest\nduration: 300ms\nwarmup: 50ms\nseed: 3\nmachine: { cores: 6 }\n"
+		"models: { gmp: { gomaxprocs: 4 } }\ngc: { live_heap: 1MiB }\nworkload:\n"
+		"  request:\n    arrival: { poisson: 2000/s }\n    program: [ { cpu: { exp: 50us } }, "
+		"{ lock_os_thread: }, { syscall: { exp: 200us } }, { alloc: 64KiB }, { sleep: 1ms }, "
+		"{ unlock_os_thread: }, { cgo: 300us }, { cpu: { exp: 100us } }, { net: 5ms }, "
+		"{ lock_os_thread: }, { cpu: 1ms } ]\n"
+		"  long:\n    arrival: { poisson: 50/s }\n    program: [ { cpu: 30ms }, { syscall: 5ms }, { cpu: 15ms } ]\n",
+		"gmp");
+	const struct trc *tr = r.trace;
+	const char *paths[] = { "syscall_retakes", "handoffs", "lockedm_handoffs", "gc_cycles", "preemptions" };
+	for (int i = 0; i < 5; i++)
+		if (tr_metric(&r, paths[i]) < 1)
+			fail_msg("the run has no %s: it does not exercise that path", paths[i]);
+	struct owned *run, *sys;
+	int64_t nrun = owned_spans(tr, TRC_M, TS_RUNNING, true, &run);
+	int64_t nsys = owned_spans(tr, TRC_M, TS_SYSCALL, false, &sys);
+	int64_t seen[3] = { 0, 0, 0 };
+	for (int64_t i = 0; i < tr->nspans; i++) {
+		const struct trc_span *s = &tr->spans[i];
+		if (track_of(tr, s)->tkind != TRC_P)
+			continue;
+		if (s->state == TS_GCSTOP && !in_stw(tr, s->t0, s->t1))
+			fail_msg("P%d: gcstop over [%lld, %lld), outside every stop-the-world", track_of(tr, s)->num,
+				 (long long)s->t0, (long long)s->t1);
+		seen[2] += s->state == TS_GCSTOP;
+		if (s->state != TS_RUNNING && s->state != TS_SYSCALL)
+			continue;
+		bool sc = s->state == TS_SYSCALL;
+		if (!owned_covers(sc ? sys : run, sc ? nsys : nrun, s->obj, s->t0, s->t1))
+			fail_msg("P%d: %s %lld over [%lld, %lld), but no M's track shows it all along",
+				 track_of(tr, s)->num, sc ? "lent to M" : "running G", (long long)s->obj,
+				 (long long)s->t0, (long long)s->t1);
+		seen[sc]++;
+	}
+	assert_true(seen[0] > 1000 && seen[1] > 100 && seen[2] >= 4 * 2);  /* each P in each of >= 2 stops */
+	free(run);
+	free(sys);
+	res_free(&r);
+}
+
 static int cmp_span(const void *a, const void *b)
 {
 	const struct trc_span *x = a, *y = b;
@@ -847,12 +965,89 @@ static void test_export_errors_are_clear(void **state)
 	unlink(foreign);
 }
 
+/* trc_cover(st, obj, from, to) is, by definition, trc_set(st, obj) at
+ * from then trc_set(TS_NONE) at to; the recorder does the usual case in
+ * one step. Both ways, over random covers and sets on a few tracks
+ * (adjacent equal intervals that merge, times that go back and are
+ * clamped, covers over an open span, the record limit reached midway),
+ * store the same spans in the same order and stop at the same time. */
+static void test_cover_is_set_then_none(void **state)
+{
+	(void)state;
+	const int64_t limits[] = { 40, 400, TRC_DEFAULT_LIMIT };
+	for (int l = 0; l < 3; l++) {
+		struct trc *a = trc_new(limits[l]), *b = trc_new(limits[l]);
+		uint64_t x = 88172645463325252ull;  /* xorshift64 */
+		sim_ns t[4] = { 0, 0, 0, 0 };
+		for (int i = 0; i < 4000; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			int32_t id = (int32_t)(x % 4);
+			enum trc_state st = (enum trc_state)(TS_TASK + (x >> 8) % 3);
+			int64_t obj = (int64_t)((x >> 12) % 2);
+			sim_ns from = t[id] - (sim_ns)((x >> 16) % 8 == 0 ? 5 : 0);  /* sometimes back in time */
+			sim_ns to = from + (sim_ns)((x >> 20) % 4);  /* sometimes empty */
+			if ((x >> 24) % 10 == 0) {  /* an open span that a cover then meets */
+				trc_set(a, TRC_CORE, id, st, obj, from);
+				trc_set(b, TRC_CORE, id, st, obj, from);
+			} else {
+				trc_cover(a, TRC_CORE, id, st, obj, from, to);
+				if (to > from) {
+					trc_set_rec(b, TRC_CORE, id, st, obj, from);
+					trc_set_rec(b, TRC_CORE, id, TS_NONE, -1, to);
+				}
+			}
+			t[id] = to > t[id] ? to : t[id];
+		}
+		trc_finish(a, 100000);
+		trc_finish(b, 100000);
+		assert_int_equal(trc_unpack(a), 0);
+		assert_int_equal(trc_unpack(b), 0);
+		assert_int_equal(a->nspans, b->nspans);
+		assert_true(a->nspans > 20);
+		assert_int_equal(trc_records(a), trc_records(b));
+		assert_int_equal(trc_truncated_at(a), trc_truncated_at(b));
+		assert_true((trc_truncated_at(a) >= 0) == (limits[l] < 1000));
+		for (int64_t i = 0; i < a->nspans; i++) {
+			const struct trc_span *p = &a->spans[i], *q = &b->spans[i];
+			assert_true(p->t0 == q->t0 && p->t1 == q->t1 && p->obj == q->obj && p->track == q->track &&
+				    p->state == q->state);
+		}
+		trc_free(a);
+		trc_free(b);
+	}
+}
+
+/* Track names ("core 3", "P2", "M5", "T17", "G42", "sched") are what
+ * snprintf makes of the kind's prefix and the number, truncated alike to
+ * any buffer length, for the extremes of the number too. */
+static void test_track_names_are_printf_s(void **state)
+{
+	(void)state;
+	static const char *const fmt[TRC_NTKINDS] = { "core %d", "P%d", "M%d", "T%d", "sched", "G%d" };
+	const int32_t nums[] = { 0, 1, 9, 10, 17, 99, 100, 12345, INT32_MAX, -1, INT32_MIN };
+	for (int k = 0; k < TRC_NTKINDS; k++)
+		for (size_t n = 0; n < sizeof nums / sizeof nums[0]; n++)
+			for (size_t len = 0; len <= 20; len++) {
+				struct trc_track t = { .num = nums[n], .tkind = (uint8_t)k };
+				char want[32] = "untouched", got[32] = "untouched";
+				if (k == TRC_SCHED)
+					snprintf(want, len, "%s", fmt[k]);
+				else
+					snprintf(want, len, fmt[k], nums[n]);
+				trc_track_name(&t, got, len);
+				assert_string_equal(got, want);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest model[] = {
 		cmocka_unit_test(test_gmp_has_a_track_per_p_m_and_core),
 		cmocka_unit_test(test_gmp_events_match_its_counters),
 		cmocka_unit_test(test_goroutine_spans_nest_in_m_and_p_spans),
+		cmocka_unit_test(test_p_spans_follow_their_m),
+		cmocka_unit_test(test_track_names_are_printf_s),
+		cmocka_unit_test(test_cover_is_set_then_none),
 		cmocka_unit_test(test_spans_never_overlap_within_a_track),
 		cmocka_unit_test(test_span_time_agrees_with_cpu_metrics),
 		cmocka_unit_test(test_threads_show_their_blocking_calls),

@@ -34,6 +34,7 @@ void gmp_caspstatus(struct gmp_p *p, enum pstatus from, enum pstatus to)
 	}
 	p->status = (uint8_t)to;
 	gmp_p_sync_status(p);
+	gmp_trace_p_changed(p);
 }
 
 /* Aborts unless every P's bits in the indexes match its fields (the

@@ -98,6 +98,7 @@ static void gmp_fini(struct run *r)
 	for (int i = 0; s->allp && i < s->nprocs; i++)
 		free(s->allp[i].timers);
 	free(s->allp);
+	free(s->tr_dirty);
 	free(s->coprimes);
 	free(s->coprime_inv);
 	gmp_pidx_free(&s->pidx);

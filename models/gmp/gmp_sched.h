@@ -63,6 +63,7 @@ struct gmp_p {
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
 	struct gmp_pidx *idx;        /* the indexes it is in (NULL: none, a test's lone P) */
+	uint64_t *tr_dirty;          /* traced runs: the Ps the next trace sync re-reads (gmp_trace.h); NULL: untraced */
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
 	sim_ns slice_start;          /* when the current schedtick began */
 	uint32_t syscalltick;
@@ -113,6 +114,7 @@ struct gmp_m {
 	struct gmp_p *p, *nextp, *oldp;
 	struct task *curg;
 	struct task *lockedg;        /* the G locked to this M */
+	struct gmp_p *tr_p, *tr_oldp; /* traced runs: its p and oldp at its last trace sync */
 	struct gmp_m *schedlink;     /* sched.midle list */
 	uint8_t phase;               /* enum m_phase */
 	bool spinning;
@@ -233,6 +235,7 @@ struct gmp {
 	int64_t nschedlat, capschedlat;
 	struct gmp_gc gc;
 	uint32_t goid_next;          /* traced runs: the last goroutine id handed out */
+	uint64_t *tr_dirty;          /* traced runs: the Ps whose track may be stale, a bit each (gmp_trace.c) */
 	sim_ns schedtrace;           /* --schedtrace interval; 0: off */
 	struct eq_event schedtrace_ev;
 };

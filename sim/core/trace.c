@@ -150,17 +150,15 @@ static void trc_open(struct trc *tr, struct trc_track *k, enum trc_state st, int
 	}
 }
 
-void trc_set_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj, sim_ns t)
+/* trc_set_rec on track k (which exists; recording is on). */
+static void trc_set_k(struct trc *tr, struct trc_track *k, enum trc_state st, int64_t obj, sim_ns t)
 {
-	if (tr->stopped)
-		return;
-	struct trc_track *k = trc_track_of(tr, tk, id);
 	if (t < k->tlast)
 		t = k->tlast;
 	k->tlast = t;
 	if (t > tr->tmax)
 		tr->tmax = t;
-	if (k->state == st && (st == TS_NONE || k->obj == obj))
+	if (trc_track_in(k, st, obj))
 		return;
 	if (k->state != TS_NONE && t > k->t0 && !trc_room(tr, t))
 		return;
@@ -169,13 +167,57 @@ void trc_set_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state s
 		trc_open(tr, k, st, obj, t);
 }
 
+void trc_set_at(struct trc *tr, struct trc_track *k, enum trc_tkind tk, int32_t id, enum trc_state st,
+		int64_t obj, sim_ns t)
+{
+	if (tr->stopped)
+		return;
+	trc_set_k(tr, k ? k : trc_track_of(tr, tk, id), st, obj, t);
+}
+
+void trc_set_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj, sim_ns t)
+{
+	trc_set_at(tr, NULL, tk, id, st, obj, t);
+}
+
+/* trc_cover_rec's usual case in one step: k shows nothing and from is not
+ * before its latest time, so the interval either extends the pending span
+ * (the same state and object, ending at from) or becomes the pending one,
+ * exactly as trc_set_k(st, from) then trc_set_k(TS_NONE, to) would leave
+ * it. Returns false (nothing done) otherwise, or when the record limit
+ * would have to be checked. */
+static bool trc_cover_quick(struct trc *tr, struct trc_track *k, enum trc_state st, int64_t obj,
+			    sim_ns from, sim_ns to)
+{
+	if (k->state != TS_NONE || from < k->tlast || trc_records(tr) >= tr->limit)
+		return false;
+	struct trc_span *p = &k->pend;
+	if (p->state == st && p->t1 == from && p->obj == obj) {
+		p->t1 = to;
+	} else {
+		trc_flush(tr, k);
+		*p = (struct trc_span){ .t0 = from, .t1 = to, .obj = obj, .track = (int32_t)(k - tr->tracks),
+					.state = (uint8_t)st };
+		tr->spans_made++;
+	}
+	k->t0 = to;
+	k->tlast = to;
+	if (to > tr->tmax)
+		tr->tmax = to;
+	return true;
+}
+
 void trc_cover_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj,
 		   sim_ns from, sim_ns to)
 {
-	if (to <= from)
+	if (to <= from || tr->stopped)
 		return;
-	trc_set_rec(tr, tk, id, st, obj, from);
-	trc_set_rec(tr, tk, id, TS_NONE, -1, to);
+	struct trc_track *k = trc_track_of(tr, tk, id);
+	if (trc_cover_quick(tr, k, st, obj, from, to))
+		return;
+	trc_set_k(tr, k, st, obj, from);
+	if (!tr->stopped)
+		trc_set_k(tr, k, TS_NONE, -1, to);
 }
 
 void trc_finish(struct trc *tr, sim_ns t)
@@ -257,14 +299,41 @@ const char *trc_event_name(enum trc_event ev)
 	return (unsigned)ev < TE_NEVENTS ? n[ev] : "?";
 }
 
+/* "PREFIXnum" into buf (room for len bytes, truncated like snprintf):
+ * without snprintf's format parsing, as the writer names every track. */
+static void trc_name_num(char *buf, size_t len, const char *prefix, int32_t num)
+{
+	char tmp[32];
+	size_t n = 0;
+	for (const char *c = prefix; *c; c++)
+		tmp[n++] = *c;
+	char digits[12];
+	int nd = 0;
+	uint32_t u = num < 0 ? 0u - (uint32_t)num : (uint32_t)num;
+	do {
+		digits[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (num < 0)
+		tmp[n++] = '-';
+	while (nd)
+		tmp[n++] = digits[--nd];
+	if (len == 0)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+}
+
 void trc_track_name(const struct trc_track *t, char *buf, size_t len)
 {
 	switch (t->tkind) {
-	case TRC_CORE: snprintf(buf, len, "core %d", t->num); break;
-	case TRC_P: snprintf(buf, len, "P%d", t->num); break;
-	case TRC_M: snprintf(buf, len, "M%d", t->num); break;
-	case TRC_THREAD: snprintf(buf, len, "T%d", t->num); break;
-	case TRC_G: snprintf(buf, len, "G%d", t->num); break;
+	case TRC_CORE: trc_name_num(buf, len, "core ", t->num); break;
+	case TRC_P: trc_name_num(buf, len, "P", t->num); break;
+	case TRC_M: trc_name_num(buf, len, "M", t->num); break;
+	case TRC_THREAD: trc_name_num(buf, len, "T", t->num); break;
+	case TRC_G: trc_name_num(buf, len, "G", t->num); break;
 	default: snprintf(buf, len, "sched"); break;
 	}
 }

@@ -126,12 +126,30 @@ int64_t trc_records(const struct trc *tr);
 /* The virtual time at which recording stopped, or -1 when complete. */
 static inline sim_ns trc_truncated_at(const struct trc *tr) { return tr->truncated_at; }
 
-/* Recording (called through the inline hooks below). */
+/* Recording (called through the inline hooks below). trc_set_at is
+ * trc_set_rec for the caller that has looked the track up already (k:
+ * the track of (tk, id), or NULL when it has none yet). */
 void trc_set_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj, sim_ns t);
+void trc_set_at(struct trc *tr, struct trc_track *k, enum trc_tkind tk, int32_t id, enum trc_state st,
+		int64_t obj, sim_ns t);
 void trc_cover_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st, int64_t obj,
 		   sim_ns from, sim_ns to);
 void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event ev, int64_t a,
 		   int64_t b, sim_ns t);
+
+/* The track of object (tk, id), or NULL before its first use. */
+static inline struct trc_track *trc_track_find(const struct trc *tr, enum trc_tkind tk, int32_t id)
+{
+	if (id < 0 || id >= tr->capmap[tk] || !tr->map[tk][id])
+		return NULL;
+	return &tr->tracks[tr->map[tk][id] - 1];
+}
+
+/* Is track k in (st, obj) now? */
+static inline bool trc_track_in(const struct trc_track *k, enum trc_state st, int64_t obj)
+{
+	return k->state == st && (st == TS_NONE || k->obj == obj);
+}
 
 /* Is track (tk, id) known and already in (st, obj)? Lets callers that
  * re-assert a state often (the gmp model after each decision) skip the
@@ -139,10 +157,8 @@ void trc_event_rec(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_event
 static inline bool trc_unchanged(const struct trc *tr, enum trc_tkind tk, int32_t id,
 				 enum trc_state st, int64_t obj)
 {
-	if (id < 0 || id >= tr->capmap[tk] || !tr->map[tk][id])
-		return false;
-	const struct trc_track *k = &tr->tracks[tr->map[tk][id] - 1];
-	return k->state == st && (st == TS_NONE || k->obj == obj);
+	const struct trc_track *k = trc_track_find(tr, tk, id);
+	return k && trc_track_in(k, st, obj);
 }
 
 /* Track (tk, id) is in state st about obj from time t on (until the next
@@ -151,8 +167,11 @@ static inline bool trc_unchanged(const struct trc *tr, enum trc_tkind tk, int32_
 static inline void trc_set(struct trc *tr, enum trc_tkind tk, int32_t id, enum trc_state st,
 			   int64_t obj, sim_ns t)
 {
-	if (__builtin_expect(tr != NULL, 0) && !trc_unchanged(tr, tk, id, st, obj))
-		trc_set_rec(tr, tk, id, st, obj, t);
+	if (__builtin_expect(tr != NULL, 0)) {
+		struct trc_track *k = trc_track_find(tr, tk, id);
+		if (!k || !trc_track_in(k, st, obj))
+			trc_set_at(tr, k, tk, id, st, obj, t);
+	}
 }
 
 /* Track (tk, id) was in state st about obj during [from, to), and in no

@@ -30,27 +30,36 @@ static uint8_t *trcc_varint(uint8_t *p, uint64_t v)
 	return p;
 }
 
-/* Room for one more record; opens a new chunk (delta bases at 0) when the
- * open one is full or there is none. Returns where the record goes. */
-static uint8_t *trcc_begin(struct trcc_stream *s)
+/* trcc_begin's rare case: opens a new chunk (delta bases at 0) when the
+ * open one is full or there is none, and grows the buffer. */
+static void trcc_make_room(struct trcc_stream *s)
 {
-	struct trcc_chunk *c = s->nchunks ? &s->chunks[s->nchunks - 1] : NULL;
-	if (!c || c->n == TRCC_CHUNK) {
+	if (s->left == 0) {
 		GROW(s->chunks, s->nchunks + 1, s->capchunks, 16, trcc_oom);
 		s->chunks[s->nchunks++] = (struct trcc_chunk){ .off = s->len, .len = 0, .n = 0 };
 		memset(s->prev, 0, sizeof s->prev);
+		s->left = TRCC_CHUNK;
 	}
 	GROW(s->buf, s->len + TRCC_MAX_RECORD, s->cap, 1 << 16, trcc_oom);
+}
+
+/* Room for one more record in the open chunk. Returns where it goes. */
+static inline uint8_t *trcc_begin(struct trcc_stream *s)
+{
+	if (__builtin_expect(s->left == 0 || s->len + TRCC_MAX_RECORD > s->cap, 0))
+		trcc_make_room(s);
 	return s->buf + s->len;
 }
 
-static void trcc_end(struct trcc_stream *s, uint8_t *p)
+static inline void trcc_end(struct trcc_stream *s, uint8_t *p)
 {
+	int64_t len = p - s->buf;
 	struct trcc_chunk *c = &s->chunks[s->nchunks - 1];
-	s->len = p - s->buf;
-	c->len = s->len - c->off;
+	c->len += len - s->len;
 	c->n++;
+	s->len = len;
 	s->n++;
+	s->left--;
 }
 
 void trcc_put_span(struct trcc_stream *s, const struct trc_span *sp)

@@ -36,6 +36,7 @@ struct trcc_stream {
 	struct trcc_chunk *chunks;
 	int64_t nchunks, capchunks;
 	int64_t prev[3];             /* delta bases of the open chunk */
+	int64_t left;                /* records the open chunk may still take (0: open one first) */
 };
 
 /* Appends a record (allocation failure is fatal, as for the recorder). */

@@ -38,9 +38,12 @@ static int trcdb_summary(sqlite3 *h, const struct trc *tr, int64_t run_id)
 	return rc;
 }
 
-/* Binds row i of a table's records at parameters base+1 .. base+ncols. */
+enum { TRCDB_TEXT = 32 };  /* bytes of text a row may bind */
+
+/* Binds row i of a table's records at parameters base+1 .. base+ncols;
+ * text it binds lives in text (TRCDB_TEXT bytes, valid until the step). */
 typedef void (*trcdb_bind_fn)(sqlite3_stmt *s, int base, const struct trc *tr, int64_t i,
-			      int64_t run_id);
+			      int64_t run_id, char *text);
 
 enum { TRCDB_BATCH = 64 };  /* rows per INSERT: amortizes SQLite's per-statement cost */
 
@@ -67,15 +70,16 @@ static int trcdb_rows(sqlite3 *h, const char *head, int ncols, int64_t n, trcdb_
 {
 	sqlite3_stmt *batch = trcdb_prepare(h, head, ncols, TRCDB_BATCH);
 	sqlite3_stmt *one = trcdb_prepare(h, head, ncols, 1);
+	char text[TRCDB_BATCH][TRCDB_TEXT];
 	int rc = batch && one ? 0 : -1;
 	int64_t i = 0;
 	for (; rc == 0 && i + TRCDB_BATCH <= n; i += TRCDB_BATCH) {
 		for (int r = 0; r < TRCDB_BATCH; r++)
-			bind(batch, r * ncols, tr, i + r, run_id);
+			bind(batch, r * ncols, tr, i + r, run_id, text[r]);
 		rc = trcdb_step(batch);
 	}
 	for (; rc == 0 && i < n; i++) {
-		bind(one, 0, tr, i, run_id);
+		bind(one, 0, tr, i, run_id, text[0]);
 		rc = trcdb_step(one);
 	}
 	sqlite3_finalize(batch);
@@ -83,15 +87,15 @@ static int trcdb_rows(sqlite3 *h, const char *head, int ncols, int64_t n, trcdb_
 	return rc;
 }
 
-static void trcdb_bind_track(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id)
+static void trcdb_bind_track(sqlite3_stmt *s, int b, const struct trc *tr, int64_t i, int64_t run_id,
+			     char *name)
 {
-	char name[32];
-	trc_track_name(&tr->tracks[i], name, sizeof name);
+	trc_track_name(&tr->tracks[i], name, TRCDB_TEXT);
 	sqlite3_bind_int64(s, b + 1, run_id);
 	sqlite3_bind_int64(s, b + 2, i);
 	sqlite3_bind_text(s, b + 3, trc_tkind_name(tr->tracks[i].tkind), -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, b + 4, tr->tracks[i].num);
-	sqlite3_bind_text(s, b + 5, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, b + 5, name, -1, SQLITE_STATIC);  /* text[] outlives the step */
 }
 
 static int trcdb_tracks(sqlite3 *h, const struct trc *tr, int64_t run_id)
