@@ -279,10 +279,11 @@ static void test_limits_span_calls(void **state)
 	struct sim s;
 	sim_init(&s, NULL);
 	s.stuck_limit = 10;
-	struct eq_event a, b;
+	struct eq_event a;
+	struct rec b = { .id = 7 };
 	eq_event_init(&a, again_now);
-	eq_event_init(&b, record);
-	sim_at(&s, &b, 5);
+	eq_event_init(&b.ev, record);
+	sim_at(&s, &b.ev, 5);
 	sim_at(&s, &a, 5);
 	nowfired = 0;
 	assert_int_equal(sim_run_until(&s, 4), 0);
