@@ -36,28 +36,30 @@ static void metric(struct run_result *res, const char *a, const char *b, const c
 	res_metric(res, name, v, unit);
 }
 
-/* Sums and means of the parts; the p99's parts from the tail at or above it. */
+/* Sums and means of the parts (summed as they came); the p99's parts
+ * from the tail at or above it, the only records decoded. */
 static void time_metrics(const struct wl_stats *st, struct run_result *res)
 {
 	int64_t n = st->nlat;
-	sim_ns sum[TB_COUNT] = { 0 }, tail[TB_COUNT] = { 0 }, total = 0, tail_total = 0;
+	sim_ns tail[TB_COUNT] = { 0 }, total = 0, tail_total = 0;
 	int64_t ntail = 0;
 	double p99 = res_get_metric(res, "latency_p99");
+	const sim_ns *sum = st->tb_sum;
+	for (int p = 0; p < TB_COUNT; p++)
+		total += sum[p];
 	const uint8_t *at = st->tb;
-	for (int64_t i = 0; i < n; i++) {
-		sim_ns part[TB_COUNT], lat = 0;
-		at += tb_decode(at, part);
-		for (int p = 0; p < TB_COUNT; p++) {
-			sum[p] += part[p];
-			lat += part[p];
+	for (int64_t i = 0; !isnan(p99) && i < n; i++) {
+		sim_ns lat;
+		size_t len = tb_record_read(at, &lat, NULL);
+		if ((double)lat >= p99) {
+			sim_ns part[TB_COUNT];
+			tb_record_read(at, &lat, part);
+			ntail++;
+			tail_total += lat;
+			for (int p = 0; p < TB_COUNT; p++)
+				tail[p] += part[p];
 		}
-		total += lat;
-		if (isnan(p99) || (double)lat < p99)
-			continue;
-		ntail++;
-		tail_total += lat;
-		for (int p = 0; p < TB_COUNT; p++)
-			tail[p] += part[p];
+		at += len;
 	}
 	res_metric(res, "tb_latency_sum", (double)total, "ns");
 	res_metric(res, "tb_tail_requests", (double)ntail, "count");

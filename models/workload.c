@@ -448,13 +448,16 @@ static void record_latency(struct wl_stats *st, sim_ns lat)
 	st->lat[st->nlat++] = lat;
 }
 
-/* A completed request's breakdown, beside its latency (the service's only). */
-static void record_breakdown(struct wl *w, struct wl_stats *st, const struct task *t)
+/* A completed request's breakdown (total: the parts' sum), beside its
+ * latency (the service's only); the parts' sums as they come. */
+static void record_breakdown(struct wl *w, struct wl_stats *st, const struct task *t, sim_ns total)
 {
 	if (st != &w->st)
 		return;
-	GROW(st->tb, st->tblen + TB_MAX_ENCODED, st->captb, 65536, "time breakdowns");
-	st->tblen += (int64_t)tb_encode(t->tb->part, st->tb + st->tblen);
+	GROW(st->tb, st->tblen + TB_MAX_RECORD, st->captb, 65536, "time breakdowns");
+	st->tblen += (int64_t)tb_record(total, t->tb->part, st->tb + st->tblen);
+	for (int p = 0; p < TB_COUNT; p++)
+		st->tb_sum[p] += t->tb->part[p];
 }
 
 /* A child ended (done or failed): the parent may resume. */
@@ -486,14 +489,15 @@ bool wl_task_done(struct wl *w, struct task *t, int core)
 	struct tb_acct *tb = wl_tb(w, t);
 	assert(!t->kt || t->kt->tb != tb);  /* no thread carries it any more */
 	sim_ns lat = w->run->sim.now - t->t_arrive;
-	if (tb_close(tb, w->run->sim.now) != lat && st == &w->st)
+	sim_ns tbsum = tb_close(tb, w->run->sim.now);
+	if (tbsum != lat && st == &w->st)
 		st->tb_unbalanced++;
 	if (in_window(w)) {
 		if (t->cls >= 0) {
 			st->top_completed++;
 			if (t->t_arrive >= w->sc->warmup) {
 				record_latency(st, lat);
-				record_breakdown(w, st, t);
+				record_breakdown(w, st, t, tbsum);
 			}
 		} else {
 			st->child_completed++;
@@ -524,6 +528,7 @@ void wl_reset_window(struct wl *w)
 	w->st.child_completed = w->st.child_failed = 0;
 	w->st.nlat = 0;
 	w->st.tblen = 0;
+	memset(w->st.tb_sum, 0, sizeof w->st.tb_sum);
 	w->st.top_arrived = w->colo.top_arrived = 0;
 	w->colo.top_completed = w->colo.top_failed = 0;
 	w->colo.nlat = 0;

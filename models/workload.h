@@ -201,10 +201,12 @@ struct wl_stats {
 	int64_t child_completed, child_failed;     /* spawned tasks, in the window */
 	int64_t *lat;                              /* latencies (ns) of arrivals in the window */
 	int64_t nlat, caplat;
-	/* The service's: each latency's breakdown (tb.h), tb_encode'd one
-	 * after the other in lat's order (before it is sorted). */
+	/* The service's: each latency's breakdown (tb.h), a tb_record one
+	 * after the other in lat's order (before it is sorted), and the
+	 * parts' sums over them. */
 	uint8_t *tb;
 	int64_t tblen, captb;
+	sim_ns tb_sum[TB_COUNT];
 	int64_t tb_unbalanced;                     /* completions whose parts did not sum to the latency (a bug) */
 };
 

@@ -172,6 +172,143 @@ static void test_wheel_arrays_follow_buckets_in_use(void **state)
 	sim_free(&s);
 }
 
+/* A model's mix: each fired event re-arms itself a few ns, a window or
+ * seconds on, or not at all, and cancels or re-arms another. Every pop is
+ * checked against a reference that keeps each pending event's (time,
+ * push order) and picks the least by a linear scan: the near heap, the
+ * wheel and the overflow together must pop exactly that, and the run
+ * loop's event limit must stop it at exactly the limit. */
+enum { MIX_N = 64 };
+static struct mix {
+	struct eq_event ev[MIX_N];
+	sim_ns when[MIX_N];
+	uint64_t order[MIX_N];  /* push order; 0: not pending */
+	uint64_t pushes, x, fired, bad;
+} mix;
+
+static uint64_t mix_rand(void)
+{
+	mix.x = mix.x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return mix.x >> 33;
+}
+
+static void mix_arm(struct sim *s, int i, sim_ns t)
+{
+	eq_cancel(&s->q, &mix.ev[i]);
+	sim_at(s, &mix.ev[i], t);
+	mix.when[i] = t;
+	mix.order[i] = ++mix.pushes;
+}
+
+static sim_ns mix_delay(void)
+{
+	uint64_t kind = mix_rand() % 16;
+	if (kind < 4)
+		return 0;
+	if (kind < 8)
+		return (sim_ns)(mix_rand() % 100);
+	if (kind < 13)
+		return (sim_ns)(mix_rand() % 70000);
+	if (kind < 15)
+		return (sim_ns)(mix_rand() % (100 * SIM_NS_PER_MS));
+	return (sim_ns)(mix_rand() % (3 * SIM_NS_PER_S));
+}
+
+static void mix_fire(struct sim *s, struct eq_event *ev)
+{
+	int me = (int)(ev - mix.ev), best = -1;
+	for (int i = 0; i < MIX_N; i++)
+		if (mix.order[i] && (best < 0 || mix.when[i] < mix.when[best] ||
+				     (mix.when[i] == mix.when[best] && mix.order[i] < mix.order[best])))
+			best = i;
+	mix.bad += best != me || mix.when[me] != s->now;
+	mix.order[me] = 0;
+	mix.fired++;
+	if (mix_rand() % 8 != 0)
+		mix_arm(s, me, s->now + mix_delay());
+	int other = (int)(mix_rand() % MIX_N);
+	if (other == me)
+		return;
+	uint64_t act = mix_rand() % 3;
+	if (!mix.order[other] || act == 1) {
+		mix_arm(s, other, s->now + mix_delay());
+	} else if (act == 0) {
+		eq_cancel(&s->q, &mix.ev[other]);
+		mix.order[other] = 0;
+	}
+}
+
+static void test_model_mix_matches_reference(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	memset(&mix, 0, sizeof mix);
+	mix.x = 11;
+	for (int i = 0; i < MIX_N; i++) {
+		eq_event_init(&mix.ev[i], mix_fire);
+		mix_arm(&s, i, mix_delay());
+	}
+	s.event_limit = 300000;
+	sim_run_until(&s, 3600 * SIM_NS_PER_S);
+	assert_int_equal(mix.fired, 300000);
+	assert_int_equal(mix.bad, 0);
+	for (int i = 0; i < MIX_N; i++)
+		assert_int_equal(eq_pending(&mix.ev[i]), mix.order[i] != 0);
+	sim_free(&s);
+}
+
+/* The budgets (budget.h) across calls of the run loop: stuck_limit counts
+ * the events at one instant even when the instant spans two calls (a
+ * model stopped the first), and halts before the one that would pass it;
+ * event_limit counts every call's events and halts before the limit+1st. */
+static int nowfired;
+
+static void again_now(struct sim *s, struct eq_event *ev)
+{
+	if (++nowfired == 4)
+		s->stop = true;
+	sim_after(s, ev, 0);
+}
+
+static void again_1ns_rec(struct sim *s, struct eq_event *ev) { sim_after(s, ev, 1); }
+
+static void test_limits_span_calls(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, NULL);
+	s.stuck_limit = 10;
+	struct eq_event a;
+	struct rec b = { .id = 7 };
+	eq_event_init(&a, again_now);
+	eq_event_init(&b.ev, record);
+	sim_at(&s, &b.ev, 5);
+	sim_at(&s, &a, 5);
+	nowfired = 0;
+	assert_int_equal(sim_run_until(&s, 4), 0);
+	assert_int_equal(sim_run_until(&s, 5), 5);  /* b, then a four times: stopped */
+	assert_int_equal(s.halt, SIM_RUNNING);
+	s.stop = false;
+	assert_int_equal(sim_run_until(&s, 5), 5);  /* five more at 5: ten, then stuck */
+	assert_int_equal(s.halt, SIM_HALT_STUCK);
+	assert_int_equal(s.events, 10);
+	sim_free(&s);
+
+	sim_init(&s, NULL);
+	s.stuck_limit = 1;  /* one event per instant is never stuck */
+	s.event_limit = 25;
+	eq_event_init(&a, again_1ns_rec);
+	sim_at(&s, &a, 0);
+	assert_int_equal(sim_run_until(&s, 10), 11);  /* t = 0 .. 10 */
+	assert_int_equal(s.halt, SIM_RUNNING);
+	assert_int_equal(sim_run_until(&s, 100), 14);
+	assert_int_equal(s.halt, SIM_HALT_EVENTS);
+	assert_int_equal(s.events, 25);
+	assert_int_equal(s.now, 24);
+	sim_free(&s);
+}
+
 /* sim_init leaves no field to chance: a struct sim on a dirty stack (as in
  * a test that declares one without zeroing) must come out untraced. A
  * stale trace pointer crashed test_memhome now and then under ASan. */
@@ -196,6 +333,8 @@ int main(void)
 		cmocka_unit_test(test_two_tiers_keep_order),
 		cmocka_unit_test(test_wheel_arrays_follow_buckets_in_use),
 		cmocka_unit_test(test_init_clears_trace),
+		cmocka_unit_test(test_model_mix_matches_reference),
+		cmocka_unit_test(test_limits_span_calls),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

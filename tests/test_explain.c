@@ -346,6 +346,42 @@ static void test_report_intervals(void **state)
 }
 
 /* The command line: a real run's database, exit statuses. */
+/* The kept records (tb_record): each total and parts come back as put,
+ * from 0 to 2^62 ns (one to nine bytes a varint), and a reader that takes
+ * the totals only lands on every next record. */
+static void test_record_roundtrip(void **state)
+{
+	(void)state;
+	enum { N = 40 };
+	static uint8_t buf[N * TB_MAX_RECORD];
+	sim_ns parts[N][TB_COUNT], totals[N];
+	size_t at = 0, ends[N];
+	uint64_t x = 3;
+	for (int i = 0; i < N; i++) {
+		totals[i] = 0;
+		for (int p = 0; p < TB_COUNT; p++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			int bits = (int)((x >> 58) % 63);  /* 0 .. 62 */
+			parts[i][p] = (x >> 33) % 3 == 0 ? 0 : (sim_ns)((x >> 1) & ((1ULL << bits) - 1)) / TB_COUNT;
+			totals[i] += parts[i][p];
+		}
+		at += tb_record(totals[i], parts[i], buf + at);
+		ends[i] = at;
+	}
+	size_t a = 0, b = 0;
+	for (int i = 0; i < N; i++) {
+		sim_ns t1, t2, got[TB_COUNT];
+		a += tb_record_read(buf + a, &t1, NULL);
+		b += tb_record_read(buf + b, &t2, got);
+		assert_int_equal(a, ends[i]);
+		assert_int_equal(b, ends[i]);
+		assert_int_equal(t1, totals[i]);
+		assert_int_equal(t2, totals[i]);
+		for (int p = 0; p < TB_COUNT; p++)
+			assert_int_equal(got[p], parts[i][p]);
+	}
+}
+
 static void test_cli(void **state)
 {
 	(void)state;
@@ -378,6 +414,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rank),
+		cmocka_unit_test(test_record_roundtrip),
 		cmocka_unit_test(test_report_intervals),
 		cmocka_unit_test(test_thread_creation_attributed),
 		cmocka_unit_test(test_sleep_share),

@@ -24,7 +24,7 @@ static inline bool entry_live(const struct eq_entry *e)
 static void sift_up(struct eq_heap *h, int32_t i, struct eq_entry e)
 {
 	while (i > 0) {
-		int32_t parent = (i - 1) / EQ_ARITY;
+		int32_t parent = (int32_t)((uint32_t)(i - 1) / EQ_ARITY);
 		if (!(e.key < h->a[parent].key))
 			break;
 		h->a[i] = h->a[parent];
@@ -193,23 +193,38 @@ void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
 	file_entry(q, e);
 }
 
-sim_ns eq_peek_time(struct eq *q)
+/* The earliest live entry (the near heap's top, settled), or NULL when no
+ * event is pending. The run loop settles once per event: its time, then
+ * the pop (eq_peek_time then eq_pop settled twice). */
+static struct eq_entry *eq_first(struct eq *q)
 {
 	settle(q);
-	return q->near.n ? entry_time(&q->near.a[0]) : SIM_NS_MAX;
+	return q->near.n ? &q->near.a[0] : NULL;
+}
+
+/* Removes eq_first's entry and returns its event, now not pending. */
+static struct eq_event *eq_take(struct eq *q)
+{
+	struct eq_event *ev = q->near.a[0].ev;
+	heap_remove_root(&q->near);
+	q->n--;
+	ev->seq = 0;
+	return ev;
+}
+
+sim_ns eq_peek_time(struct eq *q)
+{
+	struct eq_entry *f = eq_first(q);
+	return f ? entry_time(f) : SIM_NS_MAX;
 }
 
 struct eq_event *eq_pop(struct eq *q, sim_ns *t)
 {
-	settle(q);
-	if (q->near.n == 0)
+	struct eq_entry *f = eq_first(q);
+	if (!f)
 		return NULL;
-	struct eq_entry top = q->near.a[0];
-	heap_remove_root(&q->near);
-	q->n--;
-	top.ev->seq = 0;
-	*t = entry_time(&top);
-	return top.ev;
+	*t = entry_time(f);
+	return eq_take(q);
 }
 
 void sim_init(struct sim *s, void *ctx)
@@ -238,35 +253,41 @@ void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
 	eq_push(&s->q, ev, t);
 }
 
-/* Would firing one more event at time t pass a limit? Sets halt and stop. */
-static bool over_limit(struct sim *s, sim_ns t, uint64_t fired)
+/* Ends the run early for a limit (budget.h): sets halt and stop. */
+static void halt(struct sim *s, enum sim_halt why)
 {
-	if (t != s->now)
-		s->at_instant = 0;
-	if (s->stuck_limit && ++s->at_instant > s->stuck_limit)
-		s->halt = SIM_HALT_STUCK;
-	else if (s->event_limit && s->events + fired >= s->event_limit)
-		s->halt = SIM_HALT_EVENTS;
-	else
-		return false;
+	s->halt = why;
 	s->stop = true;
-	return true;
 }
 
+/* The limits are checked before each event, in locals: at counts the
+ * events at the current instant (s->at_instant between calls; it stays 0
+ * without a stuck_limit), cap is how many events this call may fire
+ * before event_limit. */
 uint64_t sim_run_until(struct sim *s, sim_ns until)
 {
-	uint64_t fired = 0;
-	sim_ns t;
-	while (!s->stop && (t = eq_peek_time(&s->q)) <= until) {
-		if (over_limit(s, t, fired))
+	uint64_t fired = 0, at = s->at_instant;
+	uint64_t stuck = s->stuck_limit ? s->stuck_limit : UINT64_MAX;
+	uint64_t cap = !s->event_limit ? UINT64_MAX
+		     : s->events >= s->event_limit ? 0 : s->event_limit - s->events;
+	struct eq_entry *f;
+	while (!s->stop && (f = eq_first(&s->q)) && entry_time(f) <= until) {
+		sim_ns t = entry_time(f);
+		at = t != s->now ? 1 : at + 1;
+		if (at > stuck) {
+			halt(s, SIM_HALT_STUCK);
 			break;
-		struct eq_event *ev = eq_pop(&s->q, &t);
-		if (!ev)
+		}
+		if (fired >= cap) {
+			halt(s, SIM_HALT_EVENTS);
 			break;
+		}
+		struct eq_event *ev = eq_take(&s->q);
 		s->now = t;
 		fired++;
 		ev->fire(s, ev);
 	}
+	s->at_instant = s->stuck_limit ? at : 0;
 	s->events += fired;
 	if (!s->stop && s->now < until)
 		s->now = until;

@@ -74,6 +74,16 @@ size_t tb_encode(const sim_ns part[TB_COUNT], uint8_t *out);
 /* Decodes one breakdown at in; returns the bytes read. */
 size_t tb_decode(const uint8_t *in, sim_ns part[TB_COUNT]);
 
+/* A completed request's record: its breakdown's total (the parts' sum, a
+ * varint), the encoded parts' length (one byte) and tb_encode's parts, so
+ * a reader that wants the parts of a few requests only (the tail's) takes
+ * each total and skips the rest without decoding it. */
+#define TB_MAX_RECORD (10 + 1 + TB_MAX_ENCODED)
+size_t tb_record(sim_ns total, const sim_ns part[TB_COUNT], uint8_t *out);
+/* Reads the record at in: its total, and its parts unless part is NULL;
+ * returns the record's length. */
+size_t tb_record_read(const uint8_t *in, sim_ns *total, sim_ns part[TB_COUNT]);
+
 /* Closes the breakdown at now; returns the sum of the parts. */
 static inline sim_ns tb_close(struct tb_acct *a, sim_ns now)
 {
