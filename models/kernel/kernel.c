@@ -954,7 +954,7 @@ static struct kthread *alloc_thread(struct kern *k)
 	}
 	if (k->nchunks == 0 || k->chunk_used == CHUNK) {
 		GROW(k->chunks, k->nchunks + 1, k->capchunks, 16, "threads");
-		struct kthread *chunk = bud_calloc(CHUNK, sizeof *chunk, "threads");
+		struct kthread *chunk = bud_calloc_aligned(CHUNK, sizeof *chunk, _Alignof(struct kthread), "threads");
 		k->chunks[k->nchunks++] = chunk;
 		k->chunk_used = 0;
 	}

@@ -113,8 +113,10 @@ struct kern_owner_ops {
 /* Fields in the order the kernel's hot paths read them (accounting, a
  * burst's start and end): the first two cache lines serve an event; the
  * prefix per cause is read only when pre_mask says so. */
+/* 256 bytes, each starting a cache line (the pool's chunks are aligned):
+ * the fields an event on its core reads first, in the first line. */
 struct kthread {
-	int32_t id;
+	_Alignas(64) int32_t id;
 	uint8_t state;          /* enum kt_state */
 	uint8_t burst_cat;      /* enum cpu_cat of the current burst */
 	int16_t core;           /* core it runs or last ran on; -1 before its first run */
