@@ -107,10 +107,10 @@ static void test_switch_cost_is_kernel_time(void **state)
 		(unsigned long long)n);
 	assert_int_equal(f.k.st.switches, n);
 	assert_int_equal(f.k.st.involuntary, n - 1);
-	struct kcore *c = &f.k.cores[0];
-	assert_int_equal(c->acct[CAT_KERNEL], (sim_ns)n * sw);
-	assert_int_equal(c->acct[CAT_TASK], end - (sim_ns)n * sw);
-	assert_int_equal(c->acct[CAT_IDLE], 0);
+	struct kern *k = &f.k;  /* one core: the kernel's sum is the core's */
+	assert_int_equal(k->acct[CAT_KERNEL], (sim_ns)n * sw);
+	assert_int_equal(k->acct[CAT_TASK], end - (sim_ns)n * sw);
+	assert_int_equal(k->acct[CAT_IDLE], 0);
 	assert_int_equal(a->cpu_ns + b->cpu_ns, end - (sim_ns)n * sw);
 	teardown(&f);
 }
@@ -171,8 +171,8 @@ static void test_each_wakeup_is_one_switch(void **state)
 	assert_int_equal(f.k.st.switches, 1 + wakes);
 	assert_int_equal(f.k.st.involuntary, 0);
 	assert_int_equal(f.k.st.wakeups, wakes);
-	assert_int_equal(f.k.cores[0].acct[CAT_KERNEL], (sim_ns)(1 + wakes) * sw);
-	assert_int_equal(f.k.cores[0].acct[CAT_TASK], (sim_ns)(1 + wakes) * 100 * SIM_NS_PER_US);
+	assert_int_equal(f.k.acct[CAT_KERNEL], (sim_ns)(1 + wakes) * sw);
+	assert_int_equal(f.k.acct[CAT_TASK], (sim_ns)(1 + wakes) * 100 * SIM_NS_PER_US);
 	teardown(&f);
 }
 
@@ -266,9 +266,9 @@ static void test_idle_wake_latency_is_not_cpu(void **state)
 	/* 20us idle exit + 3us switch, then the 1ms burst (local: no slowdown) */
 	assert_int_equal(remote_done_at, 23 * SIM_NS_PER_US + SIM_NS_PER_MS);
 	kern_account(&f.k);
-	assert_int_equal(f.k.cores[0].acct[CAT_KERNEL], 3 * SIM_NS_PER_US);
-	assert_int_equal(f.k.cores[0].acct[CAT_TASK], SIM_NS_PER_MS);
-	assert_int_equal(f.k.cores[0].acct[CAT_IDLE], 10 * SIM_NS_PER_MS - SIM_NS_PER_MS - 3 * SIM_NS_PER_US);
+	assert_int_equal(f.k.acct[CAT_KERNEL], 3 * SIM_NS_PER_US);
+	assert_int_equal(f.k.acct[CAT_TASK], SIM_NS_PER_MS);
+	assert_int_equal(f.k.acct[CAT_IDLE], 10 * SIM_NS_PER_MS - SIM_NS_PER_MS - 3 * SIM_NS_PER_US);
 	teardown(&f);
 }
 

@@ -117,18 +117,18 @@ struct gmp_m {
 	_Alignas(64) struct kthread *kt;
 	struct gmp_p *p, *nextp;
 	struct task *curg;
-	int32_t id;
+	struct task *lockedg;        /* the G locked to this M */
+	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
+	sim_ns debt_sum;             /* the sum of debt[] (gmp_m_debt, asked at every decision) */
+	unsigned debt_mask;          /* the causes whose debt[] is not 0 */
 	uint8_t phase;               /* enum m_phase */
 	bool spinning;
 	bool inherit;                /* execute(curg, inheritTime) */
-	unsigned debt_mask;          /* the causes whose debt[] is not 0 */
-	uint32_t syscalltick;
-	sim_ns debt_sum;             /* the sum of debt[] (gmp_m_debt, asked at every decision) */
-	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
 	sim_ns debt[CZ_COUNT];       /* CPU owed per cause (kernel.h) for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
+	int32_t id;
+	uint32_t syscalltick;
 	struct gmp_p *oldp;
-	struct task *lockedg;        /* the G locked to this M */
 	struct gmp_m *schedlink;     /* sched.midle list */
 	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 };

@@ -145,25 +145,27 @@ struct kthread {
 	struct kthread *next_free; /* free list (dead), or the stopped list (KT_STOPPED) */
 };
 
-/* Hot fields first (an event on the core reads its three cache lines,
- * and a core starts a line); the CPU per cause and the foreign share are
- * the kernel's, summed over the cores as they are charged (struct kern). */
+/* Two cache lines, each core starting one: an event on the core reads
+ * both (accounting in the first); the CPU per category, per cause and the
+ * foreign share are the kernel's, summed over the cores as they are
+ * charged (struct kern). */
 struct kcore {
 	_Alignas(64) struct kthread *curr; /* running (or being switched in); NULL when idle */
-	struct eq_event ev;      /* end of the current segment */
 	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
-	int id, node;
+	int id;
+	sim_ns acct_from;        /* time accounted up to */
 	sim_ns seg_start;        /* when the current burst segment started */
 	sim_ns seg_pre;          /* the running burst's prefix when the segment started */
+	int64_t min_vruntime;
+	struct kern *kern;
+	int32_t nrq, caprq;
+	/* second line */
+	struct eq_event ev;      /* end of the current segment */
 	double factor;           /* NUMA slowdown of the running burst */
 	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
-	sim_ns acct_from;        /* time accounted up to */
 	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
-	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
-	int64_t min_vruntime;
 	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */
-	int32_t nrq, caprq;
-	struct kern *kern;
+	int node;
 	sim_ns idle_since;       /* when the core last went idle */
 };
 
@@ -205,6 +207,7 @@ struct kern {
 	uint64_t balance_ticks;      /* periodic balances so far (the NUMA level runs every nnodes-th) */
 	double mem_access;           /* the service's memory-intensive work, sum of mem x ns (local-node ns) */
 	double mem_remote;           /* the part of it whose memory was on another node */
+	sim_ns acct[CAT_COUNT];      /* ns per category since the start, all cores (idle included) */
 	sim_ns cause_acct[CZ_COUNT]; /* ns per cause since the start, all cores (the service's threads only) */
 	sim_ns foreign_acct[CAT_COUNT]; /* the part of the cores' acct spent on foreign threads (idle: 0) */
 };
