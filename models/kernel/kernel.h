@@ -126,13 +126,13 @@ struct kthread {
 	uint8_t burst_cz;       /* enum cpu_cause of the current burst */
 	bool foreign;           /* another process's thread (kern_create_foreign) */
 	float burst_mem;        /* memory intensity of the current burst */
-	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
+	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
 	struct tb_acct *tb;     /* the time breakdown of the task it carries now, or NULL (tb.h) */
 	int64_t vruntime;
 	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
-	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
+	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
 	const struct kern_owner_ops *ops;
 	void *owner;
 	struct kern *kern;
