@@ -37,9 +37,8 @@ static void sum_acct(struct kern *k, sim_ns acct[CAT_COUNT], sim_ns foreign[CAT_
 	kern_account(k);
 	memset(acct, 0, sizeof(sim_ns) * CAT_COUNT);
 	memset(foreign, 0, sizeof(sim_ns) * CAT_COUNT);
-	for (int i = 0; i < k->ncores; i++)
-		for (int c = 0; c < CAT_COUNT; c++)
-			acct[c] += k->cores[i].acct[c];
+	for (int c = 0; c < CAT_COUNT; c++)
+		acct[c] += k->acct[c];
 	memcpy(foreign, k->foreign_acct, sizeof(sim_ns) * CAT_COUNT);
 }
 

@@ -19,56 +19,61 @@
 struct run;
 struct kthread;
 
+/* The fields an event on the task reads (its queue link, timed wait,
+ * timer, breakdown, program position and scheduler state) in the first
+ * 128 bytes; the spawn, loop, lock and memory bookkeeping after them. */
 struct task {
 	uint64_t key;            /* common-random-numbers identity (rng.h) */
-	struct task *parent;     /* spawner, NULL for arrivals */
 	struct task *next;       /* link in whatever queue holds the task */
-	struct kthread *kt;      /* carrier thread (threads, pool models) */
 	struct eq_event ev;      /* the task's timed wait */
-	sim_ns t_arrive;
 	union {
 		sim_ns arg;      /* current op's drawn duration (or what is left of it) */
 		sim_ns when;     /* gmp: its sleep timer's expiry (while asleep) */
 	};
+	struct tb_acct *tb;      /* where its time went since it arrived (tb.h); NULL while it is
+				  * still waiting to be accepted or started, since t_arrive: wl_tb */
+	sim_ns t_arrive;
+	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
+	/* second line */
+	int32_t prog, pc;
+	uint32_t opseq;          /* ops executed so far */
+	int16_t home_node;       /* NUMA node of first touch (gmp: of its stack); -1 before it runs */
+	uint8_t phase;           /* the model's execution phase */
+	uint8_t gstate;          /* gmp: enum gstatus (models/gmp/gmp_sched.h) */
+	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
+	uint8_t chan_panic;      /* a parked sender was released by close: it panics */
+	uint8_t waiting;         /* blocked waiting for its children */
+	uint8_t depth;           /* repeat nesting */
+	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
+	float mem;               /* current cpu op's memory intensity */
+	sim_ns t_ready;          /* gmp: when it last became runnable */
+	struct kthread *kt;      /* carrier thread (threads, pool models) */
+	struct task *parent;     /* spawner, NULL for arrivals */
+	uint32_t goid;           /* gmp, traced runs: the goroutine's id on the timeline (0: none yet) */
+	uint32_t heap_kib;       /* its allocations still reachable (until it ends), KiB */
+	/* the rest */
 	int64_t children_left;   /* children started and not yet finished */
 	int32_t spawn_done;      /* children started by the current spawn op */
 	int32_t spawn_count;     /* children the current spawn op starts (<= INT32_MAX, checked) */
 	int32_t cls;             /* class index; -1 for spawned children */
-	int32_t prog, pc;
-	uint32_t opseq;          /* ops executed so far */
 	union {
 		uint32_t spawn_seq;  /* opseq of the current spawn op */
 		int32_t mx_index;    /* the mutex of the current lock op */
 	};
 	uint32_t client, cycle;  /* closed loop: which client, which request */
-	int16_t home_node;       /* NUMA node of first touch (gmp: of its stack); -1 before it runs */
-	uint8_t phase;           /* the model's execution phase */
-	uint8_t depth;           /* repeat nesting */
-	uint8_t waiting;         /* blocked waiting for its children */
 	uint8_t spawn_wait;      /* the current spawn op waits */
-	float mem;               /* current cpu op's memory intensity */
-	uint8_t chan_panic;      /* a parked sender was released by close: it panics */
 	uint8_t chan_wait;       /* 1:1 models: queued on a channel or mutex and not yet released */
 	uint8_t mx_spins;        /* spins of the current lock attempt */
 	uint8_t mx_handed;       /* the mutex was handed to it (starvation mode) */
 	uint8_t mx_awoke;        /* gmp: it set (spinning) or was given (woken) the mutex's woken flag */
-	uint32_t heap_kib;       /* its allocations still reachable (until it ends), KiB */
+	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
+	uint8_t failed;          /* the program ended in a failure (panic) */
 	sim_ns mx_wait_start;    /* when it first queued for the current lock; 0: never */
 	int32_t gstack_kib;      /* gmp: the goroutine's stack size, KiB */
 	int32_t loop;            /* eventloop: the loop its connection is registered with */
-	uint32_t goid;           /* gmp, traced runs: the goroutine's id on the timeline (0: none yet) */
-	void *lockedm;           /* gmp: the M it is locked to (runtime.LockOSThread) */
-	uint8_t lock_count;      /* gmp: LockOSThread nesting (lockedExt) */
-	uint8_t failed;          /* the program ended in a failure (panic) */
-	uint8_t gstate;          /* gmp: enum gstatus (models/gmp/gmp_sched.h) */
-	uint8_t gpreempt;        /* gmp: preemption requested (gp.preempt) */
-	int32_t timer_pos;       /* gmp: slot in its P's timer heap, -1 if none */
-	sim_ns t_ready;          /* gmp: when it last became runnable */
 	int32_t loop_op[WL_MAX_DEPTH];
 	uint32_t loop_left[WL_MAX_DEPTH];
 	struct memfoot foot;     /* what its mem: work touches: stack and heap by home (memhome.h) */
-	struct tb_acct *tb;      /* where its time went since it arrived (tb.h); NULL while it is
-				  * still waiting to be accepted or started, since t_arrive: wl_tb */
 };
 
 /* A FIFO of tasks linked through task.next (listen backlog, pool queue). */

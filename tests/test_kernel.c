@@ -107,10 +107,10 @@ static void test_switch_cost_is_kernel_time(void **state)
 		(unsigned long long)n);
 	assert_int_equal(f.k.st.switches, n);
 	assert_int_equal(f.k.st.involuntary, n - 1);
-	struct kcore *c = &f.k.cores[0];
-	assert_int_equal(c->acct[CAT_KERNEL], (sim_ns)n * sw);
-	assert_int_equal(c->acct[CAT_TASK], end - (sim_ns)n * sw);
-	assert_int_equal(c->acct[CAT_IDLE], 0);
+	struct kern *k = &f.k;  /* one core: the kernel's sum is the core's */
+	assert_int_equal(k->acct[CAT_KERNEL], (sim_ns)n * sw);
+	assert_int_equal(k->acct[CAT_TASK], end - (sim_ns)n * sw);
+	assert_int_equal(k->acct[CAT_IDLE], 0);
 	assert_int_equal(a->cpu_ns + b->cpu_ns, end - (sim_ns)n * sw);
 	teardown(&f);
 }
@@ -171,8 +171,8 @@ static void test_each_wakeup_is_one_switch(void **state)
 	assert_int_equal(f.k.st.switches, 1 + wakes);
 	assert_int_equal(f.k.st.involuntary, 0);
 	assert_int_equal(f.k.st.wakeups, wakes);
-	assert_int_equal(f.k.cores[0].acct[CAT_KERNEL], (sim_ns)(1 + wakes) * sw);
-	assert_int_equal(f.k.cores[0].acct[CAT_TASK], (sim_ns)(1 + wakes) * 100 * SIM_NS_PER_US);
+	assert_int_equal(f.k.acct[CAT_KERNEL], (sim_ns)(1 + wakes) * sw);
+	assert_int_equal(f.k.acct[CAT_TASK], (sim_ns)(1 + wakes) * 100 * SIM_NS_PER_US);
 	teardown(&f);
 }
 
@@ -266,9 +266,9 @@ static void test_idle_wake_latency_is_not_cpu(void **state)
 	/* 20us idle exit + 3us switch, then the 1ms burst (local: no slowdown) */
 	assert_int_equal(remote_done_at, 23 * SIM_NS_PER_US + SIM_NS_PER_MS);
 	kern_account(&f.k);
-	assert_int_equal(f.k.cores[0].acct[CAT_KERNEL], 3 * SIM_NS_PER_US);
-	assert_int_equal(f.k.cores[0].acct[CAT_TASK], SIM_NS_PER_MS);
-	assert_int_equal(f.k.cores[0].acct[CAT_IDLE], 10 * SIM_NS_PER_MS - SIM_NS_PER_MS - 3 * SIM_NS_PER_US);
+	assert_int_equal(f.k.acct[CAT_KERNEL], 3 * SIM_NS_PER_US);
+	assert_int_equal(f.k.acct[CAT_TASK], SIM_NS_PER_MS);
+	assert_int_equal(f.k.acct[CAT_IDLE], 10 * SIM_NS_PER_MS - SIM_NS_PER_MS - 3 * SIM_NS_PER_US);
 	teardown(&f);
 }
 
@@ -376,6 +376,37 @@ static void test_preempted_burst_keeps_the_slice(void **state)
 	teardown(&f);
 }
 
+/* The CPU per category is summed over the cores as it is charged: on
+ * four cores with three 1-second hogs (no switch cost), after 1 s the
+ * task time is 3 s and the idle time 1 s (4 cores x 1 s in all); a core
+ * and a thread each start a cache line; and the check catches a
+ * nanosecond charged twice. */
+static void test_cpu_per_category_summed_over_cores(void **state)
+{
+	(void)state;
+	struct fixture f;
+	setup(&f, 4, 1, 0);
+	struct kthread *t[3];
+	for (int i = 0; i < 3; i++) {
+		t[i] = kern_create(&f.k, &hog_ops, NULL, 1 << 20, 0);
+		assert_int_equal((uintptr_t)t[i] % 64, 0);
+	}
+	for (int i = 0; i < 4; i++)
+		assert_int_equal((uintptr_t)&f.k.cores[i] % 64, 0);
+	sim_run_until(&f.sim, SIM_NS_PER_S);
+	kern_account(&f.k);
+	assert_int_equal(f.k.acct[CAT_TASK], 3 * SIM_NS_PER_S);
+	assert_int_equal(f.k.acct[CAT_IDLE], SIM_NS_PER_S);
+	assert_int_equal(t[0]->cpu_ns + t[1]->cpu_ns + t[2]->cpu_ns, 3 * SIM_NS_PER_S);
+	char err[256];
+	assert_int_equal(kern_check(&f.k, err, sizeof err), 0);
+	f.k.acct[CAT_IDLE]++;
+	assert_int_equal(kern_check(&f.k, err, sizeof err), -1);
+	assert_non_null(strstr(err, "4 cores accounted"));
+	f.k.acct[CAT_IDLE]--;
+	teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_deep_idle_wakes_slower),
 		cmocka_unit_test(test_sleepers_spread_over_idle_cores),
 		cmocka_unit_test(test_preempted_burst_keeps_the_slice),
+		cmocka_unit_test(test_cpu_per_category_summed_over_cores),
 	};
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
 }

@@ -145,7 +145,7 @@ struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
 		return NULL;
 	}
 	GROW(s->allm, s->nm + 1, s->capm, 64, "Ms");
-	struct gmp_m *m = bud_calloc(1, sizeof *m, "Ms");
+	struct gmp_m *m = bud_calloc_aligned(1, sizeof *m, _Alignof(struct gmp_m), "Ms");
 	m->id = s->nm;
 	m->phase = (uint8_t)phase;
 	s->allm[s->nm++] = m;

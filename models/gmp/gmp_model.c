@@ -59,7 +59,7 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 	s->run = r;
 	copy_cfg(s, r->sc);
 	s->nprocs = s->cfg.gomaxprocs;
-	s->allp = calloc((size_t)s->nprocs, sizeof *s->allp);
+	s->allp = aligned_alloc(_Alignof(struct gmp_p), (size_t)s->nprocs * sizeof *s->allp);
 	s->rng = rng_stream(r->seed, "gmp.steal");
 	if (!s->allp || !s->rng || gmp_pidx_init(&s->pidx, s->nprocs) != 0)
 		return -1;

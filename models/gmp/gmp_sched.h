@@ -53,34 +53,38 @@ enum gphase {
 /* The fields every steal pass reads come first, in one cache line. */
 #define GMP_GFREE_MAX 64  /* proc.go:gfput moves Gs to the global list at 64 */
 
+/* The fields a scan or a decision reads (status, the ring's ends,
+ * runnext, timers, owner) in the first cache line; Ps are allocated
+ * aligned (gmp_model.c), 2,240 bytes each. */
 struct gmp_p {
-	int32_t id;
+	_Alignas(64) int32_t id;
 	uint8_t status;              /* enum pstatus */
+	uint8_t gcmode;              /* enum gc_worker_mode of the mark worker it runs (gmp_gc.c) */
+	bool gc_drained;             /* its dedicated worker has moved the runq to the global queue */
 	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
 	struct task *runnext;
-	int32_t ntimers, captimers;
-	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
 	struct gmp_pidx *idx;        /* the indexes it is in (NULL: none, a test's lone P) */
-	uint64_t *tr_dirty;          /* traced runs: the Ps the next trace sync re-reads (gmp_trace.h); NULL: untraced */
+	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
+	int32_t ntimers;
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
-	sim_ns slice_start;          /* when the current schedtick began */
+	/* second line */
+	int32_t captimers;
 	uint32_t syscalltick;
+	sim_ns slice_start;          /* when the current schedtick began */
+	uint64_t *tr_dirty;          /* traced runs: the Ps the next trace sync re-reads (gmp_trace.h); NULL: untraced */
 	struct {                     /* sysmon's last observation (proc.go:sysmontick) */
 		uint32_t schedtick, syscalltick;
 		sim_ns schedwhen, syscallwhen;
 	} sysmontick;
-	struct task *runq[GMP_RUNQ_SIZE];
-	/* GC (gmp_gc.c) */
-	uint8_t gcmode;              /* enum gc_worker_mode of the mark worker it runs */
-	bool gc_drained;             /* its dedicated worker has moved the runq to the global queue */
-	sim_ns gc_frac_time;         /* p.gcFractionalMarkTime this cycle */
+	int32_t ngfree;
+	sim_ns gc_frac_time;         /* p.gcFractionalMarkTime this cycle (gmp_gc.c) */
 	sim_ns gc_worker_start;      /* when its current worker began */
+	struct task *runq[GMP_RUNQ_SIZE];
 	/* p.gFree: the stacks of its dead Gs, kept only as their NUMA homes
 	 * (multi-node machines; gfput / gfget in gmp_g.c) */
 	int8_t gfree_home[GMP_GFREE_MAX];
-	int32_t ngfree;
 };
 
 /* A listening socket and the state of the goroutine accepting on it. */
@@ -108,24 +112,27 @@ enum m_phase {
 	M_DEAD,         /* exited with its locked G */
 };
 
+/* Every decision reads the first cache line (the M, its P, its G, its
+ * debt's sum and mask); Ms are allocated aligned (gmp_newm), 256 bytes. */
 struct gmp_m {
-	int32_t id;
-	struct kthread *kt;
-	struct gmp_p *p, *nextp, *oldp;
+	_Alignas(64) struct kthread *kt;
+	struct gmp_p *p, *nextp;
 	struct task *curg;
 	struct task *lockedg;        /* the G locked to this M */
-	struct gmp_p *tr_p, *tr_oldp; /* traced runs: its p and oldp at its last trace sync */
-	struct gmp_m *schedlink;     /* sched.midle list */
-	uint8_t phase;               /* enum m_phase */
-	bool spinning;
-	bool inherit;                /* execute(curg, inheritTime) */
-	uint32_t syscalltick;
-	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 	sim_ns clock;                /* the instant of its current decision: now + the debt before it */
 	sim_ns debt_sum;             /* the sum of debt[] (gmp_m_debt, asked at every decision) */
 	unsigned debt_mask;          /* the causes whose debt[] is not 0 */
+	uint8_t phase;               /* enum m_phase */
+	bool spinning;
+	bool inherit;                /* execute(curg, inheritTime) */
 	sim_ns debt[CZ_COUNT];       /* CPU owed per cause (kernel.h) for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
+	int32_t id;
+	uint32_t syscalltick;
+	struct gmp_p *oldp;
+	struct gmp_m *schedlink;     /* sched.midle list */
+	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
+	struct gmp_p *tr_p, *tr_oldp; /* traced runs: its p and oldp at its last trace sync */
 };
 
 struct gmp_cfg {

@@ -18,6 +18,8 @@
  * from an event at the same instant, the thread keeps its core and slice. */
 enum seg { SEG_IDLE, SEG_OVH, SEG_BURST, SEG_STEP, SEG_KICK };
 enum { CHUNK = 1024 };
+_Static_assert(sizeof(struct kcore) == 128, "a core is two cache lines");
+_Static_assert(sizeof(struct kthread) == 256, "a thread is four cache lines");
 
 #define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
 
@@ -172,7 +174,7 @@ static inline void charge(struct kcore *c, int cz, sim_ns dt)
 {
 	int cat = kern_cause_cat[cz];
 	struct kthread *t = c->curr;
-	c->acct[cat] += dt;
+	c->kern->acct[cat] += dt;
 	if (t->foreign) {
 		c->kern->foreign_acct[cat] += dt;
 		return;
@@ -214,12 +216,12 @@ static void core_account(struct kcore *c, sim_ns now)
 	c->acct_from = now;
 	switch (c->seg) {
 	case SEG_IDLE:
-		c->acct[CAT_IDLE] += dt;
+		c->kern->acct[CAT_IDLE] += dt;
 		break;
 	case SEG_OVH: {
 		sim_ns waking = c->wake_until - (now - dt);
 		waking = waking < 0 ? 0 : waking > dt ? dt : waking;
-		c->acct[CAT_IDLE] += waking;
+		c->kern->acct[CAT_IDLE] += waking;
 		if (c->curr->tb)  /* the idle core's exit delays the wakee */
 			c->curr->tb->part[TB_SCHED] += waking;
 		charge(c, CZ_K_SWITCH, dt - waking);
@@ -954,7 +956,7 @@ static struct kthread *alloc_thread(struct kern *k)
 	}
 	if (k->nchunks == 0 || k->chunk_used == CHUNK) {
 		GROW(k->chunks, k->nchunks + 1, k->capchunks, 16, "threads");
-		struct kthread *chunk = bud_calloc(CHUNK, sizeof *chunk, "threads");
+		struct kthread *chunk = bud_calloc_aligned(CHUNK, sizeof *chunk, _Alignof(struct kthread), "threads");
 		k->chunks[k->nchunks++] = chunk;
 		k->chunk_used = 0;
 	}
@@ -1286,15 +1288,19 @@ int kern_check(struct kern *k, char *err, size_t errlen)
 		return -1;
 	}
 	kern_account(k);
-	for (int i = 0; i < k->ncores; i++) {
-		sim_ns sum = 0;
-		for (int c = 0; c < CAT_COUNT; c++)
-			sum += k->cores[i].acct[c];
-		if (sum != k->sim->now) {
-			snprintf(err, errlen, "kernel invariant: core %d accounted %lld ns of %lld",
-				 i, (long long)sum, (long long)k->sim->now);
+	sim_ns sum = 0;
+	for (int c = 0; c < CAT_COUNT; c++)
+		sum += k->acct[c];
+	for (int i = 0; i < k->ncores; i++)
+		if (k->cores[i].acct_from != k->sim->now) {
+			snprintf(err, errlen, "kernel invariant: core %d accounted up to %lld ns of %lld",
+				 i, (long long)k->cores[i].acct_from, (long long)k->sim->now);
 			return -1;
 		}
+	if (sum != (sim_ns)k->ncores * k->sim->now) {
+		snprintf(err, errlen, "kernel invariant: %d cores accounted %lld ns of %lld each",
+			 k->ncores, (long long)sum, (long long)k->sim->now);
+		return -1;
 	}
 	return 0;
 }

@@ -113,8 +113,10 @@ struct kern_owner_ops {
 /* Fields in the order the kernel's hot paths read them (accounting, a
  * burst's start and end): the first two cache lines serve an event; the
  * prefix per cause is read only when pre_mask says so. */
+/* 256 bytes, each starting a cache line (the pool's chunks are aligned):
+ * the fields an event on its core reads first, in the first line. */
 struct kthread {
-	int32_t id;
+	_Alignas(64) int32_t id;
 	uint8_t state;          /* enum kt_state */
 	uint8_t burst_cat;      /* enum cpu_cat of the current burst */
 	int16_t core;           /* core it runs or last ran on; -1 before its first run */
@@ -124,13 +126,13 @@ struct kthread {
 	uint8_t burst_cz;       /* enum cpu_cause of the current burst */
 	bool foreign;           /* another process's thread (kern_create_foreign) */
 	float burst_mem;        /* memory intensity of the current burst */
-	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
+	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
 	sim_ns burst_left;      /* work left in the current burst, in local-node ns; -1: none */
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
 	struct tb_acct *tb;     /* the time breakdown of the task it carries now, or NULL (tb.h) */
 	int64_t vruntime;
 	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
-	sim_ns cpu_ns;          /* CPU time this thread has run bursts */
+	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
 	const struct kern_owner_ops *ops;
 	void *owner;
 	struct kern *kern;
@@ -143,25 +145,27 @@ struct kthread {
 	struct kthread *next_free; /* free list (dead), or the stopped list (KT_STOPPED) */
 };
 
-/* Hot fields first (an event on the core reads its three cache lines,
- * and a core starts a line); the CPU per cause and the foreign share are
- * the kernel's, summed over the cores as they are charged (struct kern). */
+/* Two cache lines, each core starting one: an event on the core reads
+ * both (accounting in the first); the CPU per category, per cause and the
+ * foreign share are the kernel's, summed over the cores as they are
+ * charged (struct kern). */
 struct kcore {
 	_Alignas(64) struct kthread *curr; /* running (or being switched in); NULL when idle */
-	struct eq_event ev;      /* end of the current segment */
 	uint8_t seg;             /* what the core is doing now (kernel.c: enum seg) */
-	int id, node;
+	int id;
+	sim_ns acct_from;        /* time accounted up to */
 	sim_ns seg_start;        /* when the current burst segment started */
 	sim_ns seg_pre;          /* the running burst's prefix when the segment started */
+	int64_t min_vruntime;
+	struct kern *kern;
+	int32_t nrq, caprq;
+	/* second line */
+	struct eq_event ev;      /* end of the current segment */
 	double factor;           /* NUMA slowdown of the running burst */
 	sim_ns slice_end;        /* when curr's slice expires (SIM_NS_MAX: no competitor) */
-	sim_ns acct_from;        /* time accounted up to */
 	sim_ns wake_until;       /* a switch-in segment counts as idle (idle-state exit) until then */
-	sim_ns acct[CAT_COUNT];  /* ns per category since the start */
-	int64_t min_vruntime;
 	struct kthread **rq;     /* min-heap by (vruntime, rq_seq): runnable, not running */
-	int32_t nrq, caprq;
-	struct kern *kern;
+	int node;
 	sim_ns idle_since;       /* when the core last went idle */
 };
 
@@ -203,6 +207,7 @@ struct kern {
 	uint64_t balance_ticks;      /* periodic balances so far (the NUMA level runs every nnodes-th) */
 	double mem_access;           /* the service's memory-intensive work, sum of mem x ns (local-node ns) */
 	double mem_remote;           /* the part of it whose memory was on another node */
+	sim_ns acct[CAT_COUNT];      /* ns per category since the start, all cores (idle included) */
 	sim_ns cause_acct[CZ_COUNT]; /* ns per cause since the start, all cores (the service's threads only) */
 	sim_ns foreign_acct[CAT_COUNT]; /* the part of the cores' acct spent on foreign threads (idle: 0) */
 };

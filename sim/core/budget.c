@@ -3,6 +3,7 @@
 #include "budget.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 _Thread_local struct bud *bud_cur;
 
@@ -44,6 +45,23 @@ void *bud_malloc(size_t bytes, const char *what)
 		bud_oom(what, (int64_t)bytes);
 	}
 	return p;
+}
+
+void *bud_calloc_aligned(size_t n, size_t size, size_t align, const char *what)
+{
+	if (size % align)
+		size += align - size % align;
+	if (size && n > SIZE_MAX / size)
+		bud_oom(what, INT64_MAX);
+	size_t bytes = (n ? n : 1) * (size ? size : align);
+	if (bytes > INT64_MAX || !bud_charge((int64_t)bytes))
+		bud_oom(what, (int64_t)(bytes > INT64_MAX ? INT64_MAX : bytes));
+	void *p = aligned_alloc(align, bytes);
+	if (!p) {
+		bud_charge(-(int64_t)bytes);
+		bud_oom(what, (int64_t)bytes);
+	}
+	return memset(p, 0, bytes);
 }
 
 void *bud_calloc(size_t n, size_t size, const char *what)

@@ -44,5 +44,9 @@ _Noreturn void bud_oom(const char *what, int64_t bytes);
 /* malloc/calloc charged to the account; bud_oom on failure. */
 void *bud_malloc(size_t bytes, const char *what);
 void *bud_calloc(size_t n, size_t size, const char *what);
+/* bud_calloc of n elements of size rounded up to align (a power of two),
+ * the block aligned to align: each element starts a cache line when align
+ * is 64. free() releases it. */
+void *bud_calloc_aligned(size_t n, size_t size, size_t align, const char *what);
 
 #endif
