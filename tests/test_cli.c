@@ -128,7 +128,7 @@ static void test_validate_print_shows_docs(void **state)
 	assert_non_null(line);
 	const char *doc = strstr(line, "# CPU cores; from --set machine.cores=16\n");
 	assert_true(doc && doc < strchr(line + 1, '\n') + 1);
-	assert_non_null(strstr(out, "\nkernel.switch=900 "));  /* analysis/profiles/default.yaml */
+	assert_non_null(strstr(out, "\nkernel.switch=1000 "));  /* analysis/profiles/default.yaml */
 	assert_non_null(strstr(out, "# context switch on a core [ns]; from default\n"));
 	assert_non_null(strstr(out, "\nduration=10000000000 "));
 	/* the line the scenario file sets duration on */

@@ -3,10 +3,7 @@
  * profile, is `gmpsim calibrate --costs-only` output (its header says so, it
  * has no machine: block), holds exactly the parameter table's defaults (so
  * the numbers and their provenance cannot drift apart: a difference is
- * named) and covers every parameter `gmpsim calibrate` measures;
- * default-uncalibrated.yaml, the defaults no calibrate run has set yet (some
- * of them calibrate measures now: `uncalibrated` below), holds the table's
- * values too. */
+ * named) and covers every parameter `gmpsim calibrate` measures. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -63,43 +60,19 @@ static int equal_to_table(const char *profile)
 	return from_profile;
 }
 
-/* The parameters calibrate measures whose defaults no calibrate run has set
- * yet: default-uncalibrated.yaml holds them (the previous host's figures). */
-static const char *const uncalibrated[] = {
-	"models.gmp.gogo", "models.gmp.netpoll", "gc.go.mark_per_mib",
-	"gc.go.stack_scan", "gc.go.sweep_term", "gc.go.mark_term",
-};
-#define NUNCALIBRATED ((int)(sizeof uncalibrated / sizeof uncalibrated[0]))
-
-static bool is_uncalibrated(const char *key)
-{
-	for (int i = 0; i < NUNCALIBRATED; i++)
-		if (strcmp(key, uncalibrated[i]) == 0)
-			return true;
-	return false;
-}
-
 static void test_default_profile_equals_table(void **state)
 {
 	(void)state;
-	assert_true(equal_to_table("analysis/profiles/default.yaml") >= calib_param_count() - NUNCALIBRATED);
-	assert_true(equal_to_table("analysis/profiles/default-uncalibrated.yaml") >= NUNCALIBRATED);
-	struct scenario prof, uncal;
-	load("analysis/profiles/default-uncalibrated.yaml", &uncal);
-	for (int i = 0; i < NUNCALIBRATED; i++) {
-		const struct sc_param *p = find(&uncal, uncalibrated[i]);
-		if (!p || strncmp(p->from, "profile ", 8) != 0)
-			fail_msg("analysis/profiles/default-uncalibrated.yaml does not set %s", uncalibrated[i]);
-	}
+	assert_true(equal_to_table("analysis/profiles/default.yaml") >= calib_param_count());
+	struct scenario prof;
 	load("analysis/profiles/default.yaml", &prof);
 	for (int i = 0; i < calib_param_count(); i++) {
 		const char *key = calib_param_key(i);
-		const struct sc_param *p = find(is_uncalibrated(key) ? &uncal : &prof, key);
+		const struct sc_param *p = find(&prof, key);
 		if (!p || strncmp(p->from, "profile ", 8) != 0)
 			fail_msg("analysis/profiles/default.yaml does not set %s, which calibrate measures", key);
 	}
 	sc_free(&prof);
-	sc_free(&uncal);
 }
 
 /* default.yaml is calibrate's own output, filtered by --costs-only: the
@@ -124,8 +97,7 @@ static void test_default_profile_is_calibrate_output(void **state)
 	assert_int_equal(memory, 0);
 }
 
-/* Every shipped profile loads, and every machine profile (all but
- * default-uncalibrated.yaml) sets at least the kernel costs. */
+/* Every shipped profile loads and sets at least the kernel costs. */
 static void test_every_shipped_profile_loads(void **state)
 {
 	(void)state;
@@ -142,7 +114,7 @@ static void test_every_shipped_profile_loads(void **state)
 		load(path, &sc);
 		const struct sc_param *p = find(&sc, "kernel.switch");
 		assert_non_null(p);
-		if (strcmp(e->d_name, "default-uncalibrated.yaml") != 0 && strncmp(p->from, "profile ", 8) != 0)
+		if (strncmp(p->from, "profile ", 8) != 0)
 			fail_msg("%s does not set kernel.switch", path);
 		sc_free(&sc);
 		n++;

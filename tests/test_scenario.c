@@ -193,7 +193,7 @@ static void test_10k_rps(void **state)
 	assert_int_equal(p->ops[2].kind, OP_CPU);
 
 	assert_param(&sc, "models.pool.workers", "200");
-	assert_param(&sc, "kernel.switch", "900");  /* analysis/profiles/default.yaml */
+	assert_param(&sc, "kernel.switch", "1000");  /* analysis/profiles/default.yaml */
 	assert_param(&sc, "duration", "10000000000");
 	assert_param(&sc, "name", "10k_rps");
 	assert_param(&sc, "machine.numa.ratio", "2.1");
@@ -279,13 +279,13 @@ static void test_defaults(void **state)
 	assert_int_equal(sc.machine.cores_per_node, 8);
 	assert_true(sc.machine.numa_ratio == 2.1);
 	/* the costs gmpsim calibrate measures: analysis/profiles/default.yaml */
-	assert_int_equal(sc.kernel.switch_cost, 900);
+	assert_int_equal(sc.kernel.switch_cost, 1000);
 	assert_int_equal(sc.kernel.wake_cost, 4800);
-	assert_int_equal(sc.kernel.wake_idle, 9000);
-	assert_int_equal(sc.kernel.wake_idle_deep, 44000);
+	assert_int_equal(sc.kernel.wake_idle, 8600);
+	assert_int_equal(sc.kernel.wake_idle_deep, 43000);
 	assert_int_equal(sc.kernel.idle_deep_after, 200000);
-	assert_int_equal(sc.kernel.thread_create, 7500);
-	assert_int_equal(sc.kernel.thread_exit, 18000);
+	assert_int_equal(sc.kernel.thread_create, 7300);
+	assert_int_equal(sc.kernel.thread_exit, 17000);
 	assert_int_equal(sc.kernel.syscall, 1000);
 	assert_int_equal(sc.kernel.timer_slack, 50000);
 	assert_int_equal(sc.kernel.sched_latency, 6000000);

@@ -51,14 +51,12 @@ struct sc_row {
 #define NO_OFF 0
 
 /* The costs `gmpsim calibrate` measures are this host's (a 2-vCPU KVM guest,
- * AMD EPYC family 26, Linux 6.18; a quiet full run of 2026-12-06 08:01 UTC):
- * analysis/profiles/default.yaml is that run's output (--costs-only) and
- * gives each value's median, spread and program; the costs no calibrate run
- * has set yet (models.gmp.gogo, netpoll, gc.go's mark and stop costs: the
- * previous host's) are in analysis/profiles/default-uncalibrated.yaml;
- * tests/test_profiles.c checks
- * that both hold exactly these defaults. README.md ("Default costs and where
- * they come from") gives the provenance of every other figure. */
+ * AMD EPYC family 26, Linux 6.18; a quiet full run of 2026-12-06 11:34 UTC,
+ * analysis/profiles/this-host-2026-12-06c.yaml): analysis/profiles/default.yaml
+ * is that run's output (--costs-only) and gives each value's median, spread
+ * and program; tests/test_profiles.c checks that it holds exactly these
+ * defaults. README.md ("Default costs and where they come from") gives the
+ * provenance of every other figure. */
 static const struct sc_row sc_rows[] = {
 	/* ---- top level ---- */
 	{ "name", ROW_STRING, OFF(name), NULL, ROW_REQUIRED | ROW_NONEMPTY, 0, 0, "scenario name" },
@@ -82,13 +80,13 @@ static const struct sc_row sc_rows[] = {
 	{ "numactl.preferred", ROW_STRING, OFF(numactl.preferred), "", 0, 0, 0, "memory from this node (numactl --preferred)" },
 	{ "numactl.localalloc", ROW_BOOL, OFF(numactl.localalloc), "false", 0, 0, 0, "memory on the node that first touches it (numactl -l; the default policy)" },
 	/* ---- kernel ---- */
-	{ "kernel.switch", ROW_DURATION, OFF(kernel.switch_cost), "900ns", 0, 0, 0, "context switch on a core" },
+	{ "kernel.switch", ROW_DURATION, OFF(kernel.switch_cost), "1us", 0, 0, 0, "context switch on a core" },
 	{ "kernel.wake", ROW_DURATION, OFF(kernel.wake_cost), "4.8us", 0, 0, 0, "waker's CPU for a wake-up" },
-	{ "kernel.wake_idle", ROW_DURATION, OFF(kernel.wake_idle), "9us", 0, 0, 0, "IPI + idle exit before a briefly idle core runs the wakee" },
-	{ "kernel.wake_idle_deep", ROW_DURATION, OFF(kernel.wake_idle_deep), "44us", 0, 0, 0, "the same for a core idle longer than idle_deep_after" },
+	{ "kernel.wake_idle", ROW_DURATION, OFF(kernel.wake_idle), "8.6us", 0, 0, 0, "IPI + idle exit before a briefly idle core runs the wakee" },
+	{ "kernel.wake_idle_deep", ROW_DURATION, OFF(kernel.wake_idle_deep), "43us", 0, 0, 0, "the same for a core idle longer than idle_deep_after" },
 	{ "kernel.idle_deep_after", ROW_DURATION, OFF(kernel.idle_deep_after), "200us", 0, 0, 0, "idle time after which a wake-up is deep (KVM halt_poll_ns)" },
-	{ "kernel.thread_create", ROW_DURATION, OFF(kernel.thread_create), "7.5us", 0, 0, 0, "clone + stack mmap" },
-	{ "kernel.thread_exit", ROW_DURATION, OFF(kernel.thread_exit), "18us", 0, 0, 0, "thread start-up + teardown CPU" },
+	{ "kernel.thread_create", ROW_DURATION, OFF(kernel.thread_create), "7.3us", 0, 0, 0, "clone + stack mmap" },
+	{ "kernel.thread_exit", ROW_DURATION, OFF(kernel.thread_exit), "17us", 0, 0, 0, "thread start-up + teardown CPU" },
 	{ "kernel.syscall", ROW_DURATION, OFF(kernel.syscall), "1us", 0, 0, 0, "system call entry + exit" },
 	{ "kernel.page_fault", ROW_DURATION, OFF(kernel.page_fault), "1us", 0, 0, 0, "first touch of a stack page (minor fault)" },
 	{ "kernel.lock_spin", ROW_DURATION, OFF(kernel.lock_spin), "1us", 0, 0, 0, "a futex lock's spin before it sleeps" },
@@ -113,10 +111,10 @@ static const struct sc_row sc_rows[] = {
 	{ "gc.live_heap", ROW_SIZE, OFF(gc.live_heap), "0", 0, 0, 0, "long-lived heap, reachable all run" },
 	{ "gc.go.gogc", ROW_INT64, OFF(gc.gogc), "100", 0, -1, 1000000, "GOGC percent; -1 = off" },
 	{ "gc.go.heap_minimum", ROW_SIZE, OFF(gc.heap_minimum), "4MiB", 0, 0, 0, "defaultHeapMinimum (scaled by GOGC/100)" },
-	{ "gc.go.mark_per_mib", ROW_DURATION, OFF(gc.mark_per_mib), "3ms", ROW_POSITIVE, 0, 0, "mark CPU per MiB of scan work" },
-	{ "gc.go.stack_scan", ROW_DURATION, OFF(gc.stack_scan), "2us", 0, 0, 0, "mark CPU per goroutine stack" },
-	{ "gc.go.sweep_term", ROW_DURATION, OFF(gc.sweep_term), "30us", 0, 0, 0, "STW sweep-termination work" },
-	{ "gc.go.mark_term", ROW_DURATION, OFF(gc.mark_term), "5us", 0, 0, 0, "STW mark-termination work" },
+	{ "gc.go.mark_per_mib", ROW_DURATION, OFF(gc.mark_per_mib), "1.1ms", ROW_POSITIVE, 0, 0, "mark CPU per MiB of scan work" },
+	{ "gc.go.stack_scan", ROW_DURATION, OFF(gc.stack_scan), "900ns", 0, 0, 0, "mark CPU per goroutine stack" },
+	{ "gc.go.sweep_term", ROW_DURATION, OFF(gc.sweep_term), "8us", 0, 0, 0, "STW sweep-termination work" },
+	{ "gc.go.mark_term", ROW_DURATION, OFF(gc.mark_term), "4us", 0, 0, 0, "STW mark-termination work" },
 	{ "gc.go.sweep_per_mib", ROW_DURATION, OFF(gc.sweep_per_mib), "20us", 0, 0, 0, "sweep CPU per MiB of heap" },
 	{ "gc.jvm.enabled", ROW_BOOL, OFF(gc.jvm_enabled), "true", 0, 0, 0, "threads/pool collect like a JVM" },
 	{ "gc.jvm.young", ROW_SIZE, OFF(gc.jvm_young), "64MiB", 0, 65536, 0, "eden size (-Xmn)" },
@@ -127,9 +125,9 @@ static const struct sc_row sc_rows[] = {
 	{ "gc.jvm.safepoint_sync", ROW_DURATION, OFF(gc.jvm_sync), "230ns", 0, 0, 0, "VM thread's safepoint bookkeeping per Java thread (serial)" },
 	{ "gc.jvm.safepoint_poll", ROW_DURATION, OFF(gc.jvm_poll), "20us", 0, 0, 0, "longest a running thread takes to reach a poll" },
 	/* ---- the JVM of the 1:1 models' runtime: java (analysis/measure/JavaThreadPhases.java) ---- */
-	{ "jvm.start", ROW_DURATION, OFF(jvm.start), "58us", 0, 0, 0, "creator CPU in Thread.start() besides kernel.thread_create" },
+	{ "jvm.start", ROW_DURATION, OFF(jvm.start), "57us", 0, 0, 0, "creator CPU in Thread.start() besides kernel.thread_create" },
 	{ "jvm.thread_entry", ROW_DURATION, OFF(jvm.thread_entry), "5us", 0, 0, 0, "a new Java thread's CPU before the start handshake (thread_native_entry)" },
-	{ "jvm.thread_init", ROW_DURATION, OFF(jvm.thread_init), "65us", 0, 0, 0, "its CPU after the handshake, before run() (JavaThread::run)" },
+	{ "jvm.thread_init", ROW_DURATION, OFF(jvm.thread_init), "63us", 0, 0, 0, "its CPU after the handshake, before run() (JavaThread::run)" },
 	{ "jvm.thread_exit", ROW_DURATION, OFF(jvm.thread_exit), "100us", 0, 0, 0, "a Java thread's exit path besides kernel.thread_exit" },
 	{ "jvm.smr_add", ROW_DURATION, OFF(jvm.smr_add), "26ns", 0, 0, 0, "creator CPU in Thread.start() per live thread (ThreadsSMRSupport::add_thread)" },
 	{ "jvm.smr_remove", ROW_DURATION, OFF(jvm.smr_remove), "20ns", 0, 0, 0, "a Java thread's exit CPU per live thread (ThreadsSMRSupport::remove_thread, smr_delete)" },
@@ -153,12 +151,12 @@ static const struct sc_row sc_rows[] = {
 
 	{ "models.gmp", ROW_MODEL, OFF(gmp.enabled), NULL, 0, 0, 0, "Go GMP scheduler (Go 1.19)" },
 	{ "models.gmp.gomaxprocs", ROW_INT64, OFF(gmp.gomaxprocs), "0", 0, 0, 65536, "Ps; 0 = the cores numactl allows (all by default)" },
-	{ "models.gmp.newproc", ROW_DURATION, OFF(gmp.newproc), "72ns", 0, 0, 0, "creator's CPU per go statement" },
-	{ "models.gmp.gogo", ROW_DURATION, OFF(gmp.gogo), "100ns", 0, 0, 0, "user-level switch to a G" },
-	{ "models.gmp.runqput", ROW_DURATION, OFF(gmp.runqput), "13ns", 0, 0, 0, "one run-queue or timer-heap operation" },
-	{ "models.gmp.steal", ROW_DURATION, OFF(gmp.steal), "140ns", 0, 0, 0, "one steal attempt on one P" },
-	{ "models.gmp.netpoll", ROW_DURATION, OFF(gmp.netpoll), "350ns", 0, 0, 0, "a non-blocking netpoll" },
-	{ "models.gmp.signal", ROW_DURATION, OFF(gmp.signal), "15us", 0, 0, 0, "SIGURG delivery + asyncPreempt" },
+	{ "models.gmp.newproc", ROW_DURATION, OFF(gmp.newproc), "69ns", 0, 0, 0, "creator's CPU per go statement" },
+	{ "models.gmp.gogo", ROW_DURATION, OFF(gmp.gogo), "59ns", 0, 0, 0, "user-level switch to a G" },
+	{ "models.gmp.runqput", ROW_DURATION, OFF(gmp.runqput), "12ns", 0, 0, 0, "one run-queue or timer-heap operation" },
+	{ "models.gmp.steal", ROW_DURATION, OFF(gmp.steal), "130ns", 0, 0, 0, "one steal attempt on one P" },
+	{ "models.gmp.netpoll", ROW_DURATION, OFF(gmp.netpoll), "1.1us", 0, 0, 0, "a non-blocking netpoll" },
+	{ "models.gmp.signal", ROW_DURATION, OFF(gmp.signal), "14us", 0, 0, 0, "SIGURG delivery + asyncPreempt" },
 	{ "models.gmp.schedule", ROW_DURATION, OFF(gmp.schedule), "100ns", 0, 0, 0, "one pass of findRunnable's checks" },
 	{ "models.gmp.sysmon_cycle", ROW_DURATION, OFF(gmp.sysmon_cycle), "500ns", 0, 0, 0, "one sysmon iteration" },
 	{ "models.gmp.runnext_backoff", ROW_DURATION, OFF(gmp.runnext_backoff), "3us", 0, 0, 0, "usleep(3) before stealing runnext" },
@@ -176,7 +174,7 @@ static const struct sc_row sc_rows[] = {
 	{ "models.eventloop.loops", ROW_INT64, OFF(evloop.loops), "0", 0, 0, 4096, "selector threads; 0 = 2 x the CPUs the process may use (Netty)" },
 	{ "models.eventloop.workers", ROW_INT64, OFF(evloop.workers), "0", 0, 0, 100000, "worker pool for the handlers' work; 0 = run it on the loop" },
 	{ "models.eventloop.stack", ROW_SIZE, OFF(evloop.stack), "1MiB", 0, 0, 0, "reserved stack per loop or worker thread" },
-	{ "models.eventloop.select", ROW_DURATION, OFF(evloop.select), "1us", 0, 0, 0, "a select()'s Java-side CPU besides epoll_wait (SelectorCosts select_now - kernel.syscall)" },
+	{ "models.eventloop.select", ROW_DURATION, OFF(evloop.select), "280ns", 0, 0, 0, "a select()'s Java-side CPU besides epoll_wait (SelectorCosts select_now - kernel.syscall)" },
 	{ "models.eventloop.dispatch", ROW_DURATION, OFF(evloop.dispatch), "60ns", 0, 0, 0, "CPU to dispatch one ready event to its handler (SelectorCosts dispatch)" },
 	{ "models.eventloop.enqueue", ROW_DURATION, OFF(evloop.enqueue), "200ns", 0, 0, 0, "a task-queue put: execute(), a hand-off, a posted completion" },
 	/* ---- workload ---- */
