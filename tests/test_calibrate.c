@@ -134,8 +134,10 @@ static const char fake_measure[] =
 	"  echo \"SUMMARY go.gc.cpu_per_mib.64MiB $(pick x 1920 2120 2020).0 us x\"\n"
 	"  echo \"SUMMARY go.gc.mark_per_mib.64MiB 9999 us x\"\n"
 	"  echo \"SUMMARY go.gc.stack_scan 1.5 us x\"\n"
-	"  echo \"SUMMARY go.gc.sweep_term 25 us x\"\n"
-	"  echo \"SUMMARY go.gc.mark_term 6.0 us x\" ;;\n"
+	"  echo \"SUMMARY go.gc.sweep_term 11 us x\"\n"   /* forced cycles: printed, not taken */
+	"  echo \"SUMMARY go.gc.mark_term 3.0 us x\"\n"
+	"  echo \"SUMMARY go.gc.bg_sweep_term 25 us x\"\n"
+	"  echo \"SUMMARY go.gc.bg_mark_term 6.0 us x\" ;;\n"
 	"java)\n"
 	"  echo \"RESULT java vm_threads 25 threads x\"\n"
 	"  echo \"RESULT java creator_cpu $(pick x 100 100 100).00 us [1-2]\"\n"
@@ -234,7 +236,7 @@ static void test_fake_full_run_round_trip(void **state)
 	assert_int_equal(sc.gmp.netpoll, 420);
 	assert_int_equal(sc.gc.mark_per_mib, 2000000);        /* 1.92, 2.12, 2.02 ms - sweep_per_mib's default 20 us */
 	assert_int_equal(sc.gc.stack_scan, 1500);
-	assert_int_equal(sc.gc.sweep_term, 25000);
+	assert_int_equal(sc.gc.sweep_term, 25000);          /* background cycles, not the forced 11 us */
 	assert_int_equal(sc.gc.mark_term, 6000);
 	assert_int_equal(sc.jvm.start, 90000);                /* 100 us - kernel.thread_create measured */
 	assert_int_equal(sc.jvm.thread_init, 100000);         /* 105 us - jvm.thread_entry's default 5 us */
@@ -441,12 +443,14 @@ static void test_parse_go_fixture(void **state)
 	assert_true(summaries >= 30);
 	assert_int_equal(figures, summaries);
 	static const struct { const char *key; double ns; } want[] = {
-		{ "go.switch.gosched", 133.2 },           /* "133.2 ns" */
-		{ "go.netpoll0.1fd", 2609.2 },            /* "2609.2 ns" */
-		{ "go.gc.cpu_per_mib.64MiB", 1136700 },   /* "1136.7 us" */
+		{ "go.switch.gosched", 212.3 },           /* "212.3 ns" */
+		{ "go.netpoll0.1fd", 3771.4 },            /* "3771.4 ns" */
+		{ "go.gc.cpu_per_mib.64MiB", 1100800 },   /* "1100.8 us" */
 		{ "go.gc.stack_scan", 900 },              /* "0.9 us" */
 		{ "go.gc.sweep_term", 9000 },             /* "9.0 us" */
 		{ "go.gc.mark_term", 4000 },              /* "4.0 us" */
+		{ "go.gc.bg_sweep_term", 18000 },         /* "18.0 us" */
+		{ "go.gc.bg_mark_term", 4000 },           /* "4.0 us" */
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		int k = 0;
@@ -456,7 +460,7 @@ static void test_parse_go_fixture(void **state)
 			fail_msg("%s: no figure parsed", want[i].key);
 		assert_true(fabs(r.value[k] - want[i].ns) < 1e-6 * want[i].ns);
 	}
-	assert_true(fabs(r.background - 157) < 1e-9);  /* syscall's "other processes 157%" */
+	assert_true(fabs(r.background - 181) < 1e-9);  /* newproc's "other processes 181%" */
 }
 
 /* --only go on a backend that prints the fixture: the profile holds the new
@@ -482,25 +486,25 @@ static void test_only_go_profile_names_programs(void **state)
 	const char *text = slurp(path);
 	assert_non_null(text);
 	static const char *const lines[] = {
-		"    gogo: 130ns    # median 133ns (1 run: no spread); analysis/measure/go/switch: go.switch.gosched\n",
-		"    netpoll: 2.6us    # median 2.61us (1 run: no spread); analysis/measure/go/syscall: go.netpoll0.1fd\n",
+		"    gogo: 210ns    # median 212ns (1 run: no spread); analysis/measure/go/switch: go.switch.gosched\n",
+		"    netpoll: 3.8us    # median 3.77us (1 run: no spread); analysis/measure/go/syscall: go.netpoll0.1fd\n",
 		"gc:\n  go:   # the gmp model's collector\n"
-		"    mark_per_mib: 1.1ms    # median 1.12ms (1 run: no spread); analysis/measure/go/gcmark: "
+		"    mark_per_mib: 1.1ms    # median 1.08ms (1 run: no spread); analysis/measure/go/gcmark: "
 		"go.gc.cpu_per_mib.64MiB - gc.go.sweep_per_mib (20us, default)\n"
 		"    stack_scan: 900ns    # median 900ns (1 run: no spread); analysis/measure/go/gcmark: go.gc.stack_scan\n"
-		"    sweep_term: 9us      # median 9us (1 run: no spread); analysis/measure/go/gcmark: go.gc.sweep_term\n"
-		"    mark_term: 4us      # median 4us (1 run: no spread); analysis/measure/go/gcmark: go.gc.mark_term\n",
+		"    sweep_term: 18us     # median 18us (1 run: no spread); analysis/measure/go/gcmark: go.gc.bg_sweep_term\n"
+		"    mark_term: 4us      # median 4us (1 run: no spread); analysis/measure/go/gcmark: go.gc.bg_mark_term\n",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
 		if (!strstr(text, lines[i]))
 			fail_msg("the profile lacks:\n%s\nit says:\n%s", lines[i], text);
 	struct scenario sc;
 	load_with_profile(path, &sc);
-	assert_int_equal(sc.gmp.gogo, 130);
-	assert_int_equal(sc.gmp.netpoll, 2600);
-	assert_int_equal(sc.gc.mark_per_mib, 1100000);  /* 1136.7 us - 20 us, to two figures */
+	assert_int_equal(sc.gmp.gogo, 210);
+	assert_int_equal(sc.gmp.netpoll, 3800);
+	assert_int_equal(sc.gc.mark_per_mib, 1100000);  /* 1100.8 us - 20 us, to two figures */
 	assert_int_equal(sc.gc.stack_scan, 900);
-	assert_int_equal(sc.gc.sweep_term, 9000);
+	assert_int_equal(sc.gc.sweep_term, 18000);  /* background cycles' clock A, not the forced 9 us */
 	assert_int_equal(sc.gc.mark_term, 4000);
 	assert_int_equal(sc.kernel.switch_cost, table_default("kernel.switch")); /* kernel not chosen */
 	sc_free(&sc);

@@ -49,6 +49,18 @@
 // MiB) it is go.gc.stack_scan, the default's convention
 // (analysis/measure/gc/README.md (c)).
 //
+// Background cycles: forced cycles start on a swept heap with an idle
+// mutator, and their stops are shorter than a running program's (on this
+// host gctrace's clock A read 8-11 us forced against 20-21 us in background
+// cycles, and analysis/measure/gc's workloads, which the validation measured,
+// 12-22 us).  So after the forced phases the child sets GOGC=100 and runs
+// analysis/measure/gc/go/gcbench.go's mutator (1 KiB pointer-free and 128 B
+// garbage at 1000 MB/s, paced by sleeps) on the 16 MiB heap for churnDur;
+// the clocks A and C of the cycles the pacer starts meanwhile are
+// go.gc.bg_sweep_term and go.gc.bg_mark_term, which calibrate takes for
+// gc.go.sweep_term and gc.go.mark_term (the model's stops are those of a
+// running program's cycles).
+//
 // Method: the program runs itself as a child with GODEBUG=gctrace=1,
 // GOMAXPROCS=1 and GOGC=off (so only forced cycles happen) and reads the
 // child's stderr.  In each phase (64 MiB; 16 MiB; 16 MiB + goroutines) the
@@ -66,8 +78,10 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"syscall"
+	"time"
 
 	"gmpsim/measure/go/internal/bench"
 )
@@ -162,12 +176,51 @@ func child() {
 				k >= warmup, ms.HeapAlloc, c1-c0)
 		}
 	}
+	if ch != nil {
+		close(ch)
+	}
+	churn()
 	runtime.KeepAlive(live)
+}
+
+// Background cycles: GOGC=100 and analysis/measure/gc/go/gcbench.go's
+// mutator (1 KiB pointer-free and 128 B garbage at 1000 MB/s, paced by
+// sleeps) on the last phase's 16 MiB heap for churnDur; the pacer starts the
+// cycles (gctrace lines without "(forced)") between the CHURN lines.
+const churnDur = time.Second
+
+var (
+	sink  []byte
+	gsink [64]*[128]byte
+)
+
+func churn() {
+	debug.SetGCPercent(100)
+	runtime.GC()
+	fmt.Fprintln(os.Stderr, "CHURN start")
+	t0 := time.Now()
+	var allocated int64
+	for i := 1; ; i++ {
+		sink = make([]byte, 1024)
+		gsink[i&63] = new([128]byte)
+		allocated += 1024 + 128
+		if i&1023 == 0 {
+			el := time.Since(t0)
+			if el >= churnDur {
+				break
+			}
+			if ahead := time.Duration(float64(allocated)/1e9*1e9) - el; ahead > 0 {
+				time.Sleep(ahead)
+			}
+		}
+	}
+	fmt.Fprintln(os.Stderr, "CHURN end")
 }
 
 var (
 	traceRe = regexp.MustCompile(`^gc \d+ @[\d.]+s \d+%: ([\d.]+)\+([\d.]+)\+([\d.]+) ms clock, ` +
 		`([\d.]+)\+([\d.]+)/([\d.]+)/([\d.]+)\+([\d.]+) ms cpu, .*\(forced\)$`)
+	bgRe = regexp.MustCompile(`^gc \d+ @[\d.]+s \d+%: ([\d.]+)\+([\d.]+)\+([\d.]+) ms clock, .* \d+ P$`)
 	cycleRe = regexp.MustCompile(`^CYCLE live=(\d+) g=(\d+) measured=(true|false) heap=(\d+) cpu=(\d+)$`)
 )
 
@@ -212,6 +265,26 @@ func parse(stderr []byte) (map[phase]*figures, error) {
 		last = nil
 	}
 	return out, nil
+}
+
+// parseChurn returns the clocks A and C (us) of the background cycles
+// between the CHURN lines.
+func parseChurn(stderr []byte) (a, c []float64) {
+	in := false
+	sc := bufio.NewScanner(bytes.NewReader(stderr))
+	for sc.Scan() {
+		switch line := sc.Text(); line {
+		case "CHURN start":
+			in = true
+		case "CHURN end":
+			in = false
+		default:
+			if m := bgRe.FindStringSubmatch(line); in && m != nil {
+				a, c = append(a, num(m[1])*1e3), append(c, num(m[3])*1e3)
+			}
+		}
+	}
+	return a, c
 }
 
 func runChild() []byte {
@@ -280,7 +353,8 @@ func main() {
 		return
 	}
 	fmt.Printf("gcmark: forced GC cycles on a pointer-dense live heap, GOMAXPROCS=1, GOGC=off, %s\n", runtime.Version())
-	figs, err := parse(runChild())
+	stderr := runChild()
+	figs, err := parse(stderr)
 	if err == nil && len(figs) != len(phases) {
 		err = fmt.Errorf("measured %d of %d phases (no gctrace lines? GODEBUG=gctrace=1 is set for the child)",
 			len(figs), len(phases))
@@ -302,5 +376,17 @@ func main() {
 	s = bench.StatsOf(c)
 	bench.PrintUnit("mark termination stop (gctrace clock C)", "us", s)
 	bench.Summary("go.gc.mark_term", s.Med, "us", "gctrace clock C, forced GC, 1 P, all phases")
+	a, c = parseChurn(stderr)
+	if len(a) < 3 {
+		fmt.Fprintf(os.Stderr, "gcmark: %d background cycles in %v of churn (want 3 or more)\n", len(a), churnDur)
+		os.Exit(1)
+	}
+	fmt.Printf("  background cycles (GOGC=100, gcbench's mutator at 1000 MB/s, 16 MiB heap): %d\n", len(a))
+	s = bench.StatsOf(a)
+	bench.PrintUnit("  sweep termination stop (gctrace clock A)", "us", s)
+	bench.Summary("go.gc.bg_sweep_term", s.Med, "us", "gctrace clock A, background cycles, 1 P, 16 MiB")
+	s = bench.StatsOf(c)
+	bench.PrintUnit("  mark termination stop (gctrace clock C)", "us", s)
+	bench.Summary("go.gc.bg_mark_term", s.Med, "us", "gctrace clock C, background cycles, 1 P, 16 MiB")
 	bench.ReportBackground()
 }
