@@ -278,7 +278,7 @@ install: gmpsim
 	install -m 755 gmpsim $(DESTDIR)$(PREFIX)/bin/gmpsim
 	install -m 644 scenarios/*.yaml $(SHARE)/scenarios/
 	install -m 644 analysis/*.sql $(SHARE)/analysis/
-	install -m 644 analysis/calibrate/*.sh $(SHARE)/analysis/calibrate/
+	install -m 644 analysis/calibrate/*.sh analysis/calibrate/*.c $(SHARE)/analysis/calibrate/
 	install -m 644 analysis/profiles/*.yaml $(SHARE)/analysis/profiles/
 	install -m 644 analysis/measure/*.c analysis/measure/*.h analysis/measure/*.java $(SHARE)/analysis/measure/
 	for f in $(MEASURE_GO); do install -m 644 analysis/measure/go/$$f $(SHARE)/analysis/measure/go/$$f; done

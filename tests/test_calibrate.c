@@ -7,6 +7,8 @@
  * the profile loading with --profile and include:, failures writing nothing;
  * a real go-family run kept as a fixture (tests/fixtures/calibrate_go_run.log)
  * parsed and written into a profile.
+ * The speed reference: a fake gate whose REF line makes chosen runs slower,
+ * which the header marks SLOW and the medians leave out.
  * One short real measurement (stack_commit, ~5 s) checks the real scripts. */
 #include "testutil.h"
 
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "calib.h"
+#include "calib_speed.h"
 #include "scenario.h"
 
 static char dir[256];
@@ -317,6 +320,105 @@ static void test_only_java_uses_default_kernel_cost(void **state)
 	sc_free(&sc);
 }
 
+/* gate.sh's lines: the verdict and the speed reference; anything else,
+ * or a reference that is not two positive numbers, is not one. */
+static void test_gate_lines(void **state)
+{
+	(void)state;
+	struct calib_run r = { .background = -1 };
+	assert_int_equal(calib_gate_line(&r, "GATE noisy 120\n"), 1);
+	assert_string_equal(r.gate, "noisy 120");
+	assert_int_equal(calib_gate_line(&r, "REF cpu_ns 1.125 mem_ns 131.5\n"), 1);
+	assert_true(r.ref_cpu == 1.125 && r.ref_mem == 131.5);
+	assert_int_equal(calib_gate_line(&r, "REF cpu_ns 0 mem_ns 99\n"), 0);
+	assert_int_equal(calib_gate_line(&r, "REF cpu_ns nan mem_ns 99\n"), 0);
+	assert_int_equal(calib_gate_line(&r, "speedref: out of memory (8 MiB)\n"), 0);
+	assert_true(r.ref_cpu == 1.125 && r.ref_mem == 131.5);
+}
+
+/* A gate that counts its calls (kernel runs 1-3, go 4-6, java 7-9) and
+ * prints the speed reference the case chooses for each. */
+static void install_speed_gate(const char *cases)
+{
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "#!/bin/sh\n"
+		 "k=$(cat \"$GMPSIM_CALIBRATE_DIR/gk\" 2>/dev/null || echo 0); k=$((k + 1)); echo $k >\"$GMPSIM_CALIBRATE_DIR/gk\"\n"
+		 "echo 'GATE ok 2'\n"
+		 "case $k in\n%s\n*) echo 'REF cpu_ns 1.000 mem_ns 100.0' ;;\nesac\n", cases);
+	install_fakes();
+	put("gate.sh", text, 0755);
+	char gk[600];
+	snprintf(gk, sizeof gk, "%s/gk", dir);
+	unlink(gk);
+}
+
+/* go run 1 ran 50 % slower (cpu), java run 2 30 % slower (mem, against the
+ * median 100 ns: kernel run 2's 48 ns, faster, does not make the others
+ * slow), java run 1 14 % / 24 %, inside the 15 % / 25 % tolerance: the two slow runs are
+ * marked in the header and on stderr, and go's medians are over runs 2 and
+ * 3 only (newproc 170, 160: median 165, linear p10-p90 161-169). */
+static void test_slow_run_left_out(void **state)
+{
+	(void)state;
+	install_speed_gate("2) echo 'REF cpu_ns 1.000 mem_ns 48.0' ;;\n"
+			   "4) echo 'REF cpu_ns 1.500 mem_ns 100.0' ;;\n"
+			   "7) echo 'REF cpu_ns 1.140 mem_ns 124.0' ;;\n"
+			   "8) echo 'REF cpu_ns 1.000 mem_ns 130.0' ;;");
+	static char out[1 << 16];
+	char args[600];
+	snprintf(args, sizeof args, "-o %s/slow.yaml", dir);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "calibrate: warning: go run 1 ran on a slower host (speed reference cpu 1.50 ns "
+				    "(+50%) mem 100 ns (+0%)); its figures are left out of the medians\n"));
+	assert_non_null(strstr(out, "calibrate: warning: java run 2 ran on a slower host"));
+	assert_null(strstr(out, "java run 1 ran on"));
+	snprintf(args, sizeof args, "%s/slow.yaml", dir);
+	const char *text = slurp(args);
+	assert_non_null(strstr(text, "#   go     run 1 cpu 1.50 ns (+50%) mem 100 ns (+0%); run 2 cpu 1.00 ns (+0%)"));
+	assert_non_null(strstr(text, "# SLOW: go run 1: speed reference cpu 1.50 ns (+50%) mem 100 ns (+0%): the host was slower"));
+	assert_non_null(strstr(text, "its figures are left out of the medians (2 of 3 go runs kept)\n"));
+	assert_non_null(strstr(text, "# SLOW: java run 2: speed reference cpu 1.00 ns (+0%) mem 130 ns (+30%)"));
+	assert_null(strstr(text, "# SLOW: java run 1"));
+	assert_null(strstr(text, "# SLOW: kernel"));
+	assert_null(strstr(text, "# AT SPEED"));
+	assert_non_null(strstr(text, "newproc: 170ns    # median 165ns, p10-p90 161ns-169ns over 2 runs"));
+	struct scenario sc;
+	load_with_profile(args, &sc);
+	assert_int_equal(sc.gmp.newproc, 170);       /* 165 to two figures */
+	assert_int_equal(sc.gmp.gogo, 110);          /* 120, 90: 105; with run 1 (80) it would be 90 */
+	assert_int_equal(sc.kernel.switch_cost, 2500); /* the kernel's three runs all count */
+	sc_free(&sc);
+}
+
+/* Every go run slower than the kernel's: nothing at speed to prefer, so all
+ * three count (gogo 80, 120, 90: 90) and the header says to re-run; a
+ * calibrate whose runs all read alike is AT SPEED. */
+static void test_all_runs_slow_kept(void **state)
+{
+	(void)state;
+	install_speed_gate("4|5|6) echo 'REF cpu_ns 1.300 mem_ns 100.0' ;;");
+	static char out[1 << 16];
+	char args[600];
+	snprintf(args, sizeof args, "--only kernel --only go -o %s/a.yaml", dir);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	snprintf(args, sizeof args, "%s/a.yaml", dir);
+	const char *text = slurp(args);
+	assert_non_null(strstr(text, "# SLOW: go run 3: speed reference cpu 1.30 ns (+30%)"));
+	assert_non_null(strstr(text, "every go run was slow: all are kept; re-run calibrate\n"));
+	struct scenario sc;
+	load_with_profile(args, &sc);
+	assert_int_equal(sc.gmp.gogo, 90);
+	sc_free(&sc);
+	install_speed_gate("");
+	snprintf(args, sizeof args, "--only kernel -o %s/a.yaml", dir);
+	assert_int_equal(calibrate("", args, out, sizeof out), 0);
+	snprintf(args, sizeof args, "%s/a.yaml", dir);
+	text = slurp(args);
+	assert_non_null(strstr(text, "# AT SPEED: every run's speed reference within 15% / 25% (fastest cpu 1.00 ns, median mem 100 ns)\n"));
+	assert_null(strstr(text, "# SLOW:"));
+}
+
 #define GO_FIXTURE "tests/fixtures/calibrate_go_run.log"
 
 /* A real run of the go family (analysis/calibrate/measure.sh go run, kept
@@ -534,6 +636,9 @@ int main(void)
 		cmocka_unit_test(test_fake_full_run_round_trip),
 		cmocka_unit_test(test_skips_said_and_defaults_kept),
 		cmocka_unit_test(test_only_java_uses_default_kernel_cost),
+		cmocka_unit_test(test_gate_lines),
+		cmocka_unit_test(test_slow_run_left_out),
+		cmocka_unit_test(test_all_runs_slow_kept),
 		cmocka_unit_test(test_parse_go_fixture),
 		cmocka_unit_test(test_only_go_profile_names_programs),
 		cmocka_unit_test(test_costs_only_and_from),

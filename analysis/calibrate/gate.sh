@@ -10,8 +10,15 @@
 #
 # PCT is the busy jiffies of the whole machine in that second (USER_HZ 100:
 # per cent of one CPU), so a 2-CPU machine flat out reads 200.
+#
+# With SPEEDREF naming the built analysis/calibrate/speedref.c, the gate then
+# times the speed reference (~50 ms): GATE_REF is its line, "REF cpu_ns X
+# mem_ns Y", printed by --run after the GATE line. It sees what /proc/stat
+# cannot (a slower host: a noisy neighbour, a lower clock); `gmpsim
+# calibrate` compares it across its runs.
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8; exit}' /proc/stat; }
-GATE_SPENT=${GATE_SPENT:-0} GATE_RES="noisy -"
+GATE_SPENT=${GATE_SPENT:-0} GATE_RES="noisy -" GATE_REF=
+speedref() { if [ -n "${SPEEDREF:-}" ] && [ -x "$SPEEDREF" ]; then GATE_REF=$("$SPEEDREF" 2>&1 | head -n 1); fi; }
 gate() {
 	tries=0
 	while :; do
@@ -27,5 +34,7 @@ gate() {
 if [ "${1:-}" = --run ]; then
 	GATE_MAX=${GATE_MAX:-15} GATE_WAIT=${GATE_WAIT:-2} GATE_TRIES=${GATE_TRIES:-3} GATE_BUDGET=${GATE_BUDGET:-60}
 	gate
+	speedref
 	echo "GATE $GATE_RES"
+	[ -z "$GATE_REF" ] || echo "$GATE_REF"
 fi

@@ -5,6 +5,7 @@
 #
 #   sh measure.sh kernel|go|java build DIR   build into DIR (quiet unless it fails)
 #   sh measure.sh kernel|go|java run DIR     run once, print the programs' output
+#   sh measure.sh speedref build DIR         build gate.sh's speed reference (speedref.c)
 #
 # The sources are analysis/measure (kernel: C; java: JavaThreadPhases and
 # ThreadCreate) and analysis/measure/go (newproc, steal, signal.c, switch,
@@ -19,12 +20,14 @@ case $family in
 kernel) progs=${CALIBRATE_PROGS:-"syscall switch wake wake_idle thread_create stack_commit"} ;;
 go) progs=${CALIBRATE_PROGS:-"newproc steal signal switch syscall gcmark"} ;;
 java) progs=${CALIBRATE_PROGS:-"JavaThreadPhases ThreadCreate"} ;;
-*) echo "measure.sh: unknown family '$family' (kernel, go, java)" >&2; exit 2 ;;
+speedref) progs=speedref ;;
+*) echo "measure.sh: unknown family '$family' (kernel, go, java, speedref)" >&2; exit 2 ;;
 esac
 mkdir -p "$dir"
 
 build() {
 	case $family in
+	speedref) ${CC:-cc} -O2 -Wall -o "$dir/speedref" "$HERE/speedref.c" ;;
 	kernel) for p in $progs; do ${CC:-cc} -O2 -Wall -pthread -o "$dir/$p" "$SRC/$p.c"; done ;;
 	go)
 		export GOCACHE="$dir/gocache" GOPATH="$dir/gopath" GOPROXY=off GOFLAGS= GO111MODULE=on GOTOOLCHAIN=local CGO_ENABLED=0

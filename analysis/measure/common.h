@@ -53,14 +53,68 @@ static inline long futex_wake(volatile int *uaddr, int n)
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define cpu_relax() __builtin_ia32_pause()
 
-/* Pin the calling thread to one CPU; dies on failure (results would be meaningless). */
-static inline void pin_cpu(int cpu)
+/* A CPU's core from sysfs, as package * 65536 + core_id; -1 when unknown. */
+static inline long core_of(int cpu)
 {
-	cpu_set_t set;
+	char path[96];
+	long pkg = -1, id = -1;
+	snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+	FILE *f = fopen(path, "r");
+	if (f && fscanf(f, "%ld", &pkg) != 1)
+		pkg = -1;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%ld", &id) != 1)
+		id = -1;
+	if (f)
+		fclose(f);
+	return pkg < 0 || id < 0 ? -1 : pkg * 65536 + id;
+}
+
+/* The real CPU behind the programs' "CPU i" (0 or 1): CPU 0 is the first CPU
+ * this process may run on (its affinity mask at the first call), CPU 1 the
+ * first other allowed CPU on another core (not CPU 0's SMT sibling, whose
+ * caches it shares), else the next allowed CPU. So "remote" means another
+ * core under taskset or a cgroup's cpuset too, not whatever CPU1 is. Dies
+ * when fewer than i + 1 CPUs are allowed. */
+static inline int real_cpu(int i)
+{
+	static int cpu[2] = { -1, -1 };
+	if (cpu[0] < 0) {
+		cpu_set_t set;
+		if (sched_getaffinity(0, sizeof set, &set) != 0) {
+			perror("sched_getaffinity");
+			exit(1);
+		}
+		for (int c = 0; c < CPU_SETSIZE; c++) {
+			if (!CPU_ISSET(c, &set))
+				continue;
+			if (cpu[0] < 0)
+				cpu[0] = c;
+			else if (cpu[1] < 0 || (core_of(cpu[1]) == core_of(cpu[0]) && core_of(c) != core_of(cpu[0])))
+				cpu[1] = c;
+		}
+	}
+	if (i < 0 || i > 1 || cpu[i] < 0) {
+		fprintf(stderr, "pin_cpu(%d): this process may run on fewer than %d CPUs\n", i, i + 1);
+		exit(1);
+	}
+	return cpu[i];
+}
+
+/* Pin the calling thread to the programs' CPU i (0 or 1, see real_cpu) and
+ * read it back; dies on failure (results would be meaningless). */
+static inline void pin_cpu(int i)
+{
+	int c = real_cpu(i);
+	cpu_set_t set, got;
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof set, &set) != 0) {
-		perror("sched_setaffinity");
+	CPU_SET(c, &set);
+	if (sched_setaffinity(0, sizeof set, &set) != 0 || sched_getaffinity(0, sizeof got, &got) != 0 ||
+	    !CPU_EQUAL(&set, &got)) {
+		fprintf(stderr, "pinning to CPU%d: %s\n", c, strerror(errno));
 		exit(1);
 	}
 }

@@ -84,8 +84,8 @@ static void run(const char *mode, int pinned)
 		pin_cpu(0);
 	else {
 		CPU_ZERO(&all);
-		for (int c = 0; c < 2 && c < CPU_SETSIZE; c++)
-			CPU_SET(c, &all);
+		for (int c = 0; c < 2; c++)
+			CPU_SET(real_cpu(c), &all);
 		sched_setaffinity(0, sizeof all, &all);
 	}
 	pthread_attr_init(&attr);
@@ -109,7 +109,7 @@ static void run(const char *mode, int pinned)
 				tr[n] = (double)(recs[i].t_run - a);
 				ex[n] = (double)(c - recs[i].t_last);
 				reused += recs[i].reused;
-				oncpu1 += recs[i].cpu == 1;
+				oncpu1 += recs[i].cpu == real_cpu(1);
 				n++;
 			}
 		}

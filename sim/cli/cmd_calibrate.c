@@ -18,6 +18,7 @@
 #include "cmd_calibrate.h"
 #include "cli.h"
 #include "calib.h"
+#include "calib_speed.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -74,7 +75,10 @@ static void calibrate_usage(FILE *f)
 		"\n"
 		"Each run waits for a quiet machine (others' CPU <= GATE_MAX%% of a CPU, default 15,\n"
 		"over 1 s; GATE_TRIES samples, default 3 or 1 with --quick), then runs anyway; the\n"
-		"profile's header records every verdict. Toolchains: CC (default cc), GO (default\n"
+		"profile's header records every verdict. After the gate each run times a speed\n"
+		"reference (analysis/calibrate/speedref.c); a run over 15%% slower than the fastest\n"
+		"(cpu) or 25%% than the median (mem) is marked SLOW and left out of the medians when its family has a\n"
+		"run at speed (a slow host period /proc/stat cannot show). Toolchains: CC (default cc), GO (default\n"
 		"go on PATH, else /usr/lib/go-1.19/bin/go), JAVA and JAVAC (default on PATH).\n"
 		"GMPSIM_CALIBRATE_DIR replaces the directory of measure.sh and gate.sh.\n"
 		"\n"
@@ -272,12 +276,36 @@ static bool build_family(struct calib_cli *c, enum calib_family f, struct calib_
 	return false;
 }
 
+/* The gate's verdict and speed reference (calib_speed.h) into run. */
 static void run_gate(struct calib_cli *c, struct calib_run *run)
 {
-	char cmd[2 * PATH_MAX], line[128];
-	script_cmd(c, "gate.sh", "--run", cmd, sizeof cmd);
-	first_line(cmd, line, sizeof line);
-	snprintf(run->gate, sizeof run->gate, "%.20s", strncmp(line, "GATE ", 5) == 0 ? line + 5 : "noisy ?");
+	char cmd[2 * PATH_MAX], line[256];
+	script_cmd(c, "gate.sh", "--run 2>&1", cmd, sizeof cmd);
+	snprintf(run->gate, sizeof run->gate, "noisy ?");
+	FILE *p = popen(cmd, "r");
+	while (p && fgets(line, sizeof line, p))
+		calib_gate_line(run, line);
+	if (p)
+		pclose(p);
+}
+
+/* Builds gate.sh's speed reference into work/speedref and names it in
+ * SPEEDREF; without a C compiler or when the build fails, the gate prints
+ * no REF line and the header says there was none. */
+static void build_speedref(struct calib_cli *c)
+{
+	char args[3 * PATH_MAX], q[2 * PATH_MAX + 32], cmd[4 * PATH_MAX], ref[PATH_MAX + 32];
+	struct calib_family_result cc;
+	memset(&cc, 0, sizeof cc);
+	unsetenv("SPEEDREF");
+	if (!find_cc(&cc))
+		return;
+	quote(c->work, q, sizeof q);
+	snprintf(args, sizeof args, "speedref build %.4100s >%.4100s/speedref.build.log 2>&1", q, q);
+	script_cmd(c, "measure.sh", args, cmd, sizeof cmd);
+	snprintf(ref, sizeof ref, "%s/speedref", c->work);
+	if (system(cmd) == 0)
+		setenv("SPEEDREF", ref, 1);
 }
 
 /* One run of family f into run; the programs' output is kept in work/f.runK.log.
@@ -521,6 +549,7 @@ static int calibrate(struct calib_cli *c, struct calib_profile *p)
 	if (!mkdtemp(c->work))
 		return cli_error(CMD, EXIT_FAIL, "cannot create a build directory: %s", strerror(errno));
 	c->start = time(NULL);
+	build_speedref(c);
 	bool ok = true;
 	for (int f = 0; ok && f < CALIB_NFAMILIES; f++) {
 		if (p->fam[f].wanted && f == CALIB_JAVA && c->quick && !getenv("CALIBRATE_PROGS"))
@@ -532,6 +561,7 @@ static int calibrate(struct calib_cli *c, struct calib_profile *p)
 	progress(c, ok ? "done" : "failed");
 	if (!ok)
 		return EXIT_FAIL; /* the logs stay in c->work */
+	calib_speed_warnings(stderr, p);
 	nftw(c->work, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return write_out(c, p);
 }

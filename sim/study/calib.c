@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "calib_speed.h"
 #include "scenario.h"
 
 enum calib_unit { CU_NS, CU_BYTES, CU_COUNT };
@@ -223,9 +224,12 @@ static double minus_param_value(const struct calib_param *r, const struct calib_
 	return *measured ? vals[i].median : default_of(r->minus_param);
 }
 
-static void compute_param(const struct calib_param *r, const struct calib_family_result *fam,
+/* Over the runs that count: a run measured in a slow host period does not
+ * when its family has one at speed (calib_speed.h). */
+static void compute_param(const struct calib_param *r, const struct calib_profile *p,
 			  struct calib_value *vals, struct calib_value *out)
 {
+	const struct calib_family_result *fam = &p->fam[r->family];
 	double x[CALIB_MAX_RUNS];
 	int n = 0;
 	double sub = minus_param_value(r, vals, &out->minus_measured);
@@ -233,7 +237,7 @@ static void compute_param(const struct calib_param *r, const struct calib_family
 	for (int k = 0; fam->measured && k < fam->nruns; k++) {
 		const struct calib_run *run = &fam->runs[k];
 		double v, plus = 0, minus = 0;
-		if (!run_figure(run, r->figure, &v) || (r->plus && !run_figure(run, r->plus, &plus)) ||
+		if (!calib_run_counts(p, (int)r->family, k) || !run_figure(run, r->figure, &v) || (r->plus && !run_figure(run, r->plus, &plus)) ||
 		    (r->minus && !run_figure(run, r->minus, &minus)))
 			continue;
 		x[n++] = v + plus - minus - sub + r->offset;
@@ -550,6 +554,7 @@ static void write_header(FILE *f, const struct calib_profile *p, const char *sys
 			fam->measured ? (fam->tool[0] ? " with " : "") : fam->why, fam->measured ? fam->tool : "");
 	}
 	write_gates(f, p);
+	calib_speed_header(f, p);
 	fprintf(f, "# every value: the median over the runs (rounded to 2 significant figures), with its\n"
 		   "# median, p10-p90 across runs and the program that measured it in the comment\n\n");
 }
@@ -559,7 +564,7 @@ int calib_write_profile(FILE *f, const struct calib_profile *p, const char *sysr
 	struct calib_value vals[NPARAMS];
 	memset(vals, 0, sizeof vals);
 	for (int i = 0; i < NPARAMS; i++)
-		compute_param(&calib_table[i], &p->fam[calib_table[i].family], vals, &vals[i]);
+		compute_param(&calib_table[i], p, vals, &vals[i]);
 	write_header(f, p, sysroot);
 	write_machine(f, sysroot);
 	write_section(f, "kernel", vals, p, "  ");

@@ -25,6 +25,7 @@ struct calib_run {
 	double value[CALIB_MAX_FIGURES];
 	double background;  /* the largest "other processes N%" line, -1 if none */
 	char gate[32];      /* the gate's verdict before the run: "ok 3", "noisy 120" */
+	double ref_cpu, ref_mem; /* the speed reference after the gate (ns), 0 if none (calib_speed.h) */
 };
 
 /* A family's state after calibrate has tried it. */
