@@ -236,6 +236,8 @@ struct gmp_model_cfg {
 	sim_ns signal;          /* models.gmp.signal: SIGURG delivery + asyncPreempt on the target */
 	sim_ns schedule;        /* models.gmp.schedule: one pass of schedule/findRunnable's checks */
 	sim_ns sysmon_cycle;    /* models.gmp.sysmon_cycle: one sysmon loop iteration */
+	sim_ns newm;            /* models.gmp.newm: creator's CPU in newm besides the clone (allocm, newosproc's sigprocmask pair) */
+	sim_ns mstart;          /* models.gmp.mstart: a new M's CPU from clone to its first schedule (mstart, minit) */
 	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
 	sim_ns chan;            /* models.gmp.chan: one channel operation (lock, copy, unlock) */
