@@ -160,7 +160,7 @@ static const struct sc_row sc_rows[] = {
 	{ "models.gmp.schedule", ROW_DURATION, OFF(gmp.schedule), "100ns", 0, 0, 0, "one pass of findRunnable's checks" },
 	{ "models.gmp.sysmon_cycle", ROW_DURATION, OFF(gmp.sysmon_cycle), "500ns", 0, 0, 0, "one sysmon iteration" },
 	{ "models.gmp.newm", ROW_DURATION, OFF(gmp.newm), "79us", 0, 0, 0, "creator's CPU per new M besides kernel.thread_create (allocm)" },
-	{ "models.gmp.mstart", ROW_DURATION, OFF(gmp.mstart), "36us", 0, 0, 0, "a new M's CPU before its first schedule (mstart, minit)" },
+	{ "models.gmp.mstart", ROW_DURATION, OFF(gmp.mstart), "0", 0, 0, 0, "a new M's CPU before its first schedule (mstart, minit)" },
 	{ "models.gmp.runnext_backoff", ROW_DURATION, OFF(gmp.runnext_backoff), "3us", 0, 0, 0, "usleep(3) before stealing runnext" },
 	{ "models.gmp.chan", ROW_DURATION, OFF(gmp.chan), "30ns", 0, 0, 0, "one channel operation (lock, copy, unlock)" },
 	{ "models.gmp.procyield", ROW_DURATION, OFF(gmp.procyield), "600ns", 0, 0, 0, "one sync.Mutex spin: procyield(30)" },
