@@ -19,14 +19,18 @@
  * Method: one thread pinned to CPU 0 runs LOOPS lives of that sequence on its
  * own 1 MiB region (touching TOUCH KiB of the stack between start and exit, as
  * a thread's frames do: the page faults are in the cost) and measures its own
- * CPU time (CLOCK_THREAD_CPUTIME_ID) per life, in four set-ups:
- *   alone        nothing of this process on CPU 1
- *   sibling      a thread of this process spins on CPU 1 (reading memory)
- *   other_proc   a forked process spins on CPU 1 (a busy core, another mm)
- *   sibling_nocall  sibling spinning, and the lives skip the 4 calls (only
- *                the touches): the cost of the touches alone
- * The per-life extra cost of the shootdowns is sibling - other_proc (the busy
- * other core is in both). TRIALS trials each, medians printed.
+ * CPU time (CLOCK_THREAD_CPUTIME_ID) per life, with CPU 1:
+ *   alone        running nothing of this program (others' load may be there:
+ *                the background line says how much)
+ *   other_proc   running a forked process that spins reading memory (a busy
+ *                core, another mm: no shootdown of ours needed)
+ *   sibling      running a thread of this process that spins (our mm on both
+ *                CPUs: what a TLB shootdown would add shows as sibling - other_proc)
+ * each also without the 3 guard calls (no_guard: faults + madvise only), and
+ * a call-free arithmetic loop as the control (a slower core would slow it too).
+ * Modes interleaved trial by trial, TRIALS trials, medians printed.
+ * busy_extra = other_proc - alone is kernel.stack_remap_busy (when CPU 1 was
+ * really idle in "alone": run it on a quiet machine).
  *
  *   ./stack_remap [TOUCH_KIB]      (default 16: jvm.stack_touch)
  */
