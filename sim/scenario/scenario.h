@@ -167,6 +167,7 @@ struct kernel_cfg {
 	sim_ns timer_slack;        /* kernel.timer_slack: how late a thread's sleep timer fires */
 	sim_ns lock_spin;          /* kernel.lock_spin: a futex lock's spin before futex_wait */
 	sim_ns page_fault;         /* kernel.page_fault: first touch of a stack page */
+	sim_ns stack_remap_busy;   /* kernel.stack_remap_busy: a thread life's page-table work, extra CPU with every other core busy */
 	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
 	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
 	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */

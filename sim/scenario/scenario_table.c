@@ -89,6 +89,7 @@ static const struct sc_row sc_rows[] = {
 	{ "kernel.thread_exit", ROW_DURATION, OFF(kernel.thread_exit), "17us", 0, 0, 0, "thread start-up + teardown CPU" },
 	{ "kernel.syscall", ROW_DURATION, OFF(kernel.syscall), "1us", 0, 0, 0, "system call entry + exit" },
 	{ "kernel.page_fault", ROW_DURATION, OFF(kernel.page_fault), "1us", 0, 0, 0, "first touch of a stack page (minor fault)" },
+	{ "kernel.stack_remap_busy", ROW_DURATION, OFF(kernel.stack_remap_busy), "60us", 0, 0, 0, "a thread life's stack page-table work (faults, guard zone, release): extra CPU when every other core is busy" },
 	{ "kernel.lock_spin", ROW_DURATION, OFF(kernel.lock_spin), "1us", 0, 0, 0, "a futex lock's spin before it sleeps" },
 	{ "kernel.timer_slack", ROW_DURATION, OFF(kernel.timer_slack), "50us", 0, 0, 0, "a sleeping thread's timer fires this late (PR_SET_TIMERSLACK default)" },
 	{ "kernel.sched_latency", ROW_DURATION, OFF(kernel.sched_latency), "6ms", 0, 100000, 1e9, "CFS target latency (Linux's sysctl range: 100us..1s)" },
