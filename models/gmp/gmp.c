@@ -450,8 +450,7 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 	case M_EXITSYSCALL:
 		gmp_exitsyscall(s, m);
 		return;
-	case M_LOCKED_WAIT:  /* startlockedm handed a P: run the locked G */
-		s->nmidlelocked--;
+	case M_LOCKED_WAIT:  /* startlockedm handed a P (and uncounted it): run the locked G */
 		gmp_acquirep(m, m->nextp);
 		m->nextp = NULL;
 		gmp_execute(s, m, m->lockedg, false);

@@ -341,10 +341,16 @@ void gmp_stoplockedm(struct gmp *s, struct gmp_m *m)
 }
 
 /* proc.go:startlockedm — g must run on its own M: this M hands it its P
- * (nextp + notewakeup) and stops. */
+ * (nextp + notewakeup) and stops. The locked M stops counting as idle
+ * here, before this M's stopm runs checkdead (incidlelocked(-1) comes
+ * first in startlockedm), not when it gets to run: a woken M still
+ * waiting for a core (or a new M still in mstart) is not asleep. One that
+ * has not reached stoplockedm yet never counted (it finds nextp there). */
 void gmp_startlockedm(struct gmp *s, struct gmp_m *m, struct task *g)
 {
 	struct gmp_m *lm = g->lockedm;
+	if (lm->phase == M_LOCKED_WAIT)
+		s->nmidlelocked--;  /* proc.go:startlockedm: incidlelocked(-1) */
 	lm->nextp = gmp_releasep(m);
 	s->st.lockedm_handoffs++;
 	if (lm->phase == M_LOCKED_WAIT && lm->kt->state == KT_BLOCKED) {
