@@ -411,23 +411,29 @@ static void test_lock_os_thread(void **state)
 	res_free(&released);
 }
 
-/* The same locked G when a new M pays mstart before its first schedule
- * (proc.go:mstart/minit). The timing must not change the hand-offs: each
- * of the 100 wake-ups is found by some M that startlockedm's its P to the
- * locked M (100 hand-offs), the G completes, and exiting locked takes the
- * thread. proc.go:startlockedm does incidlelocked(-1) before its stopm's
- * checkdead, so a locked M handed a P is never counted asleep, whether it
- * has a core yet or not: no "all goroutines are asleep". */
-static void test_lock_os_thread_with_mstart(void **state)
+/* The same locked G under other timings: a new M paying mstart before
+ * its first schedule (proc.go:mstart/minit), or GOMAXPROCS 1 on 2 cores.
+ * Timing must not change the hand-offs: each of the 100 wake-ups is found
+ * by some M that startlockedm's its P to the locked M (100 hand-offs), the
+ * G completes, and exiting locked takes the thread. proc.go:startlockedm
+ * does incidlelocked(-1) before its stopm's checkdead, so a locked M
+ * handed a P is never counted asleep, whether it has a core yet or not:
+ * no "all goroutines are asleep" when the handing M was the last running. */
+static void test_lock_os_thread_other_timings(void **state)
 {
 	(void)state;
 	static const char yaml[] =
 		"name: l\nduration: 2s\nmachine: { cores: 4 }\nacceptor: { enabled: false }\nmodels: { gmp: {} }\n"
 		"workload:\n  w:\n    arrival: { batch: { count: 1 } }\n"
 		"    program: [ { lock_os_thread: }, { repeat: { times: 100, do: [ { sleep: 1ms }, { cpu: 10us } ] } } ]\n";
-	const char *mstart[] = { "models.gmp.mstart=1us", "models.gmp.mstart=36us", "models.gmp.mstart=100us" };
-	for (int i = 0; i < 3; i++) {
-		struct run_result r = tr_run(yaml, "gmp", &mstart[i], 1);
+	const char *sets[][2] = {
+		{ "models.gmp.mstart=1us", "models.gmp.mstart=1us" },
+		{ "models.gmp.mstart=36us", "models.gmp.mstart=36us" },
+		{ "models.gmp.mstart=100us", "models.gmp.mstart=100us" },
+		{ "models.gmp.gomaxprocs=1", "machine.cores=2" },
+	};
+	for (int i = 0; i < 4; i++) {
+		struct run_result r = tr_run(yaml, "gmp", sets[i], 2);
 		assert_string_equal(r.status, "complete");
 		assert_int_equal((int)M(&r, "tasks_completed"), 1);
 		assert_int_equal((int)M(&r, "lockedm_handoffs"), 100);
@@ -536,7 +542,7 @@ int main(void)
 		cmocka_unit_test(test_acceptor_syscall_service_falls_into_sysmon_trap),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
 		cmocka_unit_test(test_lock_os_thread),
-		cmocka_unit_test(test_lock_os_thread_with_mstart),
+		cmocka_unit_test(test_lock_os_thread_other_timings),
 		cmocka_unit_test(test_cgo_is_a_syscall_for_the_scheduler),
 		cmocka_unit_test(test_gosched_interleaves),
 		cmocka_unit_test(test_netpoll_wakeup_on_idle_system),
