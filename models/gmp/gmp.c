@@ -218,10 +218,10 @@ static void runqgrab_usleep(struct gmp *s, struct gmp_m *m)
 }
 
 /* proc.go:runqgrab after its usleep: `runnext.cas(next, 0)` takes the G
- * only if runnext still holds the one it saw; otherwise it loops (`continue`):
- * a ring to take half of, another runnext to back off from again, or
- * nothing. Nothing ends stealWork's round (this was its last pass) and the
- * M drops its P (findRunnable's delicate dance, drop_p). */
+ * only if runnext still holds the one it saw, or takes half of a ring that
+ * filled meanwhile; otherwise the M, still spinning, starts findRunnable
+ * again (its next round, if it too finds nothing, drops the P: the
+ * delicate dance, drop_p). */
 static void runqgrab_wake(struct gmp *s, struct gmp_m *m)
 {
 	struct gmp_p *p2 = m->grab_p;
@@ -229,19 +229,16 @@ static void runqgrab_wake(struct gmp *s, struct gmp_m *m)
 	m->grab_p = NULL;
 	m->grab_next = NULL;
 	gmp_owe_kernel(m, kcfg(s)->syscall);  /* the nanosleep */
-	if (gmp_gc_active(s) && gmp_gc_stop_if_waiting(s, m))
+	m->phase = M_SCHEDULE;
+	if (s->gc.waiting)  /* stealWork returns at once; schedule() stops the P (gcstopm) */
 		return;
 	if (p2->status != P_IDLE && (gmp_runqlen(p2) > 0 || (p2->runnext && p2->runnext == seen))) {
 		found(s, m, steal_take(s, m, p2, true), false);
 		return;
 	}
-	if (p2->runnext && p2->status != P_IDLE) {  /* another G in runnext: back off again */
-		m->grab_p = p2;
-		m->grab_next = p2->runnext;
-		m->phase = M_RUNQGRAB_SLEEP;
-		return;
-	}
-	m->phase = M_SPIN_DONE;
+	/* else runqgrab's `continue` and the rest of stealWork, from
+	 * findRunnable's top (M_SCHEDULE): the M's own P may have work by now,
+	 * and the victim's new runnext, if any, gets a back-off of its own. */
 }
 
 /* proc.go:stealWork — 4 passes over all Ps in random order; timers and
