@@ -119,14 +119,18 @@ static void test_go_gc_off(void **state)
 static void test_go_two_short_pauses_per_cycle(void **state)
 {
 	(void)state;
-	struct run_result r = service("gmp", "64KiB", NULL, 0);
+	/* the two stops' work set here, apart from the shipped defaults */
+	const char *sets[] = { "gc.go.sweep_term=30us", "gc.go.mark_term=5us" };
+	struct run_result r = service("gmp", "64KiB", sets, 2);
 	double cycles = M(&r, "gc_cycles"), pauses = M(&r, "gc_pauses");
 	assert_true(cycles >= 3);
 	assert_true(pauses >= 2 * cycles - 2 && pauses <= 2 * cycles + 2);  /* window edges */
-	/* about half the pauses are sweep terminations (gc.go.sweep_term of STW
-	 * work, 30 us by default), the others mark terminations (mark_term,
-	 * 5 us): the median sits where the two groups meet (about 23 us here) */
-	assert_true(M(&r, "gc_pause_p50") >= 20000);
+	/* about half the pauses are sweep terminations (30 us of STW work),
+	 * the others mark terminations (5 us): the median is in one group or
+	 * where they meet, at least a mark termination's work; the longest is
+	 * at least a sweep termination's */
+	assert_true(M(&r, "gc_pause_p50") >= 5000);
+	assert_true(M(&r, "gc_pause_max") >= 30000);
 	assert_true(M(&r, "gc_pause_max") < 1000000);    /* well below 1 ms */
 	assert_true(M(&r, "gc_cpu_share") > 0 && M(&r, "gc_cpu_share") < 0.25 + 0.05);
 	res_free(&r);

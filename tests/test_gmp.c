@@ -526,6 +526,40 @@ static void test_checkdead_needs_no_timer_and_no_outside(void **state)
 	res_free(&b);
 }
 
+/* An unbuffered ping-pong (10,000 round trips) at GOMAXPROCS 2 on 2 cores.
+ * Each hand-off readies the peer into runnext and wakep()s; a woken M that
+ * finds only that runnext on the running P backs off in usleep(3)
+ * (proc.go:runqgrab, "to give _p_ a chance to schedule runnext. This will
+ * avoid thrashing gs between different Ps"), holding its P and counted in
+ * nmspinning, so the wakeps meanwhile return at once (proc.go:wakep) and the
+ * owner runs its runnext first, failing the CAS. So the pair stays on one
+ * P: a steal or an M wake-up is rare (real Go 1.19 here: ~0.0004 futex
+ * wakes per hand-off, analysis/measure/go/results/handoff_*), and a
+ * hand-off costs about what it costs at GOMAXPROCS 1 (the second P adds
+ * only the rare wake). Fails when the spinning M steals runnext at once. */
+static void test_pingpong_stays_on_one_p(void **state)
+{
+	(void)state;
+	static const char fmt[] =
+		"name: pp2\nduration: 2s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: %d } }\nchannels: { a: { capacity: 0 }, b: { capacity: 0 } }\n"
+		"workload:\n  ping:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { repeat: { times: 10000, do: [ { send: a }, { recv: b } ] } } ]\n"
+		"  echo:\n    arrival: { batch: { count: 1 } }\n"
+		"    program: [ { repeat: { times: 10000, do: [ { recv: a }, { send: b } ] } } ]\n";
+	char y1[1024], y2[1024];
+	snprintf(y1, sizeof y1, fmt, 1);
+	snprintf(y2, sizeof y2, fmt, 2);
+	struct run_result r1 = tr_run(y1, "gmp", NULL, 0), r2 = tr_run(y2, "gmp", NULL, 0);
+	const double handoffs = 20000;
+	assert_int_equal((int)tr_metric(&r2, "tasks_completed"), 2);
+	assert_true(tr_metric(&r2, "steals") / handoffs < 0.01);
+	assert_true(tr_metric(&r2, "wakeups") / handoffs < 0.01);
+	assert_true(tr_metric(&r2, "latency_max") <= 1.25 * tr_metric(&r1, "latency_max"));
+	res_free(&r1);
+	res_free(&r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_work_conserving),
 		cmocka_unit_test(test_schedtrace_series),
 		cmocka_unit_test(test_checkdead_needs_no_timer_and_no_outside),
+		cmocka_unit_test(test_pingpong_stays_on_one_p),
 	};
 	return cmocka_run_group_tests_name("gmp", tests, NULL, NULL);
 }

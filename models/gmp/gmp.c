@@ -162,6 +162,8 @@ static void steal_visited(struct gmp *s, struct gmp_p *pp, struct steal_pass e, 
 	s->st.steal_attempts += (uint64_t)(busy - (pp_before && pp_busy));
 }
 
+static struct task *steal_take(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last);
+
 /* The body of stealWork's loop for p2, the pass's first target: its
  * expired timers (last pass), else a steal. Returns the G it yields. */
 static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last, sim_ns *cost)
@@ -176,16 +178,67 @@ static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2,
 	}
 	assert(p2->status != P_IDLE);
 	s->st.steal_attempts++;
+	if (p2->runnext != NULL && gmp_runqlen(p2) == 0 && p2->status == P_RUNNING &&
+	    s->cfg.runnext_backoff > 0) {  /* runqgrab: usleep(3) first, then the CAS */
+		m->grab_p = p2;
+		m->grab_next = p2->runnext;
+		return NULL;
+	}
+	return steal_take(s, m, p2, last);
+}
+
+/* runqsteal's taking part: p2's ring (half), else its runnext (last pass). */
+static struct task *steal_take(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last)
+{
+	struct gmp_p *pp = m->p;
 	uint32_t before = gmp_runqlen(pp);
-	bool had_next = p2->runnext != NULL && gmp_runqlen(p2) == 0;
 	struct task *g = gmp_runqsteal(s, pp, p2, last);
 	assert(g && "a steal target yields a G");
-	if (had_next && p2->status == P_RUNNING)
-		*cost += s->cfg.runnext_backoff;
 	s->st.steals++;
 	trc_event(gmp_trc(s), TRC_P, pp->id, TE_STEAL, 1 + gmp_runqlen(pp) - before, p2->id, gmp_m_clock(s, m));
 	s->st.stolen_gs += 1 + gmp_runqlen(pp) - before;
 	return g;
+}
+
+/* proc.go:runqgrab's back-off: the victim is running and has only its
+ * runnext, so the spinning M usleep(3)s (a nanosleep, late by the timer
+ * slack) holding its P and still counted in nmspinning — so every wakep
+ * meanwhile returns at once — "to give _p_ a chance to schedule runnext".
+ * Paid first: the M blocks. */
+static void runqgrab_usleep(struct gmp *s, struct gmp_m *m)
+{
+	if (gmp_m_debt(m) > 0) {
+		gmp_m_burst(s, m, 0, CAT_SPIN, 0, -1);
+		return;
+	}
+	struct kern *k = &run_of(s)->kern;
+	m->phase = M_RUNQGRAB_WAKE;
+	kern_block(k, m->kt);
+	kern_wake_after(k, m->kt, -1, s->cfg.runnext_backoff + run_of(s)->sc->kernel.timer_slack);
+}
+
+/* proc.go:runqgrab after its usleep: `runnext.cas(next, 0)` takes the G
+ * only if runnext still holds the one it saw, or takes half of a ring that
+ * filled meanwhile; otherwise the M, still spinning, starts findRunnable
+ * again (its next round, if it too finds nothing, drops the P: the
+ * delicate dance, drop_p). */
+static void runqgrab_wake(struct gmp *s, struct gmp_m *m)
+{
+	struct gmp_p *p2 = m->grab_p;
+	struct task *seen = m->grab_next;
+	m->grab_p = NULL;
+	m->grab_next = NULL;
+	gmp_owe_kernel(m, kcfg(s)->syscall);  /* the nanosleep */
+	m->phase = M_SCHEDULE;
+	if (s->gc.waiting)  /* stealWork returns at once; schedule() stops the P (gcstopm) */
+		return;
+	if (p2->status != P_IDLE && (gmp_runqlen(p2) > 0 || (p2->runnext && p2->runnext == seen))) {
+		found(s, m, steal_take(s, m, p2, true), false);
+		return;
+	}
+	/* else runqgrab's `continue` and the rest of stealWork, from
+	 * findRunnable's top (M_SCHEDULE): the M's own P may have work by now,
+	 * and the victim's new runnext, if any, gets a back-off of its own. */
 }
 
 /* proc.go:stealWork — 4 passes over all Ps in random order; timers and
@@ -361,7 +414,7 @@ static void schedule(struct gmp *s, struct gmp_m *m)
 			found(s, m, g, false);
 			return;
 		}
-		m->phase = M_SPIN_DONE;
+		m->phase = m->grab_p ? M_RUNQGRAB_SLEEP : M_SPIN_DONE;
 		gmp_m_burst(s, m, cost, CAT_SPIN, 0, -1);
 		return;
 	}
@@ -427,6 +480,12 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 	case M_SPIN_DONE:
 		drop_p(s, m);
 		return;
+	case M_RUNQGRAB_SLEEP:
+		runqgrab_usleep(s, m);
+		return;
+	case M_RUNQGRAB_WAKE:
+		runqgrab_wake(s, m);
+		return;
 	case M_PARKED:  /* woken by startm (or a new thread's start) with nextp */
 		gmp_mstart(s, m);
 		gmp_acquirep(m, m->nextp);
@@ -471,7 +530,7 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
  * taken at once: debt it carried across the block is paid after it. */
 static bool m_returning(const struct gmp_m *m)
 {
-	return m->phase == M_SYSCALL || m->phase == M_NETPOLL || m->phase == M_PARKED ||
+	return m->phase == M_SYSCALL || m->phase == M_NETPOLL || m->phase == M_PARKED || m->phase == M_RUNQGRAB_WAKE ||
 	       m->phase == M_LOCKED_WAIT || m->phase == M_STW_WAIT;
 }
 

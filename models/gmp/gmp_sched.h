@@ -99,6 +99,8 @@ enum m_phase {
 	M_SCHEDULE,     /* about to run schedule() */
 	M_RUN_G,        /* running curg's program */
 	M_SPIN_DONE,    /* finished a spinning round of steal attempts */
+	M_RUNQGRAB_SLEEP, /* runqgrab: will usleep(3) before taking a running P's runnext */
+	M_RUNQGRAB_WAKE,  /* runqgrab: back from that usleep, re-checks the victim's runnext */
 	M_PARKED,       /* stopm: blocked on its note */
 	M_NETPOLL,      /* blocked in epoll_wait (at most one M) */
 	M_SYSCALL,      /* in a blocking syscall with curg */
@@ -134,6 +136,8 @@ struct gmp_m {
 	struct gmp_m *schedlink;     /* sched.midle list */
 	int64_t gc_claim;            /* mark work (scan bytes) its worker or assist is doing */
 	struct gmp_p *tr_p, *tr_oldp; /* traced runs: its p and oldp at its last trace sync */
+	struct gmp_p *grab_p;        /* runqgrab's victim while the M sleeps in usleep(3) */
+	struct task *grab_next;      /* the victim's runnext it saw before sleeping (the CAS's old value) */
 };
 
 struct gmp_cfg {

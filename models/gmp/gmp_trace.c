@@ -31,6 +31,8 @@ static enum trc_state m_state(struct gmp *s, const struct gmp_m *m, int64_t *obj
 		return TS_RUNNING;
 	case M_SCHEDULE:
 	case M_SPIN_DONE:
+	case M_RUNQGRAB_SLEEP:
+	case M_RUNQGRAB_WAKE:
 		return m->spinning ? TS_SPINNING : TS_SCHEDULE;
 	case M_SYSCALL:
 	case M_EXITSYSCALL:
