@@ -2,6 +2,7 @@
  * and completion bookkeeping (see workload.h). Must not schedule threads or
  * charge CPU: that is the model's and the kernel's business. */
 #include "budget.h"
+#include "check.h"
 #include "workload.h"
 #include "grow.h"
 #include "run.h"
@@ -66,7 +67,7 @@ struct tb_acct *wl_tb_new(struct wl *w, struct task *t)
 
 static void task_release(struct wl *w, struct task *t)
 {
-	assert(!eq_pending(&t->ev));
+	HOT_ASSERT(!eq_pending(&t->ev));
 	if (t->tb) {
 		GROW(w->tb_free, w->ntb_free + 1, w->captb_free, 1024, "time breakdowns");
 		w->tb_free[w->ntb_free++] = t->tb;
@@ -487,7 +488,7 @@ bool wl_task_done(struct wl *w, struct task *t, int core)
 	struct wl_stats *st = stats_of(w, t);
 	st->completed++;
 	struct tb_acct *tb = wl_tb(w, t);
-	assert(!t->kt || t->kt->tb != tb);  /* no thread carries it any more */
+	HOT_ASSERT(!t->kt || t->kt->tb != tb);  /* no thread carries it any more */
 	sim_ns lat = w->run->sim.now - t->t_arrive;
 	sim_ns tbsum = tb_close(tb, w->run->sim.now);
 	if (tbsum != lat && st == &w->st)

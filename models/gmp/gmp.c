@@ -46,6 +46,7 @@
  * timers and sysmon; gmp_model.c the model's entry points.
  * Must not reach into the kernel's internals: only kernel.h's calls.
  */
+#include "check.h"
 #include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
@@ -171,15 +172,15 @@ static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2,
 	if (last && p2->ntimers > 0 && check_timers(s, p2, m) > 0) {
 		bool inherit;
 		struct task *g = gmp_runqget(s, pp, &inherit);
-		assert(g && "checkTimers readied a G into runnext");
+		HOT_ASSERT(g && "checkTimers readied a G into runnext");
 		return g;
 	}
-	assert(p2->status != P_IDLE);
+	HOT_ASSERT(p2->status != P_IDLE);
 	s->st.steal_attempts++;
 	uint32_t before = gmp_runqlen(pp);
 	bool had_next = p2->runnext != NULL && gmp_runqlen(p2) == 0;
 	struct task *g = gmp_runqsteal(s, pp, p2, last);
-	assert(g && "a steal target yields a G");
+	HOT_ASSERT(g && "a steal target yields a G");
 	if (had_next && p2->status == P_RUNNING)
 		*cost += s->cfg.runnext_backoff;
 	s->st.steals++;
