@@ -292,10 +292,12 @@ static void core_arm_burst(struct kern *k, struct kcore *c)
 	eq_push(&k->sim->q, &c->ev, when);
 }
 
-/* NUMA slowdown of t's burst on a core of `node`. */
+/* NUMA slowdown of t's burst on a core of `node`. On one node every piece
+ * of memory is local (mach_slowdown's home == node): exactly 1.0, so the
+ * footprint is not walked. */
 static double burst_factor(const struct kern *k, const struct kthread *t, int node)
 {
-	if (!k->mach)
+	if (!k->mach || k->mach->nnodes == 1)
 		return 1.0;
 	if (t->burst_home == MACH_HOME_INTERLEAVE)
 		return mach_slowdown_spread(k->mach, k->mpol ? k->mpol->nodes : 0, node, t->burst_mem);
@@ -342,6 +344,8 @@ static void count_memory(struct kern *k, const struct kcore *c, const struct kth
 	double w = (double)t->burst_mem * (double)done;
 	uint64_t mask = k->mpol ? k->mpol->nodes : 0;
 	k->mem_access += w;
+	if (k->mach->nnodes == 1)  /* nothing is remote: the share below is 0.0 */
+		return;
 	k->mem_remote += w * (t->burst_home == MACH_HOME_FOOT ? memf_remote_share(k->mach, mask, t->burst_foot, c->node)
 				: mach_remote_share(k->mach, t->burst_home, mask, c->node));
 }
