@@ -138,12 +138,12 @@ static sim_ns poisson_gap(const struct wl *w, const struct wl_class_state *cs)
 	double rate = w->sc->classes[cs->cls].arrival.rate;
 	if (w->sc->classes[cs->cls].arrival.kind == ARR_CONSTANT) {
 		double i = (double)cs->next_index;
-		return (sim_ns)llround((i + 1) * 1e9 / rate) - (sim_ns)llround(i * 1e9 / rate);
+		return rng_round_pos((i + 1) * 1e9 / rate) - rng_round_pos(i * 1e9 / rate);
 	}
 	uint64_t bits = rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("arrival")),
 					cs->class_hash), cs->next_index);
 	double gap = -log(rng_u01(bits)) * 1e9 / rate;
-	return gap > 4e18 ? (sim_ns)4e18 : (sim_ns)llround(gap);
+	return gap > 4e18 ? (sim_ns)4e18 : rng_round_pos(gap);
 }
 
 static void poisson_fire(struct sim *sim, struct eq_event *ev)

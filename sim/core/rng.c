@@ -65,7 +65,7 @@ sim_ns dist_quantile_ns(const struct dist *d, double u)
 		return 0;
 	if (x > 4.6e18)
 		return (sim_ns)1 << 62;
-	return (sim_ns)llround(x);
+	return rng_round_pos(x);
 }
 
 static double truncated_normal_mean(double mean, double sd)

@@ -87,6 +87,15 @@ static inline double rng_u01(uint64_t bits)
 	return ((double)(bits >> 12) + 0.5) * (1.0 / 4503599627370496.0);
 }
 
+/* llround(x) for 0 <= x < 2^63, inline (libm's is a call): the nearest
+ * integer, halves away from zero. x - trunc(x) is exact in double, and
+ * above 2^52 x is already an integer. */
+static inline int64_t rng_round_pos(double x)
+{
+	int64_t i = (int64_t)x;
+	return x - (double)i >= 0.5 ? i + 1 : i;
+}
+
 /* FNV-1a hash of a name. */
 uint64_t rng_name(const char *name);
 
