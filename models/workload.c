@@ -81,15 +81,17 @@ static void task_release(struct wl *w, struct task *t)
 
 /* ---- keys (the scheme is documented in sim/core/rng.h) ------------------------- */
 
-static uint64_t task_key(const struct wl *w, uint64_t class_hash, uint64_t index)
+/* K(class, index) = mix(mix(mix(seed, H("task")), H(class)), index), its
+ * class's part computed once (wl_init). */
+static uint64_t task_key(const struct wl_class_state *cs, uint64_t index)
 {
-	return rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("task")), class_hash), index);
+	return rng_mix(cs->task_base, index);
 }
 
 static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
 {
 	struct task *t = task_alloc(w, w->sc->classes[cls].colocated ? &w->colo : &w->st);
-	t->key = task_key(w, w->classes[cls].class_hash, index);
+	t->key = task_key(&w->classes[cls], index);
 	t->cls = cls;
 	t->prog = w->sc->classes[cls].program;
 	t->t_arrive = w->run->sim.now;
@@ -140,8 +142,7 @@ static sim_ns poisson_gap(const struct wl *w, const struct wl_class_state *cs)
 		double i = (double)cs->next_index;
 		return rng_round_pos((i + 1) * 1e9 / rate) - rng_round_pos(i * 1e9 / rate);
 	}
-	uint64_t bits = rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("arrival")),
-					cs->class_hash), cs->next_index);
+	uint64_t bits = rng_mix(cs->arrival_base, cs->next_index);
 	double gap = -log(rng_u01(bits)) * 1e9 / rate;
 	return gap > 4e18 ? (sim_ns)4e18 : rng_round_pos(gap);
 }
@@ -205,7 +206,7 @@ static void client_next(struct wl *w, const struct task *t)
 	struct wl_class_state *cs = &w->classes[t->cls];
 	struct wl_client *c = &cs->clients[t->client];
 	const struct dist *think = &w->sc->classes[t->cls].arrival.think;
-	uint64_t ckey = task_key(w, cs->class_hash, (uint64_t)c->id << 32 | 0xffffffffu);
+	uint64_t ckey = task_key(cs, (uint64_t)c->id << 32 | 0xffffffffu);
 	double u = rng_u01(rng_mix(rng_mix(ckey, rng_name("think")), c->cycle));
 	c->cycle++;
 	if (client_stuck(w, t->cls))
@@ -271,6 +272,8 @@ int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
 		cs->run = r;
 		cs->cls = c;
 		cs->class_hash = rng_name(w->sc->classes[c].name);
+		cs->task_base = rng_mix(rng_mix(r->seed, rng_name("task")), cs->class_hash);
+		cs->arrival_base = rng_mix(rng_mix(r->seed, rng_name("arrival")), cs->class_hash);
 	}
 	return 0;
 }
