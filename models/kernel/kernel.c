@@ -319,11 +319,18 @@ static void core_start_burst(struct kern *k, struct kcore *c)
 }
 
 /* Removes `paid` ns from the front of t's prefix; returns the rest of
- * `elapsed`, the time the work ran. */
+ * `elapsed`, the time the work ran. A prefix paid whole (a burst that
+ * ran to its end: the usual case) just empties the mask: pre[] is read
+ * only through pre_mask, and kern_run_pre_mask writes every entry it sets. */
 static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
 {
-	t->pre_left -= paid;
 	elapsed -= paid;
+	if (paid == t->pre_left) {
+		t->pre_left = 0;
+		t->pre_mask = 0;
+		return elapsed;
+	}
+	t->pre_left -= paid;
 	for (unsigned m = t->pre_mask; m && paid > 0; m &= m - 1) {
 		int cz = __builtin_ctz(m);
 		sim_ns d = t->pre[cz] < paid ? t->pre[cz] : paid;
