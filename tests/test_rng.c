@@ -117,6 +117,28 @@ static void test_streams(void **state)
 	gsl_rng_free(c);
 }
 
+/* rng_stream_get draws what gsl_rng_get draws from a twin stream, across
+ * eight of mt19937's 624-word blocks (each one computed by GSL), also
+ * when the two calls are interleaved on one stream. */
+static void test_stream_get_is_gsl_rng_get(void **state)
+{
+	(void)state;
+	gsl_rng *a = rng_stream(7, "gmp.steal"), *b = rng_stream(7, "gmp.steal");
+	gsl_rng *c = rng_stream(9, "gmp.steal"), *d = rng_stream(9, "gmp.steal");
+	for (int i = 0; i < 8 * RNG_MT_N + 3; i++) {
+		unsigned long want = gsl_rng_get(b);
+		uint32_t got = rng_stream_get(a);
+		if (got != want)
+			fail_msg("draw %d: rng_stream_get %u, gsl_rng_get %lu", i, got, want);
+		uint32_t mixed = i % 3 ? rng_stream_get(c) : (uint32_t)gsl_rng_get(c);
+		assert_true(mixed == gsl_rng_get(d));
+	}
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+	gsl_rng_free(c);
+	gsl_rng_free(d);
+}
+
 /* A one-program scenario: cpu exp, repeat 3 { syscall exp, net uniform }, cpu exp. */
 static void make_scenario(struct scenario *sc, struct program *p, struct op *ops)
 {
@@ -186,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_round_pos_is_llround),
 		cmocka_unit_test(test_u01_open_interval),
 		cmocka_unit_test(test_streams),
+		cmocka_unit_test(test_stream_get_is_gsl_rng_get),
 		cmocka_unit_test(test_common_random_numbers),
 	};
 	return cmocka_run_group_tests_name("rng", tests, NULL, NULL);

@@ -205,7 +205,7 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 	int ntargets = steal_targets(s, pp, false, clock);  /* the same until a pass takes something */
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
-		uint32_t r = (uint32_t)gsl_rng_get(s->rng);  /* enum.start(fastrand()) */
+		uint32_t r = rng_stream_get(s->rng);  /* enum.start(fastrand()) */
 		if (last)
 			ntargets = steal_targets(s, pp, true, clock);
 		if (ntargets == 0) {  /* the whole pass visits every P but pp and takes nothing */
