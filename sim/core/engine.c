@@ -3,6 +3,7 @@
  * beyond growing arrays, and must not read wall-clock time: the engine is
  * deterministic by construction. */
 #include "budget.h"
+#include "check.h"
 #include "engine.h"
 #include "grow.h"
 #include <assert.h>
@@ -185,8 +186,8 @@ void eq_free(struct eq *q)
 
 void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
 {
-	assert(ev->seq == 0 && "event already pending");
-	assert(t >= 0);
+	HOT_ASSERT(ev->seq == 0 && "event already pending");
+	HOT_ASSERT(t >= 0);
 	ev->seq = ++q->next_seq;
 	struct eq_entry e = { ((unsigned __int128)t << 64) | ev->seq, ev };
 	q->n++;
@@ -243,13 +244,13 @@ void sim_free(struct sim *s) { eq_free(&s->q); }
 
 void sim_after(struct sim *s, struct eq_event *ev, sim_ns delay)
 {
-	assert(delay >= 0);
+	HOT_ASSERT(delay >= 0);
 	eq_push(&s->q, ev, s->now + delay);
 }
 
 void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
 {
-	assert(t >= s->now);
+	HOT_ASSERT(t >= s->now);
 	eq_push(&s->q, ev, t);
 }
 
