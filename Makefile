@@ -271,17 +271,19 @@ validate: all validate-deps build/tests/test_validation
 # gmpsim calibrate finds analysis/calibrate next to the binary (this tree) or
 # under ../share/gmpsim (installed): the scripts and the measurement sources.
 SHARE := $(DESTDIR)$(PREFIX)/share/gmpsim
-MEASURE_GO := go.mod signal.c internal/bench/bench.go newproc/main.go steal/main.go
+# the Go programs of calibrate's go family (analysis/calibrate/measure.sh) and what they import
+MEASURE_GO := go.mod signal.c internal/bench/bench.go newproc/main.go steal/main.go \
+  switch/main.go syscall/main.go gcmark/main.go
 install: gmpsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/scenarios $(SHARE)/analysis/calibrate $(SHARE)/analysis/profiles \
-	  $(SHARE)/analysis/measure/go/internal/bench $(SHARE)/analysis/measure/go/newproc $(SHARE)/analysis/measure/go/steal
+	  $(SHARE)/analysis/measure/go
 	install -m 755 gmpsim $(DESTDIR)$(PREFIX)/bin/gmpsim
 	install -m 644 scenarios/*.yaml $(SHARE)/scenarios/
 	install -m 644 analysis/*.sql $(SHARE)/analysis/
 	install -m 644 analysis/calibrate/*.sh analysis/calibrate/*.c $(SHARE)/analysis/calibrate/
 	install -m 644 analysis/profiles/*.yaml $(SHARE)/analysis/profiles/
 	install -m 644 analysis/measure/*.c analysis/measure/*.h analysis/measure/*.java $(SHARE)/analysis/measure/
-	for f in $(MEASURE_GO); do install -m 644 analysis/measure/go/$$f $(SHARE)/analysis/measure/go/$$f; done
+	for f in $(MEASURE_GO); do install -D -m 644 analysis/measure/go/$$f $(SHARE)/analysis/measure/go/$$f; done
 
 clean:
 	rm -rf build gmpsim

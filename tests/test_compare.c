@@ -113,16 +113,22 @@ static void write_db(const char *path, const struct spec *runs, int n)
 		fail_msg("commit: %s", err);
 }
 
-/* cmp_report's output as a malloc'd string; its return code in *rc. */
+/* cmp_report's output as a malloc'd string; its return code in *rc.
+ * The stream's buffer pointer lives in a heap cell, not on this frame:
+ * gcc 12's -Wdangling-pointer otherwise takes the returned string for a
+ * pointer into the frame (&buf went to open_memstream). */
 static char *report(const char *path, int *rc, char *err, size_t errlen)
 {
-	char *buf = NULL;
+	char **cell = calloc(1, sizeof *cell);
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(cell);
+	FILE *f = open_memstream(cell, &len);
 	assert_non_null(f);
 	*rc = cmp_report(path, f, err, errlen);
 	fclose(f);
-	return buf;
+	char *out = *cell;
+	free(cell);
+	return out;
 }
 
 /* The paired design of the synthetic databases: the reference model's

@@ -538,6 +538,11 @@ static void test_bad_axes(void **state)
 	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db -j x", "-j", db);
 	expect_error(SHORT " -o build/tmp/gmpsim-sweep-bad.db --reps 2 --set machine.cores=1,2",
 		     "use 'gmpsim sweep'", db);
+	/* --trace is a single run's option: said so, not "unrecognized option" */
+	expect_error(SHORT " -o build/tmp/gmpsim-sweep-bad.db --reps 2 --trace",
+		     "--trace records one run's timeline: a sweep or --reps run records none", db);
+	expect_error("sweep " SHORT " -o build/tmp/gmpsim-sweep-bad.db --trace-limit 9",
+		     "--trace-limit records one run's timeline", db);
 	/* the sweep: section: errors at the file's line and column */
 	struct { const char *from, *to, *msg; } cases[] = {
 		{ "[1, 2, 4]", "[1, x, 4]", ":10:30: sweep value for models.gmp.gomaxprocs: expected an integer, got 'x'" },

@@ -111,7 +111,7 @@ static int parse_seed(struct sweep_cli *c, const char *arg)
 	return 0;
 }
 
-enum { OPT_RUN = 1000, OPT_LIST, OPT_RESUME, OPT_NO_REUSE, OPT_FORCE };
+enum { OPT_RUN = 1000, OPT_LIST, OPT_RESUME, OPT_NO_REUSE, OPT_FORCE, OPT_TRACE };
 
 static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 {
@@ -137,6 +137,10 @@ static int sweep_option(struct sweep_cli *c, int opt, const char *arg)
 	case OPT_NO_REUSE: c->no_reuse = true; return 0;
 	case OPT_FORCE: c->force = true; return 0;
 	case 'P': c->profile = arg; return 0;
+	case OPT_TRACE: /* recognised so that the error says why, not "unrecognized option" */
+		return cli_usage_error(sweep_cmd(c), "%s records one run's timeline: a sweep or --reps run records none "
+				       "(trace one point: gmpsim --trace SCENARIO.yaml [--set ...] [--seed S] -o ONE.db)",
+				       arg ? "--trace-limit" : "--trace");
 	case 'h': sweep_usage(stdout); exit(0);
 	default: return cli_try_help(sweep_cmd(c));
 	}
@@ -153,6 +157,7 @@ static int sweep_args(struct sweep_cli *c, int argc, char **argv)
 		{ "resume", no_argument, 0, OPT_RESUME }, { "no-reuse", no_argument, 0, OPT_NO_REUSE },
 		{ "force", no_argument, 0, OPT_FORCE },
 		{ "profile", required_argument, 0, 'P' },
+		{ "trace", no_argument, 0, OPT_TRACE }, { "trace-limit", required_argument, 0, OPT_TRACE },
 		{ 0, 0, 0, 0 },
 	};
 	int opt;

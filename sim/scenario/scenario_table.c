@@ -113,7 +113,7 @@ static const struct sc_row sc_rows[] = {
 	{ "gc.go.heap_minimum", ROW_SIZE, OFF(gc.heap_minimum), "4MiB", 0, 0, 0, "defaultHeapMinimum (scaled by GOGC/100)" },
 	{ "gc.go.mark_per_mib", ROW_DURATION, OFF(gc.mark_per_mib), "1.1ms", ROW_POSITIVE, 0, 0, "mark CPU per MiB of scan work" },
 	{ "gc.go.stack_scan", ROW_DURATION, OFF(gc.stack_scan), "900ns", 0, 0, 0, "mark CPU per goroutine stack" },
-	{ "gc.go.sweep_term", ROW_DURATION, OFF(gc.sweep_term), "8us", 0, 0, 0, "STW sweep-termination work" },
+	{ "gc.go.sweep_term", ROW_DURATION, OFF(gc.sweep_term), "18us", 0, 0, 0, "STW sweep-termination work" },
 	{ "gc.go.mark_term", ROW_DURATION, OFF(gc.mark_term), "4us", 0, 0, 0, "STW mark-termination work" },
 	{ "gc.go.sweep_per_mib", ROW_DURATION, OFF(gc.sweep_per_mib), "20us", 0, 0, 0, "sweep CPU per MiB of heap" },
 	{ "gc.jvm.enabled", ROW_BOOL, OFF(gc.jvm_enabled), "true", 0, 0, 0, "threads/pool collect like a JVM" },
