@@ -78,6 +78,44 @@ static void test_start_cost_grows_with_live_threads(void **state)
 	res_free(&b);
 }
 
+/* A thread's life unmaps and re-faults stack pages (guard zone, first
+ * touches, glibc's madvise of the stack at exit), and on this host that
+ * work costs kernel.stack_remap_busy more CPU while the other core is busy
+ * (analysis/measure/stack_remap.c); the model charges it at the exit,
+ * scaled by the share of the other cores running a thread. On 2 cores: 10
+ * sleepers exit while a 300 ms CPU hog holds a core (the other core is
+ * busy at each of their exits: the hog, or another exiting sleeper), so
+ * their thread CPU (cpu_cause_thread, ns) grows by exactly 10 x 50 us over
+ * stack_remap_busy = 0; the hog's own exit comes after, on an idle
+ * machine, and adds nothing. Alone (no hog, one sleeper) nothing is added. */
+static void test_exit_costs_more_while_the_other_core_is_busy(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: r\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"gc: { jvm: { enabled: false } }\nkernel: { stack_remap_busy: 0ns }\n"
+		"models: { threads: { runtime: native } }\n"
+		"workload:\n  hog:\n    arrival: { batch: { count: 1 } }\n    program: [ { cpu: 300ms } ]\n"
+		"  b:\n    arrival: { batch: { count: 10 } }\n    program: [ { sleep: 10ms } ]\n";
+	static const char lone[] =
+		"name: l\nduration: 1s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"gc: { jvm: { enabled: false } }\nkernel: { stack_remap_busy: 0ns }\n"
+		"models: { threads: { runtime: native } }\n"
+		"workload:\n  b:\n    arrival: { batch: { count: 1 } }\n    program: [ { sleep: 10ms } ]\n";
+	const char *busy[] = { "kernel.stack_remap_busy=50us" };
+	struct run_result a = tr_run(yaml, "threads", NULL, 0);
+	struct run_result b = tr_run(yaml, "threads", busy, 1);
+	assert_int_equal((int)M(&b, "tasks_completed"), 11);
+	assert_true(fabs(M(&b, "cpu_cause_thread") - M(&a, "cpu_cause_thread") - 10 * 50e3) < 0.5);
+	struct run_result la = tr_run(lone, "threads", NULL, 0);
+	struct run_result lb = tr_run(lone, "threads", busy, 1);
+	assert_true(M(&lb, "cpu_cause_thread") == M(&la, "cpu_cause_thread"));
+	res_free(&a);
+	res_free(&b);
+	res_free(&la);
+	res_free(&lb);
+}
+
 /* The JVM's own threads count as the process's threads: an external batch
  * of n sleepers peaks at n + jvm.threads. Each commits jvm.stack_touch. */
 static void test_vm_threads_and_commit(void **state)
@@ -149,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_jvm_cpu_per_thread),
 		cmocka_unit_test(test_exit_cost_grows_with_live_threads),
 		cmocka_unit_test(test_start_cost_grows_with_live_threads),
+		cmocka_unit_test(test_exit_costs_more_while_the_other_core_is_busy),
 		cmocka_unit_test(test_vm_threads_and_commit),
 		cmocka_unit_test(test_start_waits_for_the_child),
 		cmocka_unit_test(test_accept_loop_serialised),

@@ -236,9 +236,23 @@ static void test_goroutine_leaves_its_heap_behind(void **state)
 static void test_reused_go_heap_is_homed_by_its_first_writer(void **state)
 {
 	(void)state;
-	double share = share_of("gmp", "warmup=100ms", NULL);
-	fprintf(stderr, "gmp, GOGC=100: remote share %.3f (expected 0.454 .. 0.5)\n", share);
-	assert_true(share > (400 * 0.42 + 150) / 700 - 0.02 && share < 0.52);
+	/* one 200 ms window (~800 requests sharing reused pages) scatters by
+	 * a few hundredths around its expectation (0.48 .. 0.53 as the GC's
+	 * timing moves), so the expectation is checked on the mean of seeds,
+	 * within 3 standard errors of it */
+	enum { SEEDS = 6 };
+	double sum = 0, sum2 = 0;
+	for (int i = 0; i < SEEDS; i++) {
+		char seed[32];
+		snprintf(seed, sizeof seed, "seed=%d", i + 1);
+		double x = share_of("gmp", "warmup=100ms", seed);
+		sum += x, sum2 += x * x;
+	}
+	double mean = sum / SEEDS, se = sqrt((sum2 - sum * mean) / (SEEDS - 1) / SEEDS);
+	fprintf(stderr, "gmp, GOGC=100: remote share %.3f ± %.3f over %d seeds (expected 0.454 .. 0.5)\n", mean, se,
+		SEEDS);
+	assert_true(se < 0.015);  /* the check below stays a narrow one */
+	assert_true(mean > (400 * 0.42 + 150) / 700 - 3 * se && mean < 0.5 + 3 * se);
 }
 
 /* The JVM's eden: a TLAB's pages are written first by the thread that

@@ -428,6 +428,7 @@ static void m_decide(struct gmp *s, struct gmp_m *m)
 		drop_p(s, m);
 		return;
 	case M_PARKED:  /* woken by startm (or a new thread's start) with nextp */
+		gmp_mstart(s, m);
 		gmp_acquirep(m, m->nextp);
 		m->nextp = NULL;
 		m->phase = M_SCHEDULE;

@@ -136,7 +136,11 @@ void gmp_owe_runtime(struct gmp_m *by, sim_ns ns) { gmp_owe_cz(by, CZ_RT_SCHED, 
 
 static const struct kern_owner_ops m_ops = { .step = gmp_m_step };
 
-/* proc.go:newm — a new kernel thread; its creator pays the clone. */
+/* proc.go:newm — a new kernel thread. Its creator pays allocm (the m, its
+ * g0 stack, mpreinit's 32 KiB gsignal: mallocs on a borrowed P) and
+ * newosproc (os_linux.go: sigprocmask, clone, sigprocmask); the thread pays
+ * mstart (gmp_mstart) when it first runs. sysmon (newm(sysmon, nil, -1))
+ * is created before any M could pay and does not pay mstart either. */
 struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
 {
 	if (s->nm >= s->cfg.maxmcount) {
@@ -160,7 +164,20 @@ struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase)
 	if (s->nm > s->st.peak_ms)
 		s->st.peak_ms = s->nm;
 	gmp_owe_cz(by, CZ_K_THREAD, kcfg(s)->thread_create);
+	gmp_owe_cz(by, CZ_RT_SCHED, s->cfg.newm);
+	m->unstarted = phase == M_PARKED;
 	return m;
+}
+
+/* proc.go:mstart — a new thread's first run: mstart0/mstart1, minit
+ * (os_linux.go:minit: minitSignals' sigaltstack and sigprocmask, gettid),
+ * the first touches of its g0 stack; then it acquires nextp. */
+void gmp_mstart(struct gmp *s, struct gmp_m *m)
+{
+	if (!m->unstarted)
+		return;
+	m->unstarted = false;
+	gmp_owe_cz(m, CZ_RT_SCHED, s->cfg.mstart);
 }
 
 /* proc.go:startm — run p (or an idle P) on an idle M, or a new one. */

@@ -21,6 +21,7 @@ static void copy_cfg(struct gmp *s, const struct scenario *sc)
 		.newproc = c->newproc, .gogo = c->gogo, .runqput = c->runqput, .steal = c->steal,
 		.netpoll = c->netpoll, .signal = c->signal, .schedule = c->schedule,
 		.sysmon_cycle = c->sysmon_cycle, .runnext_backoff = c->runnext_backoff,
+		.newm = c->newm, .mstart = c->mstart,
 		.cgocall = c->cgocall, .chan = c->chan, .procyield = c->procyield,
 		.stack_copy = c->stack_copy, .maxstack = c->maxstack,
 		.stack = c->stack, .mstack = c->mstack, .maxmcount = c->maxmcount,
@@ -78,6 +79,7 @@ static int gmp_init(struct run *r, char *err, size_t errlen)
 		return -1;
 	}
 	m0->nextp = &s->allp[0];
+	m0->unstarted = false;  /* the process's main thread: rt0_go, no clone */
 	if (wl_uses_acceptor(r->sc) && start_acceptor(s) != 0)
 		return -1;
 	s->schedtrace = r->opts.schedtrace;

@@ -125,6 +125,7 @@ struct gmp_m {
 	uint8_t phase;               /* enum m_phase */
 	bool spinning;
 	bool inherit;                /* execute(curg, inheritTime) */
+	bool unstarted;              /* a new thread that has not yet run mstart (gmp_newm) */
 	sim_ns debt[CZ_COUNT];       /* CPU owed per cause (kernel.h) for decisions taken instantly;
 				      * paid as the prefix of the M's next burst */
 	int32_t id;
@@ -138,6 +139,8 @@ struct gmp_m {
 struct gmp_cfg {
 	int gomaxprocs;
 	sim_ns newproc, gogo, runqput, steal, netpoll, signal, schedule, sysmon_cycle;
+	sim_ns newm;                 /* creator's CPU per M besides the clone (proc.go:allocm) */
+	sim_ns mstart;               /* a new M's CPU before its first schedule (proc.go:mstart) */
 	sim_ns runnext_backoff;      /* usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;              /* cgocall + asmcgocall per C call */
 	sim_ns chan;                 /* one channel operation */
@@ -340,6 +343,8 @@ void gmp_acquirep(struct gmp_m *m, struct gmp_p *p);
 struct gmp_p *gmp_releasep(struct gmp_m *m);
 /* proc.go:newm — a new M in the given phase; NULL (run failed) at the limits. */
 struct gmp_m *gmp_newm(struct gmp *s, struct gmp_m *by, enum m_phase phase);
+/* proc.go:mstart — a new M's own start-up CPU, owed once, at its first run. */
+void gmp_mstart(struct gmp *s, struct gmp_m *m);
 /* proc.go:startm — runs p (NULL: an idle P, if any) on an idle or new M; `by` pays the wake-up. */
 void gmp_startm(struct gmp *s, struct gmp_p *p, bool spinning, struct gmp_m *by);
 /* proc.go:wakep — starts one more spinning M if a P is idle and no M spins. */

@@ -985,6 +985,17 @@ static sim_ns start_debit(const struct kern *k, const struct kcore *c)
 	return s > k->cfg->min_granularity ? s : k->cfg->min_granularity;
 }
 
+sim_ns kern_stack_remap_busy(const struct kern *k, const struct kthread *t)
+{
+	if (k->ncores < 2 || k->cfg->stack_remap_busy == 0)
+		return 0;
+	int busy = 0;
+	for (int c = 0; c < k->ncores; c++)
+		if (c != t->core && k->cores[c].curr)
+			busy++;
+	return k->cfg->stack_remap_busy * busy / (k->ncores - 1);
+}
+
 struct kthread *kern_create(struct kern *k, const struct kern_owner_ops *ops,
 			    void *owner, int64_t stack, int near_core)
 {

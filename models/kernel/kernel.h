@@ -282,6 +282,17 @@ void kern_block(struct kern *k, struct kthread *t);
 void kern_yield(struct kern *k, struct kthread *t);
 /* From step(): exit; the thread's memory is released and t is invalid after. */
 void kern_exit(struct kern *k, struct kthread *t);
+/* The CPU that thread t's life's stack page-table work (the first-touch
+ * faults of its stack, do_anonymous_page; a JVM's guard zone,
+ * mmap_region/mprotect_fixup; glibc's release of the stack at exit,
+ * madvise_dontneed_single_vma, start_thread's advise_stack_range) costs
+ * beyond its figure on a quiet machine: kernel.stack_remap_busy times the
+ * share of the other cores running a thread now. Measured on this host
+ * (analysis/measure/stack_remap.c) as the cost of that work with the other
+ * CPU spinning minus with it idle; the phases it adds to (kernel.thread_exit,
+ * jvm.thread_init, jvm.thread_exit) are measured with the other core mostly
+ * idle. 0 on one core. */
+sim_ns kern_stack_remap_busy(const struct kern *k, const struct kthread *t);
 /* From step(): block until kern_wake, the task it carries (t->tb) in
  * time-breakdown part `why` meanwhile. */
 void kern_block_for(struct kern *k, struct kthread *t, enum tb_part why);

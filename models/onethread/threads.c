@@ -38,7 +38,9 @@ static void threads_step(struct kern *k, struct kthread *kt)
 		[CZ_RT_THREAD] = jt ? r->sc->jvm.thread_exit + jt_smr_remove_cost(r) : 0,  /* JavaThread::exit */
 		[CZ_K_WAKE] = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0,
 	};
-	kern_run_pre(k, kt, pre, r->sc->kernel.thread_exit, CZ_K_THREAD, 0, -1);
+	/* the kernel's exit, and the stack's page-table work at the price the
+	 * other cores' load sets now (kern_stack_remap_busy) */
+	kern_run_pre(k, kt, pre, r->sc->kernel.thread_exit + kern_stack_remap_busy(k, kt), CZ_K_THREAD, 0, -1);
 }
 
 static const struct kern_owner_ops threads_thread_ops = { .step = threads_step };

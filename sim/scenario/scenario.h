@@ -167,6 +167,7 @@ struct kernel_cfg {
 	sim_ns timer_slack;        /* kernel.timer_slack: how late a thread's sleep timer fires */
 	sim_ns lock_spin;          /* kernel.lock_spin: a futex lock's spin before futex_wait */
 	sim_ns page_fault;         /* kernel.page_fault: first touch of a stack page */
+	sim_ns stack_remap_busy;   /* kernel.stack_remap_busy: a thread life's page-table work, extra CPU with every other core busy */
 	sim_ns sched_latency;      /* kernel.sched_latency: CFS target latency */
 	sim_ns min_granularity;    /* kernel.min_granularity: CFS minimum slice */
 	sim_ns wakeup_granularity; /* kernel.wakeup_granularity: vruntime lead needed for wake-up preemption */
@@ -236,6 +237,8 @@ struct gmp_model_cfg {
 	sim_ns signal;          /* models.gmp.signal: SIGURG delivery + asyncPreempt on the target */
 	sim_ns schedule;        /* models.gmp.schedule: one pass of schedule/findRunnable's checks */
 	sim_ns sysmon_cycle;    /* models.gmp.sysmon_cycle: one sysmon loop iteration */
+	sim_ns newm;            /* models.gmp.newm: creator's CPU in newm besides the clone (allocm, newosproc's sigprocmask pair) */
+	sim_ns mstart;          /* models.gmp.mstart: a new M's CPU from clone to its first schedule (mstart, minit) */
 	sim_ns runnext_backoff; /* models.gmp.runnext_backoff: usleep(3) before stealing a running P's runnext */
 	sim_ns cgocall;         /* models.gmp.cgocall: cgocall + asmcgocall overhead per C call */
 	sim_ns chan;            /* models.gmp.chan: one channel operation (lock, copy, unlock) */
