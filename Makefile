@@ -127,7 +127,11 @@ build/libgmpsim.a: $(LIB_OBJ)
 # the second compile finds the .gcda the training wrote there. Only the code's
 # layout and inlining change, never its arithmetic: results are the same
 # bit for bit. build/bench links the same objects.
+# The release objects are compiled with -DGMPSIM_RELEASE: the per-event
+# invariant checks (HOT_ASSERT, sim/core/check.h) compile to nothing there and
+# stay in the test (build/obj) and sanitizer (build/asan) builds.
 PGO ?= 1
+RELEASE_CFLAGS := -DGMPSIM_RELEASE
 PGO_SRC := $(LIB_SRC) sim/cli/main.c
 PGO_GEN_OBJ := $(patsubst %.c,build/pgo/gen/%.o,$(PGO_SRC))
 PGO_USE_OBJ := $(patsubst %.c,build/pgo/use/%.o,$(PGO_SRC))
@@ -139,7 +143,7 @@ PGO_TRAIN := scenarios/10k_rps.yaml --set duration=2s; \
 build/pgo/gen/%.o: %.c $(HEADERS) | deps
 	@mkdir -p $(dir $@)
 	@mkdir -p $(dir build/pgo/use/$*.o)
-	$(CC) $(CFLAGS) $(LTO_CFLAGS) -fprofile-generate -fprofile-update=single $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o build/pgo/use/$*.o
+	$(CC) $(CFLAGS) $(RELEASE_CFLAGS) $(LTO_CFLAGS) -fprofile-generate -fprofile-update=single $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o build/pgo/use/$*.o
 	@mv -f build/pgo/use/$*.o $@
 
 build/pgo/gmpsim-gen: $(PGO_GEN_OBJ)
@@ -155,7 +159,7 @@ build/pgo/trained: build/pgo/gmpsim-gen
 
 build/pgo/use/%.o: %.c $(HEADERS) build/pgo/trained
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LTO_CFLAGS) $(PGO_USE_FLAGS) $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(RELEASE_CFLAGS) $(LTO_CFLAGS) $(PGO_USE_FLAGS) $(call layer_inc,$<) $(PKG_CFLAGS) -c $< -o $@
 
 ifeq ($(PGO),1)
 GMPSIM_OBJ := $(PGO_USE_OBJ)

@@ -2,6 +2,7 @@
  * and completion bookkeeping (see workload.h). Must not schedule threads or
  * charge CPU: that is the model's and the kernel's business. */
 #include "budget.h"
+#include "check.h"
 #include "workload.h"
 #include "grow.h"
 #include "run.h"
@@ -66,7 +67,7 @@ struct tb_acct *wl_tb_new(struct wl *w, struct task *t)
 
 static void task_release(struct wl *w, struct task *t)
 {
-	assert(!eq_pending(&t->ev));
+	HOT_ASSERT(!eq_pending(&t->ev));
 	if (t->tb) {
 		GROW(w->tb_free, w->ntb_free + 1, w->captb_free, 1024, "time breakdowns");
 		w->tb_free[w->ntb_free++] = t->tb;
@@ -80,15 +81,17 @@ static void task_release(struct wl *w, struct task *t)
 
 /* ---- keys (the scheme is documented in sim/core/rng.h) ------------------------- */
 
-static uint64_t task_key(const struct wl *w, uint64_t class_hash, uint64_t index)
+/* K(class, index) = mix(mix(mix(seed, H("task")), H(class)), index), its
+ * class's part computed once (wl_init). */
+static uint64_t task_key(const struct wl_class_state *cs, uint64_t index)
 {
-	return rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("task")), class_hash), index);
+	return rng_mix(cs->task_base, index);
 }
 
 static struct task *new_arrival(struct wl *w, int cls, uint64_t index)
 {
 	struct task *t = task_alloc(w, w->sc->classes[cls].colocated ? &w->colo : &w->st);
-	t->key = task_key(w, w->classes[cls].class_hash, index);
+	t->key = task_key(&w->classes[cls], index);
 	t->cls = cls;
 	t->prog = w->sc->classes[cls].program;
 	t->t_arrive = w->run->sim.now;
@@ -137,12 +140,11 @@ static sim_ns poisson_gap(const struct wl *w, const struct wl_class_state *cs)
 	double rate = w->sc->classes[cs->cls].arrival.rate;
 	if (w->sc->classes[cs->cls].arrival.kind == ARR_CONSTANT) {
 		double i = (double)cs->next_index;
-		return (sim_ns)llround((i + 1) * 1e9 / rate) - (sim_ns)llround(i * 1e9 / rate);
+		return rng_round_pos((i + 1) * 1e9 / rate) - rng_round_pos(i * 1e9 / rate);
 	}
-	uint64_t bits = rng_mix(rng_mix(rng_mix(w->run->seed, rng_name("arrival")),
-					cs->class_hash), cs->next_index);
+	uint64_t bits = rng_mix(cs->arrival_base, cs->next_index);
 	double gap = -log(rng_u01(bits)) * 1e9 / rate;
-	return gap > 4e18 ? (sim_ns)4e18 : (sim_ns)llround(gap);
+	return gap > 4e18 ? (sim_ns)4e18 : rng_round_pos(gap);
 }
 
 static void poisson_fire(struct sim *sim, struct eq_event *ev)
@@ -204,7 +206,7 @@ static void client_next(struct wl *w, const struct task *t)
 	struct wl_class_state *cs = &w->classes[t->cls];
 	struct wl_client *c = &cs->clients[t->client];
 	const struct dist *think = &w->sc->classes[t->cls].arrival.think;
-	uint64_t ckey = task_key(w, cs->class_hash, (uint64_t)c->id << 32 | 0xffffffffu);
+	uint64_t ckey = task_key(cs, (uint64_t)c->id << 32 | 0xffffffffu);
 	double u = rng_u01(rng_mix(rng_mix(ckey, rng_name("think")), c->cycle));
 	c->cycle++;
 	if (client_stuck(w, t->cls))
@@ -270,6 +272,8 @@ int wl_init(struct wl *w, struct run *r, char *err, size_t errlen)
 		cs->run = r;
 		cs->cls = c;
 		cs->class_hash = rng_name(w->sc->classes[c].name);
+		cs->task_base = rng_mix(rng_mix(r->seed, rng_name("task")), cs->class_hash);
+		cs->arrival_base = rng_mix(rng_mix(r->seed, rng_name("arrival")), cs->class_hash);
 	}
 	return 0;
 }
@@ -487,7 +491,7 @@ bool wl_task_done(struct wl *w, struct task *t, int core)
 	struct wl_stats *st = stats_of(w, t);
 	st->completed++;
 	struct tb_acct *tb = wl_tb(w, t);
-	assert(!t->kt || t->kt->tb != tb);  /* no thread carries it any more */
+	HOT_ASSERT(!t->kt || t->kt->tb != tb);  /* no thread carries it any more */
 	sim_ns lat = w->run->sim.now - t->t_arrive;
 	sim_ns tbsum = tb_close(tb, w->run->sim.now);
 	if (tbsum != lat && st == &w->st)

@@ -182,6 +182,8 @@ struct wl_class_state {
 	int32_t cls;
 	uint64_t next_index;    /* arrivals so far */
 	uint64_t class_hash;
+	uint64_t task_base;     /* mix(mix(seed, H("task")), class_hash): task keys' first two mixes */
+	uint64_t arrival_base;  /* mix(mix(seed, H("arrival")), class_hash): the gaps' */
 	struct wl_client *clients;
 	/* No-progress guard (closed loop): responses at virtual time stuck_at
 	 * so far. More than WL_STUCK_PER_CLIENT per client at one instant means

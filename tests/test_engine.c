@@ -178,12 +178,15 @@ static void test_wheel_arrays_follow_buckets_in_use(void **state)
  * push order) and picks the least by a linear scan: the near heap, the
  * wheel and the overflow together must pop exactly that, and the run
  * loop's event limit must stop it at exactly the limit. */
-enum { MIX_N = 64 };
+enum { MIX_MAX = 1024 };
 static struct mix {
-	struct eq_event ev[MIX_N];
-	sim_ns when[MIX_N];
-	uint64_t order[MIX_N];  /* push order; 0: not pending */
+	struct eq_event ev[MIX_MAX];
+	sim_ns when[MIX_MAX];
+	uint64_t order[MIX_MAX];  /* push order; 0: not pending */
 	uint64_t pushes, x, fired, bad;
+	uint64_t split;           /* events fired while the slot was split */
+	int n;                    /* events in play */
+	bool dense;               /* delays mostly within a few wheel slots */
 } mix;
 
 static uint64_t mix_rand(void)
@@ -200,8 +203,32 @@ static void mix_arm(struct sim *s, int i, sim_ns t)
 	mix.order[i] = ++mix.pushes;
 }
 
+/* The dense mix: 1,024 events mostly re-armed within 200 us, so the
+ * wheel's slots (65.5 us) hold hundreds of entries and are split into
+ * sub-windows (EQ_DENSE); some land in the current sub-window, some at a
+ * sub-window's edges, some seconds on. */
+static sim_ns mix_delay_dense(void)
+{
+	uint64_t kind = mix_rand() % 16;
+	if (kind < 2)
+		return 0;
+	if (kind < 5)
+		return (sim_ns)(mix_rand() % 100);
+	if (kind < 8)
+		return (sim_ns)(mix_rand() % 4) * (1 << EQ_SUB_SHIFT) - 1 + (sim_ns)(mix_rand() % 3);
+	if (kind < 14)
+		return (sim_ns)(mix_rand() % 200000);
+	if (kind < 15)
+		return (sim_ns)(mix_rand() % (100 * SIM_NS_PER_MS));
+	return (sim_ns)(mix_rand() % (3 * SIM_NS_PER_S));
+}
+
 static sim_ns mix_delay(void)
 {
+	if (mix.dense) {
+		sim_ns d = mix_delay_dense();
+		return d < 0 ? 0 : d;
+	}
 	uint64_t kind = mix_rand() % 16;
 	if (kind < 4)
 		return 0;
@@ -217,16 +244,17 @@ static sim_ns mix_delay(void)
 static void mix_fire(struct sim *s, struct eq_event *ev)
 {
 	int me = (int)(ev - mix.ev), best = -1;
-	for (int i = 0; i < MIX_N; i++)
+	for (int i = 0; i < mix.n; i++)
 		if (mix.order[i] && (best < 0 || mix.when[i] < mix.when[best] ||
 				     (mix.when[i] == mix.when[best] && mix.order[i] < mix.order[best])))
 			best = i;
 	mix.bad += best != me || mix.when[me] != s->now;
 	mix.order[me] = 0;
 	mix.fired++;
+	mix.split += s->q.dense;
 	if (mix_rand() % 8 != 0)
 		mix_arm(s, me, s->now + mix_delay());
-	int other = (int)(mix_rand() % MIX_N);
+	int other = (int)(mix_rand() % (uint64_t)mix.n);
 	if (other == me)
 		return;
 	uint64_t act = mix_rand() % 3;
@@ -238,24 +266,40 @@ static void mix_fire(struct sim *s, struct eq_event *ev)
 	}
 }
 
-static void test_model_mix_matches_reference(void **state)
+static void run_mix(int n, bool dense, uint64_t events)
 {
-	(void)state;
 	struct sim s;
 	sim_init(&s, NULL);
 	memset(&mix, 0, sizeof mix);
 	mix.x = 11;
-	for (int i = 0; i < MIX_N; i++) {
+	mix.n = n;
+	mix.dense = dense;
+	for (int i = 0; i < mix.n; i++) {
 		eq_event_init(&mix.ev[i], mix_fire);
 		mix_arm(&s, i, mix_delay());
 	}
-	s.event_limit = 300000;
+	s.event_limit = events;
 	sim_run_until(&s, 3600 * SIM_NS_PER_S);
-	assert_int_equal(mix.fired, 300000);
+	assert_int_equal(mix.fired, events);
 	assert_int_equal(mix.bad, 0);
-	for (int i = 0; i < MIX_N; i++)
+	for (int i = 0; i < mix.n; i++)
 		assert_int_equal(eq_pending(&mix.ev[i]), mix.order[i] != 0);
 	sim_free(&s);
+}
+
+static void test_model_mix_matches_reference(void **state)
+{
+	(void)state;
+	run_mix(64, false, 300000);
+}
+
+/* The same check where the slots are dense: the split slots' sub-buckets
+ * must pop exactly the reference's order too. */
+static void test_dense_mix_matches_reference(void **state)
+{
+	(void)state;
+	run_mix(MIX_MAX, true, 100000);
+	assert_true(mix.split > 50000);
 }
 
 /* The budgets (budget.h) across calls of the run loop: stuck_limit counts
@@ -334,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_wheel_arrays_follow_buckets_in_use),
 		cmocka_unit_test(test_init_clears_trace),
 		cmocka_unit_test(test_model_mix_matches_reference),
+		cmocka_unit_test(test_dense_mix_matches_reference),
 		cmocka_unit_test(test_limits_span_calls),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -59,6 +59,38 @@ static void test_quantile_ns_rounds_and_clamps(void **state)
 	assert_true(dist_quantile_ns(&e, 0.1) < dist_quantile_ns(&e, 0.9));
 }
 
+/* rng_round_pos (an inline llround for 0 <= x < 2^63) against libm's
+ * llround: the halves (k + 0.5 rounds up), the doubles either side of
+ * them, values past 2^52 and 2^53 (already integers), and draws across
+ * every decade up to 4.6e18 (dist_quantile_ns's clamp). */
+static void check_round(double x)
+{
+	if (rng_round_pos(x) != llround(x))
+		fail_msg("rng_round_pos(%.17g) = %lld, llround says %lld", x, (long long)rng_round_pos(x),
+			 (long long)llround(x));
+}
+
+static void test_round_pos_is_llround(void **state)
+{
+	(void)state;
+	double fixed[] = { 0, 0.25, 0.5, 1.5, 2.5, 0.49999999999999994, 4503599627370495.5,
+			   4503599627370496.0, 9007199254740993.0, 4.6e18 };
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		check_round(fixed[i]);
+	assert_int_equal(rng_round_pos(2.5), 3);
+	assert_int_equal(rng_round_pos(0.49999999999999994), 0);
+	for (int64_t k = 0; k < 100000; k++) {
+		double h = (double)k + 0.5;
+		check_round(h);
+		check_round(nextafter(h, 0));
+		check_round(nextafter(h, INFINITY));
+	}
+	for (int i = 0; i < 1000000; i++) {
+		uint64_t r = rng_mix(11, (uint64_t)i);
+		check_round(rng_u01(r) * pow(10, (double)(r % 19)) * 4.6);
+	}
+}
+
 static void test_u01_open_interval(void **state)
 {
 	(void)state;
@@ -83,6 +115,28 @@ static void test_streams(void **state)
 	gsl_rng_free(a);
 	gsl_rng_free(b);
 	gsl_rng_free(c);
+}
+
+/* rng_stream_get draws what gsl_rng_get draws from a twin stream, across
+ * eight of mt19937's 624-word blocks (each one computed by GSL), also
+ * when the two calls are interleaved on one stream. */
+static void test_stream_get_is_gsl_rng_get(void **state)
+{
+	(void)state;
+	gsl_rng *a = rng_stream(7, "gmp.steal"), *b = rng_stream(7, "gmp.steal");
+	gsl_rng *c = rng_stream(9, "gmp.steal"), *d = rng_stream(9, "gmp.steal");
+	for (int i = 0; i < 8 * RNG_MT_N + 3; i++) {
+		unsigned long want = gsl_rng_get(b);
+		uint32_t got = rng_stream_get(a);
+		if (got != want)
+			fail_msg("draw %d: rng_stream_get %u, gsl_rng_get %lu", i, got, want);
+		uint32_t mixed = i % 3 ? rng_stream_get(c) : (uint32_t)gsl_rng_get(c);
+		assert_true(mixed == gsl_rng_get(d));
+	}
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+	gsl_rng_free(c);
+	gsl_rng_free(d);
 }
 
 /* A one-program scenario: cpu exp, repeat 3 { syscall exp, net uniform }, cpu exp. */
@@ -151,8 +205,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dist_means),
 		cmocka_unit_test(test_quantile_ns_rounds_and_clamps),
+		cmocka_unit_test(test_round_pos_is_llround),
 		cmocka_unit_test(test_u01_open_interval),
 		cmocka_unit_test(test_streams),
+		cmocka_unit_test(test_stream_get_is_gsl_rng_get),
 		cmocka_unit_test(test_common_random_numbers),
 	};
 	return cmocka_run_group_tests_name("rng", tests, NULL, NULL);

@@ -269,7 +269,10 @@ static void test_gc_stw(void **state)
 	assert_true(fabs(M(&g, "gc_pauses") - 2 * M(&g, "gc_cycles")) <= 2);
 	assert_true(M(&g, "gc_pause_max") < M(&j, "gc_pause_p50"));
 	assert_true(M(&j4, "gc_pause_p50") > 1.5 * M(&j, "gc_pause_p50"));
-	assert_true(M(&g4, "gc_pause_p50") < 1.5 * M(&g, "gc_pause_p50"));
+	/* Go's pauses are two groups (sweep termination, mark termination):
+	 * their median jumps between the groups, their mean does not */
+	double gmean = M(&g, "gc_pause_total") / M(&g, "gc_pauses"), g4mean = M(&g4, "gc_pause_total") / M(&g4, "gc_pauses");
+	assert_true(g4mean < 1.5 * gmean);
 	res_free(&g);
 	res_free(&j);
 	res_free(&g4);

@@ -52,14 +52,15 @@ static void test_random_shapes_match_the_sort(void **state)
 	(void)state;
 	enum { N = 50000 };
 	sim_ns *x = malloc(sizeof *x * N);
-	for (int shape = 0; shape < 5; shape++) {
+	for (int shape = 0; shape < 6; shape++) {
 		for (int i = 0; i < N; i++) {
 			uint64_t r = rng_mix((uint64_t)shape + 7, (uint64_t)i);
 			x[i] = shape == 0 ? (sim_ns)(r % 1000)                     /* 1-ns buckets */
 			     : shape == 1 ? (sim_ns)(100000000 + r % 20000000)     /* ~100 ms */
 			     : shape == 2 ? (sim_ns)(r >> (r % 50 + 14))            /* many decades */
 			     : shape == 3 ? (sim_ns)12345                            /* all equal */
-			     : (sim_ns)(r % 2 ? 5 : 1000000000);                     /* two clusters */
+			     : shape == 4 ? (sim_ns)(r % 2 ? 5 : 1000000000)         /* two clusters */
+			     : (sim_ns)(100000000 + r % 200000);  /* ~100 ms, narrow: 4,096+ a bucket (radix sorted) */
 		}
 		for (int64_t n = 1; n <= N; n = n * 3 + 1)
 			check_against_sort(x, n);

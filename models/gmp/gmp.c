@@ -46,6 +46,7 @@
  * timers and sysmon; gmp_model.c the model's entry points.
  * Must not reach into the kernel's internals: only kernel.h's calls.
  */
+#include "check.h"
 #include "gmp_sched.h"
 #include "gmp_trace.h"
 #include "run.h"
@@ -173,10 +174,10 @@ static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2,
 	if (last && p2->ntimers > 0 && check_timers(s, p2, m) > 0) {
 		bool inherit;
 		struct task *g = gmp_runqget(s, pp, &inherit);
-		assert(g && "checkTimers readied a G into runnext");
+		HOT_ASSERT(g && "checkTimers readied a G into runnext");
 		return g;
 	}
-	assert(p2->status != P_IDLE);
+	HOT_ASSERT(p2->status != P_IDLE);
 	s->st.steal_attempts++;
 	if (p2->runnext != NULL && gmp_runqlen(p2) == 0 && p2->status == P_RUNNING &&
 	    s->cfg.runnext_backoff > 0) {  /* runqgrab: usleep(3) first, then the CAS */
@@ -193,7 +194,7 @@ static struct task *steal_take(struct gmp *s, struct gmp_m *m, struct gmp_p *p2,
 	struct gmp_p *pp = m->p;
 	uint32_t before = gmp_runqlen(pp);
 	struct task *g = gmp_runqsteal(s, pp, p2, last);
-	assert(g && "a steal target yields a G");
+	HOT_ASSERT(g && "a steal target yields a G");
 	s->st.steals++;
 	trc_event(gmp_trc(s), TRC_P, pp->id, TE_STEAL, 1 + gmp_runqlen(pp) - before, p2->id, gmp_m_clock(s, m));
 	s->st.stolen_gs += 1 + gmp_runqlen(pp) - before;
@@ -257,7 +258,7 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 	int ntargets = steal_targets(s, pp, false, clock);  /* the same until a pass takes something */
 	for (int i = 0; i < GMP_STEAL_TRIES; i++) {
 		bool last = i == GMP_STEAL_TRIES - 1;
-		uint32_t r = (uint32_t)gsl_rng_get(s->rng);  /* enum.start(fastrand()) */
+		uint32_t r = rng_stream_get(s->rng);  /* enum.start(fastrand()) */
 		if (last)
 			ntargets = steal_targets(s, pp, true, clock);
 		if (ntargets == 0) {  /* the whole pass visits every P but pp and takes nothing */

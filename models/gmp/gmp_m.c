@@ -5,6 +5,7 @@
  * clock ("decide, then pay": see the essay in gmp.c). Must not choose what
  * an M runs next (gmp.c's schedule does) nor run a G's program (gmp_g.c). */
 #include "budget.h"
+#include "check.h"
 #include "gmp_sched.h"
 #include "grow.h"
 #include "gmp_trace.h"
@@ -101,7 +102,7 @@ enum cpu_cause gmp_cause(enum cpu_cat cat)
 
 void gmp_acquirep(struct gmp_m *m, struct gmp_p *p)
 {
-	assert(!m->p);
+	HOT_ASSERT(!m->p);
 	gmp_caspstatus(p, P_IDLE, P_RUNNING);
 	m->p = p;
 	p->m = m;
@@ -110,7 +111,7 @@ void gmp_acquirep(struct gmp_m *m, struct gmp_p *p)
 struct gmp_p *gmp_releasep(struct gmp_m *m)
 {
 	struct gmp_p *p = m->p;
-	assert(p && p->m == m);
+	HOT_ASSERT(p && p->m == m);
 	gmp_caspstatus(p, P_RUNNING, P_IDLE);
 	m->p = NULL;
 	p->m = NULL;
@@ -312,7 +313,7 @@ static void checkdead(struct gmp *s)
  * runs checkdead). */
 void gmp_stopm(struct gmp *s, struct gmp_m *m)
 {
-	assert(!m->p && !m->spinning);
+	HOT_ASSERT(!m->p && !m->spinning);
 	m->phase = M_PARKED;
 	m->schedlink = s->midle;
 	s->midle = m;

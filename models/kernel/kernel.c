@@ -4,6 +4,7 @@
  * the slice end). Must not call a thread's owner except through step(),
  * and only from an engine event. */
 #include "budget.h"
+#include "check.h"
 #include "kernel.h"
 #include "grow.h"
 #include "scenario.h"
@@ -291,10 +292,12 @@ static void core_arm_burst(struct kern *k, struct kcore *c)
 	eq_push(&k->sim->q, &c->ev, when);
 }
 
-/* NUMA slowdown of t's burst on a core of `node`. */
+/* NUMA slowdown of t's burst on a core of `node`. On one node every piece
+ * of memory is local (mach_slowdown's home == node): exactly 1.0, so the
+ * footprint is not walked. */
 static double burst_factor(const struct kern *k, const struct kthread *t, int node)
 {
-	if (!k->mach)
+	if (!k->mach || k->mach->nnodes == 1)
 		return 1.0;
 	if (t->burst_home == MACH_HOME_INTERLEAVE)
 		return mach_slowdown_spread(k->mach, k->mpol ? k->mpol->nodes : 0, node, t->burst_mem);
@@ -316,11 +319,18 @@ static void core_start_burst(struct kern *k, struct kcore *c)
 }
 
 /* Removes `paid` ns from the front of t's prefix; returns the rest of
- * `elapsed`, the time the work ran. */
+ * `elapsed`, the time the work ran. A prefix paid whole (a burst that
+ * ran to its end: the usual case) just empties the mask: pre[] is read
+ * only through pre_mask, and kern_run_pre_mask writes every entry it sets. */
 static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
 {
-	t->pre_left -= paid;
 	elapsed -= paid;
+	if (paid == t->pre_left) {
+		t->pre_left = 0;
+		t->pre_mask = 0;
+		return elapsed;
+	}
+	t->pre_left -= paid;
 	for (unsigned m = t->pre_mask; m && paid > 0; m &= m - 1) {
 		int cz = __builtin_ctz(m);
 		sim_ns d = t->pre[cz] < paid ? t->pre[cz] : paid;
@@ -341,6 +351,8 @@ static void count_memory(struct kern *k, const struct kcore *c, const struct kth
 	double w = (double)t->burst_mem * (double)done;
 	uint64_t mask = k->mpol ? k->mpol->nodes : 0;
 	k->mem_access += w;
+	if (k->mach->nnodes == 1)  /* nothing is remote: the share below is 0.0 */
+		return;
 	k->mem_remote += w * (t->burst_home == MACH_HOME_FOOT ? memf_remote_share(k->mach, mask, t->burst_foot, c->node)
 				: mach_remote_share(k->mach, t->burst_home, mask, c->node));
 }
@@ -393,7 +405,7 @@ static void core_enter(struct kern *k, struct kcore *c)
 	}
 	c->seg = SEG_STEP;
 	t->ops->step(k, t);
-	assert(c->curr != t || c->seg != SEG_STEP);
+	HOT_ASSERT(c->curr != t || c->seg != SEG_STEP);
 }
 
 /* The stopped burst's thread goes back to the queue; the leftmost runs. */
@@ -429,16 +441,16 @@ static void core_fire(struct sim *sim, struct eq_event *ev)
 	if (c->seg == SEG_KICK) {  /* no switch-in: the slice runs on */
 		c->seg = SEG_STEP;
 		t->ops->step(k, t);
-		assert(c->curr != t || c->seg != SEG_STEP);
+		HOT_ASSERT(c->curr != t || c->seg != SEG_STEP);
 		return;
 	}
-	assert(c->seg == SEG_BURST);
+	HOT_ASSERT(c->seg == SEG_BURST);
 	core_stop_burst(k, c);
 	if (t->burst_left <= 0 && t->pre_left == 0) {
 		t->burst_left = -1;
 		c->seg = SEG_STEP;
 		t->ops->step(k, t);
-		assert(c->curr != t || c->seg != SEG_STEP);
+		HOT_ASSERT(c->curr != t || c->seg != SEG_STEP);
 		return;
 	}
 	if (c->nrq == 0) {
@@ -737,7 +749,7 @@ static void core_schedule(struct kern *k, struct kcore *c)
 static struct kcore *stepping_core(struct kern *k, struct kthread *t)
 {
 	struct kcore *c = &k->cores[t->core];
-	assert(t->state == KT_RUNNING && c->curr == t && c->seg == SEG_STEP);
+	HOT_ASSERT(t->state == KT_RUNNING && c->curr == t && c->seg == SEG_STEP);
 	(void)k;
 	return c;
 }
@@ -747,7 +759,7 @@ static struct kcore *stepping_core(struct kern *k, struct kthread *t)
 void kern_run(struct kern *k, struct kthread *t, sim_ns work, enum cpu_cat cat,
 	      double mem, int home)
 {
-	assert(cat < CAT_IDLE);
+	HOT_ASSERT(cat < CAT_IDLE);
 	kern_run_pre_mask(k, t, NULL, 0, work, (enum cpu_cause)kern_cat_cause[cat], mem, home);
 }
 
@@ -770,12 +782,12 @@ void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, uns
 		       enum cpu_cause cz, double mem, int home)
 {
 	struct kcore *c = stepping_core(k, t);
-	assert(work >= 0 && cz < CZ_COUNT);
+	HOT_ASSERT(work >= 0 && cz < CZ_COUNT);
 	t->pre_left = 0;
 	t->pre_mask = 0;
 	for (; mask; mask &= mask - 1) {  /* pre[] is read only through pre_mask */
 		int i = __builtin_ctz(mask);
-		assert(pre[i] >= 0);
+		HOT_ASSERT(pre[i] >= 0);
 		if (pre[i] == 0)
 			continue;
 		t->pre[i] = pre[i];
@@ -895,7 +907,7 @@ static void stop_thread(struct kern *k, struct kthread *t);
 
 void kern_wake(struct kern *k, struct kthread *t, int waker_core)
 {
-	assert(t->state == KT_BLOCKED);
+	HOT_ASSERT(t->state == KT_BLOCKED);
 	k->st.wakeups++;
 	if (k->world_stopped && !t->exempt) {
 		stop_thread(k, t);  /* runnable, but held until the world restarts */
@@ -932,7 +944,7 @@ static void wake_fire(struct sim *sim, struct eq_event *ev)
 
 void kern_wake_after(struct kern *k, struct kthread *t, int waker_core, sim_ns delay)
 {
-	assert(kern_blocked(t));
+	HOT_ASSERT(kern_blocked(t));
 	if (delay <= 0) {
 		kern_wake(k, t, waker_core);
 		return;

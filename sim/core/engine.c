@@ -3,6 +3,7 @@
  * beyond growing arrays, and must not read wall-clock time: the engine is
  * deterministic by construction. */
 #include "budget.h"
+#include "check.h"
 #include "engine.h"
 #include "grow.h"
 #include <assert.h>
@@ -95,7 +96,18 @@ static void bucket_add(struct eq *q, struct eq_bucket *b, struct eq_entry e)
 	b->a[b->n++] = e;
 }
 
-/* Files an entry by its time: the current window, the wheel, or far. */
+/* A dense slot's entry beyond the current sub-window: into its sub-bucket. */
+static void sub_add(struct eq *q, struct eq_entry e)
+{
+	int i = (int)((entry_time(&e) >> EQ_SUB_SHIFT) & (EQ_SUB_SLOTS - 1));
+	struct eq_bucket *b = &q->sub[i];
+	GROW(b->a, b->n + 1, b->cap, 16, "event queue");
+	b->a[b->n++] = e;
+	q->sub_mask |= (uint64_t)1 << i;
+}
+
+/* Files an entry by its time: the current window, the rest of a dense
+ * slot, the wheel, or far. */
 static void file_entry(struct eq *q, struct eq_entry e)
 {
 	sim_ns t = entry_time(&e);
@@ -105,6 +117,11 @@ static void file_entry(struct eq *q, struct eq_entry e)
 	}
 	int64_t slot = t >> EQ_SLOT_SHIFT;
 	if (slot - q->slot < EQ_WHEEL_SLOTS) {
+		if (slot == q->slot) {  /* past the horizon in the current slot: it is split */
+			assert(q->dense);
+			sub_add(q, e);
+			return;
+		}
 		bucket_add(q, &q->wheel[slot % EQ_WHEEL_SLOTS], e);
 		q->nwheel++;
 		return;
@@ -112,8 +129,30 @@ static void file_entry(struct eq *q, struct eq_entry e)
 	heap_push(&q->far, e);
 }
 
+/* Moves a slot's live entries to the near heap, or, when the slot is
+ * dense, to its sub-buckets (the horizon then at the slot's start, for
+ * sub_next to move on). Cancelled entries are dropped. */
+static void take_bucket(struct eq *q, struct eq_bucket *b)
+{
+	q->dense = b->n > EQ_DENSE;
+	q->horizon = (sim_ns)(q->slot + !q->dense) << EQ_SLOT_SHIFT;
+	for (int32_t i = 0; i < b->n; i++) {
+		q->nwheel--;
+		if (!entry_live(&b->a[i]))
+			q->n--;
+		else if (q->dense)
+			sub_add(q, b->a[i]);
+		else
+			heap_push(&q->near, b->a[i]);
+	}
+	b->n = 0;
+	if (b->cap > 0)
+		bucket_release(q, b);
+}
+
 /* Moves the clock's window one slot on: the slot's bucket goes to the near
- * heap, and far entries that now fit the wheel's span are filed. */
+ * heap (or its sub-buckets), and far entries that now fit the wheel's span
+ * are filed. */
 static void advance_slot(struct eq *q)
 {
 	if (q->nwheel == 0 && q->far.n > 0) {  /* nothing soon: jump to the far event */
@@ -122,18 +161,7 @@ static void advance_slot(struct eq *q)
 			q->slot = s - 1;
 	}
 	q->slot++;
-	q->horizon = (sim_ns)(q->slot + 1) << EQ_SLOT_SHIFT;
-	struct eq_bucket *b = &q->wheel[q->slot % EQ_WHEEL_SLOTS];
-	for (int32_t i = 0; i < b->n; i++) {
-		q->nwheel--;
-		if (entry_live(&b->a[i]))
-			heap_push(&q->near, b->a[i]);
-		else
-			q->n--;
-	}
-	b->n = 0;
-	if (b->cap > 0)
-		bucket_release(q, b);
+	take_bucket(q, &q->wheel[q->slot % EQ_WHEEL_SLOTS]);
 	while (q->far.n > 0 && (entry_time(&q->far.a[0]) >> EQ_SLOT_SHIFT) - q->slot < EQ_WHEEL_SLOTS) {
 		struct eq_entry e = q->far.a[0];
 		heap_remove_root(&q->far);
@@ -144,6 +172,23 @@ static void advance_slot(struct eq *q)
 	}
 }
 
+/* Moves a dense slot's window to its next sub-bucket that holds entries
+ * (the earlier ones are empty): its live entries go to the near heap. */
+static void sub_next(struct eq *q)
+{
+	int i = __builtin_ctzll(q->sub_mask);
+	q->sub_mask &= q->sub_mask - 1;
+	q->horizon = ((sim_ns)q->slot << EQ_SLOT_SHIFT) + ((sim_ns)(i + 1) << EQ_SUB_SHIFT);
+	struct eq_bucket *b = &q->sub[i];
+	for (int32_t k = 0; k < b->n; k++) {
+		if (entry_live(&b->a[k]))
+			heap_push(&q->near, b->a[k]);
+		else
+			q->n--;
+	}
+	b->n = 0;
+}
+
 /* Brings a live entry to the near heap's top, if any event is pending. */
 static void settle(struct eq *q)
 {
@@ -152,7 +197,13 @@ static void settle(struct eq *q)
 			heap_remove_root(&q->near);
 			q->n--;
 		}
-		if (q->near.n > 0 || (q->nwheel == 0 && q->far.n == 0))
+		if (q->near.n > 0)
+			return;
+		if (q->sub_mask) {
+			sub_next(q);
+			continue;
+		}
+		if (q->nwheel == 0 && q->far.n == 0)
 			return;
 		advance_slot(q);
 	}
@@ -176,6 +227,8 @@ void eq_free(struct eq *q)
 		free(q->wheel[i].a);
 	for (int32_t i = 0; i < q->nspare; i++)
 		free(q->spare[i].a);
+	for (int i = 0; i < EQ_SUB_SLOTS; i++)
+		free(q->sub[i].a);
 	free(q->spare);
 	free(q->wheel);
 	free(q->near.a);
@@ -185,8 +238,8 @@ void eq_free(struct eq *q)
 
 void eq_push(struct eq *q, struct eq_event *ev, sim_ns t)
 {
-	assert(ev->seq == 0 && "event already pending");
-	assert(t >= 0);
+	HOT_ASSERT(ev->seq == 0 && "event already pending");
+	HOT_ASSERT(t >= 0);
 	ev->seq = ++q->next_seq;
 	struct eq_entry e = { ((unsigned __int128)t << 64) | ev->seq, ev };
 	q->n++;
@@ -243,13 +296,13 @@ void sim_free(struct sim *s) { eq_free(&s->q); }
 
 void sim_after(struct sim *s, struct eq_event *ev, sim_ns delay)
 {
-	assert(delay >= 0);
+	HOT_ASSERT(delay >= 0);
 	eq_push(&s->q, ev, s->now + delay);
 }
 
 void sim_at(struct sim *s, struct eq_event *ev, sim_ns t)
 {
-	assert(t >= s->now);
+	HOT_ASSERT(t >= s->now);
 	eq_push(&s->q, ev, t);
 }
 

@@ -50,12 +50,19 @@ struct eq_bucket {
 
 #define EQ_SLOT_SHIFT 16                 /* a wheel slot spans 2^16 ns (~65.5 us) */
 #define EQ_WHEEL_SLOTS 16384             /* the wheel spans ~1.07 s ahead */
+#define EQ_SUB_SLOTS 64                  /* a dense slot is split in 64 windows of 1.024 us */
+#define EQ_SUB_SHIFT (EQ_SLOT_SHIFT - 6)
+#define EQ_DENSE 32                      /* a slot with more entries than this is split */
 
 /* The queue is two-tier: the events of the current slot's window are in a
  * small heap; later ones wait unsorted in the wheel's bucket for their
  * slot (or, beyond the wheel's span, in an overflow heap) and move into
  * the heap when the clock reaches their window. Order is still exactly
- * (time, sequence): windows are disjoint and taken in order. */
+ * (time, sequence): windows are disjoint and taken in order. A dense slot
+ * (more than EQ_DENSE entries when the clock reaches it: many cores, many
+ * events per microsecond) is split once more into EQ_SUB_SLOTS sub-buckets
+ * taken in order, so the heap holds a microsecond's events, not the whole
+ * slot's (its sifts grew with the event rate, so with the cores). */
 struct eq {
 	struct eq_heap near;       /* entries with time < horizon */
 	struct eq_heap far;        /* entries beyond the wheel's span */
@@ -67,6 +74,9 @@ struct eq {
 	int32_t nspare, capspare;
 	int32_t n;                 /* all entries, cancelled ones included */
 	uint64_t next_seq;
+	bool dense;                /* the current slot is split: horizon is a sub-window's end */
+	uint64_t sub_mask;         /* dense: which sub-buckets hold entries */
+	struct eq_bucket sub[EQ_SUB_SLOTS];  /* dense: the rest of the slot, by sub-window */
 };
 
 /* Why the engine itself ended a run early (the event budgets, budget.h). */

@@ -3,6 +3,8 @@
 #include "rng.h"
 #include <math.h>
 #include <gsl/gsl_cdf.h>
+#include <stdio.h>
+#include <string.h>
 
 uint64_t rng_name(const char *name)
 {
@@ -17,8 +19,14 @@ uint64_t rng_name(const char *name)
 gsl_rng *rng_stream(uint64_t seed, const char *name)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	if (r)
-		gsl_rng_set(r, (unsigned long)rng_mix(seed, rng_name(name)));
+	if (!r)
+		return NULL;
+	if (gsl_rng_size(r) != sizeof(struct rng_mt_state) || strcmp(gsl_rng_name(r), "mt19937") != 0) {
+		fprintf(stderr, "gmpsim: GSL's mt19937 state is not the layout rng_stream_get reads\n");
+		gsl_rng_free(r);
+		return NULL;
+	}
+	gsl_rng_set(r, (unsigned long)rng_mix(seed, rng_name(name)));
 	return r;
 }
 
@@ -65,7 +73,7 @@ sim_ns dist_quantile_ns(const struct dist *d, double u)
 		return 0;
 	if (x > 4.6e18)
 		return (sim_ns)1 << 62;
-	return (sim_ns)llround(x);
+	return rng_round_pos(x);
 }
 
 static double truncated_normal_mean(double mean, double sd)

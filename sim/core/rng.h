@@ -87,12 +87,48 @@ static inline double rng_u01(uint64_t bits)
 	return ((double)(bits >> 12) + 0.5) * (1.0 / 4503599627370496.0);
 }
 
+/* llround(x) for 0 <= x < 2^63, inline (libm's is a call): the nearest
+ * integer, halves away from zero. x - trunc(x) is exact in double, and
+ * above 2^52 x is already an integer. */
+static inline int64_t rng_round_pos(double x)
+{
+	int64_t i = (int64_t)x;
+	return x - (double)i >= 0.5 ? i + 1 : i;
+}
+
 /* FNV-1a hash of a name. */
 uint64_t rng_name(const char *name);
 
 /* A GSL generator (mt19937) for the named stream of this seed. Free with
- * gsl_rng_free. */
+ * gsl_rng_free. NULL when out of memory, or when GSL's mt19937 state is
+ * not struct rng_mt_state (rng_stream_get reads it). */
 gsl_rng *rng_stream(uint64_t seed, const char *name);
+
+/* GSL's mt19937 state (gsl rng/mt.c: mt_state_t): the 624 words of the
+ * current block and the index of the next one to temper. */
+enum { RNG_MT_N = 624 };
+struct rng_mt_state {
+	unsigned long mt[RNG_MT_N];
+	int mti;
+};
+
+/* gsl_rng_get(r) for an rng_stream, the same draws in the same order,
+ * without its two calls: inside a block, the next word tempered as GSL's
+ * mt_get does; at a block's end, gsl_rng_get itself computes the next
+ * block (and returns its first word). For the per-decision draws of the
+ * gmp model's steals (fastrand). */
+static inline uint32_t rng_stream_get(gsl_rng *r)
+{
+	struct rng_mt_state *st = r->state;
+	if (st->mti >= RNG_MT_N)
+		return (uint32_t)gsl_rng_get(r);
+	unsigned long k = st->mt[st->mti++];
+	k ^= k >> 11;
+	k ^= (k << 7) & 0x9d2c5680UL;
+	k ^= (k << 15) & 0xefc60000UL;
+	k ^= k >> 18;
+	return (uint32_t)k;
+}
 
 /* Inverse CDF of d at u in (0,1). */
 double dist_quantile(const struct dist *d, double u);

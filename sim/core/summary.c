@@ -73,6 +73,29 @@ static int cmp_ns(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* A bucket this full is sorted by stats_sort_ns (a counting pass over
+ * 2^16 digits) instead of qsort: the median's bucket of a run's latencies
+ * holds tens of thousands of samples. */
+enum { SUMMARY_RADIX_MIN = 4096 };
+
+/* Sorts the n samples of bucket idx, whose bounds are [lo, lo + width):
+ * as offsets from lo, a bucket at most 2^16 ns wide takes one radix pass.
+ * Either way the same ascending order. */
+static void sort_bucket(sim_ns *a, int64_t n, int idx)
+{
+	if (n < SUMMARY_RADIX_MIN) {
+		qsort(a, (size_t)n, sizeof *a, cmp_ns);
+		return;
+	}
+	sim_ns lo, hi;
+	bucket_bounds(idx, &lo, &hi);
+	for (int64_t i = 0; i < n; i++)
+		a[i] -= lo;
+	stats_sort_ns(a, n);
+	for (int64_t i = 0; i < n; i++)
+		a[i] += lo;
+}
+
 /* The quantiles' ranks, their buckets gathered and sorted: the sample at
  * rank r is seg[slot][r - start[slot]] of the bucket holding r. */
 struct summary_pick {
@@ -119,7 +142,7 @@ static sim_ns *pick_gather(struct summary_pick *p, const struct summary *d, cons
 			p->seg[s - 1][p->fill[s - 1]++] = a[i];
 	}
 	for (int s = 0; s < p->nslot; s++)
-		qsort(p->seg[s], (size_t)p->fill[s], sizeof *buf, cmp_ns);
+		sort_bucket(p->seg[s], p->fill[s], d->first + p->bucket[s]);
 	free(slot_of);
 	return buf;
 }
