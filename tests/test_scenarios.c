@@ -313,7 +313,10 @@ static void test_readme_example_is_the_shipped_file(void **state)
  * handlers on 16 loops the event loop serves the 10,000/s as gmp does. A
  * 100 ms blocking call in every handler holds its loop: each loop serves
  * at most one request per 100 ms, 16 loops at most 160/s (> 100 ms each:
- * fewer), while gmp hands a blocked thread's P on and keeps up. Handing
+ * fewer), while gmp hands a blocked thread's P on (sysmon's retake) and
+ * serves tens of times that: not always all of it, as sysmon's 10 ms
+ * trap and the measured M start (models.gmp.newm) can leave it behind for
+ * a while (README, eventloop_10k), so at least 50 x the loops' bound. Handing
  * the CPU ops to a worker pool adds, per CPU op, a futex wake of a worker
  * and a Selector.wakeup() back: more context switches than on the loops. */
 static void test_eventloop_10k(void **state)
@@ -332,7 +335,7 @@ static void test_eventloop_10k(void **state)
 	assert_true(M(&e, "throughput") > 9800 && M(&w, "throughput") > 9800);
 	assert_true(M(&e, "latency_p99") < 102e6);
 	assert_true(M(&eb, "throughput") <= 160);
-	assert_true(M(&gb, "throughput") > 9800);
+	assert_true(M(&gb, "throughput") > 50 * 160);
 	assert_true(M(&w, "context_switches") > 1.5 * M(&e, "context_switches"));
 	assert_true(M(&e, "evl_handoffs") == 0 && M(&w, "evl_handoffs") > 2 * 9800 * 10);
 	res_free(&g);
