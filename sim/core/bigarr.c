@@ -29,12 +29,13 @@ static bool is_mapped(int64_t cap, size_t elem) { return cap > 0 && (int64_t)ele
 
 static struct big_hdr *hdr_of(void *arr) { return (struct big_hdr *)((char *)arr - BIG_HDR); }
 
-/* bytes of PROT_NONE address space starting on a BIG_PAGE boundary, marked
- * for huge pages; NULL when the system refuses. */
-static void *reserve_aligned(size_t bytes)
+/* bytes of address space (prot: PROT_NONE reserves) starting on a
+ * BIG_PAGE boundary, marked for huge pages; NULL when the system refuses. */
+static void *map_aligned(size_t bytes, int prot)
 {
 	size_t span = bytes + BIG_PAGE;
-	char *raw = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (prot == PROT_NONE ? MAP_NORESERVE : 0);
+	char *raw = mmap(NULL, span, prot, flags, -1, 0);
 	if (raw == MAP_FAILED)
 		return NULL;
 	char *base = (char *)round_up((size_t)raw, BIG_PAGE);
@@ -51,10 +52,10 @@ static void *reserve_aligned(size_t bytes)
 static void *reserve_for(size_t bytes, size_t *got)
 {
 	size_t want = round_up(4 * bytes > BIG_RESERVE ? 4 * bytes : BIG_RESERVE, BIG_PAGE);
-	void *base = reserve_aligned(want);
+	void *base = map_aligned(want, PROT_NONE);
 	if (!base) {
 		want = round_up(2 * bytes, BIG_PAGE);
-		base = reserve_aligned(want);
+		base = map_aligned(want, PROT_NONE);
 	}
 	*got = base ? want : 0;
 	return base;
@@ -169,4 +170,21 @@ void big_free(void *arr, int64_t cap, size_t elem)
 	}
 	struct big_hdr *h = hdr_of(arr);
 	munmap(h, h->reserved);
+}
+
+void *big_scratch(size_t bytes)
+{
+	if ((int64_t)bytes < BIG_MIN_BYTES)
+		return calloc(bytes ? bytes : 1, 1);
+	if (bytes > SIZE_MAX - BIG_PAGE)
+		return NULL;
+	return map_aligned(round_up(bytes, BIG_PAGE), PROT_READ | PROT_WRITE);
+}
+
+void big_scratch_free(void *p, size_t bytes)
+{
+	if ((int64_t)bytes < BIG_MIN_BYTES)
+		free(p);
+	else if (p)
+		munmap(p, round_up(bytes, BIG_PAGE));
 }

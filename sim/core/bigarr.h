@@ -33,6 +33,13 @@ void big_grow_or_die(void **arr, int64_t need, int64_t *cap, size_t elem, int64_
 /* Releases an array GROW_BIG grew to capacity cap (NULL: nothing). */
 void big_free(void *arr, int64_t cap, size_t elem);
 
+/* A zeroed scratch buffer of bytes for a one-off pass (a sort's copy, the
+ * quantiles' samples): calloc'd when small, mapped like a big array (huge
+ * pages, no copy) from BIG_MIN_BYTES; NULL when refused. Not charged to
+ * the budget. big_scratch_free takes the same size. */
+void *big_scratch(size_t bytes);
+void big_scratch_free(void *p, size_t bytes);
+
 #define GROW_BIG(arr, need, cap, first, what) do {                                      \
 		if ((int64_t)(need) > (int64_t)(cap)) {                                  \
 			void *grow_arr_ = (arr);                                         \
