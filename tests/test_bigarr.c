@@ -3,10 +3,12 @@
  * across the move out of malloc and across a relocation past the first
  * reservation, a refused growth leaving the array as it was, and the
  * mapped range eligible for transparent huge pages (where the kernel has
- * them) — the point of the module: one fault per 2 MiB instead of 512. */
+ * them) — the point of the module: one fault per 2 MiB instead of 512 —
+ * and the malloc heap of a simulating process marked the same way. */
 #include "testutil.h"
 #include "bigarr.h"
 #include "budget.h"
+#include <unistd.h>
 
 /* Appends n values to a GROW array and a GROW_BIG one side by side: equal
  * capacities and charges after every append, equal contents at the end. */
@@ -145,9 +147,31 @@ static void test_mapped_array_is_huge_page_eligible(void **state)
 	BIG_FREE(x, cap);
 }
 
+/* big_heap_prefer_huge: a block of a MiB is served by the heap (not an
+ * mmap of its own) in a range marked for huge pages. ASan replaces malloc,
+ * so the check is for the plain build. */
+static void test_heap_prefers_huge_pages(void **state)
+{
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	skip();
+#else
+	if (thp_never())
+		skip();
+	big_heap_prefer_huge((size_t)64 << 20);
+	char *p = malloc((size_t)1 << 20);
+	assert_non_null(p);
+	p[0] = 1;
+	assert_true((char *)sbrk(0) > p);  /* from the heap, below the break */
+	assert_int_equal(thp_eligible(p + (1 << 19)), 1);
+	free(p);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_heap_prefers_huge_pages),  /* first: as in main, on a fresh heap */
 		cmocka_unit_test(test_same_capacities_and_charges_as_grow),
 		cmocka_unit_test(test_small_array_stays_in_malloc),
 		cmocka_unit_test(test_relocation_keeps_the_contents),

@@ -12,7 +12,9 @@
 #include "budget.h"
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 enum { BIG_HDR = 64 };                         /* a cache line: the elements stay aligned */
 #define BIG_PAGE ((size_t)2 << 20)             /* a transparent huge page */
@@ -187,4 +189,21 @@ void big_scratch_free(void *p, size_t bytes)
 		free(p);
 	else if (p)
 		munmap(p, round_up(bytes, BIG_PAGE));
+}
+
+void big_heap_prefer_huge(size_t pad)
+{
+	mallopt(M_MMAP_THRESHOLD, (int)(pad / 2));  /* blocks up to pad/2 come from the heap */
+	mallopt(M_TOP_PAD, (int)pad);               /* the heap grows pad at a time */
+	mallopt(M_TRIM_THRESHOLD, (int)(2 * pad));   /* and keeps what it got */
+	char *before = sbrk(0);
+	void *volatile grow = malloc(pad / 4);  /* past the top chunk: the heap grows by pad more */
+	free(grow);
+	char *after = sbrk(0);
+	if (before == (char *)-1 || after == (char *)-1)
+		return;
+	char *lo = (char *)round_up((size_t)before, BIG_PAGE);
+	char *hi = (char *)((size_t)after / BIG_PAGE * BIG_PAGE);
+	if (hi > lo)
+		madvise(lo, (size_t)(hi - lo), MADV_HUGEPAGE);
 }

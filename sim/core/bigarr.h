@@ -40,6 +40,14 @@ void big_free(void *arr, int64_t cap, size_t elem);
 void *big_scratch(size_t bytes);
 void big_scratch_free(void *p, size_t bytes);
 
+/* For a process that runs simulations (gmpsim's main, not a library
+ * user): the malloc heap grows pad bytes at a time, keeps them, serves
+ * blocks up to pad / 2 itself (not one mmap each) and is marked for huge
+ * pages, so the many small and middle-sized records of a run (tasks,
+ * queue buckets, results rows, SQLite's pages) fault once per 2 MiB too.
+ * Changes only where memory comes from. */
+void big_heap_prefer_huge(size_t pad);
+
 #define GROW_BIG(arr, need, cap, first, what) do {                                      \
 		if ((int64_t)(need) > (int64_t)(cap)) {                                  \
 			void *grow_arr_ = (arr);                                         \
