@@ -147,7 +147,7 @@ static void test_mapped_array_is_huge_page_eligible(void **state)
 	BIG_FREE(x, cap);
 }
 
-/* big_heap_prefer_huge: a block of a MiB is served by the heap (not an
+/* big_heap_prefer_huge: a block of 4 MiB is served by the heap (not an
  * mmap of its own) in a range marked for huge pages. ASan replaces malloc,
  * so the check is for the plain build. */
 static void test_heap_prefers_huge_pages(void **state)
@@ -159,11 +159,13 @@ static void test_heap_prefers_huge_pages(void **state)
 	if (thp_never())
 		skip();
 	big_heap_prefer_huge((size_t)64 << 20);
-	char *p = malloc((size_t)1 << 20);
+	char *p = malloc((size_t)4 << 20);
 	assert_non_null(p);
 	p[0] = 1;
-	assert_true((char *)sbrk(0) > p);  /* from the heap, below the break */
-	assert_int_equal(thp_eligible(p + (1 << 19)), 1);
+	assert_true((char *)sbrk(0) > p + (4 << 20));  /* from the heap, below the break */
+	/* The heap's range before its first 2 MiB boundary is not marked (it
+	 * cannot be a huge page): 2 MiB into the block is past it. */
+	assert_int_equal(thp_eligible(p + (2 << 20)), 1);
 	free(p);
 #endif
 }
