@@ -1,6 +1,7 @@
 /* models/workload.c — arrivals, program walking with common random numbers,
  * and completion bookkeeping (see workload.h). Must not schedule threads or
  * charge CPU: that is the model's and the kernel's business. */
+#include "bigarr.h"
 #include "budget.h"
 #include "check.h"
 #include "workload.h"
@@ -335,9 +336,9 @@ void wl_free(struct wl *w)
 	for (int64_t i = 0; i < w->ntb_free; i++)
 		free(w->tb_free[i]);
 	free(w->tb_free);
-	free(w->st.lat);
-	free(w->st.tb);
-	free(w->colo.lat);
+	BIG_FREE(w->st.lat, w->st.caplat);
+	BIG_FREE(w->st.tb, w->st.captb);
+	BIG_FREE(w->colo.lat, w->colo.caplat);
 	memset(w, 0, sizeof *w);
 }
 
@@ -448,7 +449,7 @@ static bool in_window(const struct wl *w)
 
 static void record_latency(struct wl_stats *st, sim_ns lat)
 {
-	GROW(st->lat, st->nlat + 1, st->caplat, 4096, "latencies");
+	GROW_BIG(st->lat, st->nlat + 1, st->caplat, 4096, "latencies");
 	st->lat[st->nlat++] = lat;
 }
 
@@ -458,7 +459,7 @@ static void record_breakdown(struct wl *w, struct wl_stats *st, const struct tas
 {
 	if (st != &w->st)
 		return;
-	GROW(st->tb, st->tblen + TB_MAX_RECORD, st->captb, 65536, "time breakdowns");
+	GROW_BIG(st->tb, st->tblen + TB_MAX_RECORD, st->captb, 65536, "time breakdowns");
 	st->tblen += (int64_t)tb_record(total, t->tb->part, st->tb + st->tblen);
 	for (int p = 0; p < TB_COUNT; p++)
 		st->tb_sum[p] += t->tb->part[p];

@@ -6,7 +6,7 @@
  * the next G (gmp.c's schedule does) nor start or park Ms other than
  * through gmp_m.c's calls. */
 #include "gmp_sched.h"
-#include "grow.h"
+#include "bigarr.h"
 #include "gmp_trace.h"
 #include "run.h"
 #include <assert.h>
@@ -83,7 +83,7 @@ static void g_leave(struct gmp *s, struct gmp_m *m, struct task *g, enum tb_part
 
 static void record_schedlat(struct gmp *s, sim_ns lat)
 {
-	GROW(s->schedlat, s->nschedlat + 1, s->capschedlat, 4096, "scheduling latencies");
+	GROW_BIG(s->schedlat, s->nschedlat + 1, s->capschedlat, 4096, "scheduling latencies");
 	s->schedlat[s->nschedlat++] = lat;
 }
 

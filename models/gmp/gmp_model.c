@@ -2,6 +2,7 @@
  * GOMAXPROCS Ps, m0 and sysmon at time 0, starting external goroutines,
  * the accepting goroutine, async preemption's signal, the metrics and the
  * GODEBUG=schedtrace view. Must not make scheduling decisions: gmp.c does. */
+#include "bigarr.h"
 #include "gmp_sched.h"
 #include "run.h"
 #include "rng.h"
@@ -111,7 +112,7 @@ static void gmp_fini(struct run *r)
 	free(s->accept_gs);
 	free(s->listeners);
 	free(s->gen_g);
-	free(s->schedlat);
+	BIG_FREE(s->schedlat, s->capschedlat);
 	free(s->gfree_home);
 	if (s->rng)
 		gsl_rng_free(s->rng);

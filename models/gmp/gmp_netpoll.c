@@ -36,9 +36,17 @@ void gmp_wake_netpoller(struct gmp *s, sim_ns when, struct gmp_m *by)
 	gmp_wakep(s, by);
 }
 
-/* g's fd became ready: epoll has an event for it. */
+/* g's fd became ready: epoll has an event for it. Its breakdown record,
+ * untouched since the G parked (100 ms ago on 10k_rps: out of the cache),
+ * is what gmp_make_runnable reads first when netpoll takes the G: fetch
+ * it now, while other events run (about 5 % of 10k_rps gmp's cycles were that
+ * miss). A hint only: nothing is read or changed. */
 static void fd_ready(struct gmp *s, struct task *g)
 {
+	if (g->tb) {
+		__builtin_prefetch(g->tb, 1);
+		__builtin_prefetch((char *)g->tb + sizeof *g->tb - 1, 1);
+	}
 	tq_push(&s->netready, g);
 	if (s->lastpoll == 0)
 		wake_poller(s, -1, NULL);

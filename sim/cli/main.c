@@ -2,6 +2,7 @@
  * subcommand its first word names, to the plain sweep for
  * `gmpsim SCENARIO.yaml --reps N`, else to the default run command
  * (cmd_run.c). Must only dispatch. */
+#include "bigarr.h"
 #include "cmd_calibrate.h"
 #include "cmd_capacity.h"
 #include "cmd_compare.h"
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
 	 * file left: ignored, the write fails with EFBIG and the usual error path
 	 * reports it and removes the file. */
 	signal(SIGXFSZ, SIG_IGN);
+	big_heap_prefer_huge((size_t)64 << 20);
 	for (int i = 0; argc > 1 && subcommands[i].name; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].main(argc - 1, argv + 1);

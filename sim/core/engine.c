@@ -92,7 +92,7 @@ static void bucket_add(struct eq *q, struct eq_bucket *b, struct eq_entry e)
 		b->a = sp->a;
 		b->cap = sp->cap;
 	}
-	GROW(b->a, b->n + 1, b->cap, 64, "event queue");
+	GROW(b->a, b->n + 1, b->cap, 8, "event queue");
 	b->a[b->n++] = e;
 }
 

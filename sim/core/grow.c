@@ -3,11 +3,9 @@
 #include "budget.h"
 #include <stdlib.h>
 
-int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max)
+int64_t grow_capacity(int64_t need, int64_t cap, size_t elem, int64_t first, int64_t max)
 {
-	if (need <= *cap)
-		return 0;
-	int64_t ncap = *cap > 0 ? *cap : (first > 0 ? first : 1);
+	int64_t ncap = cap > 0 ? cap : (first > 0 ? first : 1);
 	while (ncap < need) {
 		if (ncap > INT64_MAX / 2)
 			return -1;
@@ -16,6 +14,16 @@ int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first,
 	if (ncap > max)
 		ncap = max;
 	if (ncap < need || elem == 0 || (uint64_t)ncap > SIZE_MAX / elem)
+		return -1;
+	return ncap;
+}
+
+int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max)
+{
+	if (need <= *cap)
+		return 0;
+	int64_t ncap = grow_capacity(need, *cap, elem, first, max);
+	if (ncap < 0)
 		return -1;
 	int64_t more = (int64_t)(elem * (size_t)(ncap - (*cap > 0 ? *cap : 0)));
 	if (!bud_charge(more))

@@ -19,6 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The capacity GROW gives an array of capacity cap that must hold need:
+ * first, then doubling, at most max; -1 when that cannot be had. */
+int64_t grow_capacity(int64_t need, int64_t cap, size_t elem, int64_t first, int64_t max);
 /* Makes *arr (of elem-byte elements, *cap allocated) hold at least need,
  * growing to first, then doubling; at most max elements. Returns 0, or -1
  * with *arr and *cap unchanged when that cannot be had. */

@@ -10,6 +10,7 @@
  * the sorted samples bit for bit while the sum stays below 2^53 (every
  * partial sum is then an exact integer); above it the samples are sorted
  * and summed in order as before. */
+#include "bigarr.h"
 #include "budget.h"
 #include "summary.h"
 #include "stats.h"
@@ -33,13 +34,17 @@ static void bucket_bounds(int idx, sim_ns *lo, sim_ns *hi)
 	*hi = *lo + ((sim_ns)1 << shift);
 }
 
+/* Zeroed; a large one in huge pages (bigarr.h: a fault per 2 MiB, not per
+ * 4 KiB). summary_release takes the same n and size. */
 static void *summary_alloc(size_t n, size_t size, const char *what)
 {
-	void *p = calloc(n ? n : 1, size);
+	void *p = big_scratch((n ? n : 1) * size);
 	if (!p)
 		bud_oom(what, (int64_t)(n * size));
 	return p;
 }
+
+static void summary_release(void *p, size_t n, size_t size) { big_scratch_free(p, (n ? n : 1) * size); }
 
 /* Max, and the mean as the sorted double sum would give it; sorts a when
  * the integer sum reaches 2^53. */
@@ -73,13 +78,13 @@ static int cmp_ns(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* A bucket this full is sorted by stats_sort_ns (a counting pass over
- * 2^16 digits) instead of qsort: the median's bucket of a run's latencies
+/* A bucket this full is sorted by stats_sort_ns (counting passes over
+ * 8-bit digits) instead of qsort: the median's bucket of a run's latencies
  * holds tens of thousands of samples. */
 enum { SUMMARY_RADIX_MIN = 4096 };
 
 /* Sorts the n samples of bucket idx, whose bounds are [lo, lo + width):
- * as offsets from lo, a bucket at most 2^16 ns wide takes one radix pass.
+ * as offsets from lo, a bucket at most 2^16 ns wide takes two radix passes.
  * Either way the same ascending order. */
 static void sort_bucket(sim_ns *a, int64_t n, int idx)
 {
@@ -104,6 +109,7 @@ struct summary_pick {
 	int64_t start[2 * SUMMARY_MAX_Q];   /* rank of the bucket's first sample */
 	int64_t fill[2 * SUMMARY_MAX_Q];
 	sim_ns *seg[2 * SUMMARY_MAX_Q];
+	int64_t total;                      /* samples gathered */
 };
 
 /* The slot of the bucket holding rank r, added when new. */
@@ -143,7 +149,8 @@ static sim_ns *pick_gather(struct summary_pick *p, const struct summary *d, cons
 	}
 	for (int s = 0; s < p->nslot; s++)
 		sort_bucket(p->seg[s], p->fill[s], d->first + p->bucket[s]);
-	free(slot_of);
+	summary_release(slot_of, (size_t)d->nbuckets, 1);
+	p->total = total;
 	return buf;
 }
 
@@ -171,7 +178,7 @@ static void summary_quantiles(struct summary *d, const sim_ns *a, int64_t n, con
 		sim_ns hi = p.seg[hslot[k]][lhs[k] + 1 - p.start[hslot[k]]];
 		d->q[k] = (1 - delta) * (double)lo + delta * (double)hi;
 	}
-	free(buf);
+	summary_release(buf, (size_t)p.total, sizeof *buf);
 }
 
 void summary_of(struct summary *d, sim_ns *a, int64_t n, const double *qs, int nq)
@@ -201,6 +208,7 @@ int summary_next_bucket(const struct summary *d, int *i, sim_ns *lo, sim_ns *hi,
 
 void summary_free(struct summary *d)
 {
-	free(d->count);
+	if (d->count)
+		summary_release(d->count, (size_t)d->nbuckets, sizeof *d->count);
 	d->count = NULL;
 }
