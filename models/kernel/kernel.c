@@ -24,22 +24,6 @@ _Static_assert(sizeof(struct kthread) == 256, "a thread is four cache lines");
 
 #define CORE_OF_EV(e) ((struct kcore *)((char *)(e) - offsetof(struct kcore, ev)))
 
-/* Where a cause's prefix lives in kthread.pre[]: the causes the schedulers'
- * decisions owe most (gmp's debt: schedule and runqput, netpoll and other
- * syscalls, futex wakes, spinning, thread starts) in the slots that share
- * the thread's second cache line with ops and owner, which every step
- * reads; the others after them. Only the storage moves: the prefix is
- * still walked and paid in cause order (pre_mask's bits are causes). */
-static const uint8_t pre_slot[CZ_COUNT] = {
-	[CZ_RT_SCHED] = 0, [CZ_K_SYSCALL] = 1, [CZ_K_WAKE] = 2, [CZ_SPIN_SCHED] = 3,
-	[CZ_K_THREAD] = 4, [CZ_RT_THREAD] = 5,
-	[CZ_USER] = 6, [CZ_RT_OTHER] = 7, [CZ_K_SWITCH] = 8, [CZ_K_QUEUE] = 9,
-	[CZ_K_OTHER] = 10, [CZ_SPIN_LOCK] = 11, [CZ_GC] = 12,
-};
-_Static_assert(CZ_COUNT == 13, "pre_slot places every cause");
-_Static_assert(offsetof(struct kthread, ops) == 64 && offsetof(struct kthread, pre) + 6 * sizeof(sim_ns) == 128,
-	       "ops, owner and the first six prefix slots fill the thread's second line");
-
 _Static_assert(TS_TASK + CAT_IDLE == TS_NONE, "trace.h's core states follow enum cpu_cat");
 _Static_assert(CZ_COUNT <= 16, "pre_mask holds a bit per cause");
 
@@ -209,7 +193,7 @@ static void account_prefix(struct kcore *c, sim_ns from, sim_ns to)
 	sim_ns lo = 0;
 	for (unsigned m = t->pre_mask; m && from < to; m &= m - 1) {
 		int cz = __builtin_ctz(m);
-		sim_ns hi = lo + t->pre[pre_slot[cz]];
+		sim_ns hi = lo + t->pre[cz];
 		if (from < hi) {
 			sim_ns end = to < hi ? to : hi;
 			charge(c, cz, end - from);
@@ -349,10 +333,9 @@ static sim_ns consume_prefix(struct kthread *t, sim_ns paid, sim_ns elapsed)
 	t->pre_left -= paid;
 	for (unsigned m = t->pre_mask; m && paid > 0; m &= m - 1) {
 		int cz = __builtin_ctz(m);
-		sim_ns *left = &t->pre[pre_slot[cz]];
-		sim_ns d = *left < paid ? *left : paid;
-		*left -= d;
-		if (*left == 0)
+		sim_ns d = t->pre[cz] < paid ? t->pre[cz] : paid;
+		t->pre[cz] -= d;
+		if (t->pre[cz] == 0)
 			t->pre_mask &= (uint16_t)~(1u << cz);
 		paid -= d;
 	}
@@ -807,7 +790,7 @@ void kern_run_pre_mask(struct kern *k, struct kthread *t, const sim_ns *pre, uns
 		HOT_ASSERT(pre[i] >= 0);
 		if (pre[i] == 0)
 			continue;
-		t->pre[pre_slot[i]] = pre[i];
+		t->pre[i] = pre[i];
 		t->pre_left += pre[i];
 		t->pre_mask |= (uint16_t)(1u << i);
 	}

@@ -131,14 +131,12 @@ struct kthread {
 	sim_ns pre_left;        /* prefix left before the work (sum of pre[]) */
 	struct tb_acct *tb;     /* the time breakdown of the task it carries now, or NULL (tb.h) */
 	int64_t vruntime;
-	/* second line: what a step (ops, owner) and a prefix of the causes a
-	 * decision's debt usually holds read (kernel.c: pre_slot) */
-	const struct kern_owner_ops *ops;
-	void *owner;
-	sim_ns pre[CZ_COUNT];   /* prefix left per cause, at pre[pre_slot[cause]] (kernel.c); paid in cause (so category) order */
-	struct kern *kern;
 	uint64_t rq_seq;        /* enqueue order, the run queue's tie-break */
 	const struct memfoot *burst_foot; /* the burst's memory when burst_home is MACH_HOME_FOOT */
+	const struct kern_owner_ops *ops;
+	void *owner;
+	struct kern *kern;
+	sim_ns pre[CZ_COUNT];   /* prefix left per cause, paid in cause (so category) order */
 	int64_t stack_reserved, stack_committed;
 	struct eq_event wake_ev; /* a wake-up decided ahead of time (kern_wake_after) */
 	int16_t wake_from;      /* its waker's core */
