@@ -144,6 +144,12 @@ struct gmp_m {
 	struct task *grab_next;      /* the victim's runnext it saw before sleeping (the CAS's old value) */
 };
 
+/* A randomOrder stride (coprime with nprocs) and its inverse modulo nprocs
+ * (gmp_pidx_first_in_order), side by side: a pass reads both. */
+struct gmp_stride {
+	int stride, inv;
+};
+
 struct gmp_cfg {
 	int gomaxprocs;
 	sim_ns newproc, gogo, runqput, steal, netpoll, signal, schedule, sysmon_cycle;
@@ -228,8 +234,8 @@ struct gmp {
 	bool sysmon_deep, sysmon_syscall_wake;
 	int sysmon_phase;
 	gsl_rng *rng;
-	int *coprimes, ncoprimes;    /* proc.go:randomOrder's strides */
-	int *coprime_inv;            /* each stride's inverse modulo nprocs (gmp_pidx_first_in_order) */
+	struct gmp_stride *coprimes; /* proc.go:randomOrder's strides, each with its inverse */
+	int ncoprimes;
 	struct gmp_pidx pidx;        /* bitmaps of the Ps that are busy, have a ring, a runnext, timers */
 	struct gmp_m *poller;        /* the M blocked in netpoll, or NULL */
 	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
@@ -321,7 +327,7 @@ struct gmp *gmp_of(struct run *r);
 void gmp_m_step(struct kern *k, struct kthread *kt);
 /* Work conservation: tracks how long a P stays idle while Gs are queued; call after each change. */
 void gmp_watch_starvation(struct gmp *s);
-/* proc.go:randomOrder — fills s->coprimes with the strides coprime with nprocs. */
+/* proc.go:randomOrder — fills s->coprimes with the strides coprime with nprocs and their inverses. */
 void gmp_init_coprimes(struct gmp *s);
 
 /* ---- Ms and Ps (gmp_m.c) ---- */
