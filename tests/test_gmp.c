@@ -290,6 +290,44 @@ static void test_acceptor_syscall_service_falls_into_sysmon_trap(void **state)
 	res_free(&r);
 }
 
+/* A goroutine readied by a timer that stealWork ran on another P's heap
+ * runs with its time slice inherited: stealWork returns `runqget(pp)`'s
+ * inheritTime (proc.go:2952-2953 → findRunnable:2670-2674 → schedule:3252
+ * execute(gp, inheritTime), which bumps schedtick only without it, 2535).
+ * The shape: the in-process generator (time.Sleep, then `go handle()`) at
+ * 200/s, each request an 8 ms syscall, GOMAXPROCS 4 on 2 cores. The
+ * generator's timer sits on the P it last ran on, which is then lent to
+ * the request it started (runnext, inherited), so another P runs that timer
+ * through stealWork; the generator and every request come from runnext and
+ * no schedtick moves after start-up. So from 10 ms on, retake's
+ * forcePreemptNS rule (sysretake, proc.go:5315-5319) holds on every P in a
+ * syscall and skips the "seen on two ticks" rule, and since syscallwhen is
+ * then stale the idle-P guard (proc.go:5333) does not hold either: sysmon
+ * retakes each syscall it sees, and each retake resets its delay to 20 us
+ * (proc.go:sysmon `if retake(now) != 0 { idle = 0 }`), so with a syscall
+ * starting every 5 ms it never backs off to 10 ms. Were the time slice not
+ * inherited, every arrival would bump a schedtick, no 8 ms syscall could be
+ * retaken (two or more idle Ps, syscallwhen + 10 ms > now) and sysmon would
+ * sit at 10 ms. */
+static void test_timer_stolen_by_stealwork_inherits_time(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: t\nduration: 2s\nwarmup: 0s\nmachine: { cores: 2 }\nacceptor: { enabled: false }\n"
+		"models: { gmp: { gomaxprocs: 4 } }\nworkload:\n  req:\n    arrival: { constant: 200/s }\n"
+		"    program: [ { syscall: 8ms } ]\n";
+	struct run_result r = tr_run(yaml, "gmp", NULL, 0);
+	double done = M(&r, "tasks_completed");
+	fprintf(stderr, "stolen timer: %g requests, %g retakes, %g sysretakes, sysmon %g cycles (%g at 10 ms)\n",
+		done, M(&r, "syscall_retakes"), M(&r, "sysmon_sysretakes"), M(&r, "sysmon_cycles"),
+		M(&r, "sysmon_cycles_10ms"));
+	assert_true(done >= 395);                                   /* 2 s at 200/s */
+	assert_true(M(&r, "syscall_retakes") >= done - 5);          /* all but the first 10 ms' */
+	assert_true(M(&r, "sysmon_sysretakes") >= M(&r, "syscall_retakes") - 5);
+	assert_true(M(&r, "sysmon_cycles_10ms") == 0);
+	res_free(&r);
+}
+
 static void test_syscall_service_keeps_up_at_low_cpu(void **state)
 {
 	(void)state;
@@ -573,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_100k_sleepers),
 		cmocka_unit_test(test_timer_wakeup_on_idle_system),
 		cmocka_unit_test(test_syscall_service_keeps_up_at_low_cpu),
+		cmocka_unit_test(test_timer_stolen_by_stealwork_inherits_time),
 		cmocka_unit_test(test_acceptor_syscall_service_falls_into_sysmon_trap),
 		cmocka_unit_test(test_gmp_matches_erlang_c),
 		cmocka_unit_test(test_lock_os_thread),

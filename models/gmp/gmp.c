@@ -163,14 +163,18 @@ static void steal_visited(struct gmp *s, struct gmp_p *pp, struct steal_pass e, 
 static struct task *steal_take(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last);
 
 /* The body of stealWork's loop for p2, the pass's first target: its
- * expired timers (last pass), else a steal. Returns the G it yields. */
-static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last, sim_ns *cost)
+ * expired timers (last pass), else a steal. Returns the G it yields and
+ * whether it inherits the time slice: a G its timers readied is taken from
+ * pp's runnext by runqget and keeps pp's schedtick (proc.go:stealWork's
+ * `return gp, inheritTime` after checkTimers); a stolen G does not. */
+static struct task *steal_from(struct gmp *s, struct gmp_m *m, struct gmp_p *p2, bool last, sim_ns *cost,
+			       bool *inherit)
 {
 	struct gmp_p *pp = m->p;
 	*cost += s->cfg.steal;
+	*inherit = false;
 	if (last && p2->ntimers > 0 && check_timers(s, p2, m) > 0) {
-		bool inherit;
-		struct task *g = gmp_runqget(s, pp, &inherit);
+		struct task *g = gmp_runqget(s, pp, inherit);
 		HOT_ASSERT(g && "checkTimers readied a G into runnext");
 		return g;
 	}
@@ -240,13 +244,14 @@ static void runqgrab_wake(struct gmp *s, struct gmp_m *m)
 }
 
 /* proc.go:stealWork — 4 passes over all Ps in random order; timers and
- * runnext only on the last. Returns a G and the CPU the passes cost.
+ * runnext only on the last. Returns a G, whether it inherits the time
+ * slice, and the CPU the passes cost.
  * A pass visits (start + k*stride) mod n for k = 0..n-1 and stops at the
  * first P it takes something from; that P is found from the bitmap of
  * targets, and what the visits before it cost and count is computed, so
  * a decision costs O(Ps with work), not O(GOMAXPROCS), with the same draws,
  * choices, costs and counters as the walk. */
-static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
+static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost, bool *inherit)
 {
 	struct gmp_p *pp = m->p;
 	int n = s->nprocs;
@@ -268,7 +273,7 @@ static struct task *steal_work(struct gmp *s, struct gmp_m *m, sim_ns *cost)
 						e.start, e.stride, e.inv);
 		steal_visited(s, pp, e, k, cost);
 		if (k < n)
-			return steal_from(s, m, &s->allp[(e.start + (int64_t)k * e.stride) % n], last, cost);
+			return steal_from(s, m, &s->allp[(e.start + (int64_t)k * e.stride) % n], last, cost, inherit);
 	}
 	return NULL;
 }
@@ -406,10 +411,10 @@ static void schedule(struct gmp *s, struct gmp_m *m)
 		}
 		sim_ns cost;
 		s->st.spinning_rounds++;
-		g = steal_work(s, m, &cost);
+		g = steal_work(s, m, &cost, &inherit);
 		if (g) {
 			gmp_owe(m, CAT_SPIN, cost);  /* paid before the G starts */
-			found(s, m, g, false);
+			found(s, m, g, inherit);
 			return;
 		}
 		m->phase = m->grab_p ? M_RUNQGRAB_SLEEP : M_SPIN_DONE;

@@ -241,6 +241,9 @@ static void gmp_metrics(struct run *r, struct run_result *res)
 	res_metric(res, "runqputslow", (double)st->runqputslow, "count");
 	res_metric(res, "lockedm_handoffs", (double)st->lockedm_handoffs, "count");
 	res_metric(res, "goyields", (double)st->goyields, "count");
+	res_metric(res, "sysmon_cycles", (double)st->sysmon_cycles, "count");
+	res_metric(res, "sysmon_cycles_10ms", (double)st->sysmon_cycles_10ms, "count");
+	res_metric(res, "sysmon_sysretakes", (double)st->sysmon_sysretakes, "count");
 	res_metric(res, "ms_exited", (double)st->ms_exited, "threads");
 	if (st->preemptions) {
 		res_metric(res, "preempt_slice_min", (double)st->slice_min, "ns");

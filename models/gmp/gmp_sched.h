@@ -170,6 +170,9 @@ struct gmp_stats {
 	uint64_t globrunq_puts, runqputslow;
 	uint64_t lockedm_handoffs, ms_exited;
 	uint64_t goyields;            /* semrelease1's goyield after a mutex hand-off */
+	uint64_t sysmon_cycles;       /* sysmon loop iterations that ran retake (gmp_sysmon.c) */
+	uint64_t sysmon_cycles_10ms;  /* of them, after a usleep(10 ms): its back-off's cap */
+	uint64_t sysmon_sysretakes;   /* retake saw a _Psyscall P's schedtick unchanged for forcePreemptNS */
 	sim_ns slice_min, slice_max;  /* how long preempted Gs had run on their slice */
 	int64_t peak_ms;
 };

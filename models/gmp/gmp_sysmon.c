@@ -83,6 +83,7 @@ static int retake(struct gmp *s, sim_ns now)
 		} else if (p->sysmontick.schedwhen + GMP_FORCE_PREEMPT_NS <= now) {
 			preemptone(s, p);
 			sysretake = true;
+			s->st.sysmon_sysretakes += p->status == P_SYSCALL;
 		}
 		if (p->status != P_SYSCALL || !retake_syscall(s, p, now, sysretake))
 			continue;
@@ -110,6 +111,8 @@ static void cycle(struct gmp *s)
 		s->sysmon_idle = 0;
 	else
 		s->sysmon_idle++;
+	s->st.sysmon_cycles++;
+	s->st.sysmon_cycles_10ms += s->sysmon_delay >= 10 * SIM_NS_PER_MS;  /* the sleep before this cycle */
 	s->sysmon_phase = SM_SLEEP;
 	/* the loop's own work is runtime CPU; what it owes (tgkill, epoll_wait,
 	 * futex wakes, clones) keeps its category */
