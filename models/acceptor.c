@@ -5,16 +5,18 @@
  * the 4-tuple); distinct clients spread evenly, modelled as round robin.
  * Each socket has its own backlog and its own accepting thread.
  * Phases per connection: accept burst (kernel) -> start-cost burst (model's
- * category) -> start -> after-start burst (e.g. the futex wake) -> the
- * model's start_wait (Java's Thread.start() handshake: blocked until the
- * new thread has started, then the notify burst) -> next.
+ * category) -> the model's start_enter (Java's Threads_lock: blocked while
+ * another thread holds it) -> start -> after-start burst (e.g. the futex
+ * wake) -> the model's start_wait (Java's Thread.start() handshake:
+ * blocked until the new thread has started, Threads::add, then the unlock
+ * and notify burst) -> next.
  * Must not touch a task after handing it to the model. */
 #include "acceptor.h"
 #include "run.h"
 #include "trace.h"
 #include <stdlib.h>
 
-enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_STARTED, ACC_NOTIFIED };
+enum acc_phase { ACC_IDLE, ACC_ACCEPTED, ACC_PAID, ACC_ENTERED, ACC_STARTED, ACC_NOTIFIED };
 
 /* One listening socket and the thread accepting on it. */
 struct acc_listener {
@@ -50,6 +52,18 @@ static void acc_next(struct acc_listener *a, struct kern *k)
 	kern_run_cz(k, a->kt, a->run->sc->acceptor.accept, CZ_K_SYSCALL, 0, -1);
 }
 
+/* SS_BLOCK: the accept thread sleeps until the model wakes it (Threads_lock,
+ * Thread.start()'s handshake); SS_RUN: the model gave it a burst. True when
+ * the step is taken. */
+static bool acc_wait_step(struct kern *k, struct kthread *kt, enum start_step ss)
+{
+	if (ss == SS_BLOCK) {
+		kern_block(k, kt);
+		trc_set(k->sim->trace, TRC_THREAD, kt->id, TS_FUTEX, -1, k->sim->now);
+	}
+	return ss != SS_GO;
+}
+
 static void acc_step(struct kern *k, struct kthread *kt)
 {
 	struct acc_listener *a = kt->owner;
@@ -62,6 +76,18 @@ static void acc_step(struct kern *k, struct kthread *kt)
 		kern_run_cz(k, kt, cost, model_start_cost_cause(r->model, cat), 0, -1);
 		return;
 	case ACC_PAID: {
+		sim_ns cost = 0;
+		enum start_step ss = r->model->start_enter ? r->model->start_enter(r, kt, &cost) : SS_GO;
+		if (acc_wait_step(k, kt, ss))
+			return;
+		a->phase = ACC_ENTERED;
+		if (cost > 0) {
+			kern_run_cz(k, kt, cost, CZ_K_SYSCALL, 0, -1);
+			return;
+		}
+	}
+	/* fall through */
+	case ACC_ENTERED: {
 		struct task *t = a->cur;
 		a->cur = NULL;
 		a->phase = ACC_STARTED;
@@ -70,11 +96,9 @@ static void acc_step(struct kern *k, struct kthread *kt)
 	}
 	case ACC_STARTED: {
 		sim_ns cost = 0;
-		if (r->model->start_wait && r->model->start_wait(r, kt, &cost)) {
-			kern_block(k, kt);  /* Thread.start()'s handshake: the model wakes it */
-			trc_set(k->sim->trace, TRC_THREAD, kt->id, TS_FUTEX, -1, k->sim->now);
+		enum start_step ss = r->model->start_wait ? r->model->start_wait(r, kt, &cost) : SS_GO;
+		if (acc_wait_step(k, kt, ss))
 			return;
-		}
 		if (cost == 0) {
 			acc_next(a, k);
 			return;

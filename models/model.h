@@ -11,6 +11,13 @@ struct run;
 struct task;
 struct run_result;
 
+/* What a starter does next in start_enter / start_wait. */
+enum start_step {
+	SS_GO,     /* go on, paying *cost (kernel CPU) first if non-zero */
+	SS_RUN,    /* the model gave the starter a burst: ask again at its next step */
+	SS_BLOCK,  /* block until the model wakes the starter, then ask again */
+};
+
 struct model_ops {
 	const char *name;
 	const char *summary;  /* one line for --help */
@@ -26,12 +33,20 @@ struct model_ops {
 	 * the kernel CPU the starter pays afterwards (e.g. a futex wake). The
 	 * model calls wl_task_failed itself if the task cannot start. */
 	sim_ns (*start)(struct run *r, struct task *t, struct kthread *starter);
-	/* Called on the starter once start()'s burst is paid (may be NULL):
-	 * true while the starter must block until the model wakes it (Java's
-	 * Thread.start() waits for the new thread's start handshake; the
-	 * starter then calls it again); false when it may go on, with *cost
-	 * (kernel CPU, e.g. a notify) for it to pay first. */
-	bool (*start_wait)(struct run *r, struct kthread *starter, sim_ns *cost);
+	/* Called on the starter after start_cost's burst, before start() (may
+	 * be NULL): Java's JVM_StartThread takes Threads_lock before it
+	 * clones. SS_BLOCK: the starter blocks until the model wakes it, then
+	 * calls it again; SS_RUN: the model has run a burst on the starter
+	 * (e.g. a futex wait's entry), it calls again at its next step;
+	 * SS_GO: it pays *cost (kernel CPU), if any, and goes on to start(). */
+	enum start_step (*start_enter)(struct run *r, struct kthread *starter, sim_ns *cost);
+	/* Called on the starter once start()'s burst is paid (may be NULL),
+	 * with start_enter's contract: SS_BLOCK while the new thread's start
+	 * handshake is not done (the model wakes the starter); SS_RUN after
+	 * the model ran a burst on it (Java's Threads::add under
+	 * Threads_lock); SS_GO when the starter may go on, with *cost (kernel
+	 * CPU, e.g. an unlock's futex wake and a notify) for it to pay first. */
+	enum start_step (*start_wait)(struct run *r, struct kthread *starter, sim_ns *cost);
 	/* Open-loop arrivals enter through the model's own accept loop (Go's
 	 * accepting goroutine) instead of the shared kernel-thread acceptor.
 	 * May be NULL. */

@@ -1,7 +1,8 @@
 /* tests/test_jthread.c — Java platform threads (models/onethread/jthread.c):
  * the Thread.start() handshake of HotSpot's os::create_thread, the JVM's
  * CPU per thread, the ThreadsSMR work that grows with the live threads,
- * its own threads and the memory a Java thread commits.
+ * its own threads, the memory a Java thread commits, and Threads_lock
+ * around starts and exits.
  * Every expected figure follows from the costs the scenario sets. */
 #include "testrun.h"
 #include <math.h>
@@ -52,11 +53,15 @@ static void test_exit_cost_grows_with_live_threads(void **state)
 
 /* Threads::add copies the ThreadsList and walks every thread for hazard
  * pointers (ThreadsSMRSupport::add_thread, free_list), so Thread.start()
- * costs its creator jvm.start + live x jvm.smr_add. An accept loop starts
- * n requests that sleep past the run's end (none exits): the k-th start
- * (k = 0..n-1) sees the k children before it alive (jvm.threads 0; the
- * accept loop is not counted among the service's threads, as in
- * threads_peak), so smr_add = 1 us adds 1 us x n(n-1)/2 to the thread
+ * costs its creator jvm.start + live x jvm.smr_add. prepare() ->
+ * Threads::add runs after os::create_thread's handshake (jvm.cpp:
+ * JVM_StartThread), when the new thread exists: the list walked holds it.
+ * n requests arrive that sleep past the run's end (none exits); the first,
+ * at t = 0, is started from outside (no Thread.start()), and the accept
+ * loop starts the k-th (k = 1..n-1), whose Threads::add sees the k
+ * children before it and its own alive (jvm.threads 0; the accept loop is
+ * not counted among the service's threads, as in threads_peak): smr_add =
+ * 1 us adds 1 us x (2 + 3 + ... + n) = (n-1)(n+2)/2 us to the thread
  * create/exit CPU (cpu_cause_thread, ns) over smr_add = 0. */
 static void test_start_cost_grows_with_live_threads(void **state)
 {
@@ -73,7 +78,7 @@ static void test_start_cost_grows_with_live_threads(void **state)
 	assert_true(n >= 190 && n <= 201);
 	assert_true(M(&b, "tasks_arrived") == n);
 	assert_int_equal((int)M(&a, "threads_peak"), (int)n);
-	assert_true(fabs(M(&b, "cpu_cause_thread") - M(&a, "cpu_cause_thread") - n * (n - 1) / 2 * 1e3) < 0.5);
+	assert_true(fabs(M(&b, "cpu_cause_thread") - M(&a, "cpu_cause_thread") - (n - 1) * (n + 2) / 2 * 1e3) < 0.5);
 	res_free(&a);
 	res_free(&b);
 }
@@ -181,6 +186,86 @@ static void test_accept_loop_serialised(void **state)
 	res_free(&n);
 }
 
+/* Threads_lock serialises starts and exits (jvm.cpp: JVM_StartThread holds
+ * it from the clone through Threads::add; thread.cpp: Threads::remove and
+ * threadSMR.cpp: smr_delete take it in every exit). With the whole exit
+ * path under the lock (jvm.exit_locked = jvm.thread_exit = X) every
+ * request's exit holds it X, so the lock, one resource, passes at most
+ * 1/X requests a second however many cores there are: the accept loop's
+ * starts, which need it too, fall to at most 1/X and to at least
+ * 1/(X + the start's hold) once it never idles. The start's hold here is
+ * the clone (13 us), the child's thread_entry (3 us) and its wake-up
+ * (< 50 us on an idle core) and start_locked (10 us): under 100 us. 8
+ * cores (the CPU is not the limit: without the lock, 2,000/s are served)
+ * and 2,000/s offered; X = 1 ms: between 1/1.1 ms = 909/s and 1,000/s,
+ * and X = 2 ms: between 1/2.1 ms = 476/s and 500/s (5 % off either bound
+ * for the window's edges). */
+static void test_threads_lock_serialises_starts_and_exits(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: l\nduration: 3s\nwarmup: 1s\nmachine: { cores: 8 }\n"
+		"acceptor: { enabled: true, accept: 0ns }\ngc: { jvm: { enabled: false } }\n"
+		"kernel: { thread_create: 13us }\n"
+		"jvm: { start: 20us, start_locked: 10us, thread_entry: 3us, thread_init: 10us, thread_exit: 1ms,\n"
+		"       exit_locked: 1ms, smr_add: 0ns, smr_remove: 0ns, threads: 0 }\n"
+		"models: { threads: {} }\n"
+		"workload:\n  req:\n    arrival: { constant: 2000/s }\n    program: [ { cpu: 10us } ]\n";
+	struct run_result one = tr_run(yaml, "threads", NULL, 0);
+	const char *two_ms[] = { "jvm.thread_exit=2ms", "jvm.exit_locked=2ms" };
+	struct run_result two = tr_run(yaml, "threads", two_ms, 2);
+	const char *off[] = { "jvm.threads_lock=false" };
+	struct run_result free_ = tr_run(yaml, "threads", off, 1);
+	double t1 = M(&one, "throughput"), t2 = M(&two, "throughput");
+	assert_true(t1 <= 1000 * 1.05 && t1 >= 909 * 0.95);
+	assert_true(t2 <= 500 * 1.05 && t2 >= 476 * 0.95);
+	assert_true(fabs(M(&free_, "throughput") / 2000 - 1) < 0.02);
+	/* every start and both halves of every exit took the lock; an exit
+	 * holds it X/2 at a time (its two sections, on a free core); the
+	 * starter, back for the next start, finds it held by an exit about
+	 * every time (the lock never idles) */
+	assert_true(M(&one, "jvm_tlock_exits") >= 2 * M(&one, "jvm_tlock_starts") - 2 * M(&one, "threads_peak"));
+	assert_true(fabs(M(&one, "jvm_tlock_exit_hold") / 500e3 - 1) < 0.02);
+	assert_true(M(&one, "jvm_tlock_start_contended") > 0.4);
+	res_free(&one);
+	res_free(&two);
+	res_free(&free_);
+}
+
+/* The starter holds Threads_lock across the start handshake's wait: while
+ * its child waits for a core, exits cannot take it. One core, overloaded
+ * (300 requests/s of 5 ms CPU: 1.5 cores): when the accept loop starts a
+ * thread, request threads are runnable, and the child, placed one slice
+ * behind them (CFS START_DEBIT), waits at least one of their slices
+ * (kernel.min_granularity, 750 us) before its thread_entry — so the
+ * starter's mean hold exceeds 750 us, where the clone, thread_entry and
+ * Threads::add alone take 24 us. And since the starter drops the lock only
+ * while it runs (it blocks only holding it, in the handshake) and a woken
+ * waiter must run to retry (no hand-off), on one core a woken exit always
+ * finds the lock taken again: exits starve while the backlog lasts, and
+ * the finished threads stay alive — most of those started, against a few
+ * without the lock. */
+static void test_lock_held_across_the_handshake(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: h\nduration: 2s\nwarmup: 500ms\nmachine: { cores: 1 }\n"
+		"acceptor: { enabled: true, accept: 0ns }\ngc: { jvm: { enabled: false } }\n"
+		"kernel: { thread_create: 13us }\n"
+		"jvm: { start: 20us, start_locked: 10us, thread_entry: 1us, thread_init: 10us, thread_exit: 40us,\n"
+		"       exit_locked: 20us, smr_add: 0ns, smr_remove: 0ns, threads: 0 }\n"
+		"models: { threads: {} }\n"
+		"workload:\n  req:\n    arrival: { constant: 300/s }\n    program: [ { cpu: 5ms } ]\n";
+	struct run_result r = tr_run(yaml, "threads", NULL, 0);
+	const char *off[] = { "jvm.threads_lock=false" };
+	struct run_result n = tr_run(yaml, "threads", off, 1);
+	assert_true(M(&r, "jvm_tlock_start_hold") > 750e3);
+	assert_true(M(&r, "threads_peak") > 0.5 * M(&r, "jvm_tlock_starts"));
+	assert_true(M(&n, "threads_peak") <= 10);
+	res_free(&r);
+	res_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +276,8 @@ int main(void)
 		cmocka_unit_test(test_vm_threads_and_commit),
 		cmocka_unit_test(test_start_waits_for_the_child),
 		cmocka_unit_test(test_accept_loop_serialised),
+		cmocka_unit_test(test_threads_lock_serialises_starts_and_exits),
+		cmocka_unit_test(test_lock_held_across_the_handshake),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,8 @@ enum ot_phase {
 	PH_BLOCK,       /* entry paid: block (timer armed, or wait for children) */
 	PH_BLOCK_EXIT,  /* woken: pay the exit half */
 	PH_SPAWN,       /* start the next child, or finish the spawn op */
-	PH_SPAWN_PAID,  /* start cost paid: start the child */
+	PH_SPAWN_PAID,  /* start cost paid: the model's start_enter, then start the child */
+	PH_SPAWN_ENTERED, /* start_enter's cost paid: start the child */
 	PH_SPAWN_WAIT,  /* the child started: the model's start handshake, if any */
 	PH_YIELD,       /* sched_yield entered: give the core up (task.arg yields left) */
 	PH_YIELD_NEXT,  /* back on a core with more yields to do */
@@ -90,7 +91,36 @@ static void do_spawn(struct run *r, struct task *t)
 	kern_run(&r->kern, t->kt, 0, CAT_TASK, 0, -1);
 }
 
+static void do_spawn_start(struct run *r, struct task *t);
+
+/* SS_BLOCK: the spawning thread sleeps until the model wakes it
+ * (Threads_lock, Thread.start()'s handshake); SS_RUN: the model gave it a
+ * burst. True when the step is taken. */
+static bool spawn_wait_step(struct run *r, struct task *t, enum start_step ss)
+{
+	if (ss == SS_BLOCK) {
+		kblock(r, t, TB_JOIN);
+		trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
+	}
+	return ss != SS_GO;
+}
+
+/* The model's start_enter (Java: Threads_lock), then the child's start. */
 static void do_spawn_child(struct run *r, struct task *t)
+{
+	sim_ns cost = 0;
+	enum start_step ss = r->model->start_enter ? r->model->start_enter(r, t->kt, &cost) : SS_GO;
+	if (spawn_wait_step(r, t, ss))
+		return;
+	if (cost > 0) {
+		t->phase = PH_SPAWN_ENTERED;
+		krun(r, t, cost, CZ_K_SYSCALL);
+		return;
+	}
+	do_spawn_start(r, t);
+}
+
+static void do_spawn_start(struct run *r, struct task *t)
 {
 	const struct op *op = &r->sc->programs[t->prog].ops[t->pc - 1];
 	struct task *child = wl_new_child(&r->wl, t, op->program, t->spawn_done++);
@@ -102,11 +132,9 @@ static void do_spawn_child(struct run *r, struct task *t)
 static void do_spawn_wait(struct run *r, struct task *t)
 {
 	sim_ns cost = 0;
-	if (r->model->start_wait && r->model->start_wait(r, t->kt, &cost)) {
-		kblock(r, t, TB_JOIN);
-		trc_set(r->sim.trace, TRC_THREAD, t->kt->id, TS_FUTEX, (int64_t)t->key, r->sim.now);
+	enum start_step ss = r->model->start_wait ? r->model->start_wait(r, t->kt, &cost) : SS_GO;
+	if (spawn_wait_step(r, t, ss))
 		return;
-	}
 	if (cost == 0) {
 		do_spawn(r, t);
 		return;
@@ -338,6 +366,9 @@ bool ot_step(struct run *r, struct task *t)
 		return true;
 	case PH_SPAWN_PAID:
 		do_spawn_child(r, t);
+		return true;
+	case PH_SPAWN_ENTERED:
+		do_spawn_start(r, t);
 		return true;
 	case PH_SPAWN_WAIT:
 		do_spawn_wait(r, t);

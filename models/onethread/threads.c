@@ -19,11 +19,12 @@ static void threads_step(struct kern *k, struct kthread *kt)
 {
 	struct task *t = kt->owner;
 	struct run *r = k->ctx;
+	struct jthreads *jt = java_of(r);
 	if (!t) {
-		kern_exit(k, kt);
+		if (!(jt && jt_exit_step(r, jt, kt)))
+			kern_exit(k, kt);
 		return;
 	}
-	struct jthreads *jt = java_of(r);
 	if ((jt && jt_child_step(r, jt, kt)) || ot_step(r, t))
 		return;
 	int core = kt->core;
@@ -34,10 +35,12 @@ static void threads_step(struct kern *k, struct kthread *kt)
 	else
 		woke = wl_task_done(&r->wl, t, core);
 	kt->owner = NULL;
-	sim_ns pre[CZ_COUNT] = {
-		[CZ_RT_THREAD] = jt ? r->sc->jvm.thread_exit + jt_smr_remove_cost(r) : 0,  /* JavaThread::exit */
-		[CZ_K_WAKE] = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0,
-	};
+	sim_ns wake = woke ? r->sc->kernel.syscall + r->sc->kernel.wake_cost : 0;
+	if (jt) {
+		jt_exit_begin(r, jt, kt, wake);  /* then Threads_lock twice, then the kernel's exit */
+		return;
+	}
+	sim_ns pre[CZ_COUNT] = { [CZ_K_WAKE] = wake };
 	/* the kernel's exit, and the stack's page-table work at the price the
 	 * other cores' load sets now (kern_stack_remap_busy) */
 	kern_run_pre(k, kt, pre, r->sc->kernel.thread_exit + kern_stack_remap_busy(k, kt), CZ_K_THREAD, 0, -1);
@@ -67,13 +70,14 @@ static void threads_fini(struct run *r)
 }
 
 /* native: clone + stack (kernel). java: the JVM's part of Thread.start()
- * first, its Threads::add growing with the live threads; the clone is the
- * burst after start (threads_start). */
+ * outside Threads_lock first; the clone is the burst after start
+ * (threads_start), Threads::add (growing with the live threads) comes
+ * after the handshake (jt_start_wait). */
 static sim_ns threads_start_cost(struct run *r, enum cpu_cat *cat)
 {
 	if (java_of(r)) {
 		*cat = CAT_RUNTIME;
-		return r->sc->jvm.start + jt_smr_add_cost(r);
+		return jt_start_unlocked(r);  /* the rest under Threads_lock, with Threads::add */
 	}
 	*cat = CAT_KERNEL;
 	return r->sc->kernel.thread_create;
@@ -95,11 +99,25 @@ static sim_ns threads_start(struct run *r, struct task *t, struct kthread *start
 	return jt ? r->sc->kernel.thread_create : 0;
 }
 
-static bool threads_start_wait(struct run *r, struct kthread *starter, sim_ns *cost)
+static enum start_step threads_start_enter(struct run *r, struct kthread *starter, sim_ns *cost)
 {
 	struct jthreads *jt = java_of(r);
 	*cost = 0;
-	return jt && jt_start_wait(r, jt, starter, cost);
+	return jt ? jt_start_enter(r, jt, starter, cost) : SS_GO;
+}
+
+static enum start_step threads_start_wait(struct run *r, struct kthread *starter, sim_ns *cost)
+{
+	struct jthreads *jt = java_of(r);
+	*cost = 0;
+	return jt ? jt_start_wait(r, jt, starter, cost) : SS_GO;
+}
+
+static void threads_metrics(struct run *r, struct run_result *res)
+{
+	struct jthreads *jt = java_of(r);
+	if (jt && r->sc->jvm.threads_lock)
+		jt_metrics(jt, res);
 }
 
 const struct model_ops threads_model = {
@@ -109,8 +127,10 @@ const struct model_ops threads_model = {
 	.fini = threads_fini,
 	.start_cost = threads_start_cost,
 	.start = threads_start,
+	.start_enter = threads_start_enter,
 	.start_wait = threads_start_wait,
 	.resume = ot_resume,
 	.queue_op = threads_queue_op,
+	.metrics = threads_metrics,
 	.starts_threads = true,
 };

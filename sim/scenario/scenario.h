@@ -199,6 +199,9 @@ struct jvm_cfg {
 	sim_ns thread_exit;  /* jvm.thread_exit: a thread's exit path besides kernel.thread_exit */
 	sim_ns smr_add;      /* jvm.smr_add: the creator's CPU in Thread.start() per live thread (Threads::add) */
 	sim_ns smr_remove;   /* jvm.smr_remove: a thread's exit CPU per live thread (Threads::remove, smr_delete) */
+	bool threads_lock;   /* jvm.threads_lock: starts and exits take Threads_lock */
+	sim_ns start_locked; /* jvm.start_locked: the part of jvm.start under Threads_lock */
+	sim_ns exit_locked;  /* jvm.exit_locked: the part of jvm.thread_exit under Threads_lock */
 	int64_t threads;     /* jvm.threads: the JVM's own threads besides main (VM thread, GC, JIT ...) */
 	int64_t stack_touch; /* jvm.stack_touch: memory a new Java thread commits */
 	bool use_numa;       /* jvm.use_numa: -XX:+UseNUMA, eden split per node (memhome.h) */
