@@ -27,6 +27,30 @@ static void test_modinv(void **state)
 				assert_int_equal(((int64_t)c * gmp_pidx_modinv(c, n)) % n, 1 % n);
 }
 
+/* gmp_pidx_count's inline popcount against a bit-by-bit count, on words
+ * with the edge patterns (none, all, the top bit, alternating) and random
+ * words of every density. */
+static void test_count_words(void **state)
+{
+	(void)state;
+	uint64_t words[4] = { 0, ~(uint64_t)0, (uint64_t)1 << 63, 0xaaaaaaaaaaaaaaaau };
+	assert_int_equal(gmp_pidx_count(words, 1), 0);
+	assert_int_equal(gmp_pidx_count(words, 2), 64);
+	assert_int_equal(gmp_pidx_count(words, 3), 65);
+	assert_int_equal(gmp_pidx_count(words, 4), 97);
+	uint64_t x = 99;
+	for (int t = 0; t < 10000; t++) {
+		x = rng_splitmix(x);
+		uint64_t w = x;
+		for (int d = t % 4; d > 0; d--)  /* sparser words: and more draws in */
+			w &= (x = rng_splitmix(x));
+		int ref = 0;
+		for (int b = 0; b < 64; b++)
+			ref += (int)((w >> b) & 1);
+		assert_int_equal(gmp_pidx_count(&w, 1), ref);
+	}
+}
+
 /* The reference: walk the enumeration, as proc.go's loop does. */
 static int walk_first(const uint64_t *set, int n, int start, int stride)
 {
@@ -152,6 +176,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_modinv),
+		cmocka_unit_test(test_count_words),
 		cmocka_unit_test(test_first_in_order_equals_walk),
 		cmocka_unit_test(test_bits_follow_the_p),
 		cmocka_unit_test(test_many_ps_run),

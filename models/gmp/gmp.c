@@ -98,7 +98,6 @@ void gmp_init_coprimes(struct gmp *s)
 {
 	int n = s->nprocs;
 	s->coprimes = malloc(sizeof *s->coprimes * (size_t)n);
-	s->coprime_inv = malloc(sizeof *s->coprime_inv * (size_t)n);
 	s->ncoprimes = 0;
 	for (int c = 1; c <= n; c++) {
 		int a = c, b = n;
@@ -107,10 +106,8 @@ void gmp_init_coprimes(struct gmp *s)
 			a = b;
 			b = t;
 		}
-		if (a == 1) {
-			s->coprime_inv[s->ncoprimes] = gmp_pidx_modinv(c, n);
-			s->coprimes[s->ncoprimes++] = c;
-		}
+		if (a == 1)
+			s->coprimes[s->ncoprimes++] = (struct gmp_stride){ c, gmp_pidx_modinv(c, n) };
 	}
 }
 
@@ -123,7 +120,7 @@ struct steal_pass {
 static struct steal_pass steal_pass_of(struct gmp *s, uint32_t r)
 {
 	uint32_t n = (uint32_t)s->nprocs, c = (r / n) % (uint32_t)s->ncoprimes;
-	return (struct steal_pass){ (int)(r % n), s->coprimes[c], s->coprime_inv[c] };
+	return (struct steal_pass){ (int)(r % n), s->coprimes[c].stride, s->coprimes[c].inv };
 }
 
 /* The Ps a pass would take something from, but pp: on every pass a busy P

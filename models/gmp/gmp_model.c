@@ -103,7 +103,6 @@ static void gmp_fini(struct run *r)
 	free(s->allp);
 	free(s->tr_dirty);
 	free(s->coprimes);
-	free(s->coprime_inv);
 	gmp_pidx_free(&s->pidx);
 	for (int i = 0; s->accept_gs && i < s->nlisteners; i++)
 		free(s->accept_gs[i].tb);  /* not the workload's tasks: their breakdowns are ours to free */

@@ -24,11 +24,27 @@ void gmp_pidx_free(struct gmp_pidx *x)
 	x->bits[0] = NULL;
 }
 
+/* A word's set bits. Without -mpopcnt (the Debian baseline) GCC's
+ * __builtin_popcountll is a call into libgcc (__popcountdi2, a table walk:
+ * ~20 instructions and a call per word); this is the same count in a
+ * dozen inline ALU instructions (Hacker's Delight 5-2). */
+static inline int popcount64(uint64_t x)
+{
+#ifdef __POPCNT__
+	return __builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (int)((x * 0x0101010101010101u) >> 56);
+#endif
+}
+
 int gmp_pidx_count(const uint64_t *bits, int nwords)
 {
 	int c = 0;
 	for (int w = 0; w < nwords; w++)
-		c += __builtin_popcountll(bits[w]);
+		c += popcount64(bits[w]);
 	return c;
 }
 

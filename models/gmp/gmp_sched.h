@@ -19,6 +19,7 @@
 #include "run.h"
 #include "gmp_pidx.h"
 #include <gsl/gsl_rng.h>
+#include <stddef.h>
 
 struct run;
 
@@ -61,18 +62,19 @@ struct gmp_p {
 	uint8_t status;              /* enum pstatus */
 	uint8_t gcmode;              /* enum gc_worker_mode of the mark worker it runs (gmp_gc.c) */
 	bool gc_drained;             /* its dedicated worker has moved the runq to the global queue */
+	bool traced;                 /* tr_dirty is set: a status change marks it (gmp_trace.h) */
 	uint32_t runqhead, runqtail; /* the ring's length is tail - head */
 	struct task *runnext;
 	struct gmp_m *m;             /* owner while running */
 	struct gmp_p *link;          /* sched.pidle list */
 	struct gmp_pidx *idx;        /* the indexes it is in (NULL: none, a test's lone P) */
-	struct task **timers;        /* 4-ary min-heap by task.when (time.go) */
+	sim_ns slice_start;          /* when the current schedtick began (execute writes it with schedtick) */
 	int32_t ntimers;
 	uint32_t schedtick;          /* incremented by execute without inheritTime */
 	/* second line */
+	struct task **timers;        /* 4-ary min-heap by task.when (time.go); read only when ntimers > 0 */
 	int32_t captimers;
 	uint32_t syscalltick;
-	sim_ns slice_start;          /* when the current schedtick began */
 	uint64_t *tr_dirty;          /* traced runs: the Ps the next trace sync re-reads (gmp_trace.h); NULL: untraced */
 	struct {                     /* sysmon's last observation (proc.go:sysmontick) */
 		uint32_t schedtick, syscalltick;
@@ -86,6 +88,8 @@ struct gmp_p {
 	 * (multi-node machines; gfput / gfget in gmp_g.c) */
 	int8_t gfree_home[GMP_GFREE_MAX];
 };
+_Static_assert(offsetof(struct gmp_p, schedtick) + sizeof(uint32_t) == 64,
+	       "what a decision reads of its P (status, the ring, runnext, slice_start, schedtick) is its first line");
 
 /* A listening socket and the state of the goroutine accepting on it. */
 struct gmp_listener {
@@ -138,6 +142,12 @@ struct gmp_m {
 	struct gmp_p *tr_p, *tr_oldp; /* traced runs: its p and oldp at its last trace sync */
 	struct gmp_p *grab_p;        /* runqgrab's victim while the M sleeps in usleep(3) */
 	struct task *grab_next;      /* the victim's runnext it saw before sleeping (the CAS's old value) */
+};
+
+/* A randomOrder stride (coprime with nprocs) and its inverse modulo nprocs
+ * (gmp_pidx_first_in_order), side by side: a pass reads both. */
+struct gmp_stride {
+	int stride, inv;
 };
 
 struct gmp_cfg {
@@ -227,8 +237,8 @@ struct gmp {
 	bool sysmon_deep, sysmon_syscall_wake;
 	int sysmon_phase;
 	gsl_rng *rng;
-	int *coprimes, ncoprimes;    /* proc.go:randomOrder's strides */
-	int *coprime_inv;            /* each stride's inverse modulo nprocs (gmp_pidx_first_in_order) */
+	struct gmp_stride *coprimes; /* proc.go:randomOrder's strides, each with its inverse */
+	int ncoprimes;
 	struct gmp_pidx pidx;        /* bitmaps of the Ps that are busy, have a ring, a runnext, timers */
 	struct gmp_m *poller;        /* the M blocked in netpoll, or NULL */
 	struct gmp_m *current;       /* the M whose G is exiting (wl callbacks) */
@@ -320,7 +330,7 @@ struct gmp *gmp_of(struct run *r);
 void gmp_m_step(struct kern *k, struct kthread *kt);
 /* Work conservation: tracks how long a P stays idle while Gs are queued; call after each change. */
 void gmp_watch_starvation(struct gmp *s);
-/* proc.go:randomOrder — fills s->coprimes with the strides coprime with nprocs. */
+/* proc.go:randomOrder — fills s->coprimes with the strides coprime with nprocs and their inverses. */
 void gmp_init_coprimes(struct gmp *s);
 
 /* ---- Ms and Ps (gmp_m.c) ---- */

@@ -93,6 +93,7 @@ static void dirty_start(struct gmp *s)
 		bud_oom("trace", (int64_t)(sizeof *s->tr_dirty * (size_t)words));
 	for (int i = 0; i < s->nprocs; i++) {
 		s->allp[i].tr_dirty = s->tr_dirty;
+		s->allp[i].traced = true;
 		gmp_trace_p_changed(&s->allp[i]);
 	}
 }

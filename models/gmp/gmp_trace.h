@@ -29,11 +29,12 @@ static inline void gmp_trace_sync(struct gmp *s, struct gmp_m *m)
 		gmp_trace_sync_rec(s, m, gmp_m_clock(s, m));
 }
 
-/* P p's status changed: the next sync re-reads it. One branch when not
- * traced (p->tr_dirty is set by the first sync of a traced run). */
+/* P p's status changed: the next sync re-reads it. One branch on the P's
+ * first line when not traced (p->traced and p->tr_dirty are set by the
+ * first sync of a traced run). */
 static inline void gmp_trace_p_changed(struct gmp_p *p)
 {
-	if (__builtin_expect(p->tr_dirty != NULL, 0))
+	if (__builtin_expect(p->traced, 0))
 		p->tr_dirty[p->id >> 6] |= UINT64_C(1) << (p->id & 63);
 }
 
