@@ -139,6 +139,39 @@ static void test_killed_sweep_resumes(void **state)
 	free(d);
 }
 
+/* A sweep killed after db_close_commit built its indexes, before the
+ * rename: --resume finishes the partial file, keeping every committed run
+ * (it used to stop on "index ... already exists" and discard them). */
+static void test_killed_after_indexes_resumes(void **state)
+{
+	(void)state;
+	char *d = tu_scratch("dur"), args[1024], partial[512], db[512];
+	snprintf(db, sizeof db, "%s/k.db", d);
+	snprintf(partial, sizeof partial, "%s/k.db.tmp-partial", d);
+	snprintf(args, sizeof args, SWEEP " -o %s", db);
+	pid_t pid = spawn(args);
+	int64_t before = 0;
+	for (int i = 0; i < 400 && before < 3; i++) {
+		sleep_ms(25);
+		before = complete_runs(partial);
+	}
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(wait_exit(pid), -SIGKILL);
+	before = complete_runs(partial);
+	assert_true(before >= 3 && before < 12);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(partial, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE INDEX params_run_key ON params(run_id, key);"
+				      "CREATE INDEX metrics_name ON metrics(name);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	snprintf(args, sizeof args, "%s " SWEEP " --resume -o %s 2>&1", tu_gmpsim(), db);
+	assert_int_equal(tu_popen(args, out, sizeof out), 0);
+	assert_int_equal(complete_runs(db), 12);
+	assert_int_equal(tu_temp_files(d), 0);
+	tu_rm_rf(d);
+	free(d);
+}
+
 /* A partial file left by a killed run: the next run without --resume
  * discards it and says so; nothing is left. */
 static void test_leftover_partial_discarded(void **state)
@@ -214,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_second_writer_refused),
 		cmocka_unit_test(test_killed_sweep_resumes),
+		cmocka_unit_test(test_killed_after_indexes_resumes),
 		cmocka_unit_test(test_leftover_partial_discarded),
 		cmocka_unit_test(test_replace_rule),
 	};

@@ -49,13 +49,15 @@ static const char *const db_stmt_sql[DB_NSTMT] = {
 };
 
 /* Created after the bulk insert by db_close_commit (cheaper than keeping
- * them up to date row by row). Listed in analysis/schema.sql's header. */
+ * them up to date row by row). Listed in analysis/schema.sql's header.
+ * IF NOT EXISTS: a sweep killed between these and the rename leaves them
+ * in its partial file, which --resume then finishes. */
 static const char db_indexes_sql[] =
-	"CREATE INDEX params_run_key ON params(run_id, key);\n"
-	"CREATE INDEX metrics_run_name ON metrics(run_id, name);\n"
-	"CREATE INDEX metrics_name ON metrics(name);\n"
-	"CREATE INDEX histograms_run_name ON histograms(run_id, name);\n"
-	"CREATE INDEX timeseries_run_name_t ON timeseries(run_id, name, t_ns);\n";
+	"CREATE INDEX IF NOT EXISTS params_run_key ON params(run_id, key);\n"
+	"CREATE INDEX IF NOT EXISTS metrics_run_name ON metrics(run_id, name);\n"
+	"CREATE INDEX IF NOT EXISTS metrics_name ON metrics(name);\n"
+	"CREATE INDEX IF NOT EXISTS histograms_run_name ON histograms(run_id, name);\n"
+	"CREATE INDEX IF NOT EXISTS timeseries_run_name_t ON timeseries(run_id, name, t_ns);\n";
 
 /* Private while building: no journal file, no syncs (the file only becomes
  * visible by rename). MEMORY, not OFF, so that ROLLBACK still works. */
