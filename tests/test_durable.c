@@ -90,6 +90,19 @@ static void test_second_writer_refused(void **state)
 #define SWEEP "sweep scenarios/10k_rps.yaml --model pool --set duration=3s --set warmup=0s " \
 	      "--set models.pool.workers=50,100,200 --reps 4 -j 2 -q"
 
+/* Starts SWEEP into db and kill -9s it once its partial file holds at
+ * least 3 committed runs (or after 10 s), and reaps it. */
+static void sweep_killed_after_3_runs(const char *db, const char *partial)
+{
+	char args[1024];
+	snprintf(args, sizeof args, SWEEP " -o %s", db);
+	pid_t pid = spawn(args);
+	for (int i = 0; i < 400 && complete_runs(partial) < 3; i++)
+		sleep_ms(25);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(wait_exit(pid), -SIGKILL);
+}
+
 /* D10: kill -9 once at least 3 runs are committed; the partial file
  * holds them, --resume keeps them and finishes with the same rows as a
  * sweep never killed. */
@@ -100,22 +113,14 @@ static void test_killed_sweep_resumes(void **state)
 	snprintf(db, sizeof db, "%s/k.db", d);
 	snprintf(ref, sizeof ref, "%s/ref.db", d);
 	snprintf(partial, sizeof partial, "%s/k.db.tmp-partial", d);
-	snprintf(args, sizeof args, SWEEP " -o %s", db);
-	pid_t pid = spawn(args);
-	int64_t before = 0;
-	for (int i = 0; i < 400 && before < 3; i++) {
-		sleep_ms(25);
-		before = complete_runs(partial);
-	}
-	assert_int_equal(kill(pid, SIGKILL), 0);
-	assert_int_equal(wait_exit(pid), -SIGKILL);
+	sweep_killed_after_3_runs(db, partial);
 	/* the killed writer's lock is gone at once, though its workers may live
 	 * a moment longer (they must not hold a copy of it) */
 	int fd = open(partial, O_RDWR);
 	assert_true(fd >= 0);
 	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
 	close(fd);
-	before = complete_runs(partial);
+	int64_t before = complete_runs(partial);
 	assert_true(before >= 3 && before < 12);
 	/* -q hides --resume's notice: the result itself shows every run */
 	snprintf(args, sizeof args, "%s " SWEEP " --resume -o %s 2>&1", tu_gmpsim(), db);
@@ -148,16 +153,8 @@ static void test_killed_after_indexes_resumes(void **state)
 	char *d = tu_scratch("dur"), args[1024], partial[512], db[512];
 	snprintf(db, sizeof db, "%s/k.db", d);
 	snprintf(partial, sizeof partial, "%s/k.db.tmp-partial", d);
-	snprintf(args, sizeof args, SWEEP " -o %s", db);
-	pid_t pid = spawn(args);
-	int64_t before = 0;
-	for (int i = 0; i < 400 && before < 3; i++) {
-		sleep_ms(25);
-		before = complete_runs(partial);
-	}
-	assert_int_equal(kill(pid, SIGKILL), 0);
-	assert_int_equal(wait_exit(pid), -SIGKILL);
-	before = complete_runs(partial);
+	sweep_killed_after_3_runs(db, partial);
+	int64_t before = complete_runs(partial);
 	assert_true(before >= 3 && before < 12);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(partial, &h), SQLITE_OK);

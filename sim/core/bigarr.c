@@ -158,8 +158,7 @@ void big_grow_or_die(void **arr, int64_t need, int64_t *cap, size_t elem, int64_
 {
 	if (big_grow_try(arr, need, cap, elem, first, max) == 0)
 		return;
-	int64_t bytes = need > 0 && (uint64_t)need < INT64_MAX / (elem ? elem : 1) ? need * (int64_t)elem : INT64_MAX;
-	bud_oom(what, bytes - *cap * (int64_t)elem);
+	grow_oom(what, need, *cap, elem);
 }
 
 void big_free(void *arr, int64_t cap, size_t elem)

@@ -26,6 +26,10 @@ int64_t grow_capacity(int64_t need, int64_t cap, size_t elem, int64_t first, int
  * growing to first, then doubling; at most max elements. Returns 0, or -1
  * with *arr and *cap unchanged when that cannot be had. */
 int grow_try(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max);
+/* A refused growth of an array of cap elements to need: bud_oom(what)
+ * (budget.h) with the bytes it asked for; does not return. */
+void grow_oom(const char *what, int64_t need, int64_t cap, size_t elem);
+
 /* The same; on failure calls bud_oom(what) (budget.h), which does not return. */
 void grow_or_die(void **arr, int64_t need, int64_t *cap, size_t elem, int64_t first, int64_t max,
 		 const char *what);
