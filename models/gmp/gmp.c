@@ -234,7 +234,7 @@ static void runqgrab_wake(struct gmp *s, struct gmp_m *m)
 	m->phase = M_SCHEDULE;
 	if (s->gc.waiting)  /* stealWork returns at once; schedule() stops the P (gcstopm) */
 		return;
-	if (p2->status != P_IDLE && (gmp_runqlen(p2) > 0 || (p2->runnext && p2->runnext == seen))) {
+	if (p2->status != P_IDLE && (gmp_runqlen(p2) > 0 || p2->runnext == seen)) {
 		found(s, m, steal_take(s, m, p2, true), false);
 		return;
 	}
